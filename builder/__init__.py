@@ -1,0 +1,3 @@
+"""deckbuilder: structured Markdown study material in, versioned Anki decks of atomic cards out."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,91 @@
+"""Kind ``question``: a ``**Question:**`` paragraph, or a heading that asks a question.
+
+The answer is the outline of the section's answer: its sub-headings in order, then the
+decision or recommendation where one is stated (a ``**Decision:**``-style label anywhere
+below). An explicit ``**Answer:** text`` comes first when the source gives one.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+
+from ..markdown import plain, split_label, text_token
+from ..model import Block, Blocks, Card, Inline, Items, ListBlock, Paragraph, Part, Section, Text
+from .scope import Scope, Sink
+
+QUESTION_LABELS = frozenset({"question", "q", "frage", "pregunta", "domanda", "вопрос", "问题"})
+ANSWER_LABELS = frozenset({"answer", "a", "antwort", "respuesta", "risposta", "ответ", "答案"})
+_DECISION = re.compile(
+    r"^(decision|recommendation|recommended|verdict|conclusion|chosen|choice)\b", re.IGNORECASE
+)
+
+
+def _labelled_lines(blocks: Sequence[Block]) -> Iterator[Inline]:
+    for block in blocks:
+        if isinstance(block, Paragraph):
+            yield from block.lines
+        elif isinstance(block, ListBlock):
+            for item in block.items:
+                yield from _labelled_lines(item.blocks)
+
+
+def decisions(section: Section) -> list[Inline]:
+    """``Decision: …`` lines anywhere in the section, as ``Label: value`` runs."""
+    found = []
+    for line in _labelled_lines(section.blocks):
+        lab = split_label(line.tokens)
+        if lab and _DECISION.match(lab[0]) and plain(lab[1]):
+            found.append(Inline((text_token(f"{lab[0]}: "), *lab[1]), line.origin))
+    for child in section.children:
+        found.extend(decisions(child))
+    return found
+
+
+def outline(section: Section) -> list[tuple[Inline, tuple[()]]]:
+    """The section's sub-headings, in order."""
+    return [(child.title, ()) for child in section.children]
+
+
+def question_card(
+    question: Inline, answers: Sequence[Inline], section: Section, scope: Scope, sink: Sink
+) -> None:
+    """The card for a ``**Question:**`` paragraph of ``section``."""
+    parts: list[Part] = [Text(a) for a in answers]
+    if heads := outline(section):
+        parts.append(Items(tuple(heads), True))
+    parts.extend(Text(d) for d in decisions(section))
+    if not parts:
+        return
+    sink.add(
+        Card(
+            kind="question",
+            key=f"{scope.key}/question",
+            crumbs=(),
+            ask=plain(question.tokens),
+            answer=tuple(parts),
+            origin=question.origin,
+            tags=scope.tags,
+        )
+    )
+
+
+def heading_question(section: Section, prose: Sequence[Paragraph], scope: Scope, sink: Sink) -> None:
+    """The card for a heading that is itself a question, answered by the prose under it."""
+    parts: list[Part] = [Blocks(tuple(prose))] if prose else []
+    if heads := outline(section):
+        parts.append(Items(tuple(heads), True))
+    parts.extend(Text(d) for d in decisions(section))
+    if not parts:
+        return
+    sink.add(
+        Card(
+            kind="question",
+            key=f"{scope.key}/question",
+            crumbs=scope.crumbs[:-1],
+            ask=plain(section.title.tokens),
+            answer=tuple(parts),
+            origin=section.origin,
+            tags=scope.tags,
+        )
+    )

@@ -1,0 +1,312 @@
+"""The records that flow between the pipeline's stages.
+
+``read`` turns a source file into a :class:`Document`, ``extract`` turns a document into
+:class:`Card` records, ``render`` turns cards into note fields. Every record that came from a
+file carries its :class:`Origin`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal, TypeAlias
+
+from markdown_it.token import Token
+
+KINDS = ("question", "fact", "list", "steps", "table-row", "metric", "code")
+Kind: TypeAlias = Literal["question", "fact", "list", "steps", "table-row", "metric", "code"]
+
+
+@dataclass(frozen=True, order=True)
+class Origin:
+    """Where something stands in a source file."""
+
+    path: str
+    """The source path as given on the command line (relative paths stay relative)."""
+    line: int
+    """1-based line number."""
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}"
+
+
+@dataclass(frozen=True)
+class Inline:
+    """A run of inline Markdown: the parser's inline child tokens."""
+
+    tokens: tuple[Token, ...]
+    """markdown-it inline tokens (text, code_inline, strong_open, ...)."""
+    origin: Origin
+    """Where the run starts."""
+
+
+# --- Blocks -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """A paragraph, kept as its lines (soft breaks split it)."""
+
+    lines: tuple[Inline, ...]
+    """One inline run per source line."""
+    origin: Origin
+    """The paragraph's first line."""
+
+
+@dataclass(frozen=True)
+class Item:
+    """One item of a bullet or numbered list."""
+
+    blocks: tuple[Block, ...]
+    """The item's content: usually a paragraph, then nested lists or code."""
+    origin: Origin
+    """The item's first line."""
+    checkbox: Literal["empty", "checked"] | None = None
+    """A task-list box at the start of the item, if any."""
+
+
+@dataclass(frozen=True)
+class ListBlock:
+    """A bullet or numbered list."""
+
+    ordered: bool
+    """True for a numbered list."""
+    items: tuple[Item, ...]
+    """The items, in order."""
+    origin: Origin
+    """The list's first line."""
+
+
+@dataclass(frozen=True)
+class Table:
+    """A GFM table."""
+
+    header: tuple[Inline, ...]
+    """Header cells."""
+    rows: tuple[tuple[Inline, ...], ...]
+    """Body rows; ragged rows are padded or cut to the header's width by the parser."""
+    row_origins: tuple[Origin, ...]
+    """Where each body row stands."""
+    origin: Origin
+    """The header line."""
+
+
+@dataclass(frozen=True)
+class Code:
+    """A fenced or indented code block."""
+
+    lang: str
+    """The info string's first word, lower-cased ('' when none)."""
+    text: str
+    """The code, without its fences."""
+    origin: Origin
+    """The opening fence."""
+
+
+@dataclass(frozen=True)
+class Other:
+    """A block that gives no card of its own (rule, raw HTML shown as text, ...)."""
+
+    tokens: tuple[Token, ...]
+    origin: Origin
+
+
+Block: TypeAlias = Paragraph | ListBlock | Table | Code | Other
+
+
+@dataclass(frozen=True)
+class Section:
+    """A heading and everything under it up to the next heading of its level or above."""
+
+    title: Inline
+    """The heading's inline content, without a trailing ``{#id}``."""
+    level: int
+    """1 to 6."""
+    anchor: str | None
+    """An explicit ``{#id}`` from the heading, which pins the section's key."""
+    blocks: tuple[Block, ...]
+    """Content before the first sub-heading."""
+    children: tuple[Section, ...]
+    """Sub-sections, in order."""
+    origin: Origin
+    """The heading line."""
+
+
+@dataclass(frozen=True)
+class Document:
+    """A parsed source file."""
+
+    path: str
+    """The source path as given."""
+    title: str
+    """Front matter ``title``/``deck``, else the single top heading, else the file name."""
+    meta: dict[str, Any]
+    """The front matter mapping ({} when none)."""
+    preamble: tuple[Block, ...]
+    """Blocks before the first section (or under the title heading before its sub-sections)."""
+    sections: tuple[Section, ...]
+    """Top sections."""
+    diagnostics: tuple[Diagnostic, ...] = ()
+    """Warnings found while reading."""
+
+
+# --- Cards --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Text:
+    """An answer part: one inline run shown as a paragraph."""
+
+    inline: Inline
+
+
+@dataclass(frozen=True)
+class Items:
+    """An answer part: a list of inline runs, each possibly followed by nested blocks."""
+
+    entries: tuple[tuple[Inline, tuple[Block, ...]], ...]
+    ordered: bool
+
+
+@dataclass(frozen=True)
+class Pairs:
+    """An answer part: ``Header: value`` lines (a table row)."""
+
+    pairs: tuple[tuple[str, Inline], ...]
+
+
+@dataclass(frozen=True)
+class Blocks:
+    """An answer part: blocks rendered as they stand (nested bullets, paragraphs)."""
+
+    blocks: tuple[Block, ...]
+
+
+@dataclass(frozen=True)
+class Snippet:
+    """An answer part: code, highlighted."""
+
+    lang: str
+    text: str
+
+
+Part: TypeAlias = Text | Items | Pairs | Blocks | Snippet
+
+
+@dataclass(frozen=True)
+class Cloze:
+    """A statement with one figure to hide: ``before`` + figure + ``after``."""
+
+    before: Inline
+    figure: str
+    after: Inline
+
+
+@dataclass(frozen=True)
+class Card:
+    """One atomic card, before rendering."""
+
+    kind: Kind
+    """One of :data:`KINDS`."""
+    key: str
+    """Structural identity inside the deck: section path, kind, label or row."""
+    crumbs: tuple[str, ...]
+    """The breadcrumb that gives the prompt its context (section titles, table title)."""
+    ask: str
+    """What the prompt asks, in plain text (after the breadcrumb)."""
+    answer: tuple[Part, ...]
+    """The answer's parts (empty for a cloze card)."""
+    origin: Origin
+    """Where the card's content starts."""
+    tags: tuple[str, ...] = ()
+    """Tags beyond the kind's (section tags)."""
+    cloze: Cloze | None = None
+    """For ``metric`` cards: the statement with its hidden figure."""
+    extra: tuple[Part, ...] = field(default=())
+    """Context shown under a cloze's answer."""
+
+    @property
+    def prompt(self) -> str:
+        """The plain-text prompt: breadcrumb, then what is asked."""
+        crumb = " › ".join(self.crumbs)
+        if not crumb:
+            return self.ask
+        if not self.ask:
+            return crumb
+        return f"{crumb} — {self.ask}"
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """A problem found in a source, reported at the edge (CLI) sorted by place."""
+
+    origin: Origin
+    level: Literal["warning", "error"]
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.origin}: {self.level}: {self.message}"
+
+
+# --- Notes and decks ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Note:
+    """A card rendered and identified: one Anki note."""
+
+    guid: str
+    """Stable across rebuilds: derived from the deck and the structural key."""
+    key: str
+    """The card's structural key."""
+    deck: str
+    """The full deck name (``Parent::Child`` for a subdeck)."""
+    kind: Kind
+    """The card kind."""
+    model: str
+    """``prompt`` or ``cloze``."""
+    prompt: str
+    """Plain-text prompt; the note's sort field."""
+    answer: str
+    """Plain-text answer."""
+    fields: dict[str, str]
+    """HTML fields by name, in the note type's order."""
+    tags: tuple[str, ...]
+    """Anki tags."""
+    source: str
+    """``path:line`` of the card's content."""
+
+    def as_json(self) -> dict[str, Any]:
+        """The record ``deckbuilder cards --json`` prints."""
+        return {
+            "guid": self.guid,
+            "key": self.key,
+            "deck": self.deck,
+            "kind": self.kind,
+            "model": self.model,
+            "prompt": self.prompt,
+            "answer": self.answer,
+            "fields": dict(self.fields),
+            "tags": list(self.tags),
+            "source": self.source,
+        }
+
+
+@dataclass(frozen=True)
+class DeckPlan:
+    """Everything one deck will hold, checked and ready to write."""
+
+    name: str
+    """The deck's name in Anki."""
+    slug: str
+    """The file-name form of the name."""
+    notes: tuple[Note, ...]
+    """Notes in document order."""
+    sources: tuple[str, ...]
+    """The source files that fed it."""
+    diagnostics: tuple[Diagnostic, ...] = ()
+    """Warnings from its sources."""
+
+    def counts(self) -> dict[str, int]:
+        """Notes by kind, in the catalogue's order, kinds with no note left out."""
+        found = {kind: sum(1 for n in self.notes if n.kind == kind) for kind in KINDS}
+        return {kind: n for kind, n in found.items() if n}

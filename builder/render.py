@@ -1,0 +1,222 @@
+"""Stage 3: cards become note fields (HTML) and plain text.
+
+Inline Markdown is rendered by markdown-it with raw HTML off, so anything a source wrote as
+HTML arrives escaped; code is highlighted by Pygments with CSS classes only (the note type's
+CSS colours it, in light and night mode); tables and code sit in boxes that scroll sideways.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cache
+from html import escape
+
+from pygments import highlight
+from pygments.formatters import HtmlFormatter
+from pygments.lexers import TextLexer
+
+from .extract.code import lexer_for
+from .markdown import parser, plain
+from .model import (
+    Block,
+    Blocks,
+    Card,
+    Cloze,
+    Code,
+    Inline,
+    Items,
+    ListBlock,
+    Other,
+    Pairs,
+    Paragraph,
+    Part,
+    Snippet,
+    Table,
+    Text,
+)
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """A card ready to become a note."""
+
+    card: Card
+    model: str
+    """``prompt`` or ``cloze``: which note type it uses."""
+    fields: dict[str, str]
+    """The note's HTML fields by name, in the note type's order."""
+    prompt: str
+    """The plain-text prompt (``[...]`` where a cloze hides its figure)."""
+    answer: str
+    """The plain-text answer (for a cloze, the statement with its figure shown)."""
+
+
+def inline_html(inline: Inline, *, keep_space: bool = False) -> str:
+    """HTML for an inline run."""
+    md = parser()
+    html: str = md.renderer.renderInline(list(inline.tokens), md.options, {})
+    return html if keep_space else html.strip()
+
+
+@cache
+def _formatter() -> HtmlFormatter[str]:
+    return HtmlFormatter(cssclass="highlight", wrapcode=True)
+
+
+def code_html(lang: str, text: str) -> str:
+    """Highlighted code, coloured through CSS classes."""
+    lexer = lexer_for(lang) or TextLexer()
+    return highlight(text, lexer, _formatter()).strip()
+
+
+def blocks_html(blocks: Iterable[Block]) -> str:
+    return "".join(block_html(b) for b in blocks)
+
+
+def block_html(block: Block) -> str:
+    """HTML for one block of a source."""
+    if isinstance(block, Paragraph):
+        return "<p>" + "<br>".join(inline_html(line) for line in block.lines) + "</p>"
+    if isinstance(block, ListBlock):
+        tag = "ol" if block.ordered else "ul"
+        items = "".join(f"<li>{_item_html(item.blocks)}</li>" for item in block.items)
+        return f"<{tag}>{items}</{tag}>"
+    if isinstance(block, Table):
+        head = "".join(f"<th>{inline_html(c)}</th>" for c in block.header)
+        body = "".join(
+            "<tr>" + "".join(f"<td>{inline_html(c)}</td>" for c in row) + "</tr>" for row in block.rows
+        )
+        return f'<div class="table"><table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>'
+    if isinstance(block, Code):
+        return code_html(block.lang, block.text)
+    assert isinstance(block, Other)
+    return escape(plain(t for t in block.tokens if t.type == "inline"))
+
+
+def _item_html(blocks: Sequence[Block]) -> str:
+    if len(blocks) >= 1 and isinstance(blocks[0], Paragraph):
+        first = "<br>".join(inline_html(line) for line in blocks[0].lines)
+        return first + blocks_html(blocks[1:])
+    return blocks_html(blocks)
+
+
+def part_html(part: Part) -> str:
+    """HTML for one answer part."""
+    if isinstance(part, Text):
+        return f"<p>{inline_html(part.inline)}</p>"
+    if isinstance(part, Items):
+        tag = "ol" if part.ordered else "ul"
+        entries = "".join(f"<li>{inline_html(head)}{blocks_html(rest)}</li>" for head, rest in part.entries)
+        return f"<{tag}>{entries}</{tag}>"
+    if isinstance(part, Pairs):
+        rows = "".join(
+            f'<li><span class="key">{escape(head)}:</span> {inline_html(value)}</li>' for head, value in part.pairs
+        )
+        return f'<ul class="pairs">{rows}</ul>'
+    if isinstance(part, Blocks):
+        return blocks_html(part.blocks)
+    return code_html(part.lang, part.text)
+
+
+# --- Plain text ---------------------------------------------------------------------------
+
+
+def block_text(block: Block, depth: int = 0) -> list[str]:
+    """Plain-text lines for a block (list items as ``- item``)."""
+    pad = "  " * depth
+    if isinstance(block, Paragraph):
+        return [pad + plain(line.tokens) for line in block.lines]
+    if isinstance(block, ListBlock):
+        out = []
+        for n, item in enumerate(block.items, start=1):
+            mark = f"{n}." if block.ordered else "-"
+            inner = [line for b in item.blocks for line in block_text(b)]
+            if inner:
+                out.append(f"{pad}{mark} {inner[0]}")
+                out.extend(f"{pad}  {line}" for line in inner[1:])
+        return out
+    if isinstance(block, Table):
+        heads = [plain(c.tokens) for c in block.header]
+        return [pad + " | ".join(heads)] + [pad + " | ".join(plain(c.tokens) for c in row) for row in block.rows]
+    if isinstance(block, Code):
+        return block.text.split("\n")
+    return [pad + plain(t for t in block.tokens if t.type == "inline")]
+
+
+def part_text(part: Part) -> list[str]:
+    """Plain-text lines for an answer part."""
+    if isinstance(part, Text):
+        return [plain(part.inline.tokens)]
+    if isinstance(part, Items):
+        out = []
+        for n, (head, rest) in enumerate(part.entries, start=1):
+            mark = f"{n}." if part.ordered else "-"
+            out.append(f"{mark} {plain(head.tokens)}")
+            out.extend(f"  {line}" for b in rest for line in block_text(b))
+        return out
+    if isinstance(part, Pairs):
+        return [f"{head}: {plain(value.tokens)}" for head, value in part.pairs]
+    if isinstance(part, Blocks):
+        return [line for b in part.blocks for line in block_text(b)]
+    return part.text.split("\n")
+
+
+def answer_text(card: Card) -> str:
+    """The plain-text answer a learner reads."""
+    if card.cloze is not None:
+        return _statement(card, card.cloze, card.cloze.figure)
+    return "\n".join(line for part in card.answer for line in part_text(part)).strip()
+
+
+def _statement(card: Card, cloze: Cloze, figure: str) -> str:
+    text = "".join(_raw_text(t) for t in (*cloze.before.tokens, figure, *cloze.after.tokens))
+    text = " ".join(text.split())
+    crumb = " › ".join(card.crumbs)
+    return f"{crumb} — {text}" if crumb else text
+
+
+def _raw_text(token: object) -> str:
+    """Text of one inline token with its surrounding spaces kept (``plain`` trims them)."""
+    if isinstance(token, str):
+        return token
+    content = getattr(token, "content", "")
+    kind = getattr(token, "type", "")
+    if kind in ("text", "code_inline"):
+        return str(content)
+    if kind in ("softbreak", "hardbreak"):
+        return " "
+    return plain([token]) if getattr(token, "children", None) else ""
+
+
+# --- Fields -------------------------------------------------------------------------------
+
+
+def _prompt_html(card: Card, ask_html: str) -> str:
+    crumb = " › ".join(card.crumbs)
+    if not crumb:
+        return f'<div class="ask">{ask_html}</div>'
+    return f'<div class="crumb">{escape(crumb)}</div><div class="ask">{ask_html}</div>'
+
+
+def render(card: Card) -> Rendered:
+    """The note fields and plain text of a card."""
+    source = escape(str(card.origin))
+    if card.cloze is not None:
+        cloze = card.cloze
+        before = inline_html(cloze.before, keep_space=True)
+        after = inline_html(cloze.after, keep_space=True)
+        statement = f"{before}{{{{c1::{escape(cloze.figure)}}}}}{after}".strip()
+        fields = {
+            "Text": _prompt_html(card, statement),
+            "Extra": "".join(part_html(p) for p in card.extra),
+            "Source": source,
+        }
+        hidden = _statement(card, cloze, "[...]")
+        return Rendered(card, "cloze", fields, hidden, answer_text(card))
+    fields = {
+        "Prompt": _prompt_html(card, escape(card.ask)),
+        "Answer": "".join(part_html(p) for p in card.answer),
+        "Source": source,
+    }
+    return Rendered(card, "prompt", fields, card.prompt, answer_text(card))
