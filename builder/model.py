@@ -123,6 +123,8 @@ class Section:
     """1 to 6."""
     anchor: str | None
     """An explicit ``{#id}`` from the heading, which pins the section's key."""
+    skip: bool
+    """``{.skip}`` on the heading: the section and its sub-sections give no card."""
     blocks: tuple[Block, ...]
     """Content before the first sub-heading."""
     children: tuple[Section, ...]

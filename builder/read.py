@@ -32,7 +32,8 @@ from .model import (
 )
 from .markdown import lines as split_lines
 
-_ANCHOR = re.compile(r"\s*\{#([A-Za-z0-9][\w.:-]*)\}\s*$")
+# A trailing attribute block on a heading: ``{#pinned-id}``, ``{.skip}`` or both.
+_ATTRS = re.compile(r"\s*\{((?:\s*[#.][A-Za-z0-9][\w.:-]*)+)\s*\}\s*$")
 _CHECKBOX = re.compile(r"^\s*(\[[ xX]\]|[☐☑☒✅✓✔])\s*")
 
 
@@ -295,11 +296,15 @@ def _sections(path: str, stream: list[Block | _Heading]) -> tuple[tuple[Block, .
 
     def close(node: Open) -> Section:
         toks = list(node.heading.title.tokens)
-        anchor = None
+        anchor, classes = None, set()
         if toks and toks[-1].type == "text":
-            match = _ANCHOR.search(toks[-1].content)
+            match = _ATTRS.search(toks[-1].content)
             if match:
-                anchor = match.group(1)
+                for attr in match.group(1).split():
+                    if attr.startswith("#"):
+                        anchor = attr[1:]
+                    else:
+                        classes.add(attr[1:])
                 last = toks[-1].copy()
                 last.content = toks[-1].content[: match.start()]
                 toks[-1] = last
@@ -308,6 +313,7 @@ def _sections(path: str, stream: list[Block | _Heading]) -> tuple[tuple[Block, .
             title=title,
             level=node.heading.level,
             anchor=anchor,
+            skip="skip" in classes,
             blocks=tuple(node.blocks),
             children=tuple(node.children),
             origin=node.heading.title.origin,

@@ -75,7 +75,7 @@ class _Walker:
 
     def section(self, section: Section, parent: Scope) -> None:
         title = plain(section.title.tokens)
-        if section.anchor == "skip" or title.lower() in self.skip:
+        if section.skip or title.lower() in self.skip:
             return
         scope = parent.sub(title, section.anchor)
         if section.anchor:
