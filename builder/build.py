@@ -27,7 +27,9 @@ def find_sources(paths: Iterable[str]) -> list[Path]:
         path = Path(raw)
         if path.is_dir():
             found.extend(
-                p for p in sorted(path.rglob("*")) if p.suffix.lower() in MARKDOWN_SUFFIXES and p.is_file()
+                p
+                for p in sorted(path.rglob("*"))
+                if p.suffix.lower() in MARKDOWN_SUFFIXES and p.is_file()
             )
         elif path.is_file():
             found.append(path)
@@ -76,7 +78,9 @@ def plan(paths: Sequence[str]) -> list[DeckPlan]:
         sources.append(document.path)
         diagnostics.extend(extraction.diagnostics)
     return [
-        DeckPlan(name, slug(name, 80), tuple(notes), tuple(sources), tuple(sorted(diags, key=_place)))
+        DeckPlan(
+            name, slug(name, 80), tuple(notes), tuple(sources), tuple(sorted(diags, key=_place))
+        )
         for name, (notes, sources, diags) in decks.items()
     ]
 

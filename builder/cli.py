@@ -69,7 +69,8 @@ def cards(paths: tuple[str, ...], as_json: bool) -> None:
             if as_json:
                 click.echo(json.dumps(note.as_json(), ensure_ascii=False))
             else:
-                click.echo(f"[{note.kind}] {note.prompt}\n    {note.answer.replace(chr(10), chr(10) + '    ')}")
+                answer = note.answer.replace("\n", "\n    ")
+                click.echo(f"[{note.kind}] {note.prompt}\n    {answer}")
 
 
 def _summary(deck: DeckPlan) -> str:

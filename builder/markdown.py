@@ -80,7 +80,9 @@ _LABEL_SEPARATORS = (":", "：", " —", " –", " -")
 _EMPHASIS = {"strong_open": "strong_close", "em_open": "em_close"}
 
 
-def split_label(tokens: Sequence[Token], *, plain_label: bool = False) -> tuple[str, list[Token]] | None:
+def split_label(
+    tokens: Sequence[Token], *, plain_label: bool = False
+) -> tuple[str, list[Token]] | None:
     """Split ``**Label:** value`` (or ``**Label**: value``) into the label and the value.
 
     With ``plain_label``, an unemphasised ``Label: value`` counts too (used only where every
@@ -91,16 +93,8 @@ def split_label(tokens: Sequence[Token], *, plain_label: bool = False) -> tuple[
         return None
     first = toks[0]
     if first.type in _EMPHASIS:
-        close = _EMPHASIS[first.type]
-        depth = 0
-        for end, tok in enumerate(toks):
-            if tok.type == first.type:
-                depth += 1
-            elif tok.type == close:
-                depth -= 1
-                if depth == 0:
-                    break
-        else:
+        end = _closing(toks, 0)
+        if end is None:
             return None
         label = plain(toks[1:end])
         rest = strip(toks[end + 1 :])
@@ -122,19 +116,25 @@ def split_label(tokens: Sequence[Token], *, plain_label: bool = False) -> tuple[
     return None
 
 
+def _closing(toks: Sequence[Token], start: int) -> int | None:
+    """Index of the token closing the emphasis opened at ``start``."""
+    opener, closer = toks[start].type, _EMPHASIS[toks[start].type]
+    depth = 0
+    for i in range(start, len(toks)):
+        if toks[i].type == opener:
+            depth += 1
+        elif toks[i].type == closer:
+            depth -= 1
+            if depth == 0:
+                return i
+    return None
+
+
 def emphasis_only(tokens: Sequence[Token]) -> str | None:
     """The text of a run that is one bold (or italic) span and nothing else, else None."""
     toks = strip(tokens)
-    if len(toks) < 3 or toks[0].type not in _EMPHASIS or toks[-1].type != _EMPHASIS[toks[0].type]:
+    if len(toks) < 3 or toks[0].type not in _EMPHASIS or _closing(toks, 0) != len(toks) - 1:
         return None
-    depth = 0
-    for i, tok in enumerate(toks):
-        if tok.type == toks[0].type:
-            depth += 1
-        elif tok.type == _EMPHASIS[toks[0].type]:
-            depth -= 1
-            if depth == 0 and i != len(toks) - 1:
-                return None
     return plain(toks)
 
 
@@ -150,8 +150,6 @@ def is_link_only(tokens: Sequence[Token]) -> bool:
             inside = True
         elif tok.type == "link_close":
             inside = False
-        elif not inside and tok.type == "text" and tok.content.strip(" -–—:;,.()[]"):
-            return False
-        elif not inside and tok.type != "text":
+        elif not inside and (tok.type != "text" or tok.content.strip(" -–—:;,.()[]")):
             return False
     return True

@@ -32,7 +32,7 @@ _BASE_CSS = """\
 .card {
   --fg: #1f2328; --bg: #fdfdfc; --muted: #656d76; --line: #d0d7de;
   --code-bg: #f3f4f6; --accent: #0b5cad; --cloze: #0b5cad;
-  font-family: -apple-system, BlinkMacSystemFont, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif;
+  font-family: -apple-system, BlinkMacSystemFont, "Segoe UI", Roboto, Arial, sans-serif;
   font-size: 18px;
   line-height: 1.45;
   text-align: left;
@@ -92,8 +92,8 @@ img { height: auto; }
 @cache
 def css() -> str:
     """The note types' CSS: layout, light and night colours, and code highlighting classes."""
-    light = HtmlFormatter(style=LIGHT_CODE_STYLE).get_style_defs(".highlight")
-    night = HtmlFormatter(style=NIGHT_CODE_STYLE).get_style_defs(
+    light = HtmlFormatter(style=LIGHT_CODE_STYLE).get_style_defs(".highlight")  # type: ignore[no-untyped-call]
+    night = HtmlFormatter(style=NIGHT_CODE_STYLE).get_style_defs(  # type: ignore[no-untyped-call]
         [".nightMode .highlight", ".night_mode .highlight"]
     )
     return "\n".join((_BASE_CSS, "/* code, light */", light, "/* code, night */", night)) + "\n"

@@ -20,8 +20,8 @@ from pathlib import Path
 import genanki
 
 from .identify import deck_id
-from .notetypes import MODELS
 from .model import Note
+from .notetypes import MODELS
 
 
 def build_time() -> int:
@@ -52,7 +52,9 @@ def genanki_deck(name: str, description: str, notes: Sequence[Note]) -> genanki.
     return deck
 
 
-def write_apkg(path: Path, name: str, description: str, notes: Sequence[Note], timestamp: int) -> None:
+def write_apkg(
+    path: Path, name: str, description: str, notes: Sequence[Note], timestamp: int
+) -> None:
     """Write the deck to ``path`` via a temporary file and an atomic rename."""
     path.parent.mkdir(parents=True, exist_ok=True)
     deck = genanki_deck(name, description, notes)

@@ -9,12 +9,13 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 from markdown_it.token import Token
 
 from .errors import SourceError
+from .markdown import lines as split_lines
 from .markdown import parser, plain, strip
 from .model import (
     Block,
@@ -30,7 +31,6 @@ from .model import (
     Section,
     Table,
 )
-from .markdown import lines as split_lines
 
 # A trailing attribute block on a heading: ``{#pinned-id}``, ``{.skip}`` or both.
 _ATTRS = re.compile(r"\s*\{((?:\s*[#.][A-Za-z0-9][\w.:-]*)+)\s*\}\s*$")
@@ -51,7 +51,8 @@ def read_text(path: Path, shown: str | None = None) -> str:
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise SourceError(
-            f"{name}:{line}", f"invalid UTF-8 (byte 0x{data[exc.start]:02x}); save the file as UTF-8"
+            f"{name}:{line}",
+            f"invalid UTF-8 (byte 0x{data[exc.start]:02x}); save the file as UTF-8",
         ) from None
 
 
@@ -184,7 +185,11 @@ class _Reader:
                     )
             items.append(Item(tuple(blocks), self.origin(self.tokens[i]), checkbox))
             i = end + 1
-        return ListBlock(self.tokens[start].type == "ordered_list_open", tuple(items), self.origin(self.tokens[start]))
+        return ListBlock(
+            self.tokens[start].type == "ordered_list_open",
+            tuple(items),
+            self.origin(self.tokens[start]),
+        )
 
     def table(self, start: int, close: int) -> Table:
         header: list[Inline] = []
@@ -210,7 +215,6 @@ class _Reader:
                     header = row
         return Table(tuple(header), tuple(rows), tuple(origins), self.origin(self.tokens[start]))
 
-
     def mend_row(self, row: list[Inline], origin: Origin, width: int) -> list[Inline]:
         """Re-split a row whose code span holds an unescaped ``|``.
 
@@ -223,10 +227,14 @@ class _Reader:
         if len(cells) != width:
             return row
         self.diagnostics.append(
-            Diagnostic(origin, "warning", "table cell has `|` inside a code span; escape it as `\\|`")
+            Diagnostic(
+                origin, "warning", "table cell has `|` inside a code span; escape it as `\\|`"
+            )
         )
         md = parser()
-        return [Inline(tuple(md.parseInline(cell.strip())[0].children or ()), origin) for cell in cells]
+        return [
+            Inline(tuple(md.parseInline(cell.strip())[0].children or ()), origin) for cell in cells
+        ]
 
 
 def _unbalanced(cell: Inline) -> bool:
@@ -263,7 +271,7 @@ def _split_cells(line: str) -> list[str]:
     return cells
 
 
-def _checkbox(tokens: Sequence[Token]) -> tuple[str | None, list[Token]]:
+def _checkbox(tokens: Sequence[Token]) -> tuple[Literal["empty", "checked"] | None, list[Token]]:
     toks = strip(tokens)
     if not toks or toks[0].type != "text":
         return None, list(tokens)
@@ -271,7 +279,7 @@ def _checkbox(tokens: Sequence[Token]) -> tuple[str | None, list[Token]]:
     if not match:
         return None, list(tokens)
     box = match.group(1)
-    state = "empty" if box in ("[ ]", "☐") else "checked"
+    state: Literal["empty", "checked"] = "empty" if box in ("[ ]", "☐") else "checked"
     first = toks[0].copy()
     first.content = toks[0].content[match.end() :]
     return state, [first, *toks[1:]]
@@ -285,7 +293,9 @@ class _Heading:
         self.title = title
 
 
-def _sections(path: str, stream: list[Block | _Heading]) -> tuple[tuple[Block, ...], tuple[Section, ...]]:
+def _sections(
+    path: str, stream: list[Block | _Heading]
+) -> tuple[tuple[Block, ...], tuple[Section, ...]]:
     """Fold a block stream with headings into preamble blocks and a section tree."""
 
     class Open:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import cache
 from html import escape
 
+from markdown_it.token import Token
 from pygments import highlight
 from pygments.formatters import HtmlFormatter
 from pygments.lexers import TextLexer
@@ -31,7 +32,6 @@ from .model import (
     Pairs,
     Paragraph,
     Part,
-    Snippet,
     Table,
     Text,
 )
@@ -55,7 +55,7 @@ class Rendered:
 def inline_html(inline: Inline, *, keep_space: bool = False) -> str:
     """HTML for an inline run."""
     md = parser()
-    html: str = md.renderer.renderInline(list(inline.tokens), md.options, {})
+    html: str = md.renderer.renderInline(list(inline.tokens), md.options, {})  # type: ignore[attr-defined]
     return html if keep_space else html.strip()
 
 
@@ -85,9 +85,11 @@ def block_html(block: Block) -> str:
     if isinstance(block, Table):
         head = "".join(f"<th>{inline_html(c)}</th>" for c in block.header)
         body = "".join(
-            "<tr>" + "".join(f"<td>{inline_html(c)}</td>" for c in row) + "</tr>" for row in block.rows
+            "<tr>" + "".join(f"<td>{inline_html(c)}</td>" for c in row) + "</tr>"
+            for row in block.rows
         )
-        return f'<div class="table"><table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>'
+        table = f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+        return f'<div class="table">{table}</div>'
     if isinstance(block, Code):
         return code_html(block.lang, block.text)
     assert isinstance(block, Other)
@@ -107,11 +109,14 @@ def part_html(part: Part) -> str:
         return f"<p>{inline_html(part.inline)}</p>"
     if isinstance(part, Items):
         tag = "ol" if part.ordered else "ul"
-        entries = "".join(f"<li>{inline_html(head)}{blocks_html(rest)}</li>" for head, rest in part.entries)
+        entries = "".join(
+            f"<li>{inline_html(head)}{blocks_html(rest)}</li>" for head, rest in part.entries
+        )
         return f"<{tag}>{entries}</{tag}>"
     if isinstance(part, Pairs):
         rows = "".join(
-            f'<li><span class="key">{escape(head)}:</span> {inline_html(value)}</li>' for head, value in part.pairs
+            f'<li><span class="key">{escape(head)}:</span> {inline_html(value)}</li>'
+            for head, value in part.pairs
         )
         return f'<ul class="pairs">{rows}</ul>'
     if isinstance(part, Blocks):
@@ -138,7 +143,9 @@ def block_text(block: Block, depth: int = 0) -> list[str]:
         return out
     if isinstance(block, Table):
         heads = [plain(c.tokens) for c in block.header]
-        return [pad + " | ".join(heads)] + [pad + " | ".join(plain(c.tokens) for c in row) for row in block.rows]
+        return [pad + " | ".join(heads)] + [
+            pad + " | ".join(plain(c.tokens) for c in row) for row in block.rows
+        ]
     if isinstance(block, Code):
         return block.text.split("\n")
     return [pad + plain(t for t in block.tokens if t.type == "inline")]
@@ -170,23 +177,22 @@ def answer_text(card: Card) -> str:
 
 
 def _statement(card: Card, cloze: Cloze, figure: str) -> str:
-    text = "".join(_raw_text(t) for t in (*cloze.before.tokens, figure, *cloze.after.tokens))
+    parts: list[Token | str] = [*cloze.before.tokens, figure, *cloze.after.tokens]
+    text = "".join(_raw_text(t) for t in parts)
     text = " ".join(text.split())
     crumb = " › ".join(card.crumbs)
     return f"{crumb} — {text}" if crumb else text
 
 
-def _raw_text(token: object) -> str:
+def _raw_text(token: Token | str) -> str:
     """Text of one inline token with its surrounding spaces kept (``plain`` trims them)."""
     if isinstance(token, str):
         return token
-    content = getattr(token, "content", "")
-    kind = getattr(token, "type", "")
-    if kind in ("text", "code_inline"):
-        return str(content)
-    if kind in ("softbreak", "hardbreak"):
+    if token.type in ("text", "code_inline"):
+        return token.content
+    if token.type in ("softbreak", "hardbreak"):
         return " "
-    return plain([token]) if getattr(token, "children", None) else ""
+    return plain([token]) if token.children else ""
 
 
 # --- Fields -------------------------------------------------------------------------------

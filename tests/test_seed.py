@@ -66,7 +66,9 @@ def test_every_question_numbered_list_and_code_block_reaches_a_card(seed_documen
         if isinstance(b, ListBlock) and b.ordered
     ]
     assert numbered and all(line in by_kind["steps"] for line in numbered)
-    code_blocks = [b for s in sections(seed_document) for b in walk(s.blocks) if isinstance(b, Code)]
+    code_blocks = [
+        b for s in sections(seed_document) for b in walk(s.blocks) if isinstance(b, Code)
+    ]
     assert len(code_blocks) == 16  # 32 fence lines
     for block in code_blocks:
         last = block.origin.line + block.text.count("\n") + 1
@@ -107,7 +109,12 @@ def test_catalogue_examples(seed_notes):
         "Production-like environment; cannot attach debugger; must minimize test interruption"
     )
     tools = find(seed_notes, "list", "Q1:", "Tool Selection Matrix: which 4 items?")
-    assert tools.answer.splitlines() == ["- tokio-console", "- perf + flamegraph", "- Miri", "- DHAT"]
+    assert tools.answer.splitlines() == [
+        "- tokio-console",
+        "- perf + flamegraph",
+        "- Miri",
+        "- DHAT",
+    ]
     dhat = find(seed_notes, "fact", "Tool Selection Matrix — DHAT?")
     assert dhat.answer == "For detailed heap analysis of Arc<MempoolTransaction>"
     memory = find(seed_notes, "table-row", "Tokio vs async-std", "Memory:")

@@ -14,7 +14,19 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..markdown import emphasis_only, plain, split_label
-from ..model import Block, Blocks, Card, Code, Diagnostic, Document, Inline, ListBlock, Paragraph, Section, Table
+from ..model import (
+    Block,
+    Blocks,
+    Card,
+    Code,
+    Diagnostic,
+    Document,
+    Inline,
+    ListBlock,
+    Paragraph,
+    Section,
+    Table,
+)
 from ..render import answer_text, render
 from .code import read_code
 from .fact import read_labelled
@@ -55,9 +67,7 @@ def extract(document: Document) -> Extraction:
     walker.read(document.preamble, replace(root, crumbs=(document.title,)), _Loose(), top=False)
     for section in document.sections:
         walker.section(section, root)
-    return Extraction(
-        _settle(walker.sink.cards), (*document.diagnostics, *walker.sink.diagnostics)
-    )
+    return Extraction(_settle(walker.sink.cards), (*document.diagnostics, *walker.sink.diagnostics))
 
 
 class _Walker:

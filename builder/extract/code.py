@@ -12,13 +12,24 @@ import re
 
 from pygments.lexer import Lexer
 from pygments.lexers import get_lexer_by_name
-from pygments.token import Comment, Text, Whitespace
+from pygments.token import Comment
 from pygments.util import ClassNotFound
 
 from ..model import Card, Code, Snippet
 from .scope import Scope, Sink, slug
 
-SHELLS = {"bash", "sh", "shell", "zsh", "console", "shell-session", "powershell", "ps1", "fish", "bat"}
+SHELLS = {
+    "bash",
+    "sh",
+    "shell",
+    "zsh",
+    "console",
+    "shell-session",
+    "powershell",
+    "ps1",
+    "fish",
+    "bat",
+}
 _MARKERS = re.compile(r"^\s*(?:#+|//+|--|/\*+|\*+|;+|%+|REM\b)\s*|\s*\*+/\s*$")
 _NUMBERING = re.compile(r"^(?:step\s+)?\d+[.):]\s*|^\(?\d+\)\s*", re.IGNORECASE)
 
@@ -45,8 +56,10 @@ def _comment_lines(text: str, lexer: Lexer | None) -> set[int]:
                 line += 1
             if not part.strip():
                 continue
-            is_comment = kind in Comment and kind not in (Comment.Hashbang, Comment.Preproc)
-            spans.setdefault(line, []).append(is_comment or kind in Text and not part.strip() or kind in Whitespace)
+            is_comment = (
+                kind in Comment and kind is not Comment.Hashbang and kind is not Comment.Preproc
+            )
+            spans.setdefault(line, []).append(is_comment)
     lines = text.split("\n")
     return {
         n

@@ -57,7 +57,14 @@ def read_labelled(
                         key=f"{scope.key}/list:{slug(label)}",
                         crumbs=scope.crumbs,
                         ask=f"{label}: which {len(labels)} items?",
-                        answer=(Items(tuple((Inline(_label_tokens(lab), h.origin), ()) for lab, h in labels), False),),
+                        answer=(
+                            Items(
+                                tuple(
+                                    (Inline(_label_tokens(lab), h.origin), ()) for lab, h in labels
+                                ),
+                                False,
+                            ),
+                        ),
                         origin=block.origin,
                         tags=scope.tags,
                     )

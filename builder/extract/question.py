@@ -70,7 +70,9 @@ def question_card(
     )
 
 
-def heading_question(section: Section, prose: Sequence[Paragraph], scope: Scope, sink: Sink) -> None:
+def heading_question(
+    section: Section, prose: Sequence[Paragraph], scope: Scope, sink: Sink
+) -> None:
     """The card for a heading that is itself a question, answered by the prose under it."""
     parts: list[Part] = [Blocks(tuple(prose))] if prose else []
     if heads := outline(section):

@@ -26,9 +26,7 @@ def read_table(table: Table, scope: Scope, sink: Sink) -> None:
         name = plain(row[0].tokens) if row else ""
         if name:
             keys.append((row[0], ()))
-        pairs = tuple(
-            (heads[i], cell) for i, cell in enumerate(row) if i and plain(cell.tokens)
-        )
+        pairs = tuple((heads[i], cell) for i, cell in enumerate(row) if i and plain(cell.tokens))
         if not pairs:
             continue
         asked = ", ".join(head for head, _ in pairs)
