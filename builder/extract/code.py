@@ -30,6 +30,8 @@ SHELLS = {
     "fish",
     "bat",
 }
+_COMMENT = str(Comment)
+_NOT_COMMENTS = {str(Comment.Hashbang), str(Comment.Preproc)}
 _MARKERS = re.compile(r"^\s*(?:#+|//+|--|/\*+|\*+|;+|%+|REM\b)\s*|\s*\*+/\s*$")
 _NUMBERING = re.compile(r"^(?:step\s+)?\d+[.):]\s*|^\(?\d+\)\s*", re.IGNORECASE)
 
