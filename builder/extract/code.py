@@ -58,9 +58,7 @@ def _comment_lines(text: str, lexer: Lexer | None) -> set[int]:
                 line += 1
             if not part.strip():
                 continue
-            is_comment = (
-                kind in Comment and kind is not Comment.Hashbang and kind is not Comment.Preproc
-            )
+            is_comment = str(kind).startswith(_COMMENT) and str(kind) not in _NOT_COMMENTS
             spans.setdefault(line, []).append(is_comment)
     lines = text.split("\n")
     return {
