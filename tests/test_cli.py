@@ -19,7 +19,8 @@ SEED = ROOT / "source" / "rust-web3-interview.md"
 SEED_RELATIVE = "source/rust-web3-interview.md"
 
 SUMMARY = re.compile(
-    r"^(?P<deck>.+): (?P<n>\d+) notes \((?P<counts>[a-z-]+ \d+(?:, [a-z-]+ \d+)*)\) -> (?P<path>.+)$"
+    r"^(?P<deck>.+): (?P<n>\d+) notes "
+    r"\((?P<counts>[a-z-]+ \d+(?:, [a-z-]+ \d+)*)\) -> (?P<path>.+)$"
 )
 
 GOOD_SOURCE = "# Good\n\n## Part\n\n- **Alpha:** first letter\n- **Beta:** second letter\n"
@@ -67,7 +68,7 @@ def seed_copy(tmp_path: Path) -> Path:
 
 
 def test_build_prints_one_summary_line_per_deck(tmp_path):
-    """``<deck>: <N> notes (<kind> <n>, ...) -> <path>``; N and the counts match ``cards --json``."""
+    """``<deck>: <N> notes (<kind> <n>, ...) -> <path>``; N and counts match ``cards --json``."""
     result = run("build", str(SEED), "--out", str(tmp_path / "decks"))
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
@@ -160,7 +161,8 @@ def test_missing_path_is_one_line_error(tmp_path, monkeypatch, command):
 def test_invalid_utf8_names_file_and_line(tmp_path, command):
     bad = tmp_path / "bad.md"
     bad.write_bytes(b"# T\n\n- **A:** \xff\n")
-    result = run(command, str(bad), *(["--out", str(tmp_path / "decks")] if command == "build" else []))
+    out = ["--out", str(tmp_path / "decks")] if command == "build" else []
+    result = run(command, str(bad), *out)
     assert_clean_failure(result)
     lines = errors(result).splitlines()
     assert len(lines) == 1
@@ -177,7 +179,8 @@ def test_failed_build_leaves_existing_deck_untouched(tmp_path):
     before = folder_state(out)
     assert len(before) == 1
 
-    (sources / "a-good.md").write_text(GOOD_SOURCE + "- **Gamma:** third letter\n", encoding="utf-8")
+    changed = GOOD_SOURCE + "- **Gamma:** third letter\n"
+    (sources / "a-good.md").write_text(changed, encoding="utf-8")
     (sources / "z-bad.md").write_bytes(b"# Bad\n\n- **A:** \xff\n")
     second = run("build", str(sources), "--out", str(out))
     assert_clean_failure(second)

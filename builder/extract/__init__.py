@@ -38,6 +38,7 @@ from .table import read_table
 
 __all__ = ["Extraction", "extract"]
 
+_OVERVIEWS = ("question", "list", "steps")
 _EMPTY_BOX = re.compile(r"^\s*(☐|\[ \])")
 
 
@@ -85,7 +86,7 @@ class _Walker:
 
     def section(self, section: Section, parent: Scope) -> None:
         title = plain(section.title.tokens)
-        if section.skip or title.lower() in self.skip:
+        if self.skipped(section):
             return
         scope = parent.sub(title, section.anchor)
         if section.anchor:
@@ -97,10 +98,11 @@ class _Walker:
         before = len(self.sink.cards)
         loose = _Loose()
         self.read(section.blocks, scope, loose, top=True)
+        outline = [child for child in section.children if self.holds_knowledge(child)]
         for question in loose.questions:
-            question_card(question, loose.answers, section, scope, self.sink)
+            question_card(question, loose.answers, section, outline, scope, self.sink)
         if not loose.questions and title.rstrip().endswith("?"):
-            heading_question(section, loose.prose, scope, self.sink)
+            heading_question(section, loose.prose, outline, scope, self.sink)
         elif loose.prose:
             self.sink.add(
                 Card(
@@ -117,6 +119,16 @@ class _Walker:
             self.section(child, scope)
         if len(self.sink.cards) == before and _has_content(section):
             self.sink.warn(section.origin, f"section “{title}” gave no card")
+
+    def skipped(self, section: Section) -> bool:
+        """Skipped by ``{.skip}`` on its heading or by the front matter's ``skip`` list."""
+        return section.skip or plain(section.title.tokens).lower() in self.skip
+
+    def holds_knowledge(self, section: Section) -> bool:
+        """Not skipped, and not only navigation or checklists."""
+        if self.skipped(section):
+            return False
+        return _has_content(section) or any(self.holds_knowledge(c) for c in section.children)
 
     def read(self, blocks: Sequence[Block], scope: Scope, loose: _Loose, *, top: bool) -> None:
         """Read blocks in order, handing each to its kind's extractor."""
@@ -195,7 +207,9 @@ def _has_content(section: Section) -> bool:
 
 
 def _settle(cards: list[Card]) -> tuple[Card, ...]:
-    """Make keys unique and prompts unambiguous, in document order."""
+    """Put cards in document order (an overview before the details on its line), then make
+    keys unique and prompts unambiguous."""
+    cards = sorted(cards, key=lambda c: (c.origin.line, c.kind not in _OVERVIEWS))
     keys: dict[str, int] = {}
     answers: dict[str, str] = {}
     counts: dict[str, int] = {}

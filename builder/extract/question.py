@@ -42,18 +42,19 @@ def decisions(section: Section) -> list[Inline]:
     return found
 
 
-def outline(section: Section) -> list[tuple[Inline, tuple[()]]]:
-    """The section's sub-headings, in order."""
-    return [(child.title, ()) for child in section.children]
-
-
 def question_card(
-    question: Inline, answers: Sequence[Inline], section: Section, scope: Scope, sink: Sink
+    question: Inline,
+    answers: Sequence[Inline],
+    section: Section,
+    outline: Sequence[Section],
+    scope: Scope,
+    sink: Sink,
 ) -> None:
-    """The card for a ``**Question:**`` paragraph of ``section``."""
+    """The card for a ``**Question:**`` paragraph of ``section``; ``outline`` lists the
+    sub-sections that hold knowledge."""
     parts: list[Part] = [Text(a) for a in answers]
-    if heads := outline(section):
-        parts.append(Items(tuple(heads), True))
+    if outline:
+        parts.append(Items(tuple((child.title, ()) for child in outline), True))
     parts.extend(Text(d) for d in decisions(section))
     if not parts:
         return
@@ -71,12 +72,16 @@ def question_card(
 
 
 def heading_question(
-    section: Section, prose: Sequence[Paragraph], scope: Scope, sink: Sink
+    section: Section,
+    prose: Sequence[Paragraph],
+    outline: Sequence[Section],
+    scope: Scope,
+    sink: Sink,
 ) -> None:
     """The card for a heading that is itself a question, answered by the prose under it."""
     parts: list[Part] = [Blocks(tuple(prose))] if prose else []
-    if heads := outline(section):
-        parts.append(Items(tuple(heads), True))
+    if outline:
+        parts.append(Items(tuple((child.title, ()) for child in outline), True))
     parts.extend(Text(d) for d in decisions(section))
     if not parts:
         return
