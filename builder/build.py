@@ -77,12 +77,20 @@ def plan(paths: Sequence[str]) -> list[DeckPlan]:
         notes.extend(notes_of(name, extraction.cards))
         sources.append(document.path)
         diagnostics.extend(extraction.diagnostics)
-    return [
-        DeckPlan(
-            name, slug(name, 80), tuple(notes), tuple(sources), tuple(sorted(diags, key=_place))
-        )
-        for name, (notes, sources, diags) in decks.items()
+    plans = [
+        DeckPlan(name, slug(name, 80), tuple(notes), tuple(srcs), tuple(sorted(diags, key=_place)))
+        for name, (notes, srcs, diags) in decks.items()
     ]
+    by_slug: dict[str, DeckPlan] = {}
+    for deck in plans:
+        other = by_slug.setdefault(deck.slug, deck)
+        if other is not deck:
+            raise SourceError(
+                deck.sources[0],
+                f"deck “{deck.name}” would share the file {deck.slug}.apkg with deck “{other.name}”"
+                f" ({other.sources[0]}); give one of them another name",
+            )
+    return plans
 
 
 def _place(diagnostic: Diagnostic) -> tuple[str, int, str]:

@@ -10,9 +10,10 @@ from typing import Any, TypeVar
 import click
 
 from . import __version__
+from .atomic import Staging
 from .build import plan
 from .model import DeckPlan
-from .package import build_time, write_apkg
+from .package import apkg_bytes, build_time
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -50,9 +51,15 @@ def build(paths: tuple[str, ...], out: str) -> None:
     for deck in decks:
         for diagnostic in deck.diagnostics:
             click.echo(str(diagnostic), err=True)
-    for deck in decks:
-        target = Path(out) / f"{deck.slug}.apkg"
-        write_apkg(target, deck.name, _description(deck), deck.notes, timestamp)
+    written = []
+    with Staging() as staging:
+        for deck in decks:
+            target = Path(out) / f"{deck.slug}.apkg"
+            staging.write_bytes(
+                target, apkg_bytes(deck.name, _description(deck), deck.notes, timestamp)
+            )
+            written.append((deck, target))
+    for deck, target in written:
         click.echo(f"{deck.name}: {_summary(deck)} -> {target}")
 
 

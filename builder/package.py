@@ -1,12 +1,13 @@
 """Stage 6: an ``.apkg`` file, written with genanki, atomically and deterministically.
 
-genanki fills the collection; the zip is written here so that its entry times come from the
-release time (``SOURCE_DATE_EPOCH``) and not from a temp file's mtime. The deck is written to a
-temporary file beside the target and renamed over it, so a failed build leaves the old deck.
+genanki fills the collection; the zip is made here so that its entry times come from the
+release time (``SOURCE_DATE_EPOCH``) and not from a temp file's mtime. Writing the bytes to
+disk is :mod:`builder.atomic`'s job.
 """
 
 from __future__ import annotations
 
+import io
 import itertools
 import json
 import os
@@ -52,14 +53,9 @@ def genanki_deck(name: str, description: str, notes: Sequence[Note]) -> genanki.
     return deck
 
 
-def write_apkg(
-    path: Path, name: str, description: str, notes: Sequence[Note], timestamp: int
-) -> None:
-    """Write the deck to ``path`` via a temporary file and an atomic rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+def apkg_bytes(name: str, description: str, notes: Sequence[Note], timestamp: int) -> bytes:
+    """The ``.apkg`` of a deck; the same input and timestamp give the same bytes."""
     deck = genanki_deck(name, description, notes)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
     db_fd, db_path = tempfile.mkstemp(suffix=".anki2")
     os.close(db_fd)
     try:
@@ -70,23 +66,15 @@ def write_apkg(
             conn.commit()
         finally:
             conn.close()
-        stamp = time.gmtime(max(timestamp, 315532800))[:6]  # zip dates start in 1980
-        with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-            _add(zf, "collection.anki2", Path(db_path).read_bytes(), stamp)
-            _add(zf, "media", json.dumps({}).encode(), stamp)
-        os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+        collection = Path(db_path).read_bytes()
     finally:
         Path(db_path).unlink(missing_ok=True)
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
+    stamp = time.gmtime(max(timestamp, 315532800))[:6]  # zip dates start in 1980
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        _add(zf, "collection.anki2", collection, stamp)
+        _add(zf, "media", json.dumps({}).encode(), stamp)
+    return buffer.getvalue()
 
 
 def _add(zf: zipfile.ZipFile, name: str, data: bytes, stamp: tuple[int, ...]) -> None:

@@ -188,11 +188,6 @@ def test_failed_build_leaves_existing_deck_untouched(tmp_path):
     assert folder_state(out) == before
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: cli.build lets NotADirectoryError from package.write_apkg escape as a traceback "
-    "instead of a one-line OutputError",
-)
 def test_unwritable_out_is_one_line_error(tmp_path):
     """--out below a plain file cannot be created: a one-line error, no traceback."""
     source = tmp_path / "good.md"
@@ -204,23 +199,19 @@ def test_unwritable_out_is_one_line_error(tmp_path):
     assert "error" in errors(result)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: decks whose names give the same slug are written to one .apkg; the second "
-    "silently replaces the first (exit 0)",
-)
 def test_decks_with_the_same_slug_are_not_lost(tmp_path):
-    """Two deck names with one file name: both decks are kept, or the build refuses."""
+    """Two deck names with one file name: the build refuses and writes nothing."""
     sources, out = tmp_path / "src", tmp_path / "decks"
     sources.mkdir()
     (sources / "a.md").write_text("# Rust: Basics\n\n## P\n\n- **A:** one\n", encoding="utf-8")
     (sources / "b.md").write_text("# Rust Basics\n\n## P\n\n- **B:** two\n", encoding="utf-8")
     result = run("build", str(sources), "--out", str(out))
-    if result.exit_code == 0:
-        assert len(list(out.glob("*.apkg"))) == 2, result.output
-    else:
-        assert_clean_failure(result)
-        assert not out.exists() or not list(out.glob("*.apkg"))
+    assert_clean_failure(result)
+    assert errors(result) == (
+        f"{sources / 'b.md'}: error: deck “Rust Basics” would share the file rust-basics.apkg"
+        f" with deck “Rust: Basics” ({sources / 'a.md'}); give one of them another name\n"
+    )
+    assert not out.exists()
 
 
 # --- help and version ------------------------------------------------------------------

@@ -1,0 +1,80 @@
+"""Writing output so that nothing is ever left half-written.
+
+Every file goes to a temporary file beside its target; only when all of a build's files are
+written are they renamed into place, one ``os.replace`` each. A failure before that removes the
+temporaries and leaves every existing file as it was.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+from types import TracebackType
+
+from .errors import OutputError
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+class Staging:
+    """Files staged beside their targets, renamed into place together by :meth:`commit`."""
+
+    def __init__(self) -> None:
+        self._pending: list[tuple[Path, Path]] = []
+
+    def write_bytes(self, target: Path, data: bytes) -> None:
+        """Stage ``data`` for ``target``; raises :class:`OutputError` if it cannot be written."""
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        except OSError as exc:
+            raise OutputError(f"{target}: error: cannot write: {exc.strerror or exc}") from None
+        self._pending.append((Path(tmp), target))
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.chmod(tmp, 0o666 & ~_umask())
+        except OSError as exc:
+            raise OutputError(f"{target}: error: cannot write: {exc.strerror or exc}") from None
+
+    def write_text(self, target: Path, text: str) -> None:
+        """Stage UTF-8 text for ``target``."""
+        self.write_bytes(target, text.encode("utf-8"))
+
+    def commit(self) -> None:
+        """Rename every staged file into place."""
+        while self._pending:
+            tmp, target = self._pending.pop(0)
+            try:
+                os.replace(tmp, target)
+            except OSError as exc:
+                self.discard()
+                tmp.unlink(missing_ok=True)
+                raise OutputError(f"{target}: error: cannot write: {exc.strerror or exc}") from None
+
+    def discard(self) -> None:
+        """Remove every staged file."""
+        for tmp, _ in self._pending:
+            tmp.unlink(missing_ok=True)
+        self._pending.clear()
+
+    def __enter__(self) -> Staging:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        if kind is None:
+            self.commit()
+        else:
+            self.discard()
