@@ -7,7 +7,7 @@ import pytest
 from builder.build import notes_of
 from builder.extract import extract
 from builder.model import Document, Note
-from builder.read import parse, read
+from builder.read import read
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "source" / "rust-web3-interview.md"
@@ -21,8 +21,3 @@ def seed_document() -> Document:
 @pytest.fixture(scope="session")
 def seed_notes(seed_document: Document) -> list[Note]:
     return notes_of("Seed", extract(seed_document).cards)
-
-
-def notes_from(text: str, path: str = "notes.md") -> list[Note]:
-    """Notes of a small source written in a test."""
-    return notes_of("Test", extract(parse(text, path)).cards)

@@ -7,7 +7,7 @@ from html.parser import HTMLParser
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import notes_from
+from support import notes_from
 
 WORD = st.text(alphabet="abcdefghijklmnopqrstuvwxyzABCDEFGHIJ0123456789", min_size=1, max_size=8)
 PHRASE = st.lists(WORD, min_size=1, max_size=5).map(" ".join)
