@@ -9,15 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache
 from html import escape
 
 from markdown_it.token import Token
-from pygments import highlight
-from pygments.formatters import HtmlFormatter
-from pygments.lexers import TextLexer
 
-from .extract.code import lexer_for
+from .highlight import code_html
 from .markdown import parser, plain
 from .model import (
     Block,
@@ -57,17 +53,6 @@ def inline_html(inline: Inline, *, keep_space: bool = False) -> str:
     md = parser()
     html: str = md.renderer.renderInline(list(inline.tokens), md.options, {})  # type: ignore[attr-defined]
     return html if keep_space else html.strip()
-
-
-@cache
-def _formatter() -> HtmlFormatter[str]:
-    return HtmlFormatter(cssclass="highlight", wrapcode=True)
-
-
-def code_html(lang: str, text: str) -> str:
-    """Highlighted code, coloured through CSS classes."""
-    lexer = lexer_for(lang) or TextLexer()
-    return highlight(text, lexer, _formatter()).strip()
 
 
 def blocks_html(blocks: Iterable[Block]) -> str:

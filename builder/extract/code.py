@@ -11,10 +11,9 @@ from __future__ import annotations
 import re
 
 from pygments.lexer import Lexer
-from pygments.lexers import get_lexer_by_name
 from pygments.token import Comment
-from pygments.util import ClassNotFound
 
+from ..highlight import lexer_for
 from ..model import Card, Code, Snippet
 from .scope import Scope, Sink, slug
 
@@ -34,16 +33,6 @@ _COMMENT = str(Comment)
 _NOT_COMMENTS = {str(Comment.Hashbang), str(Comment.Preproc)}
 _MARKERS = re.compile(r"^\s*(?:#+|//+|--|/\*+|\*+|;+|%+|REM\b)\s*|\s*\*+/\s*$")
 _NUMBERING = re.compile(r"^(?:step\s+)?\d+[.):]\s*|^\(?\d+\)\s*", re.IGNORECASE)
-
-
-def lexer_for(lang: str) -> Lexer | None:
-    """The Pygments lexer for an info-string language, or None."""
-    if not lang:
-        return None
-    try:
-        return get_lexer_by_name(lang)
-    except ClassNotFound:
-        return None
 
 
 def _comment_lines(text: str, lexer: Lexer | None) -> set[int]:
