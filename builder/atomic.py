@@ -26,6 +26,11 @@ class Staging:
 
     def __init__(self) -> None:
         self._pending: list[tuple[Path, Path]] = []
+        self._removals: list[Path] = []
+
+    def remove(self, target: Path) -> None:
+        """Delete ``target`` on commit, after every staged file is in place."""
+        self._removals.append(target)
 
     def write_bytes(self, target: Path, data: bytes) -> None:
         """Stage ``data`` for ``target``; raises :class:`OutputError` if it cannot be written."""
@@ -58,12 +63,16 @@ class Staging:
                 self.discard()
                 tmp.unlink(missing_ok=True)
                 raise OutputError(f"{target}: error: cannot write: {exc.strerror or exc}") from None
+        for target in self._removals:
+            target.unlink(missing_ok=True)
+        self._removals.clear()
 
     def discard(self) -> None:
         """Remove every staged file."""
         for tmp, _ in self._pending:
             tmp.unlink(missing_ok=True)
         self._pending.clear()
+        self._removals.clear()
 
     def __enter__(self) -> Staging:
         return self

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -10,10 +11,8 @@ from typing import Any, TypeVar
 import click
 
 from . import __version__
-from .atomic import Staging
-from .build import plan
-from .model import DeckPlan
-from .package import apkg_bytes, build_time
+from .build import releases, write
+from .version import Release
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -25,6 +24,18 @@ def sources_argument(func: F) -> F:
     return click.argument("paths", nargs=-1, type=click.Path())(func)
 
 
+def out_option(func: F) -> F:
+    """--out: the decks folder, where the .apkg files and each deck's manifest live."""
+    return click.option(
+        "--out",
+        "out",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=Path("decks"),
+        show_default=True,
+        help="Decks folder: the .apkg files and each deck's manifest and changelog.",
+    )(func)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="deckbuilder")
 def main() -> None:
@@ -33,46 +44,34 @@ def main() -> None:
 
 @main.command()
 @sources_argument
-@click.option(
-    "--out",
-    "out",
-    type=click.Path(file_okay=False),
-    default="decks",
-    show_default=True,
-    help="Folder the .apkg files are written to.",
-)
-def build(paths: tuple[str, ...], out: str) -> None:
-    """Build one .apkg deck per source document.
+@out_option
+def build(paths: tuple[str, ...], out: Path) -> None:
+    """Build one versioned .apkg deck per source document.
+
+    A deck whose content changed gets a new version (see the README for the rule), its
+    manifest and changelog are updated; a deck with no change is left as it is.
 
     Example: deckbuilder build source/ --out decks/
     """
-    decks = plan(paths or DEFAULT_SOURCES)
-    timestamp = build_time()
-    for deck in decks:
-        for diagnostic in deck.diagnostics:
+    rels = releases(paths or DEFAULT_SOURCES, out)
+    for rel in rels:
+        for diagnostic in rel.plan.diagnostics:
             click.echo(str(diagnostic), err=True)
-    written = []
-    with Staging() as staging:
-        for deck in decks:
-            target = Path(out) / f"{deck.slug}.apkg"
-            staging.write_bytes(
-                target, apkg_bytes(deck.name, _description(deck), deck.notes, timestamp)
-            )
-            written.append((deck, target))
-    for deck, target in written:
-        click.echo(f"{deck.name}: {_summary(deck)} -> {target}")
+    for rel, target, written in write(rels, out):
+        click.echo(f"{rel.plan.name}: {_summary(rel)} -> {target} ({_state(rel, written)})")
 
 
 @main.command()
 @sources_argument
+@out_option
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per note, one per line.")
-def cards(paths: tuple[str, ...], as_json: bool) -> None:
-    """Show the cards the sources give, in deck order.
+def cards(paths: tuple[str, ...], out: Path, as_json: bool) -> None:
+    """Show the notes a build would write, in deck order (removed notes last).
 
     Example: deckbuilder cards source/rust-web3-interview.md --json
     """
-    for deck in plan(paths or DEFAULT_SOURCES):
-        for note in deck.notes:
+    for rel in releases(paths or DEFAULT_SOURCES, out):
+        for note in rel.shipped():
             if as_json:
                 click.echo(json.dumps(note.as_json(), ensure_ascii=False))
             else:
@@ -80,10 +79,43 @@ def cards(paths: tuple[str, ...], as_json: bool) -> None:
                 click.echo(f"[{note.kind}] {note.prompt}\n    {answer}")
 
 
-def _summary(deck: DeckPlan) -> str:
-    counts = ", ".join(f"{kind} {n}" for kind, n in deck.counts().items())
-    return f"{len(deck.notes)} notes ({counts})"
+@main.command()
+@sources_argument
+@out_option
+@click.option("--check", is_flag=True, help="Exit with status 1 when any deck is out of date.")
+def diff(paths: tuple[str, ...], out: Path, check: bool) -> None:
+    """Show what the next build would change: notes added, changed and removed.
+
+    Example: deckbuilder diff --check
+    """
+    stale = False
+    for rel in releases(paths or DEFAULT_SOURCES, out):
+        if rel.bump is None:
+            click.echo(f"{rel.plan.name}: {rel.version}, up to date")
+            continue
+        stale = True
+        before = rel.previous.version if rel.previous else "none"
+        click.echo(f"{rel.plan.name}: {before} -> {rel.version} ({rel.bump})")
+        for mark, notes in (("+", rel.added), ("~", rel.changed)):
+            for note in notes:
+                click.echo(f"  {mark} {note.prompt}")
+        for tomb in rel.removed:
+            click.echo(f"  - {tomb.prompt}")
+        if rel.previous is None:
+            click.echo(f"  + {len(rel.plan.notes)} notes (first release)")
+    if check and stale:
+        sys.exit(1)
 
 
-def _description(deck: DeckPlan) -> str:
-    return f"Built by deckbuilder from {', '.join(deck.sources)}."
+def _summary(rel: Release) -> str:
+    counts = ", ".join(f"{kind} {n}" for kind, n in rel.plan.counts().items())
+    return f"{len(rel.plan.notes)} notes ({counts})"
+
+
+def _state(rel: Release, written: bool) -> str:
+    if rel.bump is None:
+        return f"{rel.version}, unchanged" + (", rewritten" if written else "")
+    if rel.previous is None:
+        return f"{rel.version}, first release"
+    parts = [f"{len(rel.added)} added", f"{len(rel.changed)} changed", f"{len(rel.removed)} removed"]
+    return f"{rel.previous.version} -> {rel.version}, {rel.bump}: {', '.join(parts)}"

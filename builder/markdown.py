@@ -80,9 +80,7 @@ _LABEL_SEPARATORS = (":", "：", " —", " –", " -")
 _EMPHASIS = {"strong_open": "strong_close", "em_open": "em_close"}
 
 
-def split_label(
-    tokens: Sequence[Token], *, plain_label: bool = False
-) -> tuple[str, list[Token]] | None:
+def split_label(tokens: Sequence[Token], *, plain_label: bool = False) -> tuple[str, list[Token]] | None:
     """Split ``**Label:** value`` (or ``**Label**: value``) into the label and the value.
 
     With ``plain_label``, an unemphasised ``Label: value`` counts too (used only where every

@@ -276,6 +276,8 @@ class Note:
     """Anki tags."""
     source: str
     """``path:line`` of the card's content."""
+    body: str = ""
+    """What the card teaches without its breadcrumb (see :class:`builder.render.Rendered`)."""
 
     def as_json(self) -> dict[str, Any]:
         """The record ``deckbuilder cards --json`` prints."""

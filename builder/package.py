@@ -15,14 +15,14 @@ import sqlite3
 import tempfile
 import time
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import genanki
 
 from .identify import deck_id
 from .model import Note
-from .notetypes import MODELS
+from .notetypes import CLOZE_MODEL_ID, MODELS, PROMPT_MODEL_ID
 
 
 def build_time() -> int:
@@ -53,16 +53,29 @@ def genanki_deck(name: str, description: str, notes: Sequence[Note]) -> genanki.
     return deck
 
 
-def apkg_bytes(name: str, description: str, notes: Sequence[Note], timestamp: int) -> bytes:
-    """The ``.apkg`` of a deck; the same input and timestamp give the same bytes."""
+def apkg_bytes(
+    name: str,
+    description: str,
+    notes: Sequence[Note],
+    timestamp: int,
+    note_times: Mapping[str, int] | None = None,
+    model_times: Mapping[str, int] | None = None,
+) -> bytes:
+    """The ``.apkg`` of a deck; the same input gives the same bytes.
+
+    Every note and note type is stamped with ``timestamp`` unless ``note_times`` (by GUID) or
+    ``model_times`` (by ``prompt``/``cloze``) say when it last changed: Anki's import updates a
+    note only when the package's copy is newer than the learner's.
+    """
     deck = genanki_deck(name, description, notes)
     db_fd, db_path = tempfile.mkstemp(suffix=".anki2")
     os.close(db_fd)
     try:
         conn = sqlite3.connect(db_path)
         try:
-            ids = itertools.count(timestamp * 1000)
-            genanki.Package(deck).write_to_db(conn.cursor(), float(timestamp), ids)
+            cursor = conn.cursor()
+            genanki.Package(deck).write_to_db(cursor, float(timestamp), itertools.count(timestamp * 1000))
+            _stamp(cursor, note_times or {}, model_times or {})
             conn.commit()
         finally:
             conn.close()
@@ -75,6 +88,23 @@ def apkg_bytes(name: str, description: str, notes: Sequence[Note], timestamp: in
         _add(zf, "collection.anki2", collection, stamp)
         _add(zf, "media", json.dumps({}).encode(), stamp)
     return buffer.getvalue()
+
+
+def _stamp(cursor: sqlite3.Cursor, note_times: Mapping[str, int], model_times: Mapping[str, int]) -> None:
+    """Set each note's and note type's modification time to when it last changed."""
+    for guid, when in note_times.items():
+        cursor.execute("UPDATE notes SET mod = ? WHERE guid = ?", (when, guid))
+        cursor.execute(
+            "UPDATE cards SET mod = ? WHERE nid IN (SELECT id FROM notes WHERE guid = ?)", (when, guid)
+        )
+    if model_times:
+        (models_json,) = cursor.execute("SELECT models FROM col").fetchone()
+        models = json.loads(models_json)
+        ids = {"prompt": str(PROMPT_MODEL_ID), "cloze": str(CLOZE_MODEL_ID)}
+        for name, when in model_times.items():
+            if ids[name] in models:
+                models[ids[name]]["mod"] = when
+        cursor.execute("UPDATE col SET models = ?", (json.dumps(models),))
 
 
 def _add(zf: zipfile.ZipFile, name: str, data: bytes, stamp: tuple[int, ...]) -> None:

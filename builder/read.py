@@ -227,14 +227,10 @@ class _Reader:
         if len(cells) != width:
             return row
         self.diagnostics.append(
-            Diagnostic(
-                origin, "warning", "table cell has `|` inside a code span; escape it as `\\|`"
-            )
+            Diagnostic(origin, "warning", "table cell has `|` inside a code span; escape it as `\\|`")
         )
         md = parser()
-        return [
-            Inline(tuple(md.parseInline(cell.strip())[0].children or ()), origin) for cell in cells
-        ]
+        return [Inline(tuple(md.parseInline(cell.strip())[0].children or ()), origin) for cell in cells]
 
 
 def _unbalanced(cell: Inline) -> bool:
@@ -293,9 +289,7 @@ class _Heading:
         self.title = title
 
 
-def _sections(
-    path: str, stream: list[Block | _Heading]
-) -> tuple[tuple[Block, ...], tuple[Section, ...]]:
+def _sections(path: str, stream: list[Block | _Heading]) -> tuple[tuple[Block, ...], tuple[Section, ...]]:
     """Fold a block stream with headings into preamble blocks and a section tree."""
 
     class Open:

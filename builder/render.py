@@ -46,6 +46,9 @@ class Rendered:
     """The plain-text prompt (``[...]`` where a cloze hides its figure)."""
     answer: str
     """The plain-text answer (for a cloze, the statement with its figure shown)."""
+    body: str
+    """What the card teaches, without its breadcrumb: the answer's HTML, or the cloze
+    statement. Matching it finds a note again after its heading or label was renamed."""
 
 
 def inline_html(inline: Inline, *, keep_space: bool = False) -> str:
@@ -70,8 +73,7 @@ def block_html(block: Block) -> str:
     if isinstance(block, Table):
         head = "".join(f"<th>{inline_html(c)}</th>" for c in block.header)
         body = "".join(
-            "<tr>" + "".join(f"<td>{inline_html(c)}</td>" for c in row) + "</tr>"
-            for row in block.rows
+            "<tr>" + "".join(f"<td>{inline_html(c)}</td>" for c in row) + "</tr>" for row in block.rows
         )
         table = f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
         return f'<div class="table">{table}</div>'
@@ -94,9 +96,7 @@ def part_html(part: Part) -> str:
         return f"<p>{inline_html(part.inline)}</p>"
     if isinstance(part, Items):
         tag = "ol" if part.ordered else "ul"
-        entries = "".join(
-            f"<li>{inline_html(head)}{blocks_html(rest)}</li>" for head, rest in part.entries
-        )
+        entries = "".join(f"<li>{inline_html(head)}{blocks_html(rest)}</li>" for head, rest in part.entries)
         return f"<{tag}>{entries}</{tag}>"
     if isinstance(part, Pairs):
         rows = "".join(
@@ -192,7 +192,8 @@ def _prompt_html(card: Card, ask_html: str) -> str:
 
 def render(card: Card) -> Rendered:
     """The note fields and plain text of a card."""
-    source = escape(str(card.origin))
+    # The file only: a line number would change every note below an inserted line.
+    source = escape(card.origin.path)
     if card.cloze is not None:
         cloze = card.cloze
         before = inline_html(cloze.before, keep_space=True)
@@ -204,10 +205,10 @@ def render(card: Card) -> Rendered:
             "Source": source,
         }
         hidden = _statement(card, cloze, "[...]")
-        return Rendered(card, "cloze", fields, hidden, answer_text(card))
+        return Rendered(card, "cloze", fields, hidden, answer_text(card), statement)
     fields = {
         "Prompt": _prompt_html(card, escape(card.ask)),
         "Answer": "".join(part_html(p) for p in card.answer),
         "Source": source,
     }
-    return Rendered(card, "prompt", fields, card.prompt, answer_text(card))
+    return Rendered(card, "prompt", fields, card.prompt, answer_text(card), fields["Answer"])

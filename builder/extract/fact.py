@@ -59,9 +59,7 @@ def read_labelled(
                         ask=f"{label}: which {len(labels)} items?",
                         answer=(
                             Items(
-                                tuple(
-                                    (Inline(_label_tokens(lab), h.origin), ()) for lab, h in labels
-                                ),
+                                tuple((Inline(_label_tokens(lab), h.origin), ()) for lab, h in labels),
                                 False,
                             ),
                         ),

@@ -67,9 +67,7 @@ def cloze_of(tokens: Sequence[Token], where: tuple[int, int, int], origin: Origi
     return Cloze(Inline(tuple(before), origin), figure, Inline(tuple(after), origin))
 
 
-def fact_metric(
-    label: str, value: Sequence[Token], scope: Scope, origin: Origin, key: str
-) -> Card | None:
+def fact_metric(label: str, value: Sequence[Token], scope: Scope, origin: Origin, key: str) -> Card | None:
     """A cloze card for a labelled fact that states a figure worth hiding, else None."""
     if not value or any(t.type == "image" for t in value):
         return None

@@ -1,0 +1,483 @@
+"""Stage 5: releases. A deck's manifest records what learners already have; a new build is
+compared with it to keep every note's GUID, to decide the next version, and to say what changed.
+
+The manifest (``decks/<slug>.manifest.json``, committed) holds the current version, its release
+time, every note's GUID, key and content hash, the notes removed from the source (shipped on as
+tagged tombstones, since Anki's import never deletes), and the release history from which the
+changelog is written.
+
+Versions follow semver:
+
+- **major** when a note type's fields or templates change (learners' cards change shape);
+- **minor** when notes are added or removed;
+- **patch** when only content changed (a note's fields or tags, or the note types' CSS);
+- no new version, and nothing rewritten, when nothing changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from html import escape
+from pathlib import Path
+from typing import Any, Literal
+
+from .errors import SourceError
+from .identify import guid as fresh_guid
+from .model import DeckPlan, Note
+from .notetypes import MODELS
+
+MANIFEST_FORMAT = 1
+FIRST_VERSION = "1.0.0"
+REMOVED_TAG = "removed"
+REMOVED_MARK = "(removed) "
+
+Bump = Literal["major", "minor", "patch"]
+
+
+def content_hash(note: Note) -> str:
+    """What a learner's copy would change by: the note type, fields and tags."""
+    data = json.dumps([note.model, note.fields, sorted(note.tags)], ensure_ascii=False)
+    return hashlib.sha256(data.encode()).hexdigest()[:16]
+
+
+def body_hash(note: Note) -> str:
+    """What the card teaches, without breadcrumb or label: found again after a rename."""
+    return hashlib.sha256(f"{note.kind}\0{note.body}".encode()).hexdigest()[:16]
+
+
+def model_hashes() -> dict[str, dict[str, str]]:
+    """Per note type: the hash of its shape (fields, templates) and of its CSS."""
+    out = {}
+    for name, factory in MODELS.items():
+        model = factory()
+        shape = json.dumps([model.name, model.fields, model.templates], sort_keys=True)
+        out[name] = {
+            "shape": hashlib.sha256(shape.encode()).hexdigest()[:16],
+            "css": hashlib.sha256(model.css.encode()).hexdigest()[:16],
+        }
+    return out
+
+
+@dataclass(frozen=True)
+class NoteState:
+    """One current note as the manifest records it."""
+
+    guid: str
+    key: str
+    kind: str
+    model: str
+    prompt: str
+    hash: str
+    """:func:`content_hash`."""
+    body: str
+    """:func:`body_hash`."""
+    changed: str
+    """The version in which the note last changed (or was added)."""
+
+
+@dataclass(frozen=True)
+class Tombstone:
+    """A note removed from the source; shipped on so that learners can find it by its tag."""
+
+    guid: str
+    key: str
+    kind: str
+    model: str
+    prompt: str
+    removed: str
+    """The version that removed it."""
+
+
+@dataclass(frozen=True)
+class ReleaseRecord:
+    """One line of the changelog."""
+
+    version: str
+    released: int
+    bump: str
+    added: tuple[str, ...] = ()
+    changed: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """The committed state of one deck."""
+
+    deck: str
+    version: str
+    released: int
+    models: dict[str, dict[str, str]]
+    """Per note type: shape and css hashes, and ``changed``: the version that last changed it."""
+    notes: tuple[NoteState, ...]
+    removed: tuple[Tombstone, ...] = ()
+    history: tuple[ReleaseRecord, ...] = ()
+
+    def release_time(self, version: str) -> int:
+        """When ``version`` was released."""
+        for record in self.history:
+            if record.version == version:
+                return record.released
+        return self.released
+
+    def to_json(self) -> str:
+        """The manifest file's text: stable key order, one note per line."""
+        notes = ",\n".join(
+            "    " + json.dumps(_state_dict(n), ensure_ascii=False, sort_keys=True) for n in self.notes
+        )
+        head = {
+            "format": MANIFEST_FORMAT,
+            "deck": self.deck,
+            "version": self.version,
+            "released": self.released,
+            "models": self.models,
+        }
+        rest = {
+            "removed": [_tomb_dict(t) for t in self.removed],
+            "history": [_record_dict(r) for r in self.history],
+        }
+        head_text = json.dumps(head, ensure_ascii=False, indent=2, sort_keys=True)[:-2]
+        rest_text = json.dumps(rest, ensure_ascii=False, indent=2, sort_keys=True)[1:]
+        return f'{head_text},\n  "notes": [\n{notes}\n  ],{rest_text}\n'
+
+
+def _state_dict(n: NoteState) -> dict[str, Any]:
+    return {
+        "guid": n.guid,
+        "key": n.key,
+        "kind": n.kind,
+        "model": n.model,
+        "prompt": n.prompt,
+        "hash": n.hash,
+        "body": n.body,
+        "changed": n.changed,
+    }
+
+
+def _tomb_dict(t: Tombstone) -> dict[str, Any]:
+    return {
+        "guid": t.guid,
+        "key": t.key,
+        "kind": t.kind,
+        "model": t.model,
+        "prompt": t.prompt,
+        "removed": t.removed,
+    }
+
+
+def _record_dict(r: ReleaseRecord) -> dict[str, Any]:
+    return {
+        "version": r.version,
+        "released": r.released,
+        "bump": r.bump,
+        "added": list(r.added),
+        "changed": list(r.changed),
+        "removed": list(r.removed),
+    }
+
+
+def load_manifest(path: Path) -> Manifest | None:
+    """The manifest at ``path``, or None when there is none yet."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SourceError(str(path), f"cannot read manifest: {exc}") from None
+    try:
+        data = json.loads(text)
+        return Manifest(
+            deck=data["deck"],
+            version=data["version"],
+            released=int(data["released"]),
+            models=data["models"],
+            notes=tuple(NoteState(**n) for n in data["notes"]),
+            removed=tuple(Tombstone(**t) for t in data.get("removed", [])),
+            history=tuple(
+                ReleaseRecord(**{**r, **{k: tuple(r.get(k, ())) for k in ("added", "changed", "removed")}})
+                for r in data.get("history", [])
+            ),
+        )
+    except json.JSONDecodeError as exc:
+        raise SourceError(f"{path}:{exc.lineno}", f"manifest is not valid JSON: {exc.msg}") from None
+    except (KeyError, TypeError, ValueError) as exc:
+        raise SourceError(str(path), f"manifest is malformed ({exc}); restore it from git") from None
+
+
+def bump_version(version: str, bump: Bump) -> str:
+    """The next semver version."""
+    major, minor, patch = (int(p) for p in version.split("."))
+    if bump == "major":
+        return f"{major + 1}.0.0"
+    if bump == "minor":
+        return f"{major}.{minor + 1}.0"
+    return f"{major}.{minor}.{patch + 1}"
+
+
+@dataclass(frozen=True)
+class Release:
+    """A deck as it is to be shipped: its notes with settled GUIDs, and its new manifest."""
+
+    plan: DeckPlan
+    """The deck, its notes carrying their settled GUIDs and release tags."""
+    manifest: Manifest
+    """The manifest after this build (the previous one when nothing changed)."""
+    previous: Manifest | None
+    """The manifest before this build."""
+    bump: Bump | None
+    """How the version moved; None when nothing changed."""
+    added: tuple[Note, ...] = ()
+    changed: tuple[Note, ...] = ()
+    removed: tuple[Tombstone, ...] = ()
+    """Notes removed by this build."""
+    tombstones: tuple[Note, ...] = field(default=())
+    """Every removed note, shipped with the ``removed`` tag."""
+
+    @property
+    def version(self) -> str:
+        return self.manifest.version
+
+    @property
+    def released(self) -> int:
+        return self.manifest.released
+
+    def note_times(self) -> dict[str, int]:
+        """Each shipped note's modification time: the release it last changed in."""
+        times = {n.guid: self.manifest.release_time(n.changed) for n in self.manifest.notes}
+        for t in self.manifest.removed:
+            times[t.guid] = self.manifest.release_time(t.removed)
+        return times
+
+    def model_times(self) -> dict[str, int]:
+        """Each note type's modification time: the release that last changed it."""
+        return {
+            name: self.manifest.release_time(state["changed"]) for name, state in self.manifest.models.items()
+        }
+
+    def shipped(self) -> tuple[Note, ...]:
+        """The notes in the package: current ones, then tombstones."""
+        return (*self.plan.notes, *self.tombstones)
+
+
+def release(plan: DeckPlan, previous: Manifest | None, now: int | None = None) -> Release:
+    """Compare a planned deck with its manifest: settle GUIDs, version and changes.
+
+    ``now`` is the time a new release gets (``SOURCE_DATE_EPOCH`` or the clock); an existing
+    release keeps the time its manifest records, so rebuilding it gives the same bytes.
+    """
+    notes, gone = _settle_guids(plan, previous)
+    prev = {n.guid: n for n in previous.notes} if previous else {}
+    added = [n for n in notes if n.guid not in prev]
+    changed = [n for n in notes if n.guid in prev and prev[n.guid].hash != content_hash(n)]
+    models = model_hashes()
+    bump = _bump(previous, models, added, gone, changed)
+    if previous is not None and bump is None:
+        manifest = previous
+    else:
+        manifest = _next_manifest(plan, previous, bump or "major", notes, added, changed, gone, models, now)
+    by_guid = {s.guid: s for s in manifest.notes}
+    tagged = tuple(replace(n, tags=(*n.tags, f"changed::{by_guid[n.guid].changed}")) for n in notes)
+    removed_now = tuple(t for t in manifest.removed if bump and t.removed == manifest.version)
+    return Release(
+        plan=replace(plan, notes=tagged),
+        manifest=manifest,
+        previous=previous,
+        bump=bump,
+        added=tuple(added) if previous else (),
+        changed=tuple(changed),
+        removed=removed_now,
+        tombstones=tuple(tombstone_note(t, plan.name) for t in manifest.removed),
+    )
+
+
+def _next_manifest(
+    plan: DeckPlan,
+    previous: Manifest | None,
+    bump: Bump,
+    notes: Sequence[Note],
+    added: Sequence[Note],
+    changed: Sequence[Note],
+    gone: Sequence[NoteState],
+    models: dict[str, dict[str, str]],
+    now: int | None,
+) -> Manifest:
+    clock = int(time.time()) if now is None else now
+    if previous is None:
+        version, released = FIRST_VERSION, clock
+    else:
+        version, released = bump_version(previous.version, bump), max(clock, previous.released + 1)
+    prev = {n.guid: n for n in previous.notes} if previous else {}
+    fresh = {n.guid for n in (*added, *changed)}
+    states = tuple(
+        NoteState(
+            guid=n.guid,
+            key=n.key,
+            kind=n.kind,
+            model=n.model,
+            prompt=n.prompt,
+            hash=content_hash(n),
+            body=body_hash(n),
+            changed=version if n.guid in fresh else prev[n.guid].changed,
+        )
+        for n in notes
+    )
+    current = {n.guid for n in notes}
+    kept = [t for t in (previous.removed if previous else ()) if t.guid not in current]
+    new = [
+        Tombstone(guid=g.guid, key=g.key, kind=g.kind, model=g.model, prompt=g.prompt, removed=version)
+        for g in gone
+    ]
+    model_state = {}
+    for name, hashes in models.items():
+        old = previous.models.get(name, {}) if previous else {}
+        same = all(old.get(k) == v for k, v in hashes.items())
+        model_state[name] = {
+            **hashes,
+            "changed": old["changed"] if same and "changed" in old else version,
+        }
+    record = ReleaseRecord(
+        version=version,
+        released=released,
+        bump=bump,
+        added=tuple(n.prompt for n in added) if previous else (),
+        changed=tuple(n.prompt for n in changed),
+        removed=tuple(t.prompt for t in new),
+    )
+    return Manifest(
+        deck=plan.name,
+        version=version,
+        released=released,
+        models=model_state,
+        notes=states,
+        removed=(*kept, *new),
+        history=(record, *(previous.history if previous else ())),
+    )
+
+
+def tombstone_note(tomb: Tombstone, deck: str) -> Note:
+    """The note shipped for a removed one: marked, tagged, and telling the learner why."""
+    notice = (
+        f"Removed from the deck in version {escape(tomb.removed)}. "
+        f"Find every removed note with the search <code>tag:{REMOVED_TAG}</code>."
+    )
+    crumb = f'<div class="crumb">Removed in version {escape(tomb.removed)}</div>'
+    if tomb.model == "cloze":
+        fields = {
+            "Text": f'{crumb}<div class="ask">{{{{c1::{escape(tomb.prompt)}}}}}</div>',
+            "Extra": f"<p>{notice}</p>",
+            "Source": "",
+        }
+    else:
+        fields = {
+            "Prompt": f'{crumb}<div class="ask">{escape(tomb.prompt)}</div>',
+            "Answer": f"<p>{notice}</p>",
+            "Source": "",
+        }
+    return Note(
+        guid=tomb.guid,
+        key=tomb.key,
+        deck=deck,
+        kind=tomb.kind,  # type: ignore[arg-type]
+        model=tomb.model,
+        prompt=f"{REMOVED_MARK}{tomb.prompt}",
+        answer=f"Removed in version {tomb.removed}.",
+        fields=fields,
+        tags=(REMOVED_TAG, f"kind::{tomb.kind}"),
+        source="",
+    )
+
+
+def _bump(
+    previous: Manifest | None,
+    models: dict[str, dict[str, str]],
+    added: Sequence[Note],
+    gone: Sequence[NoteState],
+    changed: Sequence[Note],
+) -> Bump | None:
+    if previous is None:
+        return "major"
+    if any(previous.models.get(name, {}).get("shape") != h["shape"] for name, h in models.items()):
+        return "major"
+    if added or gone:
+        return "minor"
+    if changed or any(previous.models.get(n, {}).get("css") != h["css"] for n, h in models.items()):
+        return "patch"
+    return None
+
+
+def _settle_guids(plan: DeckPlan, previous: Manifest | None) -> tuple[list[Note], list[NoteState]]:
+    """Give each note the GUID learners already have for it.
+
+    By key first; a note whose key is new takes the GUID of a note that disappeared and taught
+    the same thing (same kind and body: a renamed heading or label, a moved card); a key that
+    was removed earlier and came back takes its old GUID again; anything else is a new note.
+    """
+    if previous is None:
+        return list(plan.notes), []
+    by_key = {n.key: n for n in previous.notes}
+    tombs = {t.key: t for t in previous.removed}
+    keys = {n.key for n in plan.notes}
+    gone = [n for n in previous.notes if n.key not in keys]
+    used: set[str] = set()
+    out: list[Note] = []
+    pending: list[int] = []
+    for note in plan.notes:
+        if note.key in by_key:
+            out.append(replace(note, guid=by_key[note.key].guid))
+            used.add(by_key[note.key].guid)
+        elif note.key in tombs:
+            out.append(replace(note, guid=tombs[note.key].guid))
+            used.add(tombs[note.key].guid)
+        else:
+            pending.append(len(out))
+            out.append(note)
+    for index in pending:
+        note = out[index]
+        body = body_hash(note)
+        match = next((g for g in gone if g.kind == note.kind and g.body == body and g.guid not in used), None)
+        if match is not None:
+            out[index] = replace(note, guid=match.guid)
+            used.add(match.guid)
+    taken = used | {t.guid for t in previous.removed} | {g.guid for g in gone}
+    for index in pending:
+        note = out[index]
+        if note.guid in used:
+            continue
+        guid, n = note.guid, 1
+        while guid in taken:
+            n += 1
+            guid = fresh_guid(plan.name, f"{note.key}~{n}")
+        out[index] = replace(note, guid=guid)
+        taken.add(guid)
+        used.add(guid)
+    return out, [g for g in gone if g.guid not in used]
+
+
+def changelog(manifest: Manifest) -> str:
+    """The deck's changelog in Markdown, newest release first."""
+    lines = [f"# Changelog: {manifest.deck}", ""]
+    for record in manifest.history:
+        day = time.strftime("%Y-%m-%d", time.gmtime(record.released))
+        lines += [f"## {record.version} ({day})", ""]
+        if record.version == FIRST_VERSION and not (record.changed or record.removed or record.added):
+            lines += ["First release.", ""]
+            continue
+        for title, prompts in (
+            ("Added", record.added),
+            ("Changed", record.changed),
+            ("Removed", record.removed),
+        ):
+            if prompts:
+                lines += [f"### {title}", "", *(f"- {_md_escape(p)}" for p in prompts), ""]
+        if not (record.added or record.changed or record.removed):
+            lines += ["Note types changed (templates or styling); no note content changed.", ""]
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _md_escape(text: str) -> str:
+    """Prompt text safe to show as a Markdown list item."""
+    return "".join("\\" + c if c in "\\`*_[]<>#|" else c for c in text)

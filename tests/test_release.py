@@ -1,0 +1,198 @@
+"""Releases with a real Anki collection: a rebuilt deck updates the notes learners have.
+
+Release 1 of the seed is imported and studied; the source is then edited (an answer changed,
+a fact added, a table row removed, a heading renamed, a metric changed) and release 2 is
+imported over it.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPackageRequest
+from click.testing import CliRunner
+
+from builder.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "source" / "rust-web3-interview.md"
+DECK = "Senior Rust Developer (Web3 Infrastructure) – Interview Q&A (Kimi)"
+SLUG = "senior-rust-developer-web3-infrastructure-interview-q-a-kimi"
+T1, T2 = 1_750_000_000, 1_760_000_000
+
+EDITS = [
+    # an answer changed
+    (
+        "- **Constraints:** Production-like environment; cannot attach debugger; must minimize test interruption",
+        "- **Constraints:** Staging cluster only; no debugger; at most one restart",
+    ),
+    # a fact added
+    (
+        "- **Stakeholders:** Client/validator operators, on-call SREs, protocol engineering team",
+        "- **Stakeholders:** Client/validator operators, on-call SREs, protocol engineering team\n"
+        "- **Escalation:** page the client team lead after 30 minutes",
+    ),
+    # a table row removed
+    (
+        "| **State Trie Cache** | `captor_trie_nodes > 1M` | `Arc`-based cache without LRU | Medium: `moka::sync::Cache` with size limit |\n",
+        "",
+    ),
+    # a heading renamed
+    ("### **Tokio vs async-std Trade-off Matrix**", "### **Runtime Comparison**"),
+    # a metric changed
+    ("| **P99 Latency** | 50μs | 8μs | 6.25× |", "| **P99 Latency** | 50μs | 7μs | 7.1× |"),
+]
+
+
+def build(workdir: Path, epoch: int, monkeypatch) -> None:
+    monkeypatch.chdir(workdir)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(epoch))
+    result = CliRunner().invoke(main, ["build", "source", "--out", "decks"])
+    assert result.exit_code == 0, result.output
+
+
+def cards_json(workdir: Path, monkeypatch) -> list[dict]:
+    monkeypatch.chdir(workdir)
+    result = CliRunner().invoke(main, ["cards", "source", "--out", "decks", "--json"])
+    assert result.exit_code == 0, result.output
+    return [json.loads(line) for line in result.output.splitlines()]
+
+
+def import_apkg(col: Collection, path: Path) -> None:
+    request = ImportAnkiPackageRequest(package_path=str(path), options=ImportAnkiPackageOptions())
+    col.import_anki_package(request)
+
+
+def notes_by_guid(col: Collection) -> dict[str, object]:
+    return {col.get_note(nid).guid: col.get_note(nid) for nid in col.find_notes("")}
+
+
+@pytest.fixture(scope="module")
+def round_trip(tmp_path_factory):
+    """Release 1 imported and studied, then release 2 imported over it."""
+    work = tmp_path_factory.mktemp("release")
+    (work / "source").mkdir()
+    shutil.copy(SEED, work / "source" / SEED.name)
+    monkeypatch = pytest.MonkeyPatch()
+    try:
+        build(work, T1, monkeypatch)
+        first = cards_json(work, monkeypatch)
+        col = Collection(str(work / "collection.anki2"))
+        import_apkg(col, work / "decks" / f"{SLUG}-1.0.0.apkg")
+        before = notes_by_guid(col)
+        nids = {guid: note.id for guid, note in before.items()}
+
+        # Study: the cards of the notes about to change, and a few others.
+        col.decks.select(col.decks.id_for_name(DECK))
+        studied = {}
+        for _ in range(12):
+            card = col.sched.getCard()
+            col.sched.answerCard(card, 4)
+            card.load()
+            studied[card.id] = (card.ivl, card.due, card.type, card.queue)
+        revlog = col.db.scalar("select count() from revlog")
+
+        text = (work / "source" / SEED.name).read_text(encoding="utf-8")
+        for old, new in EDITS:
+            assert old in text, old
+            text = text.replace(old, new, 1)
+        (work / "source" / SEED.name).write_text(text, encoding="utf-8")
+        build(work, T2, monkeypatch)
+        second = cards_json(work, monkeypatch)
+        import_apkg(col, work / "decks" / f"{SLUG}-1.1.0.apkg")
+        yield {
+            "work": work,
+            "col": col,
+            "first": first,
+            "second": second,
+            "nids": nids,
+            "studied": studied,
+            "revlog": revlog,
+        }
+        col.close()
+    finally:
+        monkeypatch.undo()
+
+
+def test_every_old_note_keeps_its_note_id(round_trip):
+    col, nids = round_trip["col"], round_trip["nids"]
+    after = notes_by_guid(col)
+    assert {guid: after[guid].id for guid in nids} == nids
+
+
+def test_no_duplicates_one_note_added(round_trip):
+    col, first = round_trip["col"], round_trip["first"]
+    guids = [col.get_note(nid).guid for nid in col.find_notes("")]
+    assert len(guids) == len(set(guids)) == len(first) + 1
+
+
+def note_of(round_trip, *parts: str):
+    """The collection's note for the one release-2 card whose prompt has all ``parts``."""
+    found = [n for n in round_trip["second"] if all(p in n["prompt"] for p in parts)]
+    assert len(found) == 1, [n["prompt"] for n in found]
+    return notes_by_guid(round_trip["col"])[found[0]["guid"]]
+
+
+def test_changed_fields_arrive(round_trip):
+    constraints = note_of(round_trip, "Context & Scope — Constraints?")
+    assert "Staging cluster only" in constraints["Answer"]
+    assert "Production-like environment" not in constraints["Answer"]
+    assert "{{c1::7μs}}" in note_of(round_trip, "Q9", "P99 Latency:")["Text"]
+    prompts = [n.fields[0] for n in notes_by_guid(round_trip["col"]).values()]
+    assert len([p for p in prompts if "Runtime Comparison" in p]) == 5  # four rows, one list
+    assert not [p for p in prompts if "Tokio vs async-std" in p]
+
+
+def test_renamed_heading_keeps_the_notes(round_trip):
+    first = {n["guid"] for n in round_trip["first"] if "Tokio vs async-std Trade-off Matrix" in n["prompt"]}
+    second = {n["guid"] for n in round_trip["second"] if "Runtime Comparison" in n["prompt"]}
+    assert len(first) == 5 and first == second
+
+
+def test_added_and_removed_notes(round_trip):
+    col = round_trip["col"]
+    added = note_of(round_trip, "Context & Scope — Escalation?")
+    assert "changed::1.1.0" in added.tags
+    removed = col.find_notes("tag:removed")
+    assert len(removed) == 1
+    note = col.get_note(removed[0])
+    assert "State Trie Cache" in note["Prompt"] and "Removed in version 1.1.0" in note["Prompt"]
+
+
+def test_review_history_and_intervals_are_kept(round_trip):
+    col, studied = round_trip["col"], round_trip["studied"]
+    assert col.db.scalar("select count() from revlog") == round_trip["revlog"]
+    for cid, (ivl, due, kind, queue) in studied.items():
+        card = col.get_card(cid)
+        assert (card.ivl, card.due, card.type, card.queue) == (ivl, due, kind, queue)
+        assert ivl > 0
+
+
+def test_version_and_changelog_record_all_five_edits(round_trip):
+    decks = round_trip["work"] / "decks"
+    manifest = json.loads((decks / f"{SLUG}.manifest.json").read_text(encoding="utf-8"))
+    assert (manifest["version"], manifest["released"]) == ("1.1.0", T2)
+    assert not (decks / f"{SLUG}-1.0.0.apkg").exists()
+    log = (decks / f"{SLUG}.changelog.md").read_text(encoding="utf-8")
+    latest = log.split("## 1.1.0 (", 1)[1].split("\n## ", 1)[0]
+    added, rest = latest.split("### Added", 1)[1].split("### Changed", 1)
+    changed, removed = rest.split("### Removed", 1)
+    assert "Escalation?" in added
+    assert "Context & Scope — Constraints?" in changed
+    assert "P99 Latency: 50μs → \\[...\\]" in changed
+    assert "Runtime Comparison — Memory: Tokio, async-std, Recommendation?" in changed
+    assert "State Trie Cache: Diagnostic Signal, Rust Pattern, Fix Complexity?" in removed
+    assert "## 1.0.0 (" in log
+
+
+def test_collection_equals_cards_json_after_the_update(round_trip):
+    col, second = round_trip["col"], round_trip["second"]
+    after = notes_by_guid(col)
+    assert set(after) == {n["guid"] for n in second}
+    for record in second:
+        note = after[record["guid"]]
+        assert dict(note.items()) == record["fields"]
+        assert set(note.tags) == set(record["tags"])
