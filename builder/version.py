@@ -435,25 +435,25 @@ def _settle_guids(plan: DeckPlan, previous: Manifest | None) -> tuple[list[Note]
         else:
             pending.append(len(out))
             out.append(note)
+    unmatched = []
     for index in pending:
         note = out[index]
         body = body_hash(note)
         match = next((g for g in gone if g.kind == note.kind and g.body == body and g.guid not in used), None)
-        if match is not None:
+        if match is None:
+            unmatched.append(index)
+        else:
             out[index] = replace(note, guid=match.guid)
             used.add(match.guid)
     taken = used | {t.guid for t in previous.removed} | {g.guid for g in gone}
-    for index in pending:
+    for index in unmatched:
         note = out[index]
-        if note.guid in used:
-            continue
         guid, n = note.guid, 1
         while guid in taken:
             n += 1
             guid = fresh_guid(plan.name, f"{note.key}~{n}")
         out[index] = replace(note, guid=guid)
         taken.add(guid)
-        used.add(guid)
     return out, [g for g in gone if g.guid not in used]
 
 

@@ -1,0 +1,171 @@
+"""Identity across edits and the semver rule, on small sources (no Anki needed)."""
+
+from __future__ import annotations
+
+import pytest
+
+from builder import version as versioning
+from builder.build import notes_of
+from builder.extract import extract
+from builder.extract.scope import slug
+from builder.model import DeckPlan
+from builder.read import parse
+from builder.version import Manifest, Release, release
+
+BASE = """# Deck
+
+## Storage
+- **Engine:** RocksDB with one column family per table
+- **Budget:** 2TB per node
+
+## Network
+- **Transport:** QUIC between regions
+"""
+
+
+def deck(text: str) -> DeckPlan:
+    notes = notes_of("Deck", extract(parse(text, "deck.md")).cards)
+    return DeckPlan("Deck", slug("Deck"), tuple(notes), ("deck.md",))
+
+
+def release_of(text: str, previous: Manifest | None = None, now: int = 1_000) -> Release:
+    return release(deck(text), previous, now)
+
+
+def guids(rel: Release) -> dict[str, str]:
+    """Prompt's last part (what is asked) -> GUID."""
+    return {n.prompt.split(" — ")[-1]: n.guid for n in rel.plan.notes}
+
+
+def test_first_release_is_1_0_0_at_the_given_time():
+    rel = release_of(BASE, now=1234)
+    assert (rel.version, rel.released, rel.bump) == ("1.0.0", 1234, "major")
+    assert all("changed::1.0.0" in n.tags for n in rel.plan.notes)
+
+
+def test_no_change_is_no_release():
+    first = release_of(BASE).manifest
+    again = release_of(BASE, first, now=99_999)
+    assert again.bump is None and again.manifest is first
+    assert again.released == first.released
+
+
+def test_edited_answer_keeps_guid_and_is_a_patch():
+    first = release_of(BASE)
+    second = release_of(BASE.replace("QUIC between regions", "TCP with TLS 1.3"), first.manifest, 2_000)
+    assert guids(second) == guids(first)
+    assert (second.version, second.bump, len(second.changed)) == ("1.0.1", "patch", 1)
+    assert second.released == 2_000
+
+
+def test_renamed_label_and_heading_keep_guids():
+    first = release_of(BASE)
+    text = BASE.replace("**Engine:**", "**Storage engine:**").replace("## Network", "## Networking")
+    second = release_of(text, first.manifest)
+    old, new = guids(first), guids(second)
+    assert new["Storage engine?"] == old["Engine?"]
+    assert new["Transport?"] == old["Transport?"]
+    assert second.bump == "patch" and not second.added and not second.removed
+
+
+def test_moved_card_keeps_guid():
+    first = release_of(BASE)
+    moved = BASE.replace("- **Budget:** 2TB per node\n", "") + "- **Budget:** 2TB per node\n"
+    second = release_of(moved, first.manifest)
+    assert [n.prompt for n in second.plan.notes if n.guid == guids(first)["Budget?"]] == [
+        "Network — Budget?"
+    ]
+
+
+def test_label_and_answer_changed_at_once_is_a_new_note():
+    first = release_of(BASE)
+    second = release_of(BASE.replace("**Budget:** 2TB per node", "**Disk:** 4TB NVMe"), first.manifest)
+    assert guids(second)["Disk?"] not in guids(first).values()
+    assert second.bump == "minor"
+    assert [t.prompt for t in second.removed] == ["Storage — Budget?"]
+    assert [n.prompt for n in second.tombstones] == ["(removed) Storage — Budget?"]
+    assert second.tombstones[0].tags[0] == "removed"
+
+
+def test_removed_note_comes_back_with_its_guid():
+    first = release_of(BASE)
+    without = release_of(BASE.replace("- **Budget:** 2TB per node\n", ""), first.manifest)
+    back = release_of(BASE, without.manifest)
+    assert guids(back) == guids(first)
+    assert not back.tombstones and back.version == "1.2.0"
+
+
+def test_key_match_wins_over_content_match():
+    first = release_of(BASE)
+    # Engine's answer moves under a new label while a new Engine fact appears: identity is
+    # structural, so the Engine note is updated and the moved answer is a new note.
+    text = BASE.replace("**Engine:**", "**Storage engine:**").replace(
+        "- **Budget:**", "- **Engine:** LMDB for the index\n- **Budget:**"
+    )
+    second = release_of(text, first.manifest)
+    new = guids(second)
+    assert new["Engine?"] == guids(first)["Engine?"]
+    assert new["Storage engine?"] not in guids(first).values()
+
+
+def test_new_key_never_takes_a_guid_in_use():
+    first = release_of(BASE)
+    renamed = release_of(BASE.replace("**Engine:**", "**Storage engine:**"), first.manifest)
+    # The old key comes back as a new fact: its derived GUID is the renamed note's.
+    text = BASE.replace("**Engine:**", "**Storage engine:**").replace(
+        "- **Budget:**", "- **Engine:** LMDB for the index\n- **Budget:**"
+    )
+    third = release_of(text, renamed.manifest)
+    new = guids(third)
+    assert new["Storage engine?"] == guids(first)["Engine?"]
+    assert new["Engine?"] != new["Storage engine?"]
+    assert len(set(new.values())) == len(new)
+
+
+def test_note_type_changes_bump_major_or_patch(monkeypatch):
+    first = release_of(BASE)
+    real = versioning.model_hashes()
+    css_only = {k: {**v, "css": "other"} for k, v in real.items()}
+    monkeypatch.setattr(versioning, "model_hashes", lambda: css_only)
+    styled = release_of(BASE, first.manifest)
+    assert (styled.bump, styled.version) == ("patch", "1.0.1")
+    assert styled.model_times()["prompt"] == styled.released
+    shape = {k: {**v, "shape": "other"} for k, v in real.items()}
+    monkeypatch.setattr(versioning, "model_hashes", lambda: shape)
+    assert release_of(BASE, first.manifest).version == "2.0.0"
+
+
+def test_release_time_moves_forward_even_with_an_old_epoch():
+    first = release_of(BASE, now=5_000)
+    second = release_of(BASE + "- **Extra:** x\n", first.manifest, now=10)
+    assert second.released == 5_001
+
+
+def test_note_times_are_when_each_note_last_changed():
+    first = release_of(BASE, now=1_000)
+    second = release_of(BASE.replace("2TB", "3TB"), first.manifest, now=2_000)
+    times = second.note_times()
+    by_prompt = {n.prompt.split(" — ")[-1]: times[n.guid] for n in second.plan.notes}
+    assert by_prompt == {"Engine?": 1_000, "Budget?": 2_000, "Transport?": 1_000}
+
+
+def test_manifest_round_trips_through_its_file(tmp_path):
+    rel = release_of(BASE.replace("- **Budget:** 2TB per node\n", ""), release_of(BASE).manifest)
+    path = tmp_path / "deck.manifest.json"
+    path.write_text(rel.manifest.to_json(), encoding="utf-8")
+    assert versioning.load_manifest(path) == rel.manifest
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("{not json", "manifest is not valid JSON"),
+        ('{"deck": "x"}', "manifest is malformed"),
+    ],
+)
+def test_broken_manifest_is_a_one_line_error(tmp_path, text, message):
+    path = tmp_path / "deck.manifest.json"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(versioning.SourceError) as caught:
+        versioning.load_manifest(path)
+    assert message in caught.value.message and str(path) in caught.value.message
