@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 import click
 
 from . import __version__
-from .build import releases, write
+from .build import apkg_path, releases, write
 from .version import Release
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -91,7 +91,12 @@ def diff(paths: tuple[str, ...], out: Path, check: bool) -> None:
     stale = False
     for rel in releases(paths or DEFAULT_SOURCES, out):
         if rel.bump is None:
-            click.echo(f"{rel.plan.name}: {rel.version}, up to date")
+            target = apkg_path(out, rel.plan, rel.version)
+            if target.exists():
+                click.echo(f"{rel.plan.name}: {rel.version}, up to date")
+            else:
+                stale = True
+                click.echo(f"{rel.plan.name}: {rel.version}, {target} is missing")
             continue
         stale = True
         before = rel.previous.version if rel.previous else "none"

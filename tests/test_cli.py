@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 from collections import Counter
@@ -20,10 +21,15 @@ SEED_RELATIVE = "source/rust-web3-interview.md"
 
 SUMMARY = re.compile(
     r"^(?P<deck>.+): (?P<n>\d+) notes "
-    r"\((?P<counts>[a-z-]+ \d+(?:, [a-z-]+ \d+)*)\) -> (?P<path>.+)$"
+    r"\((?P<counts>[a-z-]+ \d+(?:, [a-z-]+ \d+)*)\) -> (?P<path>.+?\.apkg) \((?P<state>[^()]+)\)$"
 )
 
 GOOD_SOURCE = "# Good\n\n## Part\n\n- **Alpha:** first letter\n- **Beta:** second letter\n"
+
+DECK_SOURCE = "# Deck\n\n## Part\n\n- **Alpha:** one\n- **Beta:** two\n"
+"""A small deck: ``Deck``, slug ``deck``, two facts whose prompts are ``Part — Alpha?`` and ``Part — Beta?``."""
+
+EPOCH = 1700000000
 
 
 def run(*args: str) -> Result:
@@ -55,6 +61,32 @@ def folder_state(folder: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
 
 
+def folder_mtimes(folder: Path) -> dict[str, int]:
+    return {p.name: os.stat(p).st_mtime_ns for p in sorted(folder.iterdir())}
+
+
+def deck_files(slug: str, version: str) -> list[str]:
+    """The files one deck's build leaves in --out, sorted."""
+    return sorted([f"{slug}-{version}.apkg", f"{slug}.changelog.md", f"{slug}.manifest.json"])
+
+
+def changelog_sections(text: str) -> dict[str, dict[str, list[str]]]:
+    """A changelog as {version: {"### heading": [list items]}}; prose goes under ""."""
+    sections: dict[str, dict[str, list[str]]] = {}
+    heading = ""
+    for line in text.splitlines():
+        if line.startswith("## "):
+            version = line[3:].split(" (", 1)[0]
+            current = sections.setdefault(version, {})
+            heading = ""
+        elif line.startswith("### "):
+            heading = line[4:]
+            current.setdefault(heading, [])
+        elif line.strip() and sections:
+            current.setdefault(heading, []).append(line.removeprefix("- "))
+    return sections
+
+
 @pytest.fixture
 def seed_copy(tmp_path: Path) -> Path:
     """A working folder holding ``source/rust-web3-interview.md``."""
@@ -80,10 +112,14 @@ def test_build_prints_one_summary_line_per_deck(tmp_path):
     assert match["deck"] == notes[0]["deck"]
     counts = {kind: int(n) for kind, n in (c.split(" ") for c in match["counts"].split(", "))}
     assert counts == dict(Counter(note["kind"] for note in notes))
+    assert match["state"] == "1.0.0, first release"
     path = Path(match["path"])
     assert path.is_file()
     assert path.parent == tmp_path / "decks"
-    assert path.suffix == ".apkg"
+    assert path.name.endswith("-1.0.0.apkg")
+    slug = path.name.removesuffix("-1.0.0.apkg")
+    assert re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", slug), slug
+    assert sorted(p.name for p in path.parent.iterdir()) == deck_files(slug, "1.0.0")
 
 
 def test_build_is_byte_identical_with_source_date_epoch(tmp_path, monkeypatch):
@@ -94,7 +130,8 @@ def test_build_is_byte_identical_with_source_date_epoch(tmp_path, monkeypatch):
         assert result.exit_code == 0, result.output
     one, two = folder_state(tmp_path / "one"), folder_state(tmp_path / "two")
     assert list(one) == list(two)
-    assert len(one) == 1
+    assert len(one) == 3
+    assert sum(name.endswith("-1.0.0.apkg") for name in one) == 1
     assert one == two
 
 
@@ -109,8 +146,160 @@ def test_build_is_byte_identical_from_another_working_directory(tmp_path, seed_c
         result = run("build", "source", "--out", "decks")
         assert result.exit_code == 0, result.output
         outputs.append(folder_state(cwd / "decks"))
-    assert len(outputs[0]) == 1
+    assert len(outputs[0]) == 3
+    assert sum(name.endswith("-1.0.0.apkg") for name in outputs[0]) == 1
     assert outputs[0] == outputs[1]
+
+
+# --- versions: manifest, changelog, diff ----------------------------------------------
+
+
+@pytest.fixture
+def deck(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path]:
+    """``DECK_SOURCE`` written to ``src/deck.md`` and built once into ``decks/`` at ``EPOCH``."""
+    source, out = tmp_path / "src" / "deck.md", tmp_path / "decks"
+    source.parent.mkdir()
+    source.write_text(DECK_SOURCE, encoding="utf-8")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(EPOCH))
+    result = run("build", str(source), "--out", str(out))
+    assert result.exit_code == 0, result.output
+    assert result.stdout == f"Deck: 2 notes (fact 2) -> {out / 'deck-1.0.0.apkg'} (1.0.0, first release)\n"
+    assert sorted(p.name for p in out.iterdir()) == deck_files("deck", "1.0.0")
+    return source, out
+
+
+def test_manifest_records_deck_version_release_time_and_notes(deck):
+    """The manifest: deck, version, released (SOURCE_DATE_EPOCH of the first build), models, notes."""
+    source, out = deck
+    manifest = json.loads((out / "deck.manifest.json").read_text(encoding="utf-8"))
+    assert {"deck", "version", "released", "models", "notes"} <= set(manifest)
+    assert manifest["deck"] == "Deck"
+    assert manifest["version"] == "1.0.0"
+    assert manifest["released"] == EPOCH
+    assert isinstance(manifest["models"], dict)
+    assert manifest["models"]
+    notes = cards_json(str(source), "--out", str(out))
+    assert [(n["guid"], n["key"]) for n in manifest["notes"]] == [(n["guid"], n["key"]) for n in notes]
+    for note in manifest["notes"]:
+        assert {"guid", "key", "hash"} <= set(note)
+        assert isinstance(note["hash"], str)
+        assert note["hash"]
+    assert len({note["hash"] for note in manifest["notes"]}) == len(manifest["notes"])
+
+
+def test_changelog_of_first_release(deck):
+    _, out = deck
+    text = (out / "deck.changelog.md").read_text(encoding="utf-8")
+    assert text.startswith("# Changelog: Deck\n")
+    assert "\n## 1.0.0 (2023-11-14)\n" in text
+    assert list(changelog_sections(text)) == ["1.0.0"]
+
+
+def test_build_without_change_rewrites_nothing(deck, monkeypatch):
+    """Same source, another day: ``(1.0.0, unchanged)``, every file as it was, ``diff --check`` passes."""
+    source, out = deck
+    for path in out.iterdir():  # an old mtime, so that any rewrite shows
+        os.utime(path, ns=(1_600_000_000_000_000_000, 1_600_000_000_000_000_000))
+    before, mtimes = folder_state(out), folder_mtimes(out)
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(EPOCH + 86_400))
+    result = run("build", str(source), "--out", str(out))
+    assert result.exit_code == 0, result.output
+    assert result.stdout == f"Deck: 2 notes (fact 2) -> {out / 'deck-1.0.0.apkg'} (1.0.0, unchanged)\n"
+    assert folder_state(out) == before
+    assert folder_mtimes(out) == mtimes
+
+    check = run("diff", str(source), "--out", str(out), "--check")
+    assert check.exit_code == 0, check.output
+    assert check.stdout == "Deck: 1.0.0, up to date\n"
+    assert folder_mtimes(out) == mtimes
+
+
+def test_lost_apkg_is_rebuilt_with_the_manifest_release_time(deck, monkeypatch):
+    """The .apkg of an existing version, built again later, has the same bytes: its time is the manifest's."""
+    source, out = deck
+    before = folder_state(out)
+    (out / "deck-1.0.0.apkg").unlink()
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(EPOCH + 10 * 86_400))
+    result = run("build", str(source), "--out", str(out))
+    assert result.exit_code == 0, result.output
+    line = SUMMARY.match(result.stdout.rstrip("\n"))
+    assert line, result.stdout
+    assert Path(line["path"]) == out / "deck-1.0.0.apkg"
+    assert line["state"].startswith("1.0.0, unchanged")
+    assert folder_state(out) == before
+
+
+def test_changed_fact_is_a_patch(deck, monkeypatch):
+    """One fact's value changed: ``diff`` shows it, ``--check`` fails, ``build`` writes 1.0.1."""
+    source, out = deck
+    source.write_text(DECK_SOURCE.replace("**Alpha:** one", "**Alpha:** uno"), encoding="utf-8")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(EPOCH + 2 * 86_400))
+
+    shown = run("diff", str(source), "--out", str(out))
+    assert shown.exit_code == 0, shown.output
+    assert shown.stdout.splitlines() == ["Deck: 1.0.0 -> 1.0.1 (patch)", "  ~ Part — Alpha?"]
+    check = run("diff", str(source), "--out", str(out), "--check")
+    assert check.exit_code == 1, check.output
+    assert check.stdout == shown.stdout
+    assert sorted(p.name for p in out.iterdir()) == deck_files("deck", "1.0.0")  # diff writes nothing
+
+    result = run("build", str(source), "--out", str(out))
+    assert result.exit_code == 0, result.output
+    assert result.stdout == (
+        f"Deck: 2 notes (fact 2) -> {out / 'deck-1.0.1.apkg'}"
+        " (1.0.0 -> 1.0.1, patch: 0 added, 1 changed, 0 removed)\n"
+    )
+    assert sorted(p.name for p in out.iterdir()) == deck_files("deck", "1.0.1")
+    manifest = json.loads((out / "deck.manifest.json").read_text(encoding="utf-8"))
+    assert (manifest["version"], manifest["released"]) == ("1.0.1", EPOCH + 2 * 86_400)
+
+    text = (out / "deck.changelog.md").read_text(encoding="utf-8")
+    assert text.startswith("# Changelog: Deck\n")
+    assert "\n## 1.0.1 (2023-11-16)\n" in text
+    sections = changelog_sections(text)
+    assert list(sections) == ["1.0.1", "1.0.0"]
+    assert sections["1.0.1"] == {"Changed": ["Part — Alpha?"]}
+
+    again = run("diff", str(source), "--out", str(out), "--check")
+    assert again.exit_code == 0, again.output
+    assert again.stdout == "Deck: 1.0.1, up to date\n"
+
+
+@pytest.mark.parametrize(
+    ("edit", "mark", "heading", "prompt"),
+    [
+        pytest.param(lambda text: text + "- **Gamma:** three\n", "+", "Added", "Part — Gamma?", id="added"),
+        pytest.param(
+            lambda text: text.replace("- **Beta:** two\n", ""), "-", "Removed", "Part — Beta?", id="removed"
+        ),
+    ],
+)
+def test_added_or_removed_fact_is_a_minor(deck, monkeypatch, edit, mark, heading, prompt):
+    source, out = deck
+    source.write_text(edit(DECK_SOURCE), encoding="utf-8")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(EPOCH + 86_400))
+
+    shown = run("diff", str(source), "--out", str(out), "--check")
+    assert shown.exit_code == 1, shown.output
+    assert shown.stdout.splitlines() == ["Deck: 1.0.0 -> 1.1.0 (minor)", f"  {mark} {prompt}"]
+
+    result = run("build", str(source), "--out", str(out))
+    assert result.exit_code == 0, result.output
+    line = SUMMARY.match(result.stdout.rstrip("\n"))
+    assert line, result.stdout
+    counts = {"Added": "1 added, 0 changed, 0 removed", "Removed": "0 added, 0 changed, 1 removed"}
+    assert line["state"] == f"1.0.0 -> 1.1.0, minor: {counts[heading]}"
+    assert Path(line["path"]) == out / "deck-1.1.0.apkg"
+    assert sorted(p.name for p in out.iterdir()) == deck_files("deck", "1.1.0")
+
+    sections = changelog_sections((out / "deck.changelog.md").read_text(encoding="utf-8"))
+    assert list(sections) == ["1.1.0", "1.0.0"]
+    assert sections["1.1.0"] == {heading: [prompt]}
+    manifest = json.loads((out / "deck.manifest.json").read_text(encoding="utf-8"))
+    assert manifest["version"] == "1.1.0"
+    assert (prompt in [n["prompt"] for n in manifest["notes"]]) == (heading == "Added")
 
 
 # --- cards --json ----------------------------------------------------------------------
@@ -177,7 +366,8 @@ def test_failed_build_leaves_existing_deck_untouched(tmp_path):
     first = run("build", str(sources), "--out", str(out))
     assert first.exit_code == 0, first.output
     before = folder_state(out)
-    assert len(before) == 1
+    assert list(before) == deck_files("good", "1.0.0")
+    mtimes = folder_mtimes(out)
 
     changed = GOOD_SOURCE + "- **Gamma:** third letter\n"
     (sources / "a-good.md").write_text(changed, encoding="utf-8")
@@ -186,6 +376,7 @@ def test_failed_build_leaves_existing_deck_untouched(tmp_path):
     assert_clean_failure(second)
     assert "invalid UTF-8" in errors(second)
     assert folder_state(out) == before
+    assert folder_mtimes(out) == mtimes
 
 
 def test_unwritable_out_is_one_line_error(tmp_path):
@@ -238,3 +429,12 @@ def test_help_on_every_command(command):
     assert result.exit_code == 0, result.output
     assert result.output.startswith("Usage: ")
     assert command in result.output.splitlines()[0]
+
+
+def test_diff_check_reports_a_missing_deck_file(deck):
+    """The manifest is current but its .apkg is gone: out of date until the next build."""
+    source, out = deck
+    (out / "deck-1.0.0.apkg").unlink()
+    result = run("diff", str(source), "--out", str(out), "--check")
+    assert result.exit_code == 1
+    assert result.stdout == f"Deck: 1.0.0, {out / 'deck-1.0.0.apkg'} is missing\n"

@@ -18,9 +18,7 @@ def test_hash_inside_code_is_not_a_heading():
 
 
 def test_two_space_nested_lists_stay_nested():
-    doc = parse(
-        "## S\n- **Parent:**\n  - **Child A:** one\n  - **Child B:** two\n- **Next:** x\n", "x.md"
-    )
+    doc = parse("## S\n- **Parent:**\n  - **Child A:** one\n  - **Child B:** two\n- **Next:** x\n", "x.md")
     outer = doc.sections[0].blocks[0]
     assert isinstance(outer, ListBlock) and len(outer.items) == 2
     inner = outer.items[0].blocks[1]

@@ -196,3 +196,23 @@ def test_collection_equals_cards_json_after_the_update(round_trip):
         note = after[record["guid"]]
         assert dict(note.items()) == record["fields"]
         assert set(note.tags) == set(record["tags"])
+
+
+def test_changed_css_reaches_the_collection(tmp_path, monkeypatch):
+    """A styling change is a patch release, and Anki's import takes the new note type CSS."""
+    from builder import notetypes
+
+    (tmp_path / "source").mkdir()
+    (tmp_path / "source" / "d.md").write_text("# D\n\n## S\n- **Alpha:** one\n", encoding="utf-8")
+    build(tmp_path, T1, monkeypatch)
+    col = Collection(str(tmp_path / "c.anki2"))
+    try:
+        import_apkg(col, tmp_path / "decks" / "d-1.0.0.apkg")
+        monkeypatch.setattr(notetypes, "_BASE_CSS", notetypes._BASE_CSS + "\n.marker { color: red; }\n")
+        notetypes.css.cache_clear()
+        build(tmp_path, T2, monkeypatch)
+        import_apkg(col, tmp_path / "decks" / "d-1.0.1.apkg")
+        assert ".marker" in col.models.by_name("deckbuilder prompt/answer")["css"]
+    finally:
+        col.close()
+        notetypes.css.cache_clear()

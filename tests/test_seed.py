@@ -66,9 +66,7 @@ def test_every_question_numbered_list_and_code_block_reaches_a_card(seed_documen
         if isinstance(b, ListBlock) and b.ordered
     ]
     assert numbered and all(line in by_kind["steps"] for line in numbered)
-    code_blocks = [
-        b for s in sections(seed_document) for b in walk(s.blocks) if isinstance(b, Code)
-    ]
+    code_blocks = [b for s in sections(seed_document) for b in walk(s.blocks) if isinstance(b, Code)]
     assert len(code_blocks) == 16  # 32 fence lines
     for block in code_blocks:
         last = block.origin.line + block.text.count("\n") + 1

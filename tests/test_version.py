@@ -72,9 +72,7 @@ def test_moved_card_keeps_guid():
     first = release_of(BASE)
     moved = BASE.replace("- **Budget:** 2TB per node\n", "") + "- **Budget:** 2TB per node\n"
     second = release_of(moved, first.manifest)
-    assert [n.prompt for n in second.plan.notes if n.guid == guids(first)["Budget?"]] == [
-        "Network — Budget?"
-    ]
+    assert [n.prompt for n in second.plan.notes if n.guid == guids(first)["Budget?"]] == ["Network — Budget?"]
 
 
 def test_label_and_answer_changed_at_once_is_a_new_note():
