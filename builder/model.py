@@ -12,8 +12,9 @@ from typing import Any, Literal, TypeAlias
 
 from markdown_it.token import Token
 
-KINDS = ("question", "fact", "list", "steps", "table-row", "metric", "code")
-Kind: TypeAlias = Literal["question", "fact", "list", "steps", "table-row", "metric", "code"]
+KINDS = ("question", "fact", "list", "steps", "table-row", "metric", "code", "cloze")
+"""Card kinds: the seven extracted from Markdown, and ``cloze`` for hand-written cloze cards."""
+Kind: TypeAlias = Literal["question", "fact", "list", "steps", "table-row", "metric", "code", "cloze"]
 
 
 @dataclass(frozen=True, order=True)
@@ -23,10 +24,10 @@ class Origin:
     path: str
     """The source path as given on the command line (relative paths stay relative)."""
     line: int
-    """1-based line number."""
+    """1-based line number; 0 when the whole file is meant."""
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}"
+        return f"{self.path}:{self.line}" if self.line > 0 else self.path
 
 
 @dataclass(frozen=True)
@@ -223,6 +224,8 @@ class Card:
     """Tags beyond the kind's (section tags)."""
     cloze: Cloze | None = None
     """For ``metric`` cards: the statement with its hidden figure."""
+    statement: Inline | None = None
+    """For hand-written ``cloze`` cards: inline Markdown holding Anki's ``{{c1::…}}`` marks."""
     extra: tuple[Part, ...] = field(default=())
     """Context shown under a cloze's answer."""
 

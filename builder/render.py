@@ -7,6 +7,7 @@ CSS colours it, in light and night mode); tables and code sit in boxes that scro
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from html import escape
@@ -154,8 +155,25 @@ def part_text(part: Part) -> list[str]:
     return part.text.split("\n")
 
 
+_CLOZE_MARK = re.compile(r"\{\{c\d+::(.*?)(?:::(.*?))?\}\}", re.DOTALL)
+
+
+def cloze_text(card: Card, *, shown: bool) -> str:
+    """A hand-written cloze's plain text: ``[...]`` (or its hint) where hidden, else the answers."""
+    assert card.statement is not None
+    text = plain(card.statement.tokens)
+    if shown:
+        text = _CLOZE_MARK.sub(lambda m: m.group(1), text)
+    else:
+        text = _CLOZE_MARK.sub(lambda m: f"[{m.group(2)}]" if m.group(2) else "[...]", text)
+    crumb = " › ".join(card.crumbs)
+    return f"{crumb} — {text}" if crumb else text
+
+
 def answer_text(card: Card) -> str:
     """The plain-text answer a learner reads."""
+    if card.statement is not None:
+        return cloze_text(card, shown=True)
     if card.cloze is not None:
         return _statement(card, card.cloze, card.cloze.figure)
     return "\n".join(line for part in card.answer for line in part_text(part)).strip()
@@ -194,6 +212,14 @@ def render(card: Card) -> Rendered:
     """The note fields and plain text of a card."""
     # The file only: a line number would change every note below an inserted line.
     source = escape(card.origin.path)
+    if card.statement is not None:
+        statement = inline_html(card.statement)
+        fields = {
+            "Text": _prompt_html(card, statement),
+            "Extra": "".join(part_html(p) for p in card.extra),
+            "Source": source,
+        }
+        return Rendered(card, "cloze", fields, cloze_text(card, shown=False), answer_text(card), statement)
     if card.cloze is not None:
         cloze = card.cloze
         before = inline_html(cloze.before, keep_space=True)

@@ -54,7 +54,7 @@ def build(paths: list[str], out: Path) -> Built:
     runner = CliRunner()
     built = runner.invoke(main, ["build", *paths, "--out", str(out)])
     assert built.exit_code == 0, built.output
-    cards = runner.invoke(main, ["cards", *paths, "--json"])
+    cards = runner.invoke(main, ["cards", *paths, "--out", str(out), "--json"])
     assert cards.exit_code == 0, cards.output
     notes = [json.loads(line) for line in cards.stdout.splitlines() if line.strip()]
     return Built(sorted(out.glob("*.apkg")), notes)
