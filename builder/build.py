@@ -9,60 +9,121 @@ from __future__ import annotations
 import html
 import time
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from .atomic import Staging
+from .config import DECKS_FILE, FRONT_MATTER_KEYS, DeckConfig, Group, read_config, read_decks_file
 from .errors import SourceError
 from .extract import extract
 from .extract.scope import slug
 from .identify import guid
-from .model import Card, DeckPlan, Diagnostic, Document, Note
+from .media import attach
+from .model import Card, DeckPlan, Diagnostic, MediaFile, Note, Origin
 from .package import apkg_bytes, build_time
 from .read import read
 from .render import render
 from .version import Release, changelog, load_manifest, release
+from .yamlcards import load_cards
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
+CARD_SUFFIXES = (".yaml", ".yml")
 
 
-def find_sources(paths: Iterable[str]) -> list[Path]:
-    """Source files named by ``paths`` (files, or folders searched recursively), sorted."""
-    found: list[Path] = []
+@dataclass(frozen=True)
+class Source:
+    """A source file to read."""
+
+    path: Path
+    """The file."""
+    root: Path
+    """The folder it was found in (or its own folder): images must stay inside it."""
+    group: Group | None = None
+    """The ``decks.yaml`` deck that lists it, if any."""
+
+    @property
+    def shown(self) -> str:
+        return str(self.path)
+
+
+def find_sources(paths: Iterable[str]) -> tuple[list[Source], list[Diagnostic]]:
+    """Source files named by ``paths`` (files, or folders searched recursively), in order.
+
+    A folder's ``decks.yaml`` (or the one beside a named file) says which deck each listed
+    source goes to; it is not itself a source.
+    """
+    found: dict[Path, Source] = {}
+    problems: list[Diagnostic] = []
+    group_files: dict[Path, dict[Path, Group]] = {}
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            found.extend(
-                p for p in sorted(path.rglob("*")) if p.suffix.lower() in MARKDOWN_SUFFIXES and p.is_file()
-            )
+            root = path
+            files = [
+                p
+                for p in sorted(path.rglob("*"))
+                if p.suffix.lower() in (*MARKDOWN_SUFFIXES, *CARD_SUFFIXES)
+                and p.is_file()
+                and p.name != DECKS_FILE
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
+            ]
         elif path.is_file():
-            found.append(path)
+            root, files = path.parent, [path]
         else:
-            raise SourceError(raw, "no such file or folder")
-    unique = dict.fromkeys(found)
-    return list(unique)
+            problems.append(Diagnostic(Origin(raw, 0), "error", "no such file or folder"))
+            continue
+        decks_file = root / DECKS_FILE
+        if decks_file not in group_files:
+            group_files[decks_file] = _groups(decks_file, problems)
+        groups = group_files[decks_file]
+        for file in files:
+            found.setdefault(file, Source(file, root, groups.get(file.resolve())))
+    return list(found.values()), problems
 
 
-def deck_name(document: Document) -> str:
-    """The deck a document builds: its front matter ``deck``, else its title."""
-    return str(document.meta.get("deck") or document.title).strip()
+def _groups(decks_file: Path, problems: list[Diagnostic]) -> dict[Path, Group]:
+    """Which ``decks.yaml`` group each listed file belongs to."""
+    if not decks_file.is_file():
+        return {}
+    try:
+        groups, found = read_decks_file(decks_file, str(decks_file))
+    except SourceError as error:
+        problems.append(error.diagnostic())
+        return {}
+    problems.extend(found)
+    owner: dict[Path, Group] = {}
+    for group in groups:
+        for file in group.sources:
+            other = owner.setdefault(file.resolve(), group)
+            if other is not group:
+                problems.append(
+                    Diagnostic(
+                        group.origin,
+                        "error",
+                        f"“{file.name}” is listed in two decks (“{other.config.deck}” and “{group.config.deck}”)",
+                    )
+                )
+    return owner
 
 
-def notes_of(deck: str, cards: Iterable[Card]) -> list[Note]:
-    """Render and identify cards for ``deck``."""
+def notes_of(deck: str, cards: Iterable[Card], config: DeckConfig | None = None) -> list[Note]:
+    """Render and identify cards for ``deck``, with the configuration's tags and subdecks."""
+    config = config or DeckConfig()
     notes = []
     for card in cards:
         shown = render(card)
+        tags = tuple(dict.fromkeys((f"kind::{card.kind}", *card.tags, *config.tags)))
         notes.append(
             Note(
                 guid=guid(deck, card.key),
                 key=card.key,
-                deck=deck,
+                deck=f"{deck}::{card.crumbs[0]}" if config.subdecks and card.crumbs else deck,
                 kind=card.kind,
                 model=shown.model,
                 prompt=shown.prompt,
                 answer=shown.answer,
                 fields=shown.fields,
-                tags=(f"kind::{card.kind}", *card.tags),
+                tags=tags,
                 source=str(card.origin),
                 body=shown.body,
             )
@@ -70,31 +131,100 @@ def notes_of(deck: str, cards: Iterable[Card]) -> list[Note]:
     return notes
 
 
-def plan(paths: Sequence[str]) -> list[DeckPlan]:
-    """Read every source and plan its deck; raises on the first unreadable source."""
-    decks: dict[str, tuple[list[Note], list[str], list[Diagnostic]]] = {}
-    for path in find_sources(paths):
-        document = read(path, str(path))
-        name = deck_name(document)
-        extraction = extract(document)
-        notes, sources, diagnostics = decks.setdefault(name, ([], [], []))
-        notes.extend(notes_of(name, extraction.cards))
-        sources.append(document.path)
-        diagnostics.extend(extraction.diagnostics)
+@dataclass(frozen=True)
+class Planned:
+    """Every deck the sources make, and every problem found on the way."""
+
+    decks: tuple[DeckPlan, ...]
+    diagnostics: tuple[Diagnostic, ...]
+    """Sorted by file and line."""
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.level == "error"]
+
+
+def _load(source: Source, problems: list[Diagnostic]) -> tuple[str, DeckConfig, list[Card]]:
+    """Read one source: its deck's name, its configuration and its cards."""
+    group = source.group.config if source.group else None
+    if source.path.suffix.lower() in CARD_SUFFIXES:
+        card_file, found = load_cards(source.path, source.shown)
+        problems.extend(found)
+        config = DeckConfig(deck=card_file.deck).under(group)
+        return config.deck or _title_of(source.path), config, list(card_file.cards)
+    document = read(source.path, source.shown)
+    config, found = read_config(
+        document.meta, document.meta_lines, source.shown, FRONT_MATTER_KEYS, "front matter"
+    )
+    problems.extend(found)
+    config = config.under(group)
+    extraction = extract(document, config.skip)
+    problems.extend(extraction.diagnostics)
+    return config.deck or document.title, config, list(extraction.cards)
+
+
+def _title_of(path: Path) -> str:
+    return path.stem.replace("-", " ").replace("_", " ").strip() or path.name
+
+
+def plan(paths: Sequence[str]) -> Planned:
+    """Read every source and plan its deck; problems are collected, not raised."""
+    sources, problems = find_sources(paths)
+    decks: dict[str, tuple[list[Note], list[str], dict[str, MediaFile]]] = {}
+    for source in sources:
+        try:
+            name, config, cards = _load(source, problems)
+        except SourceError as error:
+            problems.append(error.diagnostic())
+            continue
+        cards = [c for c in cards if c.kind not in config.exclude]
+        files, found = attach(cards, source.path, source.root)
+        problems.extend(found)
+        notes, names, media = decks.setdefault(name, ([], [], {}))
+        notes.extend(notes_of(name, cards, config))
+        names.append(source.shown)
+        media.update((f.name, f) for f in files)
     plans = [
-        DeckPlan(name, slug(name, 80), tuple(notes), tuple(srcs), tuple(sorted(diags, key=_place)))
-        for name, (notes, srcs, diags) in decks.items()
+        DeckPlan(name, slug(name, 80), tuple(notes), tuple(names), tuple(media[k] for k in sorted(media)))
+        for name, (notes, names, media) in decks.items()
     ]
+    problems.extend(_clashes(plans))
+    return Planned(tuple(plans), tuple(sorted(problems, key=_place)))
+
+
+def _clashes(plans: Sequence[DeckPlan]) -> list[Diagnostic]:
+    """Two notes of a deck with one key, or two decks with one file name."""
+    problems = []
+    for deck in plans:
+        seen: dict[str, Note] = {}
+        for note in deck.notes:
+            first = seen.setdefault(note.key, note)
+            if first is not note:
+                where = Origin(*_split(note.source))
+                what = (
+                    f"card id “{note.key.removeprefix('card:')}” is already used at {first.source}"
+                    if note.key.startswith("card:")
+                    else f"card key “{note.key}” is already used at {first.source}; rename one of the files"
+                )
+                problems.append(Diagnostic(where, "error", what))
     by_slug: dict[str, DeckPlan] = {}
     for deck in plans:
         other = by_slug.setdefault(deck.slug, deck)
         if other is not deck:
-            raise SourceError(
-                deck.sources[0],
-                f"deck “{deck.name}” would share the file {deck.slug}.apkg with deck “{other.name}”"
-                f" ({other.sources[0]}); give one of them another name",
+            problems.append(
+                Diagnostic(
+                    Origin(deck.sources[0], 0),
+                    "error",
+                    f"deck “{deck.name}” would share the file {deck.slug}.apkg with deck “{other.name}”"
+                    f" ({other.sources[0]}); give one of them another name",
+                )
             )
-    return plans
+    return problems
+
+
+def _split(source: str) -> tuple[str, int]:
+    path, _, line = source.rpartition(":")
+    return (path, int(line)) if path and line.isdigit() else (source, 0)
 
 
 def _place(diagnostic: Diagnostic) -> tuple[str, int, str]:
@@ -116,10 +246,10 @@ def apkg_path(out: Path, deck: DeckPlan, version: str) -> Path:
     return out / f"{deck.slug}-{version}.apkg"
 
 
-def releases(paths: Sequence[str], out: Path, now: int | None = None) -> list[Release]:
-    """Plan every deck and compare it with its manifest in ``out``."""
+def releases(planned: Planned, out: Path, now: int | None = None) -> list[Release]:
+    """Compare every planned deck with its manifest in ``out``."""
     when = build_time() if now is None else now
-    return [release(deck, load_manifest(manifest_path(out, deck)), when) for deck in plan(paths)]
+    return [release(deck, load_manifest(manifest_path(out, deck)), when) for deck in planned.decks]
 
 
 def description(rel: Release) -> str:
@@ -138,6 +268,7 @@ def package(rel: Release) -> bytes:
         rel.released,
         rel.note_times(),
         rel.model_times(),
+        rel.plan.media,
     )
 
 

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import json
-import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from functools import wraps
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
-from . import __version__
-from .build import apkg_path, releases, write
+from . import __version__, deep
+from .build import Planned, apkg_path, plan, releases, write
+from .lint import lint as lint_notes
+from .model import Diagnostic
 from .version import Release
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -36,6 +38,31 @@ def out_option(func: F) -> F:
     )(func)
 
 
+def deep_command(func: F) -> F:
+    """Run the command where deeply nested sources have room (see :mod:`builder.deep`)."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        return deep.run(lambda: func(*args, **kwargs))
+
+    return wrapper  # type: ignore[return-value]
+
+
+def report(diagnostics: Iterable[Diagnostic]) -> None:
+    """Print diagnostics, one line each, on standard error."""
+    for diagnostic in diagnostics:
+        click.echo(str(diagnostic), err=True)
+
+
+def checked(paths: tuple[str, ...]) -> Planned:
+    """Plan the decks; report every problem, and stop (exit 1) if any is an error."""
+    planned = plan(paths or DEFAULT_SOURCES)
+    report(planned.diagnostics)
+    if planned.errors:
+        raise SystemExit(1)
+    return planned
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="deckbuilder")
 def main() -> None:
@@ -45,18 +72,18 @@ def main() -> None:
 @main.command()
 @sources_argument
 @out_option
+@deep_command
 def build(paths: tuple[str, ...], out: Path) -> None:
-    """Build one versioned .apkg deck per source document.
+    """Build one versioned .apkg deck per source document (or decks.yaml deck).
 
     A deck whose content changed gets a new version (see the README for the rule), its
-    manifest and changelog are updated; a deck with no change is left as it is.
+    manifest and changelog are updated; a deck with no change is left as it is. Problems are
+    reported as path:line: error|warning: message; any error stops the build before anything
+    is written.
 
     Example: deckbuilder build source/ --out decks/
     """
-    rels = releases(paths or DEFAULT_SOURCES, out)
-    for rel in rels:
-        for diagnostic in rel.plan.diagnostics:
-            click.echo(str(diagnostic), err=True)
+    rels = releases(checked(paths), out)
     for rel, target, written in write(rels, out):
         click.echo(f"{rel.plan.name}: {_summary(rel)} -> {target} ({_state(rel, written)})")
 
@@ -65,12 +92,13 @@ def build(paths: tuple[str, ...], out: Path) -> None:
 @sources_argument
 @out_option
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per note, one per line.")
+@deep_command
 def cards(paths: tuple[str, ...], out: Path, as_json: bool) -> None:
     """Show the notes a build would write, in deck order (removed notes last).
 
     Example: deckbuilder cards source/rust-web3-interview.md --json
     """
-    for rel in releases(paths or DEFAULT_SOURCES, out):
+    for rel in releases(checked(paths), out):
         for note in rel.shipped():
             if as_json:
                 click.echo(json.dumps(note.as_json(), ensure_ascii=False))
@@ -83,13 +111,14 @@ def cards(paths: tuple[str, ...], out: Path, as_json: bool) -> None:
 @sources_argument
 @out_option
 @click.option("--check", is_flag=True, help="Exit with status 1 when any deck is out of date.")
+@deep_command
 def diff(paths: tuple[str, ...], out: Path, check: bool) -> None:
     """Show what the next build would change: notes added, changed and removed.
 
     Example: deckbuilder diff --check
     """
     stale = False
-    for rel in releases(paths or DEFAULT_SOURCES, out):
+    for rel in releases(checked(paths), out):
         if rel.bump is None:
             target = apkg_path(out, rel.plan, rel.version)
             if target.exists():
@@ -109,7 +138,27 @@ def diff(paths: tuple[str, ...], out: Path, check: bool) -> None:
         if rel.previous is None:
             click.echo(f"  + {len(rel.plan.notes)} notes (first release)")
     if check and stale:
-        sys.exit(1)
+        raise SystemExit(1)
+
+
+@main.command()
+@sources_argument
+@click.option("--strict", is_flag=True, help="Exit with status 1 on warnings too.")
+@deep_command
+def lint(paths: tuple[str, ...], strict: bool) -> None:
+    """Check sources: every problem as path:line: warning|error: message, sorted.
+
+    Errors (exit 1): unreadable or malformed sources, missing or remote images, duplicate ids.
+    Warnings: ambiguous prompts, long answers, code too wide for a phone, sections that gave
+    no card.
+
+    Example: deckbuilder lint source/ --strict
+    """
+    planned = plan(paths or DEFAULT_SOURCES)
+    found = sorted((*planned.diagnostics, *lint_notes(planned)), key=lambda d: (d.origin, d.message))
+    report(found)
+    if any(d.level == "error" for d in found) or (strict and found):
+        raise SystemExit(1)
 
 
 def _summary(rel: Release) -> str:

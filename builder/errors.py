@@ -6,7 +6,7 @@ from typing import IO, Any
 
 import click
 
-from .model import Origin
+from .model import Diagnostic, Origin
 
 
 class DeckbuilderError(click.ClickException):
@@ -22,8 +22,22 @@ class SourceError(DeckbuilderError):
     """A source file cannot be read or makes no sense; names the file and line."""
 
     def __init__(self, where: Origin | str, message: str) -> None:
-        self.where = where
-        super().__init__(f"{where}: error: {message}")
+        self.origin = where if isinstance(where, Origin) else _origin(where)
+        """Where the problem is (line 0: the whole file)."""
+        self.detail = message
+        """The message without its place."""
+        super().__init__(f"{self.origin}: error: {message}")
+
+    def diagnostic(self) -> Diagnostic:
+        """The error as a diagnostic, to be reported with the others."""
+        return Diagnostic(self.origin, "error", self.detail)
+
+
+def _origin(where: str) -> Origin:
+    path, _, line = where.rpartition(":")
+    if path and line.isdigit():
+        return Origin(path, int(line))
+    return Origin(where, 0)
 
 
 class OutputError(DeckbuilderError):

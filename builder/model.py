@@ -8,6 +8,7 @@ file carries its :class:`Origin`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Literal, TypeAlias
 
 from markdown_it.token import Token
@@ -148,6 +149,8 @@ class Document:
     """Blocks before the first section (or under the title heading before its sub-sections)."""
     sections: tuple[Section, ...]
     """Top sections."""
+    meta_lines: dict[str, int] = field(default_factory=dict)
+    """The line of each front matter key."""
     diagnostics: tuple[Diagnostic, ...] = ()
     """Warnings found while reading."""
 
@@ -299,6 +302,16 @@ class Note:
 
 
 @dataclass(frozen=True)
+class MediaFile:
+    """A file packed into a deck."""
+
+    name: str
+    """Its name in the deck: content hash and suffix."""
+    path: Path
+    """Where it is read from."""
+
+
+@dataclass(frozen=True)
 class DeckPlan:
     """Everything one deck will hold, checked and ready to write."""
 
@@ -310,8 +323,8 @@ class DeckPlan:
     """Notes in document order."""
     sources: tuple[str, ...]
     """The source files that fed it."""
-    diagnostics: tuple[Diagnostic, ...] = ()
-    """Warnings from its sources."""
+    media: tuple[MediaFile, ...] = ()
+    """Images its notes show, by content-hash name."""
 
     def counts(self) -> dict[str, int]:
         """Notes by kind, in the catalogue's order, kinds with no note left out."""

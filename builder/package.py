@@ -21,7 +21,7 @@ from pathlib import Path
 import genanki
 
 from .identify import deck_id
-from .model import Note
+from .model import MediaFile, Note
 from .notetypes import CLOZE_MODEL_ID, MODELS, PROMPT_MODEL_ID
 
 
@@ -36,12 +36,14 @@ def build_time() -> int:
     return int(time.time())
 
 
-def genanki_deck(name: str, description: str, notes: Sequence[Note]) -> genanki.Deck:
-    """The genanki deck holding ``notes`` in order."""
+def genanki_decks(name: str, description: str, notes: Sequence[Note]) -> list[genanki.Deck]:
+    """The deck ``name`` and its subdecks, holding ``notes`` in order."""
     models = {kind: factory() for kind, factory in MODELS.items()}
-    deck = genanki.Deck(deck_id(name), name, description=description)
+    decks = {name: genanki.Deck(deck_id(name), name, description=description)}
     for note in notes:
-        deck.add_note(
+        if note.deck not in decks:
+            decks[note.deck] = genanki.Deck(deck_id(note.deck), note.deck, description=description)
+        decks[note.deck].add_note(
             genanki.Note(
                 model=models[note.model],
                 fields=list(note.fields.values()),
@@ -50,7 +52,7 @@ def genanki_deck(name: str, description: str, notes: Sequence[Note]) -> genanki.
                 guid=note.guid,
             )
         )
-    return deck
+    return list(decks.values())
 
 
 def apkg_bytes(
@@ -60,6 +62,7 @@ def apkg_bytes(
     timestamp: int,
     note_times: Mapping[str, int] | None = None,
     model_times: Mapping[str, int] | None = None,
+    media: Sequence[MediaFile] = (),
 ) -> bytes:
     """The ``.apkg`` of a deck; the same input gives the same bytes.
 
@@ -67,14 +70,14 @@ def apkg_bytes(
     ``model_times`` (by ``prompt``/``cloze``) say when it last changed: Anki's import updates a
     note only when the package's copy is newer than the learner's.
     """
-    deck = genanki_deck(name, description, notes)
+    decks = genanki_decks(name, description, notes)
     db_fd, db_path = tempfile.mkstemp(suffix=".anki2")
     os.close(db_fd)
     try:
         conn = sqlite3.connect(db_path)
         try:
             cursor = conn.cursor()
-            genanki.Package(deck).write_to_db(cursor, float(timestamp), itertools.count(timestamp * 1000))
+            genanki.Package(decks).write_to_db(cursor, float(timestamp), itertools.count(timestamp * 1000))
             _stamp(cursor, note_times or {}, model_times or {})
             conn.commit()
         finally:
@@ -86,7 +89,11 @@ def apkg_bytes(
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as zf:
         _add(zf, "collection.anki2", collection, stamp)
-        _add(zf, "media", json.dumps({}).encode(), stamp)
+        files = sorted(media, key=lambda f: f.name)
+        index = {str(n): f.name for n, f in enumerate(files)}
+        _add(zf, "media", json.dumps(index, sort_keys=True).encode(), stamp)
+        for n, file in enumerate(files):
+            _add(zf, str(n), file.path.read_bytes(), stamp)
     return buffer.getvalue()
 
 

@@ -14,6 +14,8 @@ from typing import Any, Literal
 import yaml
 from markdown_it.token import Token
 
+from .config import key_lines, no_aliases
+from .deep import MAX_NESTING
 from .errors import SourceError
 from .markdown import lines as split_lines
 from .markdown import parser, plain, strip
@@ -31,29 +33,11 @@ from .model import (
     Section,
     Table,
 )
+from .text import read_text
 
 # A trailing attribute block on a heading: ``{#pinned-id}``, ``{.skip}`` or both.
 _ATTRS = re.compile(r"\s*\{((?:\s*[#.][A-Za-z0-9][\w.:-]*)+)\s*\}\s*$")
 _CHECKBOX = re.compile(r"^\s*(\[[ xX]\]|[☐☑☒✅✓✔])\s*")
-
-
-def read_text(path: Path, shown: str | None = None) -> str:
-    """A source file's text; errors name the file (and line for bad UTF-8)."""
-    name = shown or str(path)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise SourceError(name, f"cannot read file: {exc.strerror or exc}") from None
-    if b"\0" in data[:8192]:
-        raise SourceError(name, "binary file, not text")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise SourceError(
-            f"{name}:{line}",
-            f"invalid UTF-8 (byte 0x{data[exc.start]:02x}); save the file as UTF-8",
-        ) from None
 
 
 def read(path: Path, shown: str | None = None) -> Document:
@@ -66,13 +50,20 @@ def parse(text: str, path: str) -> Document:
     """Parse Markdown text; ``path`` is only used for origins and the fallback title."""
     tokens = parser().parse(text)
     meta: dict[str, Any] = {}
+    meta_lines: dict[str, int] = {}
     if tokens and tokens[0].type == "front_matter":
-        meta = _front_matter(tokens[0], path)
+        meta, meta_lines = _front_matter(tokens[0], path)
         tokens = tokens[1:]
+    deepest = max(tokens, key=lambda t: t.level, default=None)
+    if deepest is not None and deepest.level >= MAX_NESTING - 1:
+        line = deepest.map[0] + 1 if deepest.map else 0
+        raise SourceError(
+            Origin(path, line), f"nested more than {MAX_NESTING} levels deep; the rest cannot be read"
+        )
     reader = _Reader(path, tokens, text.splitlines())
     top = reader.blocks(0, len(tokens))
     preamble, sections = _sections(path, top)
-    title = str(meta.get("title") or meta.get("deck") or "")
+    title = str(meta.get("title") or "")
     if len(sections) == 1 and sections[0].level == 1 and not preamble:
         only = sections[0]
         title = title or plain(only.title.tokens)
@@ -85,12 +76,16 @@ def parse(text: str, path: str) -> Document:
         meta=meta,
         preamble=preamble,
         sections=sections,
+        meta_lines=meta_lines,
         diagnostics=tuple(reader.diagnostics),
     )
 
 
-def _front_matter(token: Token, path: str) -> dict[str, Any]:
+def _front_matter(token: Token, path: str) -> tuple[dict[str, Any], dict[str, int]]:
+    """The front matter mapping and the line of each of its keys."""
+    no_aliases(token.content, path)
     try:
+        node = yaml.compose(token.content, Loader=yaml.SafeLoader)
         data = yaml.safe_load(token.content)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
@@ -98,10 +93,10 @@ def _front_matter(token: Token, path: str) -> dict[str, Any]:
         problem = getattr(exc, "problem", None) or "malformed YAML"
         raise SourceError(f"{path}:{line}", f"front matter: {problem}") from None
     if data is None:
-        return {}
+        return {}, {}
     if not isinstance(data, dict):
         raise SourceError(f"{path}:1", "front matter must be a mapping of keys to values")
-    return data
+    return data, key_lines(node, 2)
 
 
 class _Reader:

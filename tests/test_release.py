@@ -58,7 +58,7 @@ def cards_json(workdir: Path, monkeypatch) -> list[dict]:
     monkeypatch.chdir(workdir)
     result = CliRunner().invoke(main, ["cards", "source", "--out", "decks", "--json"])
     assert result.exit_code == 0, result.output
-    return [json.loads(line) for line in result.output.splitlines()]
+    return [json.loads(line) for line in result.stdout.splitlines()]
 
 
 def import_apkg(col: Collection, path: Path) -> None:

@@ -9,7 +9,7 @@ just before a list, table or code block) and the structural key.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -61,22 +61,22 @@ class _Loose:
     answers: list[Inline] = field(default_factory=list)
 
 
-def extract(document: Document) -> Extraction:
-    """All cards of a document."""
-    walker = _Walker(document)
+def extract(document: Document, skip: Iterable[str] = ()) -> Extraction:
+    """All cards of a document; sections titled as in ``skip`` give none."""
+    walker = _Walker(document, skip)
     root = Scope(crumbs=(), key=slug(Path(document.path).stem))
     walker.read(document.preamble, replace(root, crumbs=(document.title,)), _Loose(), top=False)
     for section in document.sections:
         walker.section(section, root)
-    return Extraction(_settle(walker.sink.cards), (*document.diagnostics, *walker.sink.diagnostics))
+    cards, problems = _settle(walker.sink.cards)
+    return Extraction(cards, (*document.diagnostics, *walker.sink.diagnostics, *problems))
 
 
 class _Walker:
-    def __init__(self, document: Document) -> None:
+    def __init__(self, document: Document, skip: Iterable[str]) -> None:
         self.document = document
         self.sink = Sink(document, walk=self.walk)
-        skip = document.meta.get("skip") or []
-        self.skip = {str(s).strip().lower() for s in (skip if isinstance(skip, list) else [skip])}
+        self.skip = {s.strip().lower() for s in skip}
 
     def walk(self, blocks: Sequence[Block], scope: Scope) -> list[Paragraph]:
         """Read nested blocks; return the prose they hold for the caller to show."""
@@ -206,14 +206,15 @@ def _has_content(section: Section) -> bool:
     return False
 
 
-def _settle(cards: list[Card]) -> tuple[Card, ...]:
+def _settle(cards: list[Card]) -> tuple[tuple[Card, ...], list[Diagnostic]]:
     """Put cards in document order (an overview before the details on its line), then make
-    keys unique and prompts unambiguous."""
+    keys unique and prompts unambiguous; each prompt numbered apart is reported."""
     cards = sorted(cards, key=lambda c: (c.origin.line, c.kind not in _OVERVIEWS))
     keys: dict[str, int] = {}
-    answers: dict[str, str] = {}
+    first: dict[str, tuple[str, Card]] = {}
     counts: dict[str, int] = {}
     out: list[Card] = []
+    problems: list[Diagnostic] = []
     for card in cards:
         n = keys.get(card.key, 0) + 1
         keys[card.key] = n
@@ -221,9 +222,17 @@ def _settle(cards: list[Card]) -> tuple[Card, ...]:
             card = replace(card, key=f"{card.key}~{n}")
         prompt = render(card).prompt
         answer = answer_text(card)
-        if prompt in answers and answers[prompt] != answer:
+        if prompt in first and first[prompt][0] != answer:
             counts[prompt] = counts.get(prompt, 1) + 1
             card = replace(card, ask=f"{card.ask} ({counts[prompt]})")
-        answers.setdefault(prompt, answer)
+            problems.append(
+                Diagnostic(
+                    card.origin,
+                    "warning",
+                    f"ambiguous prompt “{prompt}”: also asked at line {first[prompt][1].origin.line}"
+                    f" with another answer; numbered ({counts[prompt]}) to tell them apart",
+                )
+            )
+        first.setdefault(prompt, (answer, card))
         out.append(card)
-    return tuple(out)
+    return tuple(out), problems

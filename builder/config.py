@@ -1,0 +1,204 @@
+"""Deck configuration: a Markdown source's front matter, and ``decks.yaml``.
+
+Front matter keys (all optional)::
+
+    title: Distributed systems notes   # the document's title
+    deck: Systems::Notes               # the deck's name (default: title)
+    tags: [systems, raft]              # added to every card
+    subdecks: true                     # top sections become subdecks (Deck::Section)
+    skip: [Scratch, Further reading]   # section titles that give no card
+    exclude: [code]                    # card kinds to leave out
+
+``decks.yaml``, beside the sources, gathers several sources into one deck::
+
+    decks:
+      - deck: Rust Web3 Interview
+        sources: [rust-web3-interview.md, extras/*.yaml]   # relative to decks.yaml; globs allowed
+        tags: [rust]                                       # subdecks and exclude work too
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import SourceError
+from .model import KINDS, Diagnostic, Origin
+from .text import read_text
+
+DECKS_FILE = "decks.yaml"
+FRONT_MATTER_KEYS = ("deck", "exclude", "skip", "subdecks", "tags", "title")
+GROUP_KEYS = ("deck", "exclude", "sources", "subdecks", "tags")
+
+
+@dataclass(frozen=True)
+class DeckConfig:
+    """How a source's cards are gathered into a deck."""
+
+    deck: str | None = None
+    """The deck's name; None: the source's title or file name."""
+    tags: tuple[str, ...] = ()
+    """Tags every card gets."""
+    subdecks: bool = False
+    """Top sections become subdecks."""
+    skip: tuple[str, ...] = ()
+    """Section titles that give no card."""
+    exclude: tuple[str, ...] = ()
+    """Card kinds left out."""
+
+    def under(self, group: DeckConfig | None) -> DeckConfig:
+        """This source's configuration inside a ``decks.yaml`` group (the group's name wins)."""
+        if group is None:
+            return self
+        return DeckConfig(
+            deck=group.deck or self.deck,
+            tags=(*group.tags, *(t for t in self.tags if t not in group.tags)),
+            subdecks=group.subdecks or self.subdecks,
+            skip=self.skip,
+            exclude=(*group.exclude, *(k for k in self.exclude if k not in group.exclude)),
+        )
+
+
+@dataclass(frozen=True)
+class Group:
+    """One deck of ``decks.yaml``."""
+
+    config: DeckConfig
+    sources: tuple[Path, ...]
+    """Resolved source files, in the order listed."""
+    origin: Origin
+    """Where the group starts in decks.yaml."""
+
+
+def no_aliases(text: str, shown: str) -> None:
+    """Refuse YAML aliases and anchors: they are how a tiny file expands into a huge one."""
+    try:
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+                line = event.start_mark.line + 1 if event.start_mark else 0
+                raise SourceError(Origin(shown, line), "YAML aliases and anchors are not allowed here")
+    except yaml.YAMLError:
+        return  # the loader reports the syntax error with its line
+
+
+def key_lines(node: yaml.Node | None, first_line: int) -> dict[str, int]:
+    """The line of each key of a YAML mapping node (``first_line``: the line of the text's start)."""
+    if not isinstance(node, yaml.MappingNode):
+        return {}
+    return {
+        str(key.value): first_line + key.start_mark.line
+        for key, _ in node.value
+        if isinstance(key, yaml.ScalarNode)
+    }
+
+
+def _words(value: Any) -> tuple[str, ...] | None:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) and v and " " not in v for v in value):
+        return None
+    return tuple(value)
+
+
+def _titles(value: Any) -> tuple[str, ...] | None:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, (str, int, float)) for v in value):
+        return None
+    return tuple(str(v) for v in value)
+
+
+def read_config(
+    data: Mapping[str, Any], lines: Mapping[str, int], path: str, known: tuple[str, ...], what: str
+) -> tuple[DeckConfig, list[Diagnostic]]:
+    """Validate configuration keys; problems are error diagnostics naming the key's line."""
+    problems: list[Diagnostic] = []
+
+    def bad(key: str, message: str) -> None:
+        problems.append(Diagnostic(Origin(path, lines.get(key, 1)), "error", message))
+
+    for key in data:
+        if key not in known:
+            bad(str(key), f"unknown {what} key “{key}” (known: {', '.join(known)})")
+    deck = data.get("deck")
+    if deck is not None and not isinstance(deck, str):
+        bad("deck", "“deck” must be text")
+        deck = None
+    if "title" in data and not isinstance(data["title"], (str, int, float)):
+        bad("title", "“title” must be text")
+    tags = _words(data.get("tags", []))
+    if tags is None:
+        bad("tags", "“tags” must be a list of words without spaces")
+    subdecks = data.get("subdecks", False)
+    if not isinstance(subdecks, bool):
+        bad("subdecks", "“subdecks” must be true or false")
+        subdecks = False
+    skip = _titles(data.get("skip", []))
+    if skip is None:
+        bad("skip", "“skip” must be a list of section titles")
+    exclude = _titles(data.get("exclude", []))
+    if exclude is None:
+        bad("exclude", "“exclude” must be a list of card kinds")
+    for kind in exclude or ():
+        if kind not in KINDS:
+            bad("exclude", f"“exclude” names an unknown card kind “{kind}” (kinds: {', '.join(KINDS)})")
+    config = DeckConfig(
+        deck=deck.strip() if deck and deck.strip() else None,
+        tags=tags or (),
+        subdecks=subdecks,
+        skip=skip or (),
+        exclude=tuple(k for k in exclude or () if k in KINDS),
+    )
+    return config, problems
+
+
+def read_decks_file(path: Path, shown: str) -> tuple[list[Group], list[Diagnostic]]:
+    """The groups of a ``decks.yaml``; problems are error diagnostics."""
+    text = read_text(path, shown)
+    no_aliases(text, shown)
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        problem = getattr(exc, "problem", None) or "malformed YAML"
+        raise SourceError(Origin(shown, mark.line + 1 if mark else 1), f"invalid YAML: {problem}") from None
+    if not isinstance(data, dict) or not isinstance(data.get("decks"), list):
+        raise SourceError(Origin(shown, 1), "decks.yaml must hold a “decks” list")
+    assert isinstance(root, yaml.MappingNode)
+    nodes = next(v for k, v in root.value if k.value == "decks")
+    assert isinstance(nodes, yaml.SequenceNode)
+    groups: list[Group] = []
+    problems: list[Diagnostic] = []
+    for entry, node in zip(data["decks"], nodes.value, strict=True):
+        line = node.start_mark.line + 1
+        if not isinstance(entry, dict):
+            problems.append(
+                Diagnostic(Origin(shown, line), "error", "each deck is a mapping with deck and sources")
+            )
+            continue
+        config, found = read_config(entry, key_lines(node, 1), shown, GROUP_KEYS, "deck")
+        problems += found
+        if not config.deck:
+            problems.append(Diagnostic(Origin(shown, line), "error", "a deck needs a “deck” name"))
+            continue
+        listed = _titles(entry.get("sources"))
+        if not listed:
+            problems.append(
+                Diagnostic(Origin(shown, line), "error", f"deck “{config.deck}” lists no sources")
+            )
+            continue
+        files: list[Path] = []
+        for pattern in listed:
+            matches = sorted(p for p in path.parent.glob(pattern) if p.is_file())
+            if not matches:
+                problems.append(
+                    Diagnostic(Origin(shown, line), "error", f"“{pattern}” matches no source file")
+                )
+            files.extend(matches)
+        groups.append(Group(config, tuple(dict.fromkeys(files)), Origin(shown, line)))
+    return groups, problems

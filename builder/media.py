@@ -1,0 +1,134 @@
+"""Images: ``![alt](path)`` relative to its source is packed into the deck.
+
+Each image is stored under a content-hash name (so a changed picture is a changed note, and
+two sources sharing one picture share one file) and the card's ``<img>`` points at that name.
+Decks must work offline and stay inside the source tree: a missing file, a path leaving the
+source folder (``../../x``, absolute paths) or a remote URL is an error naming ``file:line``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from urllib.parse import unquote
+
+from markdown_it.token import Token
+
+from .model import (
+    Block,
+    Blocks,
+    Card,
+    Diagnostic,
+    Inline,
+    Items,
+    ListBlock,
+    MediaFile,
+    Origin,
+    Other,
+    Pairs,
+    Paragraph,
+    Part,
+    Table,
+    Text,
+)
+
+_REMOTE = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:|//)")
+_RESOLVED = "deckbuilder_media"
+
+
+def _inline_runs(parts: Iterable[Part]) -> Iterator[Inline]:
+    for part in parts:
+        if isinstance(part, Text):
+            yield part.inline
+        elif isinstance(part, Items):
+            for head, rest in part.entries:
+                yield head
+                yield from _block_runs(rest)
+        elif isinstance(part, Pairs):
+            yield from (value for _, value in part.pairs)
+        elif isinstance(part, Blocks):
+            yield from _block_runs(part.blocks)
+
+
+def _block_runs(blocks: Iterable[Block]) -> Iterator[Inline]:
+    for block in blocks:
+        if isinstance(block, Paragraph):
+            yield from block.lines
+        elif isinstance(block, ListBlock):
+            for item in block.items:
+                yield from _block_runs(item.blocks)
+        elif isinstance(block, Table):
+            yield from block.header
+            for row in block.rows:
+                yield from row
+        elif isinstance(block, Other):
+            for tok in block.tokens:
+                if tok.children:
+                    yield Inline(tuple(tok.children), block.origin)
+
+
+def images(card: Card) -> Iterator[tuple[Token, Origin]]:
+    """Every image token of a card, with where its run stands."""
+    runs = list(_inline_runs((*card.answer, *card.extra)))
+    if card.cloze is not None:
+        runs += [card.cloze.before, card.cloze.after]
+    if card.statement is not None:
+        runs.append(card.statement)
+    for run in runs:
+        for tok in _walk(run.tokens):
+            if tok.type == "image":
+                yield tok, run.origin
+
+
+def _walk(tokens: Iterable[Token]) -> Iterator[Token]:
+    for tok in tokens:
+        yield tok
+        if tok.children:
+            yield from _walk(tok.children)
+
+
+def attach(cards: Iterable[Card], source: Path, root: Path) -> tuple[list[MediaFile], list[Diagnostic]]:
+    """Point every image of ``cards`` at its packed name; report images that cannot be packed."""
+    files: dict[str, MediaFile] = {}
+    problems: list[Diagnostic] = []
+    base = root.resolve()
+    for card in cards:
+        for tok, origin in images(card):
+            if _RESOLVED in tok.meta:
+                file = tok.meta[_RESOLVED]
+                files[file.name] = file
+                continue
+            src = str(tok.attrs.get("src", ""))
+            file_or_problem = _resolve(src, source, base)
+            if isinstance(file_or_problem, str):
+                problems.append(Diagnostic(origin, "error", file_or_problem))
+                continue
+            tok.meta[_RESOLVED] = file_or_problem
+            tok.attrs["src"] = file_or_problem.name
+            files[file_or_problem.name] = file_or_problem
+    return sorted(files.values(), key=lambda f: f.name), problems
+
+
+def _resolve(src: str, source: Path, base: Path) -> MediaFile | str:
+    """The packed file for an image reference, or what is wrong with it."""
+    shown = unquote(src)
+    if not src:
+        return "image has no path"
+    if _REMOTE.match(src):
+        return f"image “{shown}” is remote; decks work offline: save it beside the source"
+    relative = Path(shown)
+    if relative.is_absolute():
+        return f"image “{shown}” has an absolute path; give it relative to the source"
+    target = (source.parent / relative).resolve()
+    if not target.is_relative_to(base):
+        return f"image “{shown}” is outside the source folder {base.name}/"
+    if not target.is_file():
+        return f"image “{shown}” not found"
+    try:
+        data = target.read_bytes()
+    except OSError as exc:
+        return f"image “{shown}” cannot be read: {exc.strerror or exc}"
+    digest = hashlib.sha256(data).hexdigest()[:20]
+    return MediaFile(f"{digest}{target.suffix.lower()}", target)

@@ -1,0 +1,375 @@
+"""Hand-written cards: a YAML file (``.yaml``/``.yml``) becomes :class:`Card` records.
+
+For cards no Markdown source holds, or that read better written out by hand::
+
+    deck: Rust Web3 Interview::Extras     # optional; else the caller names it from the file name
+    tags: [rust]                          # optional; added to every card
+    cards:
+      - id: tokio-runtime                 # required, unique in the file: the note's identity
+        front: Which async runtime do most Rust Web3 crates assume?
+        back: "**Tokio**"                 # Markdown, rendered like a Markdown source's answers
+        tags: [async]                     # optional; this card's own tags
+      - id: sealevel-locks
+        cloze: Sealevel schedules transactions by {{c1::account}} locks
+      - id: mpt-vs-verkle
+        front: Proof size, Merkle Patricia Trie vs Verkle?
+        back: about 3 KB against about 200 B
+        reverse: true                     # also asks back -> front
+
+A card is either ``front`` and ``back`` (a ``fact`` card, keyed ``card:<id>``; ``reverse`` adds
+``card:<id>:reverse``) or ``cloze`` (a ``cloze`` card with Anki's ``{{c1::…}}`` marks).
+
+The file is read as a YAML node tree (never constructed into Python objects), so every problem
+names its line. Anchors and aliases are refused before anything else: they are how a small file
+expands into a huge one. A problem in one card is an error diagnostic and skips that card only;
+a file that is not YAML, or not a mapping, is a :class:`SourceError`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+from yaml.events import (
+    AliasEvent,
+    DocumentStartEvent,
+    MappingEndEvent,
+    MappingStartEvent,
+    NodeEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+)
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from .errors import SourceError
+from .markdown import parser, plain
+from .model import Block, Blocks, Card, Diagnostic, Inline, Origin, Paragraph
+from .read import _Heading, _Reader
+from .text import read_text
+
+FILE_KEYS = ("cards", "deck", "tags")
+"""The keys a card file may hold."""
+CARD_KEYS = ("back", "cloze", "front", "id", "reverse", "tags")
+"""The keys a card may hold."""
+MAX_DEPTH = 32
+"""Deepest nesting of lists and mappings accepted (a card needs 3)."""
+
+_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:-]*")
+_DELETION = re.compile(r"\{\{c[1-9][0-9]*::.+?\}\}", re.DOTALL)
+_TAG = "tag:yaml.org,2002:"
+_TEXT_TAGS = (_TAG + "str", _TAG + "int", _TAG + "float")
+_TEXT_FIELDS = ("front", "back", "cloze")
+_TAGS_MESSAGE = "tags must be a list of words without spaces"
+
+
+@dataclass(frozen=True)
+class CardFile:
+    """A loaded card file."""
+
+    path: str
+    """The file's path as shown in messages."""
+    deck: str | None
+    """The file's ``deck:`` value; None: the caller names the deck (from the file name)."""
+    tags: tuple[str, ...]
+    """The file's ``tags:`` (already on every card)."""
+    cards: tuple[Card, ...]
+    """The cards that loaded, in file order (a reverse card right after its card)."""
+
+
+def load_cards(path: Path, shown: str) -> tuple[CardFile, list[Diagnostic]]:
+    """Read and load one card file; ``shown`` is its path in messages."""
+    return parse_cards(read_text(path, shown), shown)
+
+
+def parse_cards(text: str, shown: str) -> tuple[CardFile, list[Diagnostic]]:
+    """Load card-file text: the cards that are sound, and a diagnostic for each problem."""
+    root = _compose(text, shown)
+    if not isinstance(root, MappingNode):
+        raise SourceError(Origin(shown, 1), "a card file is a mapping with a “cards” list")
+    loader = _Loader(shown)
+    fields = loader.fields(root)
+    for name, (key, _) in fields.items():
+        if name not in FILE_KEYS:
+            loader.error(key, f"unknown key “{name}” (known: {', '.join(FILE_KEYS)})")
+    deck = None
+    if "deck" in fields:
+        key, value = fields["deck"]
+        given = _text(value)
+        if given is None:
+            loader.error(key, "“deck” must be text")
+        deck = given.strip() if given and given.strip() else None
+    tags = loader.tags(fields.get("tags")) or ()
+    cards: list[Card] = []
+    if "cards" not in fields or not isinstance(fields["cards"][1], SequenceNode):
+        where = fields["cards"][0] if "cards" in fields else None
+        loader.error(where, "“cards” must be a list of cards")
+    else:
+        for node in fields["cards"][1].value:
+            cards.extend(loader.card(node, tags))
+    problems = sorted(loader.problems, key=lambda d: d.origin.line)
+    return CardFile(shown, deck, tags, tuple(cards)), problems
+
+
+# --- YAML ---------------------------------------------------------------------------------
+
+
+def _compose(text: str, shown: str) -> Node | None:
+    """The text's node tree, once its events show no alias, anchor or runaway nesting."""
+    try:
+        depth, documents = 0, 0
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            if isinstance(event, AliasEvent) or (isinstance(event, NodeEvent) and event.anchor):
+                raise SourceError(_event_origin(event, shown), "YAML aliases are not allowed in card files")
+            if isinstance(event, (MappingStartEvent, SequenceStartEvent)):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise SourceError(
+                        _event_origin(event, shown), f"YAML nested more than {MAX_DEPTH} levels deep"
+                    )
+            elif isinstance(event, (MappingEndEvent, SequenceEndEvent)):
+                depth -= 1
+            elif isinstance(event, DocumentStartEvent):
+                documents += 1
+                if documents > 1:
+                    raise SourceError(
+                        _event_origin(event, shown), "invalid YAML: a card file is one document, not several"
+                    )
+        return yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        raise _invalid(exc, text, shown) from None
+
+
+def _event_origin(event: yaml.Event, shown: str) -> Origin:
+    return Origin(shown, event.start_mark.line + 1 if event.start_mark else 1)
+
+
+def _invalid(exc: yaml.YAMLError, text: str, shown: str) -> SourceError:
+    """A YAML syntax error, at the line of its problem."""
+    if isinstance(exc, yaml.reader.ReaderError):
+        line = text[: exc.position].count("\n") + 1
+        problem = f"character U+{exc.character:04X} is not allowed"
+        return SourceError(Origin(shown, line), f"invalid YAML: {problem}")
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    problem = getattr(exc, "problem", None) or "malformed YAML"
+    return SourceError(Origin(shown, mark.line + 1 if mark else 1), f"invalid YAML: {problem}")
+
+
+def _line(node: Node) -> int:
+    return node.start_mark.line + 1
+
+
+def _name(node: Node) -> str:
+    """A mapping key as the author wrote it."""
+    if isinstance(node, ScalarNode):
+        return str(node.value)
+    return "[…]" if isinstance(node, SequenceNode) else "{…}"
+
+
+def _text(node: Node) -> str | None:
+    """A string or number scalar's text as written ('' for null); None when it is not text."""
+    if isinstance(node, ScalarNode):
+        if node.tag == _TAG + "null":
+            return ""
+        if node.tag in _TEXT_TAGS:
+            return str(node.value)
+    return None
+
+
+def _content_line(node: Node) -> int:
+    """The line a scalar's text starts on (a ``|`` or ``>`` block starts below its key)."""
+    block = isinstance(node, ScalarNode) and node.style in ("|", ">")
+    return _line(node) + (1 if block else 0)
+
+
+# --- Cards --------------------------------------------------------------------------------
+
+
+_Field = tuple[Node, Node]
+"""A mapping entry: the key's node and the value's."""
+
+
+class _Loader:
+    """Checks a card file's nodes and makes its cards, collecting diagnostics."""
+
+    def __init__(self, shown: str) -> None:
+        self.shown = shown
+        self.problems: list[Diagnostic] = []
+        self.ids: dict[str, int] = {}
+        """Each card id met, with the line of its ``id:``."""
+        self.keys: dict[str, int] = {}
+        """Each card key made, with its card's line."""
+
+    def error(self, where: Node | int | None, message: str) -> None:
+        line = where if isinstance(where, int) else _line(where) if where is not None else 1
+        self.problems.append(Diagnostic(Origin(self.shown, line), "error", message))
+
+    def warning(self, line: int, message: str) -> None:
+        self.problems.append(Diagnostic(Origin(self.shown, line), "warning", message))
+
+    def fields(self, node: MappingNode) -> dict[str, _Field]:
+        """A mapping's entries by key name; a repeated key is an error and the first one counts."""
+        found: dict[str, _Field] = {}
+        for key, value in node.value:
+            name = _name(key)
+            if name in found:
+                self.error(key, f"duplicate key “{name}”")
+            else:
+                found[name] = (key, value)
+        return found
+
+    def tags(self, field: _Field | None) -> tuple[str, ...] | None:
+        """A ``tags:`` list of words; None (and an error) when it is something else."""
+        if field is None:
+            return ()
+        key, value = field
+        if isinstance(value, ScalarNode) and value.tag == _TAG + "null":
+            return ()
+        items = value.value if isinstance(value, SequenceNode) else [None]
+        words = [_text(item) if item is not None else None for item in items]
+        if not all(word and not any(char.isspace() for char in word) for word in words):
+            self.error(key, _TAGS_MESSAGE)
+            return None
+        return tuple(word for word in words if word)
+
+    def card(self, node: Node, file_tags: tuple[str, ...]) -> list[Card]:
+        """The card (and its reverse) a ``cards:`` entry gives; [] when it has a problem."""
+        line = _line(node)
+        if not isinstance(node, MappingNode):
+            self.error(line, "a card must be a mapping with an id")
+            return []
+        errors = self.errors()
+        fields = self.fields(node)
+        ident = self.ident(fields, line)
+        if ident is None:
+            return []
+        for name, (key, _) in fields.items():
+            if name not in CARD_KEYS:
+                self.error(key, f"unknown key “{name}” in card “{ident}” (known: {', '.join(CARD_KEYS)})")
+        tags = self.tags(fields.get("tags"))
+        texts = self.texts(fields, ident, line)
+        reverse = self.reverse(fields, ident)
+        if self.errors() > errors:
+            return []
+        origin = Origin(self.shown, line)
+        all_tags = tuple(dict.fromkeys((*file_tags, *(tags or ()))))
+        if "cloze" in texts:
+            text, where = texts["cloze"]
+            tokens = parser().parseInline(text.strip())[0].children or ()
+            statement = Inline(tuple(tokens), Origin(self.shown, where))
+            made = [Card("cloze", f"card:{ident}", (), "", (), origin, all_tags, statement=statement)]
+        else:
+            (front, front_at), (back, back_at) = texts["front"], texts["back"]
+            answer = self.blocks(back, back_at, "back", ident)
+            made = [Card("fact", f"card:{ident}", (), _plain(front), (Blocks(answer),), origin, all_tags)]
+            if reverse:
+                answer = self.blocks(front, front_at, "front", ident)
+                ask = _plain(back)
+                made.append(
+                    Card("fact", f"card:{ident}:reverse", (), ask, (Blocks(answer),), origin, all_tags)
+                )
+        for card in made:
+            if card.key in self.keys:
+                self.error(line, f"card key “{card.key}” is already taken at line {self.keys[card.key]}")
+            elif card.answer == (Blocks(()),):
+                empty = "front" if card.key.endswith(":reverse") else "back"
+                self.error(line, f"card “{ident}” has an empty {empty}")
+        if self.errors() > errors:
+            return []
+        self.keys.update((card.key, line) for card in made)
+        return made
+
+    def errors(self) -> int:
+        """How many errors were found so far."""
+        return sum(1 for problem in self.problems if problem.level == "error")
+
+    def ident(self, fields: dict[str, _Field], line: int) -> str | None:
+        """The card's id, recorded; None (and an error) when there is none to name it by."""
+        if "id" not in fields:
+            self.error(line, "card has no id (an id is the note's identity)")
+            return None
+        key, value = fields["id"]
+        if not isinstance(value, ScalarNode):
+            self.error(key, "card id must be text")
+            return None
+        ident = "" if value.tag == _TAG + "null" else str(value.value).strip()
+        if not ident:
+            self.error(line, "card has no id (an id is the note's identity)")
+            return None
+        if not _ID.fullmatch(ident):
+            self.error(key, f"card id “{ident}” may hold only letters, digits and . _ : -")
+        elif ident in self.ids:
+            self.error(key, f"duplicate card id “{ident}” (first at line {self.ids[ident]})")
+        else:
+            self.ids[ident] = _line(key)
+        return ident
+
+    def texts(self, fields: dict[str, _Field], ident: str, line: int) -> dict[str, tuple[str, int]]:
+        """The card's front, back or cloze text with the line it starts on, checked."""
+        given = [name for name in _TEXT_FIELDS if name in fields]
+        if "cloze" in given and len(given) > 1:
+            self.error(line, f"card “{ident}” has both cloze and front/back")
+        elif given == ["front"]:
+            self.error(line, f"card “{ident}” has a front but no back")
+        elif given == ["back"]:
+            self.error(line, f"card “{ident}” has a back but no front")
+        elif not given:
+            self.error(line, f"card “{ident}” needs front and back, or cloze")
+        texts: dict[str, tuple[str, int]] = {}
+        for name in given:
+            key, value = fields[name]
+            text = _text(value)
+            if text is None:
+                self.error(key, f"card “{ident}”: {name} must be text")
+            elif not text.strip():
+                self.error(key, f"card “{ident}” has an empty {name}")
+            elif name == "cloze" and not _DELETION.search(text):
+                self.error(key, f"cloze card “{ident}” has no {{{{c1::…}}}} deletion")
+            else:
+                texts[name] = (text, _content_line(value))
+        return texts
+
+    def reverse(self, fields: dict[str, _Field], ident: str) -> bool:
+        """The card's ``reverse:`` flag."""
+        if "reverse" not in fields:
+            return False
+        key, value = fields["reverse"]
+        if not isinstance(value, ScalarNode) or value.tag != _TAG + "bool":
+            self.error(key, f"card “{ident}”: reverse must be true or false")
+            return False
+        flag = str(value.value).lower() in ("true", "yes", "on")
+        if flag and "cloze" in fields:
+            self.warning(_line(key), f"card “{ident}”: reverse does nothing on a cloze card")
+        return flag
+
+    def blocks(self, text: str, line: int, name: str, ident: str) -> tuple[Block, ...]:
+        """Markdown text as blocks whose origins are lines of the YAML file (``line``: its first).
+
+        The text is read with a blank line in front, so a leading ``---`` stays a rule and never
+        becomes front matter; token lines are then moved onto the YAML file's. A heading has no
+        place in an answer: it is kept as a paragraph of its text, with a warning.
+        """
+        tokens = parser().parse("\n" + text)
+        shift = line - 2
+        for token in tokens:
+            if token.map:
+                token.map = [token.map[0] + shift, token.map[1] + shift]
+        reader = _Reader(self.shown, tokens, [""] * (line - 1) + text.splitlines())
+        blocks: list[Block] = []
+        headings = False
+        for block in reader.blocks(0, len(tokens)):
+            if isinstance(block, _Heading):
+                headings = True
+                blocks.append(Paragraph((block.title,), block.title.origin))
+            else:
+                blocks.append(block)
+        self.problems.extend(reader.diagnostics)
+        if headings:
+            self.warning(line, f"{name} of card “{ident}” has headings; they are shown as text")
+        return tuple(blocks)
+
+
+def _plain(text: str) -> str:
+    """Inline Markdown as the plain text a reader sees."""
+    return plain(parser().parseInline(text.strip())[0].children or ())
