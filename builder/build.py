@@ -279,6 +279,10 @@ def write(rels: Sequence[Release], out: Path) -> list[tuple[Release, Path, bool]
     version writes its ``.apkg``, manifest and changelog, and removes the deck's older ``.apkg``.
     """
     done = []
+    for rel in rels:
+        # Temporary files left by a build that was killed: never read, safe to drop.
+        for stale in out.glob(f".{rel.plan.slug}*.tmp"):
+            stale.unlink(missing_ok=True)
     with Staging() as staging:
         for rel in rels:
             target = apkg_path(out, rel.plan, rel.version)
@@ -286,8 +290,9 @@ def write(rels: Sequence[Release], out: Path) -> list[tuple[Release, Path, bool]
             if needed:
                 staging.write_bytes(target, package(rel))
             if rel.bump is not None:
-                staging.write_text(manifest_path(out, rel.plan), rel.manifest.to_json())
+                # Renamed in this order: the manifest, which records the release, comes last.
                 staging.write_text(changelog_path(out, rel.plan), changelog(rel.manifest))
+                staging.write_text(manifest_path(out, rel.plan), rel.manifest.to_json())
                 for old in out.glob(f"{rel.plan.slug}-*.apkg"):
                     if old != target and _is_version(old.name[len(rel.plan.slug) + 1 : -5]):
                         staging.remove(old)
