@@ -170,6 +170,15 @@ def cloze_text(card: Card, *, shown: bool) -> str:
     return f"{crumb} — {text}" if crumb else text
 
 
+def prompt_text(card: Card) -> str:
+    """The plain-text prompt a learner reads (``[...]`` where a cloze hides its answer)."""
+    if card.statement is not None:
+        return cloze_text(card, shown=False)
+    if card.cloze is not None:
+        return _statement(card, card.cloze, "[...]")
+    return card.prompt
+
+
 def answer_text(card: Card) -> str:
     """The plain-text answer a learner reads."""
     if card.statement is not None:
@@ -219,7 +228,7 @@ def render(card: Card) -> Rendered:
             "Extra": "".join(part_html(p) for p in card.extra),
             "Source": source,
         }
-        return Rendered(card, "cloze", fields, cloze_text(card, shown=False), answer_text(card), statement)
+        return Rendered(card, "cloze", fields, prompt_text(card), answer_text(card), statement)
     if card.cloze is not None:
         cloze = card.cloze
         before = inline_html(cloze.before, keep_space=True)
@@ -230,8 +239,7 @@ def render(card: Card) -> Rendered:
             "Extra": "".join(part_html(p) for p in card.extra),
             "Source": source,
         }
-        hidden = _statement(card, cloze, "[...]")
-        return Rendered(card, "cloze", fields, hidden, answer_text(card), statement)
+        return Rendered(card, "cloze", fields, prompt_text(card), answer_text(card), statement)
     fields = {
         "Prompt": _prompt_html(card, escape(card.ask)),
         "Answer": "".join(part_html(p) for p in card.answer),

@@ -27,7 +27,7 @@ from ..model import (
     Section,
     Table,
 )
-from ..render import answer_text, render
+from ..render import answer_text, prompt_text
 from .code import read_code
 from .fact import read_labelled
 from .lists import is_navigation, read_list
@@ -220,7 +220,7 @@ def _settle(cards: list[Card]) -> tuple[tuple[Card, ...], list[Diagnostic]]:
         keys[card.key] = n
         if n > 1:
             card = replace(card, key=f"{card.key}~{n}")
-        prompt = render(card).prompt
+        prompt = prompt_text(card)
         answer = answer_text(card)
         if prompt in first and first[prompt][0] != answer:
             counts[prompt] = counts.get(prompt, 1) + 1
