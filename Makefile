@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: decks test lint
+.PHONY: decks test lint preview screenshots
 
 $(BIN)/deckbuilder: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,3 +22,15 @@ lint: $(BIN)/deckbuilder
 	$(BIN)/ruff check builder tests
 	$(BIN)/ruff format --check builder tests
 	$(BIN)/mypy
+
+preview: $(BIN)/deckbuilder
+	$(BIN)/deckbuilder preview source/ --file preview.html
+
+# Light and night screenshots of the seed deck's preview at a phone's width, for review.
+CHROMIUM ?= chromium
+CHROMIUM_FLAGS = --headless --no-sandbox --disable-gpu --no-first-run --disable-background-networking \
+	--disable-component-update --disable-sync --hide-scrollbars --window-size=390,2400
+screenshots: $(BIN)/deckbuilder
+	$(BIN)/deckbuilder preview source/rust-web3-interview.md --file preview.html
+	$(CHROMIUM) $(CHROMIUM_FLAGS) --user-data-dir=$$(mktemp -d) --screenshot=preview-light.png "file://$(CURDIR)/preview.html"
+	$(CHROMIUM) $(CHROMIUM_FLAGS) --user-data-dir=$$(mktemp -d) --screenshot=preview-night.png "file://$(CURDIR)/preview.html#night"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import html
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -167,11 +167,17 @@ def _title_of(path: Path) -> str:
     return path.stem.replace("-", " ").replace("_", " ").strip() or path.name
 
 
-def plan(paths: Sequence[str]) -> Planned:
+Progress = Callable[[int, int, str], None]
+"""Told (sources done, sources in all, the source being read) before each source is read."""
+
+
+def plan(paths: Sequence[str], progress: Progress | None = None) -> Planned:
     """Read every source and plan its deck; problems are collected, not raised."""
     sources, problems = find_sources(paths)
     decks: dict[str, tuple[list[Note], list[str], dict[str, MediaFile]]] = {}
-    for source in sources:
+    for done, source in enumerate(sources):
+        if progress is not None:
+            progress(done, len(sources), source.shown)
         try:
             name, config, cards = _load(source, problems)
         except SourceError as error:

@@ -11,10 +11,14 @@ from typing import Any, TypeVar
 import click
 
 from . import __version__, deep
+from .atomic import Staging
 from .build import Planned, apkg_path, plan, releases, write
 from .lint import lint as lint_notes
 from .model import Diagnostic
+from .preview import preview_page
+from .progress import progress_reporter
 from .version import Release
+from .watch import watch
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -54,9 +58,10 @@ def report(diagnostics: Iterable[Diagnostic]) -> None:
         click.echo(str(diagnostic), err=True)
 
 
-def checked(paths: tuple[str, ...]) -> Planned:
+def checked(paths: tuple[str, ...], show_progress: bool = False) -> Planned:
     """Plan the decks; report every problem, and stop (exit 1) if any is an error."""
-    planned = plan(paths or DEFAULT_SOURCES)
+    with progress_reporter(force=show_progress) as progress:
+        planned = plan(paths or DEFAULT_SOURCES, progress)
     report(planned.diagnostics)
     if planned.errors:
         raise SystemExit(1)
@@ -72,8 +77,17 @@ def main() -> None:
 @main.command()
 @sources_argument
 @out_option
+@click.option(
+    "--preview", "with_preview", is_flag=True, help="Also write <deck>.preview.html beside each deck."
+)
+@click.option(
+    "--progress",
+    "show_progress",
+    is_flag=True,
+    help="Off a terminal, print a line per source from the start (by default after 1 s).",
+)
 @deep_command
-def build(paths: tuple[str, ...], out: Path) -> None:
+def build(paths: tuple[str, ...], out: Path, with_preview: bool, show_progress: bool) -> None:
     """Build one versioned .apkg deck per source document (or decks.yaml deck).
 
     A deck whose content changed gets a new version (see the README for the rule), its
@@ -83,9 +97,15 @@ def build(paths: tuple[str, ...], out: Path) -> None:
 
     Example: deckbuilder build source/ --out decks/
     """
-    rels = releases(checked(paths), out)
+    rels = releases(checked(paths, show_progress), out)
     for rel, target, written in write(rels, out):
         click.echo(f"{rel.plan.name}: {_summary(rel)} -> {target} ({_state(rel, written)})")
+    if with_preview:
+        with Staging() as staging:
+            for rel in rels:
+                page = out / f"{rel.plan.slug}.preview.html"
+                staging.write_text(page, preview_page([rel], f"{rel.plan.name} {rel.version}"))
+                click.echo(f"{rel.plan.name}: preview -> {page}")
 
 
 @main.command()
@@ -143,6 +163,33 @@ def diff(paths: tuple[str, ...], out: Path, check: bool) -> None:
 
 @main.command()
 @sources_argument
+@out_option
+@click.option(
+    "--file",
+    "target",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("preview.html"),
+    show_default=True,
+    help="The HTML page to write.",
+)
+@deep_command
+def preview(paths: tuple[str, ...], out: Path, target: Path) -> None:
+    """Write one self-contained HTML page showing every card, front and back, as on a phone.
+
+    The page uses the note types' own templates and CSS in 390 px frames, with a night-mode
+    switch and filters by text, kind and tag. Open it with #night at the end of its address to
+    start in night mode.
+
+    Example: deckbuilder preview source/ --file preview.html
+    """
+    rels = releases(checked(paths), out)
+    with Staging() as staging:
+        staging.write_text(target, preview_page(rels, _title(rels)))
+    click.echo(f"{sum(len(r.plan.notes) for r in rels)} notes -> {target}")
+
+
+@main.command()
+@sources_argument
 @click.option("--strict", is_flag=True, help="Exit with status 1 on warnings too.")
 @deep_command
 def lint(paths: tuple[str, ...], strict: bool) -> None:
@@ -154,11 +201,34 @@ def lint(paths: tuple[str, ...], strict: bool) -> None:
 
     Example: deckbuilder lint source/ --strict
     """
-    planned = plan(paths or DEFAULT_SOURCES)
+    with progress_reporter() as progress:
+        planned = plan(paths or DEFAULT_SOURCES, progress)
     found = sorted((*planned.diagnostics, *lint_notes(planned)), key=lambda d: (d.origin, d.message))
     report(found)
     if any(d.level == "error" for d in found) or (strict and found):
         raise SystemExit(1)
+
+
+@main.command(name="watch")
+@sources_argument
+@out_option
+def watch_command(paths: tuple[str, ...], out: Path) -> None:
+    """Rebuild the decks on every save of a source and print what changed.
+
+    After a bad edit the problems are printed and the watch goes on. Stop it with Ctrl-C.
+
+    Example: deckbuilder watch source/
+    """
+    try:
+        watch(paths or DEFAULT_SOURCES, out, lambda line: click.echo(line))
+    except KeyboardInterrupt:
+        click.echo("stopped")
+
+
+def _title(rels: list[Release]) -> str:
+    if len(rels) == 1:
+        return f"{rels[0].plan.name} {rels[0].version}"
+    return f"{len(rels)} decks"
 
 
 def _summary(rel: Release) -> str:

@@ -1,0 +1,181 @@
+"""A self-contained HTML page showing every note as a learner will see it.
+
+Each card side is the note type's template filled with the note's fields, styled by the note
+type's own CSS, inside a 390 px wide frame (a phone). A switch puts the cards in Anki's night
+mode (``nightMode`` on the card, as Anki does); a filter narrows by text, kind and tag. The
+page needs no network and no other file: images are inlined as data URIs. ``#night`` in the
+address opens it in night mode.
+"""
+
+from __future__ import annotations
+
+import base64
+import mimetypes
+import re
+from collections.abc import Sequence
+from html import escape
+
+from .model import KINDS, MediaFile, Note
+from .notetypes import cloze_model, css, prompt_model
+from .version import Release
+
+_CLOZE = re.compile(r"\{\{c(\d+)::(.*?)(?:::(.*?))?\}\}", re.DOTALL)
+_SECTION = re.compile(r"\{\{#(\w+)\}\}(.*?)\{\{/\1\}\}", re.DOTALL)
+_FIELD = re.compile(r"\{\{(?:(cloze):)?(\w+)\}\}")
+
+
+def _fill(template: str, fields: dict[str, str], cloze: int | None, back: bool) -> str:
+    """Anki's template syntax, as far as deckbuilder's note types use it."""
+    text = _SECTION.sub(lambda m: m.group(2) if fields.get(m.group(1), "").strip() else "", template)
+
+    def field(match: re.Match[str]) -> str:
+        value = fields.get(match.group(2), "")
+        if match.group(1) and cloze is not None:
+            return _cloze(value, cloze, back)
+        return value
+
+    return _FIELD.sub(field, text)
+
+
+def _cloze(text: str, number: int, back: bool) -> str:
+    def one(match: re.Match[str]) -> str:
+        if int(match.group(1)) != number:
+            return match.group(2)
+        if back:
+            return f'<span class="cloze">{match.group(2)}</span>'
+        return f'<span class="cloze">[{match.group(3) or "..."}]</span>'
+
+    return _CLOZE.sub(one, text)
+
+
+def card_sides(note: Note) -> list[tuple[str, str]]:
+    """(front, back) HTML of each card the note makes."""
+    if note.model == "cloze":
+        template = cloze_model().templates[0]
+        numbers = sorted({int(n) for n, _, _ in _CLOZE.findall(note.fields.get("Text", ""))}) or [1]
+        return [
+            (
+                _fill(template["qfmt"], note.fields, n, back=False),
+                _fill(template["afmt"], note.fields, n, back=True),
+            )
+            for n in numbers
+        ]
+    template = prompt_model().templates[0]
+    return [
+        (_fill(template["qfmt"], note.fields, None, False), _fill(template["afmt"], note.fields, None, True))
+    ]
+
+
+def _inline_media(html: str, media: dict[str, str]) -> str:
+    return re.sub(r'src="([^"]+)"', lambda m: f'src="{media.get(m.group(1), m.group(1))}"', html)
+
+
+def _data_uri(file: MediaFile) -> str:
+    kind = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
+    return f"data:{kind};base64,{base64.b64encode(file.path.read_bytes()).decode()}"
+
+
+_PAGE_CSS = """
+html, body { margin: 0; padding: 0; }
+body.page { background: #eef0f3; font-family: -apple-system, "Segoe UI", Roboto, Arial, sans-serif; color: #1f2328; }
+body.page.night { background: #0d0e10; color: #e6edf3; }
+.toolbar { position: sticky; top: 0; z-index: 2; display: flex; flex-wrap: wrap; gap: 6px 10px;
+  align-items: center; padding: 8px 10px; background: inherit; border-bottom: 1px solid #9993; }
+.toolbar h1 { font-size: 16px; margin: 0; flex-basis: 100%; }
+.toolbar input[type=search], .toolbar select { font-size: 14px; max-width: 100%; min-width: 0; }
+.toolbar input[type=search] { flex: 1 1 140px; }
+.counts { font-size: 12px; flex-basis: 100%; opacity: 0.8; }
+.counts span { margin-right: 8px; white-space: nowrap; }
+.deck-title { font-size: 15px; margin: 16px 10px 4px; }
+.note { display: flex; flex-wrap: wrap; gap: 8px; padding: 8px 10px; }
+.note[hidden] { display: none; }
+.frame { box-sizing: border-box; width: 390px; max-width: 100%; border: 1px solid #9995;
+  border-radius: 10px; overflow: hidden; background: #fff; }
+.frame > .side { font-size: 11px; padding: 2px 8px; opacity: 0.7; font-family: monospace; }
+.frame .card { min-height: 60px; }
+@media (max-width: 420px) { .note { padding: 6px 0; } .frame { border-radius: 0; border-left: 0; border-right: 0; } }
+"""
+
+_SCRIPT = """
+(function () {
+  var notes = Array.prototype.slice.call(document.querySelectorAll('.note'));
+  var text = document.getElementById('filter'), kind = document.getElementById('kind'),
+      tag = document.getElementById('tag'), night = document.getElementById('night'),
+      shown = document.getElementById('shown');
+  function apply() {
+    var q = text.value.trim().toLowerCase(), k = kind.value, t = tag.value, n = 0;
+    notes.forEach(function (note) {
+      var ok = (!q || note.getAttribute('data-text').indexOf(q) >= 0) &&
+               (!k || note.getAttribute('data-kind') === k) &&
+               (!t || (' ' + note.getAttribute('data-tags') + ' ').indexOf(' ' + t + ' ') >= 0);
+      note.hidden = !ok;
+      if (ok) { n += 1; }
+    });
+    shown.textContent = n;
+  }
+  function setNight(on) {
+    document.body.classList.toggle('night', on);
+    document.querySelectorAll('.card').forEach(function (card) {
+      card.classList.toggle('nightMode', on);
+      card.classList.toggle('night_mode', on);
+    });
+  }
+  text.addEventListener('input', apply);
+  kind.addEventListener('change', apply);
+  tag.addEventListener('change', apply);
+  night.addEventListener('change', function () { setNight(night.checked); });
+  if (location.hash === '#night') { night.checked = true; setNight(true); }
+  apply();
+})();
+"""
+
+
+def preview_page(releases: Sequence[Release], title: str = "deckbuilder preview") -> str:
+    """One page showing every note of ``releases`` (removed notes are left out)."""
+    notes = [(rel, note) for rel in releases for note in rel.plan.notes]
+    counts = {kind: sum(1 for _, n in notes if n.kind == kind) for kind in KINDS}
+    tags = sorted({tag for _, n in notes for tag in n.tags})
+    media = {f.name: _data_uri(f) for rel in releases for f in rel.plan.media}
+    parts = [
+        "<!doctype html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{escape(title)}</title>",
+        f"<style>{css()}</style>",
+        f"<style>{_PAGE_CSS}</style>",
+        '</head><body class="page">',
+        '<header class="toolbar">',
+        f"<h1>{escape(title)}</h1>",
+        '<input id="filter" type="search" placeholder="Filter text" aria-label="Filter by text">',
+        '<select id="kind" aria-label="Filter by kind"><option value="">all kinds</option>',
+        *(f'<option value="{k}">{k} ({n})</option>' for k, n in counts.items() if n),
+        "</select>",
+        '<select id="tag" aria-label="Filter by tag"><option value="">all tags</option>',
+        *(f'<option value="{escape(t)}">{escape(t)}</option>' for t in tags),
+        "</select>",
+        '<label><input id="night" type="checkbox"> night</label>',
+        '<div class="counts">',
+        f'<span><b id="shown">{len(notes)}</b> of {len(notes)} notes</span>',
+        *(f'<span class="count" data-kind="{k}">{k} {n}</span>' for k, n in counts.items() if n),
+        "</div></header><main>",
+    ]
+    current = None
+    for rel, note in notes:
+        if rel is not current:
+            current = rel
+            parts.append(f'<h2 class="deck-title">{escape(rel.plan.name)} · {escape(rel.version)}</h2>')
+        searchable = escape(f"{note.prompt}\n{note.answer}".lower(), quote=True)
+        parts.append(
+            f'<article class="note" data-kind="{note.kind}" data-tags="{escape(" ".join(note.tags))}"'
+            f' data-text="{searchable}" data-guid="{escape(note.guid)}">'
+        )
+        for n, (front, back) in enumerate(card_sides(note), start=1):
+            label = f"card {n} · " if note.model == "cloze" and n > 1 else ""
+            for side, html in (("front", front), ("back", back)):
+                parts.append(
+                    f'<div class="frame"><div class="side">{label}{side} · {escape(note.kind)} · {escape(note.source)}</div>'
+                    f'<div class="card {side}">{_inline_media(html, media)}</div></div>'
+                )
+        parts.append("</article>")
+    parts += ["</main>", f"<script>{_SCRIPT}</script>", "</body></html>"]
+    return "\n".join(parts) + "\n"
