@@ -783,8 +783,8 @@ def test_yaml_cloze_note_generates_a_card(readme_deck, collection):
     apkg, notes = readme_deck
     import_apkg(collection, apkg)
     [cloze] = [n for n in notes if n["kind"] == "cloze"]
-    [nid] = collection.find_notes(f"guid:{cloze['guid']}")
-    assert len(collection.get_note(nid).card_ids()) == 1
+    [note] = [n for n in map(collection.get_note, collection.find_notes("")) if n.guid == cloze["guid"]]
+    assert len(note.card_ids()) == 1
 
 
 def test_yaml_deck_reimport_adds_nothing(readme_deck, collection):

@@ -1,0 +1,117 @@
+"""watch rebuilds on save and survives bad edits; progress shows while several sources are read."""
+
+from __future__ import annotations
+
+import io
+import queue
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from builder import progress as progress_module
+from builder.cli import main
+from builder.watch import watch
+
+SOURCE = "# Deck\n\n## Part\n\n- **Alpha:** one\n- **Beta:** two\n"
+
+
+class Lines:
+    """Collects what watch prints, and waits for a line."""
+
+    def __init__(self) -> None:
+        self.seen: list[str] = []
+        self._queue: queue.Queue[str] = queue.Queue()
+
+    def __call__(self, text: str) -> None:
+        for line in text.splitlines():
+            self._queue.put(line)
+
+    def wait_for(self, wanted: str, timeout: float = 20.0) -> str:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                line = self._queue.get(timeout=0.1)
+            except queue.Empty:
+                continue
+            self.seen.append(line)
+            if wanted in line:
+                return line
+        raise AssertionError(f"no line with {wanted!r}; seen: {self.seen}")
+
+
+@pytest.fixture
+def watching(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    source = tmp_path / "source"
+    source.mkdir()
+    (source / "deck.md").write_text(SOURCE, encoding="utf-8")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    lines, stop = Lines(), threading.Event()
+    worker = threading.Thread(target=watch, args=([str(source)], tmp_path / "decks", lines, stop), daemon=True)
+    worker.start()
+    lines.wait_for("Deck: 1.0.0, first release, 2 notes")
+    lines.wait_for("watching")
+    time.sleep(0.3)  # let the watcher settle before the first edit
+    yield source / "deck.md", lines, tmp_path / "decks"
+    stop.set()
+    worker.join(timeout=10)
+    assert not worker.is_alive()
+
+
+def test_watch_rebuilds_on_save_and_prints_what_changed(watching):
+    deck, lines, out = watching
+    deck.write_text(SOURCE.replace("one", "uno") + "- **Gamma:** three\n", encoding="utf-8")
+    lines.wait_for("changed: deck.md")
+    assert lines.wait_for("Deck: 1.0.0 -> 1.1.0 (minor)").endswith(str(out / "deck-1.1.0.apkg"))
+    lines.wait_for("  + Part — Gamma?")
+    lines.wait_for("  ~ Part — Alpha?")
+    assert (out / "deck-1.1.0.apkg").exists()
+
+
+def test_watch_survives_a_bad_edit(watching):
+    deck, lines, out = watching
+    deck.write_text("---\ntitle: [unclosed\n---\n" + SOURCE, encoding="utf-8")
+    assert "front matter" in lines.wait_for(f"{deck}:2: error:")
+    lines.wait_for("build stopped")
+    assert sorted(p.name for p in out.iterdir()) == ["deck-1.0.0.apkg", "deck.changelog.md", "deck.manifest.json"]
+    deck.write_text(SOURCE.replace("- **Beta:** two\n", ""), encoding="utf-8")
+    lines.wait_for("Deck: 1.0.0 -> 1.1.0 (minor)")
+    lines.wait_for("  - Part — Beta?")
+
+
+def two_sources(tmp_path: Path) -> Path:
+    source = tmp_path / "source"
+    source.mkdir()
+    (source / "a.md").write_text(SOURCE, encoding="utf-8")
+    (source / "b.md").write_text(SOURCE.replace("# Deck", "# Other"), encoding="utf-8")
+    return source
+
+
+def test_progress_lines_off_a_terminal(tmp_path):
+    source = two_sources(tmp_path)
+    result = CliRunner().invoke(main, ["build", str(source), "--out", str(tmp_path / "decks"), "--progress"])
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines() == [f"[1/2] {source / 'a.md'}", f"[2/2] {source / 'b.md'}"]
+
+
+def test_quick_builds_off_a_terminal_print_no_progress(tmp_path):
+    source = two_sources(tmp_path)
+    result = CliRunner().invoke(main, ["build", str(source), "--out", str(tmp_path / "decks")])
+    assert result.exit_code == 0 and result.stderr == ""
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_bar_on_a_terminal(monkeypatch):
+    screen = Terminal()
+    monkeypatch.setattr(progress_module.sys, "stderr", screen)
+    with progress_module.progress_reporter() as report:
+        for done in range(3):
+            report(done, 3, f"source/{done}.md")
+    shown = screen.getvalue()
+    assert "reading sources" in shown and "100%" in shown and "#" in shown
