@@ -7,19 +7,24 @@ build with nothing half-done.
 from __future__ import annotations
 
 import html
+import multiprocessing
+import os
 import time
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from multiprocessing.context import BaseContext
 from pathlib import Path
 
 from .atomic import Staging
+from .cache import Cache
 from .config import DECKS_FILE, FRONT_MATTER_KEYS, DeckConfig, Group, read_config, read_decks_file
 from .errors import SourceError
 from .extract import extract
 from .extract.scope import slug
 from .identify import guid
 from .media import attach
-from .model import Card, DeckPlan, Diagnostic, MediaFile, Note, Origin
+from .model import Card, DeckPlan, Diagnostic, MediaFile, Note, Origin, SourceResult
 from .package import apkg_bytes, build_time
 from .read import read
 from .render import render
@@ -44,6 +49,11 @@ class Source:
     @property
     def shown(self) -> str:
         return str(self.path)
+
+    @property
+    def context(self) -> str:
+        """What besides its text decides what the source gives (for the cache)."""
+        return f"{self.root}|{self.group.config if self.group else None}"
 
 
 def find_sources(paths: Iterable[str]) -> tuple[list[Source], list[Diagnostic]]:
@@ -168,28 +178,86 @@ def _title_of(path: Path) -> str:
 
 
 Progress = Callable[[int, int, str], None]
-"""Told (sources done, sources in all, the source being read) before each source is read."""
+"""Told (sources done, sources in all, the source being read) as sources are read."""
+
+PARALLEL_FROM = 4
+"""Sources to read before a pool of processes pays for itself."""
 
 
-def plan(paths: Sequence[str], progress: Progress | None = None) -> Planned:
+def read_source(source: Source) -> SourceResult:
+    """Everything one source gives: its deck's name, its notes, images and problems.
+
+    A pure function of the file (and the images it shows) and its ``decks.yaml`` group, which
+    is what lets :mod:`builder.cache` keep it and a process pool compute it.
+    """
+    problems: list[Diagnostic] = []
+    try:
+        name, config, cards = _load(source, problems)
+    except SourceError as error:
+        return SourceResult(source.shown, None, (), (), (error.diagnostic(),))
+    cards = [c for c in cards if c.kind not in config.exclude]
+    files, found = attach(cards, source.path, source.root)
+    problems.extend(found)
+    return SourceResult(
+        source.shown, name, tuple(notes_of(name, cards, config)), tuple(files), tuple(problems)
+    )
+
+
+def _read_all(
+    sources: Sequence[Source], cache: Cache | None, progress: Progress | None
+) -> list[SourceResult]:
+    """Read sources, in order: from the cache when they did not change, the rest in parallel."""
+    results: list[SourceResult | None] = [
+        cache.get(s.path, s.shown, s.context) if cache else None for s in sources
+    ]
+    todo = [i for i, r in enumerate(results) if r is None]
+    total, done = len(sources), len(sources) - len(todo)
+    if progress is not None:
+        for i, result in enumerate(results):
+            if result is not None:
+                progress(i, total, sources[i].shown)
+    jobs = min(os.cpu_count() or 1, len(todo))
+    if len(todo) >= PARALLEL_FROM and jobs > 1:
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=_context()) as pool:
+            for i, result in zip(
+                todo, pool.map(read_source, [sources[i] for i in todo], chunksize=1), strict=True
+            ):
+                results[i] = result
+                if progress is not None:
+                    progress(done, total, sources[i].shown)
+                done += 1
+    else:
+        for i in todo:
+            if progress is not None:
+                progress(done, total, sources[i].shown)
+            results[i] = read_source(sources[i])
+            done += 1
+    if cache is not None:
+        for i in todo:
+            result = results[i]
+            assert result is not None
+            cache.put(sources[i].shown, result)
+    return [r for r in results if r is not None]
+
+
+def _context() -> BaseContext:
+    """Fork where the platform has it: workers start at once, with everything imported."""
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("fork" if "fork" in methods else None)
+
+
+def plan(paths: Sequence[str], progress: Progress | None = None, cache: Cache | None = None) -> Planned:
     """Read every source and plan its deck; problems are collected, not raised."""
     sources, problems = find_sources(paths)
     decks: dict[str, tuple[list[Note], list[str], dict[str, MediaFile]]] = {}
-    for done, source in enumerate(sources):
-        if progress is not None:
-            progress(done, len(sources), source.shown)
-        try:
-            name, config, cards = _load(source, problems)
-        except SourceError as error:
-            problems.append(error.diagnostic())
+    for result in _read_all(sources, cache, progress):
+        problems.extend(result.problems)
+        if result.deck is None:
             continue
-        cards = [c for c in cards if c.kind not in config.exclude]
-        files, found = attach(cards, source.path, source.root)
-        problems.extend(found)
-        notes, names, media = decks.setdefault(name, ([], [], {}))
-        notes.extend(notes_of(name, cards, config))
-        names.append(source.shown)
-        media.update((f.name, f) for f in files)
+        notes, names, media = decks.setdefault(result.deck, ([], [], {}))
+        notes.extend(result.notes)
+        names.append(result.source)
+        media.update((f.name, f) for f in result.media)
     plans = [
         DeckPlan(name, slug(name, 80), tuple(notes), tuple(names), tuple(media[k] for k in sorted(media)))
         for name, (notes, names, media) in decks.items()

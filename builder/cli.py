@@ -13,6 +13,7 @@ import click
 from . import __version__, deep
 from .atomic import Staging
 from .build import Planned, apkg_path, plan, releases, write
+from .cache import Cache
 from .lint import lint as lint_notes
 from .model import Diagnostic
 from .preview import preview_page
@@ -58,10 +59,11 @@ def report(diagnostics: Iterable[Diagnostic]) -> None:
         click.echo(str(diagnostic), err=True)
 
 
-def checked(paths: tuple[str, ...], show_progress: bool = False) -> Planned:
-    """Plan the decks; report every problem, and stop (exit 1) if any is an error."""
+def checked(paths: tuple[str, ...], out: Path, show_progress: bool = False) -> Planned:
+    """Plan the decks (through the cache in ``out``); report every problem, and stop (exit 1)
+    if any is an error."""
     with progress_reporter(force=show_progress) as progress:
-        planned = plan(paths or DEFAULT_SOURCES, progress)
+        planned = plan(paths or DEFAULT_SOURCES, progress, Cache())
     report(planned.diagnostics)
     if planned.errors:
         raise SystemExit(1)
@@ -97,7 +99,7 @@ def build(paths: tuple[str, ...], out: Path, with_preview: bool, show_progress: 
 
     Example: deckbuilder build source/ --out decks/
     """
-    rels = releases(checked(paths, show_progress), out)
+    rels = releases(checked(paths, out, show_progress), out)
     for rel, target, written in write(rels, out):
         click.echo(f"{rel.plan.name}: {_summary(rel)} -> {target} ({_state(rel, written)})")
     if with_preview:
@@ -118,7 +120,7 @@ def cards(paths: tuple[str, ...], out: Path, as_json: bool) -> None:
 
     Example: deckbuilder cards source/rust-web3-interview.md --json
     """
-    for rel in releases(checked(paths), out):
+    for rel in releases(checked(paths, out), out):
         for note in rel.shipped():
             if as_json:
                 click.echo(json.dumps(note.as_json(), ensure_ascii=False))
@@ -138,7 +140,7 @@ def diff(paths: tuple[str, ...], out: Path, check: bool) -> None:
     Example: deckbuilder diff --check
     """
     stale = False
-    for rel in releases(checked(paths), out):
+    for rel in releases(checked(paths, out), out):
         if rel.bump is None:
             target = apkg_path(out, rel.plan, rel.version)
             if target.exists():
@@ -182,7 +184,7 @@ def preview(paths: tuple[str, ...], out: Path, target: Path) -> None:
 
     Example: deckbuilder preview source/ --file preview.html
     """
-    rels = releases(checked(paths), out)
+    rels = releases(checked(paths, out), out)
     with Staging() as staging:
         staging.write_text(target, preview_page(rels, _title(rels)))
     click.echo(f"{sum(len(r.plan.notes) for r in rels)} notes -> {target}")

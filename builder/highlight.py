@@ -11,6 +11,7 @@ from pygments.lexers import TextLexer, get_lexer_by_name
 from pygments.util import ClassNotFound
 
 
+@cache
 def lexer_for(lang: str) -> Lexer | None:
     """The Pygments lexer for an info-string language, or None."""
     if not lang:

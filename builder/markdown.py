@@ -60,9 +60,9 @@ def strip(tokens: Sequence[Token]) -> list[Token]:
         toks.pop(0)
     while toks and toks[-1].type == "text" and not toks[-1].content.strip():
         toks.pop()
-    if toks and toks[0].type == "text":
+    if toks and toks[0].type == "text" and toks[0].content[:1].isspace():
         toks[0] = _with_text(toks[0], toks[0].content.lstrip())
-    if toks and toks[-1].type == "text":
+    if toks and toks[-1].type == "text" and toks[-1].content[-1:].isspace():
         toks[-1] = _with_text(toks[-1], toks[-1].content.rstrip())
     return toks
 

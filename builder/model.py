@@ -312,6 +312,22 @@ class MediaFile:
 
 
 @dataclass(frozen=True)
+class SourceResult:
+    """What one source file gives, ready to join its deck."""
+
+    source: str
+    """The source path as shown."""
+    deck: str | None
+    """The deck its notes go to; None when the source could not be read."""
+    notes: tuple[Note, ...]
+    """Its notes, in order."""
+    media: tuple[MediaFile, ...]
+    """The images its notes show."""
+    problems: tuple[Diagnostic, ...]
+    """Warnings and errors found in it."""
+
+
+@dataclass(frozen=True)
 class DeckPlan:
     """Everything one deck will hold, checked and ready to write."""
 

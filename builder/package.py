@@ -99,11 +99,9 @@ def apkg_bytes(
 
 def _stamp(cursor: sqlite3.Cursor, note_times: Mapping[str, int], model_times: Mapping[str, int]) -> None:
     """Set each note's and note type's modification time to when it last changed."""
-    for guid, when in note_times.items():
-        cursor.execute("UPDATE notes SET mod = ? WHERE guid = ?", (when, guid))
-        cursor.execute(
-            "UPDATE cards SET mod = ? WHERE nid IN (SELECT id FROM notes WHERE guid = ?)", (when, guid)
-        )
+    if note_times:
+        cursor.executemany("UPDATE notes SET mod = ? WHERE guid = ?", [(t, g) for g, t in note_times.items()])
+        cursor.execute("UPDATE cards SET mod = (SELECT mod FROM notes WHERE notes.id = cards.nid)")
     if model_times:
         (models_json,) = cursor.execute("SELECT models FROM col").fetchone()
         models = json.loads(models_json)

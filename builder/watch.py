@@ -14,6 +14,7 @@ import watchfiles
 
 from . import deep
 from .build import CARD_SUFFIXES, MARKDOWN_SUFFIXES, plan, releases, write
+from .cache import Cache
 from .config import DECKS_FILE
 from .errors import DeckbuilderError
 from .version import Release
@@ -24,7 +25,7 @@ Echo = Callable[[str], None]
 def rebuild(paths: Sequence[str], out: Path, echo: Echo) -> bool:
     """One build; reports problems or what changed. True when it succeeded."""
     try:
-        planned = deep.run(lambda: plan(paths))
+        planned = deep.run(lambda: plan(paths, cache=Cache()))
         for diagnostic in planned.diagnostics:
             echo(str(diagnostic))
         if planned.errors:

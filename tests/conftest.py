@@ -21,3 +21,18 @@ def seed_document() -> Document:
 @pytest.fixture(scope="session")
 def seed_notes(seed_document: Document) -> list[Note]:
     return notes_of("Seed", extract(seed_document).cards)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _private_cache(tmp_path_factory):
+    """Keep the build cache of the tests out of the user's cache folder."""
+    import os
+
+    folder = tmp_path_factory.mktemp("cache")
+    old = os.environ.get("DECKBUILDER_CACHE")
+    os.environ["DECKBUILDER_CACHE"] = str(folder)
+    yield folder
+    if old is None:
+        os.environ.pop("DECKBUILDER_CACHE", None)
+    else:
+        os.environ["DECKBUILDER_CACHE"] = old

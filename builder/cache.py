@@ -1,0 +1,124 @@
+"""A cache of what each source gave, so that a rebuild reads only what changed.
+
+One entry per source file, in the user's cache folder (``$DECKBUILDER_CACHE``, else
+``$XDG_CACHE_HOME/deckbuilder``, else ``~/.cache/deckbuilder``: never in the decks folder), keyed by the file's content, the context it
+was read in (its folder, its ``decks.yaml`` group) and a fingerprint of deckbuilder itself (its
+version and the text of its code), so a new deckbuilder never trusts an old entry. An entry is
+used only if the images it shows still have the content their names were made from. The cache
+is best-effort: an entry that cannot be read or written is simply not used.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .model import Diagnostic, MediaFile, Note, Origin, SourceResult
+
+CACHE_FORMAT = 1
+
+
+def default_folder() -> Path:
+    """Where the cache lives unless told otherwise."""
+    if os.environ.get("DECKBUILDER_CACHE"):
+        return Path(os.environ["DECKBUILDER_CACHE"])
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "deckbuilder"
+
+
+@cache
+def fingerprint() -> str:
+    """deckbuilder's version and the text of its code."""
+    digest = hashlib.sha256(f"{__version__}:{CACHE_FORMAT}".encode())
+    package = Path(__file__).resolve().parent
+    for file in sorted(package.rglob("*.py")):
+        digest.update(file.relative_to(package).as_posix().encode())
+        digest.update(file.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+class Cache:
+    """Source results kept in a folder, one JSON file per source."""
+
+    def __init__(self, folder: Path | None = None) -> None:
+        self.folder = folder or default_folder()
+        self._keys: dict[str, str] = {}
+
+    def _entry(self, shown: str) -> Path:
+        where = f"{Path(shown).resolve()}\0{shown}"
+        return self.folder / f"{hashlib.sha256(where.encode()).hexdigest()[:32]}.json"
+
+    def _key(self, path: Path, context: str) -> str | None:
+        try:
+            data = path.read_bytes()
+        except OSError:
+            return None
+        return hashlib.sha256(f"{fingerprint()}\0{context}\0".encode() + data).hexdigest()
+
+    def get(self, path: Path, shown: str, context: str) -> SourceResult | None:
+        """The cached result of a source that has not changed since, else None."""
+        key = self._key(path, context)
+        if key is None:
+            return None
+        self._keys[shown] = key
+        try:
+            entry = json.loads(self._entry(shown).read_text(encoding="utf-8"))
+            if entry.get("key") != key:
+                return None
+            result = _result(entry["result"])
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+        if not all(_unchanged(file) for file in result.media):
+            return None
+        return result
+
+    def put(self, shown: str, result: SourceResult) -> None:
+        """Keep a result under the key :meth:`get` saw for its source."""
+        key = self._keys.get(shown)
+        if key is None:
+            return
+        text = json.dumps({"key": key, "result": _data(result)}, ensure_ascii=False)
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=self.folder, suffix=".tmp")
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.write(text)
+            os.replace(tmp, self._entry(shown))
+        except OSError:
+            return
+
+
+def _unchanged(file: MediaFile) -> bool:
+    try:
+        digest = hashlib.sha256(file.path.read_bytes()).hexdigest()[:20]
+    except OSError:
+        return False
+    return file.name == f"{digest}{file.path.suffix.lower()}"
+
+
+def _data(result: SourceResult) -> dict[str, Any]:
+    return {
+        "source": result.source,
+        "deck": result.deck,
+        "notes": [{**n.as_json(), "tags": list(n.tags), "body": n.body} for n in result.notes],
+        "media": [[f.name, str(f.path)] for f in result.media],
+        "problems": [[d.origin.path, d.origin.line, d.level, d.message] for d in result.problems],
+    }
+
+
+def _result(data: dict[str, Any]) -> SourceResult:
+    return SourceResult(
+        source=data["source"],
+        deck=data["deck"],
+        notes=tuple(Note(**{**n, "tags": tuple(n["tags"])}) for n in data["notes"]),
+        media=tuple(MediaFile(name, Path(path)) for name, path in data["media"]),
+        problems=tuple(
+            Diagnostic(Origin(p, line), level, message) for p, line, level, message in data["problems"]
+        ),
+    )
