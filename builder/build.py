@@ -28,7 +28,7 @@ from .model import Card, DeckPlan, Diagnostic, MediaFile, Note, Origin, SourceRe
 from .package import apkg_bytes, build_time
 from .read import read
 from .render import render
-from .version import Release, changelog, load_manifest, release
+from .version import Release, body_hash, changelog, content_hash, load_manifest, release
 from .yamlcards import load_cards
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
@@ -135,7 +135,8 @@ def notes_of(deck: str, cards: Iterable[Card], config: DeckConfig | None = None)
                 fields=shown.fields,
                 tags=tags,
                 source=str(card.origin),
-                body=shown.body,
+                teaches=body_hash(card.kind, shown.body),
+                digest=content_hash(shown.model, shown.fields, tags),
             )
         )
     return notes

@@ -106,7 +106,7 @@ def _data(result: SourceResult) -> dict[str, Any]:
     return {
         "source": result.source,
         "deck": result.deck,
-        "notes": [{**n.as_json(), "tags": list(n.tags), "body": n.body} for n in result.notes],
+        "notes": [{**n.as_json(), "teaches": n.teaches, "digest": n.digest} for n in result.notes],
         "media": [[f.name, str(f.path)] for f in result.media],
         "problems": [[d.origin.path, d.origin.line, d.level, d.message] for d in result.problems],
     }

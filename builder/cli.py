@@ -19,7 +19,6 @@ from .model import Diagnostic
 from .preview import preview_page
 from .progress import progress_reporter
 from .version import Release
-from .watch import watch
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -221,6 +220,8 @@ def watch_command(paths: tuple[str, ...], out: Path) -> None:
 
     Example: deckbuilder watch source/
     """
+    from .watch import watch  # watchfiles is only needed here
+
     try:
         watch(paths or DEFAULT_SOURCES, out, lambda line: click.echo(line))
     except KeyboardInterrupt:

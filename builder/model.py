@@ -282,8 +282,11 @@ class Note:
     """Anki tags."""
     source: str
     """``path:line`` of the card's content."""
-    body: str = ""
-    """What the card teaches without its breadcrumb (see :class:`builder.render.Rendered`)."""
+    teaches: str = ""
+    """Hash of what the card teaches, without breadcrumb or label (see
+    :class:`builder.render.Rendered`): how a renamed or moved note is found again."""
+    digest: str = ""
+    """Hash of the note type, fields and tags: what a learner's copy would change by."""
 
     def as_json(self) -> dict[str, Any]:
         """The record ``deckbuilder cards --json`` prints."""

@@ -38,15 +38,19 @@ REMOVED_MARK = "(removed) "
 Bump = Literal["major", "minor", "patch"]
 
 
-def content_hash(note: Note) -> str:
+def content_hash(model: str, fields: dict[str, str], tags: Sequence[str]) -> str:
     """What a learner's copy would change by: the note type, fields and tags."""
-    data = json.dumps([note.model, note.fields, sorted(note.tags)], ensure_ascii=False)
+    data = json.dumps([model, fields, sorted(tags)], ensure_ascii=False)
     return hashlib.sha256(data.encode()).hexdigest()[:16]
 
 
-def body_hash(note: Note) -> str:
+def body_hash(kind: str, body: str) -> str:
     """What the card teaches, without breadcrumb or label: found again after a rename."""
-    return hashlib.sha256(f"{note.kind}\0{note.body}".encode()).hexdigest()[:16]
+    return hashlib.sha256(f"{kind}\0{body}".encode()).hexdigest()[:16]
+
+
+def _digest(note: Note) -> str:
+    return note.digest or content_hash(note.model, note.fields, note.tags)
 
 
 def model_hashes() -> dict[str, dict[str, str]]:
@@ -272,7 +276,7 @@ def release(plan: DeckPlan, previous: Manifest | None, now: int | None = None) -
     notes, gone = _settle_guids(plan, previous)
     prev = {n.guid: n for n in previous.notes} if previous else {}
     added = [n for n in notes if n.guid not in prev]
-    changed = [n for n in notes if n.guid in prev and prev[n.guid].hash != content_hash(n)]
+    changed = [n for n in notes if n.guid in prev and prev[n.guid].hash != _digest(n)]
     models = model_hashes()
     bump = _bump(previous, models, added, gone, changed)
     if previous is not None and bump is None:
@@ -319,8 +323,8 @@ def _next_manifest(
             kind=n.kind,
             model=n.model,
             prompt=n.prompt,
-            hash=content_hash(n),
-            body=body_hash(n),
+            hash=_digest(n),
+            body=n.teaches,
             changed=version if n.guid in fresh else prev[n.guid].changed,
         )
         for n in notes
@@ -438,7 +442,7 @@ def _settle_guids(plan: DeckPlan, previous: Manifest | None) -> tuple[list[Note]
     unmatched = []
     for index in pending:
         note = out[index]
-        body = body_hash(note)
+        body = note.teaches
         match = next((g for g in gone if g.kind == note.kind and g.body == body and g.guid not in used), None)
         if match is None:
             unmatched.append(index)
