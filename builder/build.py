@@ -368,9 +368,10 @@ def write(rels: Sequence[Release], out: Path) -> list[tuple[Release, Path, bool]
                 # Renamed in this order: the manifest, which records the release, comes last.
                 staging.write_text(changelog_path(out, rel.plan), changelog(rel.manifest))
                 staging.write_text(manifest_path(out, rel.plan), rel.manifest.to_json())
-                for old in out.glob(f"{rel.plan.slug}-*.apkg"):
-                    if old != target and _is_version(old.name[len(rel.plan.slug) + 1 : -5]):
-                        staging.remove(old)
+            # Older versions of the deck go, also those a killed build left behind.
+            for old in out.glob(f"{rel.plan.slug}-*.apkg"):
+                if old != target and _is_version(old.name[len(rel.plan.slug) + 1 : -5]):
+                    staging.remove(old)
             done.append((rel, target, needed))
     return done
 

@@ -27,7 +27,8 @@ DEFAULT_SOURCES = ("source",)
 
 def sources_argument(func: F) -> F:
     """PATHS: source files or folders (default ``source/``)."""
-    return click.argument("paths", nargs=-1, type=click.Path())(func)
+    # deckbuilder checks the paths itself, so that every problem is one line naming the file.
+    return click.argument("paths", nargs=-1, type=click.Path(readable=False))(func)
 
 
 def out_option(func: F) -> F:

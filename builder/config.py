@@ -74,12 +74,15 @@ class Group:
     """Where the group starts in decks.yaml."""
 
 
-def no_aliases(text: str, shown: str) -> None:
-    """Refuse YAML aliases and anchors: they are how a tiny file expands into a huge one."""
+def no_aliases(text: str, shown: str, first_line: int = 1) -> None:
+    """Refuse YAML aliases and anchors: they are how a tiny file expands into a huge one.
+
+    ``first_line``: the file line the text starts on (2 for front matter).
+    """
     try:
         for event in yaml.parse(text, Loader=yaml.SafeLoader):
             if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-                line = event.start_mark.line + 1 if event.start_mark else 0
+                line = event.start_mark.line + first_line if event.start_mark else 0
                 raise SourceError(Origin(shown, line), "YAML aliases and anchors are not allowed here")
     except yaml.YAMLError:
         return  # the loader reports the syntax error with its line

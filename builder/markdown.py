@@ -21,7 +21,7 @@ from .deep import MAX_NESTING
 @cache
 def parser() -> MarkdownIt:
     """The shared markdown-it instance."""
-    md = MarkdownIt("commonmark", {"html": False, "typographer": False, "maxNesting": MAX_NESTING})
+    md = MarkdownIt("commonmark", {"html": False, "typographer": False, "maxNesting": MAX_NESTING + 2})
     md.enable(["table", "strikethrough"])
     md.use(front_matter_plugin)
     return md

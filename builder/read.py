@@ -37,6 +37,7 @@ from .text import read_text
 
 # A trailing attribute block on a heading: ``{#pinned-id}``, ``{.skip}`` or both.
 _ATTRS = re.compile(r"\s*\{((?:\s*[#.][A-Za-z0-9][\w.:-]*)+)\s*\}\s*$")
+_CONTAINERS = ("blockquote_open", "bullet_list_open", "ordered_list_open", "list_item_open")
 _CHECKBOX = re.compile(r"^\s*(\[[ xX]\]|[☐☑☒✅✓✔])\s*")
 
 
@@ -54,9 +55,9 @@ def parse(text: str, path: str) -> Document:
     if tokens and tokens[0].type == "front_matter":
         meta, meta_lines = _front_matter(tokens[0], path)
         tokens = tokens[1:]
-    deepest = max(tokens, key=lambda t: t.level, default=None)
-    if deepest is not None and deepest.level >= MAX_NESTING - 1:
-        line = deepest.map[0] + 1 if deepest.map else 0
+    too_deep = next((t for t in tokens if t.type in _CONTAINERS and t.level >= MAX_NESTING), None)
+    if too_deep is not None:
+        line = too_deep.map[0] + 1 if too_deep.map else 0
         raise SourceError(
             Origin(path, line), f"nested more than {MAX_NESTING} levels deep; the rest cannot be read"
         )
@@ -83,7 +84,7 @@ def parse(text: str, path: str) -> Document:
 
 def _front_matter(token: Token, path: str) -> tuple[dict[str, Any], dict[str, int]]:
     """The front matter mapping and the line of each of its keys."""
-    no_aliases(token.content, path)
+    no_aliases(token.content, path, first_line=2)
     try:
         node = yaml.compose(token.content, Loader=yaml.SafeLoader)
         data = yaml.safe_load(token.content)

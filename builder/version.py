@@ -188,8 +188,8 @@ def load_manifest(path: Path) -> Manifest | None:
     """The manifest at ``path``, or None when there is none yet."""
     try:
         text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return None
+    except (FileNotFoundError, NotADirectoryError):
+        return None  # no release yet (or no decks folder: writing will say why)
     except (OSError, UnicodeDecodeError) as exc:
         raise SourceError(str(path), f"cannot read manifest: {exc}") from None
     try:

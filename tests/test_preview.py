@@ -6,8 +6,8 @@ import json
 import re
 import shutil
 import subprocess
-from html import escape, unescape
 from collections import Counter
+from html import escape, unescape
 from pathlib import Path
 
 import pytest
@@ -17,7 +17,9 @@ from builder.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "source" / "rust-web3-interview.md"
-BROWSER = next((shutil.which(n) for n in ("chromium", "chromium-browser", "google-chrome") if shutil.which(n)), None)
+BROWSER = next(
+    (shutil.which(n) for n in ("chromium", "chromium-browser", "google-chrome") if shutil.which(n)), None
+)
 
 # Runs in the page once it has loaded; leaves its findings as JSON in <pre id="probe">.
 PROBE = """

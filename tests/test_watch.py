@@ -49,7 +49,9 @@ def watching(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     (source / "deck.md").write_text(SOURCE, encoding="utf-8")
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     lines, stop = Lines(), threading.Event()
-    worker = threading.Thread(target=watch, args=([str(source)], tmp_path / "decks", lines, stop), daemon=True)
+    worker = threading.Thread(
+        target=watch, args=([str(source)], tmp_path / "decks", lines, stop), daemon=True
+    )
     worker.start()
     lines.wait_for("Deck: 1.0.0, first release, 2 notes")
     lines.wait_for("watching")
@@ -75,7 +77,11 @@ def test_watch_survives_a_bad_edit(watching):
     deck.write_text("---\ntitle: [unclosed\n---\n" + SOURCE, encoding="utf-8")
     assert "front matter" in lines.wait_for(f"{deck}:2: error:")
     lines.wait_for("build stopped")
-    assert sorted(p.name for p in out.iterdir()) == ["deck-1.0.0.apkg", "deck.changelog.md", "deck.manifest.json"]
+    assert sorted(p.name for p in out.iterdir()) == [
+        "deck-1.0.0.apkg",
+        "deck.changelog.md",
+        "deck.manifest.json",
+    ]
     deck.write_text(SOURCE.replace("- **Beta:** two\n", ""), encoding="utf-8")
     lines.wait_for("Deck: 1.0.0 -> 1.1.0 (minor)")
     lines.wait_for("  - Part — Beta?")
