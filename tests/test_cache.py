@@ -1,0 +1,96 @@
+"""The source cache: a rebuild reads only what changed; parallel reading changes nothing."""
+
+from __future__ import annotations
+
+import pytest
+
+from builder import build, cache
+from builder.build import plan
+from builder.cache import Cache
+
+SOURCE = "# Deck {n}\n\n## Part\n\n- **Alpha:** one\n- **Beta:** two ![pic](pic.png)\n"
+
+
+@pytest.fixture
+def corpus(tmp_path, monkeypatch):
+    folder = tmp_path / "src"
+    folder.mkdir()
+    for n in range(5):
+        (folder / f"d{n}.md").write_text(SOURCE.format(n=n), encoding="utf-8")
+    (folder / "pic.png").write_bytes(b"\x89PNG first")
+    monkeypatch.chdir(tmp_path)
+    return folder
+
+
+@pytest.fixture
+def reads(monkeypatch):
+    """The sources actually parsed (not taken from the cache)."""
+    seen: list[str] = []
+    real = build._load
+
+    def counting(source, problems):
+        seen.append(source.path.name)
+        return real(source, problems)
+
+    monkeypatch.setattr(build, "_load", counting)
+    monkeypatch.setattr(build, "PARALLEL_FROM", 10**6)  # in-process, so the counter sees it
+    return seen
+
+
+def notes(planned):
+    return [n for deck in planned.decks for n in deck.notes]
+
+
+def test_unchanged_sources_are_not_read_again(corpus, reads, tmp_path):
+    store = Cache(tmp_path / "cache")
+    first = plan(["src"], cache=store)
+    assert sorted(reads) == [f"d{n}.md" for n in range(5)]
+    reads.clear()
+    again = plan(["src"], cache=Cache(tmp_path / "cache"))
+    assert reads == []
+    assert notes(again) == notes(first)
+    assert again.diagnostics == first.diagnostics
+
+
+def test_a_changed_source_is_read_again_alone(corpus, reads, tmp_path):
+    plan(["src"], cache=Cache(tmp_path / "cache"))
+    reads.clear()
+    (corpus / "d3.md").write_text(SOURCE.format(n=3).replace("one", "uno"), encoding="utf-8")
+    changed = plan(["src"], cache=Cache(tmp_path / "cache"))
+    assert reads == ["d3.md"]
+    assert "uno" in {n.answer for n in notes(changed)}
+
+
+def test_a_changed_image_is_read_again(corpus, reads, tmp_path):
+    first = plan(["src"], cache=Cache(tmp_path / "cache"))
+    reads.clear()
+    (corpus / "pic.png").write_bytes(b"\x89PNG second")
+    second = plan(["src"], cache=Cache(tmp_path / "cache"))
+    assert sorted(reads) == [f"d{n}.md" for n in range(5)]
+    assert {f.name for d in first.decks for f in d.media} != {f.name for d in second.decks for f in d.media}
+
+
+def test_another_deckbuilder_does_not_trust_the_cache(corpus, reads, tmp_path, monkeypatch):
+    plan(["src"], cache=Cache(tmp_path / "cache"))
+    reads.clear()
+    monkeypatch.setattr(cache, "fingerprint", lambda: "another-version")
+    plan(["src"], cache=Cache(tmp_path / "cache"))
+    assert len(reads) == 5
+
+
+def test_a_broken_cache_entry_is_ignored(corpus, reads, tmp_path):
+    plan(["src"], cache=Cache(tmp_path / "cache"))
+    for entry in (tmp_path / "cache").glob("*.json"):
+        entry.write_text("{broken", encoding="utf-8")
+    reads.clear()
+    result = plan(["src"], cache=Cache(tmp_path / "cache"))
+    assert len(reads) == 5 and len(notes(result)) == 10
+
+
+def test_parallel_reading_gives_the_same_plan(corpus, monkeypatch):
+    monkeypatch.setattr(build, "PARALLEL_FROM", 10**6)
+    serial = plan(["src"])
+    monkeypatch.setattr(build, "PARALLEL_FROM", 2)
+    parallel = plan(["src"])
+    assert notes(parallel) == notes(serial)
+    assert [d.name for d in parallel.decks] == [d.name for d in serial.decks]
