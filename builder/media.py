@@ -17,21 +17,17 @@ from urllib.parse import unquote
 from markdown_it.token import Token
 
 from .model import (
-    Block,
     Blocks,
     Card,
     Diagnostic,
     Inline,
     Items,
-    ListBlock,
     MediaFile,
     Origin,
-    Other,
     Pairs,
-    Paragraph,
     Part,
-    Table,
     Text,
+    inline_runs,
 )
 
 _REMOTE = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:|//)")
@@ -45,28 +41,11 @@ def _inline_runs(parts: Iterable[Part]) -> Iterator[Inline]:
         elif isinstance(part, Items):
             for head, rest in part.entries:
                 yield head
-                yield from _block_runs(rest)
+                yield from inline_runs(rest)
         elif isinstance(part, Pairs):
             yield from (value for _, value in part.pairs)
         elif isinstance(part, Blocks):
-            yield from _block_runs(part.blocks)
-
-
-def _block_runs(blocks: Iterable[Block]) -> Iterator[Inline]:
-    for block in blocks:
-        if isinstance(block, Paragraph):
-            yield from block.lines
-        elif isinstance(block, ListBlock):
-            for item in block.items:
-                yield from _block_runs(item.blocks)
-        elif isinstance(block, Table):
-            yield from block.header
-            for row in block.rows:
-                yield from row
-        elif isinstance(block, Other):
-            for tok in block.tokens:
-                if tok.children:
-                    yield Inline(tuple(tok.children), block.origin)
+            yield from inline_runs(part.blocks)
 
 
 def images(card: Card) -> Iterator[tuple[Token, Origin]]:

@@ -7,6 +7,7 @@ file carries its :class:`Origin`.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, TypeAlias
@@ -113,6 +114,24 @@ class Other:
 
 
 Block: TypeAlias = Paragraph | ListBlock | Table | Code | Other
+
+
+def inline_runs(blocks: Iterable[Block]) -> Iterator[Inline]:
+    """Every inline run in ``blocks``, nested ones included, in order."""
+    for block in blocks:
+        if isinstance(block, Paragraph):
+            yield from block.lines
+        elif isinstance(block, ListBlock):
+            for item in block.items:
+                yield from inline_runs(item.blocks)
+        elif isinstance(block, Table):
+            yield from block.header
+            for row in block.rows:
+                yield from row
+        elif isinstance(block, Other):
+            for tok in block.tokens:
+                if tok.children:
+                    yield Inline(tuple(tok.children), block.origin)
 
 
 @dataclass(frozen=True)

@@ -20,10 +20,10 @@ import hashlib
 import json
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from html import escape
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 from .errors import SourceError
 from .identify import guid as fresh_guid
@@ -131,7 +131,7 @@ class Manifest:
     def to_json(self) -> str:
         """The manifest file's text: stable key order, one note per line."""
         notes = ",\n".join(
-            "    " + json.dumps(_state_dict(n), ensure_ascii=False, sort_keys=True) for n in self.notes
+            "    " + json.dumps(asdict(n), ensure_ascii=False, sort_keys=True) for n in self.notes
         )
         head = {
             "format": MANIFEST_FORMAT,
@@ -141,47 +141,12 @@ class Manifest:
             "models": self.models,
         }
         rest = {
-            "removed": [_tomb_dict(t) for t in self.removed],
-            "history": [_record_dict(r) for r in self.history],
+            "removed": [asdict(t) for t in self.removed],
+            "history": [asdict(r) for r in self.history],
         }
         head_text = json.dumps(head, ensure_ascii=False, indent=2, sort_keys=True)[:-2]
         rest_text = json.dumps(rest, ensure_ascii=False, indent=2, sort_keys=True)[1:]
         return f'{head_text},\n  "notes": [\n{notes}\n  ],{rest_text}\n'
-
-
-def _state_dict(n: NoteState) -> dict[str, Any]:
-    return {
-        "guid": n.guid,
-        "key": n.key,
-        "kind": n.kind,
-        "model": n.model,
-        "prompt": n.prompt,
-        "hash": n.hash,
-        "body": n.body,
-        "changed": n.changed,
-    }
-
-
-def _tomb_dict(t: Tombstone) -> dict[str, Any]:
-    return {
-        "guid": t.guid,
-        "key": t.key,
-        "kind": t.kind,
-        "model": t.model,
-        "prompt": t.prompt,
-        "removed": t.removed,
-    }
-
-
-def _record_dict(r: ReleaseRecord) -> dict[str, Any]:
-    return {
-        "version": r.version,
-        "released": r.released,
-        "bump": r.bump,
-        "added": list(r.added),
-        "changed": list(r.changed),
-        "removed": list(r.removed),
-    }
 
 
 def load_manifest(path: Path) -> Manifest | None:

@@ -8,10 +8,10 @@ below). An explicit ``**Answer:** text`` comes first when the source gives one.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 
 from ..markdown import plain, split_label, text_token
-from ..model import Block, Blocks, Card, Inline, Items, ListBlock, Paragraph, Part, Section, Text
+from ..model import Blocks, Card, Inline, Items, Paragraph, Part, Section, Text, inline_runs
 from .scope import Scope, Sink
 
 QUESTION_LABELS = frozenset({"question", "q", "frage", "pregunta", "domanda", "вопрос", "问题"})
@@ -21,25 +21,25 @@ _DECISION = re.compile(
 )
 
 
-def _labelled_lines(blocks: Sequence[Block]) -> Iterator[Inline]:
-    for block in blocks:
-        if isinstance(block, Paragraph):
-            yield from block.lines
-        elif isinstance(block, ListBlock):
-            for item in block.items:
-                yield from _labelled_lines(item.blocks)
-
-
 def decisions(section: Section) -> list[Inline]:
     """``Decision: …`` lines anywhere in the section, as ``Label: value`` runs."""
     found = []
-    for line in _labelled_lines(section.blocks):
+    for line in inline_runs(section.blocks):
         lab = split_label(line.tokens)
         if lab and _DECISION.match(lab[0]) and plain(lab[1]):
             found.append(Inline((text_token(f"{lab[0]}: "), *lab[1]), line.origin))
     for child in section.children:
         found.extend(decisions(child))
     return found
+
+
+def _answer(section: Section, first: Sequence[Part], outline: Sequence[Section]) -> tuple[Part, ...]:
+    """What answers a question: ``first``, the outline of sub-sections, then any decision."""
+    parts = list(first)
+    if outline:
+        parts.append(Items(tuple((child.title, ()) for child in outline), True))
+    parts.extend(Text(d) for d in decisions(section))
+    return tuple(parts)
 
 
 def question_card(
@@ -52,23 +52,19 @@ def question_card(
 ) -> None:
     """The card for a ``**Question:**`` paragraph of ``section``; ``outline`` lists the
     sub-sections that hold knowledge."""
-    parts: list[Part] = [Text(a) for a in answers]
-    if outline:
-        parts.append(Items(tuple((child.title, ()) for child in outline), True))
-    parts.extend(Text(d) for d in decisions(section))
-    if not parts:
-        return
-    sink.add(
-        Card(
-            kind="question",
-            key=f"{scope.key}/question",
-            crumbs=(),
-            ask=plain(question.tokens),
-            answer=tuple(parts),
-            origin=question.origin,
-            tags=scope.tags,
+    parts = _answer(section, [Text(a) for a in answers], outline)
+    if parts:
+        sink.add(
+            Card(
+                kind="question",
+                key=f"{scope.key}/question",
+                crumbs=(),
+                ask=plain(question.tokens),
+                answer=parts,
+                origin=question.origin,
+                tags=scope.tags,
+            )
         )
-    )
 
 
 def heading_question(
@@ -79,20 +75,16 @@ def heading_question(
     sink: Sink,
 ) -> None:
     """The card for a heading that is itself a question, answered by the prose under it."""
-    parts: list[Part] = [Blocks(tuple(prose))] if prose else []
-    if outline:
-        parts.append(Items(tuple((child.title, ()) for child in outline), True))
-    parts.extend(Text(d) for d in decisions(section))
-    if not parts:
-        return
-    sink.add(
-        Card(
-            kind="question",
-            key=f"{scope.key}/question",
-            crumbs=scope.crumbs[:-1],
-            ask=plain(section.title.tokens),
-            answer=tuple(parts),
-            origin=section.origin,
-            tags=scope.tags,
+    parts = _answer(section, [Blocks(tuple(prose))] if prose else [], outline)
+    if parts:
+        sink.add(
+            Card(
+                kind="question",
+                key=f"{scope.key}/question",
+                crumbs=scope.crumbs[:-1],
+                ask=plain(section.title.tokens),
+                answer=parts,
+                origin=section.origin,
+                tags=scope.tags,
+            )
         )
-    )
