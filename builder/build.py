@@ -354,10 +354,12 @@ def write(rels: Sequence[Release], out: Path) -> list[tuple[Release, Path, bool]
     version writes its ``.apkg``, manifest and changelog, and removes the deck's older ``.apkg``.
     """
     done = []
+    present = sorted(out.iterdir()) if out.is_dir() else []
     for rel in rels:
         # Temporary files left by a build that was killed: never read, safe to drop.
-        for stale in out.glob(f".{rel.plan.slug}*.tmp"):
-            stale.unlink(missing_ok=True)
+        for stale in present:
+            if stale.name.startswith(f".{rel.plan.slug}") and stale.name.endswith(".tmp"):
+                stale.unlink(missing_ok=True)
     with Staging() as staging:
         for rel in rels:
             target = apkg_path(out, rel.plan, rel.version)
@@ -369,8 +371,15 @@ def write(rels: Sequence[Release], out: Path) -> list[tuple[Release, Path, bool]
                 staging.write_text(changelog_path(out, rel.plan), changelog(rel.manifest))
                 staging.write_text(manifest_path(out, rel.plan), rel.manifest.to_json())
             # Older versions of the deck go, also those a killed build left behind.
-            for old in out.glob(f"{rel.plan.slug}-*.apkg"):
-                if old != target and _is_version(old.name[len(rel.plan.slug) + 1 : -5]):
+            prefix = f"{rel.plan.slug}-"
+            for old in present:
+                name = old.name
+                if (
+                    old != target
+                    and name.startswith(prefix)
+                    and name.endswith(".apkg")
+                    and _is_version(name[len(prefix) : -len(".apkg")])
+                ):
                     staging.remove(old)
             done.append((rel, target, needed))
     return done

@@ -5,21 +5,21 @@ One entry per source file, in the user's cache folder (``$DECKBUILDER_CACHE``, e
 was read in (its folder, its ``decks.yaml`` group) and a fingerprint of deckbuilder itself (its
 version and the text of its code), so a new deckbuilder never trusts an old entry. An entry is
 used only if the images it shows still have the content their names were made from. The cache
-is best-effort: an entry that cannot be read or written is simply not used.
+is best-effort: an entry that cannot be read or written is simply not used. Entries are
+pickles, written and read only by deckbuilder in the user's own cache folder.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 import os
+import pickle
 import tempfile
 from functools import cache
 from pathlib import Path
-from typing import Any
 
 from . import __version__
-from .model import Diagnostic, MediaFile, Note, Origin, SourceResult
+from .model import MediaFile, SourceResult
 
 CACHE_FORMAT = 1
 
@@ -52,7 +52,7 @@ class Cache:
 
     def _entry(self, shown: str) -> Path:
         where = f"{Path(shown).resolve()}\0{shown}"
-        return self.folder / f"{hashlib.sha256(where.encode()).hexdigest()[:32]}.json"
+        return self.folder / f"{hashlib.sha256(where.encode()).hexdigest()[:32]}.pickle"
 
     def _key(self, path: Path, context: str) -> str | None:
         try:
@@ -68,11 +68,11 @@ class Cache:
             return None
         self._keys[shown] = key
         try:
-            entry = json.loads(self._entry(shown).read_text(encoding="utf-8"))
-            if entry.get("key") != key:
-                return None
-            result = _result(entry["result"])
-        except (OSError, ValueError, KeyError, TypeError):
+            with self._entry(shown).open("rb") as handle:
+                stored_key, result = pickle.load(handle)
+        except Exception:  # a missing, truncated or foreign entry is simply not used
+            return None
+        if stored_key != key or not isinstance(result, SourceResult):
             return None
         if not all(_unchanged(file) for file in result.media):
             return None
@@ -83,12 +83,11 @@ class Cache:
         key = self._keys.get(shown)
         if key is None:
             return
-        text = json.dumps({"key": key, "result": _data(result)}, ensure_ascii=False)
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=self.folder, suffix=".tmp")
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(text)
+            with os.fdopen(fd, "wb") as handle:
+                pickle.dump((key, result), handle, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(tmp, self._entry(shown))
         except OSError:
             return
@@ -100,25 +99,3 @@ def _unchanged(file: MediaFile) -> bool:
     except OSError:
         return False
     return file.name == f"{digest}{file.path.suffix.lower()}"
-
-
-def _data(result: SourceResult) -> dict[str, Any]:
-    return {
-        "source": result.source,
-        "deck": result.deck,
-        "notes": [{**n.as_json(), "teaches": n.teaches, "digest": n.digest} for n in result.notes],
-        "media": [[f.name, str(f.path)] for f in result.media],
-        "problems": [[d.origin.path, d.origin.line, d.level, d.message] for d in result.problems],
-    }
-
-
-def _result(data: dict[str, Any]) -> SourceResult:
-    return SourceResult(
-        source=data["source"],
-        deck=data["deck"],
-        notes=tuple(Note(**{**n, "tags": tuple(n["tags"])}) for n in data["notes"]),
-        media=tuple(MediaFile(name, Path(path)) for name, path in data["media"]),
-        problems=tuple(
-            Diagnostic(Origin(p, line), level, message) for p, line, level, message in data["problems"]
-        ),
-    )

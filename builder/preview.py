@@ -132,7 +132,7 @@ _SCRIPT = """
 
 def preview_page(releases: Sequence[Release], title: str = "deckbuilder preview") -> str:
     """One page showing every note of ``releases`` (removed notes are left out)."""
-    notes = [(rel, note) for rel in releases for note in rel.plan.notes]
+    notes = [(rel, note) for rel in releases for note in rel.notes]
     counts = {kind: sum(1 for _, n in notes if n.kind == kind) for kind in KINDS}
     tags = sorted({tag for _, n in notes for tag in n.tags})
     media = {f.name: _data_uri(f) for rel in releases for f in rel.plan.media}

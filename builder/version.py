@@ -21,9 +21,10 @@ import json
 import time
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, replace
+from functools import cached_property
 from html import escape
 from pathlib import Path
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from .errors import SourceError
 from .identify import guid as fresh_guid
@@ -66,9 +67,8 @@ def model_hashes() -> dict[str, dict[str, str]]:
     return out
 
 
-@dataclass(frozen=True)
-class NoteState:
-    """One current note as the manifest records it."""
+class NoteState(NamedTuple):
+    """One current note as the manifest records it (a tuple: manifests hold thousands)."""
 
     guid: str
     key: str
@@ -131,7 +131,7 @@ class Manifest:
     def to_json(self) -> str:
         """The manifest file's text: stable key order, one note per line."""
         notes = ",\n".join(
-            "    " + json.dumps(asdict(n), ensure_ascii=False, sort_keys=True) for n in self.notes
+            "    " + json.dumps(n._asdict(), ensure_ascii=False, sort_keys=True) for n in self.notes
         )
         head = {
             "format": MANIFEST_FORMAT,
@@ -164,7 +164,7 @@ def load_manifest(path: Path) -> Manifest | None:
             version=data["version"],
             released=int(data["released"]),
             models=data["models"],
-            notes=tuple(NoteState(**n) for n in data["notes"]),
+            notes=tuple(_state(n) for n in data["notes"]),
             removed=tuple(Tombstone(**t) for t in data.get("removed", [])),
             history=tuple(
                 ReleaseRecord(**{**r, **{k: tuple(r.get(k, ())) for k in ("added", "changed", "removed")}})
@@ -175,6 +175,15 @@ def load_manifest(path: Path) -> Manifest | None:
         raise SourceError(f"{path}:{exc.lineno}", f"manifest is not valid JSON: {exc.msg}") from None
     except (KeyError, TypeError, ValueError) as exc:
         raise SourceError(str(path), f"manifest is malformed ({exc}); restore it from git") from None
+
+
+def _state(data: dict[str, str]) -> NoteState:
+    if set(data) != _STATE_FIELDS:
+        raise KeyError(f"note fields {sorted(data)}")
+    return NoteState(**data)
+
+
+_STATE_FIELDS = set(NoteState._fields)
 
 
 def bump_version(version: str, bump: Bump) -> str:
@@ -227,9 +236,15 @@ class Release:
             name: self.manifest.release_time(state["changed"]) for name, state in self.manifest.models.items()
         }
 
+    @cached_property
+    def notes(self) -> tuple[Note, ...]:
+        """The current notes as shipped: each tagged with the release that last changed it."""
+        changed = {s.guid: s.changed for s in self.manifest.notes}
+        return tuple(replace(n, tags=(*n.tags, f"changed::{changed[n.guid]}")) for n in self.plan.notes)
+
     def shipped(self) -> tuple[Note, ...]:
         """The notes in the package: current ones, then tombstones."""
-        return (*self.plan.notes, *self.tombstones)
+        return (*self.notes, *self.tombstones)
 
 
 def release(plan: DeckPlan, previous: Manifest | None, now: int | None = None) -> Release:
@@ -248,11 +263,9 @@ def release(plan: DeckPlan, previous: Manifest | None, now: int | None = None) -
         manifest = previous
     else:
         manifest = _next_manifest(plan, previous, bump or "major", notes, added, changed, gone, models, now)
-    by_guid = {s.guid: s for s in manifest.notes}
-    tagged = tuple(replace(n, tags=(*n.tags, f"changed::{by_guid[n.guid].changed}")) for n in notes)
     removed_now = tuple(t for t in manifest.removed if bump and t.removed == manifest.version)
     return Release(
-        plan=replace(plan, notes=tagged),
+        plan=replace(plan, notes=tuple(notes)),
         manifest=manifest,
         previous=previous,
         bump=bump,
@@ -395,12 +408,10 @@ def _settle_guids(plan: DeckPlan, previous: Manifest | None) -> tuple[list[Note]
     out: list[Note] = []
     pending: list[int] = []
     for note in plan.notes:
-        if note.key in by_key:
-            out.append(replace(note, guid=by_key[note.key].guid))
-            used.add(by_key[note.key].guid)
-        elif note.key in tombs:
-            out.append(replace(note, guid=tombs[note.key].guid))
-            used.add(tombs[note.key].guid)
+        known = by_key.get(note.key) or tombs.get(note.key)
+        if known is not None:
+            out.append(note if note.guid == known.guid else replace(note, guid=known.guid))
+            used.add(known.guid)
         else:
             pending.append(len(out))
             out.append(note)

@@ -80,7 +80,7 @@ def test_another_deckbuilder_does_not_trust_the_cache(corpus, reads, tmp_path, m
 
 def test_a_broken_cache_entry_is_ignored(corpus, reads, tmp_path):
     plan(["src"], cache=Cache(tmp_path / "cache"))
-    for entry in (tmp_path / "cache").glob("*.json"):
+    for entry in (tmp_path / "cache").glob("*.pickle"):
         entry.write_text("{broken", encoding="utf-8")
     reads.clear()
     result = plan(["src"], cache=Cache(tmp_path / "cache"))

