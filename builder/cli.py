@@ -10,9 +10,9 @@ from typing import Any, TypeVar
 
 import click
 
-from . import __version__, deep
+from . import __version__, deep, stamp
 from .atomic import Staging
-from .build import Planned, apkg_path, plan, releases, write
+from .build import Planned, apkg_path, find_sources, plan, releases, write
 from .cache import Cache
 from .lint import lint as lint_notes
 from .model import Diagnostic
@@ -99,9 +99,28 @@ def build(paths: tuple[str, ...], out: Path, with_preview: bool, show_progress: 
 
     Example: deckbuilder build source/ --out decks/
     """
-    rels = releases(checked(paths, out, show_progress), out)
+    targets = paths or DEFAULT_SOURCES
+    sources, missing = find_sources(targets)
+    inputs = [(s.path, s.context) for s in sources]
+    last = None if with_preview or missing else stamp.load(targets, out)
+    if last is not None and stamp.digest(inputs, last.media, out) == last.digest:
+        # Nothing changed since the last build: say what it said, do nothing.
+        for line in last.errors:
+            click.echo(line, err=True)
+        for line in last.output:
+            click.echo(line)
+        return
+    planned = checked(paths, out, show_progress)
+    rels = releases(planned, out)
+    steady = []
     for rel, target, written in write(rels, out):
         click.echo(f"{rel.plan.name}: {_summary(rel)} -> {target} ({_state(rel, written)})")
+        steady.append(f"{rel.plan.name}: {_summary(rel)} -> {target} ({rel.version}, unchanged)")
+    media = tuple(f.path for rel in rels for f in rel.plan.media)
+    done = stamp.digest(inputs, media, out)
+    if done is not None:
+        errors = tuple(str(d) for d in planned.diagnostics)
+        stamp.save(targets, out, stamp.Stamp(done, media, errors, tuple(steady)))
     if with_preview:
         with Staging() as staging:
             for rel in rels:

@@ -94,3 +94,33 @@ def test_parallel_reading_gives_the_same_plan(corpus, monkeypatch):
     parallel = plan(["src"])
     assert notes(parallel) == notes(serial)
     assert [d.name for d in parallel.decks] == [d.name for d in serial.decks]
+
+
+def test_a_build_with_nothing_to_do_reads_nothing(corpus, monkeypatch, tmp_path):
+    """The second build finds the stamp of the first: same report, no source parsed."""
+    from click.testing import CliRunner
+
+    from builder import cli
+
+    runner = CliRunner()
+    first = runner.invoke(cli.main, ["build", "src", "--out", "decks"])
+    assert first.exit_code == 0, first.output
+
+    def no_planning(*args, **kwargs):
+        raise AssertionError("planned although nothing changed")
+
+    monkeypatch.setattr(cli, "plan", no_planning)
+    again = runner.invoke(cli.main, ["build", "src", "--out", "decks"])
+    assert again.exit_code == 0, again.output
+    assert again.stdout == first.stdout.replace("first release", "unchanged")
+    assert again.stderr == first.stderr
+
+    # Any change to a source, an image or the decks folder means a real build again.
+    for touch in (
+        lambda: (corpus / "d1.md").write_text(SOURCE.format(n=1) + "- **Gamma:** three\n", encoding="utf-8"),
+        lambda: (corpus / "pic.png").write_bytes(b"\x89PNG other"),
+        lambda: next((tmp_path / "decks").glob("*.apkg")).unlink(),
+    ):
+        touch()
+        result = runner.invoke(cli.main, ["build", "src", "--out", "decks"])
+        assert result.exception is not None and "planned although nothing changed" in str(result.exception)

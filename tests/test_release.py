@@ -200,7 +200,7 @@ def test_collection_equals_cards_json_after_the_update(round_trip):
 
 def test_changed_css_reaches_the_collection(tmp_path, monkeypatch):
     """A styling change is a patch release, and Anki's import takes the new note type CSS."""
-    from builder import notetypes
+    from builder import cache, notetypes
 
     (tmp_path / "source").mkdir()
     (tmp_path / "source" / "d.md").write_text("# D\n\n## S\n- **Alpha:** one\n", encoding="utf-8")
@@ -208,7 +208,9 @@ def test_changed_css_reaches_the_collection(tmp_path, monkeypatch):
     col = Collection(str(tmp_path / "c.anki2"))
     try:
         import_apkg(col, tmp_path / "decks" / "d-1.0.0.apkg")
+        # Another deckbuilder, with other CSS (its fingerprint differs, as its code would).
         monkeypatch.setattr(notetypes, "_BASE_CSS", notetypes._BASE_CSS + "\n.marker { color: red; }\n")
+        monkeypatch.setattr(cache, "fingerprint", lambda: "deckbuilder with other CSS")
         notetypes.css.cache_clear()
         build(tmp_path, T2, monkeypatch)
         import_apkg(col, tmp_path / "decks" / "d-1.0.1.apkg")
