@@ -2,7 +2,7 @@
 
 For N copies of the seed (distinct titles, so distinct decks), it measures in one run:
 
-- full build: empty decks folder and cache;
+- full build: empty decks folder and an empty cache;
 - rebuild with no change;
 - rebuild after one source changed;
 - peak memory (RSS) of the full build;
@@ -80,6 +80,7 @@ def measure(copies: int, runs: int) -> dict[str, float]:
         notes = None
         for run in range(runs):
             out = work / f"decks-{run}"
+            env["DECKBUILDER_CACHE"] = str(work / f"cache-{run}")  # each full build starts cold
             seconds, rss = timed([*build, str(out)], env)
             full.append(seconds)
             memory.append(rss)
