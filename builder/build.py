@@ -360,12 +360,13 @@ def write(rels: Sequence[Release], out: Path) -> list[tuple[Release, Path, bool]
         for stale in present:
             if stale.name.startswith(f".{rel.plan.slug}") and stale.name.endswith(".tmp"):
                 stale.unlink(missing_ok=True)
+    needed = [rel.bump is not None or not apkg_path(out, rel.plan, rel.version).exists() for rel in rels]
+    packages = iter(_packages([rel for rel, need in zip(rels, needed, strict=True) if need]))
     with Staging() as staging:
-        for rel in rels:
+        for rel, need in zip(rels, needed, strict=True):
             target = apkg_path(out, rel.plan, rel.version)
-            needed = rel.bump is not None or not target.exists()
-            if needed:
-                staging.write_bytes(target, package(rel))
+            if need:
+                staging.write_bytes(target, next(packages))
             if rel.bump is not None:
                 # Renamed in this order: the manifest, which records the release, comes last.
                 staging.write_text(changelog_path(out, rel.plan), changelog(rel.manifest))
@@ -381,8 +382,17 @@ def write(rels: Sequence[Release], out: Path) -> list[tuple[Release, Path, bool]
                     and _is_version(name[len(prefix) : -len(".apkg")])
                 ):
                     staging.remove(old)
-            done.append((rel, target, needed))
+            done.append((rel, target, need))
     return done
+
+
+def _packages(rels: Sequence[Release]) -> list[bytes]:
+    """The ``.apkg`` bytes of each release, made in parallel when there are several."""
+    jobs = min(os.cpu_count() or 1, len(rels))
+    if len(rels) < PARALLEL_FROM or jobs < 2:
+        return [package(rel) for rel in rels]
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=_context()) as pool:
+        return list(pool.map(package, rels, chunksize=1))
 
 
 def _is_version(text: str) -> bool:

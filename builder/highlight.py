@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from functools import cache
+from collections.abc import Sequence
+from functools import cache, lru_cache
+from typing import Any
 
-from pygments import highlight
+from pygments import format, highlight
 from pygments.formatters import HtmlFormatter
 from pygments.lexer import Lexer
 from pygments.lexers import TextLexer, get_lexer_by_name
+from pygments.token import Whitespace
 from pygments.util import ClassNotFound
 
 
@@ -27,6 +30,29 @@ def _formatter() -> HtmlFormatter[str]:
     return HtmlFormatter(cssclass="highlight", wrapcode=True)
 
 
-def code_html(lang: str, text: str) -> str:
-    """Highlighted code in a ``div.highlight``, coloured through CSS classes."""
-    return highlight(text, lexer_for(lang) or TextLexer(), _formatter()).strip()
+LexedLine = tuple[tuple[Any, str], ...]
+"""One line of code as Pygments tokens (token type, text), without its line break."""
+
+
+@lru_cache(maxsize=4)  # a block is lexed once for its steps and once for their code
+def lexed_lines(lang: str, text: str) -> tuple[LexedLine, ...]:
+    """The code's tokens, line by line: lexed once, whatever is cut from it afterwards."""
+    lines: list[list[tuple[Any, str]]] = [[]]
+    for kind, value in (lexer_for(lang) or TextLexer()).get_tokens(text):
+        for n, part in enumerate(value.split("\n")):
+            if n:
+                lines.append([])
+            if part:
+                lines[-1].append((kind, part))
+    return tuple(tuple(line) for line in lines)
+
+
+def code_html(lang: str, text: str, lines: Sequence[LexedLine] = ()) -> str:
+    """Highlighted code in a ``div.highlight``, coloured through CSS classes.
+
+    ``lines``: the code already lexed (see :func:`lexed_lines`), to avoid lexing it again.
+    """
+    if not lines:
+        return highlight(text, lexer_for(lang) or TextLexer(), _formatter()).strip()
+    tokens = [token for line in lines for token in (*line, (Whitespace, "\n"))]
+    return format(tokens, _formatter()).strip()

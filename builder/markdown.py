@@ -31,15 +31,14 @@ def plain(tokens: Iterable[Token]) -> str:
     """The text a reader sees, without markup (code spans keep their text)."""
     out: list[str] = []
     for tok in tokens:
-        if tok.type in ("text", "code_inline", "html_inline"):
+        kind = tok.type
+        if kind == "text" or kind == "code_inline" or kind == "html_inline":
             out.append(tok.content)
-        elif tok.type in ("softbreak", "hardbreak"):
+        elif kind == "softbreak" or kind == "hardbreak":
             out.append(" ")
-        elif tok.type == "image":
-            out.append(plain(tok.children or ()))
         elif tok.children:
             out.append(plain(tok.children))
-    return re.sub(r"\s+", " ", "".join(out)).strip()
+    return " ".join("".join(out).split())
 
 
 def lines(tokens: Sequence[Token]) -> list[list[Token]]:
@@ -57,7 +56,7 @@ def strip(tokens: Sequence[Token]) -> list[Token]:
     """Trim white space at both ends of an inline run (dropping emptied text tokens)."""
     toks = list(tokens)
     while toks and toks[0].type == "text" and not toks[0].content.strip():
-        toks.pop(0)
+        del toks[0]
     while toks and toks[-1].type == "text" and not toks[-1].content.strip():
         toks.pop()
     if toks and toks[0].type == "text" and toks[0].content[:1].isspace():
@@ -68,9 +67,7 @@ def strip(tokens: Sequence[Token]) -> list[Token]:
 
 
 def _with_text(tok: Token, content: str) -> Token:
-    new = tok.copy()
-    new.content = content
-    return new
+    return Token(tok.type, tok.tag, tok.nesting, content=content, markup=tok.markup, children=tok.children)
 
 
 def text_token(content: str) -> Token:

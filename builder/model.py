@@ -212,6 +212,8 @@ class Snippet:
 
     lang: str
     text: str
+    lines: tuple[tuple[tuple[Any, str], ...], ...] = ()
+    """The code already lexed by Pygments, line by line (empty: lex ``text`` when rendering)."""
 
 
 Part: TypeAlias = Text | Items | Pairs | Blocks | Snippet

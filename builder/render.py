@@ -107,7 +107,7 @@ def part_html(part: Part) -> str:
         return f'<ul class="pairs">{rows}</ul>'
     if isinstance(part, Blocks):
         return blocks_html(part.blocks)
-    return code_html(part.lang, part.text)
+    return code_html(part.lang, part.text, part.lines)
 
 
 # --- Plain text ---------------------------------------------------------------------------

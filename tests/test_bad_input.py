@@ -834,8 +834,8 @@ def staged(out: Path) -> bool:
     [
         pytest.param("start", 0.3, id="0.3s-after-start"),
         pytest.param("writing", 0.0, id="first-staged-file"),
-        pytest.param("writing", 0.1, id="0.1s-into-writing"),
-        pytest.param("writing", 0.3, id="0.3s-into-writing"),
+        pytest.param("writing", 0.01, id="0.01s-into-writing"),
+        pytest.param("writing", 0.03, id="0.03s-into-writing"),
     ],
 )
 def test_killed_build_leaves_valid_decks(released, workdir, monkeypatch, when, delay):

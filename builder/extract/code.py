@@ -9,11 +9,12 @@ block's language, so ``#`` in Rust attributes or shell strings is never mistaken
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from dataclasses import dataclass
 
-from pygments.lexer import Lexer
 from pygments.token import Comment
 
-from ..highlight import lexer_for
+from ..highlight import LexedLine, lexed_lines, lexer_for
 from ..model import Card, Code, Snippet
 from .scope import Scope, Sink, slug
 
@@ -35,66 +36,69 @@ _MARKERS = re.compile(r"^\s*(?:#+|//+|--|/\*+|\*+|;+|%+|REM\b)\s*|\s*\*+/\s*$")
 _NUMBERING = re.compile(r"^(?:step\s+)?\d+[.):]\s*|^\(?\d+\)\s*", re.IGNORECASE)
 
 
-def _comment_lines(text: str, lexer: Lexer | None) -> set[int]:
+def _comment_lines(lines: list[str], lexed: Sequence[LexedLine]) -> set[int]:
     """Indexes of the lines that hold only a comment, starting at column 0."""
-    if lexer is None:
-        return set()
-    spans: dict[int, list[bool]] = {}
-    line = 0
-    for kind, value in lexer.get_tokens(text):
-        for n, part in enumerate(value.split("\n")):
-            if n:
-                line += 1
-            if not part.strip():
-                continue
-            is_comment = str(kind).startswith(_COMMENT) and str(kind) not in _NOT_COMMENTS
-            spans.setdefault(line, []).append(is_comment)
-    lines = text.split("\n")
-    return {
-        n
-        for n, flags in spans.items()
-        if all(flags) and n < len(lines) and lines[n][:1] not in (" ", "\t", "")
-    }
+    found = set()
+    for n, (line, tokens) in enumerate(zip(lines, lexed, strict=False)):
+        if not line[:1].strip():
+            continue  # blank, or indented: not a top-level comment
+        words = [str(kind) for kind, value in tokens if value.strip()]
+        if words and all(w.startswith(_COMMENT) and w not in _NOT_COMMENTS for w in words):
+            found.add(n)
+    return found
 
 
-def chunks(code: Code) -> list[tuple[str | None, str, int]]:
-    """The block's steps: (title from its comment or None, code, line offset)."""
+@dataclass(frozen=True)
+class Chunk:
+    """One step of a code block."""
+
+    title: str | None
+    """Its comment, cleaned of markers and numbering; None when it has none."""
+    rows: tuple[int | None, ...]
+    """The block's lines it shows, by index (None: a blank line put between two runs)."""
+    start: int
+    """The index of its first line in the block (for its source line)."""
+
+
+def chunks(code: Code) -> list[Chunk]:
+    """The block's steps, cut before each top-level comment that opens a paragraph."""
     lines = code.text.split("\n")
-    comments = _comment_lines(code.text, lexer_for(code.lang))
+    comments = _comment_lines(lines, lexed_lines(code.lang, code.text))
     starts = sorted(n for n in comments if n == 0 or not lines[n - 1].strip())
     if not starts or starts[0] != 0:
         starts.insert(0, 0)
-    raw: list[tuple[str | None, str, int]] = []
-    for start, end in zip(starts, [*starts[1:], len(lines)], strict=True):
-        body = lines[start:end]
-        head = 0
-        while head < len(body) and start + head in comments:
+    ends = [*starts[1:], len(lines)]
+
+    def trimmed(first: int, last: int) -> list[int | None]:
+        rows = list(range(first, last))
+        while rows and not lines[rows[0]].strip():
+            rows.pop(0)
+        while rows and not lines[rows[-1]].strip():
+            rows.pop()
+        return list(rows)
+
+    parts: list[Chunk] = []
+    pending: list[int | None] = []
+    for start, end in zip(starts, ends, strict=True):
+        head = start
+        while head < end and head in comments:
             head += 1
-        title = " ".join(_clean(line) for line in body[:head]).strip() or None
-        raw.append((title, "\n".join(body[head:]).strip("\n"), start))
-    # A comment with no code under it is kept, as code, with the step before it (or after it).
-    parts: list[tuple[str | None, str, int]] = []
-    pending = ""
-    for title, text, start in raw:
-        if not text.strip():
-            comment = _block_of(lines, start, starts)
+        rows = trimmed(head, end)
+        if not rows:
+            # A comment with no code under it stays, as code, with the step before (or after) it.
+            whole = trimmed(start, end)
             if parts:
-                prev_title, prev_text, prev_start = parts[-1]
-                parts[-1] = (prev_title, f"{prev_text}\n\n{comment}", prev_start)
+                last = parts[-1]
+                parts[-1] = Chunk(last.title, (*last.rows, None, *whole), last.start)
             else:
-                pending += comment + "\n\n"
+                pending += [*whole, None]
             continue
-        parts.append((title, pending + text, start))
-        pending = ""
+        title = " ".join(_clean(lines[n]) for n in range(start, head)).strip() or None
+        parts.append(Chunk(title, (*pending, *rows), start))
+        pending = []
     if not parts:
-        return [(None, code.text.strip("\n"), 0)]
+        return [Chunk(None, tuple(trimmed(0, len(lines))), 0)]
     return parts
-
-
-def _block_of(lines: list[str], start: int, starts: list[int]) -> str:
-    later = [n for n in starts if n > start]
-    end = later[0] if later else len(lines)
-    return "\n".join(lines[start:end]).strip("\n")
 
 
 def _clean(comment: str) -> str:
@@ -115,18 +119,23 @@ def read_code(code: Code, scope: Scope, sink: Sink) -> None:
     if not code.text.strip():
         return
     what = noun(code.lang)
+    lines = code.text.split("\n")
+    lexed = lexed_lines(code.lang, code.text)
     parts = chunks(code)
-    for n, (title, text, offset) in enumerate(parts, start=1):
+    for n, chunk in enumerate(parts, start=1):
+        title = chunk.title
         ask = f"{title}: {what}?" if title else f"{what[0].upper()}{what[1:]}?"
         key = slug(title) if title else (str(n) if len(parts) > 1 else "block")
+        text = "\n".join("" if row is None else lines[row] for row in chunk.rows)
+        tokens = tuple(() if row is None else lexed[row] for row in chunk.rows)
         sink.add(
             Card(
                 kind="code",
                 key=f"{scope.key}/code:{key}",
                 crumbs=scope.crumbs,
                 ask=ask,
-                answer=(Snippet(code.lang, text),),
-                origin=type(code.origin)(code.origin.path, code.origin.line + 1 + offset),
+                answer=(Snippet(code.lang, text, tokens),),
+                origin=type(code.origin)(code.origin.path, code.origin.line + 1 + chunk.start),
                 tags=scope.tags,
             )
         )
