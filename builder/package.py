@@ -77,6 +77,9 @@ def apkg_bytes(
         conn = sqlite3.connect(db_path)
         try:
             cursor = conn.cursor()
+            # A scratch file, zipped right after: no journal on disk, no waiting for the disk.
+            cursor.execute("PRAGMA journal_mode = MEMORY")
+            cursor.execute("PRAGMA synchronous = OFF")
             genanki.Package(decks).write_to_db(cursor, float(timestamp), itertools.count(timestamp * 1000))
             _stamp(cursor, note_times or {}, model_times or {})
             conn.commit()
