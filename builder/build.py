@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import multiprocessing
 import os
+import sys
 import time
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -18,7 +19,7 @@ from pathlib import Path
 
 from .atomic import Staging
 from .cache import Cache
-from .config import DECKS_FILE, FRONT_MATTER_KEYS, DeckConfig, Group, read_config, read_decks_file
+from .config import FRONT_MATTER_KEYS, DeckConfig, read_config
 from .errors import SourceError
 from .extract import extract
 from .extract.scope import slug
@@ -28,92 +29,9 @@ from .model import Card, DeckPlan, Diagnostic, MediaFile, Note, Origin, SourceRe
 from .package import apkg_bytes, build_time
 from .read import read
 from .render import render
+from .sources import CARD_SUFFIXES, Source, find_sources
 from .version import Release, body_hash, changelog, content_hash, load_manifest, release
 from .yamlcards import load_cards
-
-MARKDOWN_SUFFIXES = (".md", ".markdown")
-CARD_SUFFIXES = (".yaml", ".yml")
-
-
-@dataclass(frozen=True)
-class Source:
-    """A source file to read."""
-
-    path: Path
-    """The file."""
-    root: Path
-    """The folder it was found in (or its own folder): images must stay inside it."""
-    group: Group | None = None
-    """The ``decks.yaml`` deck that lists it, if any."""
-
-    @property
-    def shown(self) -> str:
-        return str(self.path)
-
-    @property
-    def context(self) -> str:
-        """What besides its text decides what the source gives (for the cache)."""
-        return f"{self.root}|{self.group.config if self.group else None}"
-
-
-def find_sources(paths: Iterable[str]) -> tuple[list[Source], list[Diagnostic]]:
-    """Source files named by ``paths`` (files, or folders searched recursively), in order.
-
-    A folder's ``decks.yaml`` (or the one beside a named file) says which deck each listed
-    source goes to; it is not itself a source.
-    """
-    found: dict[Path, Source] = {}
-    problems: list[Diagnostic] = []
-    group_files: dict[Path, dict[Path, Group]] = {}
-    for raw in paths:
-        path = Path(raw)
-        if path.is_dir():
-            root = path
-            files = [
-                p
-                for p in sorted(path.rglob("*"))
-                if p.suffix.lower() in (*MARKDOWN_SUFFIXES, *CARD_SUFFIXES)
-                and p.is_file()
-                and p.name != DECKS_FILE
-                and not any(part.startswith(".") for part in p.relative_to(path).parts)
-            ]
-        elif path.is_file():
-            root, files = path.parent, [path]
-        else:
-            problems.append(Diagnostic(Origin(raw, 0), "error", "no such file or folder"))
-            continue
-        decks_file = root / DECKS_FILE
-        if decks_file not in group_files:
-            group_files[decks_file] = _groups(decks_file, problems)
-        groups = group_files[decks_file]
-        for file in files:
-            found.setdefault(file, Source(file, root, groups.get(file.resolve())))
-    return list(found.values()), problems
-
-
-def _groups(decks_file: Path, problems: list[Diagnostic]) -> dict[Path, Group]:
-    """Which ``decks.yaml`` group each listed file belongs to."""
-    if not decks_file.is_file():
-        return {}
-    try:
-        groups, found = read_decks_file(decks_file, str(decks_file))
-    except SourceError as error:
-        problems.append(error.diagnostic())
-        return {}
-    problems.extend(found)
-    owner: dict[Path, Group] = {}
-    for group in groups:
-        for file in group.sources:
-            other = owner.setdefault(file.resolve(), group)
-            if other is not group:
-                problems.append(
-                    Diagnostic(
-                        group.origin,
-                        "error",
-                        f"“{file.name}” is listed in two decks (“{other.config.deck}” and “{group.config.deck}”)",
-                    )
-                )
-    return owner
 
 
 def notes_of(deck: str, cards: Iterable[Card], config: DeckConfig | None = None) -> list[Note]:
@@ -242,9 +160,9 @@ def _read_all(
 
 
 def _context() -> BaseContext:
-    """Fork where the platform has it: workers start at once, with everything imported."""
-    methods = multiprocessing.get_all_start_methods()
-    return multiprocessing.get_context("fork" if "fork" in methods else None)
+    """Fork on Linux (workers start at once, with everything imported); elsewhere the
+    platform's safe default."""
+    return multiprocessing.get_context("fork" if sys.platform.startswith("linux") else None)
 
 
 def plan(paths: Sequence[str], progress: Progress | None = None, cache: Cache | None = None) -> Planned:

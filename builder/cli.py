@@ -1,4 +1,8 @@
-"""The command line: a thin layer over :mod:`builder.build`."""
+"""The command line: a thin layer over :mod:`builder.build`.
+
+The pipeline's modules (parser, highlighter, packager) are imported by the commands that use
+them, so that a build with nothing to do starts and ends quickly.
+"""
 
 from __future__ import annotations
 
@@ -6,19 +10,17 @@ import json
 from collections.abc import Callable, Iterable
 from functools import wraps
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from . import __version__, deep, stamp
-from .atomic import Staging
-from .build import Planned, apkg_path, find_sources, plan, releases, write
-from .cache import Cache
-from .lint import lint as lint_notes
 from .model import Diagnostic
-from .preview import preview_page
-from .progress import progress_reporter
-from .version import Release
+from .sources import find_sources
+
+if TYPE_CHECKING:
+    from .build import Planned
+    from .version import Release
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -60,8 +62,12 @@ def report(diagnostics: Iterable[Diagnostic]) -> None:
 
 
 def checked(paths: tuple[str, ...], out: Path, show_progress: bool = False) -> Planned:
-    """Plan the decks (through the cache in ``out``); report every problem, and stop (exit 1)
-    if any is an error."""
+    """Plan the decks (through the cache); report every problem, and stop (exit 1) if any is
+    an error."""
+    from .build import plan
+    from .cache import Cache
+    from .progress import progress_reporter
+
     with progress_reporter(force=show_progress) as progress:
         planned = plan(paths or DEFAULT_SOURCES, progress, Cache())
     report(planned.diagnostics)
@@ -110,6 +116,8 @@ def build(paths: tuple[str, ...], out: Path, with_preview: bool, show_progress: 
         for line in last.output:
             click.echo(line)
         return
+    from .build import releases, write
+
     planned = checked(paths, out, show_progress)
     rels = releases(planned, out)
     steady = []
@@ -122,6 +130,9 @@ def build(paths: tuple[str, ...], out: Path, with_preview: bool, show_progress: 
         errors = tuple(str(d) for d in planned.diagnostics)
         stamp.save(targets, out, stamp.Stamp(done, media, errors, tuple(steady)))
     if with_preview:
+        from .atomic import Staging
+        from .preview import preview_page
+
         with Staging() as staging:
             for rel in rels:
                 page = out / f"{rel.plan.slug}.preview.html"
@@ -139,6 +150,8 @@ def cards(paths: tuple[str, ...], out: Path, as_json: bool) -> None:
 
     Example: deckbuilder cards source/rust-web3-interview.md --json
     """
+    from .build import releases
+
     for rel in releases(checked(paths, out), out):
         for note in rel.shipped():
             if as_json:
@@ -158,6 +171,8 @@ def diff(paths: tuple[str, ...], out: Path, check: bool) -> None:
 
     Example: deckbuilder diff --check
     """
+    from .build import apkg_path, releases
+
     stale = False
     for rel in releases(checked(paths, out), out):
         if rel.bump is None:
@@ -203,6 +218,10 @@ def preview(paths: tuple[str, ...], out: Path, target: Path) -> None:
 
     Example: deckbuilder preview source/ --file preview.html
     """
+    from .atomic import Staging
+    from .build import releases
+    from .preview import preview_page
+
     rels = releases(checked(paths, out), out)
     with Staging() as staging:
         staging.write_text(target, preview_page(rels, _title(rels)))
@@ -222,6 +241,10 @@ def lint(paths: tuple[str, ...], strict: bool) -> None:
 
     Example: deckbuilder lint source/ --strict
     """
+    from .build import plan
+    from .lint import lint as lint_notes
+    from .progress import progress_reporter
+
     with progress_reporter() as progress:
         planned = plan(paths or DEFAULT_SOURCES, progress)
     found = sorted((*planned.diagnostics, *lint_notes(planned)), key=lambda d: (d.origin, d.message))

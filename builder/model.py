@@ -10,9 +10,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal, TypeAlias
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
-from markdown_it.token import Token
+if TYPE_CHECKING:
+    from markdown_it.token import Token
 
 KINDS = ("question", "fact", "list", "steps", "table-row", "metric", "code", "cloze")
 """Card kinds: the seven extracted from Markdown, and ``cloze`` for hand-written cloze cards."""

@@ -13,10 +13,11 @@ from pathlib import Path
 import watchfiles
 
 from . import deep
-from .build import CARD_SUFFIXES, MARKDOWN_SUFFIXES, plan, releases, write
+from .build import plan, releases, write
 from .cache import Cache
 from .config import DECKS_FILE
 from .errors import DeckbuilderError
+from .sources import CARD_SUFFIXES, MARKDOWN_SUFFIXES
 from .version import Release
 
 Echo = Callable[[str], None]

@@ -109,7 +109,7 @@ def test_a_build_with_nothing_to_do_reads_nothing(corpus, monkeypatch, tmp_path)
     def no_planning(*args, **kwargs):
         raise AssertionError("planned although nothing changed")
 
-    monkeypatch.setattr(cli, "plan", no_planning)
+    monkeypatch.setattr(build, "plan", no_planning)
     again = runner.invoke(cli.main, ["build", "src", "--out", "decks"])
     assert again.exit_code == 0, again.output
     assert again.stdout == first.stdout.replace("first release", "unchanged")

@@ -1,0 +1,100 @@
+"""Finding sources: files and folders named on the command line, and the ``decks.yaml``
+that says which deck each listed source goes to.
+
+Kept apart from the pipeline so that a build with nothing to do (see :mod:`builder.stamp`)
+can find its sources without loading the parser and the packager.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from .config import DECKS_FILE, Group, read_decks_file
+from .errors import SourceError
+from .model import Diagnostic, Origin
+
+MARKDOWN_SUFFIXES = (".md", ".markdown")
+CARD_SUFFIXES = (".yaml", ".yml")
+
+
+@dataclass(frozen=True)
+class Source:
+    """A source file to read."""
+
+    path: Path
+    """The file."""
+    root: Path
+    """The folder it was found in (or its own folder): images must stay inside it."""
+    group: Group | None = None
+    """The ``decks.yaml`` deck that lists it, if any."""
+
+    @property
+    def shown(self) -> str:
+        return str(self.path)
+
+    @property
+    def context(self) -> str:
+        """What besides its text decides what the source gives (for the cache)."""
+        return f"{self.root}|{self.group.config if self.group else None}"
+
+
+def find_sources(paths: Iterable[str]) -> tuple[list[Source], list[Diagnostic]]:
+    """Source files named by ``paths`` (files, or folders searched recursively), in order.
+
+    A folder's ``decks.yaml`` (or the one beside a named file) says which deck each listed
+    source goes to; it is not itself a source.
+    """
+    found: dict[Path, Source] = {}
+    problems: list[Diagnostic] = []
+    group_files: dict[Path, dict[Path, Group]] = {}
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            root = path
+            files = [
+                p
+                for p in sorted(path.rglob("*"))
+                if p.suffix.lower() in (*MARKDOWN_SUFFIXES, *CARD_SUFFIXES)
+                and p.is_file()
+                and p.name != DECKS_FILE
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
+            ]
+        elif path.is_file():
+            root, files = path.parent, [path]
+        else:
+            problems.append(Diagnostic(Origin(raw, 0), "error", "no such file or folder"))
+            continue
+        decks_file = root / DECKS_FILE
+        if decks_file not in group_files:
+            group_files[decks_file] = _groups(decks_file, problems)
+        groups = group_files[decks_file]
+        for file in files:
+            found.setdefault(file, Source(file, root, groups.get(file.resolve())))
+    return list(found.values()), problems
+
+
+def _groups(decks_file: Path, problems: list[Diagnostic]) -> dict[Path, Group]:
+    """Which ``decks.yaml`` group each listed file belongs to."""
+    if not decks_file.is_file():
+        return {}
+    try:
+        groups, found = read_decks_file(decks_file, str(decks_file))
+    except SourceError as error:
+        problems.append(error.diagnostic())
+        return {}
+    problems.extend(found)
+    owner: dict[Path, Group] = {}
+    for group in groups:
+        for file in group.sources:
+            other = owner.setdefault(file.resolve(), group)
+            if other is not group:
+                problems.append(
+                    Diagnostic(
+                        group.origin,
+                        "error",
+                        f"“{file.name}” is listed in two decks (“{other.config.deck}” and “{group.config.deck}”)",
+                    )
+                )
+    return owner
