@@ -24,13 +24,13 @@ lint: $(BIN)/deckbuilder
 	$(BIN)/mypy
 
 preview: $(BIN)/deckbuilder
-	$(BIN)/deckbuilder preview source/ --file preview.html
+	$(BIN)/deckbuilder preview source/ --out preview.html
 
 # Light and night screenshots of the seed deck's preview at a phone's width, for review.
 CHROMIUM ?= chromium
 CHROMIUM_FLAGS = --headless --no-sandbox --disable-gpu --no-first-run --disable-background-networking \
 	--disable-component-update --disable-sync --hide-scrollbars --window-size=390,2400
 screenshots: $(BIN)/deckbuilder
-	$(BIN)/deckbuilder preview source/rust-web3-interview.md --file preview.html
+	$(BIN)/deckbuilder preview source/rust-web3-interview.md --out preview.html
 	$(CHROMIUM) $(CHROMIUM_FLAGS) --user-data-dir=$$(mktemp -d) --screenshot=preview-light.png "file://$(CURDIR)/preview.html"
 	$(CHROMIUM) $(CHROMIUM_FLAGS) --user-data-dir=$$(mktemp -d) --screenshot=preview-night.png "file://$(CURDIR)/preview.html#night"

@@ -199,24 +199,31 @@ def diff(paths: tuple[str, ...], out: Path, check: bool) -> None:
 
 @main.command()
 @sources_argument
-@out_option
 @click.option(
-    "--file",
+    "--out",
     "target",
     type=click.Path(dir_okay=False, path_type=Path),
     default=Path("preview.html"),
     show_default=True,
     help="The HTML page to write.",
 )
+@click.option(
+    "--decks",
+    "out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("decks"),
+    show_default=True,
+    help="Decks folder whose manifests give the notes their versions and GUIDs.",
+)
 @deep_command
-def preview(paths: tuple[str, ...], out: Path, target: Path) -> None:
+def preview(paths: tuple[str, ...], target: Path, out: Path) -> None:
     """Write one self-contained HTML page showing every card, front and back, as on a phone.
 
     The page uses the note types' own templates and CSS in 390 px frames, with a night-mode
     switch and filters by text, kind and tag. Open it with #night at the end of its address to
     start in night mode.
 
-    Example: deckbuilder preview source/ --file preview.html
+    Example: deckbuilder preview source/ --out preview.html
     """
     from .atomic import Staging
     from .build import releases

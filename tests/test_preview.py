@@ -75,7 +75,7 @@ def preview(tmp_path_factory) -> tuple[str, list[dict]]:
     work = tmp_path_factory.mktemp("preview")
     runner = CliRunner()
     page = work / "preview.html"
-    result = runner.invoke(main, ["preview", str(SEED), "--out", str(work / "decks"), "--file", str(page)])
+    result = runner.invoke(main, ["preview", str(SEED), "--decks", str(work / "decks"), "--out", str(page)])
     assert result.exit_code == 0, result.output
     cards = runner.invoke(main, ["cards", str(SEED), "--out", str(work / "decks"), "--json"])
     return page.read_text(encoding="utf-8"), [json.loads(line) for line in cards.stdout.splitlines()]
