@@ -42,12 +42,19 @@ def read_table(table: Table, scope: Scope, sink: Sink) -> None:
             )
         )
     if len(keys) >= 2:
+        first = plain(table.header[0].tokens) if table.header else ""
+        others = ", ".join(heads[1:])
+        ask = (
+            f"which {len(keys)} items in the “{first}” column?"
+            if first
+            else f"which {len(keys)} aspects are compared ({others})?"
+        )
         sink.add(
             Card(
                 kind="list",
                 key=f"{scope.key}/list:{slug(heads[0])}",
                 crumbs=scope.crumbs,
-                ask=f"which {len(keys)} items in the “{heads[0]}” column?",
+                ask=ask,
                 answer=(Items(tuple(keys), False),),
                 origin=table.origin,
                 tags=scope.tags,
