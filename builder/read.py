@@ -65,10 +65,12 @@ def parse(text: str, path: str) -> Document:
     top = reader.blocks(0, len(tokens))
     preamble, sections = _sections(path, top)
     title = str(meta.get("title") or "")
-    if len(sections) == 1 and sections[0].level == 1 and not preamble:
-        only = sections[0]
-        title = title or plain(only.title.tokens)
-        preamble, sections = only.blocks, only.children
+    first = sections[0] if sections else None
+    if first is not None and first.level == 1 and not preamble and (len(sections) == 1 or not first.children):
+        # The document's own heading: the only top heading, or a first one with no sections
+        # under it (its paragraphs are the introduction, the headings after it the chapters).
+        title = title or plain(first.title.tokens)
+        preamble, sections = first.blocks, (*first.children, *sections[1:])
     if not title:
         title = Path(path).stem.replace("-", " ").replace("_", " ").strip() or path
     return Document(

@@ -103,7 +103,7 @@ def chunks(code: Code) -> list[Chunk]:
 
 def _clean(comment: str) -> str:
     text = _MARKERS.sub("", comment).strip()
-    return _NUMBERING.sub("", text).strip()
+    return _NUMBERING.sub("", text).strip().rstrip(".:;,")
 
 
 def noun(lang: str) -> str:

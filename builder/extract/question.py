@@ -16,6 +16,9 @@ from .scope import Scope, Sink
 
 QUESTION_LABELS = frozenset({"question", "q", "frage", "pregunta", "domanda", "вопрос", "问题"})
 ANSWER_LABELS = frozenset({"answer", "a", "antwort", "respuesta", "risposta", "ответ", "答案"})
+_QUESTION_PREFIX = re.compile(
+    rf"^\s*(?:{'|'.join(sorted(QUESTION_LABELS, key=len, reverse=True))})\s*[:：.)]\s*", re.IGNORECASE
+)
 _DECISION = re.compile(
     r"^(decision|recommendation|recommended|verdict|conclusion|chosen|choice)\b", re.IGNORECASE
 )
@@ -82,7 +85,7 @@ def heading_question(
                 kind="question",
                 key=f"{scope.key}/question",
                 crumbs=scope.crumbs[:-1],
-                ask=plain(section.title.tokens),
+                ask=_QUESTION_PREFIX.sub("", plain(section.title.tokens)),
                 answer=parts,
                 origin=section.origin,
                 tags=scope.tags,
