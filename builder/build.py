@@ -34,27 +34,35 @@ from .version import Release, body_hash, changelog, content_hash, load_manifest,
 from .yamlcards import load_cards
 
 
-def notes_of(deck: str, cards: Iterable[Card], config: DeckConfig | None = None) -> list[Note]:
-    """Render and identify cards for ``deck``, with the configuration's tags and subdecks."""
+def notes_of(
+    deck: str, cards: Iterable[Card], config: DeckConfig | None = None, source_name: str | None = None
+) -> list[Note]:
+    """Render and identify cards for ``deck``, with the configuration's tags and subdecks.
+
+    ``source_name``: the source as its Source field shows it (its path inside the source
+    folder, the same however the build was invoked); default: the path as given.
+    """
     config = config or DeckConfig()
     notes = []
     for card in cards:
         shown = render(card)
+        fields = {**shown.fields, "Source": html.escape(source_name)} if source_name else shown.fields
         tags = tuple(dict.fromkeys((f"kind::{card.kind}", *card.tags, *config.tags)))
+        home = f"{deck}::{card.top}" if config.subdecks and card.top else deck
         notes.append(
             Note(
                 guid=guid(deck, card.key),
                 key=card.key,
-                deck=f"{deck}::{card.crumbs[0]}" if config.subdecks and card.crumbs else deck,
+                deck=home,
                 kind=card.kind,
                 model=shown.model,
                 prompt=shown.prompt,
                 answer=shown.answer,
-                fields=shown.fields,
+                fields=fields,
                 tags=tags,
                 source=str(card.origin),
                 teaches=body_hash(card.kind, shown.body),
-                digest=content_hash(shown.model, shown.fields, tags),
+                digest=content_hash(shown.model, fields, tags, home),
             )
         )
     return notes
@@ -118,7 +126,11 @@ def read_source(source: Source) -> SourceResult:
     files, found = attach(cards, source.path, source.root)
     problems.extend(found)
     return SourceResult(
-        source.shown, name, tuple(notes_of(name, cards, config)), tuple(files), tuple(problems)
+        source.shown,
+        name,
+        tuple(notes_of(name, cards, config, source.path.relative_to(source.root).as_posix())),
+        tuple(files),
+        tuple(problems),
     )
 
 
@@ -155,7 +167,9 @@ def _read_all(
         for i in todo:
             result = results[i]
             assert result is not None
-            cache.put(sources[i].shown, result)
+            # A source with errors is read again next time: what it lacked may exist by then.
+            if not any(p.level == "error" for p in result.problems):
+                cache.put(sources[i].shown, result)
     return [r for r in results if r is not None]
 
 
@@ -248,7 +262,7 @@ def releases(planned: Planned, out: Path, now: int | None = None) -> list[Releas
 def description(rel: Release) -> str:
     """The deck's description in Anki: its version, release date and sources."""
     day = time.strftime("%Y-%m-%d", time.gmtime(rel.released))
-    sources = ", ".join(html.escape(s) for s in rel.plan.sources)
+    sources = ", ".join(html.escape(Path(s).name) for s in rel.plan.sources)
     return f"Version {rel.version}, released {day}. Built by deckbuilder from {sources}."
 
 

@@ -20,7 +20,8 @@ def lexer_for(lang: str) -> Lexer | None:
     if not lang:
         return None
     try:
-        return get_lexer_by_name(lang)
+        # Keep leading and trailing blank lines: lines are matched to the source by index.
+        return get_lexer_by_name(lang, stripnl=False)
     except ClassNotFound:
         return None
 
@@ -38,7 +39,7 @@ LexedLine = tuple[tuple[Any, str], ...]
 def lexed_lines(lang: str, text: str) -> tuple[LexedLine, ...]:
     """The code's tokens, line by line: lexed once, whatever is cut from it afterwards."""
     lines: list[list[tuple[Any, str]]] = [[]]
-    for kind, value in (lexer_for(lang) or TextLexer()).get_tokens(text):
+    for kind, value in (lexer_for(lang) or TextLexer(stripnl=False)).get_tokens(text):
         for n, part in enumerate(value.split("\n")):
             if n:
                 lines.append([])
@@ -53,6 +54,6 @@ def code_html(lang: str, text: str, lines: Sequence[LexedLine] = ()) -> str:
     ``lines``: the code already lexed (see :func:`lexed_lines`), to avoid lexing it again.
     """
     if not lines:
-        return highlight(text, lexer_for(lang) or TextLexer(), _formatter()).strip()
+        return highlight(text, lexer_for(lang) or TextLexer(stripnl=False), _formatter()).strip()
     tokens = [token for line in lines for token in (*line, (Whitespace, "\n"))]
     return format(tokens, _formatter()).strip()

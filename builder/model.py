@@ -251,6 +251,8 @@ class Card:
     """For ``metric`` cards: the statement with its hidden figure."""
     statement: Inline | None = None
     """For hand-written ``cloze`` cards: inline Markdown holding Anki's ``{{c1::…}}`` marks."""
+    top: str = ""
+    """The title of the top section the card stands in ('' outside any): its subdeck."""
     extra: tuple[Part, ...] = field(default=())
     """Context shown under a cloze's answer."""
 

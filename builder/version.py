@@ -39,9 +39,9 @@ REMOVED_MARK = "(removed) "
 Bump = Literal["major", "minor", "patch"]
 
 
-def content_hash(model: str, fields: dict[str, str], tags: Sequence[str]) -> str:
-    """What a learner's copy would change by: the note type, fields and tags."""
-    data = json.dumps([model, fields, sorted(tags)], ensure_ascii=False)
+def content_hash(model: str, fields: dict[str, str], tags: Sequence[str], deck: str) -> str:
+    """What a learner's copy would change by: the note type, fields, tags and deck."""
+    data = json.dumps([model, fields, sorted(tags), deck], ensure_ascii=False)
     return hashlib.sha256(data.encode()).hexdigest()[:16]
 
 
@@ -51,7 +51,7 @@ def body_hash(kind: str, body: str) -> str:
 
 
 def _digest(note: Note) -> str:
-    return note.digest or content_hash(note.model, note.fields, note.tags)
+    return note.digest or content_hash(note.model, note.fields, note.tags, note.deck)
 
 
 def model_hashes() -> dict[str, dict[str, str]]:

@@ -117,6 +117,9 @@ class _Walker:
             )
         for child in section.children:
             self.section(child, scope)
+        if not parent.crumbs:
+            cards = self.sink.cards
+            cards[before:] = [replace(card, top=title) for card in cards[before:]]
         if len(self.sink.cards) == before and _has_content(section):
             self.sink.warn(section.origin, f"section “{title}” gave no card")
 
