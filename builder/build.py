@@ -179,9 +179,12 @@ def _context() -> BaseContext:
     return multiprocessing.get_context("fork" if sys.platform.startswith("linux") else None)
 
 
-def plan(paths: Sequence[str], progress: Progress | None = None, cache: Cache | None = None) -> Planned:
-    """Read every source and plan its deck; problems are collected, not raised."""
-    sources, problems = find_sources(paths)
+def plan(
+    paths: Sequence[str], progress: Progress | None = None, cache: Cache | None = None, out: Path | None = None
+) -> Planned:
+    """Read every source and plan its deck; problems are collected, not raised. Files in the
+    decks folder ``out`` are never sources."""
+    sources, problems = find_sources(paths, out)
     decks: dict[str, tuple[list[Note], list[str], dict[str, MediaFile]]] = {}
     for result in _read_all(sources, cache, progress):
         problems.extend(result.problems)
@@ -302,6 +305,8 @@ def write(rels: Sequence[Release], out: Path) -> list[tuple[Release, Path, bool]
             if rel.bump is not None:
                 # Renamed in this order: the manifest, which records the release, comes last.
                 staging.write_text(changelog_path(out, rel.plan), changelog(rel.manifest))
+                staging.write_text(manifest_path(out, rel.plan), rel.manifest.to_json())
+            elif rel.rekeyed:
                 staging.write_text(manifest_path(out, rel.plan), rel.manifest.to_json())
             # Older versions of the deck go, also those a killed build left behind.
             prefix = f"{rel.plan.slug}-"

@@ -69,7 +69,7 @@ def checked(paths: tuple[str, ...], out: Path, show_progress: bool = False) -> P
     from .progress import progress_reporter
 
     with progress_reporter(force=show_progress) as progress:
-        planned = plan(paths or DEFAULT_SOURCES, progress, Cache())
+        planned = plan(paths or DEFAULT_SOURCES, progress, Cache(), out)
     report(planned.diagnostics)
     if planned.errors:
         raise SystemExit(1)
@@ -106,7 +106,7 @@ def build(paths: tuple[str, ...], out: Path, with_preview: bool, show_progress: 
     Example: deckbuilder build source/ --out decks/
     """
     targets = paths or DEFAULT_SOURCES
-    sources, missing = find_sources(targets)
+    sources, missing = find_sources(targets, out)
     inputs = [(s.path, s.context) for s in sources]
     last = None if with_preview or missing else stamp.load(targets, out)
     if last is not None and stamp.digest(inputs, last.media, out) == last.digest:
@@ -177,7 +177,10 @@ def diff(paths: tuple[str, ...], out: Path, check: bool) -> None:
     for rel in releases(checked(paths, out), out):
         if rel.bump is None:
             target = apkg_path(out, rel.plan, rel.version)
-            if target.exists():
+            if rel.rekeyed:
+                stale = True
+                click.echo(f"{rel.plan.name}: {rel.version}, notes have new keys for the manifest to record")
+            elif target.exists():
                 click.echo(f"{rel.plan.name}: {rel.version}, up to date")
             else:
                 stale = True

@@ -217,6 +217,13 @@ def _prompt_html(card: Card, ask_html: str) -> str:
     return f'<div class="crumb">{escape(crumb)}</div><div class="ask">{ask_html}</div>'
 
 
+def _cloze_safe(html: str, *, inside: bool = False) -> str:
+    """Text that Anki's cloze syntax cannot misread: braces as entities, and inside the
+    hidden text colons too (``::`` would start a hint)."""
+    html = html.replace("{", "&#123;").replace("}", "&#125;")
+    return html.replace(":", "&#58;") if inside else html
+
+
 def render(card: Card) -> Rendered:
     """The note fields and plain text of a card."""
     # The file only: a line number would change every note below an inserted line.
@@ -233,7 +240,8 @@ def render(card: Card) -> Rendered:
         cloze = card.cloze
         before = inline_html(cloze.before, keep_space=True)
         after = inline_html(cloze.after, keep_space=True)
-        statement = f"{before}{{{{c1::{escape(cloze.figure)}}}}}{after}".strip()
+        hidden = _cloze_safe(escape(cloze.figure), inside=True)
+        statement = f"{_cloze_safe(before)}{{{{c1::{hidden}}}}}{_cloze_safe(after)}".strip()
         fields = {
             "Text": _prompt_html(card, statement),
             "Extra": "".join(part_html(p) for p in card.extra),

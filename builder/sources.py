@@ -40,12 +40,14 @@ class Source:
         return f"{self.root}|{self.group.config if self.group else None}"
 
 
-def find_sources(paths: Iterable[str]) -> tuple[list[Source], list[Diagnostic]]:
+def find_sources(paths: Iterable[str], out: Path | None = None) -> tuple[list[Source], list[Diagnostic]]:
     """Source files named by ``paths`` (files, or folders searched recursively), in order.
 
     A folder's ``decks.yaml`` (or the one beside a named file) says which deck each listed
-    source goes to; it is not itself a source.
+    source goes to; it is not itself a source. Nothing inside the decks folder ``out`` is a
+    source (its changelogs are Markdown too).
     """
+    decks = out.resolve() if out is not None else None
     found: dict[Path, Source] = {}
     problems: list[Diagnostic] = []
     group_files: dict[Path, dict[Path, Group]] = {}
@@ -60,6 +62,7 @@ def find_sources(paths: Iterable[str]) -> tuple[list[Source], list[Diagnostic]]:
                 and p.is_file()
                 and p.name != DECKS_FILE
                 and not any(part.startswith(".") for part in p.relative_to(path).parts)
+                and not (decks is not None and p.resolve().is_relative_to(decks))
             ]
         elif path.is_file():
             root, files = path.parent, [path]

@@ -214,6 +214,8 @@ class Release:
     """Notes removed by this build."""
     tombstones: tuple[Note, ...] = field(default=())
     """Every removed note, shipped with the ``removed`` tag."""
+    rekeyed: bool = False
+    """No new version, but notes have new keys that the manifest must record."""
 
     @property
     def version(self) -> str:
@@ -259,8 +261,15 @@ def release(plan: DeckPlan, previous: Manifest | None, now: int | None = None) -
     changed = [n for n in notes if n.guid in prev and prev[n.guid].hash != _digest(n)]
     models = model_hashes()
     bump = _bump(previous, models, added, gone, changed)
+    rekeyed = False
     if previous is not None and bump is None:
         manifest = previous
+        keys = {n.guid: n.key for n in notes}
+        if any(keys[s.guid] != s.key for s in previous.notes):
+            # Same content under new keys (a pinned {#id}, a renamed heading): the version
+            # stays, but the manifest must learn the keys, or the next edit is not recognised.
+            manifest = replace(previous, notes=tuple(s._replace(key=keys[s.guid]) for s in previous.notes))
+            rekeyed = True
     else:
         manifest = _next_manifest(plan, previous, bump or "major", notes, added, changed, gone, models, now)
     removed_now = tuple(t for t in manifest.removed if bump and t.removed == manifest.version)
@@ -273,6 +282,7 @@ def release(plan: DeckPlan, previous: Manifest | None, now: int | None = None) -
         changed=tuple(changed),
         removed=removed_now,
         tombstones=tuple(tombstone_note(t, plan.name) for t in manifest.removed),
+        rekeyed=rekeyed,
     )
 
 

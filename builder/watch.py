@@ -26,7 +26,7 @@ Echo = Callable[[str], None]
 def rebuild(paths: Sequence[str], out: Path, echo: Echo) -> bool:
     """One build; reports problems or what changed. True when it succeeded."""
     try:
-        planned = deep.run(lambda: plan(paths, cache=Cache()))
+        planned = deep.run(lambda: plan(paths, cache=Cache(), out=out))
         for diagnostic in planned.diagnostics:
             echo(str(diagnostic))
         if planned.errors:

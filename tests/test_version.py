@@ -167,3 +167,18 @@ def test_broken_manifest_is_a_one_line_error(tmp_path, text, message):
     with pytest.raises(versioning.SourceError) as caught:
         versioning.load_manifest(path)
     assert message in caught.value.message and str(path) in caught.value.message
+
+
+def test_new_keys_are_recorded_without_a_new_version():
+    """Pinning a heading changes keys, not content: same version, and the next edit still
+    finds its note."""
+    first = release_of(BASE)
+    pinned = release_of(BASE.replace("## Storage", "## Storage {#disks}"), first.manifest)
+    assert pinned.bump is None and pinned.rekeyed
+    assert {s.key for s in pinned.manifest.notes} != {s.key for s in first.manifest.notes}
+    edited = release_of(
+        BASE.replace("## Storage", "## Storage {#disks}").replace("2TB per node", "4TB per node"),
+        pinned.manifest,
+    )
+    assert (edited.bump, len(edited.changed), edited.removed) == ("patch", 1, ())
+    assert guids(edited) == guids(first)
