@@ -180,7 +180,10 @@ def _context() -> BaseContext:
 
 
 def plan(
-    paths: Sequence[str], progress: Progress | None = None, cache: Cache | None = None, out: Path | None = None
+    paths: Sequence[str],
+    progress: Progress | None = None,
+    cache: Cache | None = None,
+    out: Path | None = None,
 ) -> Planned:
     """Read every source and plan its deck; problems are collected, not raised. Files in the
     decks folder ``out`` are never sources."""

@@ -106,16 +106,17 @@ def build(paths: tuple[str, ...], out: Path, with_preview: bool, show_progress: 
     Example: deckbuilder build source/ --out decks/
     """
     targets = paths or DEFAULT_SOURCES
-    sources, missing = find_sources(targets, out)
-    inputs = [(s.path, s.context) for s in sources]
-    last = None if with_preview or missing else stamp.load(targets, out)
-    if last is not None and stamp.digest(inputs, last.media, out) == last.digest:
+    sources, problems = find_sources(targets, out)
+    found = [(s.path, s.context) for s in sources]
+    last = None if with_preview or problems else stamp.load(targets, out)
+    if last is not None and last.holds(found, out):
         # Nothing changed since the last build: say what it said, do nothing.
         for line in last.errors:
             click.echo(line, err=True)
         for line in last.output:
             click.echo(line)
         return
+    before = stamp.inputs(found)
     from .build import releases, write
 
     planned = checked(paths, out, show_progress)
@@ -124,11 +125,11 @@ def build(paths: tuple[str, ...], out: Path, with_preview: bool, show_progress: 
     for rel, target, written in write(rels, out):
         click.echo(f"{rel.plan.name}: {_summary(rel)} -> {target} ({_state(rel, written)})")
         steady.append(f"{rel.plan.name}: {_summary(rel)} -> {target} ({rel.version}, unchanged)")
-    media = tuple(f.path for rel in rels for f in rel.plan.media)
-    done = stamp.digest(inputs, media, out)
-    if done is not None:
+    after = stamp.decks(out)
+    if before is not None and after is not None:
+        media = tuple((f.path, f.name) for rel in rels for f in rel.plan.media)
         errors = tuple(str(d) for d in planned.diagnostics)
-        stamp.save(targets, out, stamp.Stamp(done, media, errors, tuple(steady)))
+        stamp.save(targets, out, stamp.Stamp(before, media, after, errors, tuple(steady)))
     if with_preview:
         from .atomic import Staging
         from .preview import preview_page

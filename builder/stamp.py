@@ -1,16 +1,20 @@
 """The shortcut for a build with nothing to do.
 
-After a build that succeeded, a stamp records a hash of everything the build depended on: the
-sources found (their paths, text and context), the images they show, every ``decks.yaml``
-around them, the decks folder's file names and manifests, and deckbuilder's own fingerprint;
-with it, the report a build of that state prints. When the next build finds the same hash, it
-prints that report and stops: nothing is parsed, compared or written again.
+After a build that succeeded, a stamp records what the build depended on: a hash of the
+sources (paths, text, context), the ``decks.yaml`` around them and deckbuilder's fingerprint,
+taken before the build read them (so an edit saved during the build is never taken for
+built); the images, with the content-hash names they were packed under; and a hash of the
+decks folder it left (file names and manifests). With it goes the report a build of that
+state prints. When the next build finds all of it unchanged, it prints that report and stops:
+nothing is parsed, compared or written again.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
 import pickle
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,21 +27,29 @@ from .config import DECKS_FILE
 class Stamp:
     """What a finished build left for the next one to compare with."""
 
-    digest: str
-    """The hash of the build's inputs and of the decks folder it left."""
-    media: tuple[Path, ...]
-    """The images the sources showed (their content is part of the digest)."""
+    inputs: str
+    """:func:`inputs` as they were before the build read them."""
+    media: tuple[tuple[Path, str], ...]
+    """The images the sources showed, with the content-hash name they were packed under."""
+    decks: str
+    """:func:`decks` as the build left the folder."""
     errors: tuple[str, ...]
     """Lines the build printed on standard error (warnings)."""
     output: tuple[str, ...]
     """Lines a build of this state prints on standard output."""
 
+    def holds(self, sources: Sequence[tuple[Path, str]], out: Path) -> bool:
+        """True when nothing the build depended on has changed since."""
+        return (
+            inputs(sources) == self.inputs
+            and all(_packed_name(path) == name for path, name in self.media)
+            and decks(out) == self.decks
+        )
 
-def digest(sources: Sequence[tuple[Path, str]], media: Sequence[Path], out: Path) -> str | None:
-    """The hash of a build's inputs and of the decks folder; None if anything cannot be read.
 
-    ``sources``: each source file with the context it is read in.
-    """
+def inputs(sources: Sequence[tuple[Path, str]]) -> str | None:
+    """The hash of the sources (paths, contexts, text), the ``decks.yaml`` around them and
+    deckbuilder's fingerprint; None if a file cannot be read."""
     h = hashlib.sha256(cache.fingerprint().encode())
     try:
         folders: set[Path] = set()
@@ -49,10 +61,17 @@ def digest(sources: Sequence[tuple[Path, str]], media: Sequence[Path], out: Path
             config = folder / DECKS_FILE
             if config.is_file():
                 h.update(f"\0config\0{config}\0".encode() + config.read_bytes())
-        for image in media:
-            h.update(f"\0media\0{image}\0".encode() + image.read_bytes())
+    except OSError:
+        return None
+    return h.hexdigest()
+
+
+def decks(out: Path) -> str | None:
+    """The hash of the decks folder: its file names and manifests."""
+    h = hashlib.sha256()
+    try:
         for entry in sorted(out.iterdir()) if out.is_dir() else ():
-            h.update(f"\0out\0{entry.name}\0".encode())
+            h.update(f"\0{entry.name}\0".encode())
             if entry.name.endswith(".manifest.json"):
                 h.update(entry.read_bytes())
     except OSError:
@@ -60,8 +79,17 @@ def digest(sources: Sequence[tuple[Path, str]], media: Sequence[Path], out: Path
     return h.hexdigest()
 
 
+def _packed_name(path: Path) -> str | None:
+    try:
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()[:20]
+    except OSError:
+        return None
+    return f"{digest}{path.suffix.lower()}"
+
+
 def _place(paths: Sequence[str], out: Path) -> Path:
-    key = f"{Path.cwd()}\0{out.resolve()}\0" + "\0".join(paths)
+    """Where the stamp of a build with these arguments, by this deckbuilder, is kept."""
+    key = f"{cache.fingerprint()}\0{Path.cwd()}\0{out.resolve()}\0" + "\0".join(paths)
     return cache.default_folder() / f"stamp-{hashlib.sha256(key.encode()).hexdigest()[:32]}.pickle"
 
 
@@ -80,9 +108,9 @@ def save(paths: Sequence[str], out: Path, stamp: Stamp) -> None:
     target = _place(paths, out)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_suffix(".tmp")
-        with tmp.open("wb") as handle:
+        fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
+        with os.fdopen(fd, "wb") as handle:
             pickle.dump(stamp, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        tmp.replace(target)
+        os.replace(tmp, target)
     except OSError:
         return
