@@ -54,7 +54,13 @@ class Staging:
         self.write_bytes(target, text.encode("utf-8"))
 
     def commit(self) -> None:
-        """Rename every staged file into place."""
+        """Rename every staged file into place, after checking that each rename can happen."""
+        for _, target in self._pending:
+            if target.is_dir() or not os.access(target.parent, os.W_OK):
+                self.discard()
+                raise OutputError(
+                    f"{target}: error: cannot write: a folder is in the way or the folder is read-only"
+                )
         while self._pending:
             tmp, target = self._pending.pop(0)
             try:

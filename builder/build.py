@@ -142,11 +142,13 @@ def _read_all(
         cache.get(s.path, s.shown, s.context) if cache else None for s in sources
     ]
     todo = [i for i, r in enumerate(results) if r is None]
-    total, done = len(sources), len(sources) - len(todo)
+    total, done = len(sources), 0
     if progress is not None:
         for i, result in enumerate(results):
             if result is not None:
-                progress(i, total, sources[i].shown)
+                progress(done, total, sources[i].shown)
+                done += 1
+    done = total - len(todo)
     jobs = min(os.cpu_count() or 1, len(todo))
     if len(todo) >= PARALLEL_FROM and jobs > 1:
         with ProcessPoolExecutor(max_workers=jobs, mp_context=_context()) as pool:
@@ -296,7 +298,8 @@ def write(rels: Sequence[Release], out: Path) -> list[tuple[Release, Path, bool]
     for rel in rels:
         # Temporary files left by a build that was killed: never read, safe to drop.
         for stale in present:
-            if stale.name.startswith(f".{rel.plan.slug}") and stale.name.endswith(".tmp"):
+            name = stale.name
+            if name.startswith((f".{rel.plan.slug}-", f".{rel.plan.slug}.")) and name.endswith(".tmp"):
                 stale.unlink(missing_ok=True)
     needed = [rel.bump is not None or not apkg_path(out, rel.plan, rel.version).exists() for rel in rels]
     packages = iter(_packages([rel for rel, need in zip(rels, needed, strict=True) if need]))

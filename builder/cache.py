@@ -16,6 +16,7 @@ import os
 import pickle
 import tempfile
 from functools import cache
+from importlib import metadata
 from pathlib import Path
 
 from . import __version__
@@ -32,10 +33,18 @@ def default_folder() -> Path:
     return Path(base) / "deckbuilder"
 
 
+_DEPENDENCIES = ("genanki", "markdown-it-py", "mdit-py-plugins", "pygments", "pyyaml")
+
+
 @cache
 def fingerprint() -> str:
-    """deckbuilder's version and the text of its code."""
+    """deckbuilder's version, the text of its code and the versions of the libraries it uses."""
     digest = hashlib.sha256(f"{__version__}:{CACHE_FORMAT}".encode())
+    for dependency in _DEPENDENCIES:  # their output (HTML, CSS, packages) is part of ours
+        try:
+            digest.update(f"{dependency}={metadata.version(dependency)}".encode())
+        except metadata.PackageNotFoundError:
+            digest.update(f"{dependency}=?".encode())
     package = Path(__file__).resolve().parent
     for file in sorted(package.rglob("*.py")):
         digest.update(file.relative_to(package).as_posix().encode())
@@ -44,7 +53,7 @@ def fingerprint() -> str:
 
 
 class Cache:
-    """Source results kept in a folder, one JSON file per source."""
+    """Source results kept in a folder, one pickle per source."""
 
     def __init__(self, folder: Path | None = None) -> None:
         self.folder = folder or default_folder()

@@ -173,6 +173,8 @@ def read_decks_file(path: Path, shown: str) -> tuple[list[Group], list[Diagnosti
     if not isinstance(data, dict) or not isinstance(data.get("decks"), list):
         raise SourceError(Origin(shown, 1), "decks.yaml must hold a “decks” list")
     assert isinstance(root, yaml.MappingNode)
+    if [k.value for k, _ in root.value].count("decks") > 1:
+        raise SourceError(Origin(shown, 1), "decks.yaml has more than one “decks” list")
     nodes = next(v for k, v in root.value if k.value == "decks")
     assert isinstance(nodes, yaml.SequenceNode)
     groups: list[Group] = []
@@ -197,6 +199,15 @@ def read_decks_file(path: Path, shown: str) -> tuple[list[Group], list[Diagnosti
             continue
         files: list[Path] = []
         for pattern in listed:
+            if not pattern.strip() or Path(pattern).is_absolute() or ".." in Path(pattern).parts:
+                problems.append(
+                    Diagnostic(
+                        Origin(shown, line),
+                        "error",
+                        f"“{pattern}”: give sources relative to decks.yaml, inside its folder",
+                    )
+                )
+                continue
             matches = sorted(p for p in path.parent.glob(pattern) if p.is_file())
             if not matches:
                 problems.append(

@@ -30,6 +30,8 @@ from .model import (
     inline_runs,
 )
 
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp")
+"""What Anki shows as an image; nothing else from the source tree is packed."""
 _REMOTE = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:|//)")
 _RESOLVED = "deckbuilder_media"
 
@@ -82,7 +84,9 @@ def attach(cards: Iterable[Card], source: Path, root: Path) -> tuple[list[MediaF
             src = str(tok.attrs.get("src", ""))
             file_or_problem = _resolve(src, source, base)
             if isinstance(file_or_problem, str):
-                problems.append(Diagnostic(origin, "error", file_or_problem))
+                problem = Diagnostic(origin, "error", file_or_problem)
+                if problem not in problems:  # one image may be shown by two cards
+                    problems.append(problem)
                 continue
             tok.meta[_RESOLVED] = file_or_problem
             tok.attrs["src"] = file_or_problem.name
@@ -100,6 +104,10 @@ def _resolve(src: str, source: Path, base: Path) -> MediaFile | str:
     relative = Path(shown)
     if relative.is_absolute():
         return f"image “{shown}” has an absolute path; give it relative to the source"
+    if relative.suffix.lower() not in IMAGE_SUFFIXES:
+        return f"“{shown}” is not an image ({', '.join(IMAGE_SUFFIXES)})"
+    if any(part.startswith(".") and part not in (".", "..") for part in relative.parts):
+        return f"image “{shown}” is in a hidden folder or file"
     target = (source.parent / relative).resolve()
     if not target.is_relative_to(base):
         return f"image “{shown}” is outside the source folder {base.name}/"

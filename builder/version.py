@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import time
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, replace
@@ -159,7 +160,7 @@ def load_manifest(path: Path) -> Manifest | None:
         raise SourceError(str(path), f"cannot read manifest: {exc}") from None
     try:
         data = json.loads(text)
-        return Manifest(
+        manifest = Manifest(
             deck=data["deck"],
             version=data["version"],
             released=int(data["released"]),
@@ -171,10 +172,31 @@ def load_manifest(path: Path) -> Manifest | None:
                 for r in data.get("history", [])
             ),
         )
+        _check(manifest)
     except json.JSONDecodeError as exc:
         raise SourceError(f"{path}:{exc.lineno}", f"manifest is not valid JSON: {exc.msg}") from None
-    except (KeyError, TypeError, ValueError) as exc:
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise SourceError(str(path), f"manifest is malformed ({exc}); restore it from git") from None
+    return manifest
+
+
+def _check(manifest: Manifest) -> None:
+    """Raise ValueError unless the manifest has the shape deckbuilder writes."""
+    if not _VERSION.fullmatch(manifest.version):
+        raise ValueError(f"version {manifest.version!r}")
+    for name, state in manifest.models.items():
+        if name not in MODELS or not {"shape", "css", "changed"} <= set(state):
+            raise ValueError(f"note type {name!r}")
+    guids = [n.guid for n in manifest.notes] + [t.guid for t in manifest.removed]
+    if len(set(guids)) != len(guids):
+        raise ValueError("a GUID is listed twice")
+    if any(n.model not in MODELS for n in manifest.notes) or any(
+        t.model not in MODELS for t in manifest.removed
+    ):
+        raise ValueError("a note has an unknown note type")
+
+
+_VERSION = re.compile(r"\d+\.\d+\.\d+")
 
 
 def _state(data: dict[str, str]) -> NoteState:

@@ -17,6 +17,7 @@ from .build import plan, releases, write
 from .cache import Cache
 from .config import DECKS_FILE
 from .errors import DeckbuilderError
+from .media import IMAGE_SUFFIXES
 from .sources import CARD_SUFFIXES, MARKDOWN_SUFFIXES
 from .version import Release
 
@@ -37,6 +38,10 @@ def rebuild(paths: Sequence[str], out: Path, echo: Echo) -> bool:
             echo(describe(rel, target))
     except DeckbuilderError as error:
         echo(error.format_message())
+        echo("build stopped; watching for the next change")
+        return False
+    except Exception as error:  # a bug must not end the watch; say what it was
+        echo(f"internal error: {type(error).__name__}: {error}")
         echo("build stopped; watching for the next change")
         return False
     return True
@@ -65,7 +70,7 @@ def _watched(out: Path) -> Callable[[watchfiles.Change, str], bool]:
         return (
             file.suffix.lower() in (*MARKDOWN_SUFFIXES, *CARD_SUFFIXES)
             or file.name == DECKS_FILE
-            or (file.suffix.lower() in (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp"))
+            or file.suffix.lower() in IMAGE_SUFFIXES
         )
 
     return keep
