@@ -124,3 +124,14 @@ def test_a_build_with_nothing_to_do_reads_nothing(corpus, monkeypatch, tmp_path)
         touch()
         result = runner.invoke(cli.main, ["build", "src", "--out", "decks"])
         assert result.exception is not None and "planned although nothing changed" in str(result.exception)
+
+
+def test_a_source_with_errors_is_read_again(tmp_path, monkeypatch):
+    """A missing image is an error; once the image exists, the next build sees it."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "d.md").write_text("# D\n\n## S\n- **Pic:** ![d](d.png)\n", encoding="utf-8")
+    first = plan(["src"], cache=Cache(tmp_path / "cache"))
+    assert [d.message for d in first.errors] == ["image “d.png” not found"]
+    (tmp_path / "src" / "d.png").write_bytes(b"\\x89PNG")
+    assert plan(["src"], cache=Cache(tmp_path / "cache")).errors == []
