@@ -434,19 +434,43 @@ def _settle_guids(plan: DeckPlan, previous: Manifest | None) -> tuple[list[Note]
         return list(plan.notes), []
     by_key = {n.key: n for n in previous.notes}
     tombs = {t.key: t for t in previous.removed}
-    keys = {n.key for n in plan.notes}
-    gone = [n for n in previous.notes if n.key not in keys]
+    out: list[Note] = list(plan.notes)
+    assigned: dict[int, str] = {}
+    # Keys repeated in a section are numbered by position (k, k~2, …): within such a family,
+    # match by what the notes teach first, so that inserting one does not shift the others.
+    new_families: dict[str, list[int]] = {}
+    for index, note in enumerate(out):
+        new_families.setdefault(_family(note.key), []).append(index)
+    old_families: dict[str, list[NoteState]] = {}
+    for state in previous.notes:
+        old_families.setdefault(_family(state.key), []).append(state)
+    for family, indexes in new_families.items():
+        olds = old_families.get(family, [])
+        if len(indexes) == 1 and len(olds) <= 1:
+            known = by_key.get(out[indexes[0]].key)
+            if known is not None:
+                assigned[indexes[0]] = known.guid
+            continue
+        free = list(olds)
+        for index in indexes:
+            same = next((s for s in free if s.kind == out[index].kind and s.body == out[index].teaches), None)
+            if same is not None:
+                assigned[index] = same.guid
+                free.remove(same)
+        for index in indexes:
+            if index not in assigned and free:
+                assigned[index] = free.pop(0).guid
     used: set[str] = set()
-    out: list[Note] = []
     pending: list[int] = []
-    for note in plan.notes:
-        known = by_key.get(note.key) or tombs.get(note.key)
-        if known is not None:
-            out.append(note if note.guid == known.guid else replace(note, guid=known.guid))
-            used.add(known.guid)
-        else:
-            pending.append(len(out))
-            out.append(note)
+    for index, note in enumerate(out):
+        guid = assigned.get(index) or (tombs[note.key].guid if note.key in tombs else None)
+        if guid is None:
+            pending.append(index)
+            continue
+        if guid != note.guid:
+            out[index] = replace(note, guid=guid)
+        used.add(guid)
+    gone = [n for n in previous.notes if n.guid not in used]
     unmatched = []
     for index in pending:
         note = out[index]
@@ -467,6 +491,12 @@ def _settle_guids(plan: DeckPlan, previous: Manifest | None) -> tuple[list[Note]
         out[index] = replace(note, guid=guid)
         taken.add(guid)
     return out, [g for g in gone if g.guid not in used]
+
+
+def _family(key: str) -> str:
+    """A key without the ``~n`` that numbers its repeats."""
+    base, _, number = key.rpartition("~")
+    return base if base and number.isdigit() else key
 
 
 def changelog(manifest: Manifest) -> str:

@@ -182,3 +182,14 @@ def test_new_keys_are_recorded_without_a_new_version():
     )
     assert (edited.bump, len(edited.changed), edited.removed) == ("patch", 1, ())
     assert guids(edited) == guids(first)
+
+
+def test_inserting_a_repeated_label_does_not_shift_the_others():
+    text = "# Deck\n\n## Notes\n- **Note:** alpha\n- **Note:** beta\n"
+    first = release_of(text)
+    by_answer = {n.answer: n.guid for n in first.plan.notes}
+    second = release_of(text.replace("- **Note:** alpha", "- **Note:** gamma\n- **Note:** alpha"), first.manifest)
+    after = {n.answer: n.guid for n in second.plan.notes}
+    assert after["alpha"] == by_answer["alpha"] and after["beta"] == by_answer["beta"]
+    assert after["gamma"] not in by_answer.values()
+    assert (second.bump, len(second.added), len(second.removed)) == ("minor", 1, 0)
