@@ -215,7 +215,7 @@ def _clashes(plans: Sequence[DeckPlan]) -> list[Diagnostic]:
         for note in deck.notes:
             first = seen.setdefault(note.key, note)
             if first is not note:
-                where = Origin(*_split(note.source))
+                where = Origin.parse(note.source)
                 what = (
                     f"card id “{note.key.removeprefix('card:')}” is already used at {first.source}"
                     if note.key.startswith("card:")
@@ -235,11 +235,6 @@ def _clashes(plans: Sequence[DeckPlan]) -> list[Diagnostic]:
                 )
             )
     return problems
-
-
-def _split(source: str) -> tuple[str, int]:
-    path, _, line = source.rpartition(":")
-    return (path, int(line)) if path and line.isdigit() else (source, 0)
 
 
 def _place(diagnostic: Diagnostic) -> tuple[str, int, str]:

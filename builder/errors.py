@@ -22,7 +22,7 @@ class SourceError(DeckbuilderError):
     """A source file cannot be read or makes no sense; names the file and line."""
 
     def __init__(self, where: Origin | str, message: str) -> None:
-        self.origin = where if isinstance(where, Origin) else _origin(where)
+        self.origin = where if isinstance(where, Origin) else Origin.parse(where)
         """Where the problem is (line 0: the whole file)."""
         self.detail = message
         """The message without its place."""
@@ -31,13 +31,6 @@ class SourceError(DeckbuilderError):
     def diagnostic(self) -> Diagnostic:
         """The error as a diagnostic, to be reported with the others."""
         return Diagnostic(self.origin, "error", self.detail)
-
-
-def _origin(where: str) -> Origin:
-    path, _, line = where.rpartition(":")
-    if path and line.isdigit():
-        return Origin(path, int(line))
-    return Origin(where, 0)
 
 
 class OutputError(DeckbuilderError):

@@ -15,11 +15,6 @@ CODE_COLUMNS = 40
 """About what a 390 px phone screen shows of a code line without scrolling."""
 
 
-def _origin(note: Note) -> Origin:
-    path, _, line = note.source.rpartition(":")
-    return Origin(path, int(line)) if path and line.isdigit() else Origin(note.source, 0)
-
-
 def lint(planned: Planned) -> list[Diagnostic]:
     """Warnings about the notes of every planned deck."""
     found = []
@@ -37,7 +32,7 @@ def check(note: Note) -> list[Diagnostic]:
         if widest > CODE_COLUMNS:
             found.append(
                 Diagnostic(
-                    _origin(note),
+                    Origin.parse(note.source),
                     "warning",
                     f"code line of {widest} columns is wider than a phone shows ({CODE_COLUMNS});"
                     " it scrolls sideways",
@@ -46,7 +41,7 @@ def check(note: Note) -> list[Diagnostic]:
     elif len(note.answer) > ANSWER_BUDGET:
         found.append(
             Diagnostic(
-                _origin(note),
+                Origin.parse(note.source),
                 "warning",
                 f"answer of “{note.prompt}” is {len(note.answer)} characters, over the budget of"
                 f" {ANSWER_BUDGET}: split it",

@@ -32,6 +32,12 @@ class Origin:
     def __str__(self) -> str:
         return f"{self.path}:{self.line}" if self.line > 0 else self.path
 
+    @classmethod
+    def parse(cls, where: str) -> Origin:
+        """The origin written as ``path:line`` (or a bare path: line 0)."""
+        path, _, line = where.rpartition(":")
+        return cls(path, int(line)) if path and line.isdigit() else cls(where, 0)
+
 
 @dataclass(frozen=True)
 class Inline:

@@ -84,6 +84,30 @@ def parse(text: str, path: str) -> Document:
     )
 
 
+def snippet_blocks(text: str, path: str, line: int) -> tuple[tuple[Block, ...], bool, list[Diagnostic]]:
+    """A Markdown snippet (a card's back) as blocks whose origins are lines of ``path``
+    (``line``: the snippet's first), whether it held headings, and the warnings found.
+
+    The text is read with a blank line in front, so a leading ``---`` stays a rule and never
+    becomes front matter. A heading has no place in an answer: it is kept as a paragraph.
+    """
+    tokens = parser().parse("\n" + text)
+    shift = line - 2
+    for token in tokens:
+        if token.map:
+            token.map = [token.map[0] + shift, token.map[1] + shift]
+    reader = _Reader(path, tokens, [""] * (line - 1) + text.splitlines())
+    blocks: list[Block] = []
+    headings = False
+    for block in reader.blocks(0, len(tokens)):
+        if isinstance(block, _Heading):
+            headings = True
+            blocks.append(Paragraph((block.title,), block.title.origin))
+        else:
+            blocks.append(block)
+    return tuple(blocks), headings, reader.diagnostics
+
+
 def _front_matter(token: Token, path: str) -> tuple[dict[str, Any], dict[str, int]]:
     """The front matter mapping and the line of each of its keys."""
     no_aliases(token.content, path, first_line=2)

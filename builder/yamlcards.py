@@ -45,8 +45,8 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .errors import SourceError
 from .markdown import parser, plain
-from .model import Block, Blocks, Card, Diagnostic, Inline, Origin, Paragraph
-from .read import _Heading, _Reader
+from .model import Block, Blocks, Card, Diagnostic, Inline, Origin
+from .read import snippet_blocks
 from .text import read_text
 
 FILE_KEYS = ("cards", "deck", "tags")
@@ -350,21 +350,8 @@ class _Loader:
         becomes front matter; token lines are then moved onto the YAML file's. A heading has no
         place in an answer: it is kept as a paragraph of its text, with a warning.
         """
-        tokens = parser().parse("\n" + text)
-        shift = line - 2
-        for token in tokens:
-            if token.map:
-                token.map = [token.map[0] + shift, token.map[1] + shift]
-        reader = _Reader(self.shown, tokens, [""] * (line - 1) + text.splitlines())
-        blocks: list[Block] = []
-        headings = False
-        for block in reader.blocks(0, len(tokens)):
-            if isinstance(block, _Heading):
-                headings = True
-                blocks.append(Paragraph((block.title,), block.title.origin))
-            else:
-                blocks.append(block)
-        self.problems.extend(reader.diagnostics)
+        blocks, headings, problems = snippet_blocks(text, self.shown, line)
+        self.problems.extend(problems)
         if headings:
             self.warning(line, f"{name} of card “{ident}” has headings; they are shown as text")
         return tuple(blocks)
