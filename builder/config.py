@@ -69,7 +69,7 @@ class Group:
 
     config: DeckConfig
     sources: tuple[Path, ...]
-    """Resolved source files, in the order listed."""
+    """Resolved source files (a deck's notes follow the sorted order of its files)."""
     origin: Origin
     """Where the group starts in decks.yaml."""
 

@@ -114,7 +114,7 @@ class Code:
 
 @dataclass(frozen=True)
 class Other:
-    """A block that gives no card of its own (rule, raw HTML shown as text, ...)."""
+    """Any other block markdown-it may give (kept so that nothing is lost; shown as text)."""
 
     tokens: tuple[Token, ...]
     origin: Origin
@@ -168,7 +168,7 @@ class Document:
     path: str
     """The source path as given."""
     title: str
-    """Front matter ``title``/``deck``, else the single top heading, else the file name."""
+    """Front matter ``title``, else the document's own top heading, else the file name."""
     meta: dict[str, Any]
     """The front matter mapping ({} when none)."""
     preamble: tuple[Block, ...]

@@ -127,7 +127,7 @@ def prompt_model() -> genanki.Model:
 
 
 def cloze_model() -> genanki.Model:
-    """The cloze note type, for metrics."""
+    """The cloze note type: metrics, and hand-written cloze cards."""
     return genanki.Model(
         CLOZE_MODEL_ID,
         "deckbuilder cloze",

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pygments.token import Comment
 
 from ..highlight import LexedLine, lexed_lines, lexer_for
-from ..model import Card, Code, Snippet
+from ..model import Card, Code, Origin, Snippet
 from .scope import Scope, Sink, slug
 
 SHELLS = {
@@ -135,7 +135,7 @@ def read_code(code: Code, scope: Scope, sink: Sink) -> None:
                 crumbs=scope.crumbs,
                 ask=ask,
                 answer=(Snippet(code.lang, text, tokens),),
-                origin=type(code.origin)(code.origin.path, code.origin.line + 1 + chunk.start),
+                origin=Origin(code.origin.path, code.origin.line + 1 + chunk.start),
                 tags=scope.tags,
             )
         )
