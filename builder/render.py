@@ -7,12 +7,9 @@ CSS colours it, in light and night mode); tables and code sit in boxes that scro
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from html import escape
-
-from markdown_it.token import Token
 
 from .highlight import code_html
 from .markdown import parser, plain
@@ -20,7 +17,6 @@ from .model import (
     Block,
     Blocks,
     Card,
-    Cloze,
     Code,
     Inline,
     Items,
@@ -32,6 +28,7 @@ from .model import (
     Table,
     Text,
 )
+from .plaintext import answer_text, prompt_text
 
 
 @dataclass(frozen=True)
@@ -108,103 +105,6 @@ def part_html(part: Part) -> str:
     if isinstance(part, Blocks):
         return blocks_html(part.blocks)
     return code_html(part.lang, part.text, part.lines)
-
-
-# --- Plain text ---------------------------------------------------------------------------
-
-
-def block_text(block: Block, depth: int = 0) -> list[str]:
-    """Plain-text lines for a block (list items as ``- item``)."""
-    pad = "  " * depth
-    if isinstance(block, Paragraph):
-        return [pad + plain(line.tokens) for line in block.lines]
-    if isinstance(block, ListBlock):
-        out = []
-        for n, item in enumerate(block.items, start=1):
-            mark = f"{n}." if block.ordered else "-"
-            inner = [line for b in item.blocks for line in block_text(b)]
-            if inner:
-                out.append(f"{pad}{mark} {inner[0]}")
-                out.extend(f"{pad}  {line}" for line in inner[1:])
-        return out
-    if isinstance(block, Table):
-        heads = [plain(c.tokens) for c in block.header]
-        return [pad + " | ".join(heads)] + [
-            pad + " | ".join(plain(c.tokens) for c in row) for row in block.rows
-        ]
-    if isinstance(block, Code):
-        return block.text.split("\n")
-    return [pad + plain(t for t in block.tokens if t.type == "inline")]
-
-
-def part_text(part: Part) -> list[str]:
-    """Plain-text lines for an answer part."""
-    if isinstance(part, Text):
-        return [plain(part.inline.tokens)]
-    if isinstance(part, Items):
-        out = []
-        for n, (head, rest) in enumerate(part.entries, start=1):
-            mark = f"{n}." if part.ordered else "-"
-            out.append(f"{mark} {plain(head.tokens)}")
-            out.extend(f"  {line}" for b in rest for line in block_text(b))
-        return out
-    if isinstance(part, Pairs):
-        return [f"{head}: {plain(value.tokens)}" for head, value in part.pairs]
-    if isinstance(part, Blocks):
-        return [line for b in part.blocks for line in block_text(b)]
-    return part.text.split("\n")
-
-
-_CLOZE_MARK = re.compile(r"\{\{c\d+::(.*?)(?:::(.*?))?\}\}", re.DOTALL)
-
-
-def cloze_text(card: Card, *, shown: bool) -> str:
-    """A hand-written cloze's plain text: ``[...]`` (or its hint) where hidden, else the answers."""
-    assert card.statement is not None
-    text = plain(card.statement.tokens)
-    if shown:
-        text = _CLOZE_MARK.sub(lambda m: m.group(1), text)
-    else:
-        text = _CLOZE_MARK.sub(lambda m: f"[{m.group(2)}]" if m.group(2) else "[...]", text)
-    crumb = " › ".join(card.crumbs)
-    return f"{crumb} — {text}" if crumb else text
-
-
-def prompt_text(card: Card) -> str:
-    """The plain-text prompt a learner reads (``[...]`` where a cloze hides its answer)."""
-    if card.statement is not None:
-        return cloze_text(card, shown=False)
-    if card.cloze is not None:
-        return _statement(card, card.cloze, "[...]")
-    return card.prompt
-
-
-def answer_text(card: Card) -> str:
-    """The plain-text answer a learner reads."""
-    if card.statement is not None:
-        return cloze_text(card, shown=True)
-    if card.cloze is not None:
-        return _statement(card, card.cloze, card.cloze.figure)
-    return "\n".join(line for part in card.answer for line in part_text(part)).strip()
-
-
-def _statement(card: Card, cloze: Cloze, figure: str) -> str:
-    parts: list[Token | str] = [*cloze.before.tokens, figure, *cloze.after.tokens]
-    text = "".join(_raw_text(t) for t in parts)
-    text = " ".join(text.split())
-    crumb = " › ".join(card.crumbs)
-    return f"{crumb} — {text}" if crumb else text
-
-
-def _raw_text(token: Token | str) -> str:
-    """Text of one inline token with its surrounding spaces kept (``plain`` trims them)."""
-    if isinstance(token, str):
-        return token
-    if token.type in ("text", "code_inline"):
-        return token.content
-    if token.type in ("softbreak", "hardbreak"):
-        return " "
-    return plain([token]) if token.children else ""
 
 
 # --- Fields -------------------------------------------------------------------------------

@@ -27,7 +27,7 @@ from ..model import (
     Section,
     Table,
 )
-from ..render import answer_text, prompt_text
+from ..plaintext import answer_text, prompt_text
 from .code import read_code
 from .fact import read_labelled
 from .lists import is_navigation, read_list
