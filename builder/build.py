@@ -191,7 +191,8 @@ def plan(
     decks folder ``out`` are never sources."""
     sources, problems = find_sources(paths, out)
     decks: dict[str, tuple[list[Note], list[str], dict[str, MediaFile]]] = {}
-    for result in _read_all(sources, cache, progress):
+    files: dict[str, list[tuple[Path, str]]] = {}
+    for source, result in zip(sources, _read_all(sources, cache, progress), strict=True):
         problems.extend(result.problems)
         if result.deck is None:
             continue
@@ -199,8 +200,18 @@ def plan(
         notes.extend(result.notes)
         names.append(result.source)
         media.update((f.name, f) for f in result.media)
+        files.setdefault(result.deck, []).append(
+            (source.root, source.path.relative_to(source.root).as_posix())
+        )
     plans = [
-        DeckPlan(name, slug(name, 80), tuple(notes), tuple(names), tuple(media[k] for k in sorted(media)))
+        DeckPlan(
+            name,
+            slug(name, 80),
+            tuple(notes),
+            tuple(names),
+            tuple(media[k] for k in sorted(media)),
+            tuple(files[name]),
+        )
         for name, (notes, names, media) in decks.items()
     ]
     problems.extend(_clashes(plans))
@@ -257,9 +268,27 @@ def apkg_path(out: Path, deck: DeckPlan, version: str) -> Path:
 
 
 def releases(planned: Planned, out: Path, now: int | None = None) -> list[Release]:
-    """Compare every planned deck with its manifest in ``out``."""
+    """Compare every planned deck with its manifest in ``out``.
+
+    A deck built from several sources must be built from all of them: a source its manifest
+    names that still exists but was not read would otherwise have its notes removed.
+    """
     when = build_time() if now is None else now
-    return [release(deck, load_manifest(manifest_path(out, deck)), when) for deck in planned.decks]
+    rels = []
+    for deck in planned.decks:
+        previous = load_manifest(manifest_path(out, deck))
+        read = {name for _, name in deck.files}
+        roots = {root for root, _ in deck.files}
+        for name in previous.sources if previous else ():
+            unread = next((root / name for root in sorted(roots) if (root / name).is_file()), None)
+            if name not in read and unread is not None:
+                raise SourceError(
+                    Origin(str(unread), 0),
+                    f"deck “{deck.name}” is also built from this file, which this build did not read;"
+                    " build all the deck's sources together",
+                )
+        rels.append(release(deck, previous, when))
+    return rels
 
 
 def description(rel: Release) -> str:

@@ -374,6 +374,8 @@ class DeckPlan:
     """The source files that fed it."""
     media: tuple[MediaFile, ...] = ()
     """Images its notes show, by content-hash name."""
+    files: tuple[tuple[Path, str], ...] = ()
+    """Each source as (the folder it was found in, its path inside that folder)."""
 
     def counts(self) -> dict[str, int]:
         """Notes by kind, in the catalogue's order, kinds with no note left out."""

@@ -121,6 +121,8 @@ class Manifest:
     notes: tuple[NoteState, ...]
     removed: tuple[Tombstone, ...] = ()
     history: tuple[ReleaseRecord, ...] = ()
+    sources: tuple[str, ...] = ()
+    """The deck's source files, by their path inside the source folder."""
 
     def release_time(self, version: str) -> int:
         """When ``version`` was released."""
@@ -142,6 +144,7 @@ class Manifest:
             "models": self.models,
         }
         rest = {
+            "sources": list(self.sources),
             "removed": [asdict(t) for t in self.removed],
             "history": [asdict(r) for r in self.history],
         }
@@ -167,6 +170,7 @@ def load_manifest(path: Path) -> Manifest | None:
             models=data["models"],
             notes=tuple(_state(n) for n in data["notes"]),
             removed=tuple(Tombstone(**t) for t in data.get("removed", [])),
+            sources=tuple(str(name) for name in data.get("sources", [])),
             history=tuple(
                 ReleaseRecord(**{**r, **{k: tuple(r.get(k, ())) for k in ("added", "changed", "removed")}})
                 for r in data.get("history", [])
@@ -287,10 +291,13 @@ def release(plan: DeckPlan, previous: Manifest | None, now: int | None = None) -
     if previous is not None and bump is None:
         manifest = previous
         keys = {n.guid: n.key for n in notes}
-        if any(keys[s.guid] != s.key for s in previous.notes):
-            # Same content under new keys (a pinned {#id}, a renamed heading): the version
-            # stays, but the manifest must learn the keys, or the next edit is not recognised.
-            manifest = replace(previous, notes=tuple(s._replace(key=keys[s.guid]) for s in previous.notes))
+        sources = tuple(name for _, name in plan.files)
+        if any(keys[s.guid] != s.key for s in previous.notes) or sources != previous.sources:
+            # Same content under new keys (a pinned {#id}, a renamed heading) or from renamed
+            # files: the version stays, but the manifest must learn them, or the next edit is
+            # not recognised.
+            notes_now = tuple(s._replace(key=keys[s.guid]) for s in previous.notes)
+            manifest = replace(previous, notes=notes_now, sources=sources)
             rekeyed = True
     else:
         manifest = _next_manifest(plan, previous, bump or "major", notes, added, changed, gone, models, now)
@@ -369,6 +376,7 @@ def _next_manifest(
         notes=states,
         removed=(*kept, *new),
         history=(record, *(previous.history if previous else ())),
+        sources=tuple(name for _, name in plan.files),
     )
 
 

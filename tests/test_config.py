@@ -56,3 +56,23 @@ def test_a_decks_folder_inside_the_sources_is_not_read(tmp_path, monkeypatch):
         "d.changelog.md",
         "d.manifest.json",
     ]
+
+
+def test_a_deck_from_several_sources_is_built_from_all_of_them(tmp_path, monkeypatch):
+    """Building one source of a decks.yaml deck must not remove the other source's notes."""
+    monkeypatch.chdir(tmp_path)
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "a.md").write_text("# A\n\n## S\n- **Alpha:** one\n", encoding="utf-8")
+    (src / "extras.yaml").write_text("cards:\n  - id: beta\n    front: Beta?\n    back: two\n", encoding="utf-8")
+    (src / "decks.yaml").write_text("decks:\n  - deck: Raft\n    sources: [a.md, extras.yaml]\n", encoding="utf-8")
+    runner = CliRunner()
+    assert runner.invoke(main, ["build", "src"]).exit_code == 0
+    partial = runner.invoke(main, ["build", "src/a.md"])
+    assert partial.exit_code == 1
+    assert partial.stderr == (
+        "src/extras.yaml: error: deck “Raft” is also built from this file, which this build did"
+        " not read; build all the deck's sources together\n"
+    )
+    again = runner.invoke(main, ["build", "src"])
+    assert again.exit_code == 0 and "(1.0.0, unchanged)" in again.stdout
