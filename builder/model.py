@@ -73,6 +73,12 @@ class Item:
     checkbox: Literal["empty", "checked"] | None = None
     """A task-list box at the start of the item, if any."""
 
+    @property
+    def head(self) -> Inline | None:
+        """The item's first line, when it starts with text (its label, if it has one)."""
+        first = self.blocks[0] if self.blocks else None
+        return first.lines[0] if isinstance(first, Paragraph) and first.lines else None
+
 
 @dataclass(frozen=True)
 class ListBlock:

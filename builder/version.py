@@ -483,7 +483,17 @@ def _settle_guids(plan: DeckPlan, previous: Manifest | None) -> tuple[list[Note]
     for index in pending:
         note = out[index]
         body = note.teaches
-        match = next((g for g in gone if g.kind == note.kind and g.body == body and g.guid not in used), None)
+        match = next(
+            (
+                g
+                for g in gone
+                if g.kind == note.kind
+                and g.body == body
+                and g.guid not in used
+                and _document(g.key) == _document(note.key)
+            ),
+            None,
+        )
         if match is None:
             unmatched.append(index)
         else:
@@ -499,6 +509,11 @@ def _settle_guids(plan: DeckPlan, previous: Manifest | None) -> tuple[list[Note]
         out[index] = replace(note, guid=guid)
         taken.add(guid)
     return out, [g for g in gone if g.guid not in used]
+
+
+def _document(key: str) -> str:
+    """The source document a key belongs to (its first part)."""
+    return key.split("/", 1)[0]
 
 
 def _family(key: str) -> str:

@@ -17,7 +17,7 @@ from .scope import Scope, Sink, slug
 
 def labelled_items(block: ListBlock) -> list[tuple[str, Inline]] | None:
     """The labels of a list whose items are labelled (all bold, or all ``Label: value``)."""
-    heads = [_head(item.blocks) for item in block.items]
+    heads = [item.head for item in block.items]
     if not heads or any(h is None for h in heads):
         return None
     plain_ok = all(split_label(h.tokens, plain_label=True) for h in heads if h)
@@ -28,12 +28,6 @@ def labelled_items(block: ListBlock) -> list[tuple[str, Inline]] | None:
         if lab:
             found.append((lab[0], head))
     return found if found else None
-
-
-def _head(blocks: Sequence[Block]) -> Inline | None:
-    if blocks and isinstance(blocks[0], Paragraph) and blocks[0].lines:
-        return blocks[0].lines[0]
-    return None
 
 
 def read_labelled(

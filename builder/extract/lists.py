@@ -5,7 +5,7 @@ make one ``list`` card. Navigation (lists of links) and empty checklists give no
 from __future__ import annotations
 
 from ..markdown import is_link_only, split_label
-from ..model import Card, Inline, Items, ListBlock, Paragraph
+from ..model import Card, Items, ListBlock, Paragraph
 from .fact import read_labelled
 from .scope import Scope, Sink
 from .steps import read_steps
@@ -15,7 +15,7 @@ def is_navigation(block: ListBlock) -> bool:
     """A list of links (a table of contents) or of empty check boxes: not knowledge."""
     if all(item.checkbox == "empty" for item in block.items):
         return True
-    heads = [_first_line(item.blocks) for item in block.items]
+    heads = [item.head for item in block.items]
     return all(h is not None and is_link_only(h.tokens) for h in heads) and all(
         _navigation_item(item.blocks) for item in block.items
     )
@@ -26,12 +26,6 @@ def _navigation_item(blocks: tuple[object, ...]) -> bool:
     return all(isinstance(b, ListBlock) and is_navigation(b) for b in blocks[1:])
 
 
-def _first_line(blocks: tuple[object, ...]) -> Inline | None:
-    if blocks and isinstance(blocks[0], Paragraph) and blocks[0].lines:
-        return blocks[0].lines[0]
-    return None
-
-
 def read_list(block: ListBlock, scope: Scope, sink: Sink) -> None:
     """Cards for a list: steps for a numbered one, facts and a ``list`` card for bullets."""
     if is_navigation(block):
@@ -40,13 +34,10 @@ def read_list(block: ListBlock, scope: Scope, sink: Sink) -> None:
         read_steps(block, scope, sink)
         return
     items = [item for item in block.items if item.checkbox != "empty"]
-    plain_ok = all(
-        (h := _first_line(item.blocks)) is not None and split_label(h.tokens, plain_label=True)
-        for item in items
-    )
+    plain_ok = all((h := item.head) is not None and split_label(h.tokens, plain_label=True) for item in items)
     loose = []
     for item in items:
-        head = _first_line(item.blocks)
+        head = item.head
         if head is None:
             sink.walk(item.blocks, scope)
             continue

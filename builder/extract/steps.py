@@ -12,10 +12,7 @@ from .scope import Scope, Sink
 
 def read_steps(block: ListBlock, scope: Scope, sink: Sink) -> None:
     """A ``steps`` card for a numbered list, and cards for each step's details."""
-    heads = [
-        item.blocks[0].lines[0] if item.blocks and isinstance(item.blocks[0], Paragraph) else None
-        for item in block.items
-    ]
+    heads = [item.head for item in block.items]
     plain_ok = all(h is not None and split_label(h.tokens, plain_label=True) for h in heads)
     names: list[tuple[Inline, tuple[Block, ...]]] = []
     for n, (item, head) in enumerate(zip(block.items, heads, strict=True), start=1):
