@@ -4,7 +4,7 @@ details become a fact of its own, and what is nested in a step (code, bullets) i
 
 from __future__ import annotations
 
-from ..markdown import split_label, text_token
+from ..markdown import plain, split_label, text_token
 from ..model import Block, Card, Inline, Items, ListBlock, Paragraph
 from .fact import read_labelled
 from .scope import Scope, Sink
@@ -30,7 +30,10 @@ def read_steps(block: ListBlock, scope: Scope, sink: Sink) -> None:
         else:
             shown = tuple(b for b in rest if _shown(b))
             names.append((head, shown))
-            sink.walk([b for b in rest if not _shown(b)], scope.sub(f"Step {n}"))
+            # Code or a table under a step is read under the step's own words.
+            words = plain(head.tokens)
+            title = words if len(words) <= 60 else f"Step {n}"
+            sink.walk([b for b in rest if not _shown(b)], scope.sub(title))
     if not names:
         return
     sink.add(
