@@ -64,8 +64,12 @@ def test_a_deck_from_several_sources_is_built_from_all_of_them(tmp_path, monkeyp
     src = tmp_path / "src"
     src.mkdir()
     (src / "a.md").write_text("# A\n\n## S\n- **Alpha:** one\n", encoding="utf-8")
-    (src / "extras.yaml").write_text("cards:\n  - id: beta\n    front: Beta?\n    back: two\n", encoding="utf-8")
-    (src / "decks.yaml").write_text("decks:\n  - deck: Raft\n    sources: [a.md, extras.yaml]\n", encoding="utf-8")
+    (src / "extras.yaml").write_text(
+        "cards:\n  - id: beta\n    front: Beta?\n    back: two\n", encoding="utf-8"
+    )
+    (src / "decks.yaml").write_text(
+        "decks:\n  - deck: Raft\n    sources: [a.md, extras.yaml]\n", encoding="utf-8"
+    )
     runner = CliRunner()
     assert runner.invoke(main, ["build", "src"]).exit_code == 0
     partial = runner.invoke(main, ["build", "src/a.md"])

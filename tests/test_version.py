@@ -188,7 +188,9 @@ def test_inserting_a_repeated_label_does_not_shift_the_others():
     text = "# Deck\n\n## Notes\n- **Note:** alpha\n- **Note:** beta\n"
     first = release_of(text)
     by_answer = {n.answer: n.guid for n in first.plan.notes}
-    second = release_of(text.replace("- **Note:** alpha", "- **Note:** gamma\n- **Note:** alpha"), first.manifest)
+    second = release_of(
+        text.replace("- **Note:** alpha", "- **Note:** gamma\n- **Note:** alpha"), first.manifest
+    )
     after = {n.answer: n.guid for n in second.plan.notes}
     assert after["alpha"] == by_answer["alpha"] and after["beta"] == by_answer["beta"]
     assert after["gamma"] not in by_answer.values()
