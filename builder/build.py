@@ -24,6 +24,7 @@ from .errors import SourceError
 from .extract import extract
 from .extract.scope import slug
 from .identify import guid
+from .markdown import title_from_path
 from .media import attach
 from .model import Card, DeckPlan, Diagnostic, MediaFile, Note, Origin, SourceResult
 from .package import apkg_bytes, build_time
@@ -88,7 +89,7 @@ def _load(source: Source, problems: list[Diagnostic]) -> tuple[str, DeckConfig, 
         card_file, found = load_cards(source.path, source.shown)
         problems.extend(found)
         config = DeckConfig(deck=card_file.deck).under(group)
-        return config.deck or _title_of(source.path), config, list(card_file.cards)
+        return config.deck or title_from_path(source.shown), config, list(card_file.cards)
     document = read(source.path, source.shown)
     config, found = read_config(
         document.meta, document.meta_lines, source.shown, FRONT_MATTER_KEYS, "front matter"
@@ -98,10 +99,6 @@ def _load(source: Source, problems: list[Diagnostic]) -> tuple[str, DeckConfig, 
     extraction = extract(document, config.skip)
     problems.extend(extraction.diagnostics)
     return config.deck or document.title, config, list(extraction.cards)
-
-
-def _title_of(path: Path) -> str:
-    return path.stem.replace("-", " ").replace("_", " ").strip() or path.name
 
 
 Progress = Callable[[int, int, str], None]

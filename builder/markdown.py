@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from functools import cache
+from pathlib import Path
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -73,6 +74,15 @@ def _with_text(tok: Token, content: str) -> Token:
 def text_token(content: str) -> Token:
     """A plain text token."""
     return Token("text", "", 0, content=content)
+
+
+CLOZE = re.compile(r"\{\{c([1-9][0-9]*)::(.*?)(?:::(.*?))?\}\}", re.DOTALL)
+"""Anki's cloze deletion ``{{cN::answer::hint}}``: groups number, answer, hint."""
+
+
+def title_from_path(path: str) -> str:
+    """A title for a source that names none: its file name, words apart."""
+    return Path(path).stem.replace("-", " ").replace("_", " ").strip() or path
 
 
 _LABEL_SEPARATORS = (":", "：", " —", " –", " -")

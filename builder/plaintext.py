@@ -5,11 +5,9 @@ Used for ``cards --json``, for the sort field, and by extraction to tell prompts
 
 from __future__ import annotations
 
-import re
-
 from markdown_it.token import Token
 
-from .markdown import plain
+from .markdown import CLOZE, plain
 from .model import Block, Blocks, Card, Cloze, Code, Items, ListBlock, Pairs, Paragraph, Part, Table, Text
 
 
@@ -55,17 +53,14 @@ def part_text(part: Part) -> list[str]:
     return part.text.split("\n")
 
 
-_CLOZE_MARK = re.compile(r"\{\{c\d+::(.*?)(?:::(.*?))?\}\}", re.DOTALL)
-
-
 def cloze_text(card: Card, *, shown: bool) -> str:
     """A hand-written cloze's plain text: ``[...]`` (or its hint) where hidden, else the answers."""
     assert card.statement is not None
     text = plain(card.statement.tokens)
     if shown:
-        text = _CLOZE_MARK.sub(lambda m: m.group(1), text)
+        text = CLOZE.sub(lambda m: m.group(2), text)
     else:
-        text = _CLOZE_MARK.sub(lambda m: f"[{m.group(2)}]" if m.group(2) else "[...]", text)
+        text = CLOZE.sub(lambda m: f"[{m.group(3)}]" if m.group(3) else "[...]", text)
     crumb = " › ".join(card.crumbs)
     return f"{crumb} — {text}" if crumb else text
 

@@ -15,11 +15,11 @@ import re
 from collections.abc import Sequence
 from html import escape
 
+from .markdown import CLOZE
 from .model import KINDS, MediaFile, Note
 from .notetypes import cloze_model, css, prompt_model
 from .version import Release
 
-_CLOZE = re.compile(r"\{\{c(\d+)::(.*?)(?:::(.*?))?\}\}", re.DOTALL)
 _SECTION = re.compile(r"\{\{#(\w+)\}\}(.*?)\{\{/\1\}\}", re.DOTALL)
 _FIELD = re.compile(r"\{\{(?:(cloze):)?(\w+)\}\}")
 
@@ -45,14 +45,14 @@ def _cloze(text: str, number: int, back: bool) -> str:
             return f'<span class="cloze">{match.group(2)}</span>'
         return f'<span class="cloze">[{match.group(3) or "..."}]</span>'
 
-    return _CLOZE.sub(one, text)
+    return CLOZE.sub(one, text)
 
 
 def card_sides(note: Note) -> list[tuple[str, str]]:
     """(front, back) HTML of each card the note makes."""
     if note.model == "cloze":
         template = cloze_model().templates[0]
-        numbers = sorted({int(n) for n, _, _ in _CLOZE.findall(note.fields.get("Text", ""))}) or [1]
+        numbers = sorted({int(n) for n, _, _ in CLOZE.findall(note.fields.get("Text", ""))}) or [1]
         return [
             (
                 _fill(template["qfmt"], note.fields, n, back=False),

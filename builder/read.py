@@ -18,7 +18,7 @@ from .config import key_lines, no_aliases
 from .deep import MAX_NESTING
 from .errors import SourceError
 from .markdown import lines as split_lines
-from .markdown import parser, plain, strip
+from .markdown import parser, plain, strip, title_from_path
 from .model import (
     Block,
     Code,
@@ -72,7 +72,7 @@ def parse(text: str, path: str) -> Document:
         title = title or plain(first.title.tokens)
         preamble, sections = first.blocks, (*first.children, *sections[1:])
     if not title:
-        title = Path(path).stem.replace("-", " ").replace("_", " ").strip() or path
+        title = title_from_path(path)
     return Document(
         path=path,
         title=title,

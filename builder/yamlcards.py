@@ -44,7 +44,7 @@ from yaml.events import (
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .errors import SourceError
-from .markdown import parser, plain
+from .markdown import CLOZE, parser, plain
 from .model import Block, Blocks, Card, Diagnostic, Inline, Origin
 from .read import snippet_blocks
 from .text import read_text
@@ -57,7 +57,6 @@ MAX_DEPTH = 32
 """Deepest nesting of lists and mappings accepted (a card needs 3)."""
 
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:-]*")
-_DELETION = re.compile(r"\{\{c[1-9][0-9]*::.+?\}\}", re.DOTALL)
 _TAG = "tag:yaml.org,2002:"
 _TEXT_TAGS = (_TAG + "str", _TAG + "int", _TAG + "float")
 _TEXT_FIELDS = ("front", "back", "cloze")
@@ -324,7 +323,7 @@ class _Loader:
                 self.error(key, f"card “{ident}”: {name} must be text")
             elif not text.strip():
                 self.error(key, f"card “{ident}” has an empty {name}")
-            elif name == "cloze" and not _DELETION.search(text):
+            elif name == "cloze" and not CLOZE.search(text):
                 self.error(key, f"cloze card “{ident}” has no {{{{c1::…}}}} deletion")
             else:
                 texts[name] = (text, _content_line(value))
