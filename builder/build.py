@@ -22,12 +22,13 @@ from .cache import Cache
 from .config import FRONT_MATTER_KEYS, DeckConfig, read_config
 from .errors import SourceError
 from .extract import extract
-from .extract.scope import slug
 from .identify import guid
+from .keys import slug, yaml_id
 from .markdown import title_from_path
 from .media import attach
-from .model import Card, DeckPlan, Diagnostic, MediaFile, Note, Origin, SourceResult
+from .model import Card, DeckPlan, Diagnostic, MediaFile, Note, Origin, Skipped, SourceResult
 from .package import apkg_bytes, build_time
+from .plaintext import cloze_prompts
 from .read import read
 from .render import render
 from .sources import CARD_SUFFIXES, Source, find_sources
@@ -64,6 +65,7 @@ def notes_of(
                 source=str(card.origin),
                 teaches=body_hash(card.kind, shown.body),
                 digest=content_hash(shown.model, fields, tags, home),
+                sides=cloze_prompts(card),
             )
         )
     return notes
@@ -76,14 +78,19 @@ class Planned:
     decks: tuple[DeckPlan, ...]
     diagnostics: tuple[Diagnostic, ...]
     """Sorted by file and line."""
+    skipped: tuple[Skipped, ...] = ()
+    """What gave no card, by file and line."""
 
     @property
     def errors(self) -> list[Diagnostic]:
         return [d for d in self.diagnostics if d.level == "error"]
 
 
-def _load(source: Source, problems: list[Diagnostic]) -> tuple[str, DeckConfig, list[Card]]:
-    """Read one source: its deck's name, its configuration and its cards."""
+def _load(
+    source: Source, problems: list[Diagnostic], skipped: list[Skipped]
+) -> tuple[str, DeckConfig, list[Card]]:
+    """Read one source: its deck's name, its configuration and its cards (what gave none goes
+    to ``skipped``)."""
     group = source.group.config if source.group else None
     if source.path.suffix.lower() in CARD_SUFFIXES:
         card_file, found = load_cards(source.path, source.shown)
@@ -98,6 +105,7 @@ def _load(source: Source, problems: list[Diagnostic]) -> tuple[str, DeckConfig, 
     config = config.under(group)
     extraction = extract(document, config.skip)
     problems.extend(extraction.diagnostics)
+    skipped.extend(extraction.skipped)
     return config.deck or document.title, config, list(extraction.cards)
 
 
@@ -115,10 +123,15 @@ def read_source(source: Source) -> SourceResult:
     is what lets :mod:`builder.cache` keep it and a process pool compute it.
     """
     problems: list[Diagnostic] = []
+    skipped: list[Skipped] = []
     try:
-        name, config, cards = _load(source, problems)
+        name, config, cards = _load(source, problems, skipped)
     except SourceError as error:
         return SourceResult(source.shown, None, (), (), (error.diagnostic(),))
+    skipped += [
+        Skipped(c.origin, f"kind “{c.kind}” excluded", c.prompt) for c in cards if c.kind in config.exclude
+    ]
+    skipped.sort(key=lambda s: s.origin.line)
     cards = [c for c in cards if c.kind not in config.exclude]
     files, found = attach(cards, source.path, source.root)
     problems.extend(found)
@@ -128,6 +141,7 @@ def read_source(source: Source) -> SourceResult:
         tuple(notes_of(name, cards, config, source.path.relative_to(source.root).as_posix())),
         tuple(files),
         tuple(problems),
+        tuple(skipped),
     )
 
 
@@ -187,10 +201,12 @@ def plan(
     """Read every source and plan its deck; problems are collected, not raised. Files in the
     decks folder ``out`` are never sources."""
     sources, problems = find_sources(paths, out)
+    skipped: list[Skipped] = []
     decks: dict[str, tuple[list[Note], list[str], dict[str, MediaFile]]] = {}
     files: dict[str, list[tuple[Path, str]]] = {}
     for source, result in zip(sources, _read_all(sources, cache, progress), strict=True):
         problems.extend(result.problems)
+        skipped.extend(result.skipped)
         if result.deck is None:
             continue
         notes, names, media = decks.setdefault(result.deck, ([], [], {}))
@@ -212,7 +228,7 @@ def plan(
         for name, (notes, names, media) in decks.items()
     ]
     problems.extend(_clashes(plans))
-    return Planned(tuple(plans), tuple(sorted(problems, key=_place)))
+    return Planned(tuple(plans), tuple(sorted(problems, key=_place)), tuple(skipped))
 
 
 def _clashes(plans: Sequence[DeckPlan]) -> list[Diagnostic]:
@@ -225,8 +241,8 @@ def _clashes(plans: Sequence[DeckPlan]) -> list[Diagnostic]:
             if first is not note:
                 where = Origin.parse(note.source)
                 what = (
-                    f"card id “{note.key.removeprefix('card:')}” is already used at {first.source}"
-                    if note.key.startswith("card:")
+                    f"card id “{yaml_id(note.key)}” is already used at {first.source}"
+                    if yaml_id(note.key) is not None
                     else f"card key “{note.key}” is already used at {first.source}; rename one of the files"
                 )
                 problems.append(Diagnostic(where, "error", what))

@@ -145,16 +145,29 @@ def build(paths: tuple[str, ...], out: Path, with_preview: bool, show_progress: 
 @sources_argument
 @out_option
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per note, one per line.")
+@click.option(
+    "--skipped",
+    is_flag=True,
+    help="List what gave no card instead, as path:line: reason: text (table rows, facts, prose, code …).",
+)
+@click.option(
+    "--removed", is_flag=True, help="Also show the removed notes a release still ships (tagged removed)."
+)
 @deep_command
-def cards(paths: tuple[str, ...], out: Path, as_json: bool) -> None:
-    """Show the notes a build would write, in deck order (removed notes last).
+def cards(paths: tuple[str, ...], out: Path, as_json: bool, skipped: bool, removed: bool) -> None:
+    """Show the notes a build would write, in deck order.
 
     Example: deckbuilder cards source/rust-web3-interview.md --json
     """
     from .build import releases
 
-    for rel in releases(checked(paths, out), out):
-        for note in rel.shipped():
+    planned = checked(paths, out)
+    if skipped:
+        for part in planned.skipped:
+            click.echo(str(part))
+        return
+    for rel in releases(planned, out):
+        for note in rel.shipped() if removed else rel.notes:
             if as_json:
                 click.echo(json.dumps(note.as_json(), ensure_ascii=False))
             else:

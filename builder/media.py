@@ -20,6 +20,7 @@ from .model import (
     Blocks,
     Card,
     Diagnostic,
+    Gap,
     Inline,
     Items,
     MediaFile,
@@ -54,7 +55,8 @@ def images(card: Card) -> Iterator[tuple[Token, Origin]]:
     """Every image token of a card, with where its run stands."""
     runs = list(_inline_runs((*card.answer, *card.extra)))
     if card.cloze is not None:
-        runs += [card.cloze.before, card.cloze.after]
+        for line in card.cloze.lines:
+            runs += [s.inline if isinstance(s, Gap) else s for s in line]
     if card.statement is not None:
         runs.append(card.statement)
     for run in runs:

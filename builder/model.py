@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 if TYPE_CHECKING:
     from markdown_it.token import Token
 
-KINDS = ("question", "fact", "list", "steps", "table-row", "metric", "code", "cloze")
-"""Card kinds: the seven extracted from Markdown, and ``cloze`` for hand-written cloze cards."""
-Kind: TypeAlias = Literal["question", "fact", "list", "steps", "table-row", "metric", "code", "cloze"]
+KINDS = ("question", "fact", "table-cell", "metric", "cloze", "steps", "code")
+"""Card kinds, in the catalogue's order (``cloze`` also for hand-written cloze cards)."""
+Kind: TypeAlias = Literal["question", "fact", "table-cell", "metric", "cloze", "steps", "code"]
 
 
 @dataclass(frozen=True, order=True)
@@ -233,12 +233,51 @@ Part: TypeAlias = Text | Items | Pairs | Blocks | Snippet
 
 
 @dataclass(frozen=True)
-class Cloze:
-    """A statement with one figure to hide: ``before`` + figure + ``after``."""
+class Gap:
+    """A part of a cloze statement that one of the note's cards hides."""
 
-    before: Inline
-    figure: str
-    after: Inline
+    number: int
+    """Its cloze number: card ``number`` of the note hides it (1-based)."""
+    inline: Inline
+    """What is hidden, as inline Markdown."""
+
+
+Segment: TypeAlias = Inline | Gap
+"""A piece of a cloze line: shown text, or a gap."""
+
+
+@dataclass(frozen=True)
+class ClozeText:
+    """A generated cloze: lines of shown text and gaps, one card per gap number."""
+
+    lines: tuple[tuple[Segment, ...], ...]
+    """The statement's lines (one for a sentence, one per item for a list)."""
+    listed: bool = False
+    """True when the lines are the items of a list (shown as bullets)."""
+    intro: str = ""
+    """Plain text shown before the lines (a list's caption)."""
+    ordered: bool = False
+    """For a list: numbered (steps) rather than bullets."""
+
+    @property
+    def gaps(self) -> int:
+        """How many cards the note has."""
+        return max((s.number for line in self.lines for s in line if isinstance(s, Gap)), default=0)
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A part of a source that gave no card, and why: ``deckbuilder cards --skipped``."""
+
+    origin: Origin
+    reason: str
+    """Why it gave no card, a few words (``scenario bookkeeping``, ``no cue``, …)."""
+    text: str
+    """The part's text, as a reader would recognise it (shortened)."""
+
+    def __str__(self) -> str:
+        text = self.text if len(self.text) <= 100 else self.text[:99].rstrip() + "…"
+        return f"{self.origin}: {self.reason}: {text}"
 
 
 @dataclass(frozen=True)
@@ -259,8 +298,8 @@ class Card:
     """Where the card's content starts."""
     tags: tuple[str, ...] = ()
     """Tags beyond the kind's (section tags)."""
-    cloze: Cloze | None = None
-    """For ``metric`` cards: the statement with its hidden figure."""
+    cloze: ClozeText | None = None
+    """For generated cloze cards (``metric``, ``cloze``): the statement and its gaps."""
     statement: Inline | None = None
     """For hand-written ``cloze`` cards: inline Markdown holding Anki's ``{{c1::…}}`` marks."""
     top: str = ""
@@ -323,6 +362,8 @@ class Note:
     :class:`builder.render.Rendered`): how a renamed or moved note is found again."""
     digest: str = ""
     """Hash of the note type, fields and tags: what a learner's copy would change by."""
+    sides: tuple[str, ...] = ()
+    """For a cloze note with several gaps: the plain prompt of each of its cards."""
 
     def as_json(self) -> dict[str, Any]:
         """The record ``deckbuilder cards --json`` prints."""
@@ -337,6 +378,7 @@ class Note:
             "fields": dict(self.fields),
             "tags": list(self.tags),
             "source": self.source,
+            **({"cards": list(self.sides)} if self.sides else {}),
         }
 
 
@@ -364,6 +406,8 @@ class SourceResult:
     """The images its notes show."""
     problems: tuple[Diagnostic, ...]
     """Warnings and errors found in it."""
+    skipped: tuple[Skipped, ...] = ()
+    """The parts of it that gave no card, and why."""
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,21 @@ from __future__ import annotations
 from markdown_it.token import Token
 
 from .markdown import CLOZE, plain
-from .model import Block, Blocks, Card, Cloze, Code, Items, ListBlock, Pairs, Paragraph, Part, Table, Text
+from .model import (
+    Block,
+    Blocks,
+    Card,
+    ClozeText,
+    Code,
+    Gap,
+    Items,
+    ListBlock,
+    Pairs,
+    Paragraph,
+    Part,
+    Table,
+    Text,
+)
 
 
 def block_text(block: Block, depth: int = 0) -> list[str]:
@@ -65,13 +79,21 @@ def cloze_text(card: Card, *, shown: bool) -> str:
     return f"{crumb} — {text}" if crumb else text
 
 
-def prompt_text(card: Card) -> str:
-    """The plain-text prompt a learner reads (``[...]`` where a cloze hides its answer)."""
+def prompt_text(card: Card, gap: int = 1) -> str:
+    """The plain-text prompt a learner reads (``[...]`` where a cloze hides its answer); for a
+    generated cloze, the prompt of its card ``gap``."""
     if card.statement is not None:
         return cloze_text(card, shown=False)
     if card.cloze is not None:
-        return _statement(card, card.cloze, "[...]")
+        return _with_crumb(card, cloze_plain(card.cloze, gap))
     return card.prompt
+
+
+def cloze_prompts(card: Card) -> tuple[str, ...]:
+    """The prompt of each card of a generated cloze with several gaps (else none)."""
+    if card.cloze is None or card.cloze.gaps < 2:
+        return ()
+    return tuple(prompt_text(card, n) for n in range(1, card.cloze.gaps + 1))
 
 
 def answer_text(card: Card) -> str:
@@ -79,14 +101,30 @@ def answer_text(card: Card) -> str:
     if card.statement is not None:
         return cloze_text(card, shown=True)
     if card.cloze is not None:
-        return _statement(card, card.cloze, card.cloze.figure)
+        return cloze_plain(card.cloze, None)
     return "\n".join(line for part in card.answer for line in part_text(part)).strip()
 
 
-def _statement(card: Card, cloze: Cloze, figure: str) -> str:
-    parts: list[Token | str] = [*cloze.before.tokens, figure, *cloze.after.tokens]
-    text = "".join(_raw_text(t) for t in parts)
-    text = " ".join(text.split())
+def cloze_plain(cloze: ClozeText, hide: int | None) -> str:
+    """A generated cloze as plain text, with gap ``hide`` shown as ``[...]`` (None: all shown)."""
+    lines = [" ".join(_line_text(line, hide).split()) for line in cloze.lines]
+    if cloze.listed:
+        lines = [f"{f'{n}.' if cloze.ordered else '-'} {line}" for n, line in enumerate(lines, start=1)]
+    return "\n".join([cloze.intro, *lines] if cloze.intro else lines)
+
+
+def _line_text(line: tuple[object, ...], hide: int | None) -> str:
+    out = []
+    for segment in line:
+        if isinstance(segment, Gap):
+            out.append("[...]" if segment.number == hide else "".join(map(_raw_text, segment.inline.tokens)))
+        else:
+            assert hasattr(segment, "tokens")
+            out.append("".join(_raw_text(t) for t in segment.tokens))
+    return "".join(out)
+
+
+def _with_crumb(card: Card, text: str) -> str:
     crumb = " › ".join(card.crumbs)
     return f"{crumb} — {text}" if crumb else text
 

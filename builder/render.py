@@ -17,7 +17,9 @@ from .model import (
     Block,
     Blocks,
     Card,
+    ClozeText,
     Code,
+    Gap,
     Inline,
     Items,
     ListBlock,
@@ -124,6 +126,25 @@ def _cloze_safe(html: str, *, inside: bool = False) -> str:
     return html.replace(":", "&#58;") if inside else html
 
 
+def cloze_html(cloze: ClozeText) -> str:
+    """A generated cloze's statement with Anki's ``{{cN::…}}`` marks around its gaps."""
+    lines = []
+    for line in cloze.lines:
+        out = []
+        for segment in line:
+            if isinstance(segment, Gap):
+                inside = _cloze_safe(inline_html(segment.inline), inside=True)
+                out.append(f"{{{{c{segment.number}::{inside}}}}}")
+            else:
+                out.append(_cloze_safe(inline_html(segment, keep_space=True)))
+        lines.append("".join(out).strip())
+    if not cloze.listed:
+        return "<br>".join(lines)
+    intro = f"<p>{_cloze_safe(escape(cloze.intro))}</p>" if cloze.intro else ""
+    tag = "ol" if cloze.ordered else "ul"
+    return f"{intro}<{tag}>" + "".join(f"<li>{line}</li>" for line in lines) + f"</{tag}>"
+
+
 def render(card: Card) -> Rendered:
     """The note fields and plain text of a card."""
     # The file only: a line number would change every note below an inserted line.
@@ -137,11 +158,7 @@ def render(card: Card) -> Rendered:
         }
         return Rendered(card, "cloze", fields, prompt_text(card), answer_text(card), statement)
     if card.cloze is not None:
-        cloze = card.cloze
-        before = inline_html(cloze.before, keep_space=True)
-        after = inline_html(cloze.after, keep_space=True)
-        hidden = _cloze_safe(escape(cloze.figure), inside=True)
-        statement = f"{_cloze_safe(before)}{{{{c1::{hidden}}}}}{_cloze_safe(after)}".strip()
+        statement = cloze_html(card.cloze)
         fields = {
             "Text": _prompt_html(card, statement),
             "Extra": "".join(part_html(p) for p in card.extra),

@@ -27,6 +27,7 @@ from html import escape
 from pathlib import Path
 from typing import Literal, NamedTuple
 
+from . import keys
 from .errors import SourceError
 from .identify import guid as fresh_guid
 from .model import DeckPlan, Note
@@ -107,6 +108,8 @@ class ReleaseRecord:
     added: tuple[str, ...] = ()
     changed: tuple[str, ...] = ()
     removed: tuple[str, ...] = ()
+    why: str = ""
+    """Why notes were added or removed beyond the sources' edits (new card rules)."""
 
 
 @dataclass(frozen=True)
@@ -123,6 +126,8 @@ class Manifest:
     history: tuple[ReleaseRecord, ...] = ()
     sources: tuple[str, ...] = ()
     """The deck's source files, by their path inside the source folder."""
+    grammar: int = 1
+    """The card rules and key grammar (:data:`builder.keys.GRAMMAR`) the notes were made by."""
 
     def release_time(self, version: str) -> int:
         """When ``version`` was released."""
@@ -144,6 +149,7 @@ class Manifest:
             "models": self.models,
         }
         rest = {
+            "grammar": self.grammar,
             "sources": list(self.sources),
             "removed": [asdict(t) for t in self.removed],
             "history": [asdict(r) for r in self.history],
@@ -171,6 +177,7 @@ def load_manifest(path: Path) -> Manifest | None:
             notes=tuple(_state(n) for n in data["notes"]),
             removed=tuple(Tombstone(**t) for t in data.get("removed", [])),
             sources=tuple(str(name) for name in data.get("sources", [])),
+            grammar=int(data.get("grammar", 1)),
             history=tuple(
                 ReleaseRecord(**{**r, **{k: tuple(r.get(k, ())) for k in ("added", "changed", "removed")}})
                 for r in data.get("history", [])
@@ -290,13 +297,13 @@ def release(plan: DeckPlan, previous: Manifest | None, now: int | None = None) -
     rekeyed = False
     if previous is not None and bump is None:
         manifest = previous
-        keys = {n.guid: n.key for n in notes}
+        key_of = {n.guid: n.key for n in notes}
         sources = tuple(name for _, name in plan.files)
-        if any(keys[s.guid] != s.key for s in previous.notes) or sources != previous.sources:
+        if any(key_of[s.guid] != s.key for s in previous.notes) or sources != previous.sources:
             # Same content under new keys (a pinned {#id}, a renamed heading) or from renamed
             # files: the version stays, but the manifest must learn them, or the next edit is
             # not recognised.
-            notes_now = tuple(s._replace(key=keys[s.guid]) for s in previous.notes)
+            notes_now = tuple(s._replace(key=key_of[s.guid]) for s in previous.notes)
             manifest = replace(previous, notes=notes_now, sources=sources)
             rekeyed = True
     else:
@@ -367,6 +374,9 @@ def _next_manifest(
         added=tuple(n.prompt for n in added) if previous else (),
         changed=tuple(n.prompt for n in changed),
         removed=tuple(t.prompt for t in new),
+        why=keys.CHANGES.get(keys.GRAMMAR, "")
+        if previous is not None and previous.grammar != keys.GRAMMAR and (added or new)
+        else "",
     )
     return Manifest(
         deck=plan.name,
@@ -377,6 +387,7 @@ def _next_manifest(
         removed=(*kept, *new),
         history=(record, *(previous.history if previous else ())),
         sources=tuple(name for _, name in plan.files),
+        grammar=keys.GRAMMAR,
     )
 
 
@@ -448,10 +459,10 @@ def _settle_guids(plan: DeckPlan, previous: Manifest | None) -> tuple[list[Note]
     # match by what the notes teach first, so that inserting one does not shift the others.
     new_families: dict[str, list[int]] = {}
     for index, note in enumerate(out):
-        new_families.setdefault(_family(note.key), []).append(index)
+        new_families.setdefault(keys.family(note.key), []).append(index)
     old_families: dict[str, list[NoteState]] = {}
     for state in previous.notes:
-        old_families.setdefault(_family(state.key), []).append(state)
+        old_families.setdefault(keys.family(state.key), []).append(state)
     for family, indexes in new_families.items():
         olds = old_families.get(family, [])
         if len(indexes) == 1 and len(olds) <= 1:
@@ -490,7 +501,7 @@ def _settle_guids(plan: DeckPlan, previous: Manifest | None) -> tuple[list[Note]
                 if g.kind == note.kind
                 and g.body == body
                 and g.guid not in used
-                and _document(g.key) == _document(note.key)
+                and keys.document_of(g.key) == keys.document_of(note.key)
             ),
             None,
         )
@@ -505,21 +516,10 @@ def _settle_guids(plan: DeckPlan, previous: Manifest | None) -> tuple[list[Note]
         guid, n = note.guid, 1
         while guid in taken:
             n += 1
-            guid = fresh_guid(plan.name, f"{note.key}~{n}")
+            guid = fresh_guid(plan.name, keys.numbered(note.key, n))
         out[index] = replace(note, guid=guid)
         taken.add(guid)
     return out, [g for g in gone if g.guid not in used]
-
-
-def _document(key: str) -> str:
-    """The source document a key belongs to (its first part)."""
-    return key.split("/", 1)[0]
-
-
-def _family(key: str) -> str:
-    """A key without the ``~n`` that numbers its repeats."""
-    base, _, number = key.rpartition("~")
-    return base if base and number.isdigit() else key
 
 
 def changelog(manifest: Manifest) -> str:
@@ -538,6 +538,9 @@ def changelog(manifest: Manifest) -> str:
         ):
             if prompts:
                 lines += [f"### {title}", "", *(f"- {_md_escape(p)}" for p in prompts), ""]
+        if record.why:
+            at = lines.index(f"## {record.version} ({day})") + 2
+            lines[at:at] = [f"Why: {_md_escape(record.why)}", ""]
         if not (record.added or record.changed or record.removed):
             lines += ["Note types changed (templates or styling); no note content changed.", ""]
     return "\n".join(lines).rstrip("\n") + "\n"

@@ -43,6 +43,7 @@ from yaml.events import (
 )
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from . import keys
 from .errors import SourceError
 from .markdown import CLOZE, parser, plain
 from .model import Block, Blocks, Card, Diagnostic, Inline, Origin
@@ -257,16 +258,26 @@ class _Loader:
             text, where = texts["cloze"]
             tokens = parser().parseInline(text.strip())[0].children or ()
             statement = Inline(tuple(tokens), Origin(self.shown, where))
-            made = [Card("cloze", f"card:{ident}", (), "", (), origin, all_tags, statement=statement)]
+            made = [Card("cloze", keys.yaml_card(ident), (), "", (), origin, all_tags, statement=statement)]
         else:
             (front, front_at), (back, back_at) = texts["front"], texts["back"]
             answer = self.blocks(back, back_at, "back", ident)
-            made = [Card("fact", f"card:{ident}", (), _plain(front), (Blocks(answer),), origin, all_tags)]
+            made = [
+                Card("fact", keys.yaml_card(ident), (), _plain(front), (Blocks(answer),), origin, all_tags)
+            ]
             if reverse:
                 answer = self.blocks(front, front_at, "front", ident)
                 ask = _plain(back)
                 made.append(
-                    Card("fact", f"card:{ident}:reverse", (), ask, (Blocks(answer),), origin, all_tags)
+                    Card(
+                        "fact",
+                        f"{keys.yaml_card(ident)}:reverse",
+                        (),
+                        ask,
+                        (Blocks(answer),),
+                        origin,
+                        all_tags,
+                    )
                 )
         for card in made:
             if card.key in self.keys:

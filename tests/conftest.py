@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from builder.build import notes_of
-from builder.extract import extract
+from builder.extract import Extraction, extract
 from builder.model import Document, Note
 from builder.read import read
 
@@ -19,8 +19,13 @@ def seed_document() -> Document:
 
 
 @pytest.fixture(scope="session")
-def seed_notes(seed_document: Document) -> list[Note]:
-    return notes_of("Seed", extract(seed_document).cards)
+def seed_extraction(seed_document: Document) -> Extraction:
+    return extract(seed_document)
+
+
+@pytest.fixture(scope="session")
+def seed_notes(seed_extraction: Extraction) -> list[Note]:
+    return notes_of("Seed", seed_extraction.cards)
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -240,7 +240,7 @@ def test_active_markup_is_shown_as_text(unsafe_notes):
     assert any("&lt;script&gt;alert(1)&lt;/script&gt;" in value for value in fields)
     assert any("&lt;img src=x onerror=alert(1)&gt;" in value for value in fields)
     kinds = {tag for note in unsafe_notes for tag in note.tags if tag.startswith("kind::")}
-    assert {"kind::fact", "kind::table-row"} <= kinds
+    assert {"kind::fact", "kind::table-cell"} <= kinds
 
 
 def test_no_field_holds_active_content(unsafe_notes):

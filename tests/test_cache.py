@@ -28,9 +28,9 @@ def reads(monkeypatch):
     seen: list[str] = []
     real = build._load
 
-    def counting(source, problems):
+    def counting(source, *rest):
         seen.append(source.path.name)
-        return real(source, problems)
+        return real(source, *rest)
 
     monkeypatch.setattr(build, "_load", counting)
     monkeypatch.setattr(build, "PARALLEL_FROM", 10**6)  # in-process, so the counter sees it

@@ -16,6 +16,8 @@ subdecks: true
 
 **Question:** How does Raft pick a leader?
 
+**Answer:** By election: a candidate needs the votes of a majority.
+
 ### Election
 - **Vote:** majority of the cluster
 """

@@ -1,4 +1,6 @@
-"""Golden fixtures: each ``fixtures/*.md`` beside the cards it must give (``*.cards.yaml``).
+"""Golden fixtures: each ``fixtures/*.md`` beside the cards it must give (``*.cards.yaml``):
+plain prompt and answer, and the note's rendered HTML fields, so that a change of escaping or
+markup shows up as a diff too.
 
 Run with ``DECKBUILDER_UPDATE_GOLDEN=1`` to rewrite the expected files after a deliberate rule
 change, then read the diff.
@@ -24,7 +26,14 @@ def cards_of(source: Path) -> list[dict[str, object]]:
     document = read(source, f"fixtures/{source.name}")
     notes = notes_of("Golden", extract(document).cards)
     return [
-        {"kind": n.kind, "key": n.key, "prompt": n.prompt, "answer": n.answer, "source": n.source}
+        {
+            "kind": n.kind,
+            "key": n.key,
+            "prompt": n.prompt,
+            "answer": n.answer,
+            "source": n.source,
+            "fields": {name: value for name, value in n.fields.items() if name != "Source"},
+        }
         for n in notes
     ]
 

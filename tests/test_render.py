@@ -16,7 +16,7 @@ def test_a_hidden_figure_cannot_break_the_cloze():
 
 
 def test_code_starting_with_blank_lines_shows_the_same_lines_in_both_forms():
-    notes = notes_from("## S\n```python\n\n\nx = 1\ny = 2\n```\n")
+    notes = notes_from("## S\nTwo names:\n```python\n\n\nx = 1\ny = 2\n```\n")
     code = next(n for n in notes if n.kind == "code")
     assert code.answer == "x = 1\ny = 2"
     html = code.fields["Answer"]

@@ -13,32 +13,44 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from ..markdown import emphasis_only, plain, split_label
+from markdown_it.token import Token
+
+from .. import keys
+from ..markdown import emphasis_only, plain, split_label, text_token
 from ..model import (
     Block,
-    Blocks,
     Card,
     Code,
     Diagnostic,
     Document,
     Inline,
     ListBlock,
+    Origin,
     Paragraph,
     Section,
+    Skipped,
     Table,
 )
 from ..plaintext import answer_text, prompt_text
+from .cloze import prose_clozes
 from .code import read_code
+from .cues import clean_title, is_reference_heading, is_target_heading
 from .fact import read_labelled
 from .lists import is_navigation, read_list
-from .metric import is_success_heading
-from .question import ANSWER_LABELS, QUESTION_LABELS, heading_question, question_card
-from .scope import Scope, Sink, slug
+from .question import (
+    ANSWER_LABELS,
+    QUESTION_LABELS,
+    decisions,
+    heading_question,
+    is_question_heading,
+    question_card,
+)
+from .scope import Scope, Sink
 from .table import read_table
 
 __all__ = ["Extraction", "extract"]
 
-_OVERVIEWS = ("question", "list", "steps")
+_OVERVIEWS = ("question", "steps")
 _EMPTY_BOX = re.compile(r"^\s*(☐|\[ \])")
 
 
@@ -50,6 +62,8 @@ class Extraction:
     """The cards, in document order, keys unique, prompts unambiguous."""
     diagnostics: tuple[Diagnostic, ...]
     """Warnings found on the way."""
+    skipped: tuple[Skipped, ...] = ()
+    """The parts that gave no card, and why, in document order."""
 
 
 @dataclass
@@ -64,12 +78,17 @@ class _Loose:
 def extract(document: Document, skip: Iterable[str] = ()) -> Extraction:
     """All cards of a document; sections titled as in ``skip`` give none."""
     walker = _Walker(document, skip)
-    root = Scope(crumbs=(), key=slug(Path(document.path).stem))
-    walker.read(document.preamble, replace(root, crumbs=(document.title,)), _Loose(), top=False)
+    root = Scope(top="", key=keys.document(Path(document.path).stem))
+    intro = replace(root, top=clean_title(document.title))
+    loose = _Loose()
+    walker.read(document.preamble, intro, loose, top=False)
+    for para in loose.prose:
+        prose_clozes(para, intro, walker.sink)
     for section in document.sections:
         walker.section(section, root)
-    cards, problems = _settle(walker.sink.cards)
-    return Extraction(cards, (*document.diagnostics, *walker.sink.diagnostics, *problems))
+    cards, problems, dropped = _settle(walker.sink.cards)
+    skipped = sorted((*walker.sink.skipped, *dropped), key=lambda s: (s.origin.line, s.reason))
+    return Extraction(cards, (*document.diagnostics, *walker.sink.diagnostics, *problems), tuple(skipped))
 
 
 class _Walker:
@@ -87,40 +106,46 @@ class _Walker:
     def section(self, section: Section, parent: Scope) -> None:
         title = plain(section.title.tokens)
         if self.skipped(section):
+            self.sink.skip(section.origin, "section skipped by its heading or the front matter", title)
             return
-        scope = parent.sub(title, section.anchor)
+        if is_reference_heading(title):
+            self.sink.skip(section.origin, "references: where to read more, not what to know", title)
+            return
+        if parent.top:
+            scope = parent.sub(title, section.anchor)
+        else:
+            scope = replace(
+                parent, top=clean_title(title), key=keys.section(parent.key, section.anchor or title)
+            )
+            scope = replace(scope, tags=(*scope.tags, f"section::{keys.slug(title, 40)}"))
         if section.anchor:
-            scope = replace(scope, key=f"{parent.key.split('/')[0]}/{section.anchor}")
-        if not parent.crumbs:
-            scope = replace(scope, tags=(*scope.tags, f"section::{slug(title, 40)}"))
-        if is_success_heading(title):
-            scope = replace(scope, success=True)
+            scope = replace(scope, key=keys.pinned(parent.key, section.anchor))
+        asks = is_question_heading(title) or _asks(section)
+        if asks:
+            scope = replace(scope, scenario=True, targets=False)
+            where = section.origin.line
+            for line in decisions(section):
+                self.sink.consumed.setdefault(line.origin, f"the answer of the question at line {where}")
+        elif scope.scenario and is_target_heading(title):
+            scope = replace(scope, targets=True)
         before = len(self.sink.cards)
+        passed = len(self.sink.skipped)
         loose = _Loose()
         self.read(section.blocks, scope, loose, top=True)
         outline = [child for child in section.children if self.holds_knowledge(child)]
         for question in loose.questions:
             question_card(question, loose.answers, section, outline, scope, self.sink)
-        if not loose.questions and title.rstrip().endswith("?"):
-            heading_question(section, loose.prose, outline, scope, self.sink)
-        elif loose.prose:
-            self.sink.add(
-                Card(
-                    kind="fact",
-                    key=f"{scope.key}/summary",
-                    crumbs=scope.crumbs,
-                    ask="key points?",
-                    answer=(Blocks(tuple(loose.prose)),),
-                    origin=loose.prose[0].origin,
-                    tags=scope.tags,
-                )
-            )
+        if not loose.questions and is_question_heading(title):
+            heading_question(section, loose.answers, loose.prose, outline, scope, self.sink)
+        else:
+            for para in loose.prose:
+                prose_clozes(para, scope, self.sink)
         for child in section.children:
             self.section(child, scope)
-        if not parent.crumbs:
+        if not parent.top:
             cards = self.sink.cards
             cards[before:] = [replace(card, top=title) for card in cards[before:]]
-        if len(self.sink.cards) == before and _has_content(section):
+        if len(self.sink.cards) == before and len(self.sink.skipped) == passed and _has_content(section):
             self.sink.warn(section.origin, f"section “{title}” gave no card")
 
     def skipped(self, section: Section) -> bool:
@@ -145,6 +170,7 @@ class _Walker:
                 caption, caption_prose = None, None
                 if checklist:
                     # Empty check boxes are a to-do list, not knowledge; so is what introduced them.
+                    self.sink.skip(block.origin, "checklist", plain(block.lines[0].tokens))
                     continue
                 if len(block.lines) == 1 and (title := emphasis_only(block.lines[0].tokens)):
                     caption = title.rstrip(":：").strip()
@@ -153,39 +179,51 @@ class _Walker:
                 continue
             # A caption (even a sentence ending in a colon) titles this block: not loose prose.
             target = scope.sub(caption) if caption else scope
-            caption, caption_prose = None, None
             if isinstance(block, ListBlock):
-                read_list(block, target, self.sink)
+                read_list(block, target, self.sink, caption or "")
             elif isinstance(block, Table):
                 read_table(block, target, self.sink)
             elif isinstance(block, Code):
-                read_code(block, target, self.sink)
+                read_code(block, target, self.sink, caption)
+            caption, caption_prose = None, None
         if caption_prose is not None:
             loose.prose.append(caption_prose)
 
     def paragraph(
         self, block: Paragraph, scope: Scope, loose: _Loose, *, top: bool
     ) -> tuple[str | None, Paragraph | None]:
-        """Read a paragraph's labelled lines; return a caption for the next block, if any."""
+        """Read a paragraph's labelled lines; return a caption for the next block, if any.
+
+        A label's value runs on over the lines that follow it, up to the next labelled line,
+        so a wrapped ``**Question:**`` is read whole.
+        """
         prose: list[Inline] = []
         caption: str | None = None
-        for n, line in enumerate(block.lines):
+        groups: list[tuple[str, list[Token], Origin] | Inline] = []
+        for line in block.lines:
             lab = split_label(line.tokens)
-            if lab is None:
-                prose.append(line)
+            if lab is not None:
+                groups.append((lab[0], list(lab[1]), line.origin))
+            elif groups and isinstance(groups[-1], tuple):
+                groups[-1][1].extend((text_token(" "), *line.tokens))
+            else:
+                groups.append(line)
+        for n, group in enumerate(groups):
+            if isinstance(group, Inline):
+                prose.append(group)
                 continue
-            label, value = lab
+            label, value, origin = group
             name = label.lower()
             has_value = bool(plain(value))
             if top and name in QUESTION_LABELS and has_value:
-                loose.questions.append(Inline(tuple(value), line.origin))
+                loose.questions.append(Inline(tuple(value), origin))
             elif top and name in ANSWER_LABELS:
                 if has_value:
-                    loose.answers.append(Inline(tuple(value), line.origin))
+                    loose.answers.append(Inline(tuple(value), origin))
             elif not has_value:
-                caption = label if n == len(block.lines) - 1 else None
+                caption = label if n == len(groups) - 1 else None
             else:
-                read_labelled(label, value, (), line.origin, scope, self.sink)
+                read_labelled(label, value, (), origin, scope, self.sink)
         if not prose:
             return caption, None
         para = Paragraph(tuple(prose), prose[0].origin)
@@ -194,6 +232,17 @@ class _Walker:
             return plain(t for line in prose for t in line.tokens).rstrip(":：").strip(), para
         loose.prose.append(para)
         return caption, None
+
+
+def _asks(section: Section) -> bool:
+    """Whether the section's own blocks hold a ``**Question:**`` line."""
+    for block in section.blocks:
+        if isinstance(block, Paragraph):
+            for line in block.lines:
+                lab = split_label(line.tokens)
+                if lab and lab[0].lower() in QUESTION_LABELS and plain(lab[1]):
+                    return True
+    return False
 
 
 def _has_content(section: Section) -> bool:
@@ -209,23 +258,33 @@ def _has_content(section: Section) -> bool:
     return False
 
 
-def _settle(cards: list[Card]) -> tuple[tuple[Card, ...], list[Diagnostic]]:
-    """Put cards in document order (an overview before the details on its line), then make
-    keys unique and prompts unambiguous; each prompt numbered apart is reported."""
+def _settle(cards: list[Card]) -> tuple[tuple[Card, ...], list[Diagnostic], list[Skipped]]:
+    """Put cards in document order (an overview before the details on its line), drop a card
+    that teaches what an earlier one already does, then make keys unique and prompts
+    unambiguous; each prompt numbered apart is reported."""
     cards = sorted(cards, key=lambda c: (c.origin.line, c.kind not in _OVERVIEWS))
-    keys: dict[str, int] = {}
+    keys_seen: dict[str, int] = {}
     first: dict[str, tuple[str, Card]] = {}
+    taught: dict[str, Card] = {}
     counts: dict[str, int] = {}
     out: list[Card] = []
     problems: list[Diagnostic] = []
+    dropped: list[Skipped] = []
     for card in cards:
-        n = keys.get(card.key, 0) + 1
-        keys[card.key] = n
-        if n > 1:
-            card = replace(card, key=f"{card.key}~{n}")
-        prompt = prompt_text(card)
         answer = answer_text(card)
-        if prompt in first and first[prompt][0] != answer:
+        same = " ".join(re.sub(r"[^\w]+", " ", answer.lower()).split())
+        if len(same) > 20 and same in taught:
+            where = taught[same].origin.line
+            dropped.append(
+                Skipped(card.origin, f"teaches what the card at line {where} does", prompt_text(card))
+            )
+            continue
+        taught.setdefault(same, card)
+        n = keys_seen.get(card.key, 0) + 1
+        keys_seen[card.key] = n
+        card = replace(card, key=keys.numbered(card.key, n))
+        prompt = prompt_text(card)
+        if card.cloze is None and prompt in first and first[prompt][0] != answer:
             counts[prompt] = counts.get(prompt, 1) + 1
             card = replace(card, ask=f"{card.ask} ({counts[prompt]})")
             problems.append(
@@ -238,4 +297,4 @@ def _settle(cards: list[Card]) -> tuple[tuple[Card, ...], list[Diagnostic]]:
             )
         first.setdefault(prompt, (answer, card))
         out.append(card)
-    return tuple(out), problems
+    return tuple(out), problems, dropped

@@ -1,9 +1,11 @@
 """Kind ``code``: a code block, split into its commented steps.
 
-A block is cut before each comment that stands at the start of a line, at the top level, and
-opens a paragraph of the block (first line, or after a blank line); the comment names the
-step and the code under it is the answer. Comments come from the Pygments lexer of the
-block's language, so ``#`` in Rust attributes or shell strings is never mistaken for one.
+A block is cut before each comment line that stands at the start of a line (the top level),
+blank line before it or not; the comment names the step and the code under it is the answer.
+Comments come from the Pygments lexer of the block's language, so ``#`` in Rust attributes or
+shell strings is never mistaken for one. A step of more than :data:`MOST_LINES` lines is too
+long to recall: it gives no card, and a warning says to cut it with comments. A block with no
+comment takes its cue from the sentence or caption before it, else gives no card.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from pygments.token import Comment
 
 from ..highlight import LexedLine, lexed_lines, lexer_for
 from ..model import Card, Code, Origin, Snippet
-from .scope import Scope, Sink, slug
+from .scope import Scope, Sink
 
 SHELLS = {
     "bash",
@@ -61,10 +63,10 @@ class Chunk:
 
 
 def chunks(code: Code) -> list[Chunk]:
-    """The block's steps, cut before each top-level comment that opens a paragraph."""
+    """The block's steps, cut before each run of top-level comment lines."""
     lines = code.text.split("\n")
     comments = _comment_lines(lines, lexed_lines(code.lang, code.text))
-    starts = sorted(n for n in comments if n == 0 or not lines[n - 1].strip())
+    starts = sorted(n for n in comments if n == 0 or n - 1 not in comments)
     if not starts or starts[0] != 0:
         starts.insert(0, 0)
     ends = [*starts[1:], len(lines)]
@@ -114,28 +116,48 @@ def noun(lang: str) -> str:
     return f"{lexer.name} code" if lexer is not None else "code"
 
 
-def read_code(code: Code, scope: Scope, sink: Sink) -> None:
-    """One ``code`` card per commented step of the block."""
+MOST_LINES = 15
+"""Lines of code one card may ask for."""
+
+
+def read_code(code: Code, scope: Scope, sink: Sink, caption: str | None = None) -> None:
+    """One ``code`` card per commented step of the block; ``caption``: the sentence or bold
+    title just before it, the cue of a step that has no comment."""
     if not code.text.strip():
+        sink.skip(code.origin, "empty code block", "")
         return
     what = noun(code.lang)
     lines = code.text.split("\n")
     lexed = lexed_lines(code.lang, code.text)
     parts = chunks(code)
     for n, chunk in enumerate(parts, start=1):
-        title = chunk.title
-        ask = f"{title}: {what}?" if title else f"{what[0].upper()}{what[1:]}?"
-        key = slug(title) if title else (str(n) if len(parts) > 1 else "block")
+        title = chunk.title or (caption if n == 1 else None)
+        # A caption that asks for an untitled step is not repeated in the breadcrumb.
+        crumbs = scope.crumbs if chunk.title or not caption else scope.crumbs[:1]
+        origin = Origin(code.origin.path, code.origin.line + 1 + chunk.start)
         text = "\n".join("" if row is None else lines[row] for row in chunk.rows)
+        first = next((lines[r] for r in chunk.rows if r is not None and lines[r].strip()), "")
+        if not title:
+            sink.skip(origin, "code with no comment or sentence before it to ask by", first.strip())
+            continue
+        size = sum(1 for row in chunk.rows if row is not None and lines[row].strip())
+        if size > MOST_LINES:
+            sink.skip(origin, f"code step of {size} lines, over {MOST_LINES} to recall", title)
+            sink.warn(
+                origin,
+                f"code step “{title}” has {size} lines, too many to recall on one card (at most"
+                f" {MOST_LINES}); cut it with a comment line before each part",
+            )
+            continue
         tokens = tuple(() if row is None else lexed[row] for row in chunk.rows)
         sink.add(
             Card(
                 kind="code",
-                key=f"{scope.key}/code:{key}",
-                crumbs=scope.crumbs,
-                ask=ask,
+                key=scope.card("code", chunk.title or "block"),
+                crumbs=crumbs,
+                ask=f"{title}: {what}?",
                 answer=(Snippet(code.lang, text, tokens),),
-                origin=Origin(code.origin.path, code.origin.line + 1 + chunk.start),
+                origin=origin,
                 tags=scope.tags,
             )
         )

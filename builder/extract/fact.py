@@ -1,18 +1,30 @@
-"""Kind ``fact``: a ``**Label:** value`` line or bullet; the answer is the value with its
-nested sub-bullets. A labelled bullet whose children are labelled items also gives a ``list``
-card naming them, and each child becomes a fact of its own.
+"""Kind ``fact``: a ``**Label:** value`` line or bullet whose label is a cue; the answer is the
+value with its nested sub-bullets.
+
+What a labelled line becomes instead:
+- a scenario's bookkeeping (stakeholders, owners, timeline) and, inside a question's scenario,
+  the targets and givens it sets itself: no card (listed by ``--skipped``);
+- ``Label: cause → effect``: a cloze hiding the effect;
+- a stated limit (``must stay <126``): a ``metric`` cloze hiding it;
+- a label that asks nothing on its own ("Option A", "Data") and no arrow: no card;
+- a labelled bullet whose children are labelled items: each child is read under the label.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from markdown_it.token import Token
 
-from ..markdown import plain, split_label, text_token
-from ..model import Block, Blocks, Card, Inline, Items, ListBlock, Origin, Paragraph, Part, Text
+from ..markdown import plain, split_label, strip, text_token
+from ..model import Block, Blocks, Card, ClozeText, Gap, Inline, ListBlock, Origin, Paragraph, Part, Text
+from .cloze import item_cloze
+from .cues import cue, is_bookkeeping
 from .metric import fact_metric
-from .scope import Scope, Sink, slug
+from .scope import Scope, Sink
+
+_ARROW = re.compile(r"\s*(?:→|->|⇒|=>)\s*")
 
 
 def labelled_items(block: ListBlock) -> list[tuple[str, Inline]] | None:
@@ -38,39 +50,40 @@ def read_labelled(
     scope: Scope,
     sink: Sink,
 ) -> None:
-    """Cards for one labelled line or item: its fact (or metric), and what is nested in it."""
+    """Cards for one labelled line or item: its fact (or cloze), and what is nested in it."""
     inner = scope.sub(label)
     shown: list[Block] = []
     for block in rest:
-        if isinstance(block, ListBlock) and not block.ordered and (labels := labelled_items(block)):
+        if isinstance(block, ListBlock) and not block.ordered and labelled_items(block):
             sink.walk([block], inner)
-            if len(labels) >= 2:
-                sink.add(
-                    Card(
-                        kind="list",
-                        key=f"{scope.key}/list:{slug(label)}",
-                        crumbs=scope.crumbs,
-                        ask=f"{label}: which {len(labels)} items?",
-                        answer=(
-                            Items(
-                                tuple((Inline(_label_tokens(lab), h.origin), ()) for lab, h in labels),
-                                False,
-                            ),
-                        ),
-                        origin=block.origin,
-                        tags=scope.tags,
-                    )
-                )
         elif isinstance(block, Paragraph) or (isinstance(block, ListBlock) and not block.ordered):
             shown.append(block)
         else:
             shown.extend(sink.walk([block], inner))
+    text = f"{label}: {plain(value)}".strip(": ")
     if not plain(value) and not shown:
         return
+    if origin in sink.consumed:
+        sink.skip(origin, f"already in {sink.consumed[origin]}", text)
+        return
+    if is_bookkeeping(label) or (scope.scenario and scope.targets):
+        sink.skip(origin, "the scenario's own bookkeeping or target", text)
+        return
     if not shown:
-        metric = fact_metric(label, value, scope, origin, slug(label))
-        if metric is not None:
-            sink.add(metric)
+        made = _arrow_cloze(label, value, origin, scope) or fact_metric(label, value, scope, origin)
+        if made is not None:
+            sink.add(made)
+            return
+    asked = cue(label)
+    if asked is None:
+        sink.skip(origin, f"“{label}” asks nothing on its own", text)
+        return
+    lists = [b for b in shown if isinstance(b, ListBlock)]
+    if not plain(value) and len(shown) == 1 and lists and len(lists[0].items) >= 2:
+        # Items under a label: one cloze per item, the others shown.
+        made = item_cloze(lists[0], asked, inner, sink)
+        if made is not None:
+            sink.add(made)
             return
     answer: list[Part] = []
     if plain(value):
@@ -80,9 +93,9 @@ def read_labelled(
     sink.add(
         Card(
             kind="fact",
-            key=f"{scope.key}/fact:{slug(label)}",
+            key=scope.card("fact", label),
             crumbs=scope.crumbs,
-            ask=f"{label}?",
+            ask=f"{asked}?",
             answer=tuple(answer),
             origin=origin,
             tags=scope.tags,
@@ -90,5 +103,31 @@ def read_labelled(
     )
 
 
-def _label_tokens(label: str) -> tuple[Token, ...]:
-    return (text_token(label),)
+def _arrow_cloze(label: str, value: Sequence[Token], origin: Origin, scope: Scope) -> Card | None:
+    """``Label: cause → effect`` as a cloze hiding the effect (the last step of the arrow)."""
+    toks = list(strip(value))
+    for i in range(len(toks) - 1, -1, -1):
+        tok = toks[i]
+        if tok.type != "text":
+            continue
+        matches = list(_ARROW.finditer(tok.content))
+        if not matches:
+            continue
+        arrow = matches[-1]
+        effect = strip([text_token(tok.content[arrow.end() :]), *toks[i + 1 :]])
+        cause = [*toks[:i], text_token(tok.content[: arrow.start()])]
+        if not plain(effect) or not plain(cause):
+            return None
+        shown = Inline((text_token(f"{label}: "), *cause, text_token(" → ")), origin)
+        line = (shown, Gap(1, Inline(tuple(effect), origin)))
+        return Card(
+            kind="cloze",
+            key=scope.card("fact", label),
+            crumbs=scope.crumbs,
+            ask="",
+            answer=(),
+            origin=origin,
+            tags=scope.tags,
+            cloze=ClozeText((line,)),
+        )
+    return None

@@ -1,11 +1,13 @@
 """Bullet lists. Labelled items are facts (see :mod:`.fact`); the unlabelled items of a list
-make one ``list`` card. Navigation (lists of links) and empty checklists give no card.
+make one cloze note, each item a gap (see :mod:`.cloze`). Navigation (lists of links) and
+checklists give no card.
 """
 
 from __future__ import annotations
 
-from ..markdown import is_link_only, split_label
-from ..model import Card, Items, ListBlock, Paragraph
+from ..markdown import is_link_only, plain, split_label
+from ..model import Item, ListBlock, Paragraph
+from .cloze import item_cloze
 from .fact import read_labelled
 from .scope import Scope, Sink
 from .steps import read_steps
@@ -26,16 +28,18 @@ def _navigation_item(blocks: tuple[object, ...]) -> bool:
     return all(isinstance(b, ListBlock) and is_navigation(b) for b in blocks[1:])
 
 
-def read_list(block: ListBlock, scope: Scope, sink: Sink) -> None:
-    """Cards for a list: steps for a numbered one, facts and a ``list`` card for bullets."""
+def read_list(block: ListBlock, scope: Scope, sink: Sink, caption: str = "") -> None:
+    """Cards for a list: steps for a numbered one, facts and a cloze for bullets."""
     if is_navigation(block):
+        what = "checklist" if all(i.checkbox == "empty" for i in block.items) else "navigation (links)"
+        sink.skip(block.origin, what, _first(block))
         return
     if block.ordered and len(block.items) >= 2:
         read_steps(block, scope, sink)
         return
     items = [item for item in block.items if item.checkbox != "empty"]
     plain_ok = all((h := item.head) is not None and split_label(h.tokens, plain_label=True) for item in items)
-    loose = []
+    loose: list[Item] = []
     for item in items:
         head = item.head
         if head is None:
@@ -48,18 +52,17 @@ def read_list(block: ListBlock, scope: Scope, sink: Sink) -> None:
         if lab:
             read_labelled(lab[0], lab[1], (*more, *item.blocks[1:]), head.origin, scope, sink)
         else:
-            loose.append((head, (*more, *item.blocks[1:])))
+            loose.append(item)
     if not loose:
         return
-    count = len(loose)
-    sink.add(
-        Card(
-            kind="list",
-            key=f"{scope.key}/list",
-            crumbs=scope.crumbs,
-            ask=f"which {count} points?" if count > 1 else "key point?",
-            answer=(Items(tuple(loose), False),),
-            origin=block.origin,
-            tags=scope.tags,
-        )
-    )
+    loose_block = ListBlock(False, tuple(loose), loose[0].origin)
+    card = item_cloze(loose_block, caption, scope, sink)
+    if card is None:
+        sink.skip(block.origin, "list items too long to recall whole (bold what to remember)", _first(block))
+    else:
+        sink.add(card)
+
+
+def _first(block: ListBlock) -> str:
+    head = block.items[0].head if block.items else None
+    return plain(head.tokens) if head is not None else ""

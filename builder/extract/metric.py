@@ -1,8 +1,9 @@
 """Kind ``metric``: a figure worth remembering becomes a cloze with the figure hidden.
 
 Two sources: rows of a before/after table (the "after" figure is hidden, the "before" stays as
-context), and labelled facts that state a target: a figure with a comparison sign (``<3%``,
-``≥ 99.9%``), or any figure under a heading about success criteria, metrics or targets.
+context, the columns that would give it away go to the back), and labelled facts that state a
+limit: a figure with a comparison sign (``<126``, ``≥ 99.9%``). A scenario's own targets are
+not carded at all (see :mod:`.fact`).
 """
 
 from __future__ import annotations
@@ -13,8 +14,8 @@ from collections.abc import Sequence
 from markdown_it.token import Token
 
 from ..markdown import plain, strip, text_token
-from ..model import Card, Cloze, Inline, Origin, Table
-from .scope import Scope, Sink, slug
+from ..model import Card, ClozeText, Gap, Inline, Origin, Pairs, Segment, Table
+from .scope import Scope, Sink
 
 _NUMBER = r"\d+(?:[.,]\d+)*"
 # Units written apart from their number ("4 hours", "10 ETH"); attached ones ("50μs") need no list.
@@ -27,18 +28,12 @@ _COMPARED = re.compile(
     rf"(?<![\w.])(?:[<>≤≥±]=?\s?|(?:up to|at least|at most|under|over)\s)[$€£]?{_NUMBER}{_UNIT}"
 )
 _FIGURE = re.compile(rf"(?<![\w.])[$€£]?{_NUMBER}(?:{_UNIT})")
-
-_SUCCESS_WORDS = re.compile(
-    r"\b(success|metrics?|criteria|targets?|goals?|kpis?|sla|slo|objectives?|guarantees?|benchmarks?)\b",
-    re.IGNORECASE,
+_MEASURE = re.compile(
+    rf"(?<![\w.$€£])(?:[<>≤≥±~]=?\s?)?[$€£]?{_NUMBER}(?:\s?(?:%|×)|\s(?:{_WORDS})\b|[A-Za-zμµ]+\b)(?:/[A-Za-z]+)?"
 )
+
 _BEFORE = re.compile(r"^(before|old|baseline|current|previous|from|was|v1)\b", re.IGNORECASE)
 _AFTER = re.compile(r"^(after|new|optimi[sz]ed|improved|target|to|now|v2)\b", re.IGNORECASE)
-
-
-def is_success_heading(title: str) -> bool:
-    """True for a heading about success criteria, metrics or targets."""
-    return bool(_SUCCESS_WORDS.search(title))
 
 
 def find_figure(tokens: Sequence[Token], *, compared_only: bool) -> tuple[int, int, int] | None:
@@ -57,34 +52,46 @@ def find_figure(tokens: Sequence[Token], *, compared_only: bool) -> tuple[int, i
     return None
 
 
-def cloze_of(tokens: Sequence[Token], where: tuple[int, int, int], origin: Origin) -> Cloze:
-    """Cut an inline run around the figure found by :func:`find_figure`."""
+def measures(tokens: Sequence[Token]) -> list[tuple[int, int, int]]:
+    """Every figure with a unit (``50ms``, ``3 days``, ``<5%``) in the text of a run."""
+    found = []
+    for i, tok in enumerate(tokens):
+        if tok.type == "text":
+            found += [(i, m.start(), m.end()) for m in _MEASURE.finditer(tok.content)]
+    return found
+
+
+def gapped(tokens: Sequence[Token], where: tuple[int, int, int], origin: Origin) -> tuple[Segment, ...]:
+    """A run cut around the figure found by :func:`find_figure`: shown, gap 1, shown."""
     index, start, end = where
     tok = tokens[index]
-    before = [*tokens[:index], text_token(tok.content[:start])]
-    after = [text_token(tok.content[end:]), *tokens[index + 1 :]]
-    figure = tok.content[start:end].strip()
-    return Cloze(Inline(tuple(before), origin), figure, Inline(tuple(after), origin))
+    lead, figure, tail = tok.content[:start], tok.content[start:end], tok.content[end:]
+    core = figure.strip()
+    lead += figure[: len(figure) - len(figure.lstrip())]
+    tail = figure[len(figure.rstrip()) :] + tail
+    before = Inline((*tokens[:index], text_token(lead)), origin)
+    after = Inline((text_token(tail), *tokens[index + 1 :]), origin)
+    return (before, Gap(1, Inline((text_token(core),), origin)), after)
 
 
-def fact_metric(label: str, value: Sequence[Token], scope: Scope, origin: Origin, key: str) -> Card | None:
-    """A cloze card for a labelled fact that states a figure worth hiding, else None."""
+def fact_metric(label: str, value: Sequence[Token], scope: Scope, origin: Origin) -> Card | None:
+    """A cloze hiding the limit a labelled fact states (``<126``, ``≤ 4 hours``), else None."""
     if not value or any(t.type == "image" for t in value):
         return None
-    where = find_figure(value, compared_only=not scope.success)
+    where = find_figure(value, compared_only=True)
     if where is None:
         return None
     labelled = [text_token(f"{label}: "), *value]
     where = (where[0] + 1, where[1], where[2])
     return Card(
         kind="metric",
-        key=f"{scope.key}/metric:{key}",
+        key=scope.card("metric", label),
         crumbs=scope.crumbs,
         ask="",
         answer=(),
         origin=origin,
         tags=scope.tags,
-        cloze=cloze_of(labelled, where, origin),
+        cloze=ClozeText((gapped(labelled, where, origin),)),
     )
 
 
@@ -99,33 +106,36 @@ def before_after(table: Table) -> tuple[int, int] | None:
 
 
 def table_metrics(table: Table, columns: tuple[int, int], scope: Scope, sink: Sink) -> None:
-    """One cloze per body row of a before/after table: ``key: before → {{after}}``."""
+    """One cloze per body row of a before/after table: ``key: before → {{after}}``.
+
+    The other columns (an improvement factor, a note) would give the hidden figure away: they
+    are shown on the back only.
+    """
     before_col, after_col = columns
     heads = [plain(cell.tokens) for cell in table.header]
     for n, (row, origin) in enumerate(zip(table.rows, table.row_origins, strict=True), start=1):
         name = plain(row[0].tokens) or f"row {n}"
         after = strip(row[after_col].tokens)
         if not plain(after):
+            sink.skip(origin, "no figure after the change", name)
             continue
         before = strip(row[before_col].tokens)
-        lead: list[Token] = [text_token(f"{name}: "), *before, text_token(" → ")]
-        others = [
+        lead = Inline((text_token(f"{name}: "), *before, text_token(" → ")), origin)
+        others = tuple(
             (heads[i] or f"column {i + 1}", row[i])
             for i in range(1, len(row))
             if i not in columns and plain(row[i].tokens)
-        ]
-        tail: list[Token] = []
-        for head, cell in others:
-            tail += [text_token(f" ({head}: "), *strip(cell.tokens), text_token(")")]
+        )
         sink.add(
             Card(
                 kind="metric",
-                key=f"{scope.key}/metric:{slug(name)}",
+                key=scope.card("metric", name),
                 crumbs=scope.crumbs,
                 ask="",
                 answer=(),
                 origin=origin,
                 tags=scope.tags,
-                cloze=Cloze(Inline(tuple(lead), origin), plain(after), Inline(tuple(tail), origin)),
+                cloze=ClozeText(((lead, Gap(1, Inline(tuple(after), origin))),)),
+                extra=(Pairs(others),) if others else (),
             )
         )

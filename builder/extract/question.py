@@ -1,8 +1,12 @@
-"""Kind ``question``: a ``**Question:**`` paragraph, or a heading that asks a question.
+"""Kind ``question``: a ``**Question:**`` paragraph (however it wraps), or a heading that asks
+a question.
 
-The answer is the outline of the section's answer: its sub-headings in order, then the
-decision or recommendation where one is stated (a ``**Decision:**``-style label anywhere
-below). An explicit ``**Answer:** text`` comes first when the source gives one.
+The answer is what answers it: the explicit ``**Answer:**`` text (and the prose under a question
+heading), then the decision or recommendation stated anywhere below (a ``**Decision:**``-style
+label, or a heading such as "Recommended Action: …"), then the sub-headings that carry content
+of their own; frame headings ("Context", "Problem Definition", "Success Metrics",
+"References") are left out. A decision carded here is not carded again as a fact. A question
+with nothing that answers it gives no card (its parts are carded on their own).
 """
 
 from __future__ import annotations
@@ -11,38 +15,70 @@ import re
 from collections.abc import Sequence
 
 from ..markdown import plain, split_label, text_token
-from ..model import Blocks, Card, Inline, Items, Paragraph, Part, Section, Text, inline_runs
+from ..model import Blocks, Card, Inline, Items, Origin, Paragraph, Part, Section, Text, inline_runs
+from .cues import clean_title, is_target_heading, is_template, specific_part
 from .scope import Scope, Sink
 
 QUESTION_LABELS = frozenset({"question", "q", "frage", "pregunta", "domanda", "вопрос", "问题"})
 ANSWER_LABELS = frozenset({"answer", "a", "antwort", "respuesta", "risposta", "ответ", "答案"})
 _QUESTION_PREFIX = re.compile(
-    rf"^\s*(?:{'|'.join(sorted(QUESTION_LABELS, key=len, reverse=True))})\s*[:：.)]\s*", re.IGNORECASE
+    rf"^\s*(?:{'|'.join(sorted(QUESTION_LABELS, key=len, reverse=True))})\s*\d*\s*[:：.)]\s*", re.IGNORECASE
 )
 _DECISION = re.compile(
-    r"^(decision|recommendation|recommended|verdict|conclusion|chosen|choice)\b", re.IGNORECASE
+    r"^(decision|recommendation|recommended|verdict|conclusion|chosen|choice|final answer)\b", re.IGNORECASE
 )
+
+
+MIN_OUTLINE = 2
+"""Content headings that answer a question on their own (one heading alone is no answer)."""
+
+
+def is_question_heading(title: str) -> bool:
+    return title.rstrip().endswith(("?", "？"))
 
 
 def decisions(section: Section) -> list[Inline]:
-    """``Decision: …`` lines anywhere in the section, as ``Label: value`` runs."""
+    """``Decision: …`` lines and ``Recommended …: …`` headings anywhere in the section."""
     found = []
     for line in inline_runs(section.blocks):
         lab = split_label(line.tokens)
         if lab and _DECISION.match(lab[0]) and plain(lab[1]):
             found.append(Inline((text_token(f"{lab[0]}: "), *lab[1]), line.origin))
     for child in section.children:
+        title = clean_title(plain(child.title.tokens))
+        head, sep, tail = title.partition(":")
+        if sep and tail.strip() and _DECISION.match(head.strip()):
+            found.append(Inline((text_token(f"{head.strip()}: {tail.strip()}"),), child.origin))
         found.extend(decisions(child))
     return found
 
 
-def _answer(section: Section, first: Sequence[Part], outline: Sequence[Section]) -> tuple[Part, ...]:
-    """What answers a question: ``first``, the outline of sub-sections, then any decision."""
+def _answer(
+    section: Section, first: Sequence[Part], outline: Sequence[Section], sink: Sink
+) -> tuple[Part, ...]:
     parts = list(first)
-    if outline:
-        parts.append(Items(tuple((child.title, ()) for child in outline), True))
-    parts.extend(Text(d) for d in decisions(section))
+    chosen = decisions(section)
+    parts.extend(Text(d) for d in chosen)
+    decided = {d.origin for d in chosen}
+    content = [
+        child
+        for child in outline
+        if not is_template(title := plain(child.title.tokens))
+        and not is_target_heading(title)
+        and child.origin not in decided
+    ]
+    if len(content) >= MIN_OUTLINE or (content and parts):
+        entries = tuple(
+            (Inline((text_token(specific_part(plain(c.title.tokens))),), c.origin), ()) for c in content
+        )
+        parts.append(Items(entries, True))
     return tuple(parts)
+
+
+def _consume(parts: Sequence[Part], where: Origin, sink: Sink) -> None:
+    for part in parts:
+        if isinstance(part, Text):
+            sink.consumed.setdefault(part.inline.origin, f"the answer of the question at line {where.line}")
 
 
 def question_card(
@@ -55,39 +91,51 @@ def question_card(
 ) -> None:
     """The card for a ``**Question:**`` paragraph of ``section``; ``outline`` lists the
     sub-sections that hold knowledge."""
-    parts = _answer(section, [Text(a) for a in answers], outline)
-    if parts:
-        sink.add(
-            Card(
-                kind="question",
-                key=f"{scope.key}/question",
-                crumbs=(),
-                ask=plain(question.tokens),
-                answer=parts,
-                origin=question.origin,
-                tags=scope.tags,
-            )
+    parts = _answer(section, [Text(a) for a in answers], outline, sink)
+    if not parts:
+        sink.skip(question.origin, "question with no answer of its own (its parts are carded)", question)
+        return
+    _consume(parts, question.origin, sink)
+    sink.add(
+        Card(
+            kind="question",
+            key=scope.card("question"),
+            crumbs=(),
+            ask=plain(question.tokens),
+            answer=parts,
+            origin=question.origin,
+            tags=scope.tags,
         )
+    )
 
 
 def heading_question(
     section: Section,
+    answers: Sequence[Inline],
     prose: Sequence[Paragraph],
     outline: Sequence[Section],
     scope: Scope,
     sink: Sink,
 ) -> None:
-    """The card for a heading that is itself a question, answered by the prose under it."""
-    parts = _answer(section, [Blocks(tuple(prose))] if prose else [], outline)
-    if parts:
-        sink.add(
-            Card(
-                kind="question",
-                key=f"{scope.key}/question",
-                crumbs=scope.crumbs[:-1],
-                ask=_QUESTION_PREFIX.sub("", plain(section.title.tokens)),
-                answer=parts,
-                origin=section.origin,
-                tags=scope.tags,
-            )
+    """The card for a heading that is itself a question, answered by its ``**Answer:**`` and
+    the prose under it."""
+    first: list[Part] = [Text(a) for a in answers]
+    if prose:
+        first.append(Blocks(tuple(prose)))
+    parts = _answer(section, first, outline, sink)
+    ask = _QUESTION_PREFIX.sub("", plain(section.title.tokens))
+    if not parts:
+        sink.skip(section.origin, "question with no answer of its own (its parts are carded)", ask)
+        return
+    _consume(parts, section.origin, sink)
+    sink.add(
+        Card(
+            kind="question",
+            key=scope.card("question"),
+            crumbs=(scope.top,) if scope.trail else (),
+            ask=ask,
+            answer=parts,
+            origin=section.origin,
+            tags=scope.tags,
         )
+    )

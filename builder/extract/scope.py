@@ -2,51 +2,84 @@
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
-from ..model import Block, Card, Diagnostic, Document, Origin, Paragraph
+from .. import keys
+from ..markdown import plain
+from ..model import Block, Card, Diagnostic, Document, Inline, Origin, Paragraph, Skipped
+from .cues import clean_title
 
+slug = keys.slug
 
-def slug(text: str, limit: int = 60) -> str:
-    """A lower-case, dash-separated key part; keeps letters of any script."""
-    norm = unicodedata.normalize("NFKC", text).lower()
-    out = re.sub(r"[^\w]+", "-", norm, flags=re.UNICODE).strip("-_")
-    return out[:limit].rstrip("-_") or "x"
+CAPTION_LIMIT = 60
+"""Characters a caption may have to stand in a breadcrumb."""
 
 
 @dataclass(frozen=True)
 class Scope:
     """The context of the blocks being read."""
 
-    crumbs: tuple[str, ...]
-    """Section titles (and captions) that make a prompt's breadcrumb."""
+    top: str
+    """The top section's title as a breadcrumb shows it ('' above every section)."""
     key: str
     """The structural key prefix: document, then section path."""
+    trail: tuple[str, ...] = ()
+    """Titles below the top section (sub-headings, captions), outermost first."""
     tags: tuple[str, ...] = ()
     """Tags every card under this scope carries."""
-    success: bool = False
-    """True under a heading about targets, metrics or success criteria."""
+    scenario: bool = False
+    """Inside a question's answer: a scenario with givens and targets of its own."""
+    targets: bool = False
+    """Under a heading about the scenario's targets or givens (success criteria, requirements)."""
+
+    @property
+    def crumbs(self) -> tuple[str, ...]:
+        """The breadcrumb: the top section and the nearest heading or caption, no more."""
+        near = self.trail[-1] if self.trail else ""
+        return tuple(c for c in dict.fromkeys((self.top, near)) if c)
+
+    @property
+    def nearest(self) -> str:
+        """The nearest title (a caption, a heading, else the top section)."""
+        return self.trail[-1] if self.trail else self.top
 
     def sub(self, title: str, key: str | None = None) -> Scope:
         """A scope one level down, titled ``title``."""
-        return replace(self, crumbs=(*self.crumbs, title), key=f"{self.key}/{key or slug(title)}")
+        shown = clean_title(title)
+        if len(shown) > CAPTION_LIMIT:
+            shown = self.trail[-1] if self.trail else ""
+        return replace(
+            self,
+            trail=(*self.trail, shown) if shown else self.trail,
+            key=keys.section(self.key, key or title),
+        )
+
+    def card(self, kind: str, *names: str) -> str:
+        """The key of a card of ``kind`` here."""
+        return keys.card(self.key, kind, *names)
 
 
 @dataclass
 class Sink:
-    """Collects cards and diagnostics from the extractors of one document."""
+    """Collects cards, skipped parts and diagnostics from the extractors of one document."""
 
     document: Document
     walk: Callable[[Sequence[Block], Scope], list[Paragraph]]
     """Reads nested blocks (an item's code, a nested list) and returns their loose prose."""
     cards: list[Card] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    consumed: dict[Origin, str] = field(default_factory=dict)
+    """Lines already carded elsewhere (a decision in a question's answer), and where."""
 
     def add(self, card: Card) -> None:
         self.cards.append(card)
 
     def warn(self, origin: Origin, message: str) -> None:
         self.diagnostics.append(Diagnostic(origin, "warning", message))
+
+    def skip(self, origin: Origin, reason: str, text: str | Inline) -> None:
+        """Record a part that gives no card, and why."""
+        shown = plain(text.tokens) if isinstance(text, Inline) else " ".join(text.split())
+        self.skipped.append(Skipped(origin, reason, shown))

@@ -1,13 +1,21 @@
-"""Kind ``steps``: a numbered list; the answer is the ordered step names. A labelled step's
-details become a fact of its own, and what is nested in a step (code, bullets) is read under it.
+"""Kind ``steps``: a numbered list of named steps; the answer is the ordered step names. A
+labelled step's details become a fact of its own, and what is nested in a step (code, bullets)
+is read under it. Steps too long to name, or five and more of them, make a cloze instead, one
+gap per step.
 """
 
 from __future__ import annotations
 
 from ..markdown import plain, split_label, text_token
 from ..model import Block, Card, Inline, Items, ListBlock, Paragraph
+from .cloze import item_cloze
 from .fact import read_labelled
 from .scope import Scope, Sink
+
+NAME_WORDS = 8
+"""Words a step's name may have for the steps to be asked in order."""
+MOST_STEPS = 4
+"""Steps one card may ask in order; more become a cloze, one step at a time."""
 
 
 def read_steps(block: ListBlock, scope: Scope, sink: Sink) -> None:
@@ -28,18 +36,37 @@ def read_steps(block: ListBlock, scope: Scope, sink: Sink) -> None:
             names.append((_text(lab[0], head), ()))
             read_labelled(lab[0], lab[1], rest, head.origin, scope, sink)
         else:
-            shown = tuple(b for b in rest if _shown(b))
-            names.append((head, shown))
+            names.append((head, ()))
             # Code or a table under a step is read under the step's own words.
             words = plain(head.tokens)
-            title = words if len(words) <= 60 else f"Step {n}"
-            sink.walk([b for b in rest if not _shown(b)], scope.sub(title))
+            sink.walk(list(rest), scope.sub(words if len(words) <= 60 else f"Step {n}"))
     if not names:
+        return
+    long_names = any(len(plain(head.tokens).split()) > NAME_WORDS for head, _ in names)
+    if len(names) > MOST_STEPS or long_names:
+        listed = ListBlock(True, tuple(i for i in block.items if i.head is not None), block.origin)
+        bare = ListBlock(
+            True,
+            tuple(
+                type(i)((Paragraph((h,), h.origin),), i.origin, i.checkbox)
+                for i, (h, _) in zip(listed.items, names, strict=False)
+            ),
+            block.origin,
+        )
+        card = item_cloze(bare, "", scope, sink)
+        if card is None:
+            sink.skip(
+                block.origin,
+                "steps too long to recall whole (bold what to remember)",
+                plain(names[0][0].tokens),
+            )
+        else:
+            sink.add(card)
         return
     sink.add(
         Card(
             kind="steps",
-            key=f"{scope.key}/steps",
+            key=scope.card("steps"),
             crumbs=scope.crumbs,
             ask=f"the {len(names)} steps, in order?",
             answer=(Items(tuple(names), True),),
@@ -47,11 +74,6 @@ def read_steps(block: ListBlock, scope: Scope, sink: Sink) -> None:
             tags=scope.tags,
         )
     )
-
-
-def _shown(block: Block) -> bool:
-    """Nested prose and bullets stay inside the step; code and tables get cards of their own."""
-    return isinstance(block, Paragraph) or (isinstance(block, ListBlock) and not block.ordered)
 
 
 def _text(label: str, head: Inline) -> Inline:

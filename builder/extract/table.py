@@ -1,19 +1,24 @@
-"""Kind ``table-row``: each body row of a table; the prompt names the row key (first column)
-and the columns asked, the answer gives each other column as ``Header: value``. The first
-column also makes a ``list`` card. Before/after tables give metrics instead (:mod:`.metric`).
-A transposed table (options as columns) reads the same way: the first column is the key.
+"""Kind ``table-cell``: one card per cell worth one, prompted by the row's key (its first cell)
+and the column's header: "Unbounded Mempool: Fix Complexity?". Tables with options as columns
+read the same way ("Update Cost: Flat DB + Verkle?").
+
+A cell gives no card when it is empty, when it is a bare rating inside a scenario (High, P0,
+✓: a verdict the scenario gives itself, not knowledge), or when its column is a scenario's
+bookkeeping (timeline, owner, priority). Before/after tables give metrics instead
+(:mod:`.metric`).
 """
 
 from __future__ import annotations
 
 from ..markdown import plain
-from ..model import Card, Inline, Items, Pairs, Table
+from ..model import Card, Table, Text
+from .cues import is_bookkeeping_column, is_rating
 from .metric import before_after, table_metrics
-from .scope import Scope, Sink, slug
+from .scope import Scope, Sink
 
 
 def read_table(table: Table, scope: Scope, sink: Sink) -> None:
-    """Cards for one table: a card per row, and a list of the first column."""
+    """Cards for one table: a card per cell worth one."""
     if not table.rows:
         return
     columns = before_after(table)
@@ -21,42 +26,39 @@ def read_table(table: Table, scope: Scope, sink: Sink) -> None:
         table_metrics(table, columns, scope, sink)
         return
     heads = [plain(cell.tokens) or f"column {i + 1}" for i, cell in enumerate(table.header)]
-    keys: list[tuple[Inline, tuple[()]]] = []
-    for n, (row, origin) in enumerate(zip(table.rows, table.row_origins, strict=True), start=1):
+    for row, origin in zip(table.rows, table.row_origins, strict=True):
         name = plain(row[0].tokens) if row else ""
-        if name:
-            keys.append((row[0], ()))
-        pairs = tuple((heads[i], cell) for i, cell in enumerate(row) if i and plain(cell.tokens))
-        if not pairs:
-            continue
-        asked = ", ".join(head for head, _ in pairs)
-        sink.add(
-            Card(
-                kind="table-row",
-                key=f"{scope.key}/row:{slug(name) if name else n}",
-                crumbs=scope.crumbs,
-                ask=f"{name or f'Row {n}'}: {asked}?",
-                answer=(Pairs(pairs),),
-                origin=origin,
-                tags=scope.tags,
+        made = 0
+        reasons: list[str] = []
+        row_text = " | ".join(plain(c.tokens) for c in row)
+        for i, cell in enumerate(row):
+            text = plain(cell.tokens)
+            if not i or not text:
+                continue
+            if scope.scenario and is_rating(text):
+                reasons.append(f"{heads[i]}: a bare rating")
+                continue
+            if scope.scenario and is_bookkeeping_column(heads[i]):
+                reasons.append(f"{heads[i]}: the scenario's bookkeeping")
+                continue
+            if not name:
+                reasons.append(f"{heads[i]}: no row key to ask by")
+                continue
+            sink.add(
+                Card(
+                    kind="table-cell",
+                    key=scope.card("cell", name, heads[i]),
+                    crumbs=scope.crumbs,
+                    ask=f"{name}: {heads[i]}?",
+                    answer=(Text(cell),),
+                    origin=origin,
+                    tags=scope.tags,
+                )
             )
-        )
-    if len(keys) >= 2:
-        first = plain(table.header[0].tokens) if table.header else ""
-        others = ", ".join(heads[1:])
-        ask = (
-            f"which {len(keys)} items in the “{first}” column?"
-            if first
-            else f"which {len(keys)} aspects are compared ({others})?"
-        )
-        sink.add(
-            Card(
-                kind="list",
-                key=f"{scope.key}/list:{slug(heads[0])}",
-                crumbs=scope.crumbs,
-                ask=ask,
-                answer=(Items(tuple(keys), False),),
-                origin=table.origin,
-                tags=scope.tags,
-            )
-        )
+            made += 1
+        if not made:
+            why = "; ".join(reasons) if reasons else "no cell besides its key"
+            sink.skip(origin, f"table row gives no card ({why})", row_text)
+        else:
+            for reason in reasons:
+                sink.skip(origin, f"table cell gives no card ({reason})", row_text)

@@ -1,0 +1,197 @@
+"""Kind ``cloze``: statements with parts to recall hidden, one card per part.
+
+- Prose: each sentence that marks something (a bold phrase, a figure with its unit) is a cloze
+  note, each marked part a gap; prose with nothing marked gives no card.
+- Enumerations: a list becomes one cloze note, each item a gap (its bold phrase, else a limit it
+  states, else the whole item when it is short), the other items shown: overlapping clozes, so
+  Anki buries the siblings and no card asks for "the N points".
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from markdown_it.token import Token
+
+from ..markdown import plain, strip, text_token
+from ..model import Card, ClozeText, Gap, Inline, ListBlock, Paragraph, Segment
+from .metric import find_figure, measures
+from .scope import Scope, Sink
+
+WHOLE_ITEM_WORDS = 12
+"""Words an item may have to be recalled whole."""
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9“\"(\[])")
+
+
+def sentences(tokens: Sequence[Token]) -> list[list[Token]]:
+    """Inline tokens cut into sentences (only at text, never inside code or emphasis)."""
+    out: list[list[Token]] = [[]]
+    depth = 0
+    for tok in tokens:
+        if tok.type in ("softbreak", "hardbreak"):
+            out[-1].append(text_token(" "))
+            continue
+        depth += tok.nesting
+        if tok.type != "text" or depth:
+            out[-1].append(tok)
+            continue
+        pieces = _SENTENCE_END.split(tok.content)
+        for n, piece in enumerate(pieces):
+            if n:
+                out.append([])
+            if piece:
+                out[-1].append(text_token(piece))
+    return [strip(s) for s in out if plain(s)]
+
+
+def _bold_spans(tokens: Sequence[Token]) -> list[tuple[int, int]]:
+    """(open, close) indexes of the top-level bold spans of a run."""
+    spans, start, depth = [], -1, 0
+    for i, tok in enumerate(tokens):
+        if tok.type == "strong_open":
+            if depth == 0:
+                start = i
+            depth += 1
+        elif tok.type == "strong_close" and depth:
+            depth -= 1
+            if depth == 0:
+                spans.append((start, i))
+    return spans
+
+
+def marked(tokens: Sequence[Token], origin: object, first: int = 1) -> tuple[Segment, ...] | None:
+    """A run with its bold phrases and measured figures as gaps, numbered from ``first``;
+    None when nothing is marked."""
+    assert hasattr(origin, "path")
+    bold = _bold_spans(tokens)
+    inside = {i for start, end in bold for i in range(start, end + 1)}
+    cuts: dict[int, list[tuple[int, int]]] = {}
+    for index, start, end in measures(tokens):
+        if index not in inside:
+            cuts.setdefault(index, []).append((start, end))
+    if not bold and not cuts:
+        return None
+    segments: list[Segment] = []
+    shown: list[Token] = []
+    number = first
+
+    def flush() -> None:
+        if shown:
+            segments.append(Inline(tuple(shown), origin))  # type: ignore[arg-type]
+            shown.clear()
+
+    opens = {start: end for start, end in bold}
+    i = 0
+    while i < len(tokens):
+        if i in opens:
+            flush()
+            segments.append(Gap(number, Inline(tuple(tokens[i + 1 : opens[i]]), origin)))  # type: ignore[arg-type]
+            number += 1
+            i = opens[i] + 1
+            continue
+        tok = tokens[i]
+        if i in cuts:
+            pos = 0
+            for start, end in cuts[i]:
+                shown.append(text_token(tok.content[pos:start]))
+                flush()
+                segments.append(Gap(number, Inline((text_token(tok.content[start:end]),), origin)))  # type: ignore[arg-type]
+                number += 1
+                pos = end
+            shown.append(text_token(tok.content[pos:]))
+        else:
+            shown.append(tok)
+        i += 1
+    flush()
+    return tuple(segments)
+
+
+def prose_clozes(paragraph: Paragraph, scope: Scope, sink: Sink) -> None:
+    """One cloze note per sentence of ``paragraph`` that marks something."""
+    tokens: list[Token] = []
+    for n, line in enumerate(paragraph.lines):
+        if n:
+            tokens.append(text_token(" "))
+        tokens.extend(line.tokens)
+    made = 0
+    for sentence in sentences(tokens):
+        segments = marked(sentence, paragraph.origin)
+        if segments is None:
+            continue
+        first = next(s for s in segments if isinstance(s, Gap))
+        sink.add(
+            Card(
+                kind="cloze",
+                key=scope.card("cloze", plain(first.inline.tokens)[:40]),
+                crumbs=scope.crumbs,
+                ask="",
+                answer=(),
+                origin=paragraph.origin,
+                tags=scope.tags,
+                cloze=ClozeText((segments,)),
+            )
+        )
+        made += 1
+    if not made:
+        sink.skip(paragraph.origin, "prose with nothing marked (bold what to remember)", plain(tokens))
+
+
+def _item_gap(tokens: Sequence[Token], number: int, origin: object) -> tuple[Segment, ...] | None:
+    """An item's line with its one gap: its bold phrase, else a limit it states, else itself."""
+    toks = strip(tokens)
+    bold = _bold_spans(toks)
+    if bold:
+        start, end = bold[0]
+        return (
+            Inline(tuple(toks[:start]), origin),  # type: ignore[arg-type]
+            Gap(number, Inline(tuple(toks[start + 1 : end]), origin)),  # type: ignore[arg-type]
+            Inline(tuple(toks[end + 1 :]), origin),  # type: ignore[arg-type]
+        )
+    where = find_figure(toks, compared_only=True)
+    if where is not None:
+        index, start, end = where
+        tok = toks[index]
+        return (
+            Inline((*toks[:index], text_token(tok.content[:start])), origin),  # type: ignore[arg-type]
+            Gap(number, Inline((text_token(tok.content[start:end].strip()),), origin)),  # type: ignore[arg-type]
+            Inline((text_token(tok.content[end:]), *toks[index + 1 :]), origin),  # type: ignore[arg-type]
+        )
+    if len(plain(toks).split()) <= WHOLE_ITEM_WORDS:
+        return (Gap(number, Inline(tuple(toks), origin)),)  # type: ignore[arg-type]
+    return None
+
+
+def item_cloze(block: ListBlock, intro: str, scope: Scope, sink: Sink) -> Card | None:
+    """One cloze note for the items of ``block``, each item a gap; None when no item has a
+    part short enough to recall."""
+    lines: list[tuple[Segment, ...]] = []
+    number = 1
+    for item in block.items:
+        head = item.head
+        if head is None:
+            continue
+        line = _item_gap(head.tokens, number, head.origin)
+        if line is None:
+            lines.append((Inline(tuple(strip(head.tokens)), head.origin),))
+        else:
+            lines.append(line)
+            number += 1
+        for nested in item.blocks[1:]:
+            sink.walk([nested], scope)
+    if number == 1:
+        return None
+    first = next(s for line in lines for s in line if isinstance(s, Gap))
+    return Card(
+        kind="cloze",
+        key=scope.card("list", intro or plain(first.inline.tokens)[:40]),
+        crumbs=scope.crumbs,
+        ask="",
+        answer=(),
+        origin=block.origin,
+        tags=scope.tags,
+        cloze=ClozeText(
+            tuple(lines), listed=True, intro=intro if intro not in scope.crumbs else "", ordered=block.ordered
+        ),
+    )
