@@ -64,6 +64,10 @@ def test_display_math_inside_a_paragraph():
     tokens = parser().parse("Sum:\n$$\n\\sum_i x_i\n$$\ndone")
     assert parser().render("Sum:\n$$\n\\sum_i x_i\n$$\ndone") == "<p>Sum:\n\\[\\sum_i x_i\\]\ndone</p>\n"
     assert plain(tokens[1].children) == "Sum: \\[\\sum_i x_i\\] done"
+    brackets = "1. Write \\[\n   \\int_0^1 f(x)\\,dx\n   \\]\n2. Apply $F(1)-F(0)$\n"
+    assert parser().render(brackets) == (
+        "<ol>\n<li>Write \\[\\int_0^1 f(x)\\,dx\\]</li>\n<li>Apply \\(F(1)-F(0)\\)</li>\n</ol>\n"
+    )
 
 
 def test_math_in_a_table_cell():
