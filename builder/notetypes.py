@@ -83,6 +83,8 @@ code {
 .table table { border-collapse: collapse; font-size: 0.85em; max-width: none; }
 .table th, .table td { border: 1px solid var(--line); padding: 0.3em 0.5em; vertical-align: top; }
 .cloze { font-weight: 700; color: var(--cloze); }
+/* A wide displayed formula (MathJax) scrolls in its own box, as code and tables do. */
+mjx-container[display="true"] { overflow-x: auto; overflow-y: hidden; }
 .extra { margin-top: 0.8em; font-size: 0.9em; }
 .source { margin-top: 1.2em; font-size: 0.7em; color: var(--muted); }
 img { height: auto; }

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from markdown_it.token import Token
 
-from .markdown import CLOZE, plain
+from .markdown import CLOZE, math_text, plain
 from .model import (
     Block,
     Blocks,
@@ -137,4 +137,6 @@ def _raw_text(token: Token | str) -> str:
         return token.content
     if token.type in ("softbreak", "hardbreak"):
         return " "
+    if (tex := math_text(token)) is not None:
+        return tex
     return plain([token]) if token.children else ""

@@ -3,8 +3,9 @@
 Each card side is the note type's template filled with the note's fields, styled by the note
 type's own CSS, inside a 390 px wide frame (a phone). A switch puts the cards in Anki's night
 mode (``nightMode`` on the card, as Anki does); a filter narrows by text, kind and tag. The
-page needs no network and no other file: images are inlined as data URIs. ``#night`` in the
-address opens it in night mode.
+page needs no network and no other file: images are inlined as data URIs, and when a note
+holds math (MathJax's ``\\(…\\)`` or ``\\[…\\]``, as Anki shows it) a vendored KaTeX with its
+fonts is inlined and typesets it. ``#night`` in the address opens it in night mode.
 """
 
 from __future__ import annotations
@@ -13,7 +14,9 @@ import base64
 import mimetypes
 import re
 from collections.abc import Sequence
+from functools import cache
 from html import escape
+from importlib.resources import files
 
 from .markdown import CLOZE
 from .model import KINDS, MediaFile, Note
@@ -130,12 +133,45 @@ _SCRIPT = """
 """
 
 
+_MATH = re.compile(r"\\[(\[]")
+_FONT = re.compile(r"url\(fonts/([\w-]+)\.woff2\) format\(\"woff2\"\)(?:,url\([^)]*\) format\(\"[a-z]+\"\))*")
+_TYPESET = r"""
+renderMathInElement(document.querySelector('main'), {
+  delimiters: [{left: '\\(', right: '\\)', display: false}, {left: '\\[', right: '\\]', display: true}],
+  throwOnError: false
+});
+"""
+_KATEX_CSS = ".katex-display { overflow-x: auto; overflow-y: hidden; }"
+
+
+def has_math(notes: Sequence[Note]) -> bool:
+    """Whether any field of ``notes`` holds MathJax math."""
+    return any(_MATH.search(value) for note in notes for value in note.fields.values())
+
+
+@cache
+def katex() -> tuple[str, str]:
+    """The vendored KaTeX's CSS (its fonts as data URIs) and script (with auto-render)."""
+    folder = files("builder").joinpath("vendor", "katex")
+
+    def font(match: re.Match[str]) -> str:
+        data = folder.joinpath("fonts", f"{match.group(1)}.woff2").read_bytes()
+        return f'url(data:font/woff2;base64,{base64.b64encode(data).decode()}) format("woff2")'
+
+    css = _FONT.sub(font, folder.joinpath("katex.min.css").read_text(encoding="utf-8"))
+    script = "\n".join(
+        folder.joinpath(name).read_text(encoding="utf-8") for name in ("katex.min.js", "auto-render.min.js")
+    )
+    return css, script
+
+
 def preview_page(releases: Sequence[Release], title: str = "deckbuilder preview") -> str:
     """One page showing every note of ``releases`` (removed notes are left out)."""
     notes = [(rel, note) for rel in releases for note in rel.notes]
     counts = {kind: sum(1 for _, n in notes if n.kind == kind) for kind in KINDS}
     tags = sorted({tag for _, n in notes for tag in n.tags})
     media = {f.name: _data_uri(f) for rel in releases for f in rel.plan.media}
+    math_css, math_script = katex() if has_math([n for _, n in notes]) else ("", "")
     parts = [
         "<!doctype html>",
         '<html lang="en"><head><meta charset="utf-8">',
@@ -143,6 +179,7 @@ def preview_page(releases: Sequence[Release], title: str = "deckbuilder preview"
         f"<title>{escape(title)}</title>",
         f"<style>{css()}</style>",
         f"<style>{_PAGE_CSS}</style>",
+        *([f"<style>{math_css}\n{_KATEX_CSS}</style>"] if math_css else []),
         '</head><body class="page">',
         '<header class="toolbar">',
         f"<h1>{escape(title)}</h1>",
@@ -177,5 +214,8 @@ def preview_page(releases: Sequence[Release], title: str = "deckbuilder preview"
                     f'<div class="card {side}">{_inline_media(html, media)}</div></div>'
                 )
         parts.append("</article>")
-    parts += ["</main>", f"<script>{_SCRIPT}</script>", "</body></html>"]
+    parts += ["</main>", f"<script>{_SCRIPT}</script>"]
+    if math_script:
+        parts.append(f"<script>{math_script}\n{_TYPESET}</script>")
+    parts.append("</body></html>")
     return "\n".join(parts) + "\n"

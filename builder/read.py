@@ -17,8 +17,8 @@ from markdown_it.token import Token
 from .config import key_lines, no_aliases
 from .deep import MAX_NESTING
 from .errors import SourceError
+from .markdown import MATH_DISPLAY, odd_dollar_lines, parser, plain, strip, title_from_path
 from .markdown import lines as split_lines
-from .markdown import parser, plain, strip, title_from_path
 from .model import (
     Block,
     Code,
@@ -148,7 +148,20 @@ class _Reader:
         return len(self.tokens) - 1
 
     def inline(self, tok: Token) -> Inline:
+        self.check_dollars(tok)
         return Inline(tuple(tok.children or ()), self.origin(tok))
+
+    def check_dollars(self, tok: Token) -> None:
+        """Warn about a ``$`` that opens math nothing closes (the text shows it as is)."""
+        first = self.origin(tok).line
+        for n in odd_dollar_lines(tok.content)[:1]:
+            self.diagnostics.append(
+                Diagnostic(
+                    Origin(self.path, first + n),
+                    "warning",
+                    "unbalanced $: close the math with another $, or write a dollar sign as \\$",
+                )
+            )
 
     def blocks(self, start: int, end: int) -> list[Block | _Heading]:
         out: list[Block | _Heading] = []
@@ -163,6 +176,12 @@ class _Reader:
             if kind == "paragraph_open":
                 out.append(self.paragraph(self.tokens[i + 1]))
                 i += 3
+                continue
+            if kind in MATH_DISPLAY:
+                # ``$$…$$`` on lines of its own: a paragraph holding the displayed math.
+                math = Token("math_inline_double", "math", 0, content=tok.content, markup=tok.markup)
+                out.append(Paragraph((Inline((math,), self.origin(tok)),), self.origin(tok)))
+                i += 1
                 continue
             if kind in ("fence", "code_block"):
                 lang = tok.info.strip().split(maxsplit=1)[0].lower() if tok.info.strip() else ""
@@ -182,6 +201,7 @@ class _Reader:
         return out
 
     def paragraph(self, tok: Token) -> Paragraph:
+        self.check_dollars(tok)
         first = self.origin(tok).line
         runs = tuple(
             Inline(tuple(run), Origin(self.path, first + n))

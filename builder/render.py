@@ -51,10 +51,11 @@ class Rendered:
     statement. Matching it finds a note again after its heading or label was renamed."""
 
 
-def inline_html(inline: Inline, *, keep_space: bool = False) -> str:
-    """HTML for an inline run."""
+def inline_html(inline: Inline, *, keep_space: bool = False, cloze: bool = False) -> str:
+    """HTML for an inline run; with ``cloze``, its math is safe inside Anki's cloze marks."""
     md = parser()
-    html: str = md.renderer.renderInline(list(inline.tokens), md.options, {})  # type: ignore[attr-defined]
+    env = {"cloze": cloze}
+    html: str = md.renderer.renderInline(list(inline.tokens), md.options, env)  # type: ignore[attr-defined]
     return html if keep_space else html.strip()
 
 
@@ -112,11 +113,13 @@ def part_html(part: Part) -> str:
 # --- Fields -------------------------------------------------------------------------------
 
 
-def _prompt_html(card: Card, ask_html: str) -> str:
+def _prompt_html(card: Card, ask_html: str, *, cloze: bool = False) -> str:
     crumb = " › ".join(card.crumbs)
     if not crumb:
         return f'<div class="ask">{ask_html}</div>'
-    return f'<div class="crumb">{escape(crumb)}</div><div class="ask">{ask_html}</div>'
+    # A heading's math may hold ``}}``: in a cloze note's text it must not end a deletion.
+    crumb_html = _cloze_safe(escape(crumb)) if cloze else escape(crumb)
+    return f'<div class="crumb">{crumb_html}</div><div class="ask">{ask_html}</div>'
 
 
 def _cloze_safe(html: str, *, inside: bool = False) -> str:
@@ -150,9 +153,9 @@ def render(card: Card) -> Rendered:
     # The file only: a line number would change every note below an inserted line.
     source = escape(card.origin.path)
     if card.statement is not None:
-        statement = inline_html(card.statement)
+        statement = inline_html(card.statement, cloze=True)
         fields = {
-            "Text": _prompt_html(card, statement),
+            "Text": _prompt_html(card, statement, cloze=True),
             "Extra": "".join(part_html(p) for p in card.extra),
             "Source": source,
         }
@@ -160,7 +163,7 @@ def render(card: Card) -> Rendered:
     if card.cloze is not None:
         statement = cloze_html(card.cloze)
         fields = {
-            "Text": _prompt_html(card, statement),
+            "Text": _prompt_html(card, statement, cloze=True),
             "Extra": "".join(part_html(p) for p in card.extra),
             "Source": source,
         }

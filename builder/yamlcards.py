@@ -45,7 +45,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from . import keys
 from .errors import SourceError
-from .markdown import CLOZE, parser, plain
+from .markdown import CLOZE, odd_dollar_lines, parser, plain
 from .model import Block, Blocks, Card, Diagnostic, Inline, Origin
 from .read import snippet_blocks
 from .text import read_text
@@ -338,6 +338,13 @@ class _Loader:
                 self.error(key, f"cloze card “{ident}” has no {{{{c1::…}}}} deletion")
             else:
                 texts[name] = (text, _content_line(value))
+                if name != "back":  # a back is read as blocks, which warn themselves
+                    for n in odd_dollar_lines(text)[:1]:
+                        self.warning(
+                            _content_line(value) + n,
+                            f"card “{ident}”: unbalanced $ in its {name}: close the math with another $,"
+                            " or write a dollar sign as \\$",
+                        )
         return texts
 
     def reverse(self, fields: dict[str, _Field], ident: str) -> bool:

@@ -98,14 +98,10 @@ def test_page_shows_every_note_with_the_note_type_css(preview):
         assert f'<span class="count" data-kind="{kind}">{kind} {n}</span>' in html
 
 
-@pytest.fixture(scope="module")
-def probe(preview, tmp_path_factory) -> dict:
-    if BROWSER is None:
-        pytest.skip("no Chromium on this machine (.ci/run installs Debian's chromium)")
-    html, _ = preview
-    work = tmp_path_factory.mktemp("probe")
+def in_browser(page: str, probe: str, work: Path) -> dict:
+    """Load ``page`` with ``probe`` in a phone-wide frame of headless Chromium; the probe's JSON."""
     harness = work / "harness.html"
-    harness.write_text(phone(html.replace("</body>", PROBE + "</body>")), encoding="utf-8")
+    harness.write_text(phone(page.replace("</body>", probe + "</body>")), encoding="utf-8")
     command = [
         BROWSER,
         "--headless",
@@ -125,6 +121,14 @@ def probe(preview, tmp_path_factory) -> dict:
     found = re.search(r'<pre id="probe">(.*?)</pre>', done.stdout, re.DOTALL)
     assert found, done.stderr[-2000:]
     return json.loads(found.group(1).replace("&quot;", '"').replace("&amp;", "&"))
+
+
+@pytest.fixture(scope="module")
+def probe(preview, tmp_path_factory) -> dict:
+    if BROWSER is None:
+        pytest.skip("no Chromium on this machine (.ci/run installs Debian's chromium)")
+    html, _ = preview
+    return in_browser(html, PROBE, tmp_path_factory.mktemp("probe"))
 
 
 def test_nothing_overflows_sideways_at_390px(probe, preview):
@@ -160,3 +164,72 @@ def test_build_writes_a_preview_beside_each_deck(tmp_path):
     page = (out / "deck.preview.html").read_text(encoding="utf-8")
     assert page.count('<article class="note"') == 2
     assert "Beta?" in page and "<code>two</code>" in page and "part — beta?" in page
+
+
+# --- Math ---------------------------------------------------------------------------------
+
+MATH_SOURCE = """\
+# Algebra
+
+## Basics
+
+- **Square:** $x^2$ and \\(a_1\\)
+- **Sum:** $$\\sum_{i=1}^{n} x_i = \\frac{n(n+1)}{2} + \\frac{a}{b} + \\frac{c}{d} + \\frac{e}{f} + \\frac{g}{h}$$
+
+## Success metrics
+
+- **Error of $\\frac{1}{x^{2}}$:** <3%
+"""
+
+MATH_PROBE = """
+<script>
+window.addEventListener('load', function () {
+  var cards = Array.prototype.slice.call(document.querySelectorAll('.card'));
+  var out = parent.document.createElement('pre');
+  out.id = 'probe';
+  out.textContent = JSON.stringify({
+    katex: document.querySelectorAll('.card .katex').length,
+    display: document.querySelectorAll('.card .katex-display').length,
+    errors: document.querySelectorAll('.card .katex-error').length,
+    raw: cards.filter(function (c) { return /\\\\[(\\[]/.test(c.textContent); }).length,
+    fraction: document.querySelectorAll('.card .katex .mfrac').length,
+    page: document.scrollingElement.scrollWidth,
+    wide: cards.filter(function (c) { return c.scrollWidth > c.clientWidth + 1; }).length
+  });
+  parent.document.body.appendChild(out);
+});
+</script>
+"""
+
+
+@pytest.fixture(scope="module")
+def math_page(tmp_path_factory) -> str:
+    work = tmp_path_factory.mktemp("math")
+    (work / "algebra.md").write_text(MATH_SOURCE, encoding="utf-8")
+    page = work / "preview.html"
+    result = CliRunner().invoke(
+        main, ["preview", str(work / "algebra.md"), "--decks", str(work / "decks"), "--out", str(page)]
+    )
+    assert result.exit_code == 0, result.output
+    return page.read_text(encoding="utf-8")
+
+
+def test_katex_is_inlined_only_when_a_deck_has_math(math_page, preview):
+    html, _ = preview
+    assert "renderMathInElement" in math_page and "data:font/woff2;base64," in math_page
+    assert "url(fonts/" not in math_page
+    assert "katex" not in html.lower()
+
+
+def test_math_is_typeset_in_the_preview(math_page, tmp_path):
+    if BROWSER is None:
+        pytest.skip("no Chromium on this machine (.ci/run installs Debian's chromium)")
+    found = in_browser(math_page, MATH_PROBE, tmp_path)
+    # Square and Sum (front shows the label, back the answer) and the metric cloze's label.
+    assert found["katex"] >= 5
+    assert found["display"] == 1
+    assert found["errors"] == 0
+    assert found["fraction"] >= 2  # the cloze's \\frac, its braces written as entities, too
+    assert found["raw"] == 0  # no card still shows TeX delimiters
+    assert found["page"] <= 390
+    assert found["wide"] == 0

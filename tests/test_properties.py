@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from builder.extract import extract
 from builder.read import parse
+
 from support import notes_from
 
 WORD = st.text(alphabet="abcdefghijklmnopqrstuvwxyzABCDEFGHIJ0123456789", min_size=1, max_size=8)

@@ -1,6 +1,7 @@
 """Kind ``cloze``: statements with parts to recall hidden, one card per part.
 
-- Prose: each sentence that marks something (a bold phrase, a figure with its unit) is a cloze
+- Prose: each sentence that marks something (a bold phrase, a figure with its unit, a displayed
+  formula) is a cloze
   note, each marked part a gap; prose with nothing marked gives no card.
 - Enumerations: a list becomes one cloze note, each item a gap (its bold phrase, else a limit it
   states, else the whole item when it is short), the other items shown: overlapping clozes, so
@@ -14,7 +15,7 @@ from collections.abc import Sequence
 
 from markdown_it.token import Token
 
-from ..markdown import plain, strip, text_token
+from ..markdown import MATH_DISPLAY, plain, strip, text_token
 from ..model import Card, ClozeText, Gap, Inline, ListBlock, Paragraph, Segment
 from .metric import find_figure, measures
 from .scope import Scope, Sink
@@ -71,7 +72,8 @@ def marked(tokens: Sequence[Token], origin: object, first: int = 1) -> tuple[Seg
     for index, start, end in measures(tokens):
         if index not in inside:
             cuts.setdefault(index, []).append((start, end))
-    if not bold and not cuts:
+    formulas = {i for i, tok in enumerate(tokens) if tok.type in MATH_DISPLAY and i not in inside}
+    if not bold and not cuts and not formulas:
         return None
     segments: list[Segment] = []
     shown: list[Token] = []
@@ -92,7 +94,11 @@ def marked(tokens: Sequence[Token], origin: object, first: int = 1) -> tuple[Seg
             i = opens[i] + 1
             continue
         tok = tokens[i]
-        if i in cuts:
+        if i in formulas:
+            flush()
+            segments.append(Gap(number, Inline((tok,), origin)))  # type: ignore[arg-type]
+            number += 1
+        elif i in cuts:
             pos = 0
             for start, end in cuts[i]:
                 shown.append(text_token(tok.content[pos:start]))
