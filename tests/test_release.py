@@ -1,8 +1,8 @@
 """Releases with a real Anki collection: a rebuilt deck updates the notes learners have.
 
 Release 1 of the seed is imported and studied; the source is then edited (an answer changed,
-a fact added, a table row removed, a heading renamed, a metric changed) and release 2 is
-imported over it.
+a fact added, a table row removed with its three cells, a heading renamed, a metric changed)
+and release 2 is imported over it.
 """
 
 from __future__ import annotations
@@ -26,8 +26,8 @@ T1, T2 = 1_750_000_000, 1_760_000_000
 EDITS = [
     # an answer changed
     (
-        "- **Constraints:** Production-like environment; cannot attach debugger; must minimize test interruption",
-        "- **Constraints:** Staging cluster only; no debugger; at most one restart",
+        "- **Problem:** Linear memory growth under sustained load, indicating unbounded state accumulation or memory leak",
+        "- **Problem:** Stepwise memory growth after each reorg, pointing at a cache that is never pruned",
     ),
     # a fact added
     (
@@ -35,7 +35,7 @@ EDITS = [
         "- **Stakeholders:** Client/validator operators, on-call SREs, protocol engineering team\n"
         "- **Escalation:** page the client team lead after 30 minutes",
     ),
-    # a table row removed
+    # a table row removed (its three cells)
     (
         "| **State Trie Cache** | `captor_trie_nodes > 1M` | `Arc`-based cache without LRU | Medium: `moka::sync::Cache` with size limit |\n",
         "",
@@ -55,8 +55,9 @@ def build(workdir: Path, epoch: int, monkeypatch) -> None:
 
 
 def cards_json(workdir: Path, monkeypatch) -> list[dict]:
+    """Every note the release ships, the removed ones (tombstones) included."""
     monkeypatch.chdir(workdir)
-    result = CliRunner().invoke(main, ["cards", "source", "--out", "decks", "--json"])
+    result = CliRunner().invoke(main, ["cards", "source", "--out", "decks", "--json", "--removed"])
     assert result.exit_code == 0, result.output
     return [json.loads(line) for line in result.stdout.splitlines()]
 
@@ -137,29 +138,31 @@ def note_of(round_trip, *parts: str):
 
 
 def test_changed_fields_arrive(round_trip):
-    constraints = note_of(round_trip, "Context & Scope — Constraints?")
-    assert "Staging cluster only" in constraints["Answer"]
-    assert "Production-like environment" not in constraints["Answer"]
-    assert "{{c1::7μs}}" in note_of(round_trip, "Q9", "P99 Latency:")["Text"]
+    problem = note_of(round_trip, "Context & Scope — Problem?")
+    assert "Stepwise memory growth after each reorg" in problem["Answer"]
+    assert "Linear memory growth" not in problem["Answer"]
+    assert "{{c1::7μs}}" in note_of(round_trip, "Performance Metrics — P99 Latency:")["Text"]
     prompts = [n.fields[0] for n in notes_by_guid(round_trip["col"]).values()]
-    assert len([p for p in prompts if "Runtime Comparison" in p]) == 5  # four rows, one list
+    assert len([p for p in prompts if "Runtime Comparison" in p]) == 12  # four rows × three columns
     assert not [p for p in prompts if "Tokio vs async-std" in p]
 
 
 def test_renamed_heading_keeps_the_notes(round_trip):
     first = {n["guid"] for n in round_trip["first"] if "Tokio vs async-std Trade-off Matrix" in n["prompt"]}
     second = {n["guid"] for n in round_trip["second"] if "Runtime Comparison" in n["prompt"]}
-    assert len(first) == 5 and first == second
+    assert len(first) == 12 and first == second
 
 
 def test_added_and_removed_notes(round_trip):
     col = round_trip["col"]
     added = note_of(round_trip, "Context & Scope — Escalation?")
     assert "changed::1.1.0" in added.tags
-    removed = col.find_notes("tag:removed")
-    assert len(removed) == 1
-    note = col.get_note(removed[0])
-    assert "State Trie Cache" in note["Prompt"] and "Removed in version 1.1.0" in note["Prompt"]
+    removed = [col.get_note(nid) for nid in col.find_notes("tag:removed")]
+    assert len(removed) == 3  # the removed row's three cells
+    for note in removed:
+        assert "State Trie Cache" in note["Prompt"] and "Removed in version 1.1.0" in note["Prompt"]
+    columns = ("Diagnostic Signal?", "Rust Pattern?", "Fix Complexity?")
+    assert sorted(c for c in columns for n in removed if c in n["Prompt"]) == sorted(columns)
 
 
 def test_review_history_and_intervals_are_kept(round_trip):
@@ -169,6 +172,8 @@ def test_review_history_and_intervals_are_kept(round_trip):
         card = col.get_card(cid)
         assert (card.ivl, card.due, card.type, card.queue) == (ivl, due, kind, queue)
         assert ivl > 0
+    # The changed answer was among the cards studied: its edit kept its schedule.
+    assert note_of(round_trip, "Context & Scope — Problem?").id in {col.get_card(c).nid for c in studied}
 
 
 def test_version_and_changelog_record_all_five_edits(round_trip):
@@ -181,10 +186,13 @@ def test_version_and_changelog_record_all_five_edits(round_trip):
     added, rest = latest.split("### Added", 1)[1].split("### Changed", 1)
     changed, removed = rest.split("### Removed", 1)
     assert "Escalation?" in added
-    assert "Context & Scope — Constraints?" in changed
+    assert "Context & Scope — Problem?" in changed
     assert "P99 Latency: 50μs → \\[...\\]" in changed
-    assert "Runtime Comparison — Memory: Tokio, async-std, Recommendation?" in changed
-    assert "State Trie Cache: Diagnostic Signal, Rust Pattern, Fix Complexity?" in removed
+    for column in ("Tokio", "async-std", "Recommendation"):
+        assert f"Runtime Comparison — Memory: {column}?" in changed
+    for column in ("Diagnostic Signal", "Rust Pattern", "Fix Complexity"):
+        assert f"State Trie Cache: {column}?" in removed
+    assert "Tokio vs async-std" not in latest and "Unbounded Mempool" not in latest
     assert "## 1.0.0 (" in log
 
 

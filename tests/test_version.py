@@ -16,7 +16,7 @@ BASE = """# Deck
 
 ## Storage
 - **Engine:** RocksDB with one column family per table
-- **Budget:** 2TB per node
+- **Capacity:** 2TB per node
 
 ## Network
 - **Transport:** QUIC between regions
@@ -70,24 +70,26 @@ def test_renamed_label_and_heading_keep_guids():
 
 def test_moved_card_keeps_guid():
     first = release_of(BASE)
-    moved = BASE.replace("- **Budget:** 2TB per node\n", "") + "- **Budget:** 2TB per node\n"
+    moved = BASE.replace("- **Capacity:** 2TB per node\n", "") + "- **Capacity:** 2TB per node\n"
     second = release_of(moved, first.manifest)
-    assert [n.prompt for n in second.plan.notes if n.guid == guids(first)["Budget?"]] == ["Network — Budget?"]
+    assert [n.prompt for n in second.plan.notes if n.guid == guids(first)["Capacity?"]] == [
+        "Network — Capacity?"
+    ]
 
 
 def test_label_and_answer_changed_at_once_is_a_new_note():
     first = release_of(BASE)
-    second = release_of(BASE.replace("**Budget:** 2TB per node", "**Disk:** 4TB NVMe"), first.manifest)
+    second = release_of(BASE.replace("**Capacity:** 2TB per node", "**Disk:** 4TB NVMe"), first.manifest)
     assert guids(second)["Disk?"] not in guids(first).values()
     assert second.bump == "minor"
-    assert [t.prompt for t in second.removed] == ["Storage — Budget?"]
-    assert [n.prompt for n in second.tombstones] == ["(removed) Storage — Budget?"]
+    assert [t.prompt for t in second.removed] == ["Storage — Capacity?"]
+    assert [n.prompt for n in second.tombstones] == ["(removed) Storage — Capacity?"]
     assert second.tombstones[0].tags[0] == "removed"
 
 
 def test_removed_note_comes_back_with_its_guid():
     first = release_of(BASE)
-    without = release_of(BASE.replace("- **Budget:** 2TB per node\n", ""), first.manifest)
+    without = release_of(BASE.replace("- **Capacity:** 2TB per node\n", ""), first.manifest)
     back = release_of(BASE, without.manifest)
     assert guids(back) == guids(first)
     assert not back.tombstones and back.version == "1.2.0"
@@ -98,7 +100,7 @@ def test_key_match_wins_over_content_match():
     # Engine's answer moves under a new label while a new Engine fact appears: identity is
     # structural, so the Engine note is updated and the moved answer is a new note.
     text = BASE.replace("**Engine:**", "**Storage engine:**").replace(
-        "- **Budget:**", "- **Engine:** LMDB for the index\n- **Budget:**"
+        "- **Capacity:**", "- **Engine:** LMDB for the index\n- **Capacity:**"
     )
     second = release_of(text, first.manifest)
     new = guids(second)
@@ -111,7 +113,7 @@ def test_new_key_never_takes_a_guid_in_use():
     renamed = release_of(BASE.replace("**Engine:**", "**Storage engine:**"), first.manifest)
     # The old key comes back as a new fact: its derived GUID is the renamed note's.
     text = BASE.replace("**Engine:**", "**Storage engine:**").replace(
-        "- **Budget:**", "- **Engine:** LMDB for the index\n- **Budget:**"
+        "- **Capacity:**", "- **Engine:** LMDB for the index\n- **Capacity:**"
     )
     third = release_of(text, renamed.manifest)
     new = guids(third)
@@ -144,11 +146,11 @@ def test_note_times_are_when_each_note_last_changed():
     second = release_of(BASE.replace("2TB", "3TB"), first.manifest, now=2_000)
     times = second.note_times()
     by_prompt = {n.prompt.split(" — ")[-1]: times[n.guid] for n in second.plan.notes}
-    assert by_prompt == {"Engine?": 1_000, "Budget?": 2_000, "Transport?": 1_000}
+    assert by_prompt == {"Engine?": 1_000, "Capacity?": 2_000, "Transport?": 1_000}
 
 
 def test_manifest_round_trips_through_its_file(tmp_path):
-    rel = release_of(BASE.replace("- **Budget:** 2TB per node\n", ""), release_of(BASE).manifest)
+    rel = release_of(BASE.replace("- **Capacity:** 2TB per node\n", ""), release_of(BASE).manifest)
     path = tmp_path / "deck.manifest.json"
     path.write_text(rel.manifest.to_json(), encoding="utf-8")
     assert versioning.load_manifest(path) == rel.manifest
@@ -185,11 +187,11 @@ def test_new_keys_are_recorded_without_a_new_version():
 
 
 def test_inserting_a_repeated_label_does_not_shift_the_others():
-    text = "# Deck\n\n## Notes\n- **Note:** alpha\n- **Note:** beta\n"
+    text = "# Deck\n\n## Habits\n- **Tip:** alpha\n- **Tip:** beta\n"
     first = release_of(text)
     by_answer = {n.answer: n.guid for n in first.plan.notes}
     second = release_of(
-        text.replace("- **Note:** alpha", "- **Note:** gamma\n- **Note:** alpha"), first.manifest
+        text.replace("- **Tip:** alpha", "- **Tip:** gamma\n- **Tip:** alpha"), first.manifest
     )
     after = {n.answer: n.guid for n in second.plan.notes}
     assert after["alpha"] == by_answer["alpha"] and after["beta"] == by_answer["beta"]
