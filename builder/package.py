@@ -22,7 +22,7 @@ import genanki
 
 from .identify import deck_id
 from .model import MediaFile, Note
-from .notetypes import CLOZE_MODEL_ID, MODELS, PROMPT_MODEL_ID
+from .notetypes import MODEL_IDS, MODELS
 
 
 def build_time() -> int:
@@ -67,7 +67,7 @@ def apkg_bytes(
     """The ``.apkg`` of a deck; the same input gives the same bytes.
 
     Every note and note type is stamped with ``timestamp`` unless ``note_times`` (by GUID) or
-    ``model_times`` (by ``prompt``/``cloze``) say when it last changed: Anki's import updates a
+    ``model_times`` (by note type name: ``prompt``, ``cloze``, ``reverse``) say when it last changed: Anki's import updates a
     note only when the package's copy is newer than the learner's.
     """
     decks = genanki_decks(name, description, notes)
@@ -108,10 +108,9 @@ def _stamp(cursor: sqlite3.Cursor, note_times: Mapping[str, int], model_times: M
     if model_times:
         (models_json,) = cursor.execute("SELECT models FROM col").fetchone()
         models = json.loads(models_json)
-        ids = {"prompt": str(PROMPT_MODEL_ID), "cloze": str(CLOZE_MODEL_ID)}
         for name, when in model_times.items():
-            if ids[name] in models:
-                models[ids[name]]["mod"] = when
+            if str(MODEL_IDS[name]) in models:
+                models[str(MODEL_IDS[name])]["mod"] = when
         cursor.execute("UPDATE col SET models = ?", (json.dumps(models),))
 
 

@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from builder.cli import main
-from builder.notetypes import CLOZE_MODEL_ID, PROMPT_MODEL_ID
+from builder.notetypes import CLOZE_MODEL_ID, PROMPT_MODEL_ID, REVERSE_MODEL_ID
 
 anki_collection = pytest.importorskip("anki.collection")
 Collection = anki_collection.Collection
@@ -23,7 +23,11 @@ ImportAnkiPackageRequest = anki_collection.ImportAnkiPackageRequest
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "source" / "rust-web3-interview.md"
 
-MODEL_NAMES = {"prompt": "deckbuilder prompt/answer", "cloze": "deckbuilder cloze"}
+MODEL_NAMES = {
+    "prompt": "deckbuilder prompt/answer",
+    "cloze": "deckbuilder cloze",
+    "reverse": "deckbuilder prompt/answer+reverse",
+}
 
 UNSAFE_SOURCE = """\
 # Unsafe input
@@ -257,3 +261,82 @@ def test_active_content_detector_sees_attacks():
     assert active_content('<img src=x onerror="alert(1)">') == ["onerror="]
     assert active_content('<a href=" JavaScript:alert(1)">x</a>') == ["href= JavaScript:alert(1)"]
     assert active_content("&lt;img src=x onerror=alert(1)&gt; javascript:x") == []
+
+
+# --- Reverse cards ----------------------------------------------------------------------------
+
+PAIRS_YAML = """\
+deck: Pairs
+cards:
+  - id: port
+    front: Default port of PostgreSQL?
+    back: "5432"
+  - id: verkle
+    front: Proof size, Merkle Patricia Trie vs Verkle?
+    back: about 3 KB against about 200 B
+"""
+
+
+def test_reversible_card_is_one_note_with_two_sibling_cards(tmp_path, collection):
+    """``reverse: true``: one line of ``cards --json``, one note, two cards; the second asks back -> front."""
+    source = tmp_path / "pairs.yaml"
+    source.write_text(PAIRS_YAML + "    reverse: true\n", encoding="utf-8")
+    built = build([str(source)], tmp_path / "decks")
+    assert [(n["key"], n["model"]) for n in built.notes] == [
+        ("card:port", "prompt"),
+        ("card:verkle", "reverse"),
+    ]
+    import_apkg(collection, built.apkgs[0])
+    assert collection.note_count() == 2
+    [note] = [n for n in all_notes(collection) if n.guid == built.notes[1]["guid"]]
+    assert (note.note_type()["id"], note.note_type()["name"]) == (REVERSE_MODEL_ID, MODEL_NAMES["reverse"])
+    forward, backward = sorted(note.cards(), key=lambda card: card.ord)
+    assert (forward.ord, backward.ord) == (0, 1)
+    assert forward.nid == backward.nid == note.id
+    assert "Proof size, Merkle Patricia Trie vs Verkle?" in forward.question()
+    assert "about 3 KB" not in forward.question()
+    assert "about 3 KB against about 200 B" in backward.question()
+    assert "Proof size" not in backward.question()
+    assert "Proof size, Merkle Patricia Trie vs Verkle?" in backward.answer()
+    assert '<div class="source">pairs.yaml</div>' in backward.answer()
+
+
+def test_reverse_is_a_note_type_of_its_own_with_fixed_ids(tmp_path, collection):
+    """Adding it left ``prompt/answer`` as it was: learners' notes of it keep updating."""
+    source = tmp_path / "pairs.yaml"
+    source.write_text(PAIRS_YAML + "    reverse: true\n", encoding="utf-8")
+    import_apkg(collection, build([str(source)], tmp_path / "decks").apkgs[0])
+    reverse = collection.models.get(REVERSE_MODEL_ID)
+    assert [f["name"] for f in reverse["flds"]] == ["Prompt", "Answer", "Source"]
+    assert [t["name"] for t in reverse["tmpls"]] == ["Card 1", "Card 2"]
+    assert reverse["sortf"] == 0 and reverse["type"] == 0
+    prompt = collection.models.get(PROMPT_MODEL_ID)
+    assert [t["name"] for t in prompt["tmpls"]] == ["Card 1"]
+
+
+def test_gaining_or_losing_reverse_never_leaves_a_note_stale(tmp_path, collection, monkeypatch):
+    """Anki skips a note whose note type changed under its GUID ("conflicting"), so a card that
+    gains ``reverse`` is a new note and the old one a tombstone; losing it brings the old one back."""
+    source = tmp_path / "src" / "pairs.yaml"
+    source.parent.mkdir()
+    out = tmp_path / "decks"
+    releases = []
+    for epoch, reverse in ((1_750_000_000, False), (1_750_100_000, True), (1_750_200_000, False)):
+        source.write_text(PAIRS_YAML + ("    reverse: true\n" if reverse else ""), encoding="utf-8")
+        monkeypatch.setenv("SOURCE_DATE_EPOCH", str(epoch))
+        built = build([str(source.parent)], out)
+        [apkg] = built.apkgs
+        log = import_apkg(collection, apkg)
+        assert list(log.conflicting) == [], apkg.name
+        [verkle] = [n for n in built.notes if n["key"] == "card:verkle" and "removed" not in n["tags"]]
+        releases.append(verkle)
+    first, second, third = releases
+    assert second["model"] == "reverse" and second["guid"] != first["guid"]
+    assert third["model"] == "prompt" and third["guid"] == first["guid"]
+    by_guid = {note.guid: note for note in all_notes(collection)}
+    assert collection.note_count() == 3  # port, verkle, and the reversible verkle now removed
+    assert "removed" in by_guid[second["guid"]].tags
+    back = by_guid[first["guid"]]
+    assert "removed" not in back.tags
+    assert dict(back.items()) == third["fields"]
+    assert len(back.cards()) == 1
