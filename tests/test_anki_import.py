@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
+import sqlite3
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -340,3 +343,102 @@ def test_gaining_or_losing_reverse_never_leaves_a_note_stale(tmp_path, collectio
     assert "removed" not in back.tags
     assert dict(back.items()) == third["fields"]
     assert len(back.cards()) == 1
+
+
+# --- Order and ids ------------------------------------------------------------------------
+
+OTHER_SOURCE = "# Other deck\n\n" + "".join(
+    f"## Part {i}\n\n- **Label {i}:** value {i}\n\n" for i in range(30)
+)
+
+
+def package_note_ids(apkg: Path, tmp: Path) -> dict[str, int]:
+    """The note ids an ``.apkg`` holds, by GUID."""
+    tmp.mkdir()
+    with zipfile.ZipFile(apkg) as zf:
+        (tmp / "collection.anki2").write_bytes(zf.read("collection.anki2"))
+    conn = sqlite3.connect(tmp / "collection.anki2")
+    try:
+        return dict(conn.execute("SELECT guid, id FROM notes"))
+    finally:
+        conn.close()
+
+
+@pytest.fixture(scope="module")
+def crowded(tmp_path_factory) -> Iterator[tuple]:
+    """A collection holding foreign notes and another deckbuilder deck, then the seed imported
+    with its top sections as subdecks."""
+    work = tmp_path_factory.mktemp("crowded")
+    (work / "other").mkdir()
+    (work / "other" / "other.md").write_text(OTHER_SOURCE, encoding="utf-8")
+    (work / "src").mkdir()
+    shutil.copy(SEED, work / "src" / SEED.name)
+    (work / "src" / "decks.yaml").write_text(
+        f"decks:\n  - deck: Seed\n    sources: [{SEED.name}]\n    subdecks: true\n", encoding="utf-8"
+    )
+    other = build([str(work / "other")], work / "other-decks")
+    seed = build([str(work / "src")], work / "decks")
+    col = open_collection(work / "anki")
+    try:
+        basic = col.models.by_name("Basic")
+        foreign = col.decks.id("Foreign")
+        for n in range(5):
+            note = col.new_note(basic)
+            note["Front"], note["Back"] = f"foreign {n}", "b"
+            col.add_note(note, foreign)
+        import_apkg(col, other.apkgs[0])
+        import_apkg(col, seed.apkgs[0])
+        yield col, seed, other
+    finally:
+        col.close()
+
+
+def test_new_cards_come_in_source_order_after_other_decks(crowded):
+    """Sorted by new-card position, the deck's cards (subdecks included) are in source order."""
+    col, seed, _ = crowded
+    assert len({n["deck"] for n in seed.notes}) > 5
+    cards = [col.get_card(cid) for cid in col.find_cards('"deck:Seed" is:new', order="c.due")]
+    assert list(dict.fromkeys(card.note().guid for card in cards)) == [n["guid"] for n in seed.notes]
+    dues = [card.due for card in cards]
+    assert dues == sorted(dues)
+
+
+def test_the_scheduler_introduces_new_cards_in_source_order(crowded):
+    """Anki's new-card queue: by position over the whole deck, and by default within a subdeck."""
+    col, seed, _ = crowded
+    place = {n["guid"]: index for index, n in enumerate(seed.notes)}
+    top = col.decks.id_for_name("Seed")
+    config = col.decks.config_dict_for_deck_id(top)
+    config["new"]["perDay"] = 9999
+    config["newGatherPriority"] = 1  # "Ascending position"
+    col.decks.update_config(config)
+    col.decks.select(top)
+    queued = [
+        place[col.get_note(q.card.note_id).guid] for q in col.sched.get_queued_cards(fetch_limit=9999).cards
+    ]
+    assert len(queued) == len(seed.notes) and queued == sorted(queued)
+    config["newGatherPriority"] = 0  # "Deck", Anki's default: subdeck by subdeck
+    col.decks.update_config(config)
+    first = next(n["deck"] for n in seed.notes if n["deck"] != "Seed")
+    col.decks.select(col.decks.id_for_name(first))
+    queued = [
+        place[col.get_note(q.card.note_id).guid] for q in col.sched.get_queued_cards(fetch_limit=9999).cards
+    ]
+    assert len(queued) == sum(1 for n in seed.notes if n["deck"] == first) > 3
+    assert queued == sorted(queued)
+
+
+def test_decks_never_share_note_ids(crowded, tmp_path):
+    """Each package numbers its notes in source order in a range of its own, below 2**53. Anki
+    gives such notes ids of the import time (their ids lie in the future), so in the collection
+    no two notes share one either, and every note of both decks is there once."""
+    col, seed, other = crowded
+    ids = [package_note_ids(built.apkgs[0], tmp_path / name) for name, built in (("s", seed), ("o", other))]
+    for found, built in zip(ids, (seed, other), strict=True):
+        in_order = [found[n["guid"]] for n in built.notes]
+        assert in_order == sorted(in_order) and len(set(in_order)) == len(in_order)
+        assert min(in_order) >= 2**51 and max(in_order) < 2**52
+    assert not set(ids[0].values()) & set(ids[1].values())
+    guids = [note.guid for note in all_notes(col)]
+    assert len(guids) == len(set(guids)) == len(seed.notes) + len(other.notes) + 5
+    assert max(col.find_notes("")) < 2**51  # renumbered by the importer, as Anki's own ids are
