@@ -306,6 +306,8 @@ class Card:
     """The title of the top section the card stands in ('' outside any): its subdeck."""
     extra: tuple[Part, ...] = field(default=())
     """Context shown under a cloze's answer."""
+    reverse: bool = False
+    """Also ask the answer, for the prompt: a second card of the same note."""
 
     @property
     def prompt(self) -> str:
@@ -346,7 +348,7 @@ class Note:
     kind: Kind
     """The card kind."""
     model: str
-    """``prompt`` or ``cloze``."""
+    """``prompt``, ``reverse`` (prompt/answer with a reverse card) or ``cloze``."""
     prompt: str
     """Plain-text prompt; the note's sort field."""
     answer: str

@@ -1,8 +1,17 @@
-"""The two note types every deck uses, with fixed ids so that a rebuilt deck updates them.
+"""The note types decks use, with fixed ids so that a rebuilt deck updates them.
 
 ``deckbuilder prompt/answer`` (fields Prompt, Answer, Source) for every kind but ``metric``;
-``deckbuilder cloze`` (fields Text, Extra, Source) for metrics. The ids below are constants:
-changing one makes Anki treat the note type, and every note of it, as new.
+``deckbuilder cloze`` (fields Text, Extra, Source) for metrics and hand-written clozes;
+``deckbuilder prompt/answer+reverse`` (the same fields) for hand-written cards with
+``reverse: true``: one note, two cards (front -> back, back -> front), so Anki buries the sibling.
+The ids below are constants: changing one makes Anki treat the note type, and every note of it,
+as new.
+
+Why a third note type rather than an optional reverse template on ``prompt/answer``: Anki's
+``.apkg`` import (checked with the real ``anki`` library, see ``tests/test_anki_import.py``)
+refuses to update any note whose note type's fields or templates differ from the learner's copy
+("conflicting"): adding a template to ``prompt/answer`` would freeze every note of every deck at
+its old content. A new note type changes no existing note; only reversible notes use it.
 """
 
 from __future__ import annotations
@@ -14,6 +23,7 @@ from pygments.formatters import HtmlFormatter
 
 PROMPT_MODEL_ID = 1_607_390_001
 CLOZE_MODEL_ID = 1_607_390_002
+REVERSE_MODEL_ID = 1_607_390_003
 
 PROMPT_FIELDS = ("Prompt", "Answer", "Source")
 CLOZE_FIELDS = ("Text", "Extra", "Source")
@@ -22,8 +32,10 @@ CLOZE_FIELDS = ("Text", "Extra", "Source")
 _FIELD_IDS = {
     "prompt": (1_607_390_101, 1_607_390_102, 1_607_390_103),
     "cloze": (1_607_390_201, 1_607_390_202, 1_607_390_203),
+    "reverse": (1_607_390_301, 1_607_390_302, 1_607_390_303),
 }
 _TEMPLATE_IDS = {"prompt": 1_607_390_111, "cloze": 1_607_390_211}
+_REVERSE_TEMPLATE_IDS = (1_607_390_311, 1_607_390_312)
 
 LIGHT_CODE_STYLE = "friendly"
 NIGHT_CODE_STYLE = "monokai"
@@ -105,24 +117,46 @@ def _fields(names: tuple[str, ...], ids: tuple[int, ...]) -> list[dict[str, obje
     return [{"name": name, "id": fid} for name, fid in zip(names, ids, strict=True)]
 
 
+_SOURCE = '{{#Source}}<div class="source">{{Source}}</div>{{/Source}}'
+_FORWARD = {
+    "name": "Card 1",
+    "qfmt": '<div class="prompt">{{Prompt}}</div>',
+    "afmt": (
+        '<div class="prompt">{{Prompt}}</div>\n<hr id="answer">\n'
+        f'<div class="answer">{{{{Answer}}}}</div>\n{_SOURCE}'
+    ),
+}
+_BACKWARD = {
+    "name": "Card 2",
+    "qfmt": '<div class="prompt"><div class="answer">{{Answer}}</div></div>',
+    "afmt": (
+        '<div class="prompt"><div class="answer">{{Answer}}</div></div>\n<hr id="answer">\n'
+        f'<div class="answer">{{{{Prompt}}}}</div>\n{_SOURCE}'
+    ),
+}
+"""The reverse card: the answer asks, the prompt answers."""
+
+
 def prompt_model() -> genanki.Model:
     """The prompt/answer note type."""
     return genanki.Model(
         PROMPT_MODEL_ID,
         "deckbuilder prompt/answer",
         fields=_fields(PROMPT_FIELDS, _FIELD_IDS["prompt"]),
-        templates=[
-            {
-                "name": "Card 1",
-                "id": _TEMPLATE_IDS["prompt"],
-                "qfmt": '<div class="prompt">{{Prompt}}</div>',
-                "afmt": (
-                    '<div class="prompt">{{Prompt}}</div>\n<hr id="answer">\n'
-                    '<div class="answer">{{Answer}}</div>\n'
-                    '{{#Source}}<div class="source">{{Source}}</div>{{/Source}}'
-                ),
-            }
-        ],
+        templates=[{**_FORWARD, "id": _TEMPLATE_IDS["prompt"]}],
+        css=css(),
+        sort_field_index=0,
+    )
+
+
+def reverse_model() -> genanki.Model:
+    """The prompt/answer note type with a reverse card: one note, two sibling cards."""
+    forward, backward = _REVERSE_TEMPLATE_IDS
+    return genanki.Model(
+        REVERSE_MODEL_ID,
+        "deckbuilder prompt/answer+reverse",
+        fields=_fields(PROMPT_FIELDS, _FIELD_IDS["reverse"]),
+        templates=[{**_FORWARD, "id": forward}, {**_BACKWARD, "id": backward}],
         css=css(),
         sort_field_index=0,
     )
@@ -152,4 +186,6 @@ def cloze_model() -> genanki.Model:
     )
 
 
-MODELS = {"prompt": prompt_model, "cloze": cloze_model}
+MODELS = {"prompt": prompt_model, "cloze": cloze_model, "reverse": reverse_model}
+"""Each note type by the name notes and manifests know it by (``Note.model``)."""
+MODEL_IDS = {"prompt": PROMPT_MODEL_ID, "cloze": CLOZE_MODEL_ID, "reverse": REVERSE_MODEL_ID}

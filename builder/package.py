@@ -3,6 +3,15 @@
 genanki fills the collection; the zip is made here so that its entry times come from the
 release time (``SOURCE_DATE_EPOCH``) and not from a temp file's mtime. Writing the bytes to
 disk is :mod:`builder.atomic`'s job.
+
+Order: genanki numbers notes and cards from one counter in deck-by-deck order (a subdeck's
+notes after all of its parent's) and leaves every new card at position (``due``) 0. Anki's
+importer keeps a new card's ``due`` as the package gives it, but renumbers notes and cards
+whose ids are taken or lie in the future, so ties were left to ids it had changed.
+:func:`_order` renumbers notes and cards in source order inside the deck's own id range
+(:func:`builder.identify.first_id`) and sets each new card's position to its note's place in
+the deck: after an import, ``deck:X is:new`` sorted by position is the source order, whatever
+the collection held before.
 """
 
 from __future__ import annotations
@@ -20,9 +29,10 @@ from pathlib import Path
 
 import genanki
 
-from .identify import deck_id
+from .errors import OutputError
+from .identify import ID_SPAN, deck_id, first_id
 from .model import MediaFile, Note
-from .notetypes import CLOZE_MODEL_ID, MODELS, PROMPT_MODEL_ID
+from .notetypes import MODEL_IDS, MODELS
 
 
 def build_time() -> int:
@@ -67,7 +77,7 @@ def apkg_bytes(
     """The ``.apkg`` of a deck; the same input gives the same bytes.
 
     Every note and note type is stamped with ``timestamp`` unless ``note_times`` (by GUID) or
-    ``model_times`` (by ``prompt``/``cloze``) say when it last changed: Anki's import updates a
+    ``model_times`` (by note type name: ``prompt``, ``cloze``, ``reverse``) say when it last changed: Anki's import updates a
     note only when the package's copy is newer than the learner's.
     """
     decks = genanki_decks(name, description, notes)
@@ -81,6 +91,7 @@ def apkg_bytes(
             cursor.execute("PRAGMA journal_mode = MEMORY")
             cursor.execute("PRAGMA synchronous = OFF")
             genanki.Package(decks).write_to_db(cursor, float(timestamp), itertools.count(timestamp * 1000))
+            _order(cursor, name, notes)
             _stamp(cursor, note_times or {}, model_times or {})
             conn.commit()
         finally:
@@ -100,6 +111,23 @@ def apkg_bytes(
     return buffer.getvalue()
 
 
+def _order(cursor: sqlite3.Cursor, name: str, notes: Sequence[Note]) -> None:
+    """Number notes and cards in the order of ``notes`` from the deck's first id; a note's cards
+    (a cloze's deletions, a reverse card) follow each other, and share its new-card position."""
+    place = {note.guid: n for n, note in enumerate(notes)}
+    start = first_id(name)
+    note_ids = {nid: start + place[guid] for nid, guid in cursor.execute("SELECT id, guid FROM notes")}
+    cards = sorted(cursor.execute("SELECT id, nid, ord FROM cards"), key=lambda c: (note_ids[c[1]], c[2]))
+    if max(len(note_ids), len(cards)) > ID_SPAN:
+        raise OutputError(f"deck “{name}” has more than {ID_SPAN} cards; split it into several decks")
+    # genanki's ids (release time in ms, counting up) lie far below every deck's range.
+    cursor.executemany("UPDATE notes SET id = ? WHERE id = ?", [(new, old) for old, new in note_ids.items()])
+    cursor.executemany(
+        "UPDATE cards SET id = ?, nid = ?, due = ? WHERE id = ?",
+        [(start + n, note_ids[nid], note_ids[nid] - start + 1, cid) for n, (cid, nid, _) in enumerate(cards)],
+    )
+
+
 def _stamp(cursor: sqlite3.Cursor, note_times: Mapping[str, int], model_times: Mapping[str, int]) -> None:
     """Set each note's and note type's modification time to when it last changed."""
     if note_times:
@@ -108,10 +136,9 @@ def _stamp(cursor: sqlite3.Cursor, note_times: Mapping[str, int], model_times: M
     if model_times:
         (models_json,) = cursor.execute("SELECT models FROM col").fetchone()
         models = json.loads(models_json)
-        ids = {"prompt": str(PROMPT_MODEL_ID), "cloze": str(CLOZE_MODEL_ID)}
         for name, when in model_times.items():
-            if ids[name] in models:
-                models[ids[name]]["mod"] = when
+            if str(MODEL_IDS[name]) in models:
+                models[str(MODEL_IDS[name])]["mod"] = when
         cursor.execute("UPDATE col SET models = ?", (json.dumps(models),))
 
 

@@ -20,7 +20,7 @@ from importlib.resources import files
 
 from .markdown import CLOZE
 from .model import KINDS, MediaFile, Note
-from .notetypes import cloze_model, css, prompt_model
+from .notetypes import MODELS, cloze_model, css
 from .version import Release
 
 _SECTION = re.compile(r"\{\{#(\w+)\}\}(.*?)\{\{/\1\}\}", re.DOTALL)
@@ -63,9 +63,9 @@ def card_sides(note: Note) -> list[tuple[str, str]]:
             )
             for n in numbers
         ]
-    template = prompt_model().templates[0]
     return [
         (_fill(template["qfmt"], note.fields, None, False), _fill(template["afmt"], note.fields, None, True))
+        for template in MODELS[note.model]().templates
     ]
 
 
@@ -207,7 +207,7 @@ def preview_page(releases: Sequence[Release], title: str = "deckbuilder preview"
             f' data-text="{searchable}" data-guid="{escape(note.guid)}">'
         )
         for n, (front, back) in enumerate(card_sides(note), start=1):
-            label = f"card {n} · " if note.model == "cloze" and n > 1 else ""
+            label = f"card {n} · " if n > 1 else ""
             for side, html in (("front", front), ("back", back)):
                 parts.append(
                     f'<div class="frame"><div class="side">{label}{side} · {escape(note.kind)} · {escape(note.source)}</div>'

@@ -39,7 +39,7 @@ class Rendered:
 
     card: Card
     model: str
-    """``prompt`` or ``cloze``: which note type it uses."""
+    """``prompt``, ``reverse`` or ``cloze``: which note type it uses."""
     fields: dict[str, str]
     """The note's HTML fields by name, in the note type's order."""
     prompt: str
@@ -173,4 +173,5 @@ def render(card: Card) -> Rendered:
         "Answer": "".join(part_html(p) for p in card.answer),
         "Source": source,
     }
-    return Rendered(card, "prompt", fields, card.prompt, answer_text(card), fields["Answer"])
+    model = "reverse" if card.reverse else "prompt"
+    return Rendered(card, model, fields, card.prompt, answer_text(card), fields["Answer"])

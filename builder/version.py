@@ -8,7 +8,9 @@ changelog is written.
 
 Versions follow semver:
 
-- **major** when a note type's fields or templates change (learners' cards change shape);
+- **major** when a note type's fields or templates change (learners' cards change shape); a
+  note type the previous release did not record (one added to deckbuilder later, such as
+  ``reverse``) is new to the deck, not a change: no note of the deck used it;
 - **minor** when notes are added or removed;
 - **patch** when only content changed (a note's fields or tags, or the note types' CSS);
 - no new version, and nothing rewritten, when nothing changed.
@@ -433,11 +435,13 @@ def _bump(
 ) -> Bump | None:
     if previous is None:
         return "major"
-    if any(previous.models.get(name, {}).get("shape") != h["shape"] for name, h in models.items()):
+    # A note type the previous release did not know held none of its notes: nothing to change.
+    known = {name: h for name, h in models.items() if name in previous.models}
+    if any(previous.models[name].get("shape") != h["shape"] for name, h in known.items()):
         return "major"
     if added or gone:
         return "minor"
-    if changed or any(previous.models.get(n, {}).get("css") != h["css"] for n, h in models.items()):
+    if changed or any(previous.models[name].get("css") != h["css"] for name, h in known.items()):
         return "patch"
     return None
 
@@ -448,11 +452,16 @@ def _settle_guids(plan: DeckPlan, previous: Manifest | None) -> tuple[list[Note]
     By key first; a note whose key is new takes the GUID of a note that disappeared and taught
     the same thing (same kind and body: a renamed heading or label, a moved card); a key that
     was removed earlier and came back takes its old GUID again; anything else is a new note.
+
+    A GUID never moves to a note of another note type (a YAML card that gains or loses
+    ``reverse``): Anki's import skips a note whose note type differs from the learner's copy as
+    "conflicting", so that note would never update. It becomes a new note instead, and the old
+    one a tombstone; its key comes back with its old GUID if the note type does.
     """
     if previous is None:
         return list(plan.notes), []
     by_key = {n.key: n for n in previous.notes}
-    tombs = {t.key: t for t in previous.removed}
+    tombs = {(t.key, t.model): t for t in previous.removed}
     out: list[Note] = list(plan.notes)
     assigned: dict[int, str] = {}
     # Keys repeated in a section are numbered by position (k, k~2, …): within such a family,
@@ -467,22 +476,28 @@ def _settle_guids(plan: DeckPlan, previous: Manifest | None) -> tuple[list[Note]
         olds = old_families.get(family, [])
         if len(indexes) == 1 and len(olds) <= 1:
             known = by_key.get(out[indexes[0]].key)
-            if known is not None:
+            if known is not None and known.model == out[indexes[0]].model:
                 assigned[indexes[0]] = known.guid
             continue
         free = list(olds)
         for index in indexes:
-            same = next((s for s in free if s.kind == out[index].kind and s.body == out[index].teaches), None)
+            note = out[index]
+            same = next(
+                (s for s in free if (s.kind, s.model, s.body) == (note.kind, note.model, note.teaches)), None
+            )
             if same is not None:
                 assigned[index] = same.guid
                 free.remove(same)
         for index in indexes:
-            if index not in assigned and free:
-                assigned[index] = free.pop(0).guid
+            spare = next((s for s in free if s.model == out[index].model), None)
+            if index not in assigned and spare is not None:
+                assigned[index] = spare.guid
+                free.remove(spare)
     used: set[str] = set()
     pending: list[int] = []
     for index, note in enumerate(out):
-        guid = assigned.get(index) or (tombs[note.key].guid if note.key in tombs else None)
+        tomb = tombs.get((note.key, note.model))
+        guid = assigned.get(index) or (tomb.guid if tomb is not None else None)
         if guid is None:
             pending.append(index)
             continue
@@ -499,6 +514,7 @@ def _settle_guids(plan: DeckPlan, previous: Manifest | None) -> tuple[list[Note]
                 g
                 for g in gone
                 if g.kind == note.kind
+                and g.model == note.model
                 and g.body == body
                 and g.guid not in used
                 and keys.document_of(g.key) == keys.document_of(note.key)

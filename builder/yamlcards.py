@@ -16,8 +16,10 @@ For cards no Markdown source holds, or that read better written out by hand::
         back: about 3 KB against about 200 B
         reverse: true                     # also asks back -> front
 
-A card is either ``front`` and ``back`` (a ``fact`` card, keyed ``card:<id>``; ``reverse`` adds
-``card:<id>:reverse``) or ``cloze`` (a ``cloze`` card with Anki's ``{{c1::…}}`` marks).
+A card is either ``front`` and ``back`` (a ``fact`` card, keyed ``card:<id>``) or ``cloze`` (a
+``cloze`` card with Anki's ``{{c1::…}}`` marks). ``reverse: true`` does not make a second note: the
+card's note uses the ``prompt/answer+reverse`` note type, whose second card asks back -> front, so
+Anki buries the sibling (see :mod:`builder.notetypes`).
 
 The file is read as a YAML node tree (never constructed into Python objects), so every problem
 names its line. Anchors and aliases are refused before anything else: they are how a small file
@@ -75,7 +77,7 @@ class CardFile:
     tags: tuple[str, ...]
     """The file's ``tags:`` (already on every card)."""
     cards: tuple[Card, ...]
-    """The cards that loaded, in file order (a reverse card right after its card)."""
+    """The cards that loaded, in file order."""
 
 
 def load_cards(path: Path, shown: str) -> tuple[CardFile, list[Diagnostic]]:
@@ -234,7 +236,7 @@ class _Loader:
         return tuple(word for word in words if word)
 
     def card(self, node: Node, file_tags: tuple[str, ...]) -> list[Card]:
-        """The card (and its reverse) a ``cards:`` entry gives; [] when it has a problem."""
+        """The card a ``cards:`` entry gives; [] when it has a problem."""
         line = _line(node)
         if not isinstance(node, MappingNode):
             self.error(line, "a card must be a mapping with an id")
@@ -260,31 +262,27 @@ class _Loader:
             statement = Inline(tuple(tokens), Origin(self.shown, where))
             made = [Card("cloze", keys.yaml_card(ident), (), "", (), origin, all_tags, statement=statement)]
         else:
-            (front, front_at), (back, back_at) = texts["front"], texts["back"]
+            (front, _), (back, back_at) = texts["front"], texts["back"]
             answer = self.blocks(back, back_at, "back", ident)
             made = [
-                Card("fact", keys.yaml_card(ident), (), _plain(front), (Blocks(answer),), origin, all_tags)
-            ]
-            if reverse:
-                answer = self.blocks(front, front_at, "front", ident)
-                ask = _plain(back)
-                made.append(
-                    Card(
-                        "fact",
-                        f"{keys.yaml_card(ident)}:reverse",
-                        (),
-                        ask,
-                        (Blocks(answer),),
-                        origin,
-                        all_tags,
-                    )
+                Card(
+                    "fact",
+                    keys.yaml_card(ident),
+                    (),
+                    _plain(front),
+                    (Blocks(answer),),
+                    origin,
+                    all_tags,
+                    reverse=reverse,
                 )
+            ]
         for card in made:
             if card.key in self.keys:
                 self.error(line, f"card key “{card.key}” is already taken at line {self.keys[card.key]}")
             elif card.answer == (Blocks(()),):
-                empty = "front" if card.key.endswith(":reverse") else "back"
-                self.error(line, f"card “{ident}” has an empty {empty}")
+                self.error(line, f"card “{ident}” has an empty back")
+            elif card.reverse and not card.ask:
+                self.error(line, f"card “{ident}” has an empty front")
         if self.errors() > errors:
             return []
         self.keys.update((card.key, line) for card in made)

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
+import sqlite3
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -13,7 +16,7 @@ import pytest
 from click.testing import CliRunner
 
 from builder.cli import main
-from builder.notetypes import CLOZE_MODEL_ID, PROMPT_MODEL_ID
+from builder.notetypes import CLOZE_MODEL_ID, PROMPT_MODEL_ID, REVERSE_MODEL_ID
 
 anki_collection = pytest.importorskip("anki.collection")
 Collection = anki_collection.Collection
@@ -23,7 +26,11 @@ ImportAnkiPackageRequest = anki_collection.ImportAnkiPackageRequest
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "source" / "rust-web3-interview.md"
 
-MODEL_NAMES = {"prompt": "deckbuilder prompt/answer", "cloze": "deckbuilder cloze"}
+MODEL_NAMES = {
+    "prompt": "deckbuilder prompt/answer",
+    "cloze": "deckbuilder cloze",
+    "reverse": "deckbuilder prompt/answer+reverse",
+}
 
 UNSAFE_SOURCE = """\
 # Unsafe input
@@ -257,3 +264,182 @@ def test_active_content_detector_sees_attacks():
     assert active_content('<img src=x onerror="alert(1)">') == ["onerror="]
     assert active_content('<a href=" JavaScript:alert(1)">x</a>') == ["href= JavaScript:alert(1)"]
     assert active_content("&lt;img src=x onerror=alert(1)&gt; javascript:x") == []
+
+
+# --- Reverse cards ----------------------------------------------------------------------------
+
+PAIRS_YAML = """\
+deck: Pairs
+cards:
+  - id: port
+    front: Default port of PostgreSQL?
+    back: "5432"
+  - id: verkle
+    front: Proof size, Merkle Patricia Trie vs Verkle?
+    back: about 3 KB against about 200 B
+"""
+
+
+def test_reversible_card_is_one_note_with_two_sibling_cards(tmp_path, collection):
+    """``reverse: true``: one line of ``cards --json``, one note, two cards; the second asks back -> front."""
+    source = tmp_path / "pairs.yaml"
+    source.write_text(PAIRS_YAML + "    reverse: true\n", encoding="utf-8")
+    built = build([str(source)], tmp_path / "decks")
+    assert [(n["key"], n["model"]) for n in built.notes] == [
+        ("card:port", "prompt"),
+        ("card:verkle", "reverse"),
+    ]
+    import_apkg(collection, built.apkgs[0])
+    assert collection.note_count() == 2
+    [note] = [n for n in all_notes(collection) if n.guid == built.notes[1]["guid"]]
+    assert (note.note_type()["id"], note.note_type()["name"]) == (REVERSE_MODEL_ID, MODEL_NAMES["reverse"])
+    forward, backward = sorted(note.cards(), key=lambda card: card.ord)
+    assert (forward.ord, backward.ord) == (0, 1)
+    assert forward.nid == backward.nid == note.id
+    assert "Proof size, Merkle Patricia Trie vs Verkle?" in forward.question()
+    assert "about 3 KB" not in forward.question()
+    assert "about 3 KB against about 200 B" in backward.question()
+    assert "Proof size" not in backward.question()
+    assert "Proof size, Merkle Patricia Trie vs Verkle?" in backward.answer()
+    assert '<div class="source">pairs.yaml</div>' in backward.answer()
+
+
+def test_reverse_is_a_note_type_of_its_own_with_fixed_ids(tmp_path, collection):
+    """Adding it left ``prompt/answer`` as it was: learners' notes of it keep updating."""
+    source = tmp_path / "pairs.yaml"
+    source.write_text(PAIRS_YAML + "    reverse: true\n", encoding="utf-8")
+    import_apkg(collection, build([str(source)], tmp_path / "decks").apkgs[0])
+    reverse = collection.models.get(REVERSE_MODEL_ID)
+    assert [f["name"] for f in reverse["flds"]] == ["Prompt", "Answer", "Source"]
+    assert [t["name"] for t in reverse["tmpls"]] == ["Card 1", "Card 2"]
+    assert reverse["sortf"] == 0 and reverse["type"] == 0
+    prompt = collection.models.get(PROMPT_MODEL_ID)
+    assert [t["name"] for t in prompt["tmpls"]] == ["Card 1"]
+
+
+def test_gaining_or_losing_reverse_never_leaves_a_note_stale(tmp_path, collection, monkeypatch):
+    """Anki skips a note whose note type changed under its GUID ("conflicting"), so a card that
+    gains ``reverse`` is a new note and the old one a tombstone; losing it brings the old one back."""
+    source = tmp_path / "src" / "pairs.yaml"
+    source.parent.mkdir()
+    out = tmp_path / "decks"
+    releases = []
+    for epoch, reverse in ((1_750_000_000, False), (1_750_100_000, True), (1_750_200_000, False)):
+        source.write_text(PAIRS_YAML + ("    reverse: true\n" if reverse else ""), encoding="utf-8")
+        monkeypatch.setenv("SOURCE_DATE_EPOCH", str(epoch))
+        built = build([str(source.parent)], out)
+        [apkg] = built.apkgs
+        log = import_apkg(collection, apkg)
+        assert list(log.conflicting) == [], apkg.name
+        [verkle] = [n for n in built.notes if n["key"] == "card:verkle" and "removed" not in n["tags"]]
+        releases.append(verkle)
+    first, second, third = releases
+    assert second["model"] == "reverse" and second["guid"] != first["guid"]
+    assert third["model"] == "prompt" and third["guid"] == first["guid"]
+    by_guid = {note.guid: note for note in all_notes(collection)}
+    assert collection.note_count() == 3  # port, verkle, and the reversible verkle now removed
+    assert "removed" in by_guid[second["guid"]].tags
+    back = by_guid[first["guid"]]
+    assert "removed" not in back.tags
+    assert dict(back.items()) == third["fields"]
+    assert len(back.cards()) == 1
+
+
+# --- Order and ids ------------------------------------------------------------------------
+
+OTHER_SOURCE = "# Other deck\n\n" + "".join(
+    f"## Part {i}\n\n- **Label {i}:** value {i}\n\n" for i in range(30)
+)
+
+
+def package_note_ids(apkg: Path, tmp: Path) -> dict[str, int]:
+    """The note ids an ``.apkg`` holds, by GUID."""
+    tmp.mkdir()
+    with zipfile.ZipFile(apkg) as zf:
+        (tmp / "collection.anki2").write_bytes(zf.read("collection.anki2"))
+    conn = sqlite3.connect(tmp / "collection.anki2")
+    try:
+        return dict(conn.execute("SELECT guid, id FROM notes"))
+    finally:
+        conn.close()
+
+
+@pytest.fixture(scope="module")
+def crowded(tmp_path_factory) -> Iterator[tuple]:
+    """A collection holding foreign notes and another deckbuilder deck, then the seed imported
+    with its top sections as subdecks."""
+    work = tmp_path_factory.mktemp("crowded")
+    (work / "other").mkdir()
+    (work / "other" / "other.md").write_text(OTHER_SOURCE, encoding="utf-8")
+    (work / "src").mkdir()
+    shutil.copy(SEED, work / "src" / SEED.name)
+    (work / "src" / "decks.yaml").write_text(
+        f"decks:\n  - deck: Seed\n    sources: [{SEED.name}]\n    subdecks: true\n", encoding="utf-8"
+    )
+    other = build([str(work / "other")], work / "other-decks")
+    seed = build([str(work / "src")], work / "decks")
+    col = open_collection(work / "anki")
+    try:
+        basic = col.models.by_name("Basic")
+        foreign = col.decks.id("Foreign")
+        for n in range(5):
+            note = col.new_note(basic)
+            note["Front"], note["Back"] = f"foreign {n}", "b"
+            col.add_note(note, foreign)
+        import_apkg(col, other.apkgs[0])
+        import_apkg(col, seed.apkgs[0])
+        yield col, seed, other
+    finally:
+        col.close()
+
+
+def test_new_cards_come_in_source_order_after_other_decks(crowded):
+    """Sorted by new-card position, the deck's cards (subdecks included) are in source order."""
+    col, seed, _ = crowded
+    assert len({n["deck"] for n in seed.notes}) > 5
+    cards = [col.get_card(cid) for cid in col.find_cards('"deck:Seed" is:new', order="c.due")]
+    assert list(dict.fromkeys(card.note().guid for card in cards)) == [n["guid"] for n in seed.notes]
+    dues = [card.due for card in cards]
+    assert dues == sorted(dues)
+
+
+def test_the_scheduler_introduces_new_cards_in_source_order(crowded):
+    """Anki's new-card queue: by position over the whole deck, and by default within a subdeck."""
+    col, seed, _ = crowded
+    place = {n["guid"]: index for index, n in enumerate(seed.notes)}
+    top = col.decks.id_for_name("Seed")
+    config = col.decks.config_dict_for_deck_id(top)
+    config["new"]["perDay"] = 9999
+    config["newGatherPriority"] = 1  # "Ascending position"
+    col.decks.update_config(config)
+    col.decks.select(top)
+    queued = [
+        place[col.get_note(q.card.note_id).guid] for q in col.sched.get_queued_cards(fetch_limit=9999).cards
+    ]
+    # A cloze note with several gaps has several cards, one after another.
+    assert len(set(queued)) == len(seed.notes) and queued == sorted(queued)
+    config["newGatherPriority"] = 0  # "Deck", Anki's default: subdeck by subdeck
+    col.decks.update_config(config)
+    first = next(n["deck"] for n in seed.notes if n["deck"] != "Seed")
+    col.decks.select(col.decks.id_for_name(first))
+    queued = [
+        place[col.get_note(q.card.note_id).guid] for q in col.sched.get_queued_cards(fetch_limit=9999).cards
+    ]
+    assert len(set(queued)) == sum(1 for n in seed.notes if n["deck"] == first) > 3
+    assert queued == sorted(queued)
+
+
+def test_decks_never_share_note_ids(crowded, tmp_path):
+    """Each package numbers its notes in source order in a range of its own, below 2**53. Anki
+    gives such notes ids of the import time (their ids lie in the future), so in the collection
+    no two notes share one either, and every note of both decks is there once."""
+    col, seed, other = crowded
+    ids = [package_note_ids(built.apkgs[0], tmp_path / name) for name, built in (("s", seed), ("o", other))]
+    for found, built in zip(ids, (seed, other), strict=True):
+        in_order = [found[n["guid"]] for n in built.notes]
+        assert in_order == sorted(in_order) and len(set(in_order)) == len(in_order)
+        assert min(in_order) >= 2**51 and max(in_order) < 2**52
+    assert not set(ids[0].values()) & set(ids[1].values())
+    guids = [note.guid for note in all_notes(col)]
+    assert len(guids) == len(set(guids)) == len(seed.notes) + len(other.notes) + 5
+    assert max(col.find_notes("")) < 2**51  # renumbered by the importer, as Anki's own ids are

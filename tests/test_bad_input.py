@@ -766,8 +766,7 @@ def test_readme_card_file_builds(readme_deck):
     assert [(n["key"], n["kind"], n["model"]) for n in notes] == [
         ("card:tokio-runtime", "fact", "prompt"),
         ("card:sealevel-locks", "cloze", "cloze"),
-        ("card:mpt-vs-verkle", "fact", "prompt"),
-        ("card:mpt-vs-verkle:reverse", "fact", "prompt"),
+        ("card:mpt-vs-verkle", "fact", "reverse"),
     ]
 
 

@@ -233,3 +233,36 @@ def test_math_is_typeset_in_the_preview(math_page, tmp_path):
     assert found["raw"] == 0  # no card still shows TeX delimiters
     assert found["page"] <= 390
     assert found["wide"] == 0
+
+
+def test_a_reversible_note_shows_both_of_its_cards(tmp_path):
+    """The reverse card asks with the answer and answers with the prompt."""
+    source = tmp_path / "pairs.yaml"
+    source.write_text(
+        "cards:\n  - id: verkle\n    front: Proof size, MPT vs Verkle?\n    back: about 200 B\n    reverse: true\n",
+        encoding="utf-8",
+    )
+    page = tmp_path / "preview.html"
+    result = CliRunner().invoke(
+        main, ["preview", str(source), "--decks", str(tmp_path / "decks"), "--out", str(page)]
+    )
+    assert result.exit_code == 0, result.output
+    html = page.read_text(encoding="utf-8")
+    frames = [f.split("</article>")[0] for f in html.split('<div class="frame">')[1:]]
+    sides = [
+        re.match(r'<div class="side">([^<]*)</div><div class="card (front|back)">(.*)', f, re.S).groups()
+        for f in frames
+    ]
+    assert [(label.split(" · ")[:2], side) for label, side, _ in sides] == [
+        (["front", "fact"], "front"),
+        (["back", "fact"], "back"),
+        (["card 2", "front"], "front"),
+        (["card 2", "back"], "back"),
+    ]
+    reverse_front, reverse_back = sides[2][2], sides[3][2]
+    assert "about 200 B" in reverse_front and "Proof size" not in reverse_front
+    assert (
+        reverse_back.index("about 200 B")
+        < reverse_back.index('<hr id="answer">')
+        < reverse_back.index("Proof size")
+    )

@@ -53,7 +53,12 @@ def test_same_source_same_guids(doc):
 @SETTINGS
 @given(documents())
 @example(("# Generated\n\n## Section 0 mEtrIC\n- **0:** 0\n", [("0", "0")]))
-@example(("# Generated\n\n## S\n- **Notes:** a b c\n- **K:** a b c d e f g h i j k l\n- **L:** a b c d e f g h i j k l\n", []))
+@example(
+    (
+        "# Generated\n\n## S\n- **Notes:** a b c\n- **K:** a b c d e f g h i j k l\n- **L:** a b c d e f g h i j k l\n",
+        [],
+    )
+)
 def test_no_fact_is_lost(doc):
     """Every labelled line reaches a card of its line, or is listed with the reason it gave none."""
     text, _ = doc

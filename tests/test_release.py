@@ -226,3 +226,57 @@ def test_changed_css_reaches_the_collection(tmp_path, monkeypatch):
     finally:
         col.close()
         notetypes.css.cache_clear()
+
+
+def test_new_id_scheme_over_a_release_with_genankis_ids(tmp_path, monkeypatch):
+    """A learner who imported a release numbered the old way (genanki's counter from the release
+    time, every card at position 0) takes the next release, numbered in the deck's own range,
+    without a duplicate: notes are matched by GUID, and their ids and reviews stay."""
+    import sqlite3
+    import zipfile
+
+    from builder import package
+
+    (tmp_path / "source").mkdir()
+    shutil.copy(SEED, tmp_path / "source" / SEED.name)
+    with monkeypatch.context() as old_ids:
+        old_ids.setattr(package, "_order", lambda cursor, name, notes: None)
+        build(tmp_path, T1, monkeypatch)
+    first = tmp_path / "decks" / f"{SLUG}-1.0.0.apkg"
+    with zipfile.ZipFile(first) as zf:
+        (tmp_path / "old.anki2").write_bytes(zf.read("collection.anki2"))
+    conn = sqlite3.connect(tmp_path / "old.anki2")
+    assert conn.execute("SELECT min(id) FROM notes").fetchone() == (T1 * 1000,)
+    conn.close()
+    col = Collection(str(tmp_path / "collection.anki2"))
+    try:
+        import_apkg(col, first)
+        nids = {guid: note.id for guid, note in notes_by_guid(col).items()}
+        col.decks.select(col.decks.id_for_name(DECK))
+        studied = {}
+        for _ in range(8):
+            card = col.sched.getCard()
+            col.sched.answerCard(card, 3)
+            card.load()
+            studied[card.id] = (card.ivl, card.due, card.type, card.queue)
+
+        text = (tmp_path / "source" / SEED.name).read_text(encoding="utf-8")
+        old, new = EDITS[1]  # a fact added
+        (tmp_path / "source" / SEED.name).write_text(text.replace(old, new, 1), encoding="utf-8")
+        build(tmp_path, T2, monkeypatch)
+        second = cards_json(tmp_path, monkeypatch)
+        import_apkg(col, tmp_path / "decks" / f"{SLUG}-1.1.0.apkg")
+
+        after = notes_by_guid(col)
+        assert col.note_count() == len(after) == len(second) == len(nids) + 1
+        assert {guid: after[guid].id for guid in nids} == nids
+        for cid, state in studied.items():
+            card = col.get_card(cid)
+            assert (card.ivl, card.due, card.type, card.queue) == state
+        [added] = [n for n in second if n["guid"] not in nids]
+        assert "Escalation" in added["prompt"]
+        [card] = after[added["guid"]].cards()
+        place = [n["guid"] for n in second].index(added["guid"])
+        assert (card.type, card.due) == (0, place + 1)  # new, at its place in the source
+    finally:
+        col.close()

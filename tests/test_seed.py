@@ -128,9 +128,13 @@ def test_catalogue_examples(seed_notes):
     assert root.answer.startswith("Solana's Sealevel parallelizes by AccountKey locks")
     dhat = find(seed_notes, "fact", "Tool Selection Matrix — DHAT?")
     assert dhat.answer == "For detailed heap analysis of Arc<MempoolTransaction>"
-    fix = find(seed_notes, "table-cell", "Blockchain Domain Root Causes", "Unbounded Mempool: Fix Complexity?")
+    fix = find(
+        seed_notes, "table-cell", "Blockchain Domain Root Causes", "Unbounded Mempool: Fix Complexity?"
+    )
     assert fix.answer == "Low: Add TTL + priority eviction"
-    assert fix.prompt.startswith("High-TPS Ethereum Client Memory Leak Diagnosis › Blockchain Domain Root Causes")
+    assert fix.prompt.startswith(
+        "High-TPS Ethereum Client Memory Leak Diagnosis › Blockchain Domain Root Causes"
+    )
     update = find(seed_notes, "table-cell", "Update Cost: Flat DB + Verkle?")
     assert update.answer == "O(1) (witness update)"
     memory = find(seed_notes, "table-cell", "Tokio vs async-std", "Memory: async-std?")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from builder import version as versioning
@@ -197,3 +199,32 @@ def test_inserting_a_repeated_label_does_not_shift_the_others():
     assert after["alpha"] == by_answer["alpha"] and after["beta"] == by_answer["beta"]
     assert after["gamma"] not in by_answer.values()
     assert (second.bump, len(second.added), len(second.removed)) == ("minor", 1, 0)
+
+
+def test_a_note_type_new_to_deckbuilder_changes_no_existing_release():
+    """A manifest written before a note type existed loads, and its deck stays at its version."""
+    first = release_of(BASE)
+    older = replace(first.manifest, models={k: v for k, v in first.manifest.models.items() if k != "reverse"})
+    again = release_of(BASE, older)
+    assert again.bump is None and again.version == "1.0.0"
+    edited = release_of(BASE.replace("2TB", "4TB"), older)
+    assert (edited.bump, edited.version) == ("patch", "1.0.1")
+    assert edited.manifest.models["reverse"]["changed"] == "1.0.1"
+
+
+def test_a_guid_never_moves_to_another_note_type():
+    """Anki would skip such a note as conflicting: it is a new note, the old one a tombstone."""
+    first = release_of(BASE)
+    plan = deck(BASE)
+    engine = next(n for n in plan.notes if n.prompt.endswith("Engine?"))
+    reversible = replace(
+        plan, notes=tuple(replace(n, model="reverse") if n is engine else n for n in plan.notes)
+    )
+    second = release(reversible, first.manifest, 2_000)
+    new = next(n for n in second.plan.notes if n.key == engine.key)
+    assert new.guid != engine.guid and new.model == "reverse"
+    assert [t.guid for t in second.removed] == [engine.guid]
+    assert second.bump == "minor"
+    back = release(plan, second.manifest, 3_000)
+    assert next(n for n in back.plan.notes if n.key == engine.key).guid == engine.guid
+    assert [t.guid for t in back.removed] == [new.guid]

@@ -40,7 +40,7 @@ def card_of(loaded: CardFile, key: str):
 # --- What loads ---------------------------------------------------------------------------
 
 
-def test_example_gives_three_notes_and_one_reverse():
+def test_example_gives_three_notes_one_of_them_reversible():
     loaded, problems = load(EXAMPLE)
     assert problems == []
     assert (loaded.path, loaded.deck, loaded.tags) == ("cards.yaml", "Rust Web3 Interview::Extras", ("rust",))
@@ -48,9 +48,9 @@ def test_example_gives_three_notes_and_one_reverse():
         ("fact", "card:tokio-runtime", ("rust", "async"), "cards.yaml:4"),
         ("cloze", "card:sealevel-locks", ("rust",), "cards.yaml:8"),
         ("fact", "card:mpt-vs-verkle", ("rust",), "cards.yaml:10"),
-        ("fact", "card:mpt-vs-verkle:reverse", ("rust",), "cards.yaml:10"),
     ]
     assert all(c.crumbs == () for c in loaded.cards)
+    assert [c.reverse for c in loaded.cards] == [False, False, True]
 
 
 def test_fact_card_renders_its_back_as_markdown():
@@ -76,13 +76,22 @@ def test_cloze_card_keeps_its_deletion_and_hides_it_in_the_prompt():
     assert rendered.answer == "Sealevel schedules transactions by account locks"
 
 
-def test_reverse_card_asks_the_back_and_answers_the_front():
+def test_reverse_is_one_note_of_the_reverse_note_type():
+    """One note whose note type gives a second card asking back -> front (Anki buries siblings)."""
     loaded, _ = load(EXAMPLE)
-    forward = card_of(loaded, "card:mpt-vs-verkle")
-    reverse = card_of(loaded, "card:mpt-vs-verkle:reverse")
-    assert forward.ask == "Proof size, Merkle Patricia Trie vs Verkle?"
-    assert reverse.ask == "about 3 KB against about 200 B"
-    assert render(reverse).fields["Answer"] == "<p>Proof size, Merkle Patricia Trie vs Verkle?</p>"
+    card = card_of(loaded, "card:mpt-vs-verkle")
+    assert card.ask == "Proof size, Merkle Patricia Trie vs Verkle?"
+    rendered = render(card)
+    assert rendered.model == "reverse"
+    assert rendered.fields == {
+        "Prompt": '<div class="ask">Proof size, Merkle Patricia Trie vs Verkle?</div>',
+        "Answer": "<p>about 3 KB against about 200 B</p>",
+        "Source": "cards.yaml",
+    }
+    assert (rendered.prompt, rendered.answer) == (
+        "Proof size, Merkle Patricia Trie vs Verkle?",
+        "about 3 KB against about 200 B",
+    )
 
 
 def test_markdown_in_front_becomes_plain_text_in_the_prompt():
@@ -197,7 +206,7 @@ def test_load_cards_reads_the_file(tmp_path):
     path = tmp_path / "extras.yaml"
     path.write_text(EXAMPLE, encoding="utf-8")
     loaded, problems = load_cards(path, "extras.yaml")
-    assert problems == [] and len(loaded.cards) == 4 and loaded.path == "extras.yaml"
+    assert problems == [] and len(loaded.cards) == 3 and loaded.path == "extras.yaml"
 
 
 def test_load_cards_refuses_a_binary_file(tmp_path):
@@ -318,13 +327,13 @@ ERRORS = {
         "cards:\n  - id: x\n    front: q\n    back: a\n    reverse: sometimes\n",
         ["cards.yaml:5: error: card “x”: reverse must be true or false"],
     ),
+    "reversible card whose front shows nothing": (
+        "cards:\n  - id: x\n    front: '[]()'\n    back: a\n    reverse: true\n",
+        ["cards.yaml:2: error: card “x” has an empty front"],
+    ),
     "deck not text": (
         "deck: [a]\ncards: []\n",
         ["cards.yaml:1: error: “deck” must be text"],
-    ),
-    "reverse key taken by another id": (
-        "cards:\n  - id: x:reverse\n    cloze: '{{c1::a}}'\n  - id: x\n    front: q\n    back: a\n    reverse: true\n",
-        ["cards.yaml:4: error: card key “card:x:reverse” is already taken at line 2"],
     ),
     "several problems in one card": (
         "cards:\n  - id: x\n    front: q\n    hint: h\n    tags: [a b]\n",
