@@ -553,7 +553,12 @@ def changelog(manifest: Manifest) -> str:
             ("Removed", record.removed),
         ):
             if prompts:
-                lines += [f"### {title}", "", *(f"- {_md_escape(p)}" for p in prompts), ""]
+                lines += [
+                    f"### {title}",
+                    "",
+                    *(f"- {_md_escape(' / '.join(p.splitlines()))}" for p in prompts),
+                    "",
+                ]
         if record.why:
             at = lines.index(f"## {record.version} ({day})") + 2
             lines[at:at] = [f"Why: {_md_escape(record.why)}", ""]

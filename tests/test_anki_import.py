@@ -416,8 +416,10 @@ def test_the_scheduler_introduces_new_cards_in_source_order(crowded):
     queued = [
         place[col.get_note(q.card.note_id).guid] for q in col.sched.get_queued_cards(fetch_limit=9999).cards
     ]
-    # A cloze note with several gaps has several cards, one after another.
-    assert len(set(queued)) == len(seed.notes) and queued == sorted(queued)
+    # A cloze note with several gaps has several cards; Anki's default sort ("card type, then
+    # order gathered") spreads the later ones out, so each note's first card is in order.
+    firsts = list(dict.fromkeys(queued))
+    assert len(firsts) == len(seed.notes) and firsts == sorted(firsts)
     config["newGatherPriority"] = 0  # "Deck", Anki's default: subdeck by subdeck
     col.decks.update_config(config)
     first = next(n["deck"] for n in seed.notes if n["deck"] != "Seed")
@@ -425,8 +427,9 @@ def test_the_scheduler_introduces_new_cards_in_source_order(crowded):
     queued = [
         place[col.get_note(q.card.note_id).guid] for q in col.sched.get_queued_cards(fetch_limit=9999).cards
     ]
-    assert len(set(queued)) == sum(1 for n in seed.notes if n["deck"] == first) > 3
-    assert queued == sorted(queued)
+    firsts = list(dict.fromkeys(queued))
+    assert len(firsts) == sum(1 for n in seed.notes if n["deck"] == first) > 3
+    assert firsts == sorted(firsts)
 
 
 def test_decks_never_share_note_ids(crowded, tmp_path):
