@@ -126,7 +126,14 @@ def _line_text(line: tuple[object, ...], hide: int | None) -> str:
 
 def _with_crumb(card: Card, text: str) -> str:
     crumb = " › ".join(card.crumbs)
-    return f"{crumb} — {text}" if crumb else text
+    if not crumb:
+        return text
+    # A list starts on its own line, under the breadcrumb.
+    return (
+        f"{crumb} —\n{text}"
+        if card.cloze is not None and card.cloze.listed and not card.cloze.intro
+        else f"{crumb} — {text}"
+    )
 
 
 def _raw_text(token: Token | str) -> str:

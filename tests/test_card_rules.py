@@ -119,7 +119,7 @@ def test_enumeration_is_one_cloze_note_with_a_gap_per_item(tmp_path: Path) -> No
         assert f"<li>{{{{c{n}::{name}}}}} " in text
     assert "{{c6::" not in text
     assert len(note.sides) == 5
-    assert note.sides[1].startswith("Organelles — - Mitochondria produce ATP\n- [...] build proteins")
+    assert note.sides[1].startswith("Organelles —\n- Mitochondria produce ATP\n- [...] build proteins")
     assert not any(re.search(r"\b(which|\d+) (points|items)\b", n.prompt, re.I) for n in notes)
 
 
@@ -435,4 +435,52 @@ def test_golden_keys(tmp_path: Path) -> None:
         "mix/sizing/fact:eviction",
         "mix/sizing/fact:eviction~2",
         "mix/redis-rollout/metric:p95-latency",
+    ]
+
+
+def test_plain_q_and_a_lines_make_a_question_card(tmp_path):
+    """``Q:`` and ``A:`` lines without bold are a question and its answer."""
+    src = tmp_path / "dns.md"
+    src.write_text(
+        "# DNS\n\n## Caching\n\nQ: How long may a resolver cache an answer?\n"
+        "A: For the record's TTL, in seconds.\n",
+        encoding="utf-8",
+    )
+    [note] = notes_of("Deck", extract(read(src, "dns.md")).cards)
+    assert note.kind == "question"
+    assert note.prompt == "How long may a resolver cache an answer?"
+    assert note.answer == "For the record's TTL, in seconds."
+
+
+def test_long_steps_hide_the_command_they_name(tmp_path):
+    """Steps too long to recall whole become one cloze, each step hiding its last command."""
+    src = tmp_path / "git.md"
+    src.write_text(
+        "# Git\n\n## Undo a pushed commit\n\n"
+        "1. Find the commit you want to undo in the history with `git log --oneline`.\n"
+        "2. Make a new commit that reverses it with `git revert SHA` instead of rewriting history.\n"
+        "3. Push the new commit to the shared branch with `git push`.\n",
+        encoding="utf-8",
+    )
+    [note] = notes_of("Deck", extract(read(src, "git.md")).cards)
+    assert note.kind == "cloze"
+    text = note.fields["Text"]
+    assert "<ol>" in text
+    assert "{{c1::<code>git log --oneline</code>}}" in text
+    assert "{{c2::<code>git revert SHA</code>}}" in text
+    assert "{{c3::<code>git push</code>}}" in text
+
+
+def test_a_sentence_ends_before_a_code_span(tmp_path):
+    """A full stop before a code span ends the sentence: two sentences, two cloze notes."""
+    src = tmp_path / "pg.md"
+    src.write_text(
+        "# PG\n\n## Vacuum\n\nAutovacuum starts at a scale factor of **0.2** by default. "
+        "`VACUUM FULL` takes an **exclusive** lock.\n",
+        encoding="utf-8",
+    )
+    notes = notes_of("Deck", extract(read(src, "pg.md")).cards)
+    assert [n.answer for n in notes] == [
+        "Autovacuum starts at a scale factor of 0.2 by default.",
+        "VACUUM FULL takes an exclusive lock.",
     ]

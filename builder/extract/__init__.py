@@ -201,7 +201,7 @@ class _Walker:
         caption: str | None = None
         groups: list[tuple[str, list[Token], Origin] | Inline] = []
         for line in block.lines:
-            lab = split_label(line.tokens)
+            lab = split_label(line.tokens) or _plain_qa(line)
             if lab is not None:
                 groups.append((lab[0], list(lab[1]), line.origin))
             elif groups and isinstance(groups[-1], tuple):
@@ -232,6 +232,18 @@ class _Walker:
             return plain(t for line in prose for t in line.tokens).rstrip(":：").strip(), para
         loose.prose.append(para)
         return caption, None
+
+
+_PLAIN_QA = re.compile(r"^(q|a|question|answer)\s*[:：]\s+", re.IGNORECASE)
+
+
+def _plain_qa(line: Inline) -> tuple[str, list[Token]] | None:
+    """A line written ``Q: …`` or ``A: …`` without bold: a question or its answer."""
+    toks = list(line.tokens)
+    if not toks or toks[0].type != "text" or not (match := _PLAIN_QA.match(toks[0].content)):
+        return None
+    rest = [text_token(toks[0].content[match.end() :]), *toks[1:]]
+    return match.group(1), rest if plain(rest) else []
 
 
 def _asks(section: Section) -> bool:

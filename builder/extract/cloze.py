@@ -15,15 +15,17 @@ from collections.abc import Sequence
 
 from markdown_it.token import Token
 
-from ..markdown import MATH_DISPLAY, plain, strip, text_token
+from ..markdown import MATH_DISPLAY, MATH_INLINE, plain, strip, text_token
 from ..model import Card, ClozeText, Gap, Inline, ListBlock, Paragraph, Segment
 from .metric import find_figure, measures
 from .scope import Scope, Sink
 
-WHOLE_ITEM_WORDS = 12
+WHOLE_ITEM_WORDS = 8
 """Words an item may have to be recalled whole."""
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9“\"(\[])")
+# A sentence that ends where a code span or emphasis begins ("… rows. `VACUUM FULL` …").
+_ENDS_SENTENCE = re.compile(r"[.!?]\s+$")
 
 
 def sentences(tokens: Sequence[Token]) -> list[list[Token]]:
@@ -44,6 +46,8 @@ def sentences(tokens: Sequence[Token]) -> list[list[Token]]:
                 out.append([])
             if piece:
                 out[-1].append(text_token(piece))
+        if _ENDS_SENTENCE.search(tok.content) and plain(out[-1]):
+            out.append([])
     return [strip(s) for s in out if plain(s)]
 
 
@@ -73,6 +77,9 @@ def marked(tokens: Sequence[Token], origin: object, first: int = 1) -> tuple[Seg
         if index not in inside:
             cuts.setdefault(index, []).append((start, end))
     formulas = {i for i, tok in enumerate(tokens) if tok.type in MATH_DISPLAY and i not in inside}
+    if not bold and not cuts and not formulas:
+        # A sentence that marks nothing else: its formulas are what it teaches.
+        formulas = {i for i, tok in enumerate(tokens) if tok.type == MATH_INLINE}
     if not bold and not cuts and not formulas:
         return None
     segments: list[Segment] = []
@@ -144,8 +151,21 @@ def prose_clozes(paragraph: Paragraph, scope: Scope, sink: Sink) -> None:
         sink.skip(paragraph.origin, "prose with nothing marked (bold what to remember)", plain(tokens))
 
 
+_DEFAULT = re.compile(r"\bdefaults?\s*(?:to|is|=|:|of)?\s*([\w.%-]+)", re.IGNORECASE)
+
+
+def _default(tokens: Sequence[Token]) -> tuple[int, int, int] | None:
+    """The value a line gives as a default ("defaults to 100", "default: off")."""
+    for i, tok in enumerate(tokens):
+        if tok.type == "text" and (match := _DEFAULT.search(tok.content)) and match.group(1):
+            return i, match.start(1), match.end(1)
+    return None
+
+
 def _item_gap(tokens: Sequence[Token], number: int, origin: object) -> tuple[Segment, ...] | None:
-    """An item's line with its one gap: its bold phrase, else a limit it states, else itself."""
+    """An item's line with its one gap: its bold phrase, else a limit, a default or a measured
+    figure it states, else the item itself when it is short, else the last command or setting
+    (code span) it names; None when it has none of these."""
     toks = strip(tokens)
     bold = _bold_spans(toks)
     if bold:
@@ -155,7 +175,7 @@ def _item_gap(tokens: Sequence[Token], number: int, origin: object) -> tuple[Seg
             Gap(number, Inline(tuple(toks[start + 1 : end]), origin)),  # type: ignore[arg-type]
             Inline(tuple(toks[end + 1 :]), origin),  # type: ignore[arg-type]
         )
-    where = find_figure(toks, compared_only=True)
+    where = find_figure(toks, compared_only=True) or _default(toks) or next(iter(measures(toks)), None)
     if where is not None:
         index, start, end = where
         tok = toks[index]
@@ -166,6 +186,15 @@ def _item_gap(tokens: Sequence[Token], number: int, origin: object) -> tuple[Seg
         )
     if len(plain(toks).split()) <= WHOLE_ITEM_WORDS:
         return (Gap(number, Inline(tuple(toks), origin)),)  # type: ignore[arg-type]
+    codes = [i for i, tok in enumerate(toks) if tok.type == "code_inline"]
+    if codes:
+        # A longer item that names a command or a setting: the last one is what it teaches.
+        at = codes[-1]
+        return (
+            Inline(tuple(toks[:at]), origin),  # type: ignore[arg-type]
+            Gap(number, Inline((toks[at],), origin)),  # type: ignore[arg-type]
+            Inline(tuple(toks[at + 1 :]), origin),  # type: ignore[arg-type]
+        )
     return None
 
 

@@ -17,7 +17,8 @@ from ..markdown import plain, strip, text_token
 from ..model import Card, ClozeText, Gap, Inline, Origin, Pairs, Segment, Table
 from .scope import Scope, Sink
 
-_NUMBER = r"\d+(?:[.,]\d+)*"
+_NUMBER = r"\d+(?:[.,]\d+)*(?:\s?[-–]\s?\d+(?:[.,]\d+)*)?"
+"""A number, or a range of two ("2-4", "3–5")."""
 # Units written apart from their number ("4 hours", "10 ETH"); attached ones ("50μs") need no list.
 _WORDS = (
     r"ns|μs|µs|ms|s|sec|secs|seconds?|min|mins|minutes?|h|hrs?|hours?|days?|weeks?|months?|years?"

@@ -27,7 +27,7 @@ def read_table(table: Table, scope: Scope, sink: Sink) -> None:
         return
     heads = [plain(cell.tokens) or f"column {i + 1}" for i, cell in enumerate(table.header)]
     for row, origin in zip(table.rows, table.row_origins, strict=True):
-        name = plain(row[0].tokens) if row else ""
+        name = (plain(row[0].tokens) if row else "").rstrip("?？ ")
         made = 0
         reasons: list[str] = []
         row_text = " | ".join(plain(c.tokens) for c in row)
@@ -49,7 +49,7 @@ def read_table(table: Table, scope: Scope, sink: Sink) -> None:
                     kind="table-cell",
                     key=scope.card("cell", name, heads[i]),
                     crumbs=scope.crumbs,
-                    ask=f"{name}: {heads[i]}?",
+                    ask=f"{name}: {heads[i].rstrip('?？ ')}?",
                     answer=(Text(cell),),
                     origin=origin,
                     tags=scope.tags,
