@@ -5,7 +5,8 @@ What a labelled line becomes instead:
 - a scenario's bookkeeping (stakeholders, owners, timeline) and, inside a question's scenario,
   the targets and givens it sets itself: no card (listed by ``--skipped``);
 - ``Label: cause → effect``: a cloze hiding the effect;
-- a stated limit (``must stay <126``): a ``metric`` cloze hiding it;
+- a stated limit (``must stay <126``): a ``metric`` cloze hiding it, outside a scenario (inside
+  one, a threshold is the scenario's own: the line is a plain fact);
 - a label that asks nothing on its own ("Option A", "Data") and no arrow: no card;
 - a labelled bullet whose children are labelled items: each child is read under the label.
 """
@@ -21,7 +22,7 @@ from ..markdown import plain, split_label, strip, text_token
 from ..model import Block, Blocks, Card, ClozeText, Gap, Inline, ListBlock, Origin, Paragraph, Part, Text
 from .cloze import item_cloze
 from .cues import cue, is_bookkeeping
-from .metric import fact_metric
+from .metric import fact_metric, find_figure
 from .scope import Scope, Sink
 
 _ARROW = re.compile(r"\s*(?:→|->|⇒|=>)\s*")
@@ -70,7 +71,10 @@ def read_labelled(
         sink.skip(origin, "the scenario's own bookkeeping or target", text)
         return
     if not shown:
-        made = _arrow_cloze(label, value, origin, scope) or fact_metric(label, value, scope, origin)
+        # Inside a scenario a threshold is one the scenario sets itself: not a figure to recall.
+        made = _arrow_cloze(label, value, origin, scope) or (
+            None if scope.scenario else fact_metric(label, value, scope, origin)
+        )
         if made is not None:
             sink.add(made)
             return
@@ -118,6 +122,8 @@ def _arrow_cloze(label: str, value: Sequence[Token], origin: Origin, scope: Scop
         cause = [*toks[:i], text_token(tok.content[: arrow.start()])]
         if not plain(effect) or not plain(cause):
             return None
+        if scope.scenario and find_figure(effect, compared_only=True) is not None:
+            return None  # "→ P99 <15ms": a target the scenario sets itself
         shown = Inline((text_token(f"{label}: "), *cause, text_token(" → ")), origin)
         line = (shown, Gap(1, Inline(tuple(effect), origin)))
         return Card(
