@@ -112,16 +112,18 @@ def cloze_safe_tex(html: str) -> str:
     the text they stand for), except in cloze marks written inside the math."""
     out, pos = [], 0
     for match in CLOZE.finditer(html):
-        out.append(_entities(html[pos : match.start()]))
-        hint = f"::{_entities(match.group(3))}" if match.group(3) is not None else ""
-        out.append(f"{{{{c{match.group(1)}::{_entities(match.group(2))}{hint}}}}}")
+        out.append(cloze_entities(html[pos : match.start()]))
+        hint = f"::{cloze_entities(match.group(3))}" if match.group(3) is not None else ""
+        out.append(f"{{{{c{match.group(1)}::{cloze_entities(match.group(2))}{hint}}}}}")
         pos = match.end()
-    out.append(_entities(html[pos:]))
+    out.append(cloze_entities(html[pos:]))
     return "".join(out)
 
 
-def _entities(text: str) -> str:
-    return text.replace("{", "&#123;").replace("}", "&#125;").replace(":", "&#58;")
+def cloze_entities(text: str, *, colons: bool = True) -> str:
+    """Braces (and colons) as HTML entities: text Anki's cloze syntax cannot misread."""
+    text = text.replace("{", "&#123;").replace("}", "&#125;")
+    return text.replace(":", "&#58;") if colons else text
 
 
 def odd_dollar_lines(text: str) -> list[int]:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from html import escape
 
 from .highlight import code_html
-from .markdown import parser, plain
+from .markdown import cloze_entities, parser, plain
 from .model import (
     Block,
     Blocks,
@@ -125,8 +125,7 @@ def _prompt_html(card: Card, ask_html: str, *, cloze: bool = False) -> str:
 def _cloze_safe(html: str, *, inside: bool = False) -> str:
     """Text that Anki's cloze syntax cannot misread: braces as entities, and inside the
     hidden text colons too (``::`` would start a hint)."""
-    html = html.replace("{", "&#123;").replace("}", "&#125;")
-    return html.replace(":", "&#58;") if inside else html
+    return cloze_entities(html, colons=inside)
 
 
 def cloze_html(cloze: ClozeText) -> str:

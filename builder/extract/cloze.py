@@ -134,18 +134,8 @@ def prose_clozes(paragraph: Paragraph, scope: Scope, sink: Sink) -> None:
         if segments is None:
             continue
         first = next(s for s in segments if isinstance(s, Gap))
-        sink.add(
-            Card(
-                kind="cloze",
-                key=scope.card("cloze", plain(first.inline.tokens)[:40]),
-                crumbs=scope.crumbs,
-                ask="",
-                answer=(),
-                origin=paragraph.origin,
-                tags=scope.tags,
-                cloze=ClozeText((segments,)),
-            )
-        )
+        key = scope.card("cloze", plain(first.inline.tokens)[:40])
+        sink.add(scope.cloze("cloze", key, paragraph.origin, ClozeText((segments,))))
         made += 1
     if not made:
         sink.skip(paragraph.origin, "prose with nothing marked (bold what to remember)", plain(tokens))
@@ -218,15 +208,9 @@ def item_cloze(block: ListBlock, intro: str, scope: Scope, sink: Sink) -> Card |
     if number == 1:
         return None
     first = next(s for line in lines for s in line if isinstance(s, Gap))
-    return Card(
-        kind="cloze",
-        key=scope.card("list", intro or plain(first.inline.tokens)[:40]),
-        crumbs=scope.crumbs,
-        ask="",
-        answer=(),
-        origin=block.origin,
-        tags=scope.tags,
-        cloze=ClozeText(
-            tuple(lines), listed=True, intro=intro if intro not in scope.crumbs else "", ordered=block.ordered
-        ),
+    text = ClozeText(
+        tuple(lines), listed=True, intro=intro if intro not in scope.crumbs else "", ordered=block.ordered
+    )
+    return scope.cloze(
+        "cloze", scope.card("list", intro or plain(first.inline.tokens)[:40]), block.origin, text
     )

@@ -126,14 +126,5 @@ def _arrow_cloze(label: str, value: Sequence[Token], origin: Origin, scope: Scop
             return None  # "→ P99 <15ms": a target the scenario sets itself
         shown = Inline((text_token(f"{label}: "), *cause, text_token(" → ")), origin)
         line = (shown, Gap(1, Inline(tuple(effect), origin)))
-        return Card(
-            kind="cloze",
-            key=scope.card("fact", label),
-            crumbs=scope.crumbs,
-            ask="",
-            answer=(),
-            origin=origin,
-            tags=scope.tags,
-            cloze=ClozeText((line,)),
-        )
+        return scope.cloze("cloze", scope.card("fact", label), origin, ClozeText((line,)))
     return None

@@ -84,15 +84,8 @@ def fact_metric(label: str, value: Sequence[Token], scope: Scope, origin: Origin
         return None
     labelled = [text_token(f"{label}: "), *value]
     where = (where[0] + 1, where[1], where[2])
-    return Card(
-        kind="metric",
-        key=scope.card("metric", label),
-        crumbs=scope.crumbs,
-        ask="",
-        answer=(),
-        origin=origin,
-        tags=scope.tags,
-        cloze=ClozeText((gapped(labelled, where, origin),)),
+    return scope.cloze(
+        "metric", scope.card("metric", label), origin, ClozeText((gapped(labelled, where, origin),))
     )
 
 
@@ -128,15 +121,11 @@ def table_metrics(table: Table, columns: tuple[int, int], scope: Scope, sink: Si
             if i not in columns and plain(row[i].tokens)
         )
         sink.add(
-            Card(
-                kind="metric",
-                key=scope.card("metric", name),
-                crumbs=scope.crumbs,
-                ask="",
-                answer=(),
-                origin=origin,
-                tags=scope.tags,
-                cloze=ClozeText(((lead, Gap(1, Inline(tuple(after), origin))),)),
-                extra=(Pairs(others),) if others else (),
+            scope.cloze(
+                "metric",
+                scope.card("metric", name),
+                origin,
+                ClozeText(((lead, Gap(1, Inline(tuple(after), origin))),)),
+                (Pairs(others),) if others else (),
             )
         )

@@ -53,9 +53,7 @@ def decisions(section: Section) -> list[Inline]:
     return found
 
 
-def _answer(
-    section: Section, first: Sequence[Part], outline: Sequence[Section], sink: Sink
-) -> tuple[Part, ...]:
+def _answer(section: Section, first: Sequence[Part], outline: Sequence[Section]) -> tuple[Part, ...]:
     parts = list(first)
     chosen = decisions(section)
     parts.extend(Text(d) for d in chosen)
@@ -75,10 +73,24 @@ def _answer(
     return tuple(parts)
 
 
-def _consume(parts: Sequence[Part], where: Origin, sink: Sink) -> None:
-    for part in parts:
-        if isinstance(part, Text):
-            sink.consumed.setdefault(part.inline.origin, f"the answer of the question at line {where.line}")
+def _ask(
+    ask: str, parts: tuple[Part, ...], crumbs: tuple[str, ...], origin: Origin, scope: Scope, sink: Sink
+) -> None:
+    """The question card, or, with nothing that answers it, a skipped entry."""
+    if not parts:
+        sink.skip(origin, "question with no answer of its own (its parts are carded)", ask)
+        return
+    sink.add(
+        Card(
+            kind="question",
+            key=scope.card("question"),
+            crumbs=crumbs,
+            ask=ask,
+            answer=parts,
+            origin=origin,
+            tags=scope.tags,
+        )
+    )
 
 
 def question_card(
@@ -91,22 +103,8 @@ def question_card(
 ) -> None:
     """The card for a ``**Question:**`` paragraph of ``section``; ``outline`` lists the
     sub-sections that hold knowledge."""
-    parts = _answer(section, [Text(a) for a in answers], outline, sink)
-    if not parts:
-        sink.skip(question.origin, "question with no answer of its own (its parts are carded)", question)
-        return
-    _consume(parts, question.origin, sink)
-    sink.add(
-        Card(
-            kind="question",
-            key=scope.card("question"),
-            crumbs=(),
-            ask=plain(question.tokens),
-            answer=parts,
-            origin=question.origin,
-            tags=scope.tags,
-        )
-    )
+    parts = _answer(section, [Text(a) for a in answers], outline)
+    _ask(plain(question.tokens), parts, (), question.origin, scope, sink)
 
 
 def heading_question(
@@ -122,20 +120,6 @@ def heading_question(
     first: list[Part] = [Text(a) for a in answers]
     if prose:
         first.append(Blocks(tuple(prose)))
-    parts = _answer(section, first, outline, sink)
     ask = _QUESTION_PREFIX.sub("", plain(section.title.tokens))
-    if not parts:
-        sink.skip(section.origin, "question with no answer of its own (its parts are carded)", ask)
-        return
-    _consume(parts, section.origin, sink)
-    sink.add(
-        Card(
-            kind="question",
-            key=scope.card("question"),
-            crumbs=(scope.top,) if scope.trail else (),
-            ask=ask,
-            answer=parts,
-            origin=section.origin,
-            tags=scope.tags,
-        )
-    )
+    crumbs = (scope.top,) if scope.trail else ()
+    _ask(ask, _answer(section, first, outline), crumbs, section.origin, scope, sink)

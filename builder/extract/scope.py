@@ -7,7 +7,19 @@ from dataclasses import dataclass, field, replace
 
 from .. import keys
 from ..markdown import plain
-from ..model import Block, Card, Diagnostic, Document, Inline, Origin, Paragraph, Skipped
+from ..model import (
+    Block,
+    Card,
+    ClozeText,
+    Diagnostic,
+    Document,
+    Inline,
+    Kind,
+    Origin,
+    Paragraph,
+    Part,
+    Skipped,
+)
 from .cues import clean_title
 
 slug = keys.slug
@@ -58,6 +70,22 @@ class Scope:
     def card(self, kind: str, *names: str) -> str:
         """The key of a card of ``kind`` here."""
         return keys.card(self.key, kind, *names)
+
+    def cloze(
+        self, kind: Kind, key: str, origin: Origin, text: ClozeText, extra: tuple[Part, ...] = ()
+    ) -> Card:
+        """A generated cloze card standing here (``kind`` ``cloze`` or ``metric``)."""
+        return Card(
+            kind=kind,
+            key=key,
+            crumbs=self.crumbs,
+            ask="",
+            answer=(),
+            origin=origin,
+            tags=self.tags,
+            cloze=text,
+            extra=extra,
+        )
 
 
 @dataclass
