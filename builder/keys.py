@@ -90,11 +90,3 @@ def family(key: str) -> str:
 def document_of(key: str) -> str:
     """The document a key belongs to (its first part)."""
     return key.split("/", 1)[0]
-
-
-def kind_of(key: str) -> str:
-    """The card kind a Markdown key names (``fact``, ``cell``, …); ``card`` for YAML cards."""
-    if key.startswith(YAML_PREFIX):
-        return "card"
-    last = family(key).rsplit("/", 1)[-1]
-    return last.split(":", 1)[0]
