@@ -20,6 +20,7 @@ from pathlib import Path
 from .atomic import Staging
 from .cache import Cache
 from .config import FRONT_MATTER_KEYS, DeckConfig, read_config
+from .curation import curate, draft, fingerprint, load_curation
 from .errors import SourceError
 from .extract import extract
 from .identify import guid
@@ -66,6 +67,8 @@ def notes_of(
                 teaches=body_hash(card.kind, shown.body),
                 digest=content_hash(shown.model, fields, tags, home),
                 sides=cloze_prompts(card),
+                draft=draft(card),
+                generated=card.generated or fingerprint(card),
             )
         )
     return notes
@@ -89,24 +92,44 @@ class Planned:
 def _load(
     source: Source, problems: list[Diagnostic], skipped: list[Skipped]
 ) -> tuple[str, DeckConfig, list[Card]]:
-    """Read one source: its deck's name, its configuration and its cards (what gave none goes
-    to ``skipped``)."""
+    """Read one source and apply its curation file: its deck's name, its configuration and
+    its cards (what gave none goes to ``skipped``)."""
     group = source.group.config if source.group else None
+    curation = load_curation(source.path, source.shown)
     if source.path.suffix.lower() in CARD_SUFFIXES:
         card_file, found = load_cards(source.path, source.shown)
         problems.extend(found)
         config = DeckConfig(deck=card_file.deck).under(group)
-        return config.deck or title_from_path(source.shown), config, list(card_file.cards)
-    document = read(source.path, source.shown)
-    config, found = read_config(
-        document.meta, document.meta_lines, source.shown, FRONT_MATTER_KEYS, "front matter"
-    )
-    problems.extend(found)
-    config = config.under(group)
-    extraction = extract(document, config.skip)
-    problems.extend(extraction.diagnostics)
-    skipped.extend(extraction.skipped)
-    return config.deck or document.title, config, list(extraction.cards)
+        name, cards, restorable = config.deck or title_from_path(source.shown), list(card_file.cards), set()
+    else:
+        document = read(source.path, source.shown)
+        config, found = read_config(
+            document.meta, document.meta_lines, source.shown, FRONT_MATTER_KEYS, "front matter"
+        )
+        problems.extend(found)
+        config = config.under(group)
+        extraction = extract(document, config.skip, curation.wanted if curation else ())
+        problems.extend(extraction.diagnostics)
+        skipped.extend(extraction.skipped)
+        name, cards, restorable = (
+            config.deck or document.title,
+            list(extraction.cards),
+            set(extraction.restorable),
+        )
+    wanted = curation.wanted if curation else frozenset()
+    excluded = [c for c in cards if c.kind in config.exclude]
+    skipped += [
+        Skipped(c.origin, f"kind “{c.kind}” excluded", c.prompt, c.key)
+        for c in excluded
+        if c.key not in wanted
+    ]
+    cards = [c for c in cards if c.kind not in config.exclude or c.key in wanted]
+    restorable |= {c.key for c in excluded}
+    if curation is not None:
+        cards, dropped, found = curate(curation, cards, skipped, restorable)
+        skipped.extend(dropped)
+        problems.extend(found)
+    return name, config, cards
 
 
 Progress = Callable[[int, int, str], None]
@@ -128,11 +151,7 @@ def read_source(source: Source) -> SourceResult:
         name, config, cards = _load(source, problems, skipped)
     except SourceError as error:
         return SourceResult(source.shown, None, (), (), (error.diagnostic(),))
-    skipped += [
-        Skipped(c.origin, f"kind “{c.kind}” excluded", c.prompt) for c in cards if c.kind in config.exclude
-    ]
     skipped.sort(key=lambda s: s.origin.line)
-    cards = [c for c in cards if c.kind not in config.exclude]
     files, found = attach(cards, source.path, source.root)
     problems.extend(found)
     return SourceResult(

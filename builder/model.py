@@ -274,10 +274,13 @@ class Skipped:
     """Why it gave no card, a few words (``scenario bookkeeping``, ``no cue``, …)."""
     text: str
     """The part's text, as a reader would recognise it (shortened)."""
+    key: str = ""
+    """The key of the card it would give, which a curation file can ``restore`` ('' when it
+    would give none)."""
 
     def __str__(self) -> str:
         text = self.text if len(self.text) <= 100 else self.text[:99].rstrip() + "…"
-        return f"{self.origin}: {self.reason}: {text}"
+        return f"{self.origin}: {self.reason}: {text}" + (f" [{self.key}]" if self.key else "")
 
 
 @dataclass(frozen=True)
@@ -308,6 +311,9 @@ class Card:
     """Context shown under a cloze's answer."""
     reverse: bool = False
     """Also ask the answer, for the prompt: a second card of the same note."""
+    generated: str = ""
+    """For a card rewritten by a curation file: the hash of the generated card it replaces
+    (:func:`builder.curation.fingerprint`)."""
 
     @property
     def prompt(self) -> str:
@@ -366,6 +372,11 @@ class Note:
     """Hash of the note type, fields and tags: what a learner's copy would change by."""
     sides: tuple[str, ...] = ()
     """For a cloze note with several gaps: the plain prompt of each of its cards."""
+    draft: tuple[tuple[str, str], ...] = ()
+    """The curation fields a rewrite of the note starts from: ``prompt`` and ``answer``, or
+    ``cloze`` (Markdown, without the breadcrumb)."""
+    generated: str = ""
+    """The fingerprint of the card as the rules generated it (before any rewrite)."""
 
     def as_json(self) -> dict[str, Any]:
         """The record ``deckbuilder cards --json`` prints."""

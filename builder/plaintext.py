@@ -79,6 +79,27 @@ def cloze_text(card: Card, *, shown: bool) -> str:
     return f"{crumb} — {text}" if crumb else text
 
 
+def cloze_source(card: Card) -> str:
+    """A cloze card's statement as its author would write it: plain text with Anki's
+    ``{{cN::…}}`` marks (list items as ``- item`` lines)."""
+    if card.statement is not None:
+        return plain(card.statement.tokens)
+    assert card.cloze is not None
+    lines = []
+    for line in card.cloze.lines:
+        out = []
+        for segment in line:
+            if isinstance(segment, Gap):
+                inner = "".join(map(_raw_text, segment.inline.tokens))
+                out.append(f"{{{{c{segment.number}::{inner}}}}}")
+            else:
+                out.append("".join(_raw_text(t) for t in segment.tokens))
+        lines.append(" ".join("".join(out).split()))
+    if card.cloze.listed:
+        lines = [f"{f'{n}.' if card.cloze.ordered else '-'} {line}" for n, line in enumerate(lines, start=1)]
+    return "\n".join([card.cloze.intro, *lines] if card.cloze.intro else lines)
+
+
 def prompt_text(card: Card, gap: int = 1) -> str:
     """The plain-text prompt a learner reads (``[...]`` where a cloze hides its answer); for a
     generated cloze, the prompt of its card ``gap``."""

@@ -7,6 +7,7 @@ can find its sources without loading the parser and the packager.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +18,18 @@ from .model import Diagnostic, Origin
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 CARD_SUFFIXES = (".yaml", ".yml")
+CURATION_SUFFIX = ".curation.yaml"
+"""A curation file is named after its source's stem (see :mod:`builder.curation`)."""
+
+
+def curation_path(source: Path) -> Path:
+    """The curation file of ``source``: beside it, named after its stem."""
+    return source.with_name(source.stem + CURATION_SUFFIX)
+
+
+def is_curation(path: Path) -> bool:
+    """Whether ``path`` is a curation file (never a source of its own)."""
+    return path.name.lower().endswith(CURATION_SUFFIX)
 
 
 @dataclass(frozen=True)
@@ -36,8 +49,13 @@ class Source:
 
     @property
     def context(self) -> str:
-        """What besides its text decides what the source gives (for the cache)."""
-        return f"{self.root}|{self.group.config if self.group else None}"
+        """What besides its text decides what the source gives (for the cache): its folder,
+        its ``decks.yaml`` group and its curation file."""
+        try:
+            curated = hashlib.sha256(curation_path(self.path).read_bytes()).hexdigest()[:16]
+        except OSError:
+            curated = "-"
+        return f"{self.root}|{self.group.config if self.group else None}|{curated}"
 
 
 def find_sources(paths: Iterable[str], out: Path | None = None) -> tuple[list[Source], list[Diagnostic]]:
@@ -61,6 +79,7 @@ def find_sources(paths: Iterable[str], out: Path | None = None) -> tuple[list[So
                 if p.suffix.lower() in (*MARKDOWN_SUFFIXES, *CARD_SUFFIXES)
                 and p.is_file()
                 and p.name != DECKS_FILE
+                and not is_curation(p)
                 and not any(part.startswith(".") for part in p.relative_to(path).parts)
                 and not (decks is not None and p.resolve().is_relative_to(decks))
             ]

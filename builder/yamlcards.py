@@ -87,7 +87,7 @@ def load_cards(path: Path, shown: str) -> tuple[CardFile, list[Diagnostic]]:
 
 def parse_cards(text: str, shown: str) -> tuple[CardFile, list[Diagnostic]]:
     """Load card-file text: the cards that are sound, and a diagnostic for each problem."""
-    root = _compose(text, shown)
+    root = compose(text, shown)
     if not isinstance(root, MappingNode):
         raise SourceError(Origin(shown, 1), "a card file is a mapping with a “cards” list")
     loader = _Loader(shown)
@@ -117,13 +117,14 @@ def parse_cards(text: str, shown: str) -> tuple[CardFile, list[Diagnostic]]:
 # --- YAML ---------------------------------------------------------------------------------
 
 
-def _compose(text: str, shown: str) -> Node | None:
-    """The text's node tree, once its events show no alias, anchor or runaway nesting."""
+def compose(text: str, shown: str, what: str = "card files") -> Node | None:
+    """The text's node tree, once its events show no alias, anchor or runaway nesting;
+    ``what`` names the kind of file in messages."""
     try:
         depth, documents = 0, 0
         for event in yaml.parse(text, Loader=yaml.SafeLoader):
             if isinstance(event, AliasEvent) or (isinstance(event, NodeEvent) and event.anchor):
-                raise SourceError(_event_origin(event, shown), "YAML aliases are not allowed in card files")
+                raise SourceError(_event_origin(event, shown), f"YAML aliases are not allowed in {what}")
             if isinstance(event, (MappingStartEvent, SequenceStartEvent)):
                 depth += 1
                 if depth > MAX_DEPTH:
@@ -136,7 +137,7 @@ def _compose(text: str, shown: str) -> Node | None:
                 documents += 1
                 if documents > 1:
                     raise SourceError(
-                        _event_origin(event, shown), "invalid YAML: a card file is one document, not several"
+                        _event_origin(event, shown), "invalid YAML: the file is one document, not several"
                     )
         return yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as exc:

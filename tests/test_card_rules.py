@@ -38,7 +38,11 @@ def by_prompt(notes: list[Note]) -> dict[str, Note]:
 
 
 def skipped_lines(found: Extraction) -> dict[int, str]:
-    return {s.origin.line: f"{s.reason}: {s.text}" for s in found.skipped}
+    """What gave no card, by line (the parts of one line joined)."""
+    lines: dict[int, list[str]] = {}
+    for s in found.skipped:
+        lines.setdefault(s.origin.line, []).append(f"{s.reason}: {s.text}")
+    return {line: "\n".join(parts) for line, parts in lines.items()}
 
 
 TABLES = """

@@ -64,6 +64,8 @@ class Extraction:
     """Warnings found on the way."""
     skipped: tuple[Skipped, ...] = ()
     """The parts that gave no card, and why, in document order."""
+    restorable: frozenset[str] = frozenset()
+    """The keys of the skipped cards a curation file may restore (restored ones included)."""
 
 
 @dataclass
@@ -75,8 +77,9 @@ class _Loose:
     answers: list[Inline] = field(default_factory=list)
 
 
-def extract(document: Document, skip: Iterable[str] = ()) -> Extraction:
-    """All cards of a document; sections titled as in ``skip`` give none."""
+def extract(document: Document, skip: Iterable[str] = (), restore: Iterable[str] = ()) -> Extraction:
+    """All cards of a document; sections titled as in ``skip`` give none. ``restore``: keys of
+    cards the rules skip that the author wants back (a curation file's ``restore`` entries)."""
     walker = _Walker(document, skip)
     root = Scope(top="", key=keys.document(Path(document.path).stem))
     intro = replace(root, top=clean_title(document.title))
@@ -86,9 +89,20 @@ def extract(document: Document, skip: Iterable[str] = ()) -> Extraction:
         prose_clozes(para, intro, walker.sink)
     for section in document.sections:
         walker.section(section, root)
-    cards, problems, dropped = _settle(walker.sink.cards)
-    skipped = sorted((*walker.sink.skipped, *dropped), key=lambda s: (s.origin.line, s.reason))
-    return Extraction(cards, (*document.diagnostics, *walker.sink.diagnostics, *problems), tuple(skipped))
+    wanted = set(restore)
+    restored = [card for card in walker.sink.restorable if card.key in wanted]
+    cards, problems, dropped = _settle([*walker.sink.cards, *restored])
+    back = {card.key for card in restored}
+    skipped = sorted(
+        (*(s for s in walker.sink.skipped if s.key not in back), *dropped),
+        key=lambda s: (s.origin.line, s.reason),
+    )
+    return Extraction(
+        cards,
+        (*document.diagnostics, *walker.sink.diagnostics, *problems),
+        tuple(skipped),
+        frozenset(card.key for card in walker.sink.restorable),
+    )
 
 
 class _Walker:

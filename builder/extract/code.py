@@ -140,24 +140,23 @@ def read_code(code: Code, scope: Scope, sink: Sink, caption: str | None = None) 
         if not title:
             sink.skip(origin, "code with no comment or sentence before it to ask by", first.strip())
             continue
+        tokens = tuple(() if row is None else lexed[row] for row in chunk.rows)
+        card = Card(
+            kind="code",
+            key=scope.card("code", chunk.title or "block"),
+            crumbs=crumbs,
+            ask=f"{title}: {what}?",
+            answer=(Snippet(code.lang, text, tokens),),
+            origin=origin,
+            tags=scope.tags,
+        )
         size = sum(1 for row in chunk.rows if row is not None and lines[row].strip())
         if size > MOST_LINES:
-            sink.skip(origin, f"code step of {size} lines, over {MOST_LINES} to recall", title)
+            sink.skip(origin, f"code step of {size} lines, over {MOST_LINES} to recall", title, card)
             sink.warn(
                 origin,
                 f"code step “{title}” has {size} lines, too many to recall on one card (at most"
                 f" {MOST_LINES}); cut it with a comment line before each part",
             )
             continue
-        tokens = tuple(() if row is None else lexed[row] for row in chunk.rows)
-        sink.add(
-            Card(
-                kind="code",
-                key=scope.card("code", chunk.title or "block"),
-                crumbs=crumbs,
-                ask=f"{title}: {what}?",
-                answer=(Snippet(code.lang, text, tokens),),
-                origin=origin,
-                tags=scope.tags,
-            )
-        )
+        sink.add(card)

@@ -64,11 +64,29 @@ def read_labelled(
     text = f"{label}: {plain(value)}".strip(": ")
     if not plain(value) and not shown:
         return
+    answer: list[Part] = []
+    if plain(value):
+        answer.append(Text(Inline(tuple(value), origin)))
+    if shown:
+        answer.append(Blocks(tuple(shown)))
+    asked = cue(label)
+
+    def fact(ask: str) -> Card:
+        return Card(
+            kind="fact",
+            key=scope.card("fact", label),
+            crumbs=scope.crumbs,
+            ask=f"{ask}?",
+            answer=tuple(answer),
+            origin=origin,
+            tags=scope.tags,
+        )
+
     if origin in sink.consumed:
         sink.skip(origin, f"already in {sink.consumed[origin]}", text)
         return
     if is_bookkeeping(label) or (scope.scenario and scope.targets):
-        sink.skip(origin, "the scenario's own bookkeeping or target", text)
+        sink.skip(origin, "the scenario's own bookkeeping or target", text, fact(asked or label))
         return
     if not shown:
         # Inside a scenario a threshold is one the scenario sets itself: not a figure to recall.
@@ -78,9 +96,8 @@ def read_labelled(
         if made is not None:
             sink.add(made)
             return
-    asked = cue(label)
     if asked is None:
-        sink.skip(origin, f"“{label}” asks nothing on its own", text)
+        sink.skip(origin, f"“{label}” asks nothing on its own", text, fact(label))
         return
     lists = [b for b in shown if isinstance(b, ListBlock)]
     if not plain(value) and len(shown) == 1 and lists and len(lists[0].items) >= 2:
@@ -89,22 +106,7 @@ def read_labelled(
         if made is not None:
             sink.add(made)
             return
-    answer: list[Part] = []
-    if plain(value):
-        answer.append(Text(Inline(tuple(value), origin)))
-    if shown:
-        answer.append(Blocks(tuple(shown)))
-    sink.add(
-        Card(
-            kind="fact",
-            key=scope.card("fact", label),
-            crumbs=scope.crumbs,
-            ask=f"{asked}?",
-            answer=tuple(answer),
-            origin=origin,
-            tags=scope.tags,
-        )
-    )
+    sink.add(fact(asked))
 
 
 def _arrow_cloze(label: str, value: Sequence[Token], origin: Origin, scope: Scope) -> Card | None:

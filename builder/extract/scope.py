@@ -100,6 +100,8 @@ class Sink:
     skipped: list[Skipped] = field(default_factory=list)
     consumed: dict[Origin, str] = field(default_factory=dict)
     """Lines already carded elsewhere (a decision in a question's answer), and where."""
+    restorable: list[Card] = field(default_factory=list)
+    """Cards the rules skipped that a curation file may restore."""
 
     def add(self, card: Card) -> None:
         self.cards.append(card)
@@ -107,7 +109,10 @@ class Sink:
     def warn(self, origin: Origin, message: str) -> None:
         self.diagnostics.append(Diagnostic(origin, "warning", message))
 
-    def skip(self, origin: Origin, reason: str, text: str | Inline) -> None:
-        """Record a part that gives no card, and why."""
+    def skip(self, origin: Origin, reason: str, text: str | Inline, card: Card | None = None) -> None:
+        """Record a part that gives no card, and why; ``card``: the card it would give, which
+        a curation file can restore by its key."""
         shown = plain(text.tokens) if isinstance(text, Inline) else " ".join(text.split())
-        self.skipped.append(Skipped(origin, reason, shown))
+        self.skipped.append(Skipped(origin, reason, shown, card.key if card else ""))
+        if card is not None:
+            self.restorable.append(card)

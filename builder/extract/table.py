@@ -35,30 +35,32 @@ def read_table(table: Table, scope: Scope, sink: Sink) -> None:
             text = plain(cell.tokens)
             if not i or not text:
                 continue
-            if scope.scenario and is_rating(text):
-                reasons.append(f"{heads[i]}: a bare rating")
-                continue
-            if scope.scenario and is_bookkeeping_column(heads[i]):
-                reasons.append(f"{heads[i]}: the scenario's bookkeeping")
-                continue
+            card = Card(
+                kind="table-cell",
+                key=scope.card("cell", name, heads[i]),
+                crumbs=scope.crumbs,
+                ask=f"{name}: {heads[i].rstrip('?？ ')}?",
+                answer=(Text(cell),),
+                origin=origin,
+                tags=scope.tags,
+            )
             if not name:
                 reasons.append(f"{heads[i]}: no row key to ask by")
-                continue
-            sink.add(
-                Card(
-                    kind="table-cell",
-                    key=scope.card("cell", name, heads[i]),
-                    crumbs=scope.crumbs,
-                    ask=f"{name}: {heads[i].rstrip('?？ ')}?",
-                    answer=(Text(cell),),
-                    origin=origin,
-                    tags=scope.tags,
+            elif scope.scenario and is_rating(text):
+                sink.skip(
+                    origin, "table cell gives no card (a bare rating)", f"{name}: {heads[i]}: {text}", card
                 )
-            )
-            made += 1
-        if not made:
-            why = "; ".join(reasons) if reasons else "no cell besides its key"
-            sink.skip(origin, f"table row gives no card ({why})", row_text)
-        else:
-            for reason in reasons:
-                sink.skip(origin, f"table cell gives no card ({reason})", row_text)
+            elif scope.scenario and is_bookkeeping_column(heads[i]):
+                sink.skip(
+                    origin,
+                    "table cell gives no card (the scenario's bookkeeping)",
+                    f"{name}: {heads[i]}: {text}",
+                    card,
+                )
+            else:
+                sink.add(card)
+                made += 1
+        if reasons and not made:
+            sink.skip(origin, f"table row gives no card ({'; '.join(reasons)})", row_text)
+        elif len(row) < 2 or not any(plain(c.tokens) for c in row[1:]):
+            sink.skip(origin, "table row gives no card (no cell besides its key)", row_text)
