@@ -98,7 +98,7 @@ def parse_curation(text: str, shown: str) -> Curation:
     """Curation text, checked: a problem is an error at its line."""
     from .yamlcards import compose
 
-    root = compose(text, shown, "curation files")
+    root = compose(text, shown, "a curation file")
     if root is None:
         return Curation(shown, ())
     if not isinstance(root, MappingNode):

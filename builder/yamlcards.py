@@ -117,14 +117,14 @@ def parse_cards(text: str, shown: str) -> tuple[CardFile, list[Diagnostic]]:
 # --- YAML ---------------------------------------------------------------------------------
 
 
-def compose(text: str, shown: str, what: str = "card files") -> Node | None:
+def compose(text: str, shown: str, what: str = "a card file") -> Node | None:
     """The text's node tree, once its events show no alias, anchor or runaway nesting;
     ``what`` names the kind of file in messages."""
     try:
         depth, documents = 0, 0
         for event in yaml.parse(text, Loader=yaml.SafeLoader):
             if isinstance(event, AliasEvent) or (isinstance(event, NodeEvent) and event.anchor):
-                raise SourceError(_event_origin(event, shown), f"YAML aliases are not allowed in {what}")
+                raise SourceError(_event_origin(event, shown), f"YAML aliases are not allowed in {what.split(' ', 1)[1]}s")
             if isinstance(event, (MappingStartEvent, SequenceStartEvent)):
                 depth += 1
                 if depth > MAX_DEPTH:
@@ -137,7 +137,7 @@ def compose(text: str, shown: str, what: str = "card files") -> Node | None:
                 documents += 1
                 if documents > 1:
                     raise SourceError(
-                        _event_origin(event, shown), "invalid YAML: the file is one document, not several"
+                        _event_origin(event, shown), f"invalid YAML: {what} is one document, not several"
                     )
         return yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as exc:
