@@ -26,6 +26,8 @@ updates ``was``.
 from __future__ import annotations
 
 import hashlib
+import json
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -293,15 +295,24 @@ def draft(card: Card) -> tuple[tuple[str, str], ...]:
 
 def drop_entry(note: Note) -> str:
     """The curation line that drops ``note``."""
-    return _dump({note.key: "drop"})
+    return f"{_key(note.key)}: drop\n"
 
 
 def rewrite_entry(note: Note) -> str:
     """The curation entry that starts a rewrite of ``note``, with its current text."""
-    return _dump({note.key: {**dict(note.draft), "was": note.generated}})
+    body = _dump({**dict(note.draft), "was": note.generated})
+    return f"{_key(note.key)}:\n" + "".join(f"  {line}\n" for line in body.splitlines())
 
 
-def _dump(data: dict[str, object]) -> str:
+_PLAIN_KEY = re.compile(r"\w[\w/:~.-]*", re.UNICODE)
+
+
+def _key(key: str) -> str:
+    """A key as a YAML mapping key: plain when it reads back the same, else quoted."""
+    return key if _PLAIN_KEY.fullmatch(key) and not key.endswith(":") else json.dumps(key, ensure_ascii=False)
+
+
+def _dump(data: dict[str, str]) -> str:
     class _Dumper(yaml.SafeDumper):
         pass
 

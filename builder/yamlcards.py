@@ -124,7 +124,9 @@ def compose(text: str, shown: str, what: str = "a card file") -> Node | None:
         depth, documents = 0, 0
         for event in yaml.parse(text, Loader=yaml.SafeLoader):
             if isinstance(event, AliasEvent) or (isinstance(event, NodeEvent) and event.anchor):
-                raise SourceError(_event_origin(event, shown), f"YAML aliases are not allowed in {what.split(' ', 1)[1]}s")
+                raise SourceError(
+                    _event_origin(event, shown), f"YAML aliases are not allowed in {what.split(' ', 1)[1]}s"
+                )
             if isinstance(event, (MappingStartEvent, SequenceStartEvent)):
                 depth += 1
                 if depth > MAX_DEPTH:
