@@ -200,7 +200,7 @@ def test_seed_curation_survives_an_edit_and_keeps_review_history(tmp_path, monke
         assert len(parse_curation(text, "c.yaml").entries) == 3
 
         monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700100000")
-        code, stdout, stderr = run("build", str(src), "--out", str(out))
+        code, _, stderr = run("build", str(src), "--out", str(out))
         assert code == 0 and "curation.yaml" not in stderr, stderr
         second = cards(src, out)
         assert drop not in second and restore in second
