@@ -343,6 +343,21 @@ def package(rel: Release) -> bytes:
     )
 
 
+def draft_package(rel: Release) -> bytes:
+    """A draft's ``.apkg`` bytes: the release it would be, described as a draft."""
+    base = rel.previous.version if rel.previous else "none"
+    return apkg_bytes(
+        rel.plan.name,
+        f"Draft of version {html.escape(rel.version)} (not released; last release {html.escape(base)})."
+        f" Built by deckbuilder. Import it into a test profile, not the one you study in.",
+        rel.shipped(),
+        rel.released,
+        rel.note_times(),
+        rel.model_times(),
+        rel.plan.media,
+    )
+
+
 def write(rels: Sequence[Release], out: Path) -> list[tuple[Release, Path, bool]]:
     """Write what each release needs, all or nothing: (release, .apkg path, written?).
 
@@ -385,13 +400,43 @@ def write(rels: Sequence[Release], out: Path) -> list[tuple[Release, Path, bool]
     return done
 
 
-def _packages(rels: Sequence[Release]) -> list[bytes]:
+DRAFTS = Path("drafts")
+"""Where drafts go unless told otherwise."""
+
+
+def draft_path(folder: Path, deck: DeckPlan) -> Path:
+    return folder / f"{deck.slug}-draft.apkg"
+
+
+def draft_preview_path(folder: Path, deck: DeckPlan) -> Path:
+    return folder / f"{deck.slug}.preview.html"
+
+
+def write_drafts(rels: Sequence[Release], folder: Path) -> list[tuple[Release, Path]]:
+    """Write each release as a draft into ``folder``: its ``.apkg`` (what the next release
+    would ship, same GUIDs) and its preview. Nothing in the decks folder is touched: no
+    version is taken, no manifest or changelog written."""
+    from .preview import preview_page
+
+    done = []
+    with Staging() as staging:
+        for rel, data in zip(rels, _packages(rels, draft=True), strict=True):
+            target = draft_path(folder, rel.plan)
+            staging.write_bytes(target, data)
+            title = f"{rel.plan.name} {rel.version} (draft)" if rel.bump else f"{rel.plan.name} {rel.version}"
+            staging.write_text(draft_preview_path(folder, rel.plan), preview_page([rel], title))
+            done.append((rel, target))
+    return done
+
+
+def _packages(rels: Sequence[Release], draft: bool = False) -> list[bytes]:
     """The ``.apkg`` bytes of each release, made in parallel when there are several."""
+    make = draft_package if draft else package
     jobs = min(os.cpu_count() or 1, len(rels))
     if len(rels) < PARALLEL_FROM or jobs < 2:
-        return [package(rel) for rel in rels]
+        return [make(rel) for rel in rels]
     with ProcessPoolExecutor(max_workers=jobs, mp_context=_context()) as pool:
-        return list(pool.map(package, rels, chunksize=1))
+        return list(pool.map(make, rels, chunksize=1))
 
 
 def _is_version(text: str) -> bool:

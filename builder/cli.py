@@ -45,6 +45,18 @@ def out_option(func: F) -> F:
     )(func)
 
 
+def drafts_option(func: F) -> F:
+    """--drafts: where drafts go (``build --draft``, ``watch``)."""
+    return click.option(
+        "--drafts",
+        "drafts",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=Path("drafts"),
+        show_default=True,
+        help="Drafts folder: <deck>-draft.apkg and <deck>.preview.html, never released.",
+    )(func)
+
+
 def deep_command(func: F) -> F:
     """Run the command where deeply nested sources have room (see :mod:`builder.deep`)."""
 
@@ -94,18 +106,34 @@ def main() -> None:
     is_flag=True,
     help="Off a terminal, print a line per source from the start (by default after 1 s).",
 )
+@click.option(
+    "--draft",
+    is_flag=True,
+    help="Write drafts (.apkg and preview per deck) to the drafts folder instead of releasing:"
+    " no version is taken and nothing in the decks folder changes.",
+)
+@drafts_option
 @deep_command
-def build(paths: tuple[str, ...], out: Path, with_preview: bool, show_progress: bool) -> None:
+def build(
+    paths: tuple[str, ...], out: Path, with_preview: bool, show_progress: bool, draft: bool, drafts: Path
+) -> None:
     """Build one versioned .apkg deck per source document (or decks.yaml deck).
 
     A deck whose content changed gets a new version (see the README for the rule), its
     manifest and changelog are updated; a deck with no change is left as it is. Problems are
     reported as path:line: error|warning: message; any error stops the build before anything
-    is written.
+    is written. With --draft, nothing is released: see what the release would change first.
 
     Example: deckbuilder build source/ --out decks/
     """
     targets = paths or DEFAULT_SOURCES
+    if draft:
+        from .build import releases, write_drafts
+        from .report import draft as drafted
+
+        for rel, target in write_drafts(releases(checked(paths, out, show_progress), out), drafts):
+            click.echo(drafted(rel, target))
+        return
     sources, problems = find_sources(targets, out)
     found = [(s.path, s.context) for s in sources]
     last = None if with_preview or problems else stamp.load(targets, out)
@@ -186,6 +214,7 @@ def diff(paths: tuple[str, ...], out: Path, check: bool) -> None:
     Example: deckbuilder diff --check
     """
     from .build import apkg_path, releases
+    from .report import changes
 
     stale = False
     for rel in releases(checked(paths, out), out):
@@ -203,11 +232,8 @@ def diff(paths: tuple[str, ...], out: Path, check: bool) -> None:
         stale = True
         before = rel.previous.version if rel.previous else "none"
         click.echo(f"{rel.plan.name}: {before} -> {rel.version} ({rel.bump})")
-        for mark, notes in (("+", rel.added), ("~", rel.changed)):
-            for note in notes:
-                click.echo(f"  {mark} {note.prompt}")
-        for tomb in rel.removed:
-            click.echo(f"  - {tomb.prompt}")
+        for line in changes(rel):
+            click.echo(line)
         if rel.previous is None:
             click.echo(f"  + {len(rel.plan.notes)} notes (first release)")
     if check and stale:
@@ -280,19 +306,22 @@ def lint(paths: tuple[str, ...], strict: bool) -> None:
 @main.command(name="watch")
 @sources_argument
 @out_option
-def watch_command(paths: tuple[str, ...], out: Path) -> None:
-    """Rebuild the decks on every save of a source and print what changed.
+@drafts_option
+def watch_command(paths: tuple[str, ...], out: Path, drafts: Path) -> None:
+    """Draft the decks on every save of a source and print what a release would change.
 
-    After a bad edit the problems are printed and the watch goes on. Stop it with Ctrl-C.
+    Each save rewrites the drafts (as build --draft does); nothing is released and the decks
+    folder is not touched. After a bad edit the problems are printed and the watch goes on.
+    Stop it with Ctrl-C, then release once with deckbuilder build.
 
     Example: deckbuilder watch source/
     """
     from .watch import watch  # watchfiles is only needed here
 
     try:
-        watch(paths or DEFAULT_SOURCES, out, lambda line: click.echo(line))
+        watch(paths or DEFAULT_SOURCES, out, lambda line: click.echo(line), drafts=drafts)
     except KeyboardInterrupt:
-        click.echo("stopped")
+        click.echo("stopped; nothing was released: run deckbuilder build to release the drafts' content")
 
 
 def _title(rels: list[Release]) -> str:

@@ -44,47 +44,75 @@ class Lines:
 
 @pytest.fixture
 def watching(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """A released deck, watched: saves make drafts, never releases."""
     source = tmp_path / "source"
     source.mkdir()
     (source / "deck.md").write_text(SOURCE, encoding="utf-8")
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    out, drafts = tmp_path / "decks", tmp_path / "drafts"
+    built = CliRunner().invoke(main, ["build", str(source), "--out", str(out)])
+    assert built.exit_code == 0, built.output
+    released = {p.name: p.read_bytes() for p in out.iterdir()}
     lines, stop = Lines(), threading.Event()
-    worker = threading.Thread(
-        target=watch, args=([str(source)], tmp_path / "decks", lines, stop), daemon=True
-    )
+    worker = threading.Thread(target=watch, args=([str(source)], out, lines, stop, drafts), daemon=True)
     worker.start()
-    lines.wait_for("Deck: 1.0.0, first release, 2 notes")
+    lines.wait_for(f"Deck: 1.0.0, no change since the release -> {drafts / 'deck-draft.apkg'}")
     lines.wait_for("watching")
     time.sleep(0.3)  # let the watcher settle before the first edit
-    yield source / "deck.md", lines, tmp_path / "decks"
+    yield source / "deck.md", lines, out, drafts
     stop.set()
     worker.join(timeout=10)
     assert not worker.is_alive()
+    # Whatever was saved, the decks folder is as the release left it.
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == released
 
 
-def test_watch_rebuilds_on_save_and_prints_what_changed(watching):
-    deck, lines, out = watching
+def test_watch_drafts_on_save_and_prints_what_a_release_would_change(watching):
+    deck, lines, _, drafts = watching
     deck.write_text(SOURCE.replace("one", "uno") + "- **Gamma:** three\n", encoding="utf-8")
     lines.wait_for("changed: deck.md")
-    assert lines.wait_for("Deck: 1.0.0 -> 1.1.0 (minor)").endswith(str(out / "deck-1.1.0.apkg"))
+    head = lines.wait_for("Deck: draft, 1.0.0 -> 1.1.0 (minor) if released now")
+    assert head.endswith(str(drafts / "deck-draft.apkg"))
     lines.wait_for("  + Part — Gamma?")
     lines.wait_for("  ~ Part — Alpha?")
-    assert (out / "deck-1.1.0.apkg").exists()
+    assert sorted(p.name for p in drafts.iterdir()) == ["deck-draft.apkg", "deck.preview.html"]
+    assert "Gamma" in (drafts / "deck.preview.html").read_text(encoding="utf-8")
 
 
 def test_watch_survives_a_bad_edit(watching):
-    deck, lines, out = watching
+    deck, lines, _, _ = watching
     deck.write_text("---\ntitle: [unclosed\n---\n" + SOURCE, encoding="utf-8")
     assert "front matter" in lines.wait_for(f"{deck}:2: error:")
     lines.wait_for("build stopped")
-    assert sorted(p.name for p in out.iterdir()) == [
-        "deck-1.0.0.apkg",
-        "deck.changelog.md",
-        "deck.manifest.json",
-    ]
     deck.write_text(SOURCE.replace("- **Beta:** two\n", ""), encoding="utf-8")
-    lines.wait_for("Deck: 1.0.0 -> 1.1.0 (minor)")
+    lines.wait_for("Deck: draft, 1.0.0 -> 1.1.0 (minor) if released now")
     lines.wait_for("  - Part — Beta?")
+
+
+def test_a_writing_session_ends_in_one_release(tmp_path, monkeypatch):
+    """Several saves drafted, then one build: one new version, one changelog entry."""
+    source = tmp_path / "source"
+    source.mkdir()
+    deck = source / "deck.md"
+    deck.write_text(SOURCE, encoding="utf-8")
+    out, drafts = tmp_path / "decks", tmp_path / "drafts"
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    assert CliRunner().invoke(main, ["build", str(source), "--out", str(out)]).exit_code == 0
+    text = SOURCE
+    for n, extra in enumerate(("Gamma", "Delta", "Epsilon"), start=1):
+        text += f"- **{extra}:** {n}\n"
+        deck.write_text(text, encoding="utf-8")
+        result = CliRunner().invoke(
+            main, ["build", str(source), "--out", str(out), "--draft", "--drafts", str(drafts)]
+        )
+        assert result.exit_code == 0, result.output
+        assert "Deck: draft, 1.0.0 -> 1.1.0 (minor) if released now" in result.stdout
+        assert sorted(p.name for p in out.glob("*.apkg")) == ["deck-1.0.0.apkg"]
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700001000")
+    result = CliRunner().invoke(main, ["build", str(source), "--out", str(out)])
+    assert "1.0.0 -> 1.1.0, minor: 3 added, 0 changed, 0 removed" in result.stdout
+    changelog = (out / "deck.changelog.md").read_text(encoding="utf-8")
+    assert changelog.count("## 1.") == 2
 
 
 def two_sources(tmp_path: Path) -> Path:
