@@ -113,9 +113,20 @@ def main() -> None:
     " no version is taken and nothing in the decks folder changes.",
 )
 @drafts_option
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Refuse a release that would replace a note by a new one (losing its review history).",
+)
 @deep_command
 def build(
-    paths: tuple[str, ...], out: Path, with_preview: bool, show_progress: bool, draft: bool, drafts: Path
+    paths: tuple[str, ...],
+    out: Path,
+    with_preview: bool,
+    show_progress: bool,
+    draft: bool,
+    drafts: Path,
+    strict: bool,
 ) -> None:
     """Build one versioned .apkg deck per source document (or decks.yaml deck).
 
@@ -130,13 +141,16 @@ def build(
     if draft:
         from .build import releases, write_drafts
         from .report import draft as drafted
+        from .report import history_lost
 
-        for rel, target in write_drafts(releases(checked(paths, out, show_progress), out), drafts):
+        rels = releases(checked(paths, out, show_progress), out)
+        report(d for rel in rels for d in history_lost(rel))
+        for rel, target in write_drafts(rels, drafts):
             click.echo(drafted(rel, target))
         return
     sources, problems = find_sources(targets, out)
     found = [(s.path, s.context) for s in sources]
-    last = None if with_preview or problems else stamp.load(targets, out)
+    last = None if with_preview or problems or strict else stamp.load(targets, out)
     if last is not None and last.holds(found, out):
         # Nothing changed since the last build: say what it said, do nothing.
         for line in last.errors:
@@ -146,9 +160,17 @@ def build(
         return
     before = stamp.inputs(found)
     from .build import releases, write
+    from .report import history_lost
 
     planned = checked(paths, out, show_progress)
     rels = releases(planned, out)
+    lost = [d for rel in rels for d in history_lost(rel)]
+    report(lost)
+    if strict and lost:
+        click.echo(
+            "build stopped (--strict): a release would lose review history; nothing was written", err=True
+        )
+        raise SystemExit(1)
     steady = []
     for rel, target, written in write(rels, out):
         click.echo(f"{rel.plan.name}: {_summary(rel)} -> {target} ({_state(rel, written)})")
@@ -214,10 +236,12 @@ def diff(paths: tuple[str, ...], out: Path, check: bool) -> None:
     Example: deckbuilder diff --check
     """
     from .build import apkg_path, releases
-    from .report import changes
+    from .report import changes, history_lost
 
     stale = False
-    for rel in releases(checked(paths, out), out):
+    rels = releases(checked(paths, out), out)
+    report(d for rel in rels for d in history_lost(rel))
+    for rel in rels:
         if rel.bump is None:
             target = apkg_path(out, rel.plan, rel.version)
             if rel.rekeyed:

@@ -90,3 +90,15 @@ def family(key: str) -> str:
 def document_of(key: str) -> str:
     """The document a key belongs to (its first part)."""
     return key.split("/", 1)[0]
+
+
+def parts_apart(old: str, new: str) -> str | None:
+    """Which part tells two keys of one document apart when exactly one does: ``"section"``
+    (a renamed heading) or ``"card"`` (a renamed label or row); None otherwise."""
+    a, b = family(old).split("/"), family(new).split("/")
+    if len(a) != len(b) or len(a) < 2 or a[0] != b[0] or yaml_id(old) or yaml_id(new):
+        return None
+    differ = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
+    if len(differ) != 1:
+        return None
+    return "card" if differ[0] == len(a) - 1 else "section"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .model import Diagnostic, Origin
 from .version import Release
 
 
@@ -25,3 +26,27 @@ def draft(rel: Release, target: Path) -> str:
         return f"{name}: draft of {rel.version} (first release), {len(rel.plan.notes)} notes -> {target}"
     head = f"{name}: draft, {rel.previous.version} -> {rel.version} ({rel.bump}) if released now -> {target}"
     return "\n".join([head, *changes(rel)])
+
+
+def history_lost(rel: Release) -> list[Diagnostic]:
+    """A warning for each note a release replaces by a new one (its key and its answer changed
+    together), saying how to keep the learners' history."""
+    found = []
+    for note, old in rel.replaced:
+        was, now = old.key.split("/"), note.key.split("/")
+        at = next(i for i, (a, b) in enumerate(zip(was, now, strict=False)) if a != b)
+        if at == 1 and len(was) > 2:
+            keep = f"pin the renamed heading with {{#{was[1]}}}, or rename and edit in two builds"
+        elif at == len(was) - 1:
+            keep = "rename in one build and edit the answer in the next"
+        else:
+            keep = "rename the heading in one build and edit the answer in the next"
+        found.append(
+            Diagnostic(
+                Origin.parse(note.source),
+                "warning",
+                f"“{note.prompt}” will replace “{old.prompt}” as a new note: its key and its answer"
+                f" changed in one release, so learners lose its review history; to keep it, {keep}",
+            )
+        )
+    return found

@@ -18,6 +18,7 @@ Versions follow semver:
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import json
 import re
@@ -251,6 +252,9 @@ class Release:
     """Every removed note, shipped with the ``removed`` tag."""
     rekeyed: bool = False
     """No new version, but notes have new keys that the manifest must record."""
+    replaced: tuple[tuple[Note, NoteState], ...] = ()
+    """Added notes that look like a removed one edited twice over (key and answer in one
+    release): the learner's history of the old one is lost. Each with the note it replaces."""
 
     @property
     def version(self) -> str:
@@ -321,6 +325,7 @@ def release(plan: DeckPlan, previous: Manifest | None, now: int | None = None) -
         removed=removed_now,
         tombstones=tuple(tombstone_note(t, plan.name) for t in manifest.removed),
         rekeyed=rekeyed,
+        replaced=_replacements(added, gone) if previous else (),
     )
 
 
@@ -444,6 +449,42 @@ def _bump(
     if changed or any(previous.models[name].get("css") != h["css"] for name, h in known.items()):
         return "patch"
     return None
+
+
+SIMILAR = 0.6
+"""How alike two prompts' questions must be (difflib's ratio) to read as one card renamed."""
+
+
+def _replacements(added: Sequence[Note], gone: Sequence[NoteState]) -> tuple[tuple[Note, NoteState], ...]:
+    """Pairs of an added note and a removed one that read as one card whose key and answer
+    both changed: the same kind and note type, keys one part apart in the same document (a
+    renamed heading, label or row), and asking the same question (or, under a renamed
+    heading, the same card). Each note is paired once, the most alike first."""
+    pairs = []
+    for note in added:
+        for old in gone:
+            if (old.kind, old.model) != (note.kind, note.model):
+                continue
+            apart = keys.parts_apart(old.key, note.key)
+            if apart is None:
+                continue
+            alike = difflib.SequenceMatcher(None, _question(old.prompt), _question(note.prompt)).ratio()
+            if alike >= SIMILAR or not apart.endswith("card"):
+                pairs.append((alike, note, old))
+    pairs.sort(key=lambda p: -p[0])
+    taken: set[str] = set()
+    out = []
+    for _, note, old in pairs:
+        if note.key not in taken and old.guid not in taken:
+            taken |= {note.key, old.guid}
+            out.append((note, old))
+    order = {note.key: i for i, note in enumerate(added)}
+    return tuple(sorted(out, key=lambda p: order[p[0].key]))
+
+
+def _question(prompt: str) -> str:
+    """What a prompt asks, without its breadcrumb."""
+    return prompt.rpartition(" — ")[2].lower()
 
 
 def _settle_guids(plan: DeckPlan, previous: Manifest | None) -> tuple[list[Note], list[NoteState]]:

@@ -19,7 +19,7 @@ from .cache import Cache
 from .config import DECKS_FILE
 from .errors import DeckbuilderError
 from .media import IMAGE_SUFFIXES
-from .report import draft
+from .report import draft, history_lost
 from .sources import CARD_SUFFIXES, MARKDOWN_SUFFIXES
 
 Echo = Callable[[str], None]
@@ -35,7 +35,11 @@ def rebuild(paths: Sequence[str], out: Path, echo: Echo, drafts: Path = DRAFTS) 
         if planned.errors:
             echo("build stopped: fix the errors above; watching for the next change")
             return False
-        for rel, target in write_drafts(releases(planned, out), drafts):
+        rels = releases(planned, out)
+        for rel in rels:
+            for diagnostic in history_lost(rel):
+                echo(str(diagnostic))
+        for rel, target in write_drafts(rels, drafts):
             echo(draft(rel, target))
     except DeckbuilderError as error:
         echo(error.format_message())

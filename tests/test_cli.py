@@ -438,3 +438,33 @@ def test_diff_check_reports_a_missing_deck_file(deck):
     result = run("diff", str(source), "--out", str(out), "--check")
     assert result.exit_code == 1
     assert result.stdout == f"Deck: 1.0.0, {out / 'deck-1.0.0.apkg'} is missing\n"
+
+
+def test_diff_and_build_warn_before_history_is_lost_and_strict_refuses(tmp_path):
+    src, out = tmp_path / "src", tmp_path / "decks"
+    src.mkdir()
+    deck = src / "d.md"
+    deck.write_text("# Deck\n\n## Storage\n\n- **Engine:** RocksDB with column families\n", encoding="utf-8")
+    runner = CliRunner()
+    assert runner.invoke(main, ["build", str(src), "--out", str(out)]).exit_code == 0
+    deck.write_text(
+        "# Deck\n\n## Storage engines\n\n- **Engine:** LevelDB with column families\n", encoding="utf-8"
+    )
+    warning = (
+        f"{deck}:5: warning: “Storage engines — Engine?” will replace “Storage — Engine?” as a new note:"
+        " its key and its answer changed in one release, so learners lose its review history; to keep it,"
+        " pin the renamed heading with {#storage}, or rename and edit in two builds"
+    )
+    diff = runner.invoke(main, ["diff", str(src), "--out", str(out)])
+    assert warning in diff.stderr.splitlines()
+    before = sorted(p.name for p in out.iterdir())
+    strict = runner.invoke(main, ["build", str(src), "--out", str(out), "--strict"])
+    assert strict.exit_code == 1 and warning in strict.stderr.splitlines()
+    assert sorted(p.name for p in out.iterdir()) == before
+    # Pinned as the warning says, the note keeps its GUID: no warning, a patch release.
+    deck.write_text(
+        "# Deck\n\n## Storage engines {#storage}\n\n- **Engine:** LevelDB with column families\n",
+        encoding="utf-8",
+    )
+    pinned = runner.invoke(main, ["build", str(src), "--out", str(out), "--strict"])
+    assert pinned.exit_code == 0 and "1.0.0 -> 1.0.1, patch" in pinned.stdout, pinned.output

@@ -228,3 +228,23 @@ def test_a_guid_never_moves_to_another_note_type():
     back = release(plan, second.manifest, 3_000)
     assert next(n for n in back.plan.notes if n.key == engine.key).guid == engine.guid
     assert [t.guid for t in back.removed] == [new.guid]
+
+
+def test_a_note_whose_key_and_answer_change_together_is_named_as_replaced():
+    first = release_of(BASE)
+    edited = BASE.replace("## Storage", "## Storage engines").replace("RocksDB", "LevelDB")
+    second = release_of(edited, first.manifest, 2_000)
+    assert [(n.prompt, old.prompt) for n, old in second.replaced] == [
+        ("Storage engines — Engine?", "Storage — Engine?")
+    ]
+    # Renamed alone, the note is found again by what it teaches: nothing is replaced.
+    renamed = release_of(BASE.replace("## Storage", "## Storage engines"), first.manifest, 2_000)
+    assert renamed.replaced == () and renamed.added == ()
+
+
+def test_an_unrelated_card_added_beside_a_removed_one_is_no_replacement():
+    first = release_of(BASE)
+    edited = BASE.replace("- **Capacity:** 2TB per node\n", "- **Replication:** three copies per region\n")
+    second = release_of(edited, first.manifest, 2_000)
+    assert len(second.added) == 1 and len(second.removed) == 1
+    assert second.replaced == ()
