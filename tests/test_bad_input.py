@@ -192,7 +192,10 @@ BAD_INPUT = [
     ),
     pytest.param(
         {"src/bad.md": "---\ntitle: Notes\ntags: [a, b\ndeck: Systems\n---\n# Notes\n"},
-        ["src/bad.md:4: error: front matter: expected ',' or ']', but got ':'"],
+        [
+            "src/bad.md:4: error: front matter: invalid YAML: expected ',' or ']', but got ':';"
+            ' close the “[” opened on line 3, or quote the value: tags: "[a, b"'
+        ],
         id="front-matter-malformed",
     ),
     pytest.param(
@@ -207,7 +210,10 @@ BAD_INPUT = [
     ),
     pytest.param(
         {"src/bad.yaml": "cards:\n  - id: a\n    front: [Q\n    back: A\n"},
-        ["src/bad.yaml:4: error: invalid YAML: expected ',' or ']', but got ':'"],
+        [
+            "src/bad.yaml:4: error: invalid YAML: expected ',' or ']', but got ':';"
+            ' close the “[” opened on line 3, or quote the value: front: "[Q"'
+        ],
         id="yaml-syntax",
     ),
     pytest.param(
