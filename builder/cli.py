@@ -28,9 +28,20 @@ DEFAULT_SOURCES = ("source",)
 
 
 def sources_argument(func: F) -> F:
-    """PATHS: source files or folders (default ``source/``)."""
+    """PATHS: source files or folders (default ``source/``), each checked to exist before the
+    command starts (see :func:`existing_paths`)."""
     # deckbuilder checks the paths itself, so that every problem is one line naming the file.
-    return click.argument("paths", nargs=-1, type=click.Path(readable=False))(func)
+    return click.argument("paths", nargs=-1, type=click.Path(readable=False), callback=existing_paths)(func)
+
+
+def existing_paths(ctx: click.Context, _param: click.Parameter, paths: tuple[str, ...]) -> tuple[str, ...]:
+    """Stop (exit 2) with one line on standard error when a path, or the default ``source``
+    when none is given, does not exist: before the command does any work."""
+    for raw in paths or DEFAULT_SOURCES:
+        if not Path(raw).exists():
+            click.echo(f"deckbuilder: no such file or folder: {raw}", err=True)
+            ctx.exit(2)
+    return paths
 
 
 def out_option(func: F) -> F:

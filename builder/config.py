@@ -29,6 +29,7 @@ import yaml
 from .errors import SourceError
 from .model import KINDS, Diagnostic, Origin
 from .text import read_text
+from .yamlerrors import explain
 
 DECKS_FILE = "decks.yaml"
 FRONT_MATTER_KEYS = ("deck", "exclude", "skip", "subdecks", "tags", "title")
@@ -167,9 +168,8 @@ def read_decks_file(path: Path, shown: str) -> tuple[list[Group], list[Diagnosti
         root = yaml.compose(text, Loader=yaml.SafeLoader)
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        problem = getattr(exc, "problem", None) or "malformed YAML"
-        raise SourceError(Origin(shown, mark.line + 1 if mark else 1), f"invalid YAML: {problem}") from None
+        line, message = explain(exc, text)
+        raise SourceError(Origin(shown, line), f"invalid YAML: {message}") from None
     if not isinstance(data, dict) or not isinstance(data.get("decks"), list):
         raise SourceError(Origin(shown, 1), "decks.yaml must hold a “decks” list")
     assert isinstance(root, yaml.MappingNode)

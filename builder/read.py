@@ -34,6 +34,7 @@ from .model import (
     Table,
 )
 from .text import read_text
+from .yamlerrors import explain
 
 # A trailing attribute block on a heading: ``{#pinned-id}``, ``{.skip}`` or both.
 _ATTRS = re.compile(r"\s*\{((?:\s*[#.][A-Za-z0-9][\w.:-]*)+)\s*\}\s*$")
@@ -115,10 +116,8 @@ def _front_matter(token: Token, path: str) -> tuple[dict[str, Any], dict[str, in
         node = yaml.compose(token.content, Loader=yaml.SafeLoader)
         data = yaml.safe_load(token.content)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = 2 + (mark.line if mark is not None else 0)
-        problem = getattr(exc, "problem", None) or "malformed YAML"
-        raise SourceError(f"{path}:{line}", f"front matter: {problem}") from None
+        line, message = explain(exc, token.content, first_line=2)
+        raise SourceError(Origin(path, line), f"front matter: invalid YAML: {message}") from None
     if data is None:
         return {}, {}
     if not isinstance(data, dict):

@@ -51,6 +51,7 @@ from .markdown import CLOZE, odd_dollar_lines, parser, plain
 from .model import Block, Blocks, Card, Diagnostic, Inline, Origin
 from .read import snippet_blocks
 from .text import read_text
+from .yamlerrors import explain
 
 FILE_KEYS = ("cards", "deck", "tags")
 """The keys a card file may hold."""
@@ -151,14 +152,9 @@ def _event_origin(event: yaml.Event, shown: str) -> Origin:
 
 
 def _invalid(exc: yaml.YAMLError, text: str, shown: str) -> SourceError:
-    """A YAML syntax error, at the line of its problem."""
-    if isinstance(exc, yaml.reader.ReaderError):
-        line = text[: exc.position].count("\n") + 1
-        problem = f"character U+{exc.character:04X} is not allowed"
-        return SourceError(Origin(shown, line), f"invalid YAML: {problem}")
-    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-    problem = getattr(exc, "problem", None) or "malformed YAML"
-    return SourceError(Origin(shown, mark.line + 1 if mark else 1), f"invalid YAML: {problem}")
+    """A YAML syntax error, at the line of its problem, with the usual fix when one is known."""
+    line, message = explain(exc, text)
+    return SourceError(Origin(shown, line), f"invalid YAML: {message}")
 
 
 def _line(node: Node) -> int:

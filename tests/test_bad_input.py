@@ -192,7 +192,10 @@ BAD_INPUT = [
     ),
     pytest.param(
         {"src/bad.md": "---\ntitle: Notes\ntags: [a, b\ndeck: Systems\n---\n# Notes\n"},
-        ["src/bad.md:4: error: front matter: expected ',' or ']', but got ':'"],
+        [
+            "src/bad.md:4: error: front matter: invalid YAML: expected ',' or ']', but got ':';"
+            ' close the “[” opened on line 3, or quote the value: tags: "[a, b"'
+        ],
         id="front-matter-malformed",
     ),
     pytest.param(
@@ -207,7 +210,10 @@ BAD_INPUT = [
     ),
     pytest.param(
         {"src/bad.yaml": "cards:\n  - id: a\n    front: [Q\n    back: A\n"},
-        ["src/bad.yaml:4: error: invalid YAML: expected ',' or ']', but got ':'"],
+        [
+            "src/bad.yaml:4: error: invalid YAML: expected ',' or ']', but got ':';"
+            ' close the “[” opened on line 3, or quote the value: front: "[Q"'
+        ],
         id="yaml-syntax",
     ),
     pytest.param(
@@ -374,6 +380,59 @@ def test_other_commands_report_the_same_problems(before, command):
     result = run(command, "good", "src/c.md", "src", *(("--out", "decks") if command != "lint" else ()))
     assert_fails_with(result, SEVERAL_LINES)
     assert snapshot("decks") == before
+
+
+# --- 1b. A path that does not exist: one line, exit 2, before any work ---------------------------
+
+COMMANDS = ["build", "cards", "diff", "preview", "lint", "watch"]
+"""Every command that takes source paths."""
+
+
+def assert_no_such_path(result: Result, shown: str) -> None:
+    """Exactly the one line naming ``shown`` on stderr, exit status 2, nothing else."""
+    assert_no_traceback(result)
+    assert result.stderr == f"deckbuilder: no such file or folder: {shown}\n"
+    assert result.exit_code == 2
+    assert result.stdout == ""
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_missing_path_is_one_line_exit_2(workdir, command):
+    result = run(command, "notez")
+    assert_no_such_path(result, "notez")
+    assert sorted(os.listdir(workdir)) == []
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_missing_path_beside_a_good_one_stops_before_any_work(before, command):
+    """``good`` exists and has changes to build; ``notez`` stops the command before it reads them."""
+    decks = {"lint": [], "preview": ["--decks", "decks"]}.get(command, ["--out", "decks"])
+    result = run(command, "good", "notez", *decks)
+    assert_no_such_path(result, "notez")
+    assert snapshot("decks") == before
+    assert sorted(os.listdir()) == ["decks", "good"]
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_missing_default_source_folder_is_named(workdir, command):
+    """No path given and no ``source/`` here: the same line, naming ``source``."""
+    result = run(command)
+    assert_no_such_path(result, "source")
+    assert sorted(os.listdir(workdir)) == []
+
+
+def test_watch_on_a_missing_path_exits_at_once():
+    """The real program: watch does not start watching, says one line and exits 2."""
+    process = subprocess.run(
+        [sys.executable, "-m", "builder", "watch", "notez"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert process.stderr == "deckbuilder: no such file or folder: notez\n"
+    assert process.stdout == ""
+    assert process.returncode == 2
 
 
 # --- 2. Odd but valid input builds -------------------------------------------------------------

@@ -341,8 +341,9 @@ def test_cards_json_same_prompt_means_same_answer():
 def test_missing_path_is_one_line_error(tmp_path, monkeypatch, command):
     monkeypatch.chdir(tmp_path)
     result = run(command, "nope.md")
-    assert_clean_failure(result)
-    assert errors(result).splitlines() == ["nope.md: error: no such file or folder"]
+    assert result.exit_code == 2, result.output
+    assert isinstance(result.exception, SystemExit), repr(result.exception)
+    assert errors(result).splitlines() == ["deckbuilder: no such file or folder: nope.md"]
     assert not (tmp_path / "decks").exists()
 
 

@@ -86,7 +86,8 @@ def test_checkbox_items_are_marked():
         (b"\x00\x01binary", "bad.md: error: binary file, not text"),
         (
             b"---\ntitle: [unclosed\n---\n# T\n",
-            "bad.md:2: error: front matter: expected ',' or ']', but got '<stream end>'",
+            "bad.md:2: error: front matter: invalid YAML: expected ',' or ']', but got '<stream end>';"
+            ' close the “[” opened on line 2, or quote the value: title: "[unclosed"',
         ),
         (
             b"---\n- a list\n---\n# T\n",

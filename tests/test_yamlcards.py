@@ -390,7 +390,10 @@ def test_an_alias_alone_is_refused_at_its_line():
 
 def test_yaml_syntax_error_names_its_line():
     text = "cards:\n  - id: a\n    front: q: r\n"
-    assert refused(text) == "cards.yaml:3: error: invalid YAML: mapping values are not allowed here"
+    assert (
+        refused(text)
+        == 'cards.yaml:3: error: invalid YAML: mapping values are not allowed here; quote the value: front: "q: r"'
+    )
 
 
 def test_control_character_is_refused_at_its_line():
