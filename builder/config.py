@@ -29,7 +29,7 @@ import yaml
 from .errors import SourceError
 from .model import KINDS, Diagnostic, Origin
 from .text import read_text
-from .yamlerrors import explain
+from .yamlerrors import TextLoader, explain
 
 DECKS_FILE = "decks.yaml"
 FRONT_MATTER_KEYS = ("deck", "exclude", "skip", "subdecks", "tags", "title")
@@ -166,7 +166,7 @@ def read_decks_file(path: Path, shown: str) -> tuple[list[Group], list[Diagnosti
     no_aliases(text, shown)
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=TextLoader)
     except yaml.YAMLError as exc:
         line, message = explain(exc, text)
         raise SourceError(Origin(shown, line), f"invalid YAML: {message}") from None

@@ -34,7 +34,7 @@ from .model import (
     Table,
 )
 from .text import read_text
-from .yamlerrors import explain
+from .yamlerrors import TextLoader, explain
 
 # A trailing attribute block on a heading: ``{#pinned-id}``, ``{.skip}`` or both.
 _ATTRS = re.compile(r"\s*\{((?:\s*[#.][A-Za-z0-9][\w.:-]*)+)\s*\}\s*$")
@@ -114,7 +114,7 @@ def _front_matter(token: Token, path: str) -> tuple[dict[str, Any], dict[str, in
     no_aliases(token.content, path, first_line=2)
     try:
         node = yaml.compose(token.content, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(token.content)
+        data = yaml.load(token.content, Loader=TextLoader)
     except yaml.YAMLError as exc:
         line, message = explain(exc, token.content, first_line=2)
         raise SourceError(Origin(path, line), f"front matter: invalid YAML: {message}") from None

@@ -8,6 +8,7 @@ Markdown file (its YAML starts on line 2, after the opening ``---``).
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -292,3 +293,12 @@ def test_an_error_without_a_known_cause_has_no_hint():
     assert_one_error(
         run("cards", "cards.yaml"), "cards.yaml:4: error: invalid YAML: mapping values are not allowed here"
     )
+
+
+def test_a_date_that_does_not_exist_is_text(tmp_path):
+    """YAML would make ``2024-02-30`` a date, and fail; deckbuilder reads it as the title."""
+    source = tmp_path / "notes.md"
+    source.write_text("---\ntitle: 2024-02-30\n---\n# X\n\n- **Alpha:** one\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["cards", str(source), "--out", str(tmp_path / "decks"), "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout.splitlines()[0])["deck"] == "2024-02-30"
