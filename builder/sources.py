@@ -83,6 +83,7 @@ def find_sources(paths: Iterable[str], out: Path | None = None) -> tuple[list[So
                 and not any(part.startswith(".") for part in p.relative_to(path).parts)
                 and not (decks is not None and p.resolve().is_relative_to(decks))
             ]
+            problems.extend(_orphans(path, files))
         elif path.is_file():
             root, files = path.parent, [path]
         else:
@@ -95,6 +96,24 @@ def find_sources(paths: Iterable[str], out: Path | None = None) -> tuple[list[So
         for file in files:
             found.setdefault(file, Source(file, root, groups.get(file.resolve())))
     return list(found.values()), problems
+
+
+def _orphans(folder: Path, sources: list[Path]) -> list[Diagnostic]:
+    """A warning for each curation file in ``folder`` whose source is not there (renamed or
+    deleted): its entries apply to nothing."""
+    curated = {curation_path(source) for source in sources}
+    return [
+        Diagnostic(
+            Origin(str(found), 0),
+            "warning",
+            f"no source is named “{found.name[: -len(CURATION_SUFFIX)]}” beside this curation file;"
+            " rename it with its source (notes.md is curated by notes.curation.yaml)",
+        )
+        for found in sorted(folder.rglob("*" + CURATION_SUFFIX))
+        if found.is_file()
+        and found not in curated
+        and not any(part.startswith(".") for part in found.relative_to(folder).parts)
+    ]
 
 
 def _groups(decks_file: Path, problems: list[Diagnostic]) -> dict[Path, Group]:

@@ -242,3 +242,14 @@ def test_seed_curation_survives_an_edit_and_keeps_review_history(tmp_path, monke
     )
     code, _, stderr = run("lint", str(src))
     assert "rust-web3-interview.curation.yaml:2: warning: no card has the key" in stderr, stderr
+
+
+def test_a_curation_file_without_its_source_is_a_warning(small):
+    src, _ = small
+    (src / "db.md").rename(src / "databases.md")
+    (src / "db.curation.yaml").write_text("db/x/fact:y: drop\n", encoding="utf-8")
+    code, _, stderr = run("lint", str(src))
+    assert code == 0
+    assert stderr.startswith(
+        f"{src}/db.curation.yaml: warning: no source is named “db” beside this curation file"
+    )
