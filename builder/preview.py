@@ -2,10 +2,12 @@
 
 Each card side is the note type's template filled with the note's fields, styled by the note
 type's own CSS, inside a 390 px wide frame (a phone). A switch puts the cards in Anki's night
-mode (``nightMode`` on the card, as Anki does); a filter narrows by text, kind and tag. The
-page needs no network and no other file: images are inlined as data URIs, and when a note
-holds math (MathJax's ``\\(…\\)`` or ``\\[…\\]``, as Anki shows it) a vendored KaTeX with its
-fonts is inlined and typesets it. ``#night`` in the address opens it in night mode.
+mode (``nightMode`` on the card, as Anki does) and the page around them in matching colours; a
+filter narrows by text, kind and tag. The sticky toolbar stays short at a phone's width, and
+whatever is scrolled to stops below it. The page needs no network and no other file: images are
+inlined as data URIs, and when a note holds math (MathJax's ``\\(…\\)`` or ``\\[…\\]``, as
+Anki shows it) a vendored KaTeX with its fonts is inlined and typesets it. ``#night`` in the
+address opens it in night mode.
 """
 
 from __future__ import annotations
@@ -80,31 +82,55 @@ def _data_uri(file: MediaFile) -> str:
 
 _PAGE_CSS = """
 html, body { margin: 0; padding: 0; }
-body.page { background: #eef0f3; font-family: -apple-system, "Segoe UI", Roboto, Arial, sans-serif; color: #1f2328; }
-body.page.night { background: #0d0e10; color: #e6edf3; }
-.toolbar { position: sticky; top: 0; z-index: 2; display: flex; flex-wrap: wrap; gap: 6px 10px;
-  align-items: center; padding: 8px 10px; background: inherit; border-bottom: 1px solid #9993; }
-.toolbar h1 { font-size: 16px; margin: 0; flex-basis: 100%; }
-.toolbar input[type=search], .toolbar select { font-size: 14px; max-width: 100%; min-width: 0; }
-.toolbar input[type=search] { flex: 1 1 140px; }
-.counts { font-size: 12px; flex-basis: 100%; opacity: 0.8; }
+/* Whatever is scrolled to (a link, scrollIntoView) stops below the sticky toolbar; the script
+   sets the toolbar's measured height, this is the fallback. */
+html { scroll-padding-top: 7rem; }
+body.page {
+  --p-bg: #eef0f3; --p-bar: #f6f8fa; --p-fg: #1f2328; --p-muted: #57606a; --p-panel: #ffffff;
+  --p-field: #ffffff; --p-button: #ffffff; --p-line: #8c959f; --p-accent: #0b5cad;
+  color-scheme: light; background: var(--p-bg); color: var(--p-fg);
+  font-family: -apple-system, "Segoe UI", Roboto, Arial, sans-serif;
+}
+body.page.night {
+  --p-bg: #0d0e10; --p-bar: #16181c; --p-fg: #e6edf3; --p-muted: #9da5ae; --p-panel: #1c1d20;
+  --p-field: #1c1d20; --p-button: #2a2d33; --p-line: #5b636d; --p-accent: #6cb6ff;
+  color-scheme: dark;
+}
+.toolbar { position: sticky; top: 0; z-index: 2; display: flex; flex-direction: column; gap: 4px;
+  padding: 6px 10px; background: var(--p-bar); border-bottom: 1px solid var(--p-line); }
+.toolbar .row { display: flex; align-items: center; gap: 6px; min-width: 0; }
+.toolbar h1 { flex: 1 1 auto; min-width: 0; font-size: 15px; margin: 0; white-space: nowrap;
+  overflow: hidden; text-overflow: ellipsis; }
+.toolbar label { flex: none; font-size: 14px; white-space: nowrap; }
+.toolbar input[type=search], .toolbar select { font: inherit; font-size: 14px; min-width: 0;
+  color: var(--p-fg); background: var(--p-field); border: 1px solid var(--p-line); border-radius: 4px;
+  padding: 2px 4px; }
+.toolbar input[type=search] { flex: 1 1 7em; }
+.toolbar select { flex: 0 1 8.5em; }
+.toolbar input::placeholder { color: var(--p-muted); opacity: 1; }
+.counts { font-size: 12px; color: var(--p-muted); }
+.counts b { color: var(--p-fg); }
 .counts span { margin-right: 8px; white-space: nowrap; }
 .deck-title { font-size: 15px; margin: 16px 10px 4px; }
 .note { display: flex; flex-wrap: wrap; gap: 8px; padding: 8px 10px; }
 .note[hidden] { display: none; }
+.note + .note { border-top: 1px solid #9995; }
 .frame { box-sizing: border-box; width: 390px; max-width: 100%; border: 1px solid #9995;
-  border-radius: 10px; overflow: hidden; background: #fff; }
-.frame > .side { font-size: 11px; padding: 2px 8px; opacity: 0.7; font-family: monospace; }
+  border-radius: 10px; overflow: hidden; background: var(--p-panel); }
+.frame > .side { font-size: 11px; padding: 2px 8px; color: var(--p-muted); font-family: monospace; }
 .frame .card { min-height: 60px; }
-@media (max-width: 420px) { .note { padding: 6px 0; } .frame { border-radius: 0; border-left: 0; border-right: 0; } }
+@media (max-width: 420px) {
+  .note { padding: 6px 0; }
+  .frame { border-radius: 0; border-left: 0; border-right: 0; }
+}
 """
 
 _SCRIPT = """
 (function () {
   var notes = Array.prototype.slice.call(document.querySelectorAll('.note'));
   var text = document.getElementById('filter'), kind = document.getElementById('kind'),
-      tag = document.getElementById('tag'), night = document.getElementById('night'),
-      shown = document.getElementById('shown');
+      tag = document.getElementById('tag'), night = document.getElementById('night-mode'),
+      shown = document.getElementById('shown'), bar = document.querySelector('.toolbar');
   function apply() {
     var q = text.value.trim().toLowerCase(), k = kind.value, t = tag.value, n = 0;
     notes.forEach(function (note) {
@@ -123,11 +149,18 @@ _SCRIPT = """
       card.classList.toggle('night_mode', on);
     });
   }
+  // What is scrolled to stops below the toolbar, however high it wraps.
+  function pad() {
+    document.documentElement.style.scrollPaddingTop = (bar.getBoundingClientRect().height + 4) + 'px';
+  }
   text.addEventListener('input', apply);
   kind.addEventListener('change', apply);
   tag.addEventListener('change', apply);
   night.addEventListener('change', function () { setNight(night.checked); });
+  window.addEventListener('resize', pad);
+  if (window.ResizeObserver) { new ResizeObserver(pad).observe(bar); }
   if (location.hash === '#night') { night.checked = true; setNight(true); }
+  pad();
   apply();
 })();
 """
@@ -182,15 +215,17 @@ def preview_page(releases: Sequence[Release], title: str = "deckbuilder preview"
         *([f"<style>{math_css}\n{_KATEX_CSS}</style>"] if math_css else []),
         '</head><body class="page">',
         '<header class="toolbar">',
-        f"<h1>{escape(title)}</h1>",
+        f'<div class="row"><h1 title="{escape(title)}">{escape(title)}</h1>',
+        # Not id="night": the address's #night would scroll the page to the switch.
+        '<label><input id="night-mode" type="checkbox"> night</label></div>',
+        '<div class="row">',
         '<input id="filter" type="search" placeholder="Filter text" aria-label="Filter by text">',
         '<select id="kind" aria-label="Filter by kind"><option value="">all kinds</option>',
         *(f'<option value="{k}">{k} ({n})</option>' for k, n in counts.items() if n),
         "</select>",
         '<select id="tag" aria-label="Filter by tag"><option value="">all tags</option>',
         *(f'<option value="{escape(t)}">{escape(t)}</option>' for t in tags),
-        "</select>",
-        '<label><input id="night" type="checkbox"> night</label>',
+        "</select></div>",
         '<div class="counts">',
         f'<span><b id="shown">{len(notes)}</b> of {len(notes)} notes</span>',
         *(f'<span class="count" data-kind="{k}">{k} {n}</span>' for k, n in counts.items() if n),
