@@ -15,8 +15,10 @@ import pytest
 from click.testing import CliRunner
 
 from builder.cli import main
+from builder.curation import drop_entry, parse_curation, rewrite_entry
 from builder.model import Note
 from builder.notetypes import LIGHT_CODE_STYLE
+from builder.sources import curation_path
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "source" / "rust-web3-interview.md"
@@ -25,8 +27,9 @@ BROWSER = next(
 )
 
 # Runs in the page once it has loaded; leaves its findings as JSON in <pre id="probe">. It
-# measures the layout and the toolbar, walks every text for its contrast in light and night
-# mode, and tries the filters.
+# measures the layout and the toolbar, clicks every note's copy buttons (the clipboard replaced
+# by a recorder, then refusing, then missing), walks every text for its contrast in light and
+# night mode, and tries the filters.
 PROBE = r"""
 <script>
 window.addEventListener('load', function () {
@@ -58,14 +61,72 @@ window.addEventListener('load', function () {
     function below(el) { return el.getBoundingClientRect().top - bar.getBoundingClientRect().bottom; }
     window.scrollTo(0, 0);
     found.bar = bar.getBoundingClientRect().height;
-    found.firstNote = below(notes[0]);
+    found.firstStrip = below(notes[0].querySelector('.strip'));
     found.firstCrumb = below(doc.querySelector('.card .crumb'));
     var middle = notes[Math.floor(notes.length / 2)];
     middle.scrollIntoView();
     found.scrolled = doc.scrollingElement.scrollTop;
-    found.middleNote = below(middle);
+    found.middleStrip = below(middle.querySelector('.strip'));
     window.scrollTo(0, 0);
   });
+
+  function setClipboard(value) {
+    Object.defineProperty(navigator, 'clipboard', {value: value, configurable: true, writable: true});
+  }
+  function button(note, what) { return note.querySelector('button[data-copy="' + what + '"]'); }
+  function shown(note) {
+    var status = note.querySelector('.status'), pre = status.querySelector('pre');
+    return {status: status.textContent, text: pre ? pre.textContent : null};
+  }
+
+  async function copies() {
+    // --- Copy with navigator.clipboard, recorded: every note's two buttons
+    var copied = [];
+    setClipboard({writeText: function (text) { copied.push(text); return Promise.resolve(); }});
+    found.strips = notes.map(function (n) {
+      var strip = n.querySelector('.strip');
+      return {guid: n.getAttribute('data-guid'), key: strip.querySelector('.key').textContent,
+              meta: strip.querySelector('.meta').textContent, hint: strip.querySelector('.hint').textContent,
+              curation: strip.getAttribute('data-curation')};
+    });
+    button(notes[0], 'drop').click();
+    await wait(10);
+    found.dropShown = shown(notes[0]);
+    found.copies = notes.map(function (note) {
+      var got = {guid: note.getAttribute('data-guid')};
+      ['drop', 'rewrite'].forEach(function (what) {
+        copied.length = 0;
+        button(note, what).click();
+        got[what] = copied.slice();
+      });
+      return got;
+    });
+    await wait(10);
+    found.rewriteShown = notes.map(shown);
+    // --- writeText rejects (no focus, no permission): the hidden textarea and execCommand
+    var calls = [];
+    doc.execCommand = function (command) {
+      var area = doc.activeElement;
+      calls.push({command: command, tag: area.tagName,
+                  text: area.value.slice(area.selectionStart, area.selectionEnd)});
+      return true;
+    };
+    var last = notes[notes.length - 1];
+    setClipboard({writeText: function () { return Promise.reject(new Error('denied')); }});
+    button(last, 'drop').focus();
+    button(last, 'drop').click();
+    await wait(10);
+    found.rejected = {calls: calls.splice(0), shown: shown(last)};
+    // --- no navigator.clipboard at all
+    delete navigator.clipboard;
+    delete Navigator.prototype.clipboard;
+    found.clipboardGone = !('clipboard' in navigator);
+    button(last, 'rewrite').click();
+    await wait(10);
+    found.missing = {calls: calls.splice(0), shown: shown(last)};
+    found.leftovers = all('textarea').length;
+    found.focus = doc.activeElement === button(last, 'drop');
+  }
 
   // --- Contrast of every text against what is actually behind it
   function rgba(text) {
@@ -121,7 +182,8 @@ window.addEventListener('load', function () {
   }
   // Each kind of text the page shows; the walk must meet every one.
   var KINDS = ['.toolbar h1', '.toolbar label', '.toolbar input', '.toolbar select', '.counts b',
-               '.counts .count', '.deck-title', '.frame > .side', '.crumb', '.ask',
+               '.counts .count', '.deck-title', '.strip .key', '.strip .meta', '.strip button',
+               '.strip .hint', '.status span', '.status pre', '.frame > .side', '.crumb', '.ask',
                '.answer', '.cloze', '.highlight', '.card code', '.table th', '.table td', '.source'];
   function contrast(mode) {
     var worst = {}, checked = 0, covered = {};
@@ -153,6 +215,7 @@ window.addEventListener('load', function () {
   }
 
   (async function () {
+    try { await copies(); } catch (e) { found.errors.push('copy: ' + e); }
     var first = cards[0];
     found.light = bg(first);
     found.contrastLight = contrast('light');
@@ -196,7 +259,7 @@ def phone(page: str) -> str:
     )
 
 
-# A source whose text tries to leave the page's markup: it must be shown as text.
+# A source whose text tries to leave the page's markup: it must be shown, and copied, as text.
 # (And a table, which the seed's cards lack.)
 INJECTED = "</script><script>alert(1)</script>"
 UNTRUSTED_NAME = 'o\'dd "notes" <b>.yaml'
@@ -302,7 +365,7 @@ def probe(preview, tmp_path_factory) -> dict:
 def test_nothing_overflows_sideways_at_390px(probe, preview):
     assert probe["viewport"] == 390
     assert probe["page"] <= 390
-    assert probe["pageAfter"] <= 390
+    assert probe["pageAfter"] <= 390  # with every note's copied entry shown
     assert probe["cards"] >= 2 * len(preview.notes)
     assert probe["wide"] == []
     # Wide code and tables do exist in the seed, and they scroll inside their box.
@@ -333,21 +396,82 @@ def test_the_toolbar_hides_nothing(probe):
     # At 390 px the toolbar holds a title, the text filter, two selects, the night switch and
     # the counts in a few short rows.
     assert probe["bar"] <= 110
-    # At the top, the first note and the first breadcrumb are below the toolbar.
-    assert probe["firstNote"] >= 0
+    # At the top, the first note's strip and the first breadcrumb are below the toolbar.
+    assert probe["firstStrip"] >= 0
     assert probe["firstCrumb"] >= 0
     # A note scrolled to stops below the toolbar (scroll-padding, the toolbar's height).
     assert probe["scrolled"] > 0
-    assert probe["middleNote"] >= 0
+    assert probe["middleStrip"] >= 0
 
 
-def test_untrusted_text_is_shown_as_text(probe, preview):
+def curation_file(note: Note) -> str:
+    return curation_path(Path(note.source.rpartition(":")[0])).name
+
+
+def test_each_note_shows_its_key_kind_source_and_curation_file(probe, preview):
+    assert [s["guid"] for s in probe["strips"]] == list(preview.notes)
+    for strip in probe["strips"]:
+        note = preview.notes[strip["guid"]]
+        assert strip["key"] == note.key
+        assert strip["meta"] == f"{note.kind} · {note.source}"
+        assert strip["hint"] == f"paste into {curation_file(note)}"
+        assert strip["curation"] == curation_file(note)
+    assert probe["strips"][0]["hint"] == "paste into rust-web3-interview.curation.yaml"
+    assert probe["strips"][-1]["curation"] == 'o\'dd "notes" <b>.curation.yaml'
+
+
+def test_copy_buttons_copy_the_notes_curation_entries(probe, preview):
+    assert [c["guid"] for c in probe["copies"]] == list(preview.notes)
+    for copied in probe["copies"]:
+        note = preview.notes[copied["guid"]]
+        assert copied["drop"] == [drop_entry(note)]
+        assert copied["rewrite"] == [rewrite_entry(note)]
+        # The rewrite is a curation file of its own: one entry, the note's text as it stands.
+        (entry,) = parse_curation(copied["rewrite"][0], "notes.curation.yaml").entries
+        assert (entry.key, entry.action, entry.was) == (note.key, "rewrite", note.generated)
+        for name, text in note.draft:
+            value = entry.answer[0] if name == "answer" and entry.answer else getattr(entry, name)
+            assert value == text, (note.key, name)
+        (dropped,) = parse_curation(copied["drop"][0], "notes.curation.yaml").entries
+        assert (dropped.key, dropped.action) == (note.key, "drop")
+
+
+def test_a_copy_says_what_was_copied_and_where_it_goes(probe, preview):
+    first = next(iter(preview.notes.values()))
+    assert probe["dropShown"]["text"] == drop_entry(first)
+    assert probe["dropShown"]["status"].startswith(
+        "copied the drop entry: paste it into rust-web3-interview.curation.yaml"
+    )
+    for shown, note in zip(probe["rewriteShown"], preview.notes.values(), strict=True):
+        assert shown["text"] == rewrite_entry(note)
+        assert shown["status"].startswith(f"copied the rewrite entry: paste it into {curation_file(note)}")
+
+
+def test_copy_falls_back_to_a_selected_textarea(probe, preview):
+    last = list(preview.notes.values())[-1]
+    # navigator.clipboard refuses (an unfocused page, no permission): execCommand copies.
+    assert probe["rejected"]["calls"] == [{"command": "copy", "tag": "TEXTAREA", "text": drop_entry(last)}]
+    assert probe["rejected"]["shown"]["status"].startswith("copied the drop entry")
+    # No navigator.clipboard at all (a page from a file, an older browser).
+    assert probe["clipboardGone"] is True
+    assert probe["missing"]["calls"] == [{"command": "copy", "tag": "TEXTAREA", "text": rewrite_entry(last)}]
+    assert probe["missing"]["shown"]["text"] == rewrite_entry(last)
+    assert probe["leftovers"] == 0  # the textarea is gone
+    assert probe["focus"] is True  # and the focus back where it was
+
+
+def test_untrusted_text_is_shown_and_copied_as_text(probe, preview):
     assert INJECTED not in preview.html
     assert "<b>bold" not in preview.html
     assert probe["scripts"] == 2  # the page's and the probe's: none from the source
     assert any(
         INJECTED in text and "\"double\" and 'single' & <b>bold</b>" in text for text in probe["texts"]
     )
+    note = list(preview.notes.values())[-1]
+    assert note.key == "card:hostile"
+    copied = probe["copies"][-1]["rewrite"][0]
+    (entry,) = parse_curation(copied, "x.curation.yaml").entries
+    assert entry.prompt == f"Does {INJECTED} run? \"double\" and 'single' & <b>bold</b>"
 
 
 def _named(failures: list[dict]) -> str:
@@ -390,13 +514,14 @@ def contrast(ink: str, paper: str) -> float:
 
 @pytest.mark.parametrize("mode", ["Light", "Night"])
 def test_every_text_of_the_page_has_contrast(probe, mode):
-    """Toolbar, counts, deck titles and frame labels: at least 4.5:1 against what is really
-    behind them (backgrounds composed, opacity counted)."""
+    """Toolbar, counts, deck titles, strips, buttons, status and frame labels: at least 4.5:1
+    against what is really behind them (backgrounds composed, opacity counted)."""
     found = probe[f"contrast{mode}"]
     assert found["checked"] > 1000
     expected = {
         ".toolbar h1", ".toolbar label", ".toolbar input", ".toolbar select", ".counts b", ".counts .count",
-        ".deck-title", ".frame > .side", ".crumb", ".ask", ".answer", ".cloze", ".highlight", ".card code",
+        ".deck-title", ".strip .key", ".strip .meta", ".strip button", ".strip .hint", ".status span",
+        ".status pre", ".frame > .side", ".crumb", ".ask", ".answer", ".cloze", ".highlight", ".card code",
         ".table th", ".table td", ".source",
     }  # fmt: skip
     assert expected <= set(found["covered"])
@@ -419,6 +544,23 @@ def test_every_text_of_the_cards_has_contrast(probe, mode):
     assert card == [], _named(card)
 
 
+def test_a_copied_drop_line_removes_exactly_that_card(probe, preview, tmp_path):
+    seed = [c for c in probe["copies"] if preview.notes[c["guid"]].source.startswith(str(SEED))]
+    copied = seed[len(seed) // 2]
+    note = preview.notes[copied["guid"]]
+    source = tmp_path / SEED.name
+    shutil.copyfile(SEED, source)
+    # Pasted into the file the note's strip names.
+    curation = tmp_path / next(s["curation"] for s in probe["strips"] if s["guid"] == note.guid)
+    curation.write_text(copied["drop"][0], encoding="utf-8")
+    result = CliRunner().invoke(main, ["cards", str(source), "--out", str(tmp_path / "decks"), "--json"])
+    assert result.exit_code == 0, result.output
+    assert "curation" not in result.stderr
+    after = [json.loads(line)["key"] for line in result.stdout.splitlines()]
+    before = [preview.notes[c["guid"]].key for c in seed]
+    assert after == [key for key in before if key != note.key]
+
+
 def test_build_writes_a_preview_beside_each_deck(tmp_path):
     source = tmp_path / "deck.md"
     source.write_text("# Deck\n\n## Part\n\n- **Alpha:** one\n- **Beta:** `two`\n", encoding="utf-8")
@@ -429,6 +571,7 @@ def test_build_writes_a_preview_beside_each_deck(tmp_path):
     page = (out / "deck.preview.html").read_text(encoding="utf-8")
     assert page.count('<article class="note"') == 2
     assert "Beta?" in page and "<code>two</code>" in page and "part — beta?" in page
+    assert 'data-curation="deck.curation.yaml"' in page
 
 
 # --- Math ---------------------------------------------------------------------------------
@@ -518,11 +661,11 @@ def test_a_reversible_note_shows_both_of_its_cards(tmp_path):
         re.match(r'<div class="side">([^<]*)</div><div class="card (front|back)">(.*)', f, re.S).groups()
         for f in frames
     ]
-    assert [(label.split(" · ")[:2], side) for label, side, _ in sides] == [
-        (["front", "fact"], "front"),
-        (["back", "fact"], "back"),
-        (["card 2", "front"], "front"),
-        (["card 2", "back"], "back"),
+    assert [(label, side) for label, side, _ in sides] == [
+        ("front", "front"),
+        ("back", "back"),
+        ("card 2 · front", "front"),
+        ("card 2 · back", "back"),
     ]
     reverse_front, reverse_back = sides[2][2], sides[3][2]
     assert "about 200 B" in reverse_front and "Proof size" not in reverse_front
