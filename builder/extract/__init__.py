@@ -36,6 +36,7 @@ from .cloze import prose_clozes
 from .code import read_code
 from .cues import clean_title, is_reference_heading, is_target_heading
 from .fact import read_labelled
+from .inline import heading_marks, lift
 from .lists import is_navigation, read_list
 from .question import (
     ANSWER_LABELS,
@@ -43,6 +44,7 @@ from .question import (
     decisions,
     heading_question,
     is_question_heading,
+    plain_qa,
     question_card,
 )
 from .scope import Scope, Sink
@@ -111,6 +113,7 @@ class _Walker:
         if is_reference_heading(title):
             self.sink.skip(section.origin, "references: where to read more, not what to know", title)
             return
+        heading_marks(section.title, section.origin, self.sink)
         if parent.top:
             scope = parent.sub(title, section.anchor)
         else:
@@ -162,7 +165,16 @@ class _Walker:
         """Read blocks in order, handing each to its kind's extractor."""
         caption: str | None = None
         caption_prose: Paragraph | None = None
-        for block in blocks:
+        for original in blocks:
+            # Parts holding a hand-written {{c1::…}} deletion are cards of their own.
+            prose = isinstance(original, Paragraph)
+            lifted = lift(original, scope.sub(caption) if caption and not prose else scope, self.sink)
+            if lifted is None:
+                if caption_prose is not None and prose:
+                    loose.prose.append(caption_prose)
+                caption, caption_prose = None, None
+                continue
+            block = lifted
             if isinstance(block, Paragraph):
                 checklist = all(_EMPTY_BOX.match(plain(line.tokens)) for line in block.lines)
                 if caption_prose is not None and not checklist:
@@ -201,7 +213,7 @@ class _Walker:
         caption: str | None = None
         groups: list[tuple[str, list[Token], Origin] | Inline] = []
         for line in block.lines:
-            lab = split_label(line.tokens) or _plain_qa(line)
+            lab = split_label(line.tokens) or plain_qa(line.tokens)
             if lab is not None:
                 groups.append((lab[0], list(lab[1]), line.origin))
             elif groups and isinstance(groups[-1], tuple):
@@ -232,18 +244,6 @@ class _Walker:
             return plain(t for line in prose for t in line.tokens).rstrip(":：").strip(), para
         loose.prose.append(para)
         return caption, None
-
-
-_PLAIN_QA = re.compile(r"^(q|a|question|answer)\s*[:：]\s+", re.IGNORECASE)
-
-
-def _plain_qa(line: Inline) -> tuple[str, list[Token]] | None:
-    """A line written ``Q: …`` or ``A: …`` without bold: a question or its answer."""
-    toks = list(line.tokens)
-    if not toks or toks[0].type != "text" or not (match := _PLAIN_QA.match(toks[0].content)):
-        return None
-    rest = [text_token(toks[0].content[match.end() :]), *toks[1:]]
-    return match.group(1), rest if plain(rest) else []
 
 
 def _asks(section: Section) -> bool:

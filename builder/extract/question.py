@@ -14,6 +14,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from markdown_it.token import Token
+
 from ..markdown import plain, split_label, text_token
 from ..model import Blocks, Card, Inline, Items, Origin, Paragraph, Part, Section, Text, inline_runs
 from .cues import clean_title, is_target_heading, is_template, specific_part
@@ -29,6 +31,18 @@ _DECISION = re.compile(
 )
 
 
+_PLAIN_QA = re.compile(r"^(q|a|question|answer)\s*[:：]\s+", re.IGNORECASE)
+
+
+def plain_qa(tokens: Sequence[Token]) -> tuple[str, list[Token]] | None:
+    """A line written ``Q: …`` or ``A: …`` without bold: the label and the rest of the line."""
+    toks = list(tokens)
+    if not toks or toks[0].type != "text" or not (match := _PLAIN_QA.match(toks[0].content)):
+        return None
+    rest = [text_token(toks[0].content[match.end() :]), *toks[1:]]
+    return match.group(1), rest if plain(rest) else []
+
+
 MIN_OUTLINE = 2
 """Content headings that answer a question on their own (one heading alone is no answer)."""
 
@@ -42,7 +56,7 @@ def decisions(section: Section) -> list[Inline]:
     found = []
     for line in inline_runs(section.blocks):
         lab = split_label(line.tokens)
-        if lab and _DECISION.match(lab[0]) and plain(lab[1]):
+        if lab and _DECISION.match(lab[0]) and plain(lab[1]) and not _holds_cloze(line.tokens):
             found.append(Inline((text_token(f"{lab[0]}: "), *lab[1]), line.origin))
     for child in section.children:
         title = clean_title(plain(child.title.tokens))
@@ -51,6 +65,11 @@ def decisions(section: Section) -> list[Inline]:
             found.append(Inline((text_token(f"{head.strip()}: {tail.strip()}"),), child.origin))
         found.extend(decisions(child))
     return found
+
+
+def _holds_cloze(tokens: Sequence[Token]) -> bool:
+    """A line holding a ``{{c1::…}}`` deletion is a cloze card of its own, never a decision."""
+    return any(tok.type == "text" and "{{" in tok.content for tok in tokens)
 
 
 def _answer(section: Section, first: Sequence[Part], outline: Sequence[Section]) -> tuple[Part, ...]:
