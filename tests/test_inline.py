@@ -274,3 +274,96 @@ def test_plain_braces_leave_a_paragraph_as_it_was(tmp_path):
     assert not found.diagnostics
     [note] = notes
     assert (note.kind, note.answer) == ("question", "The value of {{ name }}, escaped.")
+
+
+# --- Q: / A: pairs --------------------------------------------------------------------------
+
+
+def questions(notes: list[Note]) -> list[tuple[str, str]]:
+    return [(n.prompt, n.answer) for n in notes if n.kind == "question"]
+
+
+def test_several_pairs_in_a_row_each_have_their_own_answer(tmp_path):
+    _, notes = cards(
+        tmp_path,
+        """
+        # DNS
+
+        ## Caching
+
+        Q: How long may a resolver cache an answer?
+        A: For the record's TTL,
+        in seconds.
+        Q: What is cached for a name that does not exist?
+        A: The negative answer, for the SOA minimum.
+
+        **Q:** Which port does DNS use?
+
+        **A:** 53, UDP and TCP.
+        """,
+    )
+    assert questions(notes) == [
+        ("How long may a resolver cache an answer?", "For the record's TTL, in seconds."),
+        ("What is cached for a name that does not exist?", "The negative answer, for the SOA minimum."),
+        ("Which port does DNS use?", "53, UDP and TCP."),
+    ]
+    assert [n.key for n in notes] == [
+        "notes/caching/question",
+        "notes/caching/question~2",
+        "notes/caching/question~3",
+    ]
+
+
+def test_an_answer_followed_by_a_list_or_code_takes_them_in(tmp_path):
+    found, notes = cards(
+        tmp_path,
+        """
+        ## Transactions
+
+        Q: What are the ACID properties?
+        A:
+
+        - Atomicity
+        - Consistency
+        - Isolation
+        - Durability
+
+        Q: How do you start one in SQL?
+        A: With BEGIN:
+
+        ```sql
+        BEGIN;
+        ```
+        """,
+    )
+    assert questions(notes) == [
+        ("What are the ACID properties?", "- Atomicity\n- Consistency\n- Isolation\n- Durability"),
+        ("How do you start one in SQL?", "With BEGIN:\nBEGIN;"),
+    ]
+    assert [n.kind for n in notes] == ["question", "question"]
+    assert not found.skipped
+
+
+def test_a_pair_in_a_list_item_is_a_question(tmp_path):
+    _, notes = cards(
+        tmp_path,
+        """
+        ## Concurrency
+
+        - Q: What is MVCC?
+          A: Multi-version concurrency control.
+        - **Q:** Who wrote the first Postgres?
+          **A:** Stonebraker's group at Berkeley.
+        - Snapshots are taken per statement
+        """,
+    )
+    assert questions(notes) == [
+        ("What is MVCC?", "Multi-version concurrency control."),
+        ("Who wrote the first Postgres?", "Stonebraker's group at Berkeley."),
+    ]
+    assert any(n.kind == "cloze" and "Snapshots" in n.answer for n in notes)
+
+
+def test_a_pair_nested_in_an_item_is_a_question(tmp_path):
+    _, notes = cards(tmp_path, "## Locks\n\n- Row locks\n\n  Q: What takes them?\n  A: UPDATE and DELETE.\n")
+    assert ("What takes them?", "UPDATE and DELETE.") in questions(notes)
