@@ -5,6 +5,7 @@ Sources are small and of other domains (databases, networking, cooking), as in t
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from textwrap import dedent
 
@@ -367,3 +368,56 @@ def test_a_pair_in_a_list_item_is_a_question(tmp_path):
 def test_a_pair_nested_in_an_item_is_a_question(tmp_path):
     _, notes = cards(tmp_path, "## Locks\n\n- Row locks\n\n  Q: What takes them?\n  A: UPDATE and DELETE.\n")
     assert ("What takes them?", "UPDATE and DELETE.") in questions(notes)
+
+
+# --- Identity: rebuilding after an edit keeps the notes ---------------------------------------
+
+SOURCE = """\
+# Networking
+
+## TCP
+
+The handshake takes {{c1::three}} segments: {{c2::SYN, SYN-ACK, ACK}}.
+
+- **Window:** the receiver advertises it in {{c1::bytes}}
+
+Q: What does TIME_WAIT protect against?
+A: Late segments of an old connection.
+"""
+
+EDITED = (
+    SOURCE.replace("{{c1::three}}", "{{c1::3}}")
+    .replace("{{c1::bytes}}", "{{c1::octets}}")
+    .replace("Late segments of an old connection.", "Delayed duplicates of a closed connection.")
+)
+
+
+def manifest(folder: Path) -> dict:
+    [path] = folder.glob("*.manifest.json")
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def test_rebuilding_after_editing_the_answers_keeps_every_guid(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "source").mkdir()
+    source = tmp_path / "source" / "net.md"
+    source.write_text(SOURCE, encoding="utf-8")
+    runner = CliRunner()
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1750000000")
+    assert runner.invoke(main, ["build", "source", "--out", "decks"]).exit_code == 0
+    first = manifest(tmp_path / "decks")
+    source.write_text(EDITED, encoding="utf-8")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1760000000")
+    result = runner.invoke(main, ["build", "source", "--out", "decks"])
+    assert result.exit_code == 0, result.output
+    second = manifest(tmp_path / "decks")
+    assert {n["key"]: n["guid"] for n in second["notes"]} == {n["key"]: n["guid"] for n in first["notes"]}
+    assert len(first["notes"]) == 3
+    assert (first["version"], second["version"]) == ("1.0.0", "1.0.1")
+    shown = runner.invoke(main, ["cards", "source", "--out", "decks", "--json"])
+    answers = [json.loads(line)["answer"] for line in shown.stdout.splitlines()]
+    assert answers == [
+        "The handshake takes 3 segments: SYN, SYN-ACK, ACK.",
+        "Window: the receiver advertises it in octets",
+        "Delayed duplicates of a closed connection.",
+    ]
