@@ -212,7 +212,15 @@ def strip(tokens: Sequence[Token]) -> list[Token]:
 
 
 def _with_text(tok: Token, content: str) -> Token:
-    return Token(tok.type, tok.tag, tok.nesting, content=content, markup=tok.markup, children=tok.children)
+    return Token(
+        tok.type,
+        tok.tag,
+        tok.nesting,
+        content=content,
+        markup=tok.markup,
+        children=tok.children,
+        meta=tok.meta,
+    )
 
 
 def text_token(content: str) -> Token:

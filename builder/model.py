@@ -7,6 +7,7 @@ file carries its :class:`Origin`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +19,7 @@ if TYPE_CHECKING:
 KINDS = ("question", "fact", "table-cell", "metric", "cloze", "steps", "code")
 """Card kinds, in the catalogue's order (``cloze`` also for hand-written cloze cards)."""
 Kind: TypeAlias = Literal["question", "fact", "table-cell", "metric", "cloze", "steps", "code"]
+_CLOZE_NUMBER = re.compile(r"\{\{c([1-9][0-9]*)::")
 
 
 @dataclass(frozen=True, order=True)
@@ -240,6 +242,8 @@ class Gap:
     """Its cloze number: card ``number`` of the note hides it (1-based)."""
     inline: Inline
     """What is hidden, as inline Markdown."""
+    hint: str = ""
+    """Shown in place of the hidden part (``{{c1::answer::hint}}``); '' for ``[...]``."""
 
 
 Segment: TypeAlias = Inline | Gap
@@ -261,8 +265,15 @@ class ClozeText:
 
     @property
     def gaps(self) -> int:
-        """How many cards the note has."""
-        return max((s.number for line in self.lines for s in line if isinstance(s, Gap)), default=0)
+        """How many cards the note has (a deletion written inside math counts too)."""
+        numbers = [s.number for line in self.lines for s in line if isinstance(s, Gap)]
+        for line in self.lines:
+            for segment in line:
+                if isinstance(segment, Inline):
+                    for tok in segment.tokens:
+                        if tok.type.startswith("math"):
+                            numbers.extend(int(n) for n in _CLOZE_NUMBER.findall(tok.content))
+        return max(numbers, default=0)
 
 
 @dataclass(frozen=True)

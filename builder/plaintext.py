@@ -5,6 +5,8 @@ Used for ``cards --json``, for the sort field, and by extraction to tell prompts
 
 from __future__ import annotations
 
+import re
+
 from markdown_it.token import Token
 
 from .markdown import CLOZE, math_text, plain
@@ -138,11 +140,29 @@ def _line_text(line: tuple[object, ...], hide: int | None) -> str:
     out = []
     for segment in line:
         if isinstance(segment, Gap):
-            out.append("[...]" if segment.number == hide else "".join(map(_raw_text, segment.inline.tokens)))
+            if segment.number == hide:
+                out.append(f"[{segment.hint}]" if segment.hint else "[...]")
+            else:
+                out.append("".join(map(_raw_text, segment.inline.tokens)))
         else:
             assert hasattr(segment, "tokens")
-            out.append("".join(_raw_text(t) for t in segment.tokens))
+            out.append("".join(_shown_text(t, hide) for t in segment.tokens))
     return "".join(out)
+
+
+def _shown_text(token: Token, hide: int | None) -> str:
+    """A shown token's text; in math, a deletion written there shows its answer, or ``[...]``
+    (its hint) on the card that hides it."""
+    text = _raw_text(token)
+    if math_text(token) is None or "{{" not in text:
+        return text
+
+    def one(match: re.Match[str]) -> str:
+        if int(match.group(1)) != hide:
+            return match.group(2)
+        return f"[{match.group(3)}]" if match.group(3) else "[...]"
+
+    return CLOZE.sub(one, text)
 
 
 def _with_crumb(card: Card, text: str) -> str:

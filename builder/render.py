@@ -10,9 +10,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from html import escape
+from typing import TYPE_CHECKING
 
 from .highlight import code_html
-from .markdown import cloze_entities, parser, plain
+from .markdown import CLOZE, MATH_DISPLAY, MATH_INLINE, cloze_entities, parser, plain
 from .model import (
     Block,
     Blocks,
@@ -31,6 +32,11 @@ from .model import (
     Text,
 )
 from .plaintext import answer_text, prompt_text
+
+if TYPE_CHECKING:
+    from markdown_it.token import Token
+
+MATH_TYPES = (MATH_INLINE, *MATH_DISPLAY)
 
 
 @dataclass(frozen=True)
@@ -129,22 +135,39 @@ def _cloze_safe(html: str, *, inside: bool = False) -> str:
 
 
 def cloze_html(cloze: ClozeText) -> str:
-    """A generated cloze's statement with Anki's ``{{cN::…}}`` marks around its gaps."""
+    """A cloze's statement with Anki's ``{{cN::…}}`` marks around its gaps (and their hints)."""
     lines = []
     for line in cloze.lines:
         out = []
         for segment in line:
             if isinstance(segment, Gap):
                 inside = _cloze_safe(inline_html(segment.inline), inside=True)
-                out.append(f"{{{{c{segment.number}::{inside}}}}}")
+                hint = f"::{_cloze_safe(escape(segment.hint), inside=True)}" if segment.hint else ""
+                out.append(f"{{{{c{segment.number}::{inside}{hint}}}}}")
             else:
-                out.append(_cloze_safe(inline_html(segment, keep_space=True)))
+                out.append(_shown_html(segment))
         lines.append("".join(out).strip())
     if not cloze.listed:
         return "<br>".join(lines)
     intro = f"<p>{_cloze_safe(escape(cloze.intro))}</p>" if cloze.intro else ""
     tag = "ol" if cloze.ordered else "ul"
     return f"{intro}<{tag}>" + "".join(f"<li>{line}</li>" for line in lines) + f"</{tag}>"
+
+
+def _shown_html(segment: Inline) -> str:
+    """Shown text of a cloze, braces as entities, except the deletions written inside math
+    (``$x^{ {{c1::2}} }$``), which stay Anki's marks."""
+    out: list[str] = []
+    run: list[Token] = []
+    for tok in segment.tokens:
+        if tok.type in MATH_TYPES and CLOZE.search(tok.content):
+            out.append(_cloze_safe(inline_html(Inline(tuple(run), segment.origin), keep_space=True)))
+            out.append(inline_html(Inline((tok,), segment.origin), keep_space=True, cloze=True))
+            run = []
+        else:
+            run.append(tok)
+    out.append(_cloze_safe(inline_html(Inline(tuple(run), segment.origin), keep_space=True)))
+    return "".join(out)
 
 
 def render(card: Card) -> Rendered:

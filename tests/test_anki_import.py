@@ -446,3 +446,41 @@ def test_decks_never_share_note_ids(crowded, tmp_path):
     guids = [note.guid for note in all_notes(col)]
     assert len(guids) == len(set(guids)) == len(seed.notes) + len(other.notes) + 5
     assert max(col.find_notes("")) < 2**51  # renumbered by the importer, as Anki's own ids are
+
+
+INLINE_SOURCE = """\
+# Networking
+
+## TCP
+
+The handshake takes {{c1::three}} segments: {{c2::SYN, SYN-ACK, ACK::which}}.
+
+Q: What does TIME_WAIT protect against?
+A: Late segments of an old connection.
+"""
+
+
+def test_inline_cards_import_with_deckbuilders_note_types(tmp_path, collection):
+    """A ``{{c1::…}}`` sentence is a note of the cloze type with a card per number; a ``Q:``/``A:``
+    pair a note of the prompt/answer type."""
+    source = tmp_path / "net.md"
+    source.write_text(INLINE_SOURCE, encoding="utf-8")
+    built = build([str(source)], tmp_path / "decks")
+    import_apkg(collection, built.apkgs[0])
+    by_guid = {note.guid: note for note in all_notes(collection)}
+    assert set(by_guid) == {n["guid"] for n in built.notes}
+    cloze, question = built.notes
+    note = by_guid[cloze["guid"]]
+    assert note.note_type()["name"] == MODEL_NAMES["cloze"] == "deckbuilder cloze"
+    assert note.note_type()["id"] == CLOZE_MODEL_ID
+    assert note["Text"] == cloze["fields"]["Text"]
+    assert "{{c2::SYN, SYN-ACK, ACK::which}}" in note["Text"]
+    assert sorted(card.ord for card in note.cards()) == [0, 1]
+    first, second = sorted(note.cards(), key=lambda card: card.ord)
+    assert "[...]</span> segments" in first.question() and ">three<" not in first.question()
+    assert "[which]</span>" in second.question() and ">three</span> segments" in second.question()
+    qa = by_guid[question["guid"]]
+    assert qa.note_type()["name"] == MODEL_NAMES["prompt"]
+    assert qa.note_type()["id"] == PROMPT_MODEL_ID
+    assert len(qa.cards()) == 1
+    assert "Late segments of an old connection." in qa["Answer"]

@@ -6,13 +6,15 @@ from support import notes_from
 
 
 def test_a_hidden_figure_cannot_break_the_cloze():
+    # Outside code, ``}}`` and ``{{c2::`` would be a hand-written deletion (or an error); in a code
+    # span they are text, and hidden in a generated gap they must stay text for Anki too.
     notes = notes_from(
-        "## Speed\n| Call | Before | After |\n|---|---|---|\n| spawn | `a::b` | x::y }} {{c2::z}} |\n"
+        "## Speed\n| Call | Before | After |\n|---|---|---|\n| spawn | `a::b` | x::y `}} {{c2::z}}` |\n"
     )
     text = next(n for n in notes if n.kind == "metric").fields["Text"]
     assert text.count("{{c") == 1 and "c2::" not in text
     hidden = text.split("{{c1::", 1)[1].split("}}", 1)[0]
-    assert "::" not in hidden and "x&#58;&#58;y" in hidden
+    assert "::" not in hidden and "x&#58;&#58;y" in hidden and "&#125;&#125;" in hidden
 
 
 def test_code_starting_with_blank_lines_shows_the_same_lines_in_both_forms():

@@ -19,6 +19,7 @@ from .. import keys
 from ..markdown import emphasis_only, plain, split_label, text_token
 from ..model import (
     Block,
+    Blocks,
     Card,
     Code,
     Diagnostic,
@@ -27,15 +28,18 @@ from ..model import (
     ListBlock,
     Origin,
     Paragraph,
+    Part,
     Section,
     Skipped,
     Table,
+    Text,
 )
 from ..plaintext import answer_text, prompt_text
 from .cloze import prose_clozes
 from .code import read_code
 from .cues import clean_title, is_reference_heading, is_target_heading
 from .fact import read_labelled
+from .inline import heading_marks, lift
 from .lists import is_navigation, read_list
 from .question import (
     ANSWER_LABELS,
@@ -43,6 +47,8 @@ from .question import (
     decisions,
     heading_question,
     is_question_heading,
+    pair_card,
+    plain_qa,
     question_card,
 )
 from .scope import Scope, Sink
@@ -73,8 +79,12 @@ class _Loose:
     """What a run of blocks left for its section to decide on."""
 
     prose: list[Paragraph] = field(default_factory=list)
-    questions: list[Inline] = field(default_factory=list)
-    answers: list[Inline] = field(default_factory=list)
+    questions: list[tuple[Inline, list[Part]]] = field(default_factory=list)
+    """Each ``Q:`` / ``**Question:**`` line with the answers that follow it, up to the next one."""
+    answers: list[Part] = field(default_factory=list)
+    """Answers before any question (a question heading's ``**Answer:**``)."""
+    answering: list[Part] | None = None
+    """The answer an ``A:`` line just opened: lists, code and tables right after it join it."""
 
 
 def extract(document: Document, skip: Iterable[str] = (), restore: Iterable[str] = ()) -> Extraction:
@@ -125,6 +135,7 @@ class _Walker:
         if is_reference_heading(title):
             self.sink.skip(section.origin, "references: where to read more, not what to know", title)
             return
+        heading_marks(section.title, section.origin, self.sink)
         if parent.top:
             scope = parent.sub(title, section.anchor)
         else:
@@ -147,8 +158,12 @@ class _Walker:
         loose = _Loose()
         self.read(section.blocks, scope, loose, top=True)
         outline = [child for child in section.children if self.holds_knowledge(child)]
-        for question in loose.questions:
-            question_card(question, loose.answers, section, outline, scope, self.sink)
+        for n, (question, answers) in enumerate(loose.questions):
+            # The section's decisions and sub-headings answer its first question; the others
+            # (Q:/A: pairs one after another) have their own answers only.
+            first = n == 0
+            given = [*loose.answers, *answers] if first else answers
+            question_card(question, given, section, outline, scope, self.sink, whole=first)
         if not loose.questions and is_question_heading(title):
             heading_question(section, loose.answers, loose.prose, outline, scope, self.sink)
         else:
@@ -176,7 +191,22 @@ class _Walker:
         """Read blocks in order, handing each to its kind's extractor."""
         caption: str | None = None
         caption_prose: Paragraph | None = None
-        for block in blocks:
+        for original in blocks:
+            # Parts holding a hand-written {{c1::…}} deletion are cards of their own.
+            prose = isinstance(original, Paragraph)
+            lifted = lift(original, scope.sub(caption) if caption and not prose else scope, self.sink)
+            loose.answering, answering = None, loose.answering
+            if lifted is None:
+                if caption_prose is not None and prose:
+                    loose.prose.append(caption_prose)
+                caption, caption_prose = None, None
+                continue
+            block = lifted
+            if top and answering is not None and _answers(block):
+                # A list, code block or table right after an ``A:`` line is part of its answer.
+                answering.append(Blocks((block,)))
+                loose.answering = answering
+                continue
             if isinstance(block, Paragraph):
                 checklist = all(_EMPTY_BOX.match(plain(line.tokens)) for line in block.lines)
                 if caption_prose is not None and not checklist:
@@ -215,25 +245,35 @@ class _Walker:
         caption: str | None = None
         groups: list[tuple[str, list[Token], Origin] | Inline] = []
         for line in block.lines:
-            lab = split_label(line.tokens) or _plain_qa(line)
+            lab = split_label(line.tokens) or plain_qa(line.tokens)
             if lab is not None:
                 groups.append((lab[0], list(lab[1]), line.origin))
             elif groups and isinstance(groups[-1], tuple):
                 groups[-1][1].extend((text_token(" "), *line.tokens))
             else:
                 groups.append(line)
+        paired: set[int] = set()
         for n, group in enumerate(groups):
             if isinstance(group, Inline):
                 prose.append(group)
+                continue
+            if n in paired:
                 continue
             label, value, origin = group
             name = label.lower()
             has_value = bool(plain(value))
             if top and name in QUESTION_LABELS and has_value:
-                loose.questions.append(Inline(tuple(value), origin))
+                loose.questions.append((Inline(tuple(value), origin), []))
             elif top and name in ANSWER_LABELS:
+                target = loose.questions[-1][1] if loose.questions else loose.answers
                 if has_value:
-                    loose.answers.append(Inline(tuple(value), origin))
+                    target.append(Text(Inline(tuple(value), origin)))
+                if n == len(groups) - 1:
+                    loose.answering = target
+            elif name in QUESTION_LABELS and has_value and (answer := _answer_after(groups, n)) is not None:
+                # A Q:/A: pair nested in an item or a block: a question card of its own.
+                paired.add(n + 1)
+                pair_card(Inline(tuple(value), origin), [Text(answer)], scope, self.sink)
             elif not has_value:
                 caption = label if n == len(groups) - 1 else None
             else:
@@ -248,16 +288,20 @@ class _Walker:
         return caption, None
 
 
-_PLAIN_QA = re.compile(r"^(q|a|question|answer)\s*[:：]\s+", re.IGNORECASE)
+def _answer_after(groups: Sequence[tuple[str, list[Token], Origin] | Inline], n: int) -> Inline | None:
+    """The answer of the labelled group after group ``n``, when it is an ``A:`` with a value."""
+    after = groups[n + 1] if n + 1 < len(groups) else None
+    if isinstance(after, tuple) and after[0].lower() in ANSWER_LABELS and plain(after[1]):
+        return Inline(tuple(after[1]), after[2])
+    return None
 
 
-def _plain_qa(line: Inline) -> tuple[str, list[Token]] | None:
-    """A line written ``Q: …`` or ``A: …`` without bold: a question or its answer."""
-    toks = list(line.tokens)
-    if not toks or toks[0].type != "text" or not (match := _PLAIN_QA.match(toks[0].content)):
-        return None
-    rest = [text_token(toks[0].content[match.end() :]), *toks[1:]]
-    return match.group(1), rest if plain(rest) else []
+def _answers(block: Block) -> bool:
+    """Whether a block right after an ``A:`` line continues its answer: a list (not one of
+    bold-labelled facts, which are carded on their own), a code block or a table."""
+    if isinstance(block, ListBlock):
+        return not any(item.head is not None and split_label(item.head.tokens) for item in block.items)
+    return isinstance(block, (Code, Table))
 
 
 def _asks(section: Section) -> bool:

@@ -45,7 +45,7 @@ def sentences(tokens: Sequence[Token]) -> list[list[Token]]:
             if n:
                 out.append([])
             if piece:
-                out[-1].append(text_token(piece))
+                out[-1].append(Token("text", "", 0, content=piece, meta=tok.meta))
         if _ENDS_SENTENCE.search(tok.content) and plain(out[-1]):
             out.append([])
     return [strip(s) for s in out if plain(s)]

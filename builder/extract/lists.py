@@ -6,9 +6,10 @@ checklists give no card.
 from __future__ import annotations
 
 from ..markdown import is_link_only, plain, split_label
-from ..model import Item, ListBlock, Paragraph
+from ..model import Blocks, Inline, Item, ListBlock, Paragraph, Text
 from .cloze import item_cloze
 from .fact import read_labelled
+from .question import pair_card, qa_pair
 from .scope import Scope, Sink
 from .steps import read_steps
 
@@ -34,6 +35,17 @@ def read_list(block: ListBlock, scope: Scope, sink: Sink, caption: str = "") -> 
         what = "checklist" if all(i.checkbox == "empty" for i in block.items) else "navigation (links)"
         sink.skip(block.origin, what, _first(block))
         return
+    pairs = [(item, pair) for item in block.items if (pair := _pair(item)) is not None]
+    if pairs:
+        # ``- Q: … / A: …`` items are question cards of their own, the other items read as usual.
+        for item, (question, answer) in pairs:
+            pair_card(
+                question, [Text(answer), *([Blocks(item.blocks[1:])] if item.blocks[1:] else [])], scope, sink
+            )
+        rest = tuple(item for item in block.items if all(item is not done for done, _ in pairs))
+        if not rest:
+            return
+        block = ListBlock(block.ordered, rest, block.origin)
     if block.ordered and len(block.items) >= 2:
         read_steps(block, scope, sink)
         return
@@ -61,6 +73,12 @@ def read_list(block: ListBlock, scope: Scope, sink: Sink, caption: str = "") -> 
         sink.skip(block.origin, "list items too long to recall whole (bold what to remember)", _first(block))
     else:
         sink.add(card)
+
+
+def _pair(item: Item) -> tuple[Inline, Inline] | None:
+    """The question and answer of an item whose first paragraph is a ``Q:`` and an ``A:`` line."""
+    first = item.blocks[0] if item.blocks else None
+    return qa_pair(first.lines) if isinstance(first, Paragraph) else None
 
 
 def _first(block: ListBlock) -> str:

@@ -14,6 +14,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from markdown_it.token import Token
+
 from ..markdown import plain, split_label, text_token
 from ..model import Blocks, Card, Inline, Items, Origin, Paragraph, Part, Section, Text, inline_runs
 from .cues import clean_title, is_target_heading, is_template, specific_part
@@ -29,6 +31,18 @@ _DECISION = re.compile(
 )
 
 
+_PLAIN_QA = re.compile(r"^(q|a|question|answer)\s*[:：](?:\s+|$)", re.IGNORECASE)
+
+
+def plain_qa(tokens: Sequence[Token]) -> tuple[str, list[Token]] | None:
+    """A line written ``Q: …`` or ``A: …`` without bold: the label and the rest of the line."""
+    toks = list(tokens)
+    if not toks or toks[0].type != "text" or not (match := _PLAIN_QA.match(toks[0].content)):
+        return None
+    rest = [text_token(toks[0].content[match.end() :]), *toks[1:]]
+    return match.group(1), rest if plain(rest) else []
+
+
 MIN_OUTLINE = 2
 """Content headings that answer a question on their own (one heading alone is no answer)."""
 
@@ -42,7 +56,7 @@ def decisions(section: Section) -> list[Inline]:
     found = []
     for line in inline_runs(section.blocks):
         lab = split_label(line.tokens)
-        if lab and _DECISION.match(lab[0]) and plain(lab[1]):
+        if lab and _DECISION.match(lab[0]) and plain(lab[1]) and not _holds_cloze(line.tokens):
             found.append(Inline((text_token(f"{lab[0]}: "), *lab[1]), line.origin))
     for child in section.children:
         title = clean_title(plain(child.title.tokens))
@@ -51,6 +65,11 @@ def decisions(section: Section) -> list[Inline]:
             found.append(Inline((text_token(f"{head.strip()}: {tail.strip()}"),), child.origin))
         found.extend(decisions(child))
     return found
+
+
+def _holds_cloze(tokens: Sequence[Token]) -> bool:
+    """A line holding a ``{{c1::…}}`` deletion is a cloze card of its own, never a decision."""
+    return any(tok.type == "text" and "{{" in tok.content for tok in tokens)
 
 
 def _answer(section: Section, first: Sequence[Part], outline: Sequence[Section]) -> tuple[Part, ...]:
@@ -95,21 +114,49 @@ def _ask(
 
 def question_card(
     question: Inline,
-    answers: Sequence[Inline],
+    answers: Sequence[Part],
     section: Section,
     outline: Sequence[Section],
     scope: Scope,
     sink: Sink,
+    *,
+    whole: bool = True,
 ) -> None:
-    """The card for a ``**Question:**`` paragraph of ``section``; ``outline`` lists the
+    """The card for a ``**Question:**`` (or ``Q:``) line of ``section``, answered by its
+    ``answers``; with ``whole``, also by the section's decisions and by ``outline``, the
     sub-sections that hold knowledge."""
-    parts = _answer(section, [Text(a) for a in answers], outline)
+    parts = _answer(section, answers, outline) if whole else tuple(answers)
     _ask(plain(question.tokens), parts, (), question.origin, scope, sink)
+
+
+def pair_card(question: Inline, answers: Sequence[Part], scope: Scope, sink: Sink) -> None:
+    """The card for a ``Q:`` line and the ``A:`` line after it, in a list item or a nested block."""
+    _ask(plain(question.tokens), tuple(answers), (), question.origin, scope, sink)
+
+
+def qa_pair(lines: Sequence[Inline]) -> tuple[Inline, Inline] | None:
+    """A paragraph that is a ``Q:`` line (however it wraps) and then an ``A:`` line (however
+    it wraps): its question and its answer."""
+    found: list[tuple[str, list[Token], Origin]] = []
+    for line in lines:
+        lab = split_label(line.tokens) or plain_qa(line.tokens)
+        if lab is not None:
+            found.append((lab[0].lower(), list(lab[1]), line.origin))
+        elif found:
+            found[-1][1].extend((text_token(" "), *line.tokens))
+        else:
+            return None
+    if len(found) != 2 or found[0][0] not in QUESTION_LABELS or found[1][0] not in ANSWER_LABELS:
+        return None
+    (_, question, asked), (_, answer, answered) = found
+    if not plain(question) or not plain(answer):
+        return None
+    return Inline(tuple(question), asked), Inline(tuple(answer), answered)
 
 
 def heading_question(
     section: Section,
-    answers: Sequence[Inline],
+    answers: Sequence[Part],
     prose: Sequence[Paragraph],
     outline: Sequence[Section],
     scope: Scope,
@@ -117,7 +164,7 @@ def heading_question(
 ) -> None:
     """The card for a heading that is itself a question, answered by its ``**Answer:**`` and
     the prose under it."""
-    first: list[Part] = [Text(a) for a in answers]
+    first: list[Part] = list(answers)
     if prose:
         first.append(Blocks(tuple(prose)))
     ask = _QUESTION_PREFIX.sub("", plain(section.title.tokens))
