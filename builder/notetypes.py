@@ -37,7 +37,7 @@ _FIELD_IDS = {
 _TEMPLATE_IDS = {"prompt": 1_607_390_111, "cloze": 1_607_390_211}
 _REVERSE_TEMPLATE_IDS = (1_607_390_311, 1_607_390_312)
 
-LIGHT_CODE_STYLE = "friendly"
+LIGHT_CODE_STYLE = "xcode"
 NIGHT_CODE_STYLE = "monokai"
 
 _BASE_CSS = """\
@@ -78,6 +78,7 @@ code {
   display: block;
   overflow-x: auto;
   -webkit-overflow-scrolling: touch;
+  border: 1px solid var(--line);
   border-radius: 6px;
   margin: 0.5em 0;
 }

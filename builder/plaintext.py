@@ -93,7 +93,8 @@ def cloze_source(card: Card) -> str:
         for segment in line:
             if isinstance(segment, Gap):
                 inner = "".join(map(_raw_text, segment.inline.tokens))
-                out.append(f"{{{{c{segment.number}::{inner}}}}}")
+                hint = f"::{segment.hint}" if segment.hint else ""
+                out.append(f"{{{{c{segment.number}::{inner}{hint}}}}}")
             else:
                 out.append("".join(_raw_text(t) for t in segment.tokens))
         lines.append(" ".join("".join(out).split()))

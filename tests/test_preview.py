@@ -17,7 +17,6 @@ from click.testing import CliRunner
 from builder.cli import main
 from builder.curation import drop_entry, parse_curation, rewrite_entry
 from builder.model import Note
-from builder.notetypes import LIGHT_CODE_STYLE
 from builder.sources import curation_path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -481,25 +480,6 @@ def _named(failures: list[dict]) -> str:
     )
 
 
-def _light_code_tokens_below_aa() -> set[str]:
-    """CSS classes of the code tokens the note types' light Pygments style colours below 4.5:1
-    on its own background (see the note in the test below)."""
-    from pygments.styles import get_style_by_name
-    from pygments.token import STANDARD_TYPES
-
-    style = get_style_by_name(LIGHT_CODE_STYLE)
-    return {
-        STANDARD_TYPES[token]
-        for token, spec in style
-        if token in STANDARD_TYPES
-        and spec["color"]
-        and contrast(
-            "#" + spec["color"], "#" + spec["bgcolor"] if spec["bgcolor"] else style.background_color
-        )
-        < 4.5
-    }
-
-
 def contrast(ink: str, paper: str) -> float:
     """WCAG 2 contrast ratio of two ``#rrggbb`` colours."""
 
@@ -531,16 +511,8 @@ def test_every_text_of_the_page_has_contrast(probe, mode):
 
 @pytest.mark.parametrize("mode", ["Light", "Night"])
 def test_every_text_of_the_cards_has_contrast(probe, mode):
-    """Crumb, prompt, answer, code, cloze, tables: at least 4.5:1, but for the code tokens that
-    the light highlighting style (Pygments' "friendly", builder.notetypes.LIGHT_CODE_STYLE)
-    colours below it (comments 2.6:1, numbers 2.8:1, variables 3.2:1, class names 3.7:1 on
-    #f0f0f0): the note types' CSS, left for a decision."""
-    allowed = _light_code_tokens_below_aa() if mode == "Light" else set()
-    card = [
-        f
-        for f in probe[f"contrast{mode}"]["failing"]
-        if f["card"] and not (".highlight" in f["element"] and f["element"].rpartition(".")[2] in allowed)
-    ]
+    """Crumb, prompt, answer, code (every highlighted token), cloze, tables: at least 4.5:1."""
+    card = [f for f in probe[f"contrast{mode}"]["failing"] if f["card"]]
     assert card == [], _named(card)
 
 
