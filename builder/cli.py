@@ -299,7 +299,8 @@ def preview(paths: tuple[str, ...], target: Path, out: Path) -> None:
 
     The page uses the note types' own templates and CSS in 390 px frames, with a night-mode
     switch and filters by text, kind and tag. Open it with #night at the end of its address to
-    start in night mode.
+    start in night mode. Each note shows its key and kind, and buttons that copy the curation
+    entry that drops it or starts its rewrite, for the source's .curation.yaml file.
 
     Example: deckbuilder preview source/ --out preview.html
     """
