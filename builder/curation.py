@@ -36,8 +36,28 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode
 
 from .errors import SourceError
-from .markdown import CLOZE, parser, plain
-from .model import Blocks, Card, Diagnostic, Inline, Note, Origin, Skipped, Snippet
+from .markdown import markdown_text, parser, plain
+from .model import (
+    Block,
+    Blocks,
+    Card,
+    ClozeText,
+    Code,
+    Diagnostic,
+    Gap,
+    Inline,
+    Items,
+    ListBlock,
+    Note,
+    Origin,
+    Pairs,
+    Paragraph,
+    Part,
+    Segment,
+    Skipped,
+    Table,
+    Text,
+)
 from .read import snippet_blocks
 from .sources import curation_path
 from .text import read_text
@@ -143,8 +163,6 @@ def _entry(key: str, line: int, value: Node, shown: str) -> Entry:
         raise SourceError(Origin(shown, line), f"“{key}”: a rewrite needs prompt:, answer: or cloze:")
     if "cloze" in found and {"prompt", "answer"} & set(found):
         raise SourceError(Origin(shown, line), f"“{key}”: a rewrite is either cloze: or prompt:/answer:")
-    if "cloze" in found and not CLOZE.search(found["cloze"][0]):
-        raise SourceError(Origin(shown, found["cloze"][1]), f"“{key}”: cloze has no {{{{c1::…}}}} deletion")
     for name in ("prompt", "answer", "cloze"):
         if name in found and not found[name][0].strip():
             raise SourceError(Origin(shown, found[name][1]), f"“{key}”: {name} is empty")
@@ -254,13 +272,8 @@ def _rewrite(card: Card, entry: Entry, curation: Curation, problems: list[Diagno
         )
         return None
     if entry.cloze is not None:
-        tokens = parser().parseInline(entry.cloze.strip())[0].children or ()
-        # Each line of the text stays a line of the card (a list's items, say).
-        for token in tokens:
-            if token.type == "softbreak":
-                token.type, token.tag = "hardbreak", "br"
-        statement = Inline(tuple(tokens), where)
-        return replace(card, cloze=None, statement=statement, generated=now)
+        cloze = _cloze(entry.cloze, where, entry.key, problems)
+        return None if cloze is None else replace(card, cloze=cloze, statement=None, generated=now)
     ask = (
         " ".join(plain(parser().parseInline(entry.prompt.strip())[0].children or ()).split())
         if entry.prompt
@@ -275,22 +288,91 @@ def _rewrite(card: Card, entry: Entry, curation: Curation, problems: list[Diagno
     return replace(card, ask=ask, answer=answer, generated=now)
 
 
+_LIST_MARK = re.compile(r"^\s*(?:[-*+]|(\d+)[.)])\s+")
+
+
+def _cloze(text: str, where: Origin, key: str, problems: list[Diagnostic]) -> ClozeText | None:
+    """A rewritten cloze: one line, or a list (every line after an optional first one starts
+    with ``-`` or ``1.``), its deletions read as Anki reads them."""
+    from .extract.inline import scan
+
+    rows = [row for row in text.strip().split("\n") if row.strip()]
+    intro = ""
+    if len(rows) > 2 and not _LIST_MARK.match(rows[0]) and all(_LIST_MARK.match(r) for r in rows[1:]):
+        intro, rows = rows[0].strip(), rows[1:]
+    listed = len(rows) > 1 and all(_LIST_MARK.match(r) for r in rows)
+    parts = [_LIST_MARK.sub("", row, count=1) for row in rows] if listed else [" ".join(rows)]
+    lines: list[tuple[Segment, ...]] = []
+    for part in parts:
+        tokens = tuple(parser().parseInline(part)[0].children or ())
+        found = scan(tokens, where)
+        if found.problems or found.open:
+            why = found.problems[0][1] if found.problems else "a deletion is not closed"
+            problems.append(Diagnostic(where, "error", f"“{key}”: cloze: {why}"))
+            return None
+        lines.append(found.segments if found.segments is not None else (Inline(tokens, where),))
+    if not any(isinstance(segment, Gap) for line in lines for segment in line):
+        problems.append(Diagnostic(where, "error", f"“{key}”: cloze has no {{{{c1::…}}}} deletion"))
+        return None
+    ordered = listed and all((m := _LIST_MARK.match(r)) is not None and m.group(1) for r in rows)
+    return ClozeText(tuple(lines), listed=listed, intro=intro, ordered=ordered)
+
+
 # --- Entries to copy (the preview's buttons) ----------------------------------------------
 
 
 def draft(card: Card) -> tuple[tuple[str, str], ...]:
-    """The fields a rewrite of ``card`` starts from: its prompt and answer, or its cloze."""
-    from .plaintext import answer_text, cloze_source
+    """The fields a rewrite of ``card`` starts from, as Markdown: its prompt and answer, or its
+    cloze statement."""
+    from .plaintext import cloze_source
 
     if card.cloze is not None or card.statement is not None:
         return (("cloze", cloze_source(card)),)
-    snippets = [p for p in card.answer if isinstance(p, Snippet)]
-    if len(snippets) == 1 and len(card.answer) == 1:
-        fence = "~~~" if "```" in snippets[0].text else "```"
-        answer = f"{fence}{snippets[0].lang}\n{snippets[0].text}\n{fence}"
-    else:
-        answer = answer_text(card)
-    return (("prompt", card.ask), ("answer", answer))
+    return (("prompt", card.ask), ("answer", "\n\n".join(_part_markdown(p) for p in card.answer).strip()))
+
+
+def _part_markdown(part: Part) -> str:
+    if isinstance(part, Text):
+        return markdown_text(part.inline.tokens)
+    if isinstance(part, Items):
+        return "\n".join(
+            f"{f'{n}.' if part.ordered else '-'} {markdown_text(head.tokens)}"
+            + "".join("\n" + _indent(_block_markdown(b)) for b in rest)
+            for n, (head, rest) in enumerate(part.entries, start=1)
+        )
+    if isinstance(part, Pairs):
+        return "\n".join(f"- **{head}:** {markdown_text(value.tokens)}" for head, value in part.pairs)
+    if isinstance(part, Blocks):
+        return "\n\n".join(_block_markdown(b) for b in part.blocks)
+    return _fenced(part.lang, part.text)
+
+
+def _block_markdown(block: Block) -> str:
+    if isinstance(block, Paragraph):
+        return "\n".join(markdown_text(line.tokens) for line in block.lines)
+    if isinstance(block, ListBlock):
+        out = []
+        for n, item in enumerate(block.items, start=1):
+            body = "\n".join(_block_markdown(b) for b in item.blocks)
+            mark = f"{n}." if block.ordered else "-"
+            out.append(f"{mark} " + _indent(body, " " * (len(mark) + 1)).lstrip())
+        return "\n".join(out)
+    if isinstance(block, Table):
+        rows = [block.header, *block.rows]
+        lines = ["| " + " | ".join(markdown_text(c.tokens) for c in row) + " |" for row in rows]
+        return "\n".join([lines[0], "|" + "---|" * len(block.header), *lines[1:]])
+    if isinstance(block, Code):
+        return _fenced(block.lang, block.text)
+    return plain(t for t in block.tokens if t.type == "inline")
+
+
+def _fenced(lang: str, text: str) -> str:
+    fence = "~~~" if "```" in text else "```"
+    return f"{fence}{lang}\n{text}\n{fence}"
+
+
+def _indent(text: str, pad: str = "  ") -> str:
+    return "\n".join(pad + line if line else line for line in text.split("\n"))
 
 
 def drop_entry(note: Note) -> str:

@@ -9,7 +9,7 @@ import re
 
 from markdown_it.token import Token
 
-from .markdown import CLOZE, math_text, plain
+from .markdown import CLOZE, markdown_text, math_text, plain
 from .model import (
     Block,
     Blocks,
@@ -82,21 +82,20 @@ def cloze_text(card: Card, *, shown: bool) -> str:
 
 
 def cloze_source(card: Card) -> str:
-    """A cloze card's statement as its author would write it: plain text with Anki's
+    """A cloze card's statement as its author would write it: Markdown with Anki's
     ``{{cN::…}}`` marks (list items as ``- item`` lines)."""
     if card.statement is not None:
-        return plain(card.statement.tokens)
+        return markdown_text(card.statement.tokens)
     assert card.cloze is not None
     lines = []
     for line in card.cloze.lines:
         out = []
         for segment in line:
             if isinstance(segment, Gap):
-                inner = "".join(map(_raw_text, segment.inline.tokens))
                 hint = f"::{segment.hint}" if segment.hint else ""
-                out.append(f"{{{{c{segment.number}::{inner}{hint}}}}}")
+                out.append(f"{{{{c{segment.number}::{markdown_text(segment.inline.tokens)}{hint}}}}}")
             else:
-                out.append("".join(_raw_text(t) for t in segment.tokens))
+                out.append(markdown_text(segment.tokens))
         lines.append(" ".join("".join(out).split()))
     if card.cloze.listed:
         lines = [f"{f'{n}.' if card.cloze.ordered else '-'} {line}" for n, line in enumerate(lines, start=1)]

@@ -253,3 +253,43 @@ def test_a_curation_file_without_its_source_is_a_warning(small):
     assert stderr.startswith(
         f"{src}/db.curation.yaml: warning: no source is named “db” beside this curation file"
     )
+
+
+def test_a_rewrite_pasted_unedited_changes_nothing(tmp_path):
+    """The entry the preview copies is the card's own text: pasted as it is, for every card of
+    the seed (tables, lists, code, clozes, metrics), no field changes and nothing warns."""
+    from builder.build import plan
+    from builder.curation import rewrite_entry
+
+    src = tmp_path / "source"
+    src.mkdir()
+    shutil.copy(SEED, src / SEED.name)
+    before = {n.key: n for d in plan([str(src)]).decks for n in d.notes}
+    curation = src / "rust-web3-interview.curation.yaml"
+    curation.write_text("".join(rewrite_entry(n) for n in before.values()), encoding="utf-8")
+    planned = plan([str(src)])
+    assert [str(d) for d in planned.diagnostics if "curation" in str(d)] == []
+    after = {n.key: n for d in planned.decks for n in d.notes}
+    assert {k: n.fields for k, n in after.items()} == {k: n.fields for k, n in before.items()}
+    assert {k: n.guid for k, n in after.items()} == {k: n.guid for k, n in before.items()}
+
+
+def test_a_listed_cloze_rewrite_stays_a_list(small):
+    src, out = small
+    (src / "db.md").write_text(
+        "# Databases\n\n## Engines\n\n- **InnoDB** keeps rows\n- **MyISAM** keeps tables\n- **RocksDB** keeps keys\n",
+        encoding="utf-8",
+    )
+    (key,) = cards(src, out)
+    (src / "db.curation.yaml").write_text(
+        f"{key}:\n  cloze: |\n    Engines by unit:\n    - InnoDB locks {{{{c1::rows}}}}\n"
+        "    - MyISAM locks {{c2::tables::unit}}\n",
+        encoding="utf-8",
+    )
+    note = cards(src, out)[key]
+    assert note["fields"]["Text"].endswith(
+        "<p>Engines by unit:</p><ul><li>InnoDB locks {{c1::rows}}</li><li>MyISAM locks {{c2::tables::unit}}</li></ul></div>"
+    ), note["fields"]["Text"]
+    (src / "db.curation.yaml").write_text(f"{key}:\n  cloze: InnoDB locks {{{{c1::rows\n", encoding="utf-8")
+    code, _, stderr = run("cards", str(src), "--out", str(out))
+    assert code == 1 and f"db.curation.yaml:1: error: “{key}”: cloze: " in stderr, stderr
