@@ -524,7 +524,9 @@ def test_a_copied_drop_line_removes_exactly_that_card(probe, preview, tmp_path):
     shutil.copyfile(SEED, source)
     # Pasted into the file the note's strip names.
     curation = tmp_path / next(s["curation"] for s in probe["strips"] if s["guid"] == note.guid)
-    curation.write_text(copied["drop"][0], encoding="utf-8")
+    shutil.copyfile(SEED.with_name(curation.name), curation)  # the seed's own curation, then the paste
+    with curation.open("a", encoding="utf-8") as file:
+        file.write(copied["drop"][0])
     result = CliRunner().invoke(main, ["cards", str(source), "--out", str(tmp_path / "decks"), "--json"])
     assert result.exit_code == 0, result.output
     assert "curation" not in result.stderr
