@@ -293,3 +293,21 @@ def test_a_listed_cloze_rewrite_stays_a_list(small):
     (src / "db.curation.yaml").write_text(f"{key}:\n  cloze: InnoDB locks {{{{c1::rows\n", encoding="utf-8")
     code, _, stderr = run("cards", str(src), "--out", str(out))
     assert code == 1 and f"db.curation.yaml:1: error: “{key}”: cloze: " in stderr, stderr
+
+
+def test_inline_cards_are_curated_like_generated_ones(small):
+    src, out = small
+    (src / "db.md").write_text(
+        "# Databases\n\n## Locks\n\nInnoDB locks {{c1::rows}} at a time.\n\nQ: What does MyISAM lock?\nA: Whole tables.\n",
+        encoding="utf-8",
+    )
+    before = cards(src, out)
+    cloze = next(k for k, n in before.items() if n["model"] == "cloze")
+    question = next(k for k, n in before.items() if n["kind"] == "question")
+    (src / "db.curation.yaml").write_text(
+        f"{cloze}:\n  cloze: InnoDB takes {{{{c1::row}}}} locks.\n{question}: drop\n", encoding="utf-8"
+    )
+    after = cards(src, out)
+    assert list(after) == [cloze]
+    assert after[cloze]["guid"] == before[cloze]["guid"]
+    assert "InnoDB takes {{c1::row}} locks." in after[cloze]["fields"]["Text"]
