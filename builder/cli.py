@@ -44,28 +44,27 @@ def existing_paths(ctx: click.Context, _param: click.Parameter, paths: tuple[str
     return paths
 
 
-def out_option(func: F) -> F:
-    """--out: the decks folder, where the .apkg files and each deck's manifest live."""
+def _folder_option(flag: str, default: str, help: str) -> Callable[[F], F]:
+    """An option naming a folder, with its default shown in --help."""
     return click.option(
-        "--out",
-        "out",
+        flag,
+        flag.lstrip("-"),
         type=click.Path(file_okay=False, path_type=Path),
-        default=Path("decks"),
+        default=Path(default),
         show_default=True,
-        help="Decks folder: the .apkg files and each deck's manifest and changelog.",
-    )(func)
+        help=help,
+    )
 
 
-def drafts_option(func: F) -> F:
-    """--drafts: where drafts go (``build --draft``, ``watch``)."""
-    return click.option(
-        "--drafts",
-        "drafts",
-        type=click.Path(file_okay=False, path_type=Path),
-        default=Path("drafts"),
-        show_default=True,
-        help="Drafts folder: <deck>-draft.apkg and <deck>.preview.html, never released.",
-    )(func)
+out_option = _folder_option(
+    "--out", "decks", "Decks folder: the .apkg files and each deck's manifest and changelog."
+)
+"""--out: the decks folder, where the .apkg files and each deck's manifest live."""
+
+drafts_option = _folder_option(
+    "--drafts", "drafts", "Drafts folder: <deck>-draft.apkg and <deck>.preview.html, never released."
+)
+"""--drafts: where drafts go (``build --draft``, ``watch``)."""
 
 
 def deep_command(func: F) -> F:
