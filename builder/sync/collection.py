@@ -46,7 +46,7 @@ def open_collection(path: Path) -> Any:
         return Collection(str(path))
     except Exception as exc:  # the backend raises its own DBError for a locked file
         text = str(exc).lower()
-        if "locked" in text or "busy" in text:
+        if "locked" in text or "busy" in text or "already open" in text:
             raise SyncError(
                 f"{path} is open in another program (close Anki first, or use --anki-connect)"
             ) from None
@@ -56,12 +56,12 @@ def open_collection(path: Path) -> Any:
 def backup(col: Any, folder: Path) -> Path:
     """A backup of the collection into ``folder`` with Anki's own backup; the file made."""
     folder.mkdir(parents=True, exist_ok=True)
-    before = set(folder.iterdir())
+    before = {p: p.stat().st_mtime_ns for p in folder.iterdir()}
     col.create_backup(backup_folder=str(folder), force=True, wait_for_completion=True)
-    made = sorted(set(folder.iterdir()) - before)
+    made = [p for p in folder.iterdir() if before.get(p) != p.stat().st_mtime_ns]
     if not made:
         raise SyncError(f"no backup was written to {folder}; nothing was synced")
-    return made[-1]
+    return max(made, key=lambda p: p.stat().st_mtime_ns)
 
 
 def held_notes(col: Any, guids: Sequence[str]) -> dict[str, HeldNote]:
