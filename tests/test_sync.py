@@ -181,7 +181,7 @@ def test_a_sync_that_fails_midway_leaves_the_collection_as_it_was(studied, monke
         raise RuntimeError("disk full")
 
     monkeypatch.setattr(Collection, "remove_notes", broken)
-    code, stdout, stderr = sync(work, "--no-backup")
+    code, _, stderr = sync(work, "--no-backup")
     assert code == 1
     assert stderr == "deckbuilder: sync failed, the collection is as it was: RuntimeError: disk full\n"
     after = state(work)
