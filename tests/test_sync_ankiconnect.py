@@ -102,7 +102,7 @@ def _python_312() -> str | None:
     """A Python 3.12 or later (anki-connect-server's floor), or None."""
     pyenv = Path(os.environ.get("PYENV_ROOT", Path.home() / ".pyenv")) / "versions"
     candidates = [
-        os.environ.get("ANKICONNECT_TEST_PYTHON"),
+        os.environ.get("DECKBUILDER_ANKICONNECT_PYTHON"),
         sys.executable,
         *(shutil.which(f"python3.{minor}") for minor in (14, 13, 12)),
         *sorted(glob.glob(str(pyenv / "3.1[2-9]*" / "bin" / "python")), reverse=True),
@@ -130,7 +130,7 @@ def server_python() -> Path:
     if base is None:
         pytest.skip(
             "the AnkiConnect test server (anki-connect-server) needs Python 3.12 or later, and none"
-            " was found (set ANKICONNECT_TEST_PYTHON to one)"
+            " was found (set DECKBUILDER_ANKICONNECT_PYTHON to one)"
         )
     subprocess.run([base, "-m", "venv", "--clear", str(SERVER_VENV)], check=True, capture_output=True)
     done = subprocess.run(
