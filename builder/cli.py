@@ -436,7 +436,18 @@ def sync(
                     progress=progress,
                 )
         else:
-            raise click.UsageError("--anki-connect is not available yet")
+            from .sync import sync_anki_connect
+
+            assert anki_connect is not None
+            with progress_reporter() as progress:
+                sync_anki_connect(
+                    out,
+                    anki_connect,
+                    echo,
+                    dry_run=dry_run,
+                    suspend=suspend_removed,
+                    progress=progress,
+                )
     except SourceError as error:
         click.echo(error.format_message(), err=True)
         raise SystemExit(1) from None

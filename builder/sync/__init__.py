@@ -12,11 +12,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from .ankiconnect import sync_anki_connect
 from .collection import SyncError, apply, backup, changes, open_collection
 from .plan import DeckChanges
 from .release import read_releases
 
-__all__ = ["SyncError", "sync_collection"]
+__all__ = ["SyncError", "sync_anki_connect", "sync_collection"]
 
 Echo = Callable[[str], None]
 
