@@ -158,6 +158,20 @@ def test_the_oldest_python_claimed_installs_and_builds(oldest_python_install, tm
     assert check.returncode == 0, check.stdout + check.stderr
 
 
+def test_the_installed_package_holds_what_init_writes(oldest_python_install, tmp_path):
+    """A real install (a wheel, not this checkout) ships the scaffold's files."""
+    done = subprocess.run(
+        [str(oldest_python_install / "deckbuilder"), "init", "team"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "team" / ".github" / "workflows" / "decks.yml").is_file()
+    assert (tmp_path / "team" / "decks" / "http-caching-1.0.0.apkg").is_file()
+
+
 def _deckbuilder_script() -> Path:
     script = Path(sys.executable).parent / "deckbuilder"
     if not script.exists():
