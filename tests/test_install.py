@@ -49,9 +49,11 @@ def _make_dry_run(target: str) -> list[str]:
     """The commands ``make TARGET`` runs from scratch (``-B``: as in a fresh clone), unrun."""
     if shutil.which("make") is None:
         pytest.skip("make is not installed")
-    env = {k: v for k, v in os.environ.items() if k not in {"PYTHON", "VENV", "BUILD_VENV", "MAKEFLAGS"}}
+    # As typed in a shell, not from inside another make (make test) or with the folders overridden.
+    outer = {"PYTHON", "VENV", "BUILD_VENV", "MAKEFLAGS", "MFLAGS", "MAKELEVEL"}
+    env = {k: v for k, v in os.environ.items() if k not in outer}
     done = subprocess.run(
-        ["make", "-n", "-B", target],
+        ["make", "--no-print-directory", "-n", "-B", target],
         cwd=ROOT,
         env=env,
         capture_output=True,
