@@ -105,6 +105,41 @@ def main() -> None:
 
 
 @main.command()
+@click.argument("folder", metavar="[DIR]", default=".", type=click.Path(path_type=Path))
+def init(folder: Path) -> None:
+    """Start a team's deck repository in DIR (default: the current folder).
+
+    Writes an example source into source/, a GitHub Actions workflow that checks every pull
+    request and attaches the decks to every tag's release, a .gitignore and a README for the
+    team, then builds the first release into decks/. FOLDER is created if missing; it must be
+    empty otherwise (a .git folder aside): nothing is ever overwritten.
+
+    Example: deckbuilder init study-decks
+    """
+    from . import scaffold
+    from .build import changelog_path, manifest_path, releases, write
+
+    refusal = "init writes only into an empty folder or a new one"
+    if folder.exists() and not folder.is_dir():
+        click.echo(f"deckbuilder: {folder} is a file; {refusal}", err=True)
+        raise SystemExit(2)
+    taken = scaffold.occupant(folder)
+    if taken is not None:
+        click.echo(f"deckbuilder: {folder} already has {taken}; {refusal}", err=True)
+        raise SystemExit(2)
+    for path in scaffold.write(folder):
+        click.echo(f"wrote {path}")
+    out = folder / scaffold.DECKS
+    for rel, target, written in write(releases(checked((str(folder / scaffold.SOURCES),), out), out), out):
+        click.echo(f"{rel.plan.name}: {_summary(rel)} -> {target} ({_state(rel, written)})")
+        click.echo(f"wrote {manifest_path(out, rel.plan)}\nwrote {changelog_path(out, rel.plan)}")
+    workflow = folder / scaffold.FILES[1][0]
+    click.echo(
+        f"next: set DECKBUILDER in {workflow} to where CI installs deckbuilder from, then commit it all"
+    )
+
+
+@main.command()
 @sources_argument
 @out_option
 @click.option(

@@ -255,10 +255,10 @@ def has_math(notes: Sequence[Note]) -> bool:
 @cache
 def katex() -> tuple[str, str]:
     """The vendored KaTeX's CSS (its fonts as data URIs) and script (with auto-render)."""
-    folder = files("builder").joinpath("vendor", "katex")
+    folder = files("builder") / "vendor" / "katex"
 
     def font(match: re.Match[str]) -> str:
-        data = folder.joinpath("fonts", f"{match.group(1)}.woff2").read_bytes()
+        data = (folder / "fonts" / f"{match.group(1)}.woff2").read_bytes()
         return f'url(data:font/woff2;base64,{base64.b64encode(data).decode()}) format("woff2")'
 
     css = _FONT.sub(font, folder.joinpath("katex.min.css").read_text(encoding="utf-8"))
