@@ -10,30 +10,26 @@ import html
 import multiprocessing
 import os
 import sys
-import time
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from multiprocessing.context import BaseContext
 from pathlib import Path
 
-from .atomic import Staging
 from .cache import Cache
 from .config import FRONT_MATTER_KEYS, DeckConfig, read_config
 from .curation import curate, draft, fingerprint, load_curation
 from .errors import SourceError
 from .extract import extract
-from .identify import guid
+from .identify import body_hash, content_hash, guid
 from .keys import slug, yaml_id
 from .markdown import title_from_path
 from .media import attach
 from .model import Card, DeckPlan, Diagnostic, MediaFile, Note, Origin, Skipped, SourceResult
-from .package import apkg_bytes, build_time
 from .plaintext import cloze_prompts
 from .read import read
 from .render import render
 from .sources import CARD_SUFFIXES, Source, find_sources
-from .version import Release, body_hash, changelog, content_hash, load_manifest, release
 from .yamlcards import load_cards
 
 
@@ -64,7 +60,7 @@ def notes_of(
                 fields=fields,
                 tags=tags,
                 source=str(card.origin),
-                teaches=body_hash(card.kind, shown.body),
+                teaches=body_hash(card.kind, shown.teaches_html),
                 digest=content_hash(shown.model, fields, tags, home),
                 sides=cloze_prompts(card),
                 draft=draft(card),
@@ -75,7 +71,7 @@ def notes_of(
 
 
 @dataclass(frozen=True)
-class Planned:
+class Plan:
     """Every deck the sources make, and every problem found on the way."""
 
     decks: tuple[DeckPlan, ...]
@@ -181,7 +177,7 @@ def _read_all(
     done = total - len(todo)
     jobs = min(os.cpu_count() or 1, len(todo))
     if len(todo) >= PARALLEL_FROM and jobs > 1:
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=_context()) as pool:
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=pool_context()) as pool:
             for i, result in zip(
                 todo, pool.map(read_source, [sources[i] for i in todo], chunksize=1), strict=True
             ):
@@ -205,18 +201,18 @@ def _read_all(
     return [r for r in results if r is not None]
 
 
-def _context() -> BaseContext:
+def pool_context() -> BaseContext:
     """Fork on Linux (workers start at once, with everything imported); elsewhere the
     platform's safe default."""
     return multiprocessing.get_context("fork" if sys.platform.startswith("linux") else None)
 
 
-def plan(
+def plan_decks(
     paths: Sequence[str],
     progress: Progress | None = None,
     cache: Cache | None = None,
     out: Path | None = None,
-) -> Planned:
+) -> Plan:
     """Read every source and plan its deck; problems are collected, not raised. Files in the
     decks folder ``out`` are never sources."""
     sources, problems = find_sources(paths, out)
@@ -247,7 +243,7 @@ def plan(
         for name, (notes, names, media) in decks.items()
     ]
     problems.extend(_clashes(plans))
-    return Planned(tuple(plans), tuple(sorted(problems, key=_place)), tuple(skipped))
+    return Plan(tuple(plans), tuple(sorted(problems, key=_place)), tuple(skipped))
 
 
 def _clashes(plans: Sequence[DeckPlan]) -> list[Diagnostic]:
@@ -282,163 +278,3 @@ def _clashes(plans: Sequence[DeckPlan]) -> list[Diagnostic]:
 
 def _place(diagnostic: Diagnostic) -> tuple[str, int, str]:
     return (diagnostic.origin.path, diagnostic.origin.line, diagnostic.message)
-
-
-# --- Releases ------------------------------------------------------------------------------
-
-
-def manifest_path(out: Path, deck: DeckPlan) -> Path:
-    return out / f"{deck.slug}.manifest.json"
-
-
-def changelog_path(out: Path, deck: DeckPlan) -> Path:
-    return out / f"{deck.slug}.changelog.md"
-
-
-def apkg_path(out: Path, deck: DeckPlan, version: str) -> Path:
-    return out / f"{deck.slug}-{version}.apkg"
-
-
-def releases(planned: Planned, out: Path, now: int | None = None) -> list[Release]:
-    """Compare every planned deck with its manifest in ``out``.
-
-    A deck built from several sources must be built from all of them: a source its manifest
-    names that still exists but was not read would otherwise have its notes removed.
-    """
-    when = build_time() if now is None else now
-    rels = []
-    for deck in planned.decks:
-        previous = load_manifest(manifest_path(out, deck))
-        read = {name for _, name in deck.files}
-        roots = {root for root, _ in deck.files}
-        for name in previous.sources if previous else ():
-            unread = next((root / name for root in sorted(roots) if (root / name).is_file()), None)
-            if name not in read and unread is not None:
-                raise SourceError(
-                    Origin(str(unread), 0),
-                    f"deck “{deck.name}” is also built from this file, which this build did not read;"
-                    " build all the deck's sources together",
-                )
-        rels.append(release(deck, previous, when))
-    return rels
-
-
-def description(rel: Release) -> str:
-    """The deck's description in Anki: its version, release date and sources."""
-    day = time.strftime("%Y-%m-%d", time.gmtime(rel.released))
-    sources = ", ".join(html.escape(Path(s).name) for s in rel.plan.sources)
-    return f"Version {rel.version}, released {day}. Built by deckbuilder from {sources}."
-
-
-def package(rel: Release) -> bytes:
-    """The release's ``.apkg`` bytes."""
-    return apkg_bytes(
-        rel.plan.name,
-        description(rel),
-        rel.shipped(),
-        rel.released,
-        rel.note_times(),
-        rel.model_times(),
-        rel.plan.media,
-    )
-
-
-def draft_package(rel: Release) -> bytes:
-    """A draft's ``.apkg`` bytes: the release it would be, described as a draft."""
-    base = rel.previous.version if rel.previous else "none"
-    return apkg_bytes(
-        rel.plan.name,
-        f"Draft of version {html.escape(rel.version)} (not released; last release {html.escape(base)})."
-        f" Built by deckbuilder. Import it into a test profile, not the one you study in.",
-        rel.shipped(),
-        rel.released,
-        rel.note_times(),
-        rel.model_times(),
-        rel.plan.media,
-    )
-
-
-def write(rels: Sequence[Release], out: Path) -> list[tuple[Release, Path, bool]]:
-    """Write what each release needs, all or nothing: (release, .apkg path, written?).
-
-    A release with no change rewrites nothing; its ``.apkg`` is only written when missing. A new
-    version writes its ``.apkg``, manifest and changelog, and removes the deck's older ``.apkg``.
-    """
-    done = []
-    present = sorted(out.iterdir()) if out.is_dir() else []
-    for rel in rels:
-        # Temporary files left by a build that was killed: never read, safe to drop.
-        for stale in present:
-            name = stale.name
-            if name.startswith((f".{rel.plan.slug}-", f".{rel.plan.slug}.")) and name.endswith(".tmp"):
-                stale.unlink(missing_ok=True)
-    needed = [rel.bump is not None or not apkg_path(out, rel.plan, rel.version).exists() for rel in rels]
-    packages = iter(_packages([rel for rel, need in zip(rels, needed, strict=True) if need]))
-    with Staging() as staging:
-        for rel, need in zip(rels, needed, strict=True):
-            target = apkg_path(out, rel.plan, rel.version)
-            if need:
-                staging.write_bytes(target, next(packages))
-            if rel.bump is not None:
-                # Renamed in this order: the manifest, which records the release, comes last.
-                staging.write_text(changelog_path(out, rel.plan), changelog(rel.manifest))
-                staging.write_text(manifest_path(out, rel.plan), rel.manifest.to_json())
-            elif rel.rekeyed:
-                staging.write_text(manifest_path(out, rel.plan), rel.manifest.to_json())
-            # Older versions of the deck go, also those a killed build left behind.
-            prefix = f"{rel.plan.slug}-"
-            for old in present:
-                name = old.name
-                if (
-                    old != target
-                    and name.startswith(prefix)
-                    and name.endswith(".apkg")
-                    and _is_version(name[len(prefix) : -len(".apkg")])
-                ):
-                    staging.remove(old)
-            done.append((rel, target, need))
-    return done
-
-
-DRAFTS = Path("drafts")
-"""Where drafts go unless told otherwise."""
-
-
-def draft_path(folder: Path, deck: DeckPlan) -> Path:
-    return folder / f"{deck.slug}-draft.apkg"
-
-
-def draft_preview_path(folder: Path, deck: DeckPlan) -> Path:
-    return folder / f"{deck.slug}.preview.html"
-
-
-def write_drafts(rels: Sequence[Release], folder: Path) -> list[tuple[Release, Path]]:
-    """Write each release as a draft into ``folder``: its ``.apkg`` (what the next release
-    would ship, same GUIDs) and its preview. Nothing in the decks folder is touched: no
-    version is taken, no manifest or changelog written."""
-    from .preview import preview_page
-
-    done = []
-    with Staging() as staging:
-        for rel, data in zip(rels, _packages(rels, draft=True), strict=True):
-            target = draft_path(folder, rel.plan)
-            staging.write_bytes(target, data)
-            title = f"{rel.plan.name} {rel.version} (draft)" if rel.bump else f"{rel.plan.name} {rel.version}"
-            staging.write_text(draft_preview_path(folder, rel.plan), preview_page([rel], title))
-            done.append((rel, target))
-    return done
-
-
-def _packages(rels: Sequence[Release], draft: bool = False) -> list[bytes]:
-    """The ``.apkg`` bytes of each release, made in parallel when there are several."""
-    make = draft_package if draft else package
-    jobs = min(os.cpu_count() or 1, len(rels))
-    if len(rels) < PARALLEL_FROM or jobs < 2:
-        return [make(rel) for rel in rels]
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=_context()) as pool:
-        return list(pool.map(make, rels, chunksize=1))
-
-
-def _is_version(text: str) -> bool:
-    parts = text.split(".")
-    return len(parts) == 3 and all(p.isdigit() for p in parts)

@@ -19,8 +19,8 @@ from .model import Diagnostic
 from .sources import find_sources
 
 if TYPE_CHECKING:
-    from .build import Planned
-    from .version import Release
+    from .build import Plan
+    from .release.deck import Release
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -83,15 +83,15 @@ def report(diagnostics: Iterable[Diagnostic]) -> None:
         click.echo(str(diagnostic), err=True)
 
 
-def checked(paths: tuple[str, ...], out: Path, show_progress: bool = False) -> Planned:
+def checked(paths: tuple[str, ...], out: Path, show_progress: bool = False) -> Plan:
     """Plan the decks (through the cache); report every problem, and stop (exit 1) if any is
     an error."""
-    from .build import plan
+    from .build import plan_decks
     from .cache import Cache
     from .progress import progress_reporter
 
     with progress_reporter(force=show_progress) as progress:
-        planned = plan(paths or DEFAULT_SOURCES, progress, Cache(), out)
+        planned = plan_decks(paths or DEFAULT_SOURCES, progress, Cache(), out)
     report(planned.diagnostics)
     if planned.errors:
         raise SystemExit(1)
@@ -117,7 +117,7 @@ def init(folder: Path) -> None:
     Example: deckbuilder init study-decks
     """
     from . import scaffold
-    from .build import changelog_path, manifest_path, releases, write
+    from .release.files import changelog_path, manifest_path, releases, write
 
     refusal = "init writes only into an empty folder or a new one"
     if folder.exists() and not folder.is_dir():
@@ -184,9 +184,9 @@ def build(
     """
     targets = paths or DEFAULT_SOURCES
     if draft:
-        from .build import releases, write_drafts
-        from .report import draft as drafted
-        from .report import history_lost
+        from .release.files import releases, write_drafts
+        from .release.report import draft as drafted
+        from .release.report import history_lost
 
         rels = releases(checked(paths, out, show_progress), out)
         report(d for rel in rels for d in history_lost(rel))
@@ -204,8 +204,8 @@ def build(
             click.echo(line)
         return
     before = stamp.inputs(found)
-    from .build import releases, write
-    from .report import history_lost
+    from .release.files import releases, write
+    from .release.report import history_lost
 
     planned = checked(paths, out, show_progress)
     rels = releases(planned, out)
@@ -254,7 +254,7 @@ def cards(paths: tuple[str, ...], out: Path, as_json: bool, skipped: bool, remov
 
     Example: deckbuilder cards source/rust-web3-interview.md --json
     """
-    from .build import releases
+    from .release.files import releases
 
     planned = checked(paths, out)
     if skipped:
@@ -280,8 +280,8 @@ def diff(paths: tuple[str, ...], out: Path, check: bool) -> None:
 
     Example: deckbuilder diff --check
     """
-    from .build import apkg_path, releases
-    from .report import changes, history_lost
+    from .release.files import apkg_path, releases
+    from .release.report import changes, history_lost
 
     stale = False
     rels = releases(checked(paths, out), out)
@@ -339,8 +339,8 @@ def preview(paths: tuple[str, ...], target: Path, out: Path) -> None:
     Example: deckbuilder preview source/ --out preview.html
     """
     from .atomic import Staging
-    from .build import releases
     from .preview import preview_page
+    from .release.files import releases
 
     rels = releases(checked(paths, out), out)
     with Staging() as staging:
@@ -361,12 +361,12 @@ def lint(paths: tuple[str, ...], strict: bool) -> None:
 
     Example: deckbuilder lint source/ --strict
     """
-    from .build import plan
+    from .build import plan_decks
     from .lint import lint as lint_notes
     from .progress import progress_reporter
 
     with progress_reporter() as progress:
-        planned = plan(paths or DEFAULT_SOURCES, progress)
+        planned = plan_decks(paths or DEFAULT_SOURCES, progress)
     found = sorted((*planned.diagnostics, *lint_notes(planned)), key=lambda d: (d.origin, d.message))
     report(found)
     if any(d.level == "error" for d in found) or (strict and found):

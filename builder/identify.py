@@ -1,14 +1,21 @@
-"""Stage 4: identity. GUIDs come from structural keys, namespaced by deck; ids are constants.
+"""Stage 4: identity. GUIDs come from structural keys, namespaced by deck; ids are constants;
+hashes say what a note holds and what it teaches.
 
 A note's GUID never depends on its text, so editing an answer updates the note a learner
-already has instead of making a new one.
+already has instead of making a new one. The hashes are what a release compares with the
+manifest: :func:`content_hash` finds a changed note, :func:`body_hash` finds a renamed one again,
+:func:`model_hashes` finds a changed note type.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
+from collections.abc import Sequence
 
 import genanki
+
+from .notetypes import MODELS
 
 
 def guid(deck: str, key: str) -> str:
@@ -41,3 +48,27 @@ def first_id(name: str) -> int:
     """
     digest = hashlib.sha256(f"deckbuilder ids:{name}".encode()).digest()
     return (1 << 51) + (int.from_bytes(digest[:8], "big") % _ID_RANGES) * ID_SPAN
+
+
+def content_hash(model: str, fields: dict[str, str], tags: Sequence[str], deck: str) -> str:
+    """What a learner's copy would change by: the note type, fields, tags and deck."""
+    data = json.dumps([model, fields, sorted(tags), deck], ensure_ascii=False)
+    return hashlib.sha256(data.encode()).hexdigest()[:16]
+
+
+def body_hash(kind: str, body: str) -> str:
+    """What the card teaches, without breadcrumb or label: found again after a rename."""
+    return hashlib.sha256(f"{kind}\0{body}".encode()).hexdigest()[:16]
+
+
+def model_hashes() -> dict[str, dict[str, str]]:
+    """Per note type: the hash of its shape (fields, templates) and of its CSS."""
+    out = {}
+    for name, factory in MODELS.items():
+        model = factory()
+        shape = json.dumps([model.name, model.fields, model.templates], sort_keys=True)
+        out[name] = {
+            "shape": hashlib.sha256(shape.encode()).hexdigest()[:16],
+            "css": hashlib.sha256(model.css.encode()).hexdigest()[:16],
+        }
+    return out

@@ -6,7 +6,7 @@ card, ambiguous prompts) come with the plan; these rules look at the finished no
 
 from __future__ import annotations
 
-from .build import Planned
+from .build import Plan
 from .model import Diagnostic, Note, Origin
 
 ANSWER_BUDGET = 600
@@ -15,7 +15,7 @@ CODE_COLUMNS = 40
 """About what a 390 px phone screen shows of a code line without scrolling."""
 
 
-def lint(planned: Planned) -> list[Diagnostic]:
+def lint(planned: Plan) -> list[Diagnostic]:
     """Warnings about the notes of every planned deck."""
     found = []
     for deck in planned.decks:

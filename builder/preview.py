@@ -32,8 +32,8 @@ from .curation import drop_entry, rewrite_entry
 from .markdown import CLOZE
 from .model import KINDS, MediaFile, Note, Origin
 from .notetypes import MODELS, cloze_model, css
+from .release.deck import Release
 from .sources import curation_path, is_curation
-from .version import Release
 
 _SECTION = re.compile(r"\{\{#(\w+)\}\}(.*?)\{\{/\1\}\}", re.DOTALL)
 _FIELD = re.compile(r"\{\{(?:(cloze):)?(\w+)\}\}")

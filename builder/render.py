@@ -52,7 +52,7 @@ class Rendered:
     """The plain-text prompt (``[...]`` where a cloze hides its figure)."""
     answer: str
     """The plain-text answer (for a cloze, the statement with its figure shown)."""
-    body: str
+    teaches_html: str
     """What the card teaches, without its breadcrumb: the answer's HTML, or the cloze
     statement. Matching it finds a note again after its heading or label was renamed."""
 
@@ -197,3 +197,27 @@ def render(card: Card) -> Rendered:
     }
     model = "reverse" if card.reverse else "prompt"
     return Rendered(card, model, fields, card.prompt, answer_text(card), fields["Answer"])
+
+
+# --- Tombstones ---------------------------------------------------------------------------
+
+
+def tombstone_fields(model: str, prompt: str, removed: str, tag: str) -> dict[str, str]:
+    """The fields of the note shipped for one removed from the source: its prompt, marked
+    removed in version ``removed``, and how to find every removed note (by ``tag``)."""
+    notice = (
+        f"Removed from the deck in version {escape(removed)}. "
+        f"Find every removed note with the search <code>tag:{tag}</code>."
+    )
+    crumb = f'<div class="crumb">Removed in version {escape(removed)}</div>'
+    if model == "cloze":
+        return {
+            "Text": f'{crumb}<div class="ask">{{{{c1::{escape(prompt)}}}}}</div>',
+            "Extra": f"<p>{notice}</p>",
+            "Source": "",
+        }
+    return {
+        "Prompt": f'{crumb}<div class="ask">{escape(prompt)}</div>',
+        "Answer": f"<p>{notice}</p>",
+        "Source": "",
+    }

@@ -14,12 +14,13 @@ from pathlib import Path
 import watchfiles
 
 from . import deep
-from .build import DRAFTS, plan, releases, write_drafts
+from .build import plan_decks
 from .cache import Cache
 from .config import DECKS_FILE
 from .errors import DeckbuilderError
 from .media import IMAGE_SUFFIXES
-from .report import draft, history_lost
+from .release.files import DRAFTS, releases, write_drafts
+from .release.report import draft, history_lost
 from .sources import CARD_SUFFIXES, MARKDOWN_SUFFIXES
 
 Echo = Callable[[str], None]
@@ -29,7 +30,7 @@ def rebuild(paths: Sequence[str], out: Path, echo: Echo, drafts: Path = DRAFTS) 
     """One draft of every deck; reports problems, or what releasing it would change. True when
     it succeeded."""
     try:
-        planned = deep.run(lambda: plan(paths, cache=Cache(), out=out))
+        planned = deep.run(lambda: plan_decks(paths, cache=Cache(), out=out))
         for diagnostic in planned.diagnostics:
             echo(str(diagnostic))
         if planned.errors:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from builder import build, cache
-from builder.build import plan
+from builder.build import plan_decks
 from builder.cache import Cache
 
 SOURCE = "# Deck {n}\n\n## Part\n\n- **Alpha:** one\n- **Beta:** two ![pic](pic.png)\n"
@@ -43,55 +43,55 @@ def notes(planned):
 
 def test_unchanged_sources_are_not_read_again(corpus, reads, tmp_path):
     store = Cache(tmp_path / "cache")
-    first = plan(["src"], cache=store)
+    first = plan_decks(["src"], cache=store)
     assert sorted(reads) == [f"d{n}.md" for n in range(5)]
     reads.clear()
-    again = plan(["src"], cache=Cache(tmp_path / "cache"))
+    again = plan_decks(["src"], cache=Cache(tmp_path / "cache"))
     assert reads == []
     assert notes(again) == notes(first)
     assert again.diagnostics == first.diagnostics
 
 
 def test_a_changed_source_is_read_again_alone(corpus, reads, tmp_path):
-    plan(["src"], cache=Cache(tmp_path / "cache"))
+    plan_decks(["src"], cache=Cache(tmp_path / "cache"))
     reads.clear()
     (corpus / "d3.md").write_text(SOURCE.format(n=3).replace("one", "uno"), encoding="utf-8")
-    changed = plan(["src"], cache=Cache(tmp_path / "cache"))
+    changed = plan_decks(["src"], cache=Cache(tmp_path / "cache"))
     assert reads == ["d3.md"]
     assert "uno" in {n.answer for n in notes(changed)}
 
 
 def test_a_changed_image_is_read_again(corpus, reads, tmp_path):
-    first = plan(["src"], cache=Cache(tmp_path / "cache"))
+    first = plan_decks(["src"], cache=Cache(tmp_path / "cache"))
     reads.clear()
     (corpus / "pic.png").write_bytes(b"\x89PNG second")
-    second = plan(["src"], cache=Cache(tmp_path / "cache"))
+    second = plan_decks(["src"], cache=Cache(tmp_path / "cache"))
     assert sorted(reads) == [f"d{n}.md" for n in range(5)]
     assert {f.name for d in first.decks for f in d.media} != {f.name for d in second.decks for f in d.media}
 
 
 def test_another_deckbuilder_does_not_trust_the_cache(corpus, reads, tmp_path, monkeypatch):
-    plan(["src"], cache=Cache(tmp_path / "cache"))
+    plan_decks(["src"], cache=Cache(tmp_path / "cache"))
     reads.clear()
     monkeypatch.setattr(cache, "fingerprint", lambda: "another-version")
-    plan(["src"], cache=Cache(tmp_path / "cache"))
+    plan_decks(["src"], cache=Cache(tmp_path / "cache"))
     assert len(reads) == 5
 
 
 def test_a_broken_cache_entry_is_ignored(corpus, reads, tmp_path):
-    plan(["src"], cache=Cache(tmp_path / "cache"))
+    plan_decks(["src"], cache=Cache(tmp_path / "cache"))
     for entry in (tmp_path / "cache").glob("*.pickle"):
         entry.write_text("{broken", encoding="utf-8")
     reads.clear()
-    result = plan(["src"], cache=Cache(tmp_path / "cache"))
+    result = plan_decks(["src"], cache=Cache(tmp_path / "cache"))
     assert len(reads) == 5 and len(notes(result)) == 10
 
 
 def test_parallel_reading_gives_the_same_plan(corpus, monkeypatch):
     monkeypatch.setattr(build, "PARALLEL_FROM", 10**6)
-    serial = plan(["src"])
+    serial = plan_decks(["src"])
     monkeypatch.setattr(build, "PARALLEL_FROM", 2)
-    parallel = plan(["src"])
+    parallel = plan_decks(["src"])
     assert notes(parallel) == notes(serial)
     assert [d.name for d in parallel.decks] == [d.name for d in serial.decks]
 
@@ -109,7 +109,7 @@ def test_a_build_with_nothing_to_do_reads_nothing(corpus, monkeypatch, tmp_path)
     def no_planning(*args, **kwargs):
         raise AssertionError("planned although nothing changed")
 
-    monkeypatch.setattr(build, "plan", no_planning)
+    monkeypatch.setattr(build, "plan_decks", no_planning)
     again = runner.invoke(cli.main, ["build", "src", "--out", "decks"])
     assert again.exit_code == 0, again.output
     assert again.stdout == first.stdout.replace("first release", "unchanged")
@@ -131,7 +131,7 @@ def test_a_source_with_errors_is_read_again(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "src").mkdir()
     (tmp_path / "src" / "d.md").write_text("# D\n\n## S\n- **Pic:** ![d](d.png)\n", encoding="utf-8")
-    first = plan(["src"], cache=Cache(tmp_path / "cache"))
+    first = plan_decks(["src"], cache=Cache(tmp_path / "cache"))
     assert [d.message for d in first.errors] == ["image “d.png” not found"]
     (tmp_path / "src" / "d.png").write_bytes(b"\\x89PNG")
-    assert plan(["src"], cache=Cache(tmp_path / "cache")).errors == []
+    assert plan_decks(["src"], cache=Cache(tmp_path / "cache")).errors == []

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from click.testing import CliRunner
 
-from builder.build import plan
+from builder.build import plan_decks
 from builder.cli import main
 
 SOURCE = """---
@@ -26,7 +26,7 @@ subdecks: true
 def test_every_card_of_a_top_section_goes_to_its_subdeck(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "notes.md").write_text(SOURCE, encoding="utf-8")
-    planned = plan(["notes.md"])
+    planned = plan_decks(["notes.md"])
     assert {(n.kind, n.deck) for n in planned.decks[0].notes} == {
         ("question", "Notes::Q1: Consensus"),
         ("fact", "Notes::Q1: Consensus"),

@@ -188,10 +188,10 @@ def test_seed_curation_survives_an_edit_and_keeps_review_history(tmp_path, monke
         studied = (card.ivl, card.due, card.type)
 
         # The author curates, reading the entries as the preview copies them.
-        from builder.build import plan
+        from builder.build import plan_decks
         from builder.curation import drop_entry, rewrite_entry
 
-        notes = {n.key: n for d in plan([str(src)]).decks for n in d.notes}
+        notes = {n.key: n for d in plan_decks([str(src)]).decks for n in d.notes}
         entry = yaml.safe_load(rewrite_entry(notes[rewrite]))
         entry[rewrite]["answer"] = "Written by the author."
         text = drop_entry(notes[drop]) + f"{restore}: restore\n" + yaml.safe_dump(entry, allow_unicode=True)
@@ -258,16 +258,16 @@ def test_a_curation_file_without_its_source_is_a_warning(small):
 def test_a_rewrite_pasted_unedited_changes_nothing(tmp_path):
     """The entry the preview copies is the card's own text: pasted as it is, for every card of
     the seed (tables, lists, code, clozes, metrics), no field changes and nothing warns."""
-    from builder.build import plan
+    from builder.build import plan_decks
     from builder.curation import rewrite_entry
 
     src = tmp_path / "source"
     src.mkdir()
     shutil.copy(SEED, src / SEED.name)
-    before = {n.key: n for d in plan([str(src)]).decks for n in d.notes}
+    before = {n.key: n for d in plan_decks([str(src)]).decks for n in d.notes}
     curation = src / "rust-web3-interview.curation.yaml"
     curation.write_text("".join(rewrite_entry(n) for n in before.values()), encoding="utf-8")
-    planned = plan([str(src)])
+    planned = plan_decks([str(src)])
     assert [str(d) for d in planned.diagnostics if "curation" in str(d)] == []
     after = {n.key: n for d in planned.decks for n in d.notes}
     assert {k: n.fields for k, n in after.items()} == {k: n.fields for k, n in before.items()}

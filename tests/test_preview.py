@@ -289,8 +289,9 @@ class Preview:
 
 @pytest.fixture(scope="module")
 def preview(tmp_path_factory) -> Preview:
-    from builder.build import plan, releases
+    from builder.build import plan_decks
     from builder.cache import Cache
+    from builder.release.files import releases
 
     work = tmp_path_factory.mktemp("preview")
     untrusted = work / UNTRUSTED_NAME
@@ -302,7 +303,9 @@ def preview(tmp_path_factory) -> Preview:
     assert result.exit_code == 0, result.output
     cards = runner.invoke(main, ["cards", *sources, "--out", str(decks), "--json"])
     notes = {
-        note.guid: note for rel in releases(plan(sources, None, Cache(), decks), decks) for note in rel.notes
+        note.guid: note
+        for rel in releases(plan_decks(sources, None, Cache(), decks), decks)
+        for note in rel.notes
     }
     return Preview(
         page.read_text(encoding="utf-8"), [json.loads(line) for line in cards.stdout.splitlines()], notes

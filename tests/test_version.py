@@ -6,13 +6,16 @@ from dataclasses import replace
 
 import pytest
 
-from builder import version as versioning
 from builder.build import notes_of
+from builder.errors import SourceError
 from builder.extract import extract
 from builder.extract.scope import slug
+from builder.identify import model_hashes
 from builder.model import DeckPlan
 from builder.read import parse
-from builder.version import Manifest, Release, release
+from builder.release import deck as release_deck
+from builder.release.deck import Release, release
+from builder.release.manifest import Manifest, load_manifest
 
 BASE = """# Deck
 
@@ -126,14 +129,14 @@ def test_new_key_never_takes_a_guid_in_use():
 
 def test_note_type_changes_bump_major_or_patch(monkeypatch):
     first = release_of(BASE)
-    real = versioning.model_hashes()
+    real = model_hashes()
     css_only = {k: {**v, "css": "other"} for k, v in real.items()}
-    monkeypatch.setattr(versioning, "model_hashes", lambda: css_only)
+    monkeypatch.setattr(release_deck, "model_hashes", lambda: css_only)
     styled = release_of(BASE, first.manifest)
     assert (styled.bump, styled.version) == ("patch", "1.0.1")
     assert styled.model_times()["prompt"] == styled.released
     shape = {k: {**v, "shape": "other"} for k, v in real.items()}
-    monkeypatch.setattr(versioning, "model_hashes", lambda: shape)
+    monkeypatch.setattr(release_deck, "model_hashes", lambda: shape)
     assert release_of(BASE, first.manifest).version == "2.0.0"
 
 
@@ -155,7 +158,7 @@ def test_manifest_round_trips_through_its_file(tmp_path):
     rel = release_of(BASE.replace("- **Capacity:** 2TB per node\n", ""), release_of(BASE).manifest)
     path = tmp_path / "deck.manifest.json"
     path.write_text(rel.manifest.to_json(), encoding="utf-8")
-    assert versioning.load_manifest(path) == rel.manifest
+    assert load_manifest(path) == rel.manifest
 
 
 @pytest.mark.parametrize(
@@ -168,8 +171,8 @@ def test_manifest_round_trips_through_its_file(tmp_path):
 def test_broken_manifest_is_a_one_line_error(tmp_path, text, message):
     path = tmp_path / "deck.manifest.json"
     path.write_text(text, encoding="utf-8")
-    with pytest.raises(versioning.SourceError) as caught:
-        versioning.load_manifest(path)
+    with pytest.raises(SourceError) as caught:
+        load_manifest(path)
     assert message in caught.value.message and str(path) in caught.value.message
 
 

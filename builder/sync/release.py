@@ -19,7 +19,7 @@ from pathlib import Path
 from ..errors import SourceError
 from ..model import Origin
 from ..notetypes import MODEL_IDS
-from ..version import load_manifest
+from ..release.manifest import load_manifest
 
 FIELD_SEPARATOR = "\x1f"
 
@@ -78,7 +78,7 @@ def read_releases(out: Path) -> list[WantedDeck]:
 
 
 def _read_package(package: Path, name: str, version: str, manifest: object) -> WantedDeck:
-    from ..version import Manifest
+    from ..release.manifest import Manifest
 
     assert isinstance(manifest, Manifest)
     prompts = {n.guid: n.prompt for n in manifest.notes}

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .model import Diagnostic, Origin
-from .version import Release
+from ..model import Diagnostic, Origin
+from .deck import Release
 
 
 def changes(rel: Release) -> list[str]:

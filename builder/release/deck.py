@@ -1,0 +1,224 @@
+"""A deck's release: a planned deck compared with its manifest gives the notes with the GUIDs
+learners have, the next version, what changed, and the manifest to commit."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from functools import cached_property
+
+from .. import keys
+from ..identify import content_hash, model_hashes
+from ..model import DeckPlan, Note
+from .guids import settle_guids
+from .manifest import Manifest, NoteState, ReleaseRecord, Tombstone
+from .replaced import replacements
+from .semver import FIRST_VERSION, Bump, bump_for, bump_version
+from .tombstones import tombstone_note
+
+
+@dataclass(frozen=True)
+class Release:
+    """A deck as it is to be shipped: its notes with settled GUIDs, and its new manifest."""
+
+    plan: DeckPlan
+    """The deck, its notes carrying their settled GUIDs and release tags."""
+    manifest: Manifest
+    """The manifest after this build (the previous one when nothing changed)."""
+    previous: Manifest | None
+    """The manifest before this build."""
+    bump: Bump | None
+    """How the version moved; None when nothing changed."""
+    added: tuple[Note, ...] = ()
+    changed: tuple[Note, ...] = ()
+    removed: tuple[Tombstone, ...] = ()
+    """Notes removed by this build."""
+    tombstones: tuple[Note, ...] = field(default=())
+    """Every removed note, shipped with the ``removed`` tag."""
+    rekeyed: bool = False
+    """No new version, but notes have new keys that the manifest must record."""
+    replaced: tuple[tuple[Note, NoteState], ...] = ()
+    """Added notes that look like a removed one edited twice over (key and answer in one
+    release): the learner's history of the old one is lost. Each with the note it replaces."""
+
+    @property
+    def version(self) -> str:
+        return self.manifest.version
+
+    @property
+    def released(self) -> int:
+        return self.manifest.released
+
+    def note_times(self) -> dict[str, int]:
+        """Each shipped note's modification time: the release it last changed in."""
+        times = {n.guid: self.manifest.release_time(n.changed) for n in self.manifest.notes}
+        for t in self.manifest.removed:
+            times[t.guid] = self.manifest.release_time(t.removed)
+        return times
+
+    def model_times(self) -> dict[str, int]:
+        """Each note type's modification time: the release that last changed it."""
+        return {
+            name: self.manifest.release_time(state["changed"]) for name, state in self.manifest.models.items()
+        }
+
+    @cached_property
+    def notes(self) -> tuple[Note, ...]:
+        """The current notes as shipped: each tagged with the release that last changed it."""
+        changed = {s.guid: s.changed for s in self.manifest.notes}
+        return tuple(replace(n, tags=(*n.tags, f"changed::{changed[n.guid]}")) for n in self.plan.notes)
+
+    def shipped(self) -> tuple[Note, ...]:
+        """The notes in the package: current ones, then tombstones."""
+        return (*self.notes, *self.tombstones)
+
+
+@dataclass(frozen=True)
+class _Changes:
+    """How a build's notes differ from the last release's."""
+
+    notes: Sequence[Note]
+    """Every note, with its settled GUID."""
+    added: Sequence[Note]
+    changed: Sequence[Note]
+    gone: Sequence[NoteState]
+    """The last release's notes no note took."""
+
+
+def release(plan: DeckPlan, previous: Manifest | None, now: int | None = None) -> Release:
+    """Compare a planned deck with its manifest: settle GUIDs, version and changes.
+
+    ``now`` is the time a new release gets (``SOURCE_DATE_EPOCH`` or the clock); an existing
+    release keeps the time its manifest records, so rebuilding it gives the same bytes.
+    """
+    notes, gone = settle_guids(plan, previous)
+    prev = {n.guid: n for n in previous.notes} if previous else {}
+    added = [n for n in notes if n.guid not in prev]
+    changed = [n for n in notes if n.guid in prev and prev[n.guid].digest != _digest(n)]
+    diff = _Changes(notes, added, changed, gone)
+    models = model_hashes()
+    bump = bump_for(previous, models, added, gone, changed)
+    rekeyed = False
+    if previous is not None and bump is None:
+        manifest = _rekeyed(plan, previous, notes)
+        rekeyed = manifest is not previous
+    else:
+        manifest = _next_manifest(plan, previous, bump or "major", diff, models, now)
+    removed_now = tuple(t for t in manifest.removed if bump and t.removed == manifest.version)
+    return Release(
+        plan=replace(plan, notes=tuple(notes)),
+        manifest=manifest,
+        previous=previous,
+        bump=bump,
+        added=tuple(added) if previous else (),
+        changed=tuple(changed),
+        removed=removed_now,
+        tombstones=tuple(tombstone_note(t, plan.name) for t in manifest.removed),
+        rekeyed=rekeyed,
+        replaced=replacements(added, gone) if previous else (),
+    )
+
+
+def _digest(note: Note) -> str:
+    return note.digest or content_hash(note.model, note.fields, note.tags, note.deck)
+
+
+def _rekeyed(plan: DeckPlan, previous: Manifest, notes: Sequence[Note]) -> Manifest:
+    """The manifest of a build with no new version: the previous one, unless notes have new
+    keys (a pinned ``{#id}``, a renamed heading) or come from renamed files. Then the version
+    stays, but the manifest must learn them, or the next edit is not recognised."""
+    key_of = {n.guid: n.key for n in notes}
+    sources = tuple(name for _, name in plan.files)
+    if all(key_of[s.guid] == s.key for s in previous.notes) and sources == previous.sources:
+        return previous
+    notes_now = tuple(s._replace(key=key_of[s.guid]) for s in previous.notes)
+    return replace(previous, notes=notes_now, sources=sources)
+
+
+def _next_manifest(
+    plan: DeckPlan,
+    previous: Manifest | None,
+    bump: Bump,
+    diff: _Changes,
+    models: dict[str, dict[str, str]],
+    now: int | None,
+) -> Manifest:
+    """The manifest of a new version."""
+    clock = int(time.time()) if now is None else now
+    if previous is None:
+        version, released = FIRST_VERSION, clock
+    else:
+        version, released = bump_version(previous.version, bump), max(clock, previous.released + 1)
+    new = [
+        Tombstone(guid=g.guid, key=g.key, kind=g.kind, model=g.model, prompt=g.prompt, removed=version)
+        for g in diff.gone
+    ]
+    current = {n.guid for n in diff.notes}
+    kept = [t for t in (previous.removed if previous else ()) if t.guid not in current]
+    return Manifest(
+        deck=plan.name,
+        version=version,
+        released=released,
+        models=_model_states(previous, models, version),
+        notes=_note_states(previous, diff, version),
+        removed=(*kept, *new),
+        history=(
+            _record(previous, bump, diff, new, version, released),
+            *(previous.history if previous else ()),
+        ),
+        sources=tuple(name for _, name in plan.files),
+        grammar=keys.GRAMMAR,
+    )
+
+
+def _note_states(previous: Manifest | None, diff: _Changes, version: str) -> tuple[NoteState, ...]:
+    """Every note as the new manifest records it; added and changed ones changed in ``version``."""
+    prev = {n.guid: n for n in previous.notes} if previous else {}
+    fresh = {n.guid for n in (*diff.added, *diff.changed)}
+    return tuple(
+        NoteState(
+            guid=n.guid,
+            key=n.key,
+            kind=n.kind,
+            model=n.model,
+            prompt=n.prompt,
+            digest=_digest(n),
+            teaches=n.teaches,
+            changed=version if n.guid in fresh else prev[n.guid].changed,
+        )
+        for n in diff.notes
+    )
+
+
+def _model_states(
+    previous: Manifest | None, models: dict[str, dict[str, str]], version: str
+) -> dict[str, dict[str, str]]:
+    """Each note type's hashes, and the version that last changed it."""
+    out = {}
+    for name, hashes in models.items():
+        old = previous.models.get(name, {}) if previous else {}
+        same = all(old.get(k) == v for k, v in hashes.items())
+        out[name] = {**hashes, "changed": old["changed"] if same and "changed" in old else version}
+    return out
+
+
+def _record(
+    previous: Manifest | None,
+    bump: Bump,
+    diff: _Changes,
+    new: Sequence[Tombstone],
+    version: str,
+    released: int,
+) -> ReleaseRecord:
+    """The changelog's line for the new version."""
+    regrammar = previous is not None and previous.grammar != keys.GRAMMAR and (diff.added or new)
+    return ReleaseRecord(
+        version=version,
+        released=released,
+        bump=bump,
+        added=tuple(n.prompt for n in diff.added) if previous else (),
+        changed=tuple(n.prompt for n in diff.changed),
+        removed=tuple(t.prompt for t in new),
+        why=keys.CHANGES.get(keys.GRAMMAR, "") if regrammar else "",
+    )

@@ -1,0 +1,190 @@
+"""A deck's files in the decks folder and the drafts folder: reading the manifests a build is
+compared with, and writing packages, manifests and changelogs, all or nothing."""
+
+from __future__ import annotations
+
+import html
+import os
+import time
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+from ..atomic import Staging
+from ..build import PARALLEL_FROM, Plan, pool_context
+from ..errors import SourceError
+from ..model import DeckPlan, Origin
+from ..package import apkg_bytes, build_time
+from .changelog import changelog
+from .deck import Release, release
+from .manifest import load_manifest
+
+DRAFTS = Path("drafts")
+"""Where drafts go unless told otherwise."""
+
+
+def manifest_path(out: Path, deck: DeckPlan) -> Path:
+    return out / f"{deck.slug}.manifest.json"
+
+
+def changelog_path(out: Path, deck: DeckPlan) -> Path:
+    return out / f"{deck.slug}.changelog.md"
+
+
+def apkg_path(out: Path, deck: DeckPlan, version: str) -> Path:
+    return out / f"{deck.slug}-{version}.apkg"
+
+
+def draft_path(folder: Path, deck: DeckPlan) -> Path:
+    return folder / f"{deck.slug}-draft.apkg"
+
+
+def preview_path(folder: Path, deck: DeckPlan) -> Path:
+    """A deck's preview page, in the drafts folder or (``build --preview``) the decks folder."""
+    return folder / f"{deck.slug}.preview.html"
+
+
+def releases(plan: Plan, out: Path, now: int | None = None) -> list[Release]:
+    """Compare every planned deck with its manifest in ``out``.
+
+    A deck built from several sources must be built from all of them: a source its manifest
+    names that still exists but was not read would otherwise have its notes removed.
+    """
+    when = build_time() if now is None else now
+    rels = []
+    for deck in plan.decks:
+        previous = load_manifest(manifest_path(out, deck))
+        read = {name for _, name in deck.files}
+        roots = {root for root, _ in deck.files}
+        for name in previous.sources if previous else ():
+            unread = next((root / name for root in sorted(roots) if (root / name).is_file()), None)
+            if name not in read and unread is not None:
+                raise SourceError(
+                    Origin(str(unread), 0),
+                    f"deck “{deck.name}” is also built from this file, which this build did not read;"
+                    " build all the deck's sources together",
+                )
+        rels.append(release(deck, previous, when))
+    return rels
+
+
+def description(rel: Release) -> str:
+    """The deck's description in Anki: its version, release date and sources."""
+    day = time.strftime("%Y-%m-%d", time.gmtime(rel.released))
+    sources = ", ".join(html.escape(Path(s).name) for s in rel.plan.sources)
+    return f"Version {rel.version}, released {day}. Built by deckbuilder from {sources}."
+
+
+def package(rel: Release) -> bytes:
+    """The release's ``.apkg`` bytes."""
+    return apkg_bytes(
+        rel.plan.name,
+        description(rel),
+        rel.shipped(),
+        rel.released,
+        rel.note_times(),
+        rel.model_times(),
+        rel.plan.media,
+    )
+
+
+def draft_package(rel: Release) -> bytes:
+    """A draft's ``.apkg`` bytes: the release it would be, described as a draft."""
+    base = rel.previous.version if rel.previous else "none"
+    return apkg_bytes(
+        rel.plan.name,
+        f"Draft of version {html.escape(rel.version)} (not released; last release {html.escape(base)})."
+        f" Built by deckbuilder. Import it into a test profile, not the one you study in.",
+        rel.shipped(),
+        rel.released,
+        rel.note_times(),
+        rel.model_times(),
+        rel.plan.media,
+    )
+
+
+def write(rels: Sequence[Release], out: Path) -> list[tuple[Release, Path, bool]]:
+    """Write what each release needs, all or nothing: (release, .apkg path, written?).
+
+    A release with no change rewrites nothing; its ``.apkg`` is only written when missing. A new
+    version writes its ``.apkg``, manifest and changelog, and removes the deck's older ``.apkg``.
+    """
+    done = []
+    present = sorted(out.iterdir()) if out.is_dir() else []
+    for rel in rels:
+        # Temporary files left by a build that was killed: never read, safe to drop.
+        for stale in present:
+            name = stale.name
+            if name.startswith((f".{rel.plan.slug}-", f".{rel.plan.slug}.")) and name.endswith(".tmp"):
+                stale.unlink(missing_ok=True)
+    needed = [rel.bump is not None or not apkg_path(out, rel.plan, rel.version).exists() for rel in rels]
+    packages = iter(_packages([rel for rel, need in zip(rels, needed, strict=True) if need]))
+    with Staging() as staging:
+        for rel, need in zip(rels, needed, strict=True):
+            target = apkg_path(out, rel.plan, rel.version)
+            if need:
+                staging.write_bytes(target, next(packages))
+            if rel.bump is not None:
+                # Renamed in this order: the manifest, which records the release, comes last.
+                staging.write_text(changelog_path(out, rel.plan), changelog(rel.manifest))
+                staging.write_text(manifest_path(out, rel.plan), rel.manifest.to_json())
+            elif rel.rekeyed:
+                staging.write_text(manifest_path(out, rel.plan), rel.manifest.to_json())
+            # Older versions of the deck go, also those a killed build left behind.
+            prefix = f"{rel.plan.slug}-"
+            for old in present:
+                name = old.name
+                if (
+                    old != target
+                    and name.startswith(prefix)
+                    and name.endswith(".apkg")
+                    and _is_version(name[len(prefix) : -len(".apkg")])
+                ):
+                    staging.remove(old)
+            done.append((rel, target, need))
+    return done
+
+
+def write_drafts(rels: Sequence[Release], folder: Path) -> list[tuple[Release, Path]]:
+    """Write each release as a draft into ``folder``: its ``.apkg`` (what the next release
+    would ship, same GUIDs) and its preview. Nothing in the decks folder is touched: no
+    version is taken, no manifest or changelog written."""
+    from ..preview import preview_page
+
+    done = []
+    with Staging() as staging:
+        for rel, data in zip(rels, _packages(rels, draft=True), strict=True):
+            target = draft_path(folder, rel.plan)
+            staging.write_bytes(target, data)
+            title = f"{rel.plan.name} {rel.version} (draft)" if rel.bump else f"{rel.plan.name} {rel.version}"
+            staging.write_text(preview_path(folder, rel.plan), preview_page([rel], title))
+            done.append((rel, target))
+    return done
+
+
+def write_previews(rels: Sequence[Release], out: Path) -> list[tuple[Release, Path]]:
+    """Write each release's preview page beside its deck in ``out``."""
+    from ..preview import preview_page
+
+    done = []
+    with Staging() as staging:
+        for rel in rels:
+            page = preview_path(out, rel.plan)
+            staging.write_text(page, preview_page([rel], f"{rel.plan.name} {rel.version}"))
+            done.append((rel, page))
+    return done
+
+
+def _packages(rels: Sequence[Release], draft: bool = False) -> list[bytes]:
+    """The ``.apkg`` bytes of each release, made in parallel when there are several."""
+    make = draft_package if draft else package
+    jobs = min(os.cpu_count() or 1, len(rels))
+    if len(rels) < PARALLEL_FROM or jobs < 2:
+        return [make(rel) for rel in rels]
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=pool_context()) as pool:
+        return list(pool.map(make, rels, chunksize=1))
+
+
+def _is_version(text: str) -> bool:
+    parts = text.split(".")
+    return len(parts) == 3 and all(p.isdigit() for p in parts)

@@ -1,0 +1,183 @@
+"""The manifest format: what a deck's last release shipped, as committed beside its ``.apkg``.
+
+The manifest (``decks/<slug>.manifest.json``) holds the current version, its release time,
+every note's GUID, key and hashes, the notes removed from the source (shipped on as tagged
+tombstones, since Anki's import never deletes), and the release history from which the
+changelog is written.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from ..errors import SourceError
+from ..notetypes import MODELS
+
+MANIFEST_FORMAT = 1
+
+
+class NoteState(NamedTuple):
+    """One current note as the manifest records it (a tuple: manifests hold thousands)."""
+
+    guid: str
+    key: str
+    kind: str
+    model: str
+    prompt: str
+    digest: str
+    """:func:`builder.identify.content_hash` (``Note.digest``); ``hash`` in the file."""
+    teaches: str
+    """:func:`builder.identify.body_hash` (``Note.teaches``); ``body`` in the file."""
+    changed: str
+    """The version in which the note last changed (or was added)."""
+
+
+_ON_DISK = {"digest": "hash", "teaches": "body"}
+"""NoteState's fields whose manifest keys have other names (the names of format 1)."""
+_IN_MEMORY = {disk: name for name, disk in _ON_DISK.items()}
+_STATE_KEYS = {_ON_DISK.get(name, name) for name in NoteState._fields}
+
+
+@dataclass(frozen=True)
+class Tombstone:
+    """A note removed from the source; shipped on so that learners can find it by its tag."""
+
+    guid: str
+    key: str
+    kind: str
+    model: str
+    prompt: str
+    removed: str
+    """The version that removed it."""
+
+
+@dataclass(frozen=True)
+class ReleaseRecord:
+    """One line of the changelog."""
+
+    version: str
+    released: int
+    bump: str
+    added: tuple[str, ...] = ()
+    changed: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
+    why: str = ""
+    """Why notes were added or removed beyond the sources' edits (new card rules)."""
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """The committed state of one deck."""
+
+    deck: str
+    version: str
+    released: int
+    models: dict[str, dict[str, str]]
+    """Per note type: shape and css hashes, and ``changed``: the version that last changed it."""
+    notes: tuple[NoteState, ...]
+    removed: tuple[Tombstone, ...] = ()
+    history: tuple[ReleaseRecord, ...] = ()
+    sources: tuple[str, ...] = ()
+    """The deck's source files, by their path inside the source folder."""
+    grammar: int = 1
+    """The card rules and key grammar (:data:`builder.keys.GRAMMAR`) the notes were made by."""
+
+    def release_time(self, version: str) -> int:
+        """When ``version`` was released."""
+        for record in self.history:
+            if record.version == version:
+                return record.released
+        return self.released
+
+    def to_json(self) -> str:
+        """The manifest file's text: stable key order, one note per line."""
+        notes = ",\n".join(
+            "    " + json.dumps(_state_json(n), ensure_ascii=False, sort_keys=True) for n in self.notes
+        )
+        head = {
+            "format": MANIFEST_FORMAT,
+            "deck": self.deck,
+            "version": self.version,
+            "released": self.released,
+            "models": self.models,
+        }
+        rest = {
+            "grammar": self.grammar,
+            "sources": list(self.sources),
+            "removed": [asdict(t) for t in self.removed],
+            "history": [asdict(r) for r in self.history],
+        }
+        head_text = json.dumps(head, ensure_ascii=False, indent=2, sort_keys=True)[:-2]
+        rest_text = json.dumps(rest, ensure_ascii=False, indent=2, sort_keys=True)[1:]
+        return f'{head_text},\n  "notes": [\n{notes}\n  ],{rest_text}\n'
+
+
+def load_manifest(path: Path) -> Manifest | None:
+    """The manifest at ``path``, or None when there is none yet."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (FileNotFoundError, NotADirectoryError):
+        return None  # no release yet (or no decks folder: writing will say why)
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SourceError(str(path), f"cannot read manifest: {exc}") from None
+    try:
+        manifest = _manifest(json.loads(text))
+        _check(manifest)
+    except json.JSONDecodeError as exc:
+        raise SourceError(f"{path}:{exc.lineno}", f"manifest is not valid JSON: {exc.msg}") from None
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise SourceError(str(path), f"manifest is malformed ({exc}); restore it from git") from None
+    return manifest
+
+
+def _manifest(data: Any) -> Manifest:
+    """The manifest a parsed file holds; KeyError, TypeError or ValueError when malformed."""
+    return Manifest(
+        deck=data["deck"],
+        version=data["version"],
+        released=int(data["released"]),
+        models=data["models"],
+        notes=tuple(_state(n) for n in data["notes"]),
+        removed=tuple(Tombstone(**t) for t in data.get("removed", [])),
+        sources=tuple(str(name) for name in data.get("sources", [])),
+        grammar=int(data.get("grammar", 1)),
+        history=tuple(_record(r) for r in data.get("history", [])),
+    )
+
+
+def _record(data: Any) -> ReleaseRecord:
+    lists = {k: tuple(data.get(k, ())) for k in ("added", "changed", "removed")}
+    return ReleaseRecord(**{**data, **lists})
+
+
+def _check(manifest: Manifest) -> None:
+    """Raise ValueError unless the manifest has the shape deckbuilder writes."""
+    if not _VERSION.fullmatch(manifest.version):
+        raise ValueError(f"version {manifest.version!r}")
+    for name, state in manifest.models.items():
+        if name not in MODELS or not {"shape", "css", "changed"} <= set(state):
+            raise ValueError(f"note type {name!r}")
+    guids = [n.guid for n in manifest.notes] + [t.guid for t in manifest.removed]
+    if len(set(guids)) != len(guids):
+        raise ValueError("a GUID is listed twice")
+    if any(n.model not in MODELS for n in manifest.notes) or any(
+        t.model not in MODELS for t in manifest.removed
+    ):
+        raise ValueError("a note has an unknown note type")
+
+
+_VERSION = re.compile(r"\d+\.\d+\.\d+")
+
+
+def _state(data: dict[str, str]) -> NoteState:
+    if set(data) != _STATE_KEYS:
+        raise KeyError(f"note fields {sorted(data)}")
+    return NoteState(**{_IN_MEMORY.get(k, k): v for k, v in data.items()})
+
+
+def _state_json(state: NoteState) -> dict[str, str]:
+    return {_ON_DISK.get(k, k): v for k, v in state._asdict().items()}

@@ -1,0 +1,52 @@
+"""Versions follow semver:
+
+- **major** when a note type's fields or templates change (learners' cards change shape); a
+  note type the previous release did not record (one added to deckbuilder later, such as
+  ``reverse``) is new to the deck, not a change: no note of the deck used it;
+- **minor** when notes are added or removed;
+- **patch** when only content changed (a note's fields or tags, or the note types' CSS);
+- no new version, and nothing rewritten, when nothing changed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Literal
+
+from .manifest import Manifest
+
+FIRST_VERSION = "1.0.0"
+
+Bump = Literal["major", "minor", "patch"]
+
+
+def bump_for(
+    previous: Manifest | None,
+    models: dict[str, dict[str, str]],
+    added: Sequence[object],
+    gone: Sequence[object],
+    changed: Sequence[object],
+) -> Bump | None:
+    """How the version moves from ``previous`` given the note types' hashes now (``models``)
+    and the notes added, removed and changed; None when nothing changed."""
+    if previous is None:
+        return "major"
+    # A note type the previous release did not know held none of its notes: nothing to change.
+    known = {name: h for name, h in models.items() if name in previous.models}
+    if any(previous.models[name].get("shape") != h["shape"] for name, h in known.items()):
+        return "major"
+    if added or gone:
+        return "minor"
+    if changed or any(previous.models[name].get("css") != h["css"] for name, h in known.items()):
+        return "patch"
+    return None
+
+
+def bump_version(version: str, bump: Bump) -> str:
+    """The next semver version."""
+    major, minor, patch = (int(p) for p in version.split("."))
+    if bump == "major":
+        return f"{major + 1}.0.0"
+    if bump == "minor":
+        return f"{major}.{minor + 1}.0"
+    return f"{major}.{minor}.{patch + 1}"

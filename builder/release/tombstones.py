@@ -1,0 +1,30 @@
+"""Tombstones: notes removed from the source, shipped on as notes that say so.
+
+Anki's import never deletes a note, so a removed note stays in every learner's collection;
+the release ships it on, marked and tagged, so that learners can find and delete it.
+"""
+
+from __future__ import annotations
+
+from ..model import Note
+from ..render import tombstone_fields
+from .manifest import Tombstone
+
+REMOVED_TAG = "removed"
+REMOVED_MARK = "(removed) "
+
+
+def tombstone_note(tomb: Tombstone, deck: str) -> Note:
+    """The note shipped for a removed one: marked, tagged, and telling the learner why."""
+    return Note(
+        guid=tomb.guid,
+        key=tomb.key,
+        deck=deck,
+        kind=tomb.kind,  # type: ignore[arg-type]
+        model=tomb.model,
+        prompt=f"{REMOVED_MARK}{tomb.prompt}",
+        answer=f"Removed in version {tomb.removed}.",
+        fields=tombstone_fields(tomb.model, tomb.prompt, tomb.removed, REMOVED_TAG),
+        tags=(REMOVED_TAG, f"kind::{tomb.kind}"),
+        source="",
+    )
