@@ -1,4 +1,4 @@
-"""The command line: a thin layer over :mod:`builder.build`.
+"""The command line: a thin layer over the build use case, :func:`builder.usecase.run`.
 
 The pipeline's modules (parser, highlighter, packager) are imported by the commands that use
 them, so that a build with nothing to do starts and ends quickly.
@@ -14,13 +14,12 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from . import __version__, deep, stamp
+from . import __version__, deep
 from .model import Diagnostic
-from .sources import find_sources
 
 if TYPE_CHECKING:
-    from .build import Plan
     from .release.deck import Release
+    from .usecase import BuildResult, Goal
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -83,60 +82,32 @@ def report(diagnostics: Iterable[Diagnostic]) -> None:
         click.echo(str(diagnostic), err=True)
 
 
-def checked(paths: tuple[str, ...], out: Path, show_progress: bool = False) -> Plan:
-    """Plan the decks (through the cache); report every problem, and stop (exit 1) if any is
-    an error."""
-    from .build import plan_decks
+def built(
+    paths: tuple[str, ...], out: Path, show_progress: bool = False, goal: Goal = "compare", **options: Any
+) -> BuildResult:
+    """Run the build use case (:func:`builder.usecase.run`, through the cache) as far as ``goal``,
+    with ``options``; report every problem, and stop (exit 1) if any is an error."""
     from .cache import Cache
     from .progress import progress_reporter
+    from .usecase import run
 
-    with progress_reporter(force=show_progress) as progress:
-        planned = plan_decks(paths or DEFAULT_SOURCES, progress, Cache(), out)
-    report(planned.diagnostics)
-    if planned.errors:
+    progress = progress_reporter(force=show_progress)
+    result = run(
+        paths or DEFAULT_SOURCES, out, goal=goal, progress=progress, cache=Cache(), warn=_warn, **options
+    )
+    if result.failed:
         raise SystemExit(1)
-    return planned
+    return result
+
+
+def _warn(diagnostic: Diagnostic) -> None:
+    report([diagnostic])
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="deckbuilder")
 def main() -> None:
     """Turn structured Markdown study material into Anki decks of atomic cards."""
-
-
-@main.command()
-@click.argument("folder", metavar="[DIR]", default=".", type=click.Path(path_type=Path))
-def init(folder: Path) -> None:
-    """Start a team's deck repository in DIR (default: the current folder).
-
-    Writes an example source into source/, a GitHub Actions workflow that checks every pull
-    request and attaches the decks to every tag's release, a .gitignore and a README for the
-    team, then builds the first release into decks/. FOLDER is created if missing; it must be
-    empty otherwise (a .git folder aside): nothing is ever overwritten.
-
-    Example: deckbuilder init study-decks
-    """
-    from . import scaffold
-    from .release.files import changelog_path, manifest_path, releases, write
-
-    refusal = "init writes only into an empty folder or a new one"
-    if folder.exists() and not folder.is_dir():
-        click.echo(f"deckbuilder: {folder} is a file; {refusal}", err=True)
-        raise SystemExit(2)
-    taken = scaffold.occupant(folder)
-    if taken is not None:
-        click.echo(f"deckbuilder: {folder} already has {taken}; {refusal}", err=True)
-        raise SystemExit(2)
-    for path in scaffold.write(folder):
-        click.echo(f"wrote {path}")
-    out = folder / scaffold.DECKS
-    for rel, target, written in write(releases(checked((str(folder / scaffold.SOURCES),), out), out), out):
-        click.echo(f"{rel.plan.name}: {_summary(rel)} -> {target} ({_state(rel, written)})")
-        click.echo(f"wrote {manifest_path(out, rel.plan)}\nwrote {changelog_path(out, rel.plan)}")
-    workflow = folder / scaffold.FILES[1][0]
-    click.echo(
-        f"next: set DECKBUILDER in {workflow} to where CI installs deckbuilder from, then commit it all"
-    )
 
 
 @main.command()
@@ -182,58 +153,30 @@ def build(
 
     Example: deckbuilder build source/ --out decks/
     """
-    targets = paths or DEFAULT_SOURCES
-    if draft:
-        from .release.files import releases, write_drafts
-        from .release.report import draft as drafted
-        from .release.report import history_lost
+    from .release.report import draft as drafted
+    from .release.report import released
 
-        rels = releases(checked(paths, out, show_progress), out)
-        report(d for rel in rels for d in history_lost(rel))
-        for rel, target in write_drafts(rels, drafts):
-            click.echo(drafted(rel, target))
-        return
-    sources, problems = find_sources(targets, out)
-    found = [(s.path, s.context) for s in sources]
-    last = None if with_preview or problems or strict else stamp.load(targets, out)
-    if last is not None and last.holds(found, out):
+    goal: Goal = "drafts" if draft else "release"
+    options = {"drafts": drafts, "strict": strict, "previews": with_preview, "remember": True}
+    result = built(paths, out, show_progress, goal=goal, **options)
+    if result.repeated is not None:
         # Nothing changed since the last build: say what it said, do nothing.
-        for line in last.errors:
+        for line in result.repeated.errors:
             click.echo(line, err=True)
-        for line in last.output:
+        for line in result.repeated.output:
             click.echo(line)
         return
-    before = stamp.inputs(found)
-    from .release.files import releases, write
-    from .release.report import history_lost
-
-    planned = checked(paths, out, show_progress)
-    rels = releases(planned, out)
-    lost = [d for rel in rels for d in history_lost(rel)]
-    report(lost)
-    if strict and lost:
+    if result.refused:
         click.echo(
             "build stopped (--strict): a release would lose review history; nothing was written", err=True
         )
         raise SystemExit(1)
-    steady = []
-    for rel, target, written in write(rels, out):
-        click.echo(f"{rel.plan.name}: {_summary(rel)} -> {target} ({_state(rel, written)})")
-        steady.append(f"{rel.plan.name}: {_summary(rel)} -> {target} ({rel.version}, unchanged)")
-    after = stamp.decks(out)
-    if before is not None and after is not None:
-        media = tuple((f.path, f.name) for rel in rels for f in rel.plan.media)
-        errors = tuple(str(d) for d in planned.diagnostics)
-        stamp.save(targets, out, stamp.Stamp(before, media, after, errors, tuple(steady)))
-    if with_preview:
-        from .atomic import Staging
-        from .preview import preview_page
-
-        with Staging() as staging:
-            for rel in rels:
-                page = out / f"{rel.plan.slug}.preview.html"
-                staging.write_text(page, preview_page([rel], f"{rel.plan.name} {rel.version}"))
-                click.echo(f"{rel.plan.name}: preview -> {page}")
+    for rel, target in result.drafts:
+        click.echo(drafted(rel, target))
+    for rel, target, written in result.written:
+        click.echo(released(rel, target, written))
+    for rel, page in result.previews:
+        click.echo(f"{rel.plan.name}: preview -> {page}")
 
 
 @main.command()
@@ -254,14 +197,10 @@ def cards(paths: tuple[str, ...], out: Path, as_json: bool, skipped: bool, remov
 
     Example: deckbuilder cards source/rust-web3-interview.md --json
     """
-    from .release.files import releases
-
-    planned = checked(paths, out)
-    if skipped:
-        for part in planned.skipped:
-            click.echo(str(part))
-        return
-    for rel in releases(planned, out):
+    result = built(paths, out, goal="plan" if skipped else "compare", warn_lost=False)
+    for part in result.plan.skipped if skipped and result.plan else ():
+        click.echo(str(part))
+    for rel in result.releases:
         for note in rel.shipped() if removed else rel.notes:
             if as_json:
                 click.echo(json.dumps(note.as_json(), ensure_ascii=False))
@@ -280,31 +219,15 @@ def diff(paths: tuple[str, ...], out: Path, check: bool) -> None:
 
     Example: deckbuilder diff --check
     """
-    from .release.files import apkg_path, releases
-    from .release.report import changes, history_lost
+    from .release.files import apkg_path
+    from .release.report import pending
 
     stale = False
-    rels = releases(checked(paths, out), out)
-    report(d for rel in rels for d in history_lost(rel))
-    for rel in rels:
-        if rel.bump is None:
-            target = apkg_path(out, rel.plan, rel.version)
-            if rel.rekeyed:
-                stale = True
-                click.echo(f"{rel.plan.name}: {rel.version}, notes have new keys for the manifest to record")
-            elif target.exists():
-                click.echo(f"{rel.plan.name}: {rel.version}, up to date")
-            else:
-                stale = True
-                click.echo(f"{rel.plan.name}: {rel.version}, {target} is missing")
-            continue
-        stale = True
-        before = rel.previous.version if rel.previous else "none"
-        click.echo(f"{rel.plan.name}: {before} -> {rel.version} ({rel.bump})")
-        for line in changes(rel):
+    for rel in built(paths, out).releases:
+        lines, out_of_date = pending(rel, apkg_path(out, rel.plan, rel.version))
+        stale = stale or out_of_date
+        for line in lines:
             click.echo(line)
-        if rel.previous is None:
-            click.echo(f"  + {len(rel.plan.notes)} notes (first release)")
     if check and stale:
         raise SystemExit(1)
 
@@ -340,9 +263,8 @@ def preview(paths: tuple[str, ...], target: Path, out: Path) -> None:
     """
     from .atomic import Staging
     from .preview import preview_page
-    from .release.files import releases
 
-    rels = releases(checked(paths, out), out)
+    rels = list(built(paths, out, warn_lost=False).releases)
     with Staging() as staging:
         staging.write_text(target, preview_page(rels, _title(rels)))
     click.echo(f"{sum(len(r.plan.notes) for r in rels)} notes -> {target}")
@@ -394,118 +316,18 @@ def watch_command(paths: tuple[str, ...], out: Path, drafts: Path) -> None:
         click.echo("stopped; nothing was released: run deckbuilder build to release the drafts' content")
 
 
-@main.command()
-@click.option(
-    "--decks",
-    "out",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("decks"),
-    show_default=True,
-    help="Decks folder whose current releases are synced.",
-)
-@click.option(
-    "--collection",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="A collection file (collection.anki2 in an Anki profile folder), with Anki closed.",
-)
-@click.option(
-    "--anki-connect",
-    "anki_connect",
-    is_flag=False,
-    flag_value="http://127.0.0.1:8765",
-    default=None,
-    metavar="[URL]",
-    help="A running Anki desktop through AnkiConnect (default URL http://127.0.0.1:8765).",
-)
-@click.option("--dry-run", is_flag=True, help="Print what would change; change nothing.")
-@click.option(
-    "--suspend-removed",
-    is_flag=True,
-    help="Suspend the notes removed from the source instead of deleting them.",
-)
-@click.option("--no-backup", is_flag=True, help="With --collection: take no backup first.")
-@click.option(
-    "--backup-dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="With --collection: where the backup goes (default: backups/ beside the collection).",
-)
-def sync(
-    out: Path,
-    collection: Path | None,
-    anki_connect: str | None,
-    dry_run: bool,
-    suspend_removed: bool,
-    no_backup: bool,
-    backup_dir: Path | None,
-) -> None:
-    r"""Bring a learner's Anki up to date with the current release of each deck.
-
-    New notes are added, changed ones updated in place, cards moved to their deck, note types
-    updated; notes removed from the source are deleted (or suspended). Reviews and scheduling
-    are untouched, and only deckbuilder's own notes are ever changed. A second sync changes
-    nothing.
-
-    Example: deckbuilder sync --collection ~/.local/share/Anki2/User\ 1/collection.anki2
-    """
-    from .errors import DeckbuilderError, SourceError
-    from .progress import progress_reporter
-
-    if (collection is None) == (anki_connect is None):
-        click.echo("deckbuilder: sync needs one of --collection PATH or --anki-connect [URL]", err=True)
-        raise SystemExit(2)
-    echo = click.echo
-    try:
-        if collection is not None:
-            from .sync import sync_collection
-
-            backups = None if no_backup else (backup_dir or collection.parent / "backups")
-            with progress_reporter() as progress:
-                sync_collection(
-                    out,
-                    collection,
-                    echo,
-                    dry_run=dry_run,
-                    suspend=suspend_removed,
-                    backups=backups,
-                    progress=progress,
-                )
-        else:
-            from .sync import sync_anki_connect
-
-            assert anki_connect is not None
-            with progress_reporter() as progress:
-                sync_anki_connect(
-                    out,
-                    anki_connect,
-                    echo,
-                    dry_run=dry_run,
-                    suspend=suspend_removed,
-                    progress=progress,
-                )
-    except SourceError as error:
-        click.echo(error.format_message(), err=True)
-        raise SystemExit(1) from None
-    except DeckbuilderError as error:
-        click.echo(f"deckbuilder: {error.format_message()}", err=True)
-        raise SystemExit(1) from None
-
-
 def _title(rels: list[Release]) -> str:
     if len(rels) == 1:
         return f"{rels[0].plan.name} {rels[0].version}"
     return f"{len(rels)} decks"
 
 
-def _summary(rel: Release) -> str:
-    counts = ", ".join(f"{kind} {n}" for kind, n in rel.plan.counts().items())
-    return f"{len(rel.plan.notes)} notes ({counts})"
+def _add_commands() -> None:
+    from .commands.init import init
+    from .commands.sync import sync
+
+    main.add_command(init)
+    main.add_command(sync)
 
 
-def _state(rel: Release, written: bool) -> str:
-    if rel.bump is None:
-        return f"{rel.version}, unchanged" + (", rewritten" if written else "")
-    if rel.previous is None:
-        return f"{rel.version}, first release"
-    parts = [f"{len(rel.added)} added", f"{len(rel.changed)} changed", f"{len(rel.removed)} removed"]
-    return f"{rel.previous.version} -> {rel.version}, {rel.bump}: {', '.join(parts)}"
+_add_commands()

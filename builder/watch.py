@@ -14,14 +14,14 @@ from pathlib import Path
 import watchfiles
 
 from . import deep
-from .build import plan_decks
 from .cache import Cache
 from .config import DECKS_FILE
 from .errors import DeckbuilderError
 from .media import IMAGE_SUFFIXES
-from .release.files import DRAFTS, releases, write_drafts
-from .release.report import draft, history_lost
+from .release.files import DRAFTS
+from .release.report import draft
 from .sources import CARD_SUFFIXES, MARKDOWN_SUFFIXES
+from .usecase import run
 
 Echo = Callable[[str], None]
 
@@ -30,17 +30,13 @@ def rebuild(paths: Sequence[str], out: Path, echo: Echo, drafts: Path = DRAFTS) 
     """One draft of every deck; reports problems, or what releasing it would change. True when
     it succeeded."""
     try:
-        planned = deep.run(lambda: plan_decks(paths, cache=Cache(), out=out))
-        for diagnostic in planned.diagnostics:
-            echo(str(diagnostic))
-        if planned.errors:
+        result = deep.run(
+            lambda: run(paths, out, goal="drafts", drafts=drafts, cache=Cache(), warn=lambda d: echo(str(d)))
+        )
+        if result.failed:
             echo("build stopped: fix the errors above; watching for the next change")
             return False
-        rels = releases(planned, out)
-        for rel in rels:
-            for diagnostic in history_lost(rel):
-                echo(str(diagnostic))
-        for rel, target in write_drafts(rels, drafts):
+        for rel, target in result.drafts:
             echo(draft(rel, target))
     except DeckbuilderError as error:
         echo(error.format_message())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from builder import build, cache
+from builder import build, cache, usecase
 from builder.build import plan_decks
 from builder.cache import Cache
 
@@ -109,7 +109,7 @@ def test_a_build_with_nothing_to_do_reads_nothing(corpus, monkeypatch, tmp_path)
     def no_planning(*args, **kwargs):
         raise AssertionError("planned although nothing changed")
 
-    monkeypatch.setattr(build, "plan_decks", no_planning)
+    monkeypatch.setattr(usecase, "plan_decks", no_planning)
     again = runner.invoke(cli.main, ["build", "src", "--out", "decks"])
     assert again.exit_code == 0, again.output
     assert again.stdout == first.stdout.replace("first release", "unchanged")

@@ -1,4 +1,4 @@
-"""What a build did, or would do, to each deck: one wording for ``build``, ``diff``,
+"""What a build did, or would do, to each deck: one wording for ``build``, ``init``, ``diff``,
 ``build --draft`` and ``watch``."""
 
 from __future__ import annotations
@@ -15,6 +15,47 @@ def changes(rel: Release) -> list[str]:
     lines += [f"  ~ {n.prompt}" for n in rel.changed]
     lines += [f"  - {t.prompt}" for t in rel.removed]
     return lines
+
+
+def released(rel: Release, target: Path, written: bool) -> str:
+    """A deck a build wrote (or left as it was): its notes, its ``.apkg`` and its version."""
+    return f"{rel.plan.name}: {_summary(rel)} -> {target} ({_state(rel, written)})"
+
+
+def steady(rel: Release, target: Path) -> str:
+    """What a build of the same sources says of the deck once it is released: unchanged."""
+    return f"{rel.plan.name}: {_summary(rel)} -> {target} ({rel.version}, unchanged)"
+
+
+def _summary(rel: Release) -> str:
+    counts = ", ".join(f"{kind} {n}" for kind, n in rel.plan.counts().items())
+    return f"{len(rel.plan.notes)} notes ({counts})"
+
+
+def _state(rel: Release, written: bool) -> str:
+    if rel.bump is None:
+        return f"{rel.version}, unchanged" + (", rewritten" if written else "")
+    if rel.previous is None:
+        return f"{rel.version}, first release"
+    parts = [f"{len(rel.added)} added", f"{len(rel.changed)} changed", f"{len(rel.removed)} removed"]
+    return f"{rel.previous.version} -> {rel.version}, {rel.bump}: {', '.join(parts)}"
+
+
+def pending(rel: Release, target: Path) -> tuple[list[str], bool]:
+    """What the next build would do to a deck whose ``.apkg`` is ``target``, and whether the
+    decks folder is out of date (a new version, keys to record, a missing ``.apkg``)."""
+    name = rel.plan.name
+    if rel.bump is None:
+        if rel.rekeyed:
+            return [f"{name}: {rel.version}, notes have new keys for the manifest to record"], True
+        if target.exists():
+            return [f"{name}: {rel.version}, up to date"], False
+        return [f"{name}: {rel.version}, {target} is missing"], True
+    before = rel.previous.version if rel.previous else "none"
+    lines = [f"{name}: {before} -> {rel.version} ({rel.bump})", *changes(rel)]
+    if rel.previous is None:
+        lines.append(f"  + {len(rel.plan.notes)} notes (first release)")
+    return lines, True
 
 
 def draft(rel: Release, target: Path) -> str:

@@ -1,0 +1,104 @@
+"""``deckbuilder sync``: its options, and which way into Anki they choose."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+
+@click.command()
+@click.option(
+    "--decks",
+    "out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("decks"),
+    show_default=True,
+    help="Decks folder whose current releases are synced.",
+)
+@click.option(
+    "--collection",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="A collection file (collection.anki2 in an Anki profile folder), with Anki closed.",
+)
+@click.option(
+    "--anki-connect",
+    "anki_connect",
+    is_flag=False,
+    flag_value="http://127.0.0.1:8765",
+    default=None,
+    metavar="[URL]",
+    help="A running Anki desktop through AnkiConnect (default URL http://127.0.0.1:8765).",
+)
+@click.option("--dry-run", is_flag=True, help="Print what would change; change nothing.")
+@click.option(
+    "--suspend-removed",
+    is_flag=True,
+    help="Suspend the notes removed from the source instead of deleting them.",
+)
+@click.option("--no-backup", is_flag=True, help="With --collection: take no backup first.")
+@click.option(
+    "--backup-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="With --collection: where the backup goes (default: backups/ beside the collection).",
+)
+def sync(
+    out: Path,
+    collection: Path | None,
+    anki_connect: str | None,
+    dry_run: bool,
+    suspend_removed: bool,
+    no_backup: bool,
+    backup_dir: Path | None,
+) -> None:
+    r"""Bring a learner's Anki up to date with the current release of each deck.
+
+    New notes are added, changed ones updated in place, cards moved to their deck, note types
+    updated; notes removed from the source are deleted (or suspended). Reviews and scheduling
+    are untouched, and only deckbuilder's own notes are ever changed. A second sync changes
+    nothing.
+
+    Example: deckbuilder sync --collection ~/.local/share/Anki2/User\ 1/collection.anki2
+    """
+    from ..errors import DeckbuilderError, SourceError
+    from ..progress import progress_reporter
+
+    if (collection is None) == (anki_connect is None):
+        click.echo("deckbuilder: sync needs one of --collection PATH or --anki-connect [URL]", err=True)
+        raise SystemExit(2)
+    echo = click.echo
+    try:
+        if collection is not None:
+            from ..sync import sync_collection
+
+            backups = None if no_backup else (backup_dir or collection.parent / "backups")
+            with progress_reporter() as progress:
+                sync_collection(
+                    out,
+                    collection,
+                    echo,
+                    dry_run=dry_run,
+                    suspend=suspend_removed,
+                    backups=backups,
+                    progress=progress,
+                )
+        else:
+            from ..sync import sync_anki_connect
+
+            assert anki_connect is not None
+            with progress_reporter() as progress:
+                sync_anki_connect(
+                    out,
+                    anki_connect,
+                    echo,
+                    dry_run=dry_run,
+                    suspend=suspend_removed,
+                    progress=progress,
+                )
+    except SourceError as error:
+        click.echo(error.format_message(), err=True)
+        raise SystemExit(1) from None
+    except DeckbuilderError as error:
+        click.echo(f"deckbuilder: {error.format_message()}", err=True)
+        raise SystemExit(1) from None

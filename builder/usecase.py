@@ -1,0 +1,165 @@
+"""The build use case: plan every deck, compare each with its release, then write the
+releases, write drafts, or write nothing.
+
+``build``, ``init``, ``diff``, ``cards``, ``preview`` and ``watch`` are :func:`run` and a way of
+printing its :class:`BuildResult` (in the words of :mod:`builder.release.report`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager, nullcontext
+from dataclasses import dataclass, replace
+from functools import partial
+from pathlib import Path
+from typing import Literal
+
+from . import stamp
+from .build import Plan, Progress, plan_decks
+from .cache import Cache
+from .model import Diagnostic
+from .release.deck import Release
+from .release.files import DRAFTS, releases, write, write_drafts, write_previews
+from .release.report import history_lost, steady
+from .sources import find_sources
+
+Goal = Literal["plan", "compare", "drafts", "release"]
+"""How far a build goes: plan the decks (``cards --skipped``); compare them with their releases
+and write nothing (``diff``, ``cards``, ``preview``); write drafts into the drafts folder
+(``build --draft``, ``watch``); or write the releases into the decks folder (``build``,
+``init``)."""
+
+Warn = Callable[[Diagnostic], None]
+"""Told each problem as soon as it is found, before anything is written."""
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    """What a build found, and what it wrote."""
+
+    plan: Plan | None = None
+    """Every deck and every problem the sources give; None when the last build was repeated."""
+    releases: tuple[Release, ...] = ()
+    """Each deck compared with its release (none when the plan has errors)."""
+    lost: tuple[Diagnostic, ...] = ()
+    """A warning for each note a release replaces by a new one, losing its review history."""
+    written: tuple[tuple[Release, Path, bool], ...] = ()
+    """Each release written: its ``.apkg`` path, and whether the ``.apkg`` was (re)written."""
+    drafts: tuple[tuple[Release, Path], ...] = ()
+    """Each draft written, with its ``.apkg`` path."""
+    previews: tuple[tuple[Release, Path], ...] = ()
+    """Each preview page written beside its deck."""
+    refused: bool = False
+    """Nothing was written: ``strict`` and a release would lose review history."""
+    repeated: stamp.Stamp | None = None
+    """The last build's stamp, when nothing it depended on changed: nothing was done, and
+    its report holds."""
+
+    @property
+    def failed(self) -> bool:
+        """The sources have errors: nothing was compared or written."""
+        return self.plan is not None and bool(self.plan.errors)
+
+
+def run(
+    paths: Sequence[str],
+    out: Path,
+    *,
+    goal: Goal = "compare",
+    drafts: Path = DRAFTS,
+    strict: bool = False,
+    previews: bool = False,
+    remember: bool = False,
+    progress: AbstractContextManager[Progress] | None = None,
+    cache: Cache | None = None,
+    warn: Warn | None = None,
+    warn_lost: bool = True,
+) -> BuildResult:
+    """Build the decks of ``paths`` against the releases in ``out``, as far as ``goal``.
+
+    ``strict``: write nothing when a release would lose review history. ``previews``: also
+    write each deck's preview page beside it. ``remember``: keep a stamp of the build, and
+    when the last one's still holds do nothing (see :mod:`builder.stamp`). ``progress`` is
+    entered while sources are read; ``warn`` is told the plan's problems and (``warn_lost``)
+    the history-loss warnings.
+    """
+    compare = partial(_compare, paths, out, progress, cache, warn, warn_lost)
+    if goal == "release":
+        return _release(paths, out, strict, previews, remember, compare)
+    if goal == "plan":
+        return compare(release=False)
+    result = compare()
+    if goal == "drafts" and not result.failed:
+        return replace(result, drafts=tuple(write_drafts(result.releases, drafts)))
+    return result
+
+
+def _compare(
+    paths: Sequence[str],
+    out: Path,
+    progress: AbstractContextManager[Progress] | None,
+    cache: Cache | None,
+    warn: Warn | None,
+    warn_lost: bool,
+    release: bool = True,
+) -> BuildResult:
+    """Plan the decks and (``release``) compare each with its release."""
+    with progress or nullcontext() as told:
+        plan = plan_decks(paths, told, cache, out)
+    _tell(warn, plan.diagnostics)
+    if plan.errors or not release:
+        return BuildResult(plan)
+    rels = tuple(releases(plan, out))
+    lost = tuple(d for rel in rels for d in history_lost(rel))
+    if warn_lost:
+        _tell(warn, lost)
+    return BuildResult(plan, rels, lost)
+
+
+def _release(
+    paths: Sequence[str],
+    out: Path,
+    strict: bool,
+    previews: bool,
+    remember: bool,
+    compare: Callable[[], BuildResult],
+) -> BuildResult:
+    """Release every deck into ``out``, unless the last build's stamp still holds."""
+    if remember:
+        sources, problems = find_sources(paths, out)
+        found = [(s.path, s.context) for s in sources]
+        last = None if previews or problems or strict else stamp.load(paths, out)
+        if last is not None and last.holds(found, out):
+            return BuildResult(repeated=last)
+        before = stamp.inputs(found)
+    result = compare()
+    if result.failed or (strict and result.lost):
+        return replace(result, refused=not result.failed)
+    written = tuple(write(result.releases, out))
+    if remember:
+        _remember(paths, out, before, result, written)
+    pages = tuple(write_previews(result.releases, out)) if previews else ()
+    return replace(result, written=written, previews=pages)
+
+
+def _remember(
+    paths: Sequence[str],
+    out: Path,
+    before: str | None,
+    result: BuildResult,
+    written: Sequence[tuple[Release, Path, bool]],
+) -> None:
+    """Keep the stamp that lets the next build with nothing to do stop at once."""
+    after = stamp.decks(out)
+    if before is None or after is None or result.plan is None:
+        return
+    media = tuple((f.path, f.name) for rel in result.releases for f in rel.plan.media)
+    errors = tuple(str(d) for d in result.plan.diagnostics)
+    output = tuple(steady(rel, target) for rel, target, _ in written)
+    stamp.save(paths, out, stamp.Stamp(before, media, after, errors, output))
+
+
+def _tell(warn: Warn | None, diagnostics: Sequence[Diagnostic]) -> None:
+    if warn is not None:
+        for diagnostic in diagnostics:
+            warn(diagnostic)
