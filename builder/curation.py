@@ -294,7 +294,7 @@ _LIST_MARK = re.compile(r"^\s*(?:[-*+]|(\d+)[.)])\s+")
 def _cloze(text: str, where: Origin, key: str, problems: list[Diagnostic]) -> ClozeText | None:
     """A rewritten cloze: one line, or a list (every line after an optional first one starts
     with ``-`` or ``1.``), its deletions read as Anki reads them."""
-    from .extract.inline import scan
+    from .extract.clozescan import scan
 
     rows = [row for row in text.strip().split("\n") if row.strip()]
     intro = ""
