@@ -10,6 +10,7 @@ that shows the fix on the author's own text, e.g.::
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import yaml
@@ -59,60 +60,137 @@ def explain(exc: yaml.YAMLError, text: str, first_line: int = 1) -> tuple[int, s
     # The end of the text, after its last line break, is shown as its last line.
     line = min(mark.line, max(len(lines) - 1, 0)) if mark is not None else 0
     problem = getattr(exc, "problem", None) or "malformed YAML"
-    hint = _hint(problem, getattr(exc, "context", None) or "", problem_mark, context_mark, lines, first_line)
+    context = getattr(exc, "context", None) or ""
+    hint = _hint(_Error(problem, context, problem_mark, context_mark, lines, first_line))
     return first_line + line, f"{problem}; {hint}" if hint else problem
 
 
-def _hint(
-    problem: str,
-    context: str,
-    problem_mark: yaml.Mark | None,
-    context_mark: yaml.Mark | None,
-    lines: list[str],
-    first_line: int,
-) -> str | None:
-    """The usual fix for the error, shown on the author's line where it helps; None if unsure."""
-    at = _entry(lines, problem_mark.line if problem_mark else None)
-    if "found character '\\t'" in problem and problem_mark is not None:
-        line = lines[problem_mark.line] if problem_mark.line < len(lines) else ""
-        before = line[: problem_mark.column].rstrip(" \t")
-        if not before.strip(" \t-"):
-            return "indent with spaces, not tabs"
-        if at is not None and at.key is not None and before.endswith(":"):
-            return f"put a space, not a tab, after “{at.key}:”"
-        return "use spaces, not tabs"
-    if "escape" in problem and "double-quoted" in context and at is not None:
-        inner = _unquoted(at.value, '"')
-        if inner is None:
-            return "inside double quotes write \\ as \\\\, or use single quotes"
-        return "inside double quotes write \\ as \\\\, or use single quotes: " + at.shown(_single(inner))
-    if "mapping values are not allowed here" in problem:
-        if (
-            at is not None
-            and at.key is not None
-            and problem_mark is not None
-            and problem_mark.column > at.column
-        ):
-            return "quote the value: " + at.shown(_quoted(at.value))
-        return _tab_hint(lines, problem_mark)
-    if "quoted scalar" in context and "end of stream" in problem and context_mark is not None:
-        quote = _char(lines, context_mark) or '"'
-        return f"the “{quote}” opened on line {first_line + context_mark.line} is never closed"
-    if "simple key" in context and "could not find expected ':'" in problem and context_mark is not None:
-        previous = _entry(lines, context_mark.line - 1)
-        if (
-            previous is not None
-            and previous.key is not None
-            and previous.value
-            and previous.value[0] not in _SPECIAL
-        ):
-            return (
-                f"line {first_line + context_mark.line} is not key: value; indent it to go on with "
-                f"the value of “{previous.key}”"
-            )
-    # A value that starts with a special character, where the problem is or where it started.
-    for mark in (problem_mark, context_mark):
-        entry = _entry(lines, mark.line if mark else None)
+@dataclass(frozen=True)
+class _Error:
+    """What PyYAML said about an error, with the text it was about."""
+
+    problem: str
+    context: str
+    problem_mark: yaml.Mark | None
+    context_mark: yaml.Mark | None
+    lines: list[str]
+    first_line: int
+    """The file line the text starts on."""
+
+    @property
+    def at(self) -> _Entry | None:
+        """The line where the problem is, split into key and value."""
+        return _entry(self.lines, self.problem_mark.line if self.problem_mark else None)
+
+
+def _hint(error: _Error) -> str | None:
+    """The usual fix for the error, shown on the author's line where it helps; None if unsure.
+
+    The first rule whose error this is gives the hint (or decides there is none); else a line
+    that goes on with the value before it, a value starting with a special character, or a tab
+    in the indentation."""
+    for applies, hint in _RULES:
+        if applies(error):
+            return hint(error)
+    return _continued(error) or _special_start(error) or _tab_hint(error.lines, error.problem_mark)
+
+
+def _is_tab(error: _Error) -> bool:
+    """A tab where YAML wants spaces."""
+    return "found character '\\t'" in error.problem and error.problem_mark is not None
+
+
+def _tab(error: _Error) -> str:
+    """Spaces for a tab: in the indentation, after a key's colon, or anywhere."""
+    mark = error.problem_mark
+    assert mark is not None
+    line = error.lines[mark.line] if mark.line < len(error.lines) else ""
+    before = line[: mark.column].rstrip(" \t")
+    if not before.strip(" \t-"):
+        return "indent with spaces, not tabs"
+    at = error.at
+    if at is not None and at.key is not None and before.endswith(":"):
+        return f"put a space, not a tab, after “{at.key}:”"
+    return "use spaces, not tabs"
+
+
+def _is_escape(error: _Error) -> bool:
+    """An unknown escape (a Windows path, a regex) inside double quotes."""
+    return "escape" in error.problem and "double-quoted" in error.context and error.at is not None
+
+
+def _escape(error: _Error) -> str:
+    """Backslashes doubled, or the value in single quotes."""
+    at = error.at
+    assert at is not None
+    inner = _unquoted(at.value, '"')
+    if inner is None:
+        return "inside double quotes write \\ as \\\\, or use single quotes"
+    return "inside double quotes write \\ as \\\\, or use single quotes: " + at.shown(_single(inner))
+
+
+def _is_mapping(error: _Error) -> bool:
+    """A colon and space inside a plain value."""
+    return "mapping values are not allowed here" in error.problem
+
+
+def _mapping(error: _Error) -> str | None:
+    """The value quoted, when the colon is inside a key's value; else a tab may be the cause."""
+    at, mark = error.at, error.problem_mark
+    if at is not None and at.key is not None and mark is not None and mark.column > at.column:
+        return "quote the value: " + at.shown(_quoted(at.value))
+    return _tab_hint(error.lines, mark)
+
+
+def _is_unclosed_quote(error: _Error) -> bool:
+    """A quoted value still open at the end of the text."""
+    return (
+        "quoted scalar" in error.context
+        and "end of stream" in error.problem
+        and error.context_mark is not None
+    )
+
+
+def _unclosed_quote(error: _Error) -> str:
+    """Where the quote that is never closed was opened."""
+    mark = error.context_mark
+    assert mark is not None
+    quote = _char(error.lines, mark) or '"'
+    return f"the “{quote}” opened on line {error.first_line + mark.line} is never closed"
+
+
+_RULES: tuple[tuple[Callable[[_Error], bool], Callable[[_Error], str | None]], ...] = (
+    (_is_tab, _tab),
+    (_is_escape, _escape),
+    (_is_mapping, _mapping),
+    (_is_unclosed_quote, _unclosed_quote),
+)
+"""Errors told apart by PyYAML's message, each with its hint."""
+
+
+def _continued(error: _Error) -> str | None:
+    """A line that is no ``key: value`` right after a plain value: it was meant to go on with it."""
+    mark = error.context_mark
+    if (
+        "simple key" not in error.context
+        or "could not find expected ':'" not in error.problem
+        or mark is None
+    ):
+        return None
+    previous = _entry(error.lines, mark.line - 1)
+    if previous is None or previous.key is None or not previous.value or previous.value[0] in _SPECIAL:
+        return None
+    return (
+        f"line {error.first_line + mark.line} is not key: value; indent it to go on with "
+        f"the value of “{previous.key}”"
+    )
+
+
+def _special_start(error: _Error) -> str | None:
+    """A value that starts with a special character, where the problem is or where it started:
+    close its bracket, or quote it."""
+    for mark in (error.problem_mark, error.context_mark):
+        entry = _entry(error.lines, mark.line if mark else None)
         if entry is None or mark is None or mark.column < entry.column:
             continue
         opener = entry.value[:1]
@@ -120,13 +198,13 @@ def _hint(
             continue
         if opener in _CLOSERS and entry.value.count(opener) > entry.value.count(_CLOSERS[opener]):
             return (
-                f"close the “{opener}” opened on line {first_line + mark.line}, "
+                f"close the “{opener}” opened on line {error.first_line + mark.line}, "
                 "or quote the value: " + entry.shown(_quoted(entry.value))
             )
         # A quoted value with its own quote inside is quoted again, the other way.
         inner = _unquoted(entry.value, opener) if opener in "\"'" else None
         return "quote the value: " + entry.shown(_quoted(entry.value if inner is None else inner))
-    return _tab_hint(lines, problem_mark)
+    return None
 
 
 def _tab_hint(lines: list[str], mark: yaml.Mark | None) -> str | None:

@@ -70,6 +70,35 @@ def marked(tokens: Sequence[Token], origin: object, first: int = 1) -> tuple[Seg
     """A run with its bold phrases and measured figures as gaps, numbered from ``first``;
     None when nothing is marked."""
     assert hasattr(origin, "path")
+    opens, cuts, formulas = _marks(tokens)
+    if not opens and not cuts and not formulas:
+        return None
+    gaps = _Gaps(origin, first)
+    i = 0
+    while i < len(tokens):
+        tok = tokens[i]
+        if i in opens:
+            gaps.gap(tokens[i + 1 : opens[i]])
+            i = opens[i] + 1
+            continue
+        if i in formulas:
+            gaps.gap((tok,))
+        elif i in cuts:
+            pos = 0
+            for start, end in cuts[i]:
+                gaps.show(text_token(tok.content[pos:start]))
+                gaps.gap((text_token(tok.content[start:end]),))
+                pos = end
+            gaps.show(text_token(tok.content[pos:]))
+        else:
+            gaps.show(tok)
+        i += 1
+    return gaps.done()
+
+
+def _marks(tokens: Sequence[Token]) -> tuple[dict[int, int], dict[int, list[tuple[int, int]]], set[int]]:
+    """What a run marks: its top-level bold spans (open index → close index), the measured
+    figures outside them (token index → character spans) and the formulas it teaches."""
     bold = _bold_spans(tokens)
     inside = {i for start, end in bold for i in range(start, end + 1)}
     cuts: dict[int, list[tuple[int, int]]] = {}
@@ -80,45 +109,38 @@ def marked(tokens: Sequence[Token], origin: object, first: int = 1) -> tuple[Seg
     if not bold and not cuts and not formulas:
         # A sentence that marks nothing else: its formulas are what it teaches.
         formulas = {i for i, tok in enumerate(tokens) if tok.type == MATH_INLINE}
-    if not bold and not cuts and not formulas:
-        return None
-    segments: list[Segment] = []
-    shown: list[Token] = []
-    number = first
+    return dict(bold), cuts, formulas
 
-    def flush() -> None:
-        if shown:
-            segments.append(Inline(tuple(shown), origin))  # type: ignore[arg-type]
-            shown.clear()
 
-    opens = {start: end for start, end in bold}
-    i = 0
-    while i < len(tokens):
-        if i in opens:
-            flush()
-            segments.append(Gap(number, Inline(tuple(tokens[i + 1 : opens[i]]), origin)))  # type: ignore[arg-type]
-            number += 1
-            i = opens[i] + 1
-            continue
-        tok = tokens[i]
-        if i in formulas:
-            flush()
-            segments.append(Gap(number, Inline((tok,), origin)))  # type: ignore[arg-type]
-            number += 1
-        elif i in cuts:
-            pos = 0
-            for start, end in cuts[i]:
-                shown.append(text_token(tok.content[pos:start]))
-                flush()
-                segments.append(Gap(number, Inline((text_token(tok.content[start:end]),), origin)))  # type: ignore[arg-type]
-                number += 1
-                pos = end
-            shown.append(text_token(tok.content[pos:]))
-        else:
-            shown.append(tok)
-        i += 1
-    flush()
-    return tuple(segments)
+class _Gaps:
+    """A run's segments as they are made: shown text between gaps numbered in order."""
+
+    def __init__(self, origin: object, first: int) -> None:
+        self.origin = origin
+        self.number = first
+        self.segments: list[Segment] = []
+        self.shown: list[Token] = []
+
+    def show(self, tok: Token) -> None:
+        """Keep a token shown."""
+        self.shown.append(tok)
+
+    def gap(self, tokens: Sequence[Token]) -> None:
+        """Hide ``tokens`` as the next gap."""
+        self.flush()
+        self.segments.append(Gap(self.number, Inline(tuple(tokens), self.origin)))  # type: ignore[arg-type]
+        self.number += 1
+
+    def flush(self) -> None:
+        """End the shown text before a gap."""
+        if self.shown:
+            self.segments.append(Inline(tuple(self.shown), self.origin))  # type: ignore[arg-type]
+            self.shown = []
+
+    def done(self) -> tuple[Segment, ...]:
+        """All segments, the shown text after the last gap included."""
+        self.flush()
+        return tuple(self.segments)
 
 
 def prose_clozes(paragraph: Paragraph, scope: Scope, sink: Sink) -> None:

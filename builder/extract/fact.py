@@ -18,10 +18,11 @@ from collections.abc import Sequence
 
 from markdown_it.token import Token
 
-from ..markdown import plain, split_label, strip, text_token
+from ..markdown import plain, strip, text_token
 from ..model import Block, Blocks, Card, ClozeText, Gap, Inline, ListBlock, Origin, Paragraph, Part, Text
 from .cloze import item_cloze
 from .cues import cue, is_bookkeeping
+from .items import item_heads
 from .metric import fact_metric, find_figure
 from .scope import Scope, Sink
 
@@ -30,16 +31,10 @@ _ARROW = re.compile(r"\s*(?:→|->|⇒|=>)\s*")
 
 def labelled_items(block: ListBlock) -> list[tuple[str, Inline]] | None:
     """The labels of a list whose items are labelled (all bold, or all ``Label: value``)."""
-    heads = [item.head for item in block.items]
+    heads = item_heads(block.items)
     if not heads or any(h is None for h in heads):
         return None
-    plain_ok = all(split_label(h.tokens, plain_label=True) for h in heads if h)
-    found = []
-    for head in heads:
-        assert head is not None
-        lab = split_label(head.tokens, plain_label=plain_ok)
-        if lab:
-            found.append((lab[0], head))
+    found = [(head.label[0], head.line) for head in heads if head is not None and head.label]
     return found if found else None
 
 
@@ -53,6 +48,34 @@ def read_labelled(
 ) -> None:
     """Cards for one labelled line or item: its fact (or cloze), and what is nested in it."""
     inner = scope.sub(label)
+    shown = _nested(rest, inner, sink)
+    if not plain(value) and not shown:
+        return
+    text = f"{label}: {plain(value)}".strip(": ")
+    answer = _answer(value, shown, origin)
+    asked = cue(label)
+    if origin in sink.consumed:
+        sink.skip(origin, f"already in {sink.consumed[origin]}", text)
+        return
+    if is_bookkeeping(label) or (scope.scenario and scope.targets):
+        card = _fact(label, asked or label, answer, origin, scope)
+        sink.skip(origin, "the scenario's own bookkeeping or target", text, card)
+        return
+    made = None if shown else _value_cloze(label, value, origin, scope)
+    if made is not None:
+        sink.add(made)
+        return
+    if asked is None:
+        sink.skip(
+            origin, f"“{label}” asks nothing on its own", text, _fact(label, label, answer, origin, scope)
+        )
+        return
+    sink.add(_items_cloze(value, shown, asked, inner, sink) or _fact(label, asked, answer, origin, scope))
+
+
+def _nested(rest: Sequence[Block], inner: Scope, sink: Sink) -> list[Block]:
+    """What is nested in a labelled line: labelled sub-lists are read under the label, other
+    paragraphs and bullets are shown in its answer, anything else read and its prose shown."""
     shown: list[Block] = []
     for block in rest:
         if isinstance(block, ListBlock) and not block.ordered and labelled_items(block):
@@ -61,52 +84,48 @@ def read_labelled(
             shown.append(block)
         else:
             shown.extend(sink.walk([block], inner))
-    text = f"{label}: {plain(value)}".strip(": ")
-    if not plain(value) and not shown:
-        return
+    return shown
+
+
+def _answer(value: Sequence[Token], shown: Sequence[Block], origin: Origin) -> tuple[Part, ...]:
+    """A fact's answer: the value, then what is shown under it."""
     answer: list[Part] = []
     if plain(value):
         answer.append(Text(Inline(tuple(value), origin)))
     if shown:
         answer.append(Blocks(tuple(shown)))
-    asked = cue(label)
+    return tuple(answer)
 
-    def fact(ask: str) -> Card:
-        return Card(
-            kind="fact",
-            key=scope.card("fact", label),
-            crumbs=scope.crumbs,
-            ask=f"{ask}?",
-            answer=tuple(answer),
-            origin=origin,
-            tags=scope.tags,
-        )
 
-    if origin in sink.consumed:
-        sink.skip(origin, f"already in {sink.consumed[origin]}", text)
-        return
-    if is_bookkeeping(label) or (scope.scenario and scope.targets):
-        sink.skip(origin, "the scenario's own bookkeeping or target", text, fact(asked or label))
-        return
-    if not shown:
-        # Inside a scenario a threshold is one the scenario sets itself: not a figure to recall.
-        made = _arrow_cloze(label, value, origin, scope) or (
-            None if scope.scenario else fact_metric(label, value, scope, origin)
-        )
-        if made is not None:
-            sink.add(made)
-            return
-    if asked is None:
-        sink.skip(origin, f"“{label}” asks nothing on its own", text, fact(label))
-        return
+def _fact(label: str, ask: str, answer: tuple[Part, ...], origin: Origin, scope: Scope) -> Card:
+    """The ``fact`` card of a labelled line, asking ``ask``."""
+    return Card(
+        kind="fact",
+        key=scope.card("fact", label),
+        crumbs=scope.crumbs,
+        ask=f"{ask}?",
+        answer=answer,
+        origin=origin,
+        tags=scope.tags,
+    )
+
+
+def _value_cloze(label: str, value: Sequence[Token], origin: Origin, scope: Scope) -> Card | None:
+    """A value that is a cloze: ``cause → effect`` hides the effect, a stated limit is a
+    ``metric`` (outside a scenario: inside one, a threshold is the scenario's own, not a
+    figure to recall)."""
+    made = _arrow_cloze(label, value, origin, scope)
+    return made or (None if scope.scenario else fact_metric(label, value, scope, origin))
+
+
+def _items_cloze(
+    value: Sequence[Token], shown: Sequence[Block], asked: str, inner: Scope, sink: Sink
+) -> Card | None:
+    """Items under a label with no value of its own: one cloze, one gap per item, the others shown."""
     lists = [b for b in shown if isinstance(b, ListBlock)]
-    if not plain(value) and len(shown) == 1 and lists and len(lists[0].items) >= 2:
-        # Items under a label: one cloze per item, the others shown.
-        made = item_cloze(lists[0], asked, inner, sink)
-        if made is not None:
-            sink.add(made)
-            return
-    sink.add(fact(asked))
+    if plain(value) or len(shown) != 1 or not lists or len(lists[0].items) < 2:
+        return None
+    return item_cloze(lists[0], asked, inner, sink)
 
 
 def _arrow_cloze(label: str, value: Sequence[Token], origin: Origin, scope: Scope) -> Card | None:

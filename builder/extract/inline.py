@@ -9,7 +9,8 @@ A deletion makes a hand-written cloze of what it stands in, and that is the only
 
 Several numbers (``c1``, ``c2``) in one of these make one note with one card per number. The
 walker lifts these parts out of each block (:func:`lift`) before any other extractor reads it,
-so no generated card repeats them. A deletion that is not closed, a ``}}`` that closes none,
+so no generated card repeats them. Where the deletions are, and which are broken, is
+:mod:`.clozescan`'s to say. A deletion that is not closed, a ``}}`` that closes none,
 ``{{c0::``, a malformed ``{{c1:x``, a deletion inside another, or one that crosses the end of
 bold, italic or a link is an error at its line, and the part gives no card.
 
@@ -25,11 +26,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from markdown_it.token import Token
 
-from ..markdown import CLOZE, MATH_DISPLAY, MATH_INLINE, plain, split_label, strip, text_token
+from ..markdown import CLOZE, plain, split_label, text_token
 from ..model import (
     Block,
     ClozeText,
@@ -44,6 +45,7 @@ from ..model import (
     Table,
 )
 from .cloze import prose_clozes, sentences
+from .clozescan import Found, has_marks, origin_of, scan, shown_tokens, tagged
 from .question import plain_qa
 from .scope import Scope, Sink
 
@@ -51,239 +53,6 @@ __all__ = ["has_marks", "heading_marks", "lift", "scan"]
 
 KEY_WORDS = 6
 """Words outside the deletions that key a sentence's or an item's cloze."""
-
-_WHERE = "deckbuilder.origin"
-"""Token meta key: the source line a token stands on."""
-_MATH = (MATH_INLINE, *MATH_DISPLAY)
-_MARK = re.compile(r"\{\{\s*[cC]\s*\d+\s*:+|\{\{|\}\}|::")
-_OPENER = re.compile(r"\{\{c(\d+)::")
-_MATH_OPENER = re.compile(r"\{\{\s*[cC]\s*\d+\s*:+")
-
-
-def has_marks(tokens: Sequence[Token]) -> bool:
-    """Whether a run holds anything of the cloze syntax (outside code): ``{{`` or ``}}`` in its
-    text, or a deletion in its math."""
-    for tok in tokens:
-        if tok.type == "text" and ("{{" in tok.content or "}}" in tok.content):
-            return True
-        if tok.type in _MATH and _MATH_OPENER.search(tok.content):
-            return True
-    return False
-
-
-@dataclass(frozen=True)
-class Found:
-    """What :func:`scan` found in a run."""
-
-    segments: tuple[Segment, ...] | None
-    """The run as shown text and gaps; None when it holds no deletion, or a broken one."""
-    problems: tuple[tuple[Origin, str], ...] = ()
-    """Broken deletions, each at its line."""
-    open: bool = False
-    """A deletion is still open at the end of the run (it may close in the next sentence)."""
-
-
-def scan(tokens: Sequence[Token], where: Origin) -> Found:
-    """A run's deletions, as Anki reads them: ``{{cN::`` opens one, the first ``}}`` after it
-    closes it, and the first ``::`` inside it starts its hint."""
-    return _Scanner(where).run(tokens)
-
-
-class _Scanner:
-    def __init__(self, where: Origin) -> None:
-        self.where = where
-        self.segments: list[Segment] = []
-        self.shown: list[Token] = []
-        self.answer: list[Token] | None = None
-        """The hidden part's tokens while a deletion is open."""
-        self.hint: list[Token] | None = None
-        """The hint's tokens once the open deletion's ``::`` was met."""
-        self.number = 0
-        self.opened: tuple[Origin, str] = (where, "")
-        self.depth = 0
-        self.gap_depth = 0
-        self.braces = 0
-        """Plain ``{{`` (no cloze) waiting for their ``}}``."""
-        self.crossed = False
-        """The open deletion went past the end of the bold, italic or link it started in."""
-        self.marked = False
-        self.problems: list[tuple[Origin, str]] = []
-
-    def run(self, tokens: Sequence[Token]) -> Found:
-        for i, tok in enumerate(tokens):
-            if tok.type == "text":
-                self.text(tok, tokens[i + 1 :])
-                continue
-            if tok.type in _MATH:
-                self.math(tok)
-            elif tok.nesting:
-                self.depth += tok.nesting
-                if self.answer is not None and self.depth < self.gap_depth:
-                    self.crossed = True
-            self.put(tok)
-        if self.answer is not None:
-            self.problems.append(
-                (self.opened[0], f"unbalanced cloze: “{self.opened[1]}” has no closing }}}}")
-            )
-            return Found(None, tuple(self.problems), open=True)
-        if self.problems or not self.marked:
-            return Found(None, tuple(self.problems))
-        self.flush()
-        return Found(tuple(self.segments))
-
-    def text(self, tok: Token, after: Sequence[Token]) -> None:
-        content, pos = tok.content, 0
-        for match in _MARK.finditer(content):
-            mark = match.group()
-            if mark == "::":
-                if self.answer is None or self.hint is not None or self.depth != self.gap_depth:
-                    continue
-                self.put(_piece(tok, content[pos : match.start()]))
-                self.hint = []
-            elif mark == "}}":
-                self.put(_piece(tok, content[pos : match.start()]))
-                if self.answer is not None:
-                    self.close(tok)
-                elif self.braces:
-                    self.braces -= 1
-                    self.put(_piece(tok, mark))
-                else:
-                    self.marked = True
-                    if not self.problems:  # else most likely the end of a broken one
-                        before = _shorten(plain(self.shown), tail=True)
-                        self.problem(tok, f"unbalanced cloze: “{before}}}}}” has no opening {{{{c1::")
-                    self.put(_piece(tok, mark))
-            elif mark == "{{":
-                self.put(_piece(tok, content[pos : match.end()]))
-                if self.answer is None:
-                    self.braces += 1
-            else:
-                self.put(_piece(tok, content[pos : match.start()]))
-                self.open(tok, match, content, after)
-            pos = match.end()
-        self.put(_piece(tok, content[pos:]))
-
-    def open(self, tok: Token, match: re.Match[str], content: str, after: Sequence[Token]) -> None:
-        self.marked = True
-        mark = match.group()
-        rest = plain([Token("text", "", 0, content=content[match.end() :]), *after])
-        shown = _shorten(mark + rest)
-        exact = _OPENER.fullmatch(mark)
-        if exact is None:
-            self.problem(tok, f"malformed cloze: “{shown}”: write a deletion as {{{{c1::answer}}}}")
-            self.put(_piece(tok, mark))
-        elif int(exact.group(1)) == 0 and self.answer is None:
-            self.problem(tok, f"malformed cloze: “{shown}”: deletions are numbered from c1")
-            self.start(tok, 0, shown)  # read to its end, so that its ``}}`` is not one too many
-        elif self.answer is not None:
-            self.problem(
-                tok,
-                f"malformed cloze: “{shown}” is inside “{self.opened[1]}”; nested deletions are not supported",
-            )
-            self.put(_piece(tok, mark))
-        else:
-            self.start(tok, int(exact.group(1)), shown)
-
-    def start(self, tok: Token, number: int, shown: str) -> None:
-        self.flush()
-        self.answer, self.hint, self.crossed = [], None, False
-        self.number = number
-        self.gap_depth = self.depth
-        self.opened = (_origin(tok, self.where), shown)
-
-    def close(self, tok: Token) -> None:
-        assert self.answer is not None
-        if not self.number:
-            pass  # {{c0::…}}: already reported
-        elif self.crossed or self.depth != self.gap_depth:
-            self.problem(
-                tok,
-                f"malformed cloze: “{self.opened[1]}” crosses the end of bold, italic or a link;"
-                " open and close it inside the same one",
-            )
-        elif not plain(self.answer):
-            self.problem(tok, f"malformed cloze: “{self.opened[1]}” hides nothing")
-        else:
-            hint = plain(self.hint) if self.hint is not None else ""
-            inline = Inline(tuple(strip(self.answer)), self.opened[0])
-            self.segments.append(Gap(self.number, inline, hint))
-        self.answer, self.hint = None, None
-
-    def math(self, tok: Token) -> None:
-        """Deletions written inside math: each must be whole, as Anki reads it."""
-        covered = [m.span() for m in CLOZE.finditer(tok.content)]
-        for match in _MATH_OPENER.finditer(tok.content):
-            self.marked = True
-            shown = _shorten(tok.content[match.start() :])
-            exact = _OPENER.match(tok.content, match.start())
-            if exact is None or exact.end() != match.end() or int(exact.group(1)) == 0:
-                self.problem(tok, f"malformed cloze: “{shown}”: write a deletion as {{{{c1::answer}}}}")
-            elif not any(start == match.start() for start, _ in covered):
-                self.problem(tok, f"unbalanced cloze: “{shown}” has no closing }}}}")
-            elif self.answer is not None:
-                self.problem(tok, f"malformed cloze: “{shown}” is inside “{self.opened[1]}”")
-
-    def put(self, tok: Token | None) -> None:
-        if tok is None:
-            return
-        if self.hint is not None:
-            self.hint.append(tok)
-        elif self.answer is not None:
-            self.answer.append(tok)
-        else:
-            self.shown.append(tok)
-
-    def flush(self) -> None:
-        if self.shown:
-            self.segments.append(Inline(tuple(self.shown), _origin(self.shown[0], self.where)))
-            self.shown = []
-
-    def problem(self, tok: Token, message: str) -> None:
-        self.problems.append((_origin(tok, self.where), message))
-
-
-def _piece(tok: Token, content: str) -> Token | None:
-    return Token("text", "", 0, content=content, meta=tok.meta) if content else None
-
-
-def _origin(tok: Token, default: Origin) -> Origin:
-    found = tok.meta.get(_WHERE) if tok.meta else None
-    return found if isinstance(found, Origin) else default
-
-
-def _shorten(text: str, *, tail: bool = False) -> str:
-    """At most about 30 characters of ``text`` (its end with ``tail``), cut between words."""
-    words = text.split()
-    if len(" ".join(words)) <= 30:
-        return " ".join(words)
-    kept: list[str] = []
-    for word in reversed(words) if tail else words:
-        if kept and len(" ".join([*kept, word])) > 30:
-            break
-        kept.append(word)
-    return "… " + " ".join(reversed(kept)) if tail else " ".join(kept) + " …"
-
-
-def _shown(segments: Sequence[Segment]) -> tuple[Token, ...]:
-    """A cloze's tokens with every deletion shown (its answer, no marks)."""
-    return tuple(t for s in segments for t in (s.inline if isinstance(s, Gap) else s).tokens)
-
-
-def _tagged(lines: Sequence[Inline]) -> list[Token]:
-    """The lines as one run, each token knowing its line (copies: the document stays as read)."""
-    out: list[Token] = []
-    for n, line in enumerate(lines):
-        meta = {_WHERE: line.origin}
-        if n and out and out[-1].type == "text":
-            # The line break ends the text before it: a sentence may end there.
-            out[-1] = out[-1].copy(content=out[-1].content + " ")
-        elif n:
-            out.append(Token("text", "", 0, content=" ", meta=meta))
-        out.extend(tok.copy(meta={**tok.meta, **meta}) for tok in line.tokens)
-    return out
-
-
-# --- Making the cards -----------------------------------------------------------------------
 
 
 def _card(
@@ -298,19 +67,19 @@ def _card(
     if found.segments is None:
         return False
     segments = found.segments
-    if key:
-        pass
-    elif label:
-        key = scope.card("cloze", label)
-    else:
-        shown = CLOZE.sub(" ", plain(t for s in segments if isinstance(s, Inline) for t in s.tokens))
-        words = re.sub(r"[^\w]+", " ", shown).split()[:KEY_WORDS]
-        # With no word outside the deletions: the first hidden part (a deletion in math: the text).
-        first = next((s.inline for s in segments if isinstance(s, Gap)), None)
-        hidden = plain(first.tokens) if first is not None else shown
-        key = scope.card("cloze", " ".join(words) or hidden[:40])
+    key = key or (scope.card("cloze", label) if label else _first_words_key(segments, scope))
     sink.add(scope.cloze("cloze", key, origin, ClozeText((segments,))))
     return True
+
+
+def _first_words_key(segments: Sequence[Segment], scope: Scope) -> str:
+    """The key of an unlabelled part: its first words outside the deletions (with none, its
+    first hidden part; a deletion in math: the text)."""
+    shown = CLOZE.sub(" ", plain(t for s in segments if isinstance(s, Inline) for t in s.tokens))
+    words = re.sub(r"[^\w]+", " ", shown).split()[:KEY_WORDS]
+    first = next((s.inline for s in segments if isinstance(s, Gap)), None)
+    hidden = plain(first.tokens) if first is not None else shown
+    return scope.card("cloze", " ".join(words) or hidden[:40])
 
 
 def _label(tokens: Sequence[Token]) -> str:
@@ -358,7 +127,7 @@ def _paragraph(para: Paragraph, scope: Scope, sink: Sink) -> Paragraph | None:
             continue
         text = plain(t for line in lines for t in line.tokens)
         if label and _label(lines[0].tokens):
-            found = scan(_tagged(lines), lines[0].origin)
+            found = scan(tagged(lines), lines[0].origin)
             if _card(found, lines[0].origin, scope, sink, text, label=label):
                 continue
             kept.extend(lines)
@@ -374,12 +143,12 @@ def _sentences(lines: Sequence[Inline], scope: Scope, sink: Sink) -> bool:
     """Cards for a prose run: a cloze for each sentence holding a deletion (or its errors), the
     other sentences read as prose, in order (see :func:`.cloze.prose_clozes`). False, and
     nothing done, when no sentence holds one (plain braces, ``{{ name }}``)."""
-    units = sentences(_tagged(lines))
+    units = sentences(tagged(lines))
     read: list[tuple[list[Token], Origin, Found]] = []
     i = 0
     while i < len(units):
         unit = units[i]
-        origin = _origin(unit[0], lines[0].origin)
+        origin = origin_of(unit[0], lines[0].origin)
         found = scan(unit, origin)
         # A deletion may hold a full stop: it ends in a later sentence.
         while found.open and i + 1 < len(units):
@@ -405,40 +174,49 @@ def _sentences(lines: Sequence[Inline], scope: Scope, sink: Sink) -> bool:
 
 
 def _list(block: ListBlock, scope: Scope, sink: Sink) -> ListBlock | None:
-    items: list[Item] = []
-    changed = False
-    for item in block.items:
-        first = item.blocks[0] if item.blocks else None
-        head = first.lines if isinstance(first, Paragraph) else ()
-        label = _label(head[0].tokens) if head else ""
-        inner = scope.sub(label) if label else scope
-        if head and any(has_marks(line.tokens) for line in head):
-            found = scan(_tagged(head), item.origin)
-            text = plain(t for line in head for t in line.tokens)
-            if _card(found, head[0].origin, scope, sink, text, label=label):
-                changed = True
-                if block.ordered and found.segments is not None:
-                    # A step stays in its list, shown whole, so that the steps are all there.
-                    shown = Paragraph((Inline(_shown(found.segments), head[0].origin),), head[0].origin)
-                    items.append(replace(item, blocks=(shown, *item.blocks[1:])))
-                    continue
-                # What is nested in the item is read as usual, under it.
-                for prose in sink.walk(item.blocks[1:], inner):
-                    prose_clozes(prose, inner, sink)
-                continue
-        start = 1 if head else 0
-        rest = [lift(b, inner, sink) for b in item.blocks[start:]]
-        blocks = (*item.blocks[:start], *(b for b in rest if b is not None))
-        if blocks != item.blocks:
-            changed = True
-            item = replace(item, blocks=blocks)
-        items.append(item)
-    if not changed:
+    """The list without its items that became cloze cards; the list itself when none did."""
+    kept = [(item, _item(item, block.ordered, scope, sink)) for item in block.items]
+    if all(new is old for old, new in kept):
         return block
-    return ListBlock(block.ordered, tuple(items), block.origin) if items else None
+    items = tuple(new for _, new in kept if new is not None)
+    return ListBlock(block.ordered, items, block.origin) if items else None
+
+
+def _item(item: Item, ordered: bool, scope: Scope, sink: Sink) -> Item | None:
+    """One item: None when its first paragraph became a cloze (what is nested read under it),
+    the item with its nested blocks lifted otherwise (itself when nothing changed)."""
+    first = item.blocks[0] if item.blocks else None
+    head = first.lines if isinstance(first, Paragraph) else ()
+    label = _label(head[0].tokens) if head else ""
+    inner = scope.sub(label) if label else scope
+    if head and any(has_marks(line.tokens) for line in head):
+        found = scan(tagged(head), item.origin)
+        text = plain(t for line in head for t in line.tokens)
+        if _card(found, head[0].origin, scope, sink, text, label=label):
+            return _carded_item(item, found, ordered, inner, sink)
+    start = 1 if head else 0
+    rest = [lift(b, inner, sink) for b in item.blocks[start:]]
+    blocks = (*item.blocks[:start], *(b for b in rest if b is not None))
+    return item if blocks == item.blocks else replace(item, blocks=blocks)
+
+
+def _carded_item(item: Item, found: Found, ordered: bool, inner: Scope, sink: Sink) -> Item | None:
+    """What is left of an item whose head became a cloze: a step stays in its list, shown
+    whole, so that the steps are all there; any other item goes, its nested blocks read
+    as usual, under it."""
+    head = item.blocks[0]
+    assert isinstance(head, Paragraph)
+    if ordered and found.segments is not None:
+        where = head.lines[0].origin
+        shown = Paragraph((Inline(shown_tokens(found.segments), where),), where)
+        return replace(item, blocks=(shown, *item.blocks[1:]))
+    for prose in sink.walk(item.blocks[1:], inner):
+        prose_clozes(prose, inner, sink)
+    return None
 
 
 def _table(table: Table, scope: Scope, sink: Sink) -> Table | None:
+    """The table without the cells that became cloze cards (and the rows left empty)."""
     if not any(has_marks(cell.tokens) for cell in (*table.header, *(c for row in table.rows for c in row))):
         return table
     heads = [plain(cell.tokens) or f"column {i + 1}" for i, cell in enumerate(table.header)]
@@ -450,36 +228,47 @@ def _table(table: Table, scope: Scope, sink: Sink) -> Table | None:
     rows: list[tuple[Inline, ...]] = []
     origins: list[Origin] = []
     for row, origin in zip(table.rows, table.row_origins, strict=True):
-        cells = list(row)
-        if cells and _holds_deletion(cells[0].tokens, origin):
-            sink.warn(
-                origin,
-                f"a cloze deletion in a row's first cell, its key, is not carded: “{plain(cells[0].tokens)}”;"
-                " put it in another cell",
-            )
-            found = scan(cells[0].tokens, origin)
-            if found.segments is not None:
-                cells[0] = Inline(_shown(found.segments), origin)
-        name = (plain(cells[0].tokens) if cells else "").rstrip("?？ ")
-        lifted = False
-        for i, cell in enumerate(cells[1:], start=1):
-            if not has_marks(cell.tokens):
-                continue
-            found = scan(_tagged([Inline(cell.tokens, origin)]), origin)
-            head = heads[i].rstrip("?？ ")
-            said = f"{name}: {head}: " if name else f"{head}: "
-            if found.segments is not None:
-                found = Found((Inline((text_token(said),), origin), *found.segments))
-            # Keyed by row and column, like the cell's own card.
-            key = scope.card("cloze", name, heads[i])
-            if _card(found, origin, scope, sink, said + plain(cell.tokens), key=key):
-                cells[i] = Inline((), origin)
-                lifted = True
-        if lifted and not any(plain(c.tokens) for c in cells[1:]):
+        cells = _row_key_shown(list(row), origin, sink)
+        if _lift_cells(cells, heads, origin, scope, sink) and not any(plain(c.tokens) for c in cells[1:]):
             continue  # every cell of the row is a card of its own
         rows.append(tuple(cells))
         origins.append(origin)
     return replace(table, rows=tuple(rows), row_origins=tuple(origins))
+
+
+def _row_key_shown(cells: list[Inline], origin: Origin, sink: Sink) -> list[Inline]:
+    """A row's cells, a deletion in its first cell (its key) warned about and shown whole."""
+    if cells and _holds_deletion(cells[0].tokens, origin):
+        sink.warn(
+            origin,
+            f"a cloze deletion in a row's first cell, its key, is not carded: “{plain(cells[0].tokens)}”;"
+            " put it in another cell",
+        )
+        found = scan(cells[0].tokens, origin)
+        if found.segments is not None:
+            cells[0] = Inline(shown_tokens(found.segments), origin)
+    return cells
+
+
+def _lift_cells(cells: list[Inline], heads: Sequence[str], origin: Origin, scope: Scope, sink: Sink) -> bool:
+    """Make a cloze card of each cell (past the key) that holds a deletion, emptying it in
+    ``cells``; whether any was."""
+    name = (plain(cells[0].tokens) if cells else "").rstrip("?？ ")
+    lifted = False
+    for i, cell in enumerate(cells[1:], start=1):
+        if not has_marks(cell.tokens):
+            continue
+        found = scan(tagged([Inline(cell.tokens, origin)]), origin)
+        head = heads[i].rstrip("?？ ")
+        said = f"{name}: {head}: " if name else f"{head}: "
+        if found.segments is not None:
+            found = Found((Inline((text_token(said),), origin), *found.segments))
+        # Keyed by row and column, like the cell's own card.
+        key = scope.card("cloze", name, heads[i])
+        if _card(found, origin, scope, sink, said + plain(cell.tokens), key=key):
+            cells[i] = Inline((), origin)
+            lifted = True
+    return lifted
 
 
 def heading_marks(title: Inline, origin: Origin, sink: Sink) -> None:

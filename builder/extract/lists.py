@@ -5,10 +5,11 @@ checklists give no card.
 
 from __future__ import annotations
 
-from ..markdown import is_link_only, plain, split_label
+from ..markdown import is_link_only, plain
 from ..model import Blocks, Inline, Item, ListBlock, Paragraph, Text
 from .cloze import item_cloze
 from .fact import read_labelled
+from .items import item_heads
 from .question import pair_card, qa_pair
 from .scope import Scope, Sink
 from .steps import read_steps
@@ -35,40 +36,42 @@ def read_list(block: ListBlock, scope: Scope, sink: Sink, caption: str = "") -> 
         what = "checklist" if all(i.checkbox == "empty" for i in block.items) else "navigation (links)"
         sink.skip(block.origin, what, _first(block))
         return
-    pairs = [(item, pair) for item in block.items if (pair := _pair(item)) is not None]
-    if pairs:
-        # ``- Q: … / A: …`` items are question cards of their own, the other items read as usual.
-        for item, (question, answer) in pairs:
-            pair_card(
-                question, [Text(answer), *([Blocks(item.blocks[1:])] if item.blocks[1:] else [])], scope, sink
-            )
-        rest = tuple(item for item in block.items if all(item is not done for done, _ in pairs))
-        if not rest:
-            return
-        block = ListBlock(block.ordered, rest, block.origin)
-    if block.ordered and len(block.items) >= 2:
-        read_steps(block, scope, sink)
+    rest = _read_pairs(block, scope, sink)
+    if rest is None:
         return
+    if rest.ordered and len(rest.items) >= 2:
+        read_steps(rest, scope, sink)
+        return
+    _read_bullets(rest, scope, sink, caption)
+
+
+def _read_pairs(block: ListBlock, scope: Scope, sink: Sink) -> ListBlock | None:
+    """Card the ``- Q: … / A: …`` items as questions of their own; return the other items
+    (the list itself when there were none, None when no item is left)."""
+    pairs = [(item, pair) for item in block.items if (pair := _pair(item)) is not None]
+    if not pairs:
+        return block
+    for item, (question, answer) in pairs:
+        nested = [Blocks(item.blocks[1:])] if item.blocks[1:] else []
+        pair_card(question, [Text(answer), *nested], scope, sink)
+    rest = tuple(item for item in block.items if all(item is not done for done, _ in pairs))
+    return ListBlock(block.ordered, rest, block.origin) if rest else None
+
+
+def _read_bullets(block: ListBlock, scope: Scope, sink: Sink, caption: str) -> None:
+    """A fact for each labelled item, one cloze note for the unlabelled ones (each a gap)."""
     items = [item for item in block.items if item.checkbox != "empty"]
-    plain_ok = all((h := item.head) is not None and split_label(h.tokens, plain_label=True) for item in items)
     loose: list[Item] = []
-    for item in items:
-        head = item.head
+    for item, head in zip(items, item_heads(items), strict=True):
         if head is None:
             sink.walk(item.blocks, scope)
-            continue
-        para = item.blocks[0]
-        assert isinstance(para, Paragraph)
-        more = (Paragraph(para.lines[1:], para.lines[1].origin),) if len(para.lines) > 1 else ()
-        lab = split_label(head.tokens, plain_label=plain_ok)
-        if lab:
-            read_labelled(lab[0], lab[1], (*more, *item.blocks[1:]), head.origin, scope, sink)
+        elif head.label:
+            read_labelled(head.label[0], head.label[1], head.rest, head.line.origin, scope, sink)
         else:
             loose.append(item)
     if not loose:
         return
-    loose_block = ListBlock(False, tuple(loose), loose[0].origin)
-    card = item_cloze(loose_block, caption, scope, sink)
+    card = item_cloze(ListBlock(False, tuple(loose), loose[0].origin), caption, scope, sink)
     if card is None:
         sink.skip(block.origin, "list items too long to recall whole (bold what to remember)", _first(block))
     else:

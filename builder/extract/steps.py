@@ -6,10 +6,11 @@ gap per step.
 
 from __future__ import annotations
 
-from ..markdown import plain, split_label, text_token
+from ..markdown import plain, text_token
 from ..model import Block, Card, Inline, Items, ListBlock, Paragraph
 from .cloze import item_cloze
 from .fact import read_labelled
+from .items import item_heads
 from .scope import Scope, Sink
 
 NAME_WORDS = 8
@@ -20,26 +21,19 @@ MOST_STEPS = 4
 
 def read_steps(block: ListBlock, scope: Scope, sink: Sink) -> None:
     """A ``steps`` card for a numbered list, and cards for each step's details."""
-    heads = [item.head for item in block.items]
-    plain_ok = all(h is not None and split_label(h.tokens, plain_label=True) for h in heads)
     names: list[tuple[Inline, tuple[Block, ...]]] = []
-    for n, (item, head) in enumerate(zip(block.items, heads, strict=True), start=1):
+    for n, (item, head) in enumerate(zip(block.items, item_heads(block.items), strict=True), start=1):
         if head is None:
             sink.walk(item.blocks, scope.sub(f"Step {n}"))
             continue
-        para = item.blocks[0]
-        assert isinstance(para, Paragraph)
-        more = (Paragraph(para.lines[1:], para.lines[1].origin),) if len(para.lines) > 1 else ()
-        rest = (*more, *item.blocks[1:])
-        lab = split_label(head.tokens, plain_label=plain_ok)
-        if lab:
-            names.append((_text(lab[0], head), ()))
-            read_labelled(lab[0], lab[1], rest, head.origin, scope, sink)
+        if head.label:
+            names.append((_text(head.label[0], head.line), ()))
+            read_labelled(head.label[0], head.label[1], head.rest, head.line.origin, scope, sink)
         else:
-            names.append((head, ()))
+            names.append((head.line, ()))
             # Code or a table under a step is read under the step's own words.
-            words = plain(head.tokens)
-            sink.walk(list(rest), scope.sub(words if len(words) <= 60 else f"Step {n}"))
+            words = plain(head.line.tokens)
+            sink.walk(list(head.rest), scope.sub(words if len(words) <= 60 else f"Step {n}"))
     if not names:
         return
     long_names = any(len(plain(head.tokens).split()) > NAME_WORDS for head, _ in names)

@@ -1,131 +1,44 @@
-"""Stage 1: a Markdown source file becomes a :class:`Document` (a section tree).
-
-Structure comes only from markdown-it's tokens: ``#`` inside a code block is never a heading,
-and every node keeps the line its token maps to.
-"""
+"""markdown-it's flat token stream as nested blocks: paragraphs split into lines, lists with
+their items (and check boxes), tables (rows a code span's ``|`` cut apart mended), code, and
+headings left in the stream for :mod:`.sections` to fold."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
-import yaml
 from markdown_it.token import Token
 
-from .config import key_lines, no_aliases
-from .deep import MAX_NESTING
-from .errors import SourceError
-from .markdown import MATH_DISPLAY, odd_dollar_lines, parser, plain, strip, title_from_path
-from .markdown import lines as split_lines
-from .model import (
+from ..markdown import MATH_DISPLAY, odd_dollar_lines, parser, strip
+from ..markdown import lines as split_lines
+from ..model import (
     Block,
     Code,
     Diagnostic,
-    Document,
     Inline,
     Item,
     ListBlock,
     Origin,
     Other,
     Paragraph,
-    Section,
     Table,
 )
-from .text import read_text
-from .yamlerrors import TextLoader, explain
 
-# A trailing attribute block on a heading: ``{#pinned-id}``, ``{.skip}`` or both.
-_ATTRS = re.compile(r"\s*\{((?:\s*[#.][A-Za-z0-9][\w.:-]*)+)\s*\}\s*$")
-_CONTAINERS = ("blockquote_open", "bullet_list_open", "ordered_list_open", "list_item_open")
+__all__ = ["BlockReader", "Heading"]
+
 _CHECKBOX = re.compile(r"^\s*(\[[ xX]\]|[☐☑☒✅✓✔])\s*")
 
 
-def read(path: Path, shown: str | None = None) -> Document:
-    """Read and parse one Markdown source."""
-    name = shown or str(path)
-    return parse(read_text(path, name), name)
+class Heading:
+    """A heading met in the block stream, before sections are formed."""
+
+    def __init__(self, level: int, title: Inline) -> None:
+        self.level = level
+        self.title = title
 
 
-def parse(text: str, path: str) -> Document:
-    """Parse Markdown text; ``path`` is only used for origins and the fallback title."""
-    tokens = parser().parse(text)
-    meta: dict[str, Any] = {}
-    meta_lines: dict[str, int] = {}
-    if tokens and tokens[0].type == "front_matter":
-        meta, meta_lines = _front_matter(tokens[0], path)
-        tokens = tokens[1:]
-    too_deep = next((t for t in tokens if t.type in _CONTAINERS and t.level >= MAX_NESTING), None)
-    if too_deep is not None:
-        line = too_deep.map[0] + 1 if too_deep.map else 0
-        raise SourceError(
-            Origin(path, line), f"nested more than {MAX_NESTING} levels deep; the rest cannot be read"
-        )
-    reader = _Reader(path, tokens, text.splitlines())
-    top = reader.blocks(0, len(tokens))
-    preamble, sections = _sections(path, top)
-    title = str(meta.get("title") or "")
-    first = sections[0] if sections else None
-    if first is not None and first.level == 1 and not preamble and (len(sections) == 1 or not first.children):
-        # The document's own heading: the only top heading, or a first one with no sections
-        # under it (its paragraphs are the introduction, the headings after it the chapters).
-        title = title or plain(first.title.tokens)
-        preamble, sections = first.blocks, (*first.children, *sections[1:])
-    if not title:
-        title = title_from_path(path)
-    return Document(
-        path=path,
-        title=title,
-        meta=meta,
-        preamble=preamble,
-        sections=sections,
-        meta_lines=meta_lines,
-        diagnostics=tuple(reader.diagnostics),
-    )
-
-
-def snippet_blocks(text: str, path: str, line: int) -> tuple[tuple[Block, ...], bool, list[Diagnostic]]:
-    """A Markdown snippet (a card's back) as blocks whose origins are lines of ``path``
-    (``line``: the snippet's first), whether it held headings, and the warnings found.
-
-    The text is read with a blank line in front, so a leading ``---`` stays a rule and never
-    becomes front matter. A heading has no place in an answer: it is kept as a paragraph.
-    """
-    tokens = parser().parse("\n" + text)
-    shift = line - 2
-    for token in tokens:
-        if token.map:
-            token.map = [token.map[0] + shift, token.map[1] + shift]
-    reader = _Reader(path, tokens, [""] * (line - 1) + text.splitlines())
-    blocks: list[Block] = []
-    headings = False
-    for block in reader.blocks(0, len(tokens)):
-        if isinstance(block, _Heading):
-            headings = True
-            blocks.append(Paragraph((block.title,), block.title.origin))
-        else:
-            blocks.append(block)
-    return tuple(blocks), headings, reader.diagnostics
-
-
-def _front_matter(token: Token, path: str) -> tuple[dict[str, Any], dict[str, int]]:
-    """The front matter mapping and the line of each of its keys."""
-    no_aliases(token.content, path, first_line=2)
-    try:
-        node = yaml.compose(token.content, Loader=yaml.SafeLoader)
-        data = yaml.load(token.content, Loader=TextLoader)
-    except yaml.YAMLError as exc:
-        line, message = explain(exc, token.content, first_line=2)
-        raise SourceError(Origin(path, line), f"front matter: invalid YAML: {message}") from None
-    if data is None:
-        return {}, {}
-    if not isinstance(data, dict):
-        raise SourceError(f"{path}:1", "front matter must be a mapping of keys to values")
-    return data, key_lines(node, 2)
-
-
-class _Reader:
+class BlockReader:
     """Turns a flat token stream into nested blocks."""
 
     def __init__(self, path: str, tokens: Sequence[Token], source: list[str]) -> None:
@@ -162,14 +75,14 @@ class _Reader:
                 )
             )
 
-    def blocks(self, start: int, end: int) -> list[Block | _Heading]:
-        out: list[Block | _Heading] = []
+    def blocks(self, start: int, end: int) -> list[Block | Heading]:
+        out: list[Block | Heading] = []
         i = start
         while i < end:
             tok = self.tokens[i]
             kind = tok.type
             if kind == "heading_open":
-                out.append(_Heading(int(tok.tag[1]), self.inline(self.tokens[i + 1])))
+                out.append(Heading(int(tok.tag[1]), self.inline(self.tokens[i + 1])))
                 i += 3
                 continue
             if kind == "paragraph_open":
@@ -193,7 +106,7 @@ class _Reader:
             elif kind == "table_open":
                 out.append(self.table(i, close))
             elif kind == "blockquote_open":
-                out.extend(b for b in self.blocks(i + 1, close) if not isinstance(b, _Heading))
+                out.extend(b for b in self.blocks(i + 1, close) if not isinstance(b, Heading))
             elif kind != "hr":
                 out.append(Other(tuple(self.tokens[i : close + 1]), self.origin(tok)))
             i = close + 1
@@ -213,7 +126,7 @@ class _Reader:
         i = start + 1
         while i < close:
             end = self.close_of(i)
-            blocks = [b for b in self.blocks(i + 1, end) if not isinstance(b, _Heading)]
+            blocks = [b for b in self.blocks(i + 1, end) if not isinstance(b, Heading)]
             checkbox = None
             if blocks and isinstance(blocks[0], Paragraph) and blocks[0].lines:
                 first_para = blocks[0]
@@ -320,67 +233,3 @@ def _checkbox(tokens: Sequence[Token]) -> tuple[Literal["empty", "checked"] | No
     first = toks[0].copy()
     first.content = toks[0].content[match.end() :]
     return state, [first, *toks[1:]]
-
-
-class _Heading:
-    """A heading met in the block stream, before sections are formed."""
-
-    def __init__(self, level: int, title: Inline) -> None:
-        self.level = level
-        self.title = title
-
-
-def _sections(path: str, stream: list[Block | _Heading]) -> tuple[tuple[Block, ...], tuple[Section, ...]]:
-    """Fold a block stream with headings into preamble blocks and a section tree."""
-
-    class Open:
-        def __init__(self, heading: _Heading) -> None:
-            self.heading = heading
-            self.blocks: list[Block] = []
-            self.children: list[Section] = []
-
-    def close(node: Open) -> Section:
-        toks = list(node.heading.title.tokens)
-        anchor, classes = None, set()
-        if toks and toks[-1].type == "text":
-            match = _ATTRS.search(toks[-1].content)
-            if match:
-                for attr in match.group(1).split():
-                    if attr.startswith("#"):
-                        anchor = attr[1:]
-                    else:
-                        classes.add(attr[1:])
-                last = toks[-1].copy()
-                last.content = toks[-1].content[: match.start()]
-                toks[-1] = last
-        title = Inline(tuple(strip(toks)), node.heading.title.origin)
-        return Section(
-            title=title,
-            level=node.heading.level,
-            anchor=anchor,
-            skip="skip" in classes,
-            blocks=tuple(node.blocks),
-            children=tuple(node.children),
-            origin=node.heading.title.origin,
-        )
-
-    preamble: list[Block] = []
-    top: list[Section] = []
-    stack: list[Open] = []
-
-    def pop() -> None:
-        done = close(stack.pop())
-        (stack[-1].children if stack else top).append(done)
-
-    for item in stream:
-        if isinstance(item, _Heading):
-            while stack and stack[-1].heading.level >= item.level:
-                pop()
-            stack.append(Open(item))
-        elif stack:
-            stack[-1].blocks.append(item)
-        else:
-            preamble.append(item)
-    while stack:
-        pop()
-    return tuple(preamble), tuple(top)

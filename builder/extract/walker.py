@@ -1,0 +1,343 @@
+"""The walker: reads a document's sections and blocks in order and hands each block to the
+extractor of its kind.
+
+Around that it keeps the context a prompt needs: the breadcrumb of section titles, a caption
+(a bold-only paragraph or a line ending in a colon just before a list, table or code block)
+and the structural key (a :class:`.scope.Scope`). What a run of blocks leaves for its section
+to decide on (loose prose, ``Q:``/``A:`` lines) is gathered in a :class:`Loose`, and a section
+decides once its own blocks are read: a question card, or cloze cards of its prose.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+
+from markdown_it.token import Token
+
+from .. import keys
+from ..markdown import emphasis_only, plain, split_label, text_token
+from ..model import (
+    Block,
+    Blocks,
+    Code,
+    Document,
+    Inline,
+    ListBlock,
+    Origin,
+    Paragraph,
+    Part,
+    Section,
+    Table,
+    Text,
+)
+from .cloze import prose_clozes
+from .code import read_code
+from .cues import clean_title, is_reference_heading, is_target_heading
+from .fact import read_labelled
+from .inline import heading_marks, lift
+from .lists import is_navigation, read_list
+from .question import (
+    ANSWER_LABELS,
+    QUESTION_LABELS,
+    decisions,
+    heading_question,
+    is_question_heading,
+    pair_card,
+    plain_qa,
+    question_card,
+)
+from .scope import Scope, Sink
+from .table import read_table
+
+__all__ = ["Loose", "Walker"]
+
+_EMPTY_BOX = re.compile(r"^\s*(☐|\[ \])")
+
+_Group = tuple[str, list[Token], Origin] | Inline
+"""A paragraph's labelled line (label, value, line) with the lines that continue it, or a prose line."""
+
+
+@dataclass
+class Loose:
+    """What a run of blocks left for its section to decide on."""
+
+    prose: list[Paragraph] = field(default_factory=list)
+    questions: list[tuple[Inline, list[Part]]] = field(default_factory=list)
+    """Each ``Q:`` / ``**Question:**`` line with the answers that follow it, up to the next one."""
+    answers: list[Part] = field(default_factory=list)
+    """Answers before any question (a question heading's ``**Answer:**``)."""
+    answering: list[Part] | None = None
+    """The answer an ``A:`` line just opened: lists, code and tables right after it join it."""
+
+
+class Walker:
+    """Reads one document's sections and blocks into a :class:`.scope.Sink`."""
+
+    def __init__(self, document: Document, skip: Iterable[str]) -> None:
+        self.document = document
+        self.sink = Sink(document, walk=self.walk)
+        self.skip = {s.strip().lower() for s in skip}
+
+    def walk(self, blocks: Sequence[Block], scope: Scope) -> list[Paragraph]:
+        """Read nested blocks; return the prose they hold for the caller to show."""
+        loose = Loose()
+        self.read(blocks, scope, loose, top=False)
+        return loose.prose
+
+    # --- Sections ----------------------------------------------------------------------------
+
+    def section(self, section: Section, parent: Scope) -> None:
+        """Cards for a section and its sub-sections; a warning when it held something and gave none."""
+        title = plain(section.title.tokens)
+        if self._passed_over(section, title):
+            return
+        heading_marks(section.title, section.origin, self.sink)
+        scope = self._question_scope(section, title, _section_scope(section, parent))
+        before = len(self.sink.cards)
+        passed = len(self.sink.skipped)
+        loose = Loose()
+        self.read(section.blocks, scope, loose, top=True)
+        self._decide(section, title, scope, loose)
+        for child in section.children:
+            self.section(child, scope)
+        if not parent.top:
+            cards = self.sink.cards
+            cards[before:] = [replace(card, top=title) for card in cards[before:]]
+        if len(self.sink.cards) == before and len(self.sink.skipped) == passed and _has_content(section):
+            self.sink.warn(section.origin, f"section “{title}” gave no card")
+
+    def _passed_over(self, section: Section, title: str) -> bool:
+        """Whether a section gives no card at all (skipped, or references), recorded as skipped."""
+        if self.skipped(section):
+            self.sink.skip(section.origin, "section skipped by its heading or the front matter", title)
+            return True
+        if is_reference_heading(title):
+            self.sink.skip(section.origin, "references: where to read more, not what to know", title)
+            return True
+        return False
+
+    def _question_scope(self, section: Section, title: str, scope: Scope) -> Scope:
+        """A section that asks a question is a scenario (its decisions are carded in its answer);
+        one about the scenario's targets holds no facts of its own."""
+        if is_question_heading(title) or _asks(section):
+            where = section.origin.line
+            for line in decisions(section):
+                self.sink.consumed.setdefault(line.origin, f"the answer of the question at line {where}")
+            return replace(scope, scenario=True, targets=False)
+        if scope.scenario and is_target_heading(title):
+            return replace(scope, targets=True)
+        return scope
+
+    def _decide(self, section: Section, title: str, scope: Scope, loose: Loose) -> None:
+        """The section's question cards (its sub-headings outline the first answer), or else
+        cloze cards of its loose prose."""
+        outline = [child for child in section.children if self.holds_knowledge(child)]
+        for n, (question, answers) in enumerate(loose.questions):
+            # The section's decisions and sub-headings answer its first question; the others
+            # (Q:/A: pairs one after another) have their own answers only.
+            first = n == 0
+            given = [*loose.answers, *answers] if first else answers
+            question_card(question, given, section, outline, scope, self.sink, whole=first)
+        if not loose.questions and is_question_heading(title):
+            heading_question(section, loose.answers, loose.prose, outline, scope, self.sink)
+            return
+        for para in loose.prose:
+            prose_clozes(para, scope, self.sink)
+
+    def skipped(self, section: Section) -> bool:
+        """Skipped by ``{.skip}`` on its heading or by the front matter's ``skip`` list."""
+        return section.skip or plain(section.title.tokens).lower() in self.skip
+
+    def holds_knowledge(self, section: Section) -> bool:
+        """Not skipped, and not only navigation or checklists."""
+        if self.skipped(section):
+            return False
+        return _has_content(section) or any(self.holds_knowledge(c) for c in section.children)
+
+    # --- Blocks ------------------------------------------------------------------------------
+
+    def read(self, blocks: Sequence[Block], scope: Scope, loose: Loose, *, top: bool) -> None:
+        """Read blocks in order, handing each to its kind's extractor."""
+        caption: str | None = None
+        caption_prose: Paragraph | None = None
+        for original in blocks:
+            # Parts holding a hand-written {{c1::…}} deletion are cards of their own.
+            prose = isinstance(original, Paragraph)
+            lifted = lift(original, scope.sub(caption) if caption and not prose else scope, self.sink)
+            loose.answering, answering = None, loose.answering
+            if lifted is None:
+                if caption_prose is not None and prose:
+                    loose.prose.append(caption_prose)
+                caption, caption_prose = None, None
+                continue
+            if top and answering is not None and _answers(lifted):
+                # A list, code block or table right after an ``A:`` line is part of its answer.
+                answering.append(Blocks((lifted,)))
+                loose.answering = answering
+                continue
+            if isinstance(lifted, Paragraph):
+                caption, caption_prose = self._paragraph_block(lifted, scope, loose, caption_prose, top=top)
+                continue
+            # A caption (even a sentence ending in a colon) titles this block: not loose prose.
+            self._titled(lifted, scope.sub(caption) if caption else scope, caption)
+            caption, caption_prose = None, None
+        if caption_prose is not None:
+            loose.prose.append(caption_prose)
+
+    def _titled(self, block: Block, scope: Scope, caption: str | None) -> None:
+        """Hand a list, table or code block to its extractor, under its caption."""
+        if isinstance(block, ListBlock):
+            read_list(block, scope, self.sink, caption or "")
+        elif isinstance(block, Table):
+            read_table(block, scope, self.sink)
+        elif isinstance(block, Code):
+            read_code(block, scope, self.sink, caption)
+
+    def _paragraph_block(
+        self, block: Paragraph, scope: Scope, loose: Loose, caption_prose: Paragraph | None, *, top: bool
+    ) -> tuple[str | None, Paragraph | None]:
+        """A paragraph in a run: a checklist (skipped), a bold-only caption, or labelled lines and
+        prose; the prose that captioned the block before it is loose prose after all. Returns the
+        caption for the next block and the prose that gave it."""
+        checklist = all(_EMPTY_BOX.match(plain(line.tokens)) for line in block.lines)
+        if caption_prose is not None and not checklist:
+            loose.prose.append(caption_prose)
+        if checklist:
+            # Empty check boxes are a to-do list, not knowledge; so is what introduced them.
+            self.sink.skip(block.origin, "checklist", plain(block.lines[0].tokens))
+            return None, None
+        if len(block.lines) == 1 and (title := emphasis_only(block.lines[0].tokens)):
+            return title.rstrip(":：").strip(), None
+        return self.paragraph(block, scope, loose, top=top)
+
+    def paragraph(
+        self, block: Paragraph, scope: Scope, loose: Loose, *, top: bool
+    ) -> tuple[str | None, Paragraph | None]:
+        """Read a paragraph's labelled lines; return a caption for the next block, if any.
+
+        A label's value runs on over the lines that follow it, up to the next labelled line,
+        so a wrapped ``**Question:**`` is read whole.
+        """
+        groups = _label_groups(block.lines)
+        caption = self._labelled(groups, scope, loose, top=top)
+        prose = [group for group in groups if isinstance(group, Inline)]
+        if not prose:
+            return caption, None
+        para = Paragraph(tuple(prose), prose[0].origin)
+        last = plain(prose[-1].tokens)
+        if last.endswith((":", "：")) and prose[-1] is block.lines[-1]:
+            return plain(t for line in prose for t in line.tokens).rstrip(":：").strip(), para
+        loose.prose.append(para)
+        return caption, None
+
+    def _labelled(self, groups: Sequence[_Group], scope: Scope, loose: Loose, *, top: bool) -> str | None:
+        """Read a paragraph's labelled lines; return the label of a last one with no value (a
+        caption for the next block)."""
+        caption: str | None = None
+        paired: set[int] = set()
+        for n, group in enumerate(groups):
+            if isinstance(group, Inline) or n in paired:
+                continue
+            label, value, origin = group
+            last = n == len(groups) - 1
+            if top and _section_qa(label, value, origin, loose, last=last):
+                continue
+            if (
+                label.lower() in QUESTION_LABELS
+                and plain(value)
+                and (answer := _answer_after(groups, n)) is not None
+            ):
+                # A Q:/A: pair nested in an item or a block: a question card of its own.
+                paired.add(n + 1)
+                pair_card(Inline(tuple(value), origin), [Text(answer)], scope, self.sink)
+            elif not plain(value):
+                caption = label if last else None
+            else:
+                read_labelled(label, value, (), origin, scope, self.sink)
+        return caption
+
+
+def _section_scope(section: Section, parent: Scope) -> Scope:
+    """The scope of a section: under its parent's, or (a top section) its own breadcrumb and tag."""
+    title = plain(section.title.tokens)
+    if parent.top:
+        scope = parent.sub(title, section.anchor)
+    else:
+        scope = replace(parent, top=clean_title(title), key=keys.section(parent.key, section.anchor or title))
+        scope = replace(scope, tags=(*scope.tags, f"section::{keys.slug(title, 40)}"))
+    if section.anchor:
+        scope = replace(scope, key=keys.pinned(parent.key, section.anchor))
+    return scope
+
+
+def _section_qa(label: str, value: Sequence[Token], origin: Origin, loose: Loose, *, last: bool) -> bool:
+    """Gather a section's own ``Q:`` or ``A:`` line for the section to card; False for other labels."""
+    name = label.lower()
+    if name in QUESTION_LABELS and plain(value):
+        loose.questions.append((Inline(tuple(value), origin), []))
+        return True
+    if name not in ANSWER_LABELS:
+        return False
+    target = loose.questions[-1][1] if loose.questions else loose.answers
+    if plain(value):
+        target.append(Text(Inline(tuple(value), origin)))
+    if last:
+        loose.answering = target
+    return True
+
+
+def _label_groups(lines: Sequence[Inline]) -> list[_Group]:
+    """A paragraph's lines grouped: each labelled line with the lines that continue it, and
+    prose lines before any label."""
+    groups: list[_Group] = []
+    for line in lines:
+        lab = split_label(line.tokens) or plain_qa(line.tokens)
+        if lab is not None:
+            groups.append((lab[0], list(lab[1]), line.origin))
+        elif groups and isinstance(groups[-1], tuple):
+            groups[-1][1].extend((text_token(" "), *line.tokens))
+        else:
+            groups.append(line)
+    return groups
+
+
+def _answer_after(groups: Sequence[_Group], n: int) -> Inline | None:
+    """The answer of the labelled group after group ``n``, when it is an ``A:`` with a value."""
+    after = groups[n + 1] if n + 1 < len(groups) else None
+    if isinstance(after, tuple) and after[0].lower() in ANSWER_LABELS and plain(after[1]):
+        return Inline(tuple(after[1]), after[2])
+    return None
+
+
+def _answers(block: Block) -> bool:
+    """Whether a block right after an ``A:`` line continues its answer: a list (not one of
+    bold-labelled facts, which are carded on their own), a code block or a table."""
+    if isinstance(block, ListBlock):
+        return not any(item.head is not None and split_label(item.head.tokens) for item in block.items)
+    return isinstance(block, (Code, Table))
+
+
+def _asks(section: Section) -> bool:
+    """Whether the section's own blocks hold a ``**Question:**`` line."""
+    for block in section.blocks:
+        if isinstance(block, Paragraph):
+            for line in block.lines:
+                lab = split_label(line.tokens)
+                if lab and lab[0].lower() in QUESTION_LABELS and plain(lab[1]):
+                    return True
+    return False
+
+
+def _has_content(section: Section) -> bool:
+    """Whether a section holds anything beyond navigation, checklists and their captions."""
+    for block in section.blocks:
+        if isinstance(block, ListBlock) and is_navigation(block):
+            continue
+        if isinstance(block, Paragraph):
+            text = [plain(line.tokens) for line in block.lines]
+            if all(_EMPTY_BOX.match(t) for t in text) or text[-1].endswith((":", "：")):
+                continue
+        return True
+    return False

@@ -1,0 +1,92 @@
+"""Stage 1: a Markdown source file becomes a :class:`Document` (a section tree).
+
+Structure comes only from markdown-it's tokens: ``#`` inside a code block is never a heading,
+and every node keeps the line its token maps to. The front matter is read by
+:mod:`.frontmatter`, the tokens become blocks in :mod:`.blocks`, and headings fold the blocks
+into a section tree in :mod:`.sections`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from ..deep import MAX_NESTING
+from ..errors import SourceError
+from ..markdown import parser, plain, title_from_path
+from ..model import Block, Diagnostic, Document, Origin, Paragraph
+from ..text import read_text
+from .blocks import BlockReader, Heading
+from .frontmatter import front_matter
+from .sections import sections_of
+
+__all__ = ["parse", "read", "snippet_blocks"]
+
+_CONTAINERS = ("blockquote_open", "bullet_list_open", "ordered_list_open", "list_item_open")
+
+
+def read(path: Path, shown: str | None = None) -> Document:
+    """Read and parse one Markdown source."""
+    name = shown or str(path)
+    return parse(read_text(path, name), name)
+
+
+def parse(text: str, path: str) -> Document:
+    """Parse Markdown text; ``path`` is only used for origins and the fallback title."""
+    tokens = parser().parse(text)
+    meta: dict[str, Any] = {}
+    meta_lines: dict[str, int] = {}
+    if tokens and tokens[0].type == "front_matter":
+        meta, meta_lines = front_matter(tokens[0], path)
+        tokens = tokens[1:]
+    too_deep = next((t for t in tokens if t.type in _CONTAINERS and t.level >= MAX_NESTING), None)
+    if too_deep is not None:
+        line = too_deep.map[0] + 1 if too_deep.map else 0
+        raise SourceError(
+            Origin(path, line), f"nested more than {MAX_NESTING} levels deep; the rest cannot be read"
+        )
+    reader = BlockReader(path, tokens, text.splitlines())
+    top = reader.blocks(0, len(tokens))
+    preamble, sections = sections_of(top)
+    title = str(meta.get("title") or "")
+    first = sections[0] if sections else None
+    if first is not None and first.level == 1 and not preamble and (len(sections) == 1 or not first.children):
+        # The document's own heading: the only top heading, or a first one with no sections
+        # under it (its paragraphs are the introduction, the headings after it the chapters).
+        title = title or plain(first.title.tokens)
+        preamble, sections = first.blocks, (*first.children, *sections[1:])
+    if not title:
+        title = title_from_path(path)
+    return Document(
+        path=path,
+        title=title,
+        meta=meta,
+        preamble=preamble,
+        sections=sections,
+        meta_lines=meta_lines,
+        diagnostics=tuple(reader.diagnostics),
+    )
+
+
+def snippet_blocks(text: str, path: str, line: int) -> tuple[tuple[Block, ...], bool, list[Diagnostic]]:
+    """A Markdown snippet (a card's back) as blocks whose origins are lines of ``path``
+    (``line``: the snippet's first), whether it held headings, and the warnings found.
+
+    The text is read with a blank line in front, so a leading ``---`` stays a rule and never
+    becomes front matter. A heading has no place in an answer: it is kept as a paragraph.
+    """
+    tokens = parser().parse("\n" + text)
+    shift = line - 2
+    for token in tokens:
+        if token.map:
+            token.map = [token.map[0] + shift, token.map[1] + shift]
+    reader = BlockReader(path, tokens, [""] * (line - 1) + text.splitlines())
+    blocks: list[Block] = []
+    headings = False
+    for block in reader.blocks(0, len(tokens)):
+        if isinstance(block, Heading):
+            headings = True
+            blocks.append(Paragraph((block.title,), block.title.origin))
+        else:
+            blocks.append(block)
+    return tuple(blocks), headings, reader.diagnostics
