@@ -63,7 +63,7 @@ def notes_of(
                 answer=shown.answer,
                 fields=fields,
                 tags=tags,
-                source=str(card.origin),
+                origin=card.origin,
                 teaches=body_hash(card.kind, shown.body),
                 digest=content_hash(shown.model, fields, tags, home),
                 sides=cloze_prompts(card),
@@ -258,13 +258,12 @@ def _clashes(plans: Sequence[DeckPlan]) -> list[Diagnostic]:
         for note in deck.notes:
             first = seen.setdefault(note.key, note)
             if first is not note:
-                where = Origin.parse(note.source)
                 what = (
-                    f"card id “{yaml_id(note.key)}” is already used at {first.source}"
+                    f"card id “{yaml_id(note.key)}” is already used at {first.origin}"
                     if yaml_id(note.key) is not None
-                    else f"card key “{note.key}” is already used at {first.source}; rename one of the files"
+                    else f"card key “{note.key}” is already used at {first.origin}; rename one of the files"
                 )
-                problems.append(Diagnostic(where, "error", what))
+                problems.append(Diagnostic(note.origin, "error", what))
     by_slug: dict[str, DeckPlan] = {}
     for deck in plans:
         other = by_slug.setdefault(deck.slug, deck)

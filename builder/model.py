@@ -380,8 +380,8 @@ class Note:
     """HTML fields by name, in the note type's order."""
     tags: tuple[str, ...]
     """Anki tags."""
-    source: str
-    """``path:line`` of the card's content."""
+    origin: Origin
+    """Where the card's content stands in its source."""
     teaches: str = ""
     """Hash of what the card teaches, without breadcrumb or label (see
     :class:`builder.render.Rendered`): how a renamed or moved note is found again."""
@@ -407,7 +407,7 @@ class Note:
             "answer": self.answer,
             "fields": dict(self.fields),
             "tags": list(self.tags),
-            "source": self.source,
+            "source": str(self.origin),
             **({"cards": list(self.sides)} if self.sides else {}),
         }
 

@@ -33,7 +33,7 @@ from typing import Literal, NamedTuple
 from . import keys
 from .errors import SourceError
 from .identify import guid as fresh_guid
-from .model import DeckPlan, Note
+from .model import DeckPlan, Note, Origin
 from .notetypes import MODELS
 
 MANIFEST_FORMAT = 1
@@ -427,7 +427,7 @@ def tombstone_note(tomb: Tombstone, deck: str) -> Note:
         answer=f"Removed in version {tomb.removed}.",
         fields=fields,
         tags=(REMOVED_TAG, f"kind::{tomb.kind}"),
-        source="",
+        origin=Origin("", 0),
     )
 
 
