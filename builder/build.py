@@ -168,8 +168,9 @@ def _read_all(
     sources: Sequence[Source], cache: Cache | None, progress: Progress | None
 ) -> list[SourceResult]:
     """Read sources, in order: from the cache when they did not change, the rest in parallel."""
+    keys = [cache.key(s.path, s.context) if cache else None for s in sources]
     results: list[SourceResult | None] = [
-        cache.get(s.path, s.shown, s.context) if cache else None for s in sources
+        cache.get(s.shown, key) if cache else None for s, key in zip(sources, keys, strict=True)
     ]
     todo = [i for i, r in enumerate(results) if r is None]
     total, done = len(sources), 0
@@ -201,7 +202,7 @@ def _read_all(
             assert result is not None
             # A source with errors is read again next time: what it lacked may exist by then.
             if not any(p.level == "error" for p in result.problems):
-                cache.put(sources[i].shown, result)
+                cache.put(sources[i].shown, keys[i], result)
     return [r for r in results if r is not None]
 
 

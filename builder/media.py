@@ -119,5 +119,17 @@ def _resolve(src: str, source: Path, base: Path) -> MediaFile | str:
         data = target.read_bytes()
     except OSError as exc:
         return f"image “{shown}” cannot be read: {exc.strerror or exc}"
-    digest = hashlib.sha256(data).hexdigest()[:20]
-    return MediaFile(f"{digest}{target.suffix.lower()}", target)
+    return MediaFile(packed_name(data, target.suffix), target)
+
+
+def packed_name(data: bytes, suffix: str) -> str:
+    """The name an image with this content and suffix is packed under: a content hash."""
+    return f"{hashlib.sha256(data).hexdigest()[:20]}{suffix.lower()}"
+
+
+def packed_name_of(path: Path) -> str | None:
+    """The name the image at ``path`` would be packed under now; None if it cannot be read."""
+    try:
+        return packed_name(path.read_bytes(), path.suffix)
+    except OSError:
+        return None
