@@ -152,7 +152,7 @@ def read_source(source: Source) -> SourceResult:
     except SourceError as error:
         return SourceResult(source.shown, None, (), (), (error.diagnostic(),))
     skipped.sort(key=lambda s: s.origin.line)
-    files, found = attach(cards, source.path, source.root)
+    cards, files, found = attach(cards, source.path, source.root)
     problems.extend(found)
     return SourceResult(
         source.shown,

@@ -654,6 +654,27 @@ def test_image_is_packed_under_its_content_hash(workdir):
     assert packed[note["guid"]]["fields"] == list(note["fields"].values())
 
 
+def test_packing_images_gives_new_cards_and_leaves_the_read_ones_alone(workdir):
+    """Images are pointed at their packed names in new cards; the cards read stay as written,
+    so reading them again (or rendering them without packing) never sees a packed name."""
+    from builder.extract import extract
+    from builder.media import attach, images
+    from builder.read import read
+
+    write(
+        {
+            "src/pics.md": "# Pics\n\n## Design\n\n- **Architecture:** ![arch](img/a.png)\n",
+            "src/img/a.png": png(),
+        }
+    )
+    cards = list(extract(read(Path("src/pics.md"), "src/pics.md")).cards)
+    packed, files, problems = attach(cards, Path("src/pics.md"), Path("src"))
+    assert problems == [] and [f.name for f in files] == [hashlib.sha256(png()).hexdigest()[:20] + ".png"]
+    assert [tok.attrs["src"] for card in cards for tok, _ in images(card)] == ["img/a.png"]
+    assert [tok.attrs["src"] for card in packed for tok, _ in images(card)] == [files[0].name]
+    assert attach(cards, Path("src/pics.md"), Path("src"))[0] == packed
+
+
 @pytest.mark.parametrize(
     ("src", "message"),
     [
