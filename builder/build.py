@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from multiprocessing.context import BaseContext
 from pathlib import Path
 
+from . import deep
 from .atomic import Staging
 from .cache import Cache
 from .config import FRONT_MATTER_KEYS, DeckConfig, read_config
@@ -143,8 +144,13 @@ def read_source(source: Source) -> SourceResult:
     """Everything one source gives: its deck's name, its notes, images and problems.
 
     A pure function of the file (and the images it shows) and its ``decks.yaml`` group, which
-    is what lets :mod:`builder.cache` keep it and a process pool compute it.
+    is what lets :mod:`builder.cache` keep it and a process pool compute it. The source is read
+    where deeply nested input has room (:func:`builder.deep.run`); nothing else is.
     """
+    return deep.run(lambda: _read_source(source))
+
+
+def _read_source(source: Source) -> SourceResult:
     problems: list[Diagnostic] = []
     skipped: list[Skipped] = []
     try:

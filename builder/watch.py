@@ -13,7 +13,6 @@ from pathlib import Path
 
 import watchfiles
 
-from . import deep
 from .build import DRAFTS, plan, releases, write_drafts
 from .cache import Cache
 from .config import DECKS_FILE
@@ -29,7 +28,7 @@ def rebuild(paths: Sequence[str], out: Path, echo: Echo, drafts: Path = DRAFTS) 
     """One draft of every deck; reports problems, or what releasing it would change. True when
     it succeeded."""
     try:
-        planned = deep.run(lambda: plan(paths, cache=Cache(), out=out))
+        planned = plan(paths, cache=Cache(), out=out)
         for diagnostic in planned.diagnostics:
             echo(str(diagnostic))
         if planned.errors:
