@@ -29,6 +29,8 @@ from click.testing import CliRunner, Result
 from builder import progress
 from builder.cli import main
 
+from support import import_apkg, run
+
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "source" / "rust-web3-interview.md"
 README = ROOT / "README.md"
@@ -47,11 +49,6 @@ FRONT_MATTER_KEYS = "deck, exclude, skip, subdecks, tags, title"
 
 
 # --- Helpers ----------------------------------------------------------------------------------
-
-
-def run(*args: str) -> Result:
-    """The command line, as ``deckbuilder <args>``; stdout and stderr kept apart."""
-    return CliRunner().invoke(main, list(args))
 
 
 def write(files: dict[str, str | bytes]) -> None:
@@ -820,15 +817,6 @@ def collection(workdir):
         yield col
     finally:
         col.close()
-
-
-def import_apkg(col, apkg: Path):
-    from anki.collection import ImportAnkiPackageOptions, ImportAnkiPackageRequest
-
-    request = ImportAnkiPackageRequest(
-        package_path=str(apkg.resolve()), options=ImportAnkiPackageOptions(with_scheduling=False)
-    )
-    return col.import_anki_package(request).log
 
 
 @pytest.fixture
