@@ -21,6 +21,35 @@ def _umask() -> int:
     return mask
 
 
+def _temporary(target: Path) -> Path:
+    """A new empty temporary file beside ``target`` (its folder made if missing)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.close(fd)
+    return Path(tmp)
+
+
+def _fill(tmp: Path, data: bytes) -> None:
+    """Write ``data`` to the temporary file, on disk, with the permissions a new file gets."""
+    with tmp.open("wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.chmod(tmp, 0o666 & ~_umask())
+
+
+def replace_file(target: Path, data: bytes) -> None:
+    """Write one file at once: ``data`` to a temporary file beside ``target``, then renamed
+    over it. Raises :class:`OSError`; a failure leaves ``target`` as it was and no temporary."""
+    tmp = _temporary(target)
+    try:
+        _fill(tmp, data)
+        os.replace(tmp, target)
+    except OSError:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
 class Staging:
     """Files staged beside their targets, renamed into place together by :meth:`commit`."""
 
@@ -35,17 +64,12 @@ class Staging:
     def write_bytes(self, target: Path, data: bytes) -> None:
         """Stage ``data`` for ``target``; raises :class:`OutputError` if it cannot be written."""
         try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+            tmp = _temporary(target)
         except OSError as exc:
             raise OutputError(f"{target}: error: cannot write: {exc.strerror or exc}") from None
-        self._pending.append((Path(tmp), target))
+        self._pending.append((tmp, target))
         try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.chmod(tmp, 0o666 & ~_umask())
+            _fill(tmp, data)
         except OSError as exc:
             raise OutputError(f"{target}: error: cannot write: {exc.strerror or exc}") from None
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from multiprocessing.context import BaseContext
 from pathlib import Path
 
+from . import deep
 from .cache import Cache
 from .config import FRONT_MATTER_KEYS, DeckConfig, read_config
 from .curation import curate, draft, fingerprint, load_curation
@@ -59,7 +60,7 @@ def notes_of(
                 answer=shown.answer,
                 fields=fields,
                 tags=tags,
-                source=str(card.origin),
+                origin=card.origin,
                 teaches=body_hash(card.kind, shown.teaches_html),
                 digest=content_hash(shown.model, fields, tags, home),
                 sides=cloze_prompts(card),
@@ -139,8 +140,13 @@ def read_source(source: Source) -> SourceResult:
     """Everything one source gives: its deck's name, its notes, images and problems.
 
     A pure function of the file (and the images it shows) and its ``decks.yaml`` group, which
-    is what lets :mod:`builder.cache` keep it and a process pool compute it.
+    is what lets :mod:`builder.cache` keep it and a process pool compute it. The source is read
+    where deeply nested input has room (:func:`builder.deep.run`); nothing else is.
     """
+    return deep.run(lambda: _read_source(source))
+
+
+def _read_source(source: Source) -> SourceResult:
     problems: list[Diagnostic] = []
     skipped: list[Skipped] = []
     try:
@@ -148,7 +154,7 @@ def read_source(source: Source) -> SourceResult:
     except SourceError as error:
         return SourceResult(source.shown, None, (), (), (error.diagnostic(),))
     skipped.sort(key=lambda s: s.origin.line)
-    files, found = attach(cards, source.path, source.root)
+    cards, files, found = attach(cards, source.path, source.root)
     problems.extend(found)
     return SourceResult(
         source.shown,
@@ -164,8 +170,9 @@ def _read_all(
     sources: Sequence[Source], cache: Cache | None, progress: Progress | None
 ) -> list[SourceResult]:
     """Read sources, in order: from the cache when they did not change, the rest in parallel."""
+    keys = [cache.key(s.path, s.context) if cache else None for s in sources]
     results: list[SourceResult | None] = [
-        cache.get(s.path, s.shown, s.context) if cache else None for s in sources
+        cache.get(s.shown, key) if cache else None for s, key in zip(sources, keys, strict=True)
     ]
     todo = [i for i, r in enumerate(results) if r is None]
     total, done = len(sources), 0
@@ -197,7 +204,7 @@ def _read_all(
             assert result is not None
             # A source with errors is read again next time: what it lacked may exist by then.
             if not any(p.level == "error" for p in result.problems):
-                cache.put(sources[i].shown, result)
+                cache.put(sources[i].shown, keys[i], result)
     return [r for r in results if r is not None]
 
 
@@ -254,13 +261,12 @@ def _clashes(plans: Sequence[DeckPlan]) -> list[Diagnostic]:
         for note in deck.notes:
             first = seen.setdefault(note.key, note)
             if first is not note:
-                where = Origin.parse(note.source)
                 what = (
-                    f"card id “{yaml_id(note.key)}” is already used at {first.source}"
+                    f"card id “{yaml_id(note.key)}” is already used at {first.origin}"
                     if yaml_id(note.key) is not None
-                    else f"card key “{note.key}” is already used at {first.source}; rename one of the files"
+                    else f"card key “{note.key}” is already used at {first.origin}; rename one of the files"
                 )
-                problems.append(Diagnostic(where, "error", what))
+                problems.append(Diagnostic(note.origin, "error", what))
     by_slug: dict[str, DeckPlan] = {}
     for deck in plans:
         other = by_slug.setdefault(deck.slug, deck)

@@ -1,28 +1,50 @@
 """A cache of what each source gave, so that a rebuild reads only what changed.
 
 One entry per source file, in the user's cache folder (``$DECKBUILDER_CACHE``, else
-``$XDG_CACHE_HOME/deckbuilder``, else ``~/.cache/deckbuilder``: never in the decks folder), keyed by the file's content, the context it
-was read in (its folder, its ``decks.yaml`` group) and a fingerprint of deckbuilder itself (its
-version and the text of its code), so a new deckbuilder never trusts an old entry. An entry is
-used only if the images it shows still have the content their names were made from. The cache
-is best-effort: an entry that cannot be read or written is simply not used. Entries are
-pickles, written and read only by deckbuilder in the user's own cache folder.
+``$XDG_CACHE_HOME/deckbuilder``, else ``~/.cache/deckbuilder``: never in the decks folder), keyed
+by the file's content, the context it was read in (its folder, its ``decks.yaml`` group) and a
+fingerprint of deckbuilder itself (its version and the text of its code), so a new deckbuilder
+never trusts an old entry. An entry is used only if the images it shows still have the content
+their names were made from.
+
+Entries are JSON, plain data written and read field by field (:func:`result_data`,
+:func:`result_from`), never pickles: whoever can write into the cache folder could otherwise
+run code on the next build. The cache is best-effort: an entry that is missing, stale, of
+another format, or not what deckbuilder writes is a miss (with a debug note), and one that
+cannot be written is simply not kept. With ``strict`` (``DECKBUILDER_CACHE_STRICT=1``, which
+the tests set) an entry that is not what deckbuilder writes is an error instead, so that a
+bug in the format cannot hide as a miss.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
+import logging
 import os
-import pickle
-import tempfile
+from collections.abc import Callable
 from functools import cache
 from importlib import metadata
 from pathlib import Path
+from typing import Any, TypeVar
 
 from . import __version__
-from .model import MediaFile, SourceResult
+from .atomic import replace_file
+from .media import packed_name_of
+from .model import KINDS, Diagnostic, MediaFile, Note, Origin, Skipped, SourceResult
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
+"""The version of the entries' layout; an entry of another is a miss."""
+
+STRICT_VARIABLE = "DECKBUILDER_CACHE_STRICT"
+"""Set to ``1``: an entry that is not what deckbuilder writes is an error, not a miss."""
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+class BadEntry(ValueError):
+    """A cache entry that is not what deckbuilder writes (truncated, foreign, tampered with)."""
 
 
 def default_folder() -> Path:
@@ -31,6 +53,11 @@ def default_folder() -> Path:
         return Path(os.environ["DECKBUILDER_CACHE"])
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base) / "deckbuilder"
+
+
+def strict_default() -> bool:
+    """Whether bad entries are errors unless told otherwise (``$DECKBUILDER_CACHE_STRICT``)."""
+    return os.environ.get(STRICT_VARIABLE) == "1"
 
 
 _DEPENDENCIES = ("genanki", "markdown-it-py", "mdit-py-plugins", "pygments", "pyyaml")
@@ -52,59 +79,223 @@ def fingerprint() -> str:
     return digest.hexdigest()[:16]
 
 
-class Cache:
-    """Source results kept in a folder, one pickle per source."""
+# --- Entries: versioned JSON ---------------------------------------------------------------
 
-    def __init__(self, folder: Path | None = None) -> None:
+
+def write_entry(target: Path, data: dict[str, Any]) -> None:
+    """Keep ``data`` at ``target`` with the format's version, at once (best-effort)."""
+    text = json.dumps({"format": CACHE_FORMAT, **data}, separators=(",", ":"))
+    try:
+        replace_file(target, text.encode("ascii"))
+    except OSError as exc:
+        log.debug("cache: cannot write %s: %s", target, exc)
+
+
+def read_entry(target: Path, strict: bool) -> dict[str, Any] | None:
+    """The data kept at ``target``; None when there is none or it has another format.
+
+    Raises :class:`BadEntry` when it is not what deckbuilder writes (unless it can be
+    treated as a miss: then None, with a debug note); never runs anything it holds.
+    """
+    try:
+        data = json.loads(target.read_bytes())
+        if not isinstance(data, dict):
+            raise BadEntry("not a JSON object")
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError, RecursionError) as exc:  # bad JSON or UTF-8, too deep, BadEntry
+        _bad(target, exc, strict)
+        return None
+    if data.get("format") != CACHE_FORMAT:
+        log.debug("cache: %s has another format: a miss", target)
+        return None
+    return data
+
+
+def _bad(target: Path, problem: Exception, strict: bool) -> None:
+    if strict and not isinstance(problem, OSError):
+        raise BadEntry(f"cache entry {target}: {problem}") from problem
+    log.debug("cache: %s cannot be used (%s): a miss", target, problem)
+
+
+def _field(data: Any, name: str, kind: type[T]) -> T:
+    if not isinstance(data, dict):
+        raise BadEntry(f"expected an object holding “{name}”")
+    value = data.get(name)
+    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+        raise BadEntry(f"“{name}” is not a {kind.__name__}")
+    return value
+
+
+def _list(data: Any, name: str, each: Callable[[Any], T]) -> tuple[T, ...]:
+    return tuple(each(item) for item in _field(data, name, list))
+
+
+def _string(value: Any) -> str:
+    if not isinstance(value, str):
+        raise BadEntry("expected a string")
+    return value
+
+
+def _pair(value: Any) -> tuple[str, str]:
+    if not isinstance(value, list) or len(value) != 2:
+        raise BadEntry("expected a pair of strings")
+    return _string(value[0]), _string(value[1])
+
+
+def _origin_data(origin: Origin) -> list[Any]:
+    return [origin.path, origin.line]
+
+
+def _origin(value: Any) -> Origin:
+    if not isinstance(value, list) or len(value) != 2 or not isinstance(value[1], int):
+        raise BadEntry("expected an origin [path, line]")
+    return Origin(_string(value[0]), value[1])
+
+
+def note_data(note: Note) -> dict[str, Any]:
+    """A note as plain data (:func:`note_from` reads it back)."""
+    return {
+        "guid": note.guid,
+        "key": note.key,
+        "deck": note.deck,
+        "kind": note.kind,
+        "model": note.model,
+        "prompt": note.prompt,
+        "answer": note.answer,
+        "fields": [[name, value] for name, value in note.fields.items()],
+        "tags": list(note.tags),
+        "origin": _origin_data(note.origin),
+        "teaches": note.teaches,
+        "digest": note.digest,
+        "sides": list(note.sides),
+        "draft": [list(pair) for pair in note.draft],
+        "generated": note.generated,
+    }
+
+
+def note_from(data: Any) -> Note:
+    """The note :func:`note_data` gave; :class:`BadEntry` if ``data`` is not one."""
+    kind = _field(data, "kind", str)
+    if kind not in KINDS:
+        raise BadEntry(f"unknown card kind “{kind}”")
+    return Note(
+        guid=_field(data, "guid", str),
+        key=_field(data, "key", str),
+        deck=_field(data, "deck", str),
+        kind=next(k for k in KINDS if k == kind),
+        model=_field(data, "model", str),
+        prompt=_field(data, "prompt", str),
+        answer=_field(data, "answer", str),
+        fields=dict(_list(data, "fields", _pair)),
+        tags=_list(data, "tags", _string),
+        origin=_origin(data.get("origin")),
+        teaches=_field(data, "teaches", str),
+        digest=_field(data, "digest", str),
+        sides=_list(data, "sides", _string),
+        draft=_list(data, "draft", _pair),
+        generated=_field(data, "generated", str),
+    )
+
+
+def _diagnostic(value: Any) -> Diagnostic:
+    level = _field(value, "level", str)
+    if level == "error":
+        return Diagnostic(_origin(value.get("origin")), "error", _field(value, "message", str))
+    if level == "warning":
+        return Diagnostic(_origin(value.get("origin")), "warning", _field(value, "message", str))
+    raise BadEntry(f"unknown level “{level}”")
+
+
+def _skipped(value: Any) -> Skipped:
+    return Skipped(
+        _origin(_field(value, "origin", list)),
+        _field(value, "reason", str),
+        _field(value, "text", str),
+        _field(value, "key", str),
+    )
+
+
+def _media(value: Any) -> MediaFile:
+    name, path = _pair(value)
+    return MediaFile(name, Path(path))
+
+
+def result_data(result: SourceResult) -> dict[str, Any]:
+    """What one source gave, as plain data (:func:`result_from` reads it back)."""
+    return {
+        "source": result.source,
+        "deck": result.deck,
+        "notes": [note_data(n) for n in result.notes],
+        "media": [[f.name, str(f.path)] for f in result.media],
+        "problems": [
+            {"origin": _origin_data(d.origin), "level": d.level, "message": d.message}
+            for d in result.problems
+        ],
+        "skipped": [
+            {"origin": _origin_data(s.origin), "reason": s.reason, "text": s.text, "key": s.key}
+            for s in result.skipped
+        ],
+    }
+
+
+def result_from(data: Any) -> SourceResult:
+    """The result :func:`result_data` gave; :class:`BadEntry` if ``data`` is not one."""
+    deck = data.get("deck") if isinstance(data, dict) else None
+    if deck is not None and not isinstance(deck, str):
+        raise BadEntry("“deck” is not a string")
+    return SourceResult(
+        _field(data, "source", str),
+        deck,
+        _list(data, "notes", note_from),
+        _list(data, "media", _media),
+        _list(data, "problems", _diagnostic),
+        _list(data, "skipped", _skipped),
+    )
+
+
+# --- The cache ------------------------------------------------------------------------------
+
+
+class Cache:
+    """Source results kept in a folder, one JSON entry per source."""
+
+    def __init__(self, folder: Path | None = None, strict: bool | None = None) -> None:
         self.folder = folder or default_folder()
-        self._keys: dict[str, str] = {}
+        self.strict = strict_default() if strict is None else strict
 
     def _entry(self, shown: str) -> Path:
         where = f"{Path(shown).resolve()}\0{shown}"
-        return self.folder / f"{hashlib.sha256(where.encode()).hexdigest()[:32]}.pickle"
+        return self.folder / f"{hashlib.sha256(where.encode()).hexdigest()[:32]}.json"
 
-    def _key(self, path: Path, context: str) -> str | None:
+    def key(self, path: Path, context: str) -> str | None:
+        """What a source's entry is kept under: its content, context and deckbuilder's
+        fingerprint; None if it cannot be read. Take it before reading the source, so that
+        an edit saved meanwhile is never kept as read."""
         try:
             data = path.read_bytes()
         except OSError:
             return None
         return hashlib.sha256(f"{fingerprint()}\0{context}\0".encode() + data).hexdigest()
 
-    def get(self, path: Path, shown: str, context: str) -> SourceResult | None:
-        """The cached result of a source that has not changed since, else None."""
-        key = self._key(path, context)
+    def get(self, shown: str, key: str | None) -> SourceResult | None:
+        """The result kept for the source shown as ``shown`` under ``key``, else None."""
         if key is None:
             return None
-        self._keys[shown] = key
+        target = self._entry(shown)
+        data = read_entry(target, self.strict)
+        if data is None or data.get("key") != key:
+            return None
         try:
-            with self._entry(shown).open("rb") as handle:
-                stored_key, result = pickle.load(handle)
-        except Exception:  # a missing, truncated or foreign entry is simply not used
+            result = result_from(data.get("result"))
+        except BadEntry as exc:
+            _bad(target, exc, self.strict)
             return None
-        if stored_key != key or not isinstance(result, SourceResult):
-            return None
-        if not all(_unchanged(file) for file in result.media):
+        if not all(packed_name_of(file.path) == file.name for file in result.media):
             return None
         return result
 
-    def put(self, shown: str, result: SourceResult) -> None:
-        """Keep a result under the key :meth:`get` saw for its source."""
-        key = self._keys.get(shown)
-        if key is None:
-            return
-        try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self.folder, suffix=".tmp")
-            with os.fdopen(fd, "wb") as handle:
-                pickle.dump((key, result), handle, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, self._entry(shown))
-        except OSError:
-            return
-
-
-def _unchanged(file: MediaFile) -> bool:
-    try:
-        digest = hashlib.sha256(file.path.read_bytes()).hexdigest()[:20]
-    except OSError:
-        return False
-    return file.name == f"{digest}{file.path.suffix.lower()}"
+    def put(self, shown: str, key: str | None, result: SourceResult) -> None:
+        """Keep a result under ``key`` (from :meth:`key`, taken before the source was read)."""
+        if key is not None:
+            write_entry(self._entry(shown), {"key": key, "result": result_data(result)})

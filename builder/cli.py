@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable
-from functools import wraps
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from . import __version__, deep
+from . import __version__
 from .model import Diagnostic
 
 if TYPE_CHECKING:
@@ -64,16 +63,6 @@ drafts_option = _folder_option(
     "--drafts", "drafts", "Drafts folder: <deck>-draft.apkg and <deck>.preview.html, never released."
 )
 """--drafts: where drafts go (``build --draft``, ``watch``)."""
-
-
-def deep_command(func: F) -> F:
-    """Run the command where deeply nested sources have room (see :mod:`builder.deep`)."""
-
-    @wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        return deep.run(lambda: func(*args, **kwargs))
-
-    return wrapper  # type: ignore[return-value]
 
 
 def report(diagnostics: Iterable[Diagnostic]) -> None:
@@ -134,7 +123,6 @@ def main() -> None:
     is_flag=True,
     help="Refuse a release that would replace a note by a new one (losing its review history).",
 )
-@deep_command
 def build(
     paths: tuple[str, ...],
     out: Path,
@@ -191,7 +179,6 @@ def build(
 @click.option(
     "--removed", is_flag=True, help="Also show the removed notes a release still ships (tagged removed)."
 )
-@deep_command
 def cards(paths: tuple[str, ...], out: Path, as_json: bool, skipped: bool, removed: bool) -> None:
     """Show the notes a build would write, in deck order.
 
@@ -213,7 +200,6 @@ def cards(paths: tuple[str, ...], out: Path, as_json: bool, skipped: bool, remov
 @sources_argument
 @out_option
 @click.option("--check", is_flag=True, help="Exit with status 1 when any deck is out of date.")
-@deep_command
 def diff(paths: tuple[str, ...], out: Path, check: bool) -> None:
     """Show what the next build would change: notes added, changed and removed.
 
@@ -250,7 +236,6 @@ def diff(paths: tuple[str, ...], out: Path, check: bool) -> None:
     show_default=True,
     help="Decks folder whose manifests give the notes their versions and GUIDs.",
 )
-@deep_command
 def preview(paths: tuple[str, ...], target: Path, out: Path) -> None:
     """Write one self-contained HTML page showing every card, front and back, as on a phone.
 
@@ -273,7 +258,6 @@ def preview(paths: tuple[str, ...], target: Path, out: Path) -> None:
 @main.command()
 @sources_argument
 @click.option("--strict", is_flag=True, help="Exit with status 1 on warnings too.")
-@deep_command
 def lint(paths: tuple[str, ...], strict: bool) -> None:
     """Check sources: every problem as path:line: warning|error: message, sorted.
 

@@ -26,6 +26,7 @@ from typing import Any
 
 import yaml
 
+from . import deep
 from .errors import SourceError
 from .model import KINDS, Diagnostic, Origin
 from .text import read_text
@@ -160,16 +161,20 @@ def read_config(
     return config, problems
 
 
+def _parse_decks_file(text: str, shown: str) -> tuple[yaml.Node | None, Any]:
+    try:
+        return yaml.compose(text, Loader=yaml.SafeLoader), yaml.load(text, Loader=TextLoader)
+    except yaml.YAMLError as exc:
+        line, message = explain(exc, text)
+        raise SourceError(Origin(shown, line), f"invalid YAML: {message}") from None
+
+
 def read_decks_file(path: Path, shown: str) -> tuple[list[Group], list[Diagnostic]]:
     """The groups of a ``decks.yaml``; problems are error diagnostics."""
     text = read_text(path, shown)
     no_aliases(text, shown)
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.load(text, Loader=TextLoader)
-    except yaml.YAMLError as exc:
-        line, message = explain(exc, text)
-        raise SourceError(Origin(shown, line), f"invalid YAML: {message}") from None
+    # Parsed where deeply nested input has room, like a source (see builder.deep).
+    root, data = deep.run(lambda: _parse_decks_file(text, shown))
     if not isinstance(data, dict) or not isinstance(data.get("decks"), list):
         raise SourceError(Origin(shown, 1), "decks.yaml must hold a “decks” list")
     assert isinstance(root, yaml.MappingNode)

@@ -1,8 +1,8 @@
 """Room for deeply nested sources.
 
 Lists or quotes nested hundreds of levels deep are valid Markdown; the parser and the stages
-after it walk them recursively. Commands therefore run in a thread with a large stack and a
-high recursion limit, and the parser's nesting limit is raised to :data:`MAX_NESTING`; a source
+after it walk them recursively. Reading a source (:func:`builder.build.read_source`) therefore
+runs in a thread with a large stack and a high recursion limit, and the parser's nesting limit is raised to :data:`MAX_NESTING`; a source
 nested deeper than that is reported, not silently cut short.
 """
 

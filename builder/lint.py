@@ -7,7 +7,7 @@ card, ambiguous prompts) come with the plan; these rules look at the finished no
 from __future__ import annotations
 
 from .build import Plan
-from .model import Diagnostic, Note, Origin
+from .model import Diagnostic, Note
 
 ANSWER_BUDGET = 600
 """Characters of plain answer text before a card is too long to recall in one go."""
@@ -32,7 +32,7 @@ def check(note: Note) -> list[Diagnostic]:
         if widest > CODE_COLUMNS:
             found.append(
                 Diagnostic(
-                    Origin.parse(note.source),
+                    note.origin,
                     "warning",
                     f"code line of {widest} columns is wider than a phone shows ({CODE_COLUMNS});"
                     " it scrolls sideways",
@@ -41,7 +41,7 @@ def check(note: Note) -> list[Diagnostic]:
     elif len(note.answer) > ANSWER_BUDGET:
         found.append(
             Diagnostic(
-                Origin.parse(note.source),
+                note.origin,
                 "warning",
                 f"answer of “{note.prompt}” is {len(note.answer)} characters, over the budget of"
                 f" {ANSWER_BUDGET}: split it",

@@ -10,23 +10,31 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote
 
 from markdown_it.token import Token
 
 from .model import (
+    Block,
     Blocks,
     Card,
     Diagnostic,
     Gap,
     Inline,
     Items,
+    ListBlock,
     MediaFile,
     Origin,
+    Other,
     Pairs,
+    Paragraph,
     Part,
+    Segment,
+    Table,
     Text,
     inline_runs,
 )
@@ -34,7 +42,6 @@ from .model import (
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp")
 """What Anki shows as an image; nothing else from the source tree is packed."""
 _REMOTE = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:|//)")
-_RESOLVED = "deckbuilder_media"
 
 
 def _inline_runs(parts: Iterable[Part]) -> Iterator[Inline]:
@@ -72,28 +79,93 @@ def _walk(tokens: Iterable[Token]) -> Iterator[Token]:
             yield from _walk(tok.children)
 
 
-def attach(cards: Iterable[Card], source: Path, root: Path) -> tuple[list[MediaFile], list[Diagnostic]]:
-    """Point every image of ``cards`` at its packed name; report images that cannot be packed."""
+def attach(
+    cards: Iterable[Card], source: Path, root: Path
+) -> tuple[list[Card], list[MediaFile], list[Diagnostic]]:
+    """The cards with every image pointed at its packed name (new cards: the given ones are
+    left as they are), the files to pack, and the images that cannot be packed."""
+    resolved: dict[str, MediaFile | str] = {}
     files: dict[str, MediaFile] = {}
     problems: list[Diagnostic] = []
     base = root.resolve()
+    out = []
     for card in cards:
+        names: dict[str, str] = {}
         for tok, origin in images(card):
-            if _RESOLVED in tok.meta:
-                file = tok.meta[_RESOLVED]
-                files[file.name] = file
-                continue
             src = str(tok.attrs.get("src", ""))
-            file_or_problem = _resolve(src, source, base)
+            if src not in resolved:
+                resolved[src] = _resolve(src, source, base)
+            file_or_problem = resolved[src]
             if isinstance(file_or_problem, str):
                 problem = Diagnostic(origin, "error", file_or_problem)
                 if problem not in problems:  # one image may be shown by two cards
                     problems.append(problem)
                 continue
-            tok.meta[_RESOLVED] = file_or_problem
-            tok.attrs["src"] = file_or_problem.name
+            names[src] = file_or_problem.name
             files[file_or_problem.name] = file_or_problem
-    return sorted(files.values(), key=lambda f: f.name), problems
+        out.append(_retargeted(card, names) if names else card)
+    return out, sorted(files.values(), key=lambda f: f.name), problems
+
+
+def _retargeted(card: Card, names: Mapping[str, str]) -> Card:
+    """``card`` with copies of its image tokens pointing at ``names[src]``."""
+
+    def tokens(run: Sequence[Token]) -> tuple[Token, ...]:
+        out = []
+        for tok in run:
+            changes: dict[str, Any] = {}
+            if tok.children:
+                changes["children"] = list(tokens(tok.children))
+            src = str(tok.attrs.get("src", ""))
+            if tok.type == "image" and src in names:
+                changes["attrs"] = {**tok.attrs, "src": names[src]}
+            out.append(tok.copy(**changes) if changes else tok)
+        return tuple(out)
+
+    def inline(run: Inline) -> Inline:
+        return replace(run, tokens=tokens(run.tokens))
+
+    def segment(piece: Segment) -> Segment:
+        return replace(piece, inline=inline(piece.inline)) if isinstance(piece, Gap) else inline(piece)
+
+    def block(item: Block) -> Block:
+        if isinstance(item, Paragraph):
+            return replace(item, lines=tuple(inline(line) for line in item.lines))
+        if isinstance(item, ListBlock):
+            return replace(item, items=tuple(replace(i, blocks=blocks(i.blocks)) for i in item.items))
+        if isinstance(item, Table):
+            header = tuple(inline(cell) for cell in item.header)
+            return replace(
+                item, header=header, rows=tuple(tuple(inline(c) for c in row) for row in item.rows)
+            )
+        if isinstance(item, Other):
+            return replace(item, tokens=tokens(item.tokens))
+        return item
+
+    def blocks(items: Iterable[Block]) -> tuple[Block, ...]:
+        return tuple(block(item) for item in items)
+
+    def part(piece: Part) -> Part:
+        if isinstance(piece, Text):
+            return Text(inline(piece.inline))
+        if isinstance(piece, Items):
+            return replace(piece, entries=tuple((inline(head), blocks(rest)) for head, rest in piece.entries))
+        if isinstance(piece, Pairs):
+            return Pairs(tuple((head, inline(value)) for head, value in piece.pairs))
+        if isinstance(piece, Blocks):
+            return Blocks(blocks(piece.blocks))
+        return piece
+
+    cloze = card.cloze
+    return replace(
+        card,
+        answer=tuple(part(p) for p in card.answer),
+        extra=tuple(part(p) for p in card.extra),
+        cloze=None
+        if cloze is None
+        else replace(cloze, lines=tuple(tuple(segment(s) for s in line) for line in cloze.lines)),
+        statement=None if card.statement is None else inline(card.statement),
+    )
 
 
 def _resolve(src: str, source: Path, base: Path) -> MediaFile | str:
@@ -119,5 +191,17 @@ def _resolve(src: str, source: Path, base: Path) -> MediaFile | str:
         data = target.read_bytes()
     except OSError as exc:
         return f"image “{shown}” cannot be read: {exc.strerror or exc}"
-    digest = hashlib.sha256(data).hexdigest()[:20]
-    return MediaFile(f"{digest}{target.suffix.lower()}", target)
+    return MediaFile(packed_name(data, target.suffix), target)
+
+
+def packed_name(data: bytes, suffix: str) -> str:
+    """The name an image with this content and suffix is packed under: a content hash."""
+    return f"{hashlib.sha256(data).hexdigest()[:20]}{suffix.lower()}"
+
+
+def packed_name_of(path: Path) -> str | None:
+    """The name the image at ``path`` would be packed under now; None if it cannot be read."""
+    try:
+        return packed_name(path.read_bytes(), path.suffix)
+    except OSError:
+        return None

@@ -11,14 +11,15 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, TypeAlias
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias, get_args
 
 if TYPE_CHECKING:
     from markdown_it.token import Token
 
-KINDS = ("question", "fact", "table-cell", "metric", "cloze", "steps", "code")
-"""Card kinds, in the catalogue's order (``cloze`` also for hand-written cloze cards)."""
 Kind: TypeAlias = Literal["question", "fact", "table-cell", "metric", "cloze", "steps", "code"]
+"""A card kind (``cloze`` also for hand-written cloze cards)."""
+KINDS: tuple[Kind, ...] = get_args(Kind)
+"""Card kinds, in the catalogue's order."""
 _CLOZE_NUMBER = re.compile(r"\{\{c([1-9][0-9]*)::")
 
 
@@ -294,6 +295,11 @@ class Skipped:
         return f"{self.origin}: {self.reason}: {text}" + (f" [{self.key}]" if self.key else "")
 
 
+def breadcrumb(crumbs: Iterable[str]) -> str:
+    """A card's context as one line: section titles joined by ``›`` ('' when none)."""
+    return " › ".join(crumbs)
+
+
 @dataclass(frozen=True)
 class Card:
     """One atomic card, before rendering."""
@@ -329,7 +335,7 @@ class Card:
     @property
     def prompt(self) -> str:
         """The plain-text prompt: breadcrumb, then what is asked."""
-        crumb = " › ".join(self.crumbs)
+        crumb = breadcrumb(self.crumbs)
         if not crumb:
             return self.ask
         if not self.ask:
@@ -374,8 +380,8 @@ class Note:
     """HTML fields by name, in the note type's order."""
     tags: tuple[str, ...]
     """Anki tags."""
-    source: str
-    """``path:line`` of the card's content."""
+    origin: Origin
+    """Where the card's content stands in its source."""
     teaches: str = ""
     """Hash of what the card teaches, without breadcrumb or label (see
     :class:`builder.render.Rendered`): how a renamed or moved note is found again."""
@@ -401,7 +407,7 @@ class Note:
             "answer": self.answer,
             "fields": dict(self.fields),
             "tags": list(self.tags),
-            "source": self.source,
+            "source": str(self.origin),
             **({"cards": list(self.sides)} if self.sides else {}),
         }
 

@@ -24,6 +24,7 @@ from .model import (
     Part,
     Table,
     Text,
+    breadcrumb,
 )
 
 
@@ -77,7 +78,7 @@ def cloze_text(card: Card, *, shown: bool) -> str:
         text = CLOZE.sub(lambda m: m.group(2), text)
     else:
         text = CLOZE.sub(lambda m: f"[{m.group(3)}]" if m.group(3) else "[...]", text)
-    crumb = " › ".join(card.crumbs)
+    crumb = breadcrumb(card.crumbs)
     return f"{crumb} — {text}" if crumb else text
 
 
@@ -166,7 +167,7 @@ def _shown_text(token: Token, hide: int | None) -> str:
 
 
 def _with_crumb(card: Card, text: str) -> str:
-    crumb = " › ".join(card.crumbs)
+    crumb = breadcrumb(card.crumbs)
     if not crumb:
         return text
     # A list starts on its own line, under the breadcrumb.

@@ -30,7 +30,7 @@ from pathlib import Path
 
 from .curation import drop_entry, rewrite_entry
 from .markdown import CLOZE
-from .model import KINDS, MediaFile, Note, Origin
+from .model import KINDS, MediaFile, Note
 from .notetypes import MODELS, cloze_model, css
 from .release.deck import Release
 from .sources import curation_path, is_curation
@@ -276,7 +276,7 @@ def _attribute(text: str) -> str:
 
 def curation_name(note: Note) -> str:
     """The name of the curation file a note's entries go into: its source's."""
-    path = Path(Origin.parse(note.source).path)
+    path = Path(note.origin.path)
     return path.name if is_curation(path) else curation_path(path).name
 
 
@@ -291,7 +291,7 @@ def _strip(note: Note) -> str:
     return (
         f'<div class="strip" data-curation="{_attribute(curation)}">'
         f'<code class="key">{escape(note.key)}</code>'
-        f'<span class="meta">{escape(note.kind)} · {escape(note.source)}</span>'
+        f'<span class="meta">{escape(note.kind)} · {escape(str(note.origin))}</span>'
         f'<span class="actions">{buttons}</span><span class="hint">paste into {escape(curation)}</span>'
         '<div class="status" role="status" aria-live="polite"></div></div>'
     )

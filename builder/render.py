@@ -30,6 +30,7 @@ from .model import (
     Part,
     Table,
     Text,
+    breadcrumb,
 )
 from .plaintext import answer_text, prompt_text
 
@@ -120,7 +121,7 @@ def part_html(part: Part) -> str:
 
 
 def _prompt_html(card: Card, ask_html: str, *, cloze: bool = False) -> str:
-    crumb = " › ".join(card.crumbs)
+    crumb = breadcrumb(card.crumbs)
     if not crumb:
         return f'<div class="ask">{ask_html}</div>'
     # A heading's math may hold ``}}``: in a cloze note's text it must not end a deletion.

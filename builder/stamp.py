@@ -7,20 +7,23 @@ built); the images, with the content-hash names they were packed under; and a ha
 decks folder it left (file names and manifests). With it goes the report a build of that
 state prints. When the next build finds all of it unchanged, it prints that report and stops:
 nothing is parsed, compared or written again.
+
+Stamps are kept beside the cache's entries and like them as versioned JSON, never pickles (see
+:mod:`builder.cache`); a stamp that cannot be used means no shortcut.
 """
 
 from __future__ import annotations
 
 import hashlib
-import os
-import pickle
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from . import cache
+from .cache import BadEntry
 from .config import DECKS_FILE
+from .media import packed_name_of
 
 
 @dataclass(frozen=True)
@@ -42,7 +45,7 @@ class Stamp:
         """True when nothing the build depended on has changed since."""
         return (
             inputs(sources) == self.inputs
-            and all(_packed_name(path) == name for path, name in self.media)
+            and all(packed_name_of(path) == name for path, name in self.media)
             and decks(out) == self.decks
         )
 
@@ -79,38 +82,62 @@ def decks(out: Path) -> str | None:
     return h.hexdigest()
 
 
-def _packed_name(path: Path) -> str | None:
-    try:
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()[:20]
-    except OSError:
-        return None
-    return f"{digest}{path.suffix.lower()}"
-
-
 def _place(paths: Sequence[str], out: Path) -> Path:
     """Where the stamp of a build with these arguments, by this deckbuilder, is kept."""
     key = f"{cache.fingerprint()}\0{Path.cwd()}\0{out.resolve()}\0" + "\0".join(paths)
-    return cache.default_folder() / f"stamp-{hashlib.sha256(key.encode()).hexdigest()[:32]}.pickle"
+    return cache.default_folder() / f"stamp-{hashlib.sha256(key.encode()).hexdigest()[:32]}.json"
 
 
-def load(paths: Sequence[str], out: Path) -> Stamp | None:
-    """The stamp the last successful build with these arguments left, if any."""
-    try:
-        with _place(paths, out).open("rb") as handle:
-            stamp = pickle.load(handle)
-    except Exception:  # none yet, or unreadable: no shortcut
+def load(paths: Sequence[str], out: Path, strict: bool | None = None) -> Stamp | None:
+    """The stamp the last successful build with these arguments left, if any.
+
+    ``strict`` (default: :func:`builder.cache.strict_default`): a stamp that is not what
+    deckbuilder writes raises :class:`builder.cache.BadEntry` instead of being ignored.
+    """
+    strict = cache.strict_default() if strict is None else strict
+    data = cache.read_entry(_place(paths, out), strict)
+    if data is None:
         return None
-    return stamp if isinstance(stamp, Stamp) else None
+    try:
+        return stamp_from(data)
+    except BadEntry as exc:
+        if strict:
+            raise
+        cache.log.debug("stamp cannot be used (%s): no shortcut", exc)
+        return None
 
 
 def save(paths: Sequence[str], out: Path, stamp: Stamp) -> None:
     """Keep the stamp of a successful build (best-effort, like the cache)."""
-    target = _place(paths, out)
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
-        with os.fdopen(fd, "wb") as handle:
-            pickle.dump(stamp, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, target)
-    except OSError:
-        return
+    cache.write_entry(_place(paths, out), stamp_data(stamp))
+
+
+def stamp_data(stamp: Stamp) -> dict[str, Any]:
+    """A stamp as plain data (:func:`stamp_from` reads it back)."""
+    return {
+        "inputs": stamp.inputs,
+        "media": [[str(path), name] for path, name in stamp.media],
+        "decks": stamp.decks,
+        "errors": list(stamp.errors),
+        "output": list(stamp.output),
+    }
+
+
+def stamp_from(data: dict[str, Any]) -> Stamp:
+    """The stamp :func:`stamp_data` gave; :class:`builder.cache.BadEntry` if it is not one."""
+
+    def strings(name: str) -> tuple[str, ...]:
+        value = data.get(name)
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise BadEntry(f"“{name}” is not a list of strings")
+        return tuple(value)
+
+    media = data.get("media")
+    if not isinstance(media, list) or not all(
+        isinstance(m, list) and len(m) == 2 and all(isinstance(v, str) for v in m) for m in media
+    ):
+        raise BadEntry("“media” is not a list of [path, name]")
+    inputs, decks = data.get("inputs"), data.get("decks")
+    if not isinstance(inputs, str) or not isinstance(decks, str):
+        raise BadEntry("“inputs” or “decks” is not a string")
+    return Stamp(inputs, tuple((Path(p), n) for p, n in media), decks, strings("errors"), strings("output"))

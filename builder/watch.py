@@ -13,7 +13,6 @@ from pathlib import Path
 
 import watchfiles
 
-from . import deep
 from .cache import Cache
 from .config import DECKS_FILE
 from .errors import DeckbuilderError
@@ -30,9 +29,7 @@ def rebuild(paths: Sequence[str], out: Path, echo: Echo, drafts: Path = DRAFTS) 
     """One draft of every deck; reports problems, or what releasing it would change. True when
     it succeeded."""
     try:
-        result = deep.run(
-            lambda: run(paths, out, goal="drafts", drafts=drafts, cache=Cache(), warn=lambda d: echo(str(d)))
-        )
+        result = run(paths, out, goal="drafts", drafts=drafts, cache=Cache(), warn=lambda d: echo(str(d)))
         if result.failed:
             echo("build stopped: fix the errors above; watching for the next change")
             return False

@@ -30,14 +30,17 @@ def seed_notes(seed_extraction: Extraction) -> list[Note]:
 
 @pytest.fixture(autouse=True, scope="session")
 def _private_cache(tmp_path_factory):
-    """Keep the build cache of the tests out of the user's cache folder."""
+    """Keep the build cache of the tests out of the user's cache folder, and make a cache
+    entry that is not what deckbuilder writes an error rather than a silent miss."""
     import os
 
     folder = tmp_path_factory.mktemp("cache")
-    old = os.environ.get("DECKBUILDER_CACHE")
-    os.environ["DECKBUILDER_CACHE"] = str(folder)
+    settings = {"DECKBUILDER_CACHE": str(folder), "DECKBUILDER_CACHE_STRICT": "1"}
+    old = {name: os.environ.get(name) for name in settings}
+    os.environ.update(settings)
     yield folder
-    if old is None:
-        os.environ.pop("DECKBUILDER_CACHE", None)
-    else:
-        os.environ["DECKBUILDER_CACHE"] = old
+    for name, value in old.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value

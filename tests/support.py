@@ -1,13 +1,62 @@
-"""Helpers shared by tests."""
+"""Helpers shared by tests: building notes the way a build does, running the command line,
+reading its JSON, importing packages into Anki."""
 
 from __future__ import annotations
 
-from builder.build import notes_of
-from builder.extract import extract
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from click.testing import CliRunner, Result
+
+from builder.build import read_source
+from builder.cli import main
 from builder.model import Note
-from builder.read import parse
+from builder.sources import Source
 
 
 def notes_from(text: str, path: str = "notes.md") -> list[Note]:
-    """Notes of a small source written in a test."""
-    return notes_of("Test", extract(parse(text, path)).cards)
+    """Notes of a small source written in a test, built as a build builds them
+    (:func:`builder.build.read_source`: configuration, curation, images, rendering)."""
+    here = Path.cwd()
+    with tempfile.TemporaryDirectory() as folder:
+        os.chdir(folder)
+        try:
+            source = Path(path)
+            source.parent.mkdir(parents=True, exist_ok=True)
+            source.write_text(text, encoding="utf-8")
+            return list(read_source(Source(source, Path("."))).notes)
+        finally:
+            os.chdir(here)
+
+
+def run(*args: str) -> Result:
+    """The command line, as ``deckbuilder <args>``; stdout and stderr kept apart."""
+    return CliRunner().invoke(main, list(args))
+
+
+def errors(result: Result) -> str:
+    """What the command wrote to stderr (click 8.2+), else its mixed output."""
+    try:
+        return result.stderr
+    except ValueError:  # click < 8.2 without mix_stderr=False
+        return result.output
+
+
+def cards_json(*args: str) -> list[dict[str, Any]]:
+    """The notes ``deckbuilder cards <args> --json`` prints (the command must succeed)."""
+    result = run("cards", *args, "--json")
+    assert result.exit_code == 0, result.output
+    return [json.loads(line) for line in result.stdout.splitlines() if line.strip()]
+
+
+def import_apkg(col: Any, apkg: Path) -> Any:
+    """Import one package into an Anki collection, without scheduling; returns the import log."""
+    from anki.collection import ImportAnkiPackageOptions, ImportAnkiPackageRequest
+
+    request = ImportAnkiPackageRequest(
+        package_path=str(apkg.resolve()), options=ImportAnkiPackageOptions(with_scheduling=False)
+    )
+    return col.import_anki_package(request).log

@@ -18,6 +18,8 @@ from click.testing import CliRunner
 from builder.cli import main
 from builder.notetypes import CLOZE_MODEL_ID, PROMPT_MODEL_ID, REVERSE_MODEL_ID
 
+from support import import_apkg
+
 anki_collection = pytest.importorskip("anki.collection")
 Collection = anki_collection.Collection
 ImportAnkiPackageOptions = anki_collection.ImportAnkiPackageOptions
@@ -65,15 +67,6 @@ def build(paths: list[str], out: Path) -> Built:
     assert cards.exit_code == 0, cards.output
     notes = [json.loads(line) for line in cards.stdout.splitlines() if line.strip()]
     return Built(sorted(out.glob("*.apkg")), notes)
-
-
-def import_apkg(col, apkg: Path):
-    """Import one package without scheduling; returns the import log."""
-    request = ImportAnkiPackageRequest(
-        package_path=str(apkg.resolve()),
-        options=ImportAnkiPackageOptions(with_scheduling=False),
-    )
-    return col.import_anki_package(request).log
 
 
 def open_collection(folder: Path):

@@ -29,6 +29,8 @@ from click.testing import CliRunner, Result
 from builder import progress
 from builder.cli import main
 
+from support import import_apkg, run
+
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "source" / "rust-web3-interview.md"
 README = ROOT / "README.md"
@@ -47,11 +49,6 @@ FRONT_MATTER_KEYS = "deck, exclude, skip, subdecks, tags, title"
 
 
 # --- Helpers ----------------------------------------------------------------------------------
-
-
-def run(*args: str) -> Result:
-    """The command line, as ``deckbuilder <args>``; stdout and stderr kept apart."""
-    return CliRunner().invoke(main, list(args))
 
 
 def write(files: dict[str, str | bytes]) -> None:
@@ -654,6 +651,27 @@ def test_image_is_packed_under_its_content_hash(workdir):
     assert packed[note["guid"]]["fields"] == list(note["fields"].values())
 
 
+def test_packing_images_gives_new_cards_and_leaves_the_read_ones_alone(workdir):
+    """Images are pointed at their packed names in new cards; the cards read stay as written,
+    so reading them again (or rendering them without packing) never sees a packed name."""
+    from builder.extract import extract
+    from builder.media import attach, images
+    from builder.read import read
+
+    write(
+        {
+            "src/pics.md": "# Pics\n\n## Design\n\n- **Architecture:** ![arch](img/a.png)\n",
+            "src/img/a.png": png(),
+        }
+    )
+    cards = list(extract(read(Path("src/pics.md"), "src/pics.md")).cards)
+    packed, files, problems = attach(cards, Path("src/pics.md"), Path("src"))
+    assert problems == [] and [f.name for f in files] == [hashlib.sha256(png()).hexdigest()[:20] + ".png"]
+    assert [tok.attrs["src"] for card in cards for tok, _ in images(card)] == ["img/a.png"]
+    assert [tok.attrs["src"] for card in packed for tok, _ in images(card)] == [files[0].name]
+    assert attach(cards, Path("src/pics.md"), Path("src"))[0] == packed
+
+
 @pytest.mark.parametrize(
     ("src", "message"),
     [
@@ -799,15 +817,6 @@ def collection(workdir):
         yield col
     finally:
         col.close()
-
-
-def import_apkg(col, apkg: Path):
-    from anki.collection import ImportAnkiPackageOptions, ImportAnkiPackageRequest
-
-    request = ImportAnkiPackageRequest(
-        package_path=str(apkg.resolve()), options=ImportAnkiPackageOptions(with_scheduling=False)
-    )
-    return col.import_anki_package(request).log
 
 
 @pytest.fixture

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import json
+import logging
+import os
+import pickle
+
 import pytest
 
-from builder import build, cache, usecase
+from builder import build, cache, stamp, usecase
 from builder.build import plan_decks
 from builder.cache import Cache
+from builder.sources import find_sources
 
 SOURCE = "# Deck {n}\n\n## Part\n\n- **Alpha:** one\n- **Beta:** two ![pic](pic.png)\n"
 
@@ -78,13 +84,91 @@ def test_another_deckbuilder_does_not_trust_the_cache(corpus, reads, tmp_path, m
     assert len(reads) == 5
 
 
-def test_a_broken_cache_entry_is_ignored(corpus, reads, tmp_path):
+def test_a_broken_cache_entry_is_a_miss_in_use_and_an_error_in_tests(corpus, reads, tmp_path):
     plan_decks(["src"], cache=Cache(tmp_path / "cache"))
-    for entry in (tmp_path / "cache").glob("*.pickle"):
+    for entry in (tmp_path / "cache").glob("*.json"):
         entry.write_text("{broken", encoding="utf-8")
     reads.clear()
-    result = plan_decks(["src"], cache=Cache(tmp_path / "cache"))
+    result = plan_decks(["src"], cache=Cache(tmp_path / "cache", strict=False))
     assert len(reads) == 5 and len(notes(result)) == 10
+    for entry in (tmp_path / "cache").glob("*.json"):
+        kept = json.loads(entry.read_text(encoding="utf-8"))
+        kept["result"]["notes"] = [{"kind": "question"}]
+        entry.write_text(json.dumps(kept), encoding="utf-8")
+    with pytest.raises(cache.BadEntry):
+        plan_decks(["src"], cache=Cache(tmp_path / "cache"))  # strict: the tests set DECKBUILDER_CACHE_STRICT
+
+
+class _Payload:
+    """A pickle that runs a shell command when it is loaded."""
+
+    def __init__(self, marker):
+        self.marker = marker
+
+    def __reduce__(self):
+        return (os.system, (f"touch {self.marker}",))
+
+
+def test_a_pickled_entry_is_never_run(corpus, reads, tmp_path, caplog):
+    store = tmp_path / "cache"
+    plan_decks(["src"], cache=Cache(store))
+    marker = tmp_path / "ran"
+    entries = [*store.glob("*.json")]
+    assert len(entries) == 5
+
+    def poison():
+        for entry in entries:
+            entry.write_bytes(pickle.dumps(_Payload(marker)))
+
+    poison()
+    reads.clear()
+    with caplog.at_level(logging.DEBUG, logger="builder.cache"):
+        result = plan_decks(["src"], cache=Cache(store, strict=False))
+    assert len(reads) == 5 and len(notes(result)) == 10
+    assert "cannot be used" in caplog.text
+    poison()  # the build above kept good entries again
+    with pytest.raises(cache.BadEntry):
+        plan_decks(["src"], cache=Cache(store, strict=True))
+    assert not marker.exists()
+
+
+def test_an_entry_of_another_format_is_a_miss_even_in_strict_mode(corpus, reads, tmp_path):
+    store = tmp_path / "cache"
+    plan_decks(["src"], cache=Cache(store))
+    for entry in store.glob("*.json"):
+        entry.write_text('{"format": 1, "what": "an older deckbuilder"}', encoding="utf-8")
+    reads.clear()
+    plan_decks(["src"], cache=Cache(store, strict=True))
+    assert len(reads) == 5
+
+
+def test_a_result_reads_back_as_it_was_kept(tmp_path):
+    """Notes, images, problems and what was skipped: the cache keeps them field by field."""
+    source = tmp_path / "d.md"
+    source.write_text("# D\n\n## S\n\n- **A:** one ![p](p.png)\n- **B:**\n\nSome prose.\n", encoding="utf-8")
+    (tmp_path / "p.png").write_bytes(b"\x89PNG")
+    [found] = find_sources([str(source)])[0]
+    result = build.read_source(found)
+    assert result.notes and result.media and result.skipped
+    assert cache.result_from(json.loads(json.dumps(cache.result_data(result)))) == result
+    store = Cache(tmp_path / "cache")
+    key = store.key(found.path, found.context)
+    store.put(found.shown, key, result)  # no get() needed first
+    assert Cache(tmp_path / "cache").get(found.shown, key) == result
+    assert Cache(tmp_path / "cache").get(found.shown, "another key") is None
+
+
+def test_a_tampered_stamp_is_no_shortcut(tmp_path, monkeypatch):
+    monkeypatch.setenv("DECKBUILDER_CACHE", str(tmp_path / "cache"))
+    kept = stamp.Stamp("in", ((tmp_path / "p.png", "abc.png"),), "decks", ("w",), ("out",))
+    stamp.save(["src"], tmp_path / "decks", kept)
+    assert stamp.load(["src"], tmp_path / "decks") == kept
+    [place] = (tmp_path / "cache").glob("stamp-*.json")
+    place.write_bytes(pickle.dumps(_Payload(tmp_path / "ran")))
+    assert stamp.load(["src"], tmp_path / "decks", strict=False) is None
+    with pytest.raises(cache.BadEntry):
+        stamp.load(["src"], tmp_path / "decks", strict=True)
+    assert not (tmp_path / "ran").exists()
 
 
 def test_parallel_reading_gives_the_same_plan(corpus, monkeypatch):

@@ -79,9 +79,9 @@ def test_table_gives_one_card_per_cell(tmp_path: Path) -> None:
     innodb = cells["Storage engines — InnoDB: Locking?"]
     assert innodb.answer == "row-level"
     assert innodb.fields["Answer"] == "<p>row-level</p>"
-    assert innodb.source == f"notes.md:{line_of(TABLES, '| InnoDB |')}"
+    assert str(innodb.origin) == f"notes.md:{line_of(TABLES, '| InnoDB |')}"
     assert cells["Storage engines — MyISAM: Best for?"].answer == "read-heavy"
-    assert cells["Storage engines — MyISAM: Best for?"].source.endswith(f":{line_of(TABLES, '| MyISAM')}")
+    assert cells["Storage engines — MyISAM: Best for?"].origin.line == line_of(TABLES, "| MyISAM")
     # Options as columns read the same way.
     assert cells["Index choice — Range scans: B-tree?"].answer == "fast"
     # The header is shown as text in HTML, never run.
@@ -214,7 +214,7 @@ def test_before_after_rows_hide_the_after_figure_and_scenario_targets_are_skippe
     assert metric.prompt == "Redis rollout — P95 latency: 120 ms → [...]"
     assert "P95 latency: 120 ms → {{c1::15 ms}}" in metric.fields["Text"]
     assert "8×" not in metric.fields["Text"]
-    assert metric.source == f"notes.md:{line_of(FIGURES, '| P95')}"
+    assert str(metric.origin) == f"notes.md:{line_of(FIGURES, '| P95')}"
     listed = skipped_lines(found)
     assert "Downtime" in listed[line_of(FIGURES, "Downtime")]
     assert "Error rate" in listed[line_of(FIGURES, "Error rate")]
@@ -270,7 +270,7 @@ def test_questions_are_asked_whole_and_answered_by_their_content(tmp_path: Path)
     wrapped, heading = asked
     assert wrapped.prompt == "How should we move the sessions table to a new cluster without losing writes?"
     second = f"notes.md:{line_of(QUESTIONS, 'to a new cluster')}"
-    assert not any(n.source == second for n in notes)
+    assert not any(str(n.origin) == second for n in notes)
     answer = wrapped.fields["Answer"]
     assert "Decision: use logical replication with a short write freeze" in answer
     assert "<li>Logical replication</li><li>Cut-over window</li>" in answer
@@ -331,7 +331,7 @@ def test_code_splits_at_comments_and_needs_a_cue(tmp_path: Path) -> None:
     assert "create the users table" not in connect.answer
     table = code["Setup — create the users table: Python code?"]
     assert table.answer.startswith("conn.execute(")
-    assert table.source == f"notes.md:{line_of(CODE, '# create the users table')}"
+    assert str(table.origin) == f"notes.md:{line_of(CODE, '# create the users table')}"
     # A step of 16 lines: no card, a warning and a skipped entry.
     long_line = line_of(CODE, "# load every fixture")
     assert not any("load every fixture" in n.prompt for n in notes)
@@ -408,7 +408,7 @@ MIXED = """
 
 def test_every_part_is_carded_or_listed_by_cards_skipped(tmp_path: Path, monkeypatch) -> None:
     found, notes = cards(tmp_path, MIXED, "mix.md")
-    sources = {int(n.source.rsplit(":", 1)[1]) for n in notes}
+    sources = {n.origin.line for n in notes}
     listed = set(skipped_lines(found))
     parts = ["| L1", "|  | 4 ns", "**Eviction:** least", "**Owner:**", "Plain words", "cache miss"]
     parts += ["- warm the cache", "**Question:**", "**Eviction:** clock", "**Eviction:** second"]

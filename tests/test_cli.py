@@ -15,6 +15,8 @@ from click.testing import CliRunner, Result
 from builder import __version__
 from builder.cli import main
 
+from support import cards_json, errors, run
+
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "source" / "rust-web3-interview.md"
 SEED_RELATIVE = "source/rust-web3-interview.md"
@@ -32,29 +34,11 @@ DECK_SOURCE = "# Deck\n\n## Part\n\n- **Alpha:** one\n- **Beta:** two\n"
 EPOCH = 1700000000
 
 
-def run(*args: str) -> Result:
-    return CliRunner().invoke(main, list(args))
-
-
-def errors(result: Result) -> str:
-    """What the command wrote to stderr (click 8.2+), else its mixed output."""
-    try:
-        return result.stderr
-    except ValueError:  # click < 8.2 without mix_stderr=False
-        return result.output
-
-
 def assert_clean_failure(result: Result) -> None:
     """Exit status 1 through click's own exit, not an uncaught exception."""
     assert result.exit_code == 1, result.output
     assert isinstance(result.exception, SystemExit), repr(result.exception)
     assert "Traceback" not in result.output
-
-
-def cards_json(*paths: str) -> list[dict]:
-    result = run("cards", *paths, "--json")
-    assert result.exit_code == 0, result.output
-    return [json.loads(line) for line in result.stdout.splitlines()]
 
 
 def folder_state(folder: Path) -> dict[str, bytes]:

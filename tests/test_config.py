@@ -82,3 +82,15 @@ def test_a_deck_from_several_sources_is_built_from_all_of_them(tmp_path, monkeyp
     )
     again = runner.invoke(main, ["build", "src"])
     assert again.exit_code == 0 and "(1.0.0, unchanged)" in again.stdout
+
+
+def test_a_decks_file_nested_thousands_deep_is_read_not_a_crash(tmp_path):
+    """decks.yaml is parsed with room for deep nesting, as sources are (commands no longer are)."""
+    from builder.config import read_decks_file
+
+    decks = tmp_path / "decks.yaml"
+    decks.write_text("decks: " + "[" * 3000 + "]" * 3000 + "\n", encoding="utf-8")
+    groups, problems = read_decks_file(decks, "decks.yaml")
+    assert groups == [] and [str(p) for p in problems] == [
+        "decks.yaml:1: error: each deck is a mapping with deck and sources"
+    ]

@@ -31,7 +31,7 @@ def cards_of(source: Path) -> list[dict[str, object]]:
             "key": n.key,
             "prompt": n.prompt,
             "answer": n.answer,
-            "source": n.source,
+            "source": str(n.origin),
             "fields": {name: value for name, value in n.fields.items() if name != "Source"},
         }
         for n in notes

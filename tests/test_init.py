@@ -12,27 +12,15 @@ from pathlib import Path
 
 import pytest
 import yaml
-from click.testing import CliRunner, Result
 
 from builder import scaffold
-from builder.cli import main
+
+from support import errors, run
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "github-workflow.yml"
 WRITTEN = ("source/http-caching.md", ".github/workflows/decks.yml", ".gitignore", "README.md")
 REFUSAL = "init writes only into an empty folder or a new one"
-
-
-def run(*args: str) -> Result:
-    return CliRunner().invoke(main, list(args))
-
-
-def errors(result: Result) -> str:
-    """What the command wrote to stderr (click 8.2+), else its mixed output."""
-    try:
-        return result.stderr
-    except ValueError:  # click < 8.2 without mix_stderr=False
-        return result.output
 
 
 @pytest.fixture

@@ -66,7 +66,7 @@ def test_a_sentence_with_a_deletion_is_one_cloze_note_with_a_card_per_number(tmp
         note.answer
         == "A row version is removed once no snapshot can see it: VACUUM marks its space reusable."
     )
-    assert note.source == "notes.md:5"
+    assert str(note.origin) == "notes.md:5"
     # Keyed by its first words outside the deletions, under its section.
     assert note.key == "notes/vacuum/cloze:a-row-version-is-removed-once"
 
@@ -164,7 +164,7 @@ def test_a_table_cell_with_a_deletion_is_a_cloze_of_row_column_and_value(tmp_pat
     assert cloze.prompt == "Ports — DNS: Port: [...]"
     assert cloze.answer == "DNS: Port: 53"
     assert cloze.key == "notes/ports/cloze:dns:port"
-    assert cloze.source == "notes.md:5"
+    assert str(cloze.origin) == "notes.md:5"
     cells = sorted(n.prompt for n in notes if n.kind == "table-cell")
     assert cells == ["Ports — DNS: Transport?", "Ports — NTP: Port?", "Ports — NTP: Transport?"]
 

@@ -407,7 +407,7 @@ def test_the_toolbar_hides_nothing(probe):
 
 
 def curation_file(note: Note) -> str:
-    return curation_path(Path(note.source.rpartition(":")[0])).name
+    return curation_path(Path(note.origin.path)).name
 
 
 def test_each_note_shows_its_key_kind_source_and_curation_file(probe, preview):
@@ -415,7 +415,7 @@ def test_each_note_shows_its_key_kind_source_and_curation_file(probe, preview):
     for strip in probe["strips"]:
         note = preview.notes[strip["guid"]]
         assert strip["key"] == note.key
-        assert strip["meta"] == f"{note.kind} · {note.source}"
+        assert strip["meta"] == f"{note.kind} · {note.origin}"
         assert strip["hint"] == f"paste into {curation_file(note)}"
         assert strip["curation"] == curation_file(note)
     assert probe["strips"][0]["hint"] == "paste into rust-web3-interview.curation.yaml"
@@ -520,7 +520,7 @@ def test_every_text_of_the_cards_has_contrast(probe, mode):
 
 
 def test_a_copied_drop_line_removes_exactly_that_card(probe, preview, tmp_path):
-    seed = [c for c in probe["copies"] if preview.notes[c["guid"]].source.startswith(str(SEED))]
+    seed = [c for c in probe["copies"] if str(preview.notes[c["guid"]].origin).startswith(str(SEED))]
     copied = seed[len(seed) // 2]
     note = preview.notes[copied["guid"]]
     source = tmp_path / SEED.name

@@ -12,10 +12,12 @@ import shutil
 from pathlib import Path
 
 import pytest
-from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPackageRequest
+from anki.collection import Collection
 from click.testing import CliRunner
 
 from builder.cli import main
+
+from support import import_apkg
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "source" / "rust-web3-interview.md"
@@ -60,11 +62,6 @@ def cards_json(workdir: Path, monkeypatch) -> list[dict]:
     result = CliRunner().invoke(main, ["cards", "source", "--out", "decks", "--json", "--removed"])
     assert result.exit_code == 0, result.output
     return [json.loads(line) for line in result.stdout.splitlines()]
-
-
-def import_apkg(col: Collection, path: Path) -> None:
-    request = ImportAnkiPackageRequest(package_path=str(path), options=ImportAnkiPackageOptions())
-    col.import_anki_package(request)
 
 
 def notes_by_guid(col: Collection) -> dict[str, object]:

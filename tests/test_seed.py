@@ -26,7 +26,7 @@ def sections(doc: Document) -> Iterator[Section]:
 
 
 def lines_with_cards(notes: list[Note]) -> set[int]:
-    return {int(n.source.rsplit(":", 1)[1]) for n in notes}
+    return {n.origin.line for n in notes}
 
 
 def accounted(extraction: Extraction, notes: list[Note]) -> set[int]:

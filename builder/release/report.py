@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..model import Diagnostic, Origin
+from ..model import Diagnostic
 from .deck import Release
 
 
@@ -84,7 +84,7 @@ def history_lost(rel: Release) -> list[Diagnostic]:
             keep = "rename the heading in one build and edit the answer in the next"
         found.append(
             Diagnostic(
-                Origin.parse(note.source),
+                note.origin,
                 "warning",
                 f"“{note.prompt}” will replace “{old.prompt}” as a new note: its key and its answer"
                 f" changed in one release, so learners lose its review history; to keep it, {keep}",

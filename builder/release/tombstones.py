@@ -6,7 +6,7 @@ the release ships it on, marked and tagged, so that learners can find and delete
 
 from __future__ import annotations
 
-from ..model import Note
+from ..model import Note, Origin
 from ..render import tombstone_fields
 from .manifest import Tombstone
 
@@ -26,5 +26,5 @@ def tombstone_note(tomb: Tombstone, deck: str) -> Note:
         answer=f"Removed in version {tomb.removed}.",
         fields=tombstone_fields(tomb.model, tomb.prompt, tomb.removed, REMOVED_TAG),
         tags=(REMOVED_TAG, f"kind::{tomb.kind}"),
-        source="",
+        origin=Origin("", 0),
     )
