@@ -10,7 +10,7 @@ import html
 import multiprocessing
 import os
 import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from multiprocessing.context import BaseContext
@@ -175,37 +175,42 @@ def _read_all(
         cache.get(s.shown, key) if cache else None for s, key in zip(sources, keys, strict=True)
     ]
     todo = [i for i, r in enumerate(results) if r is None]
-    total, done = len(sources), 0
-    if progress is not None:
-        for i, result in enumerate(results):
-            if result is not None:
-                progress(done, total, sources[i].shown)
-                done += 1
-    done = total - len(todo)
-    jobs = min(os.cpu_count() or 1, len(todo))
-    if len(todo) >= PARALLEL_FROM and jobs > 1:
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=pool_context()) as pool:
-            for i, result in zip(
-                todo, pool.map(read_source, [sources[i] for i in todo], chunksize=1), strict=True
-            ):
-                results[i] = result
-                if progress is not None:
-                    progress(done, total, sources[i].shown)
-                done += 1
-    else:
-        for i in todo:
-            if progress is not None:
-                progress(done, total, sources[i].shown)
-            results[i] = read_source(sources[i])
-            done += 1
-    if cache is not None:
-        for i in todo:
-            result = results[i]
-            assert result is not None
-            # A source with errors is read again next time: what it lacked may exist by then.
-            if not any(p.level == "error" for p in result.problems):
-                cache.put(sources[i].shown, keys[i], result)
+    tell = _Told(progress, len(sources))
+    for i, result in enumerate(results):
+        if result is not None:
+            tell(sources[i].shown)
+    for i, result in zip(todo, _read_fresh([sources[i] for i in todo], tell), strict=True):
+        results[i] = result
+        # A source with errors is read again next time: what it lacked may exist by then.
+        if cache is not None and not any(p.level == "error" for p in result.problems):
+            cache.put(sources[i].shown, keys[i], result)
     return [r for r in results if r is not None]
+
+
+class _Told:
+    """Tells ``progress`` of each source in turn (nothing when there is no ``progress``)."""
+
+    def __init__(self, progress: Progress | None, total: int) -> None:
+        self.progress, self.total, self.done = progress, total, 0
+
+    def __call__(self, shown: str) -> None:
+        if self.progress is not None:
+            self.progress(self.done, self.total, shown)
+        self.done += 1
+
+
+def _read_fresh(sources: Sequence[Source], tell: _Told) -> Iterator[SourceResult]:
+    """Read sources the cache did not have, in a pool of processes when there are enough."""
+    jobs = min(os.cpu_count() or 1, len(sources))
+    if len(sources) < PARALLEL_FROM or jobs < 2:
+        for source in sources:
+            tell(source.shown)
+            yield read_source(source)
+        return
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=pool_context()) as pool:
+        for source, result in zip(sources, pool.map(read_source, sources, chunksize=1), strict=True):
+            tell(source.shown)
+            yield result
 
 
 def pool_context() -> BaseContext:
