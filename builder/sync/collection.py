@@ -94,48 +94,60 @@ def changes(col: Any, deck: WantedDeck, suspend: bool) -> DeckChanges:
 
 def apply(col: Any, found: Sequence[DeckChanges], suspend: bool, progress: Progress | None = None) -> None:
     """Make the changes, as one undo step; on any failure, undo it and raise :class:`SyncError`."""
-    from anki.collection import ImportAnkiPackageOptions, ImportAnkiPackageRequest
-    from anki.import_export_pb2 import ImportAnkiPackageUpdateCondition
-
     todo = [c for c in found if not c.empty]
     if not todo:
         return
-    always = ImportAnkiPackageUpdateCondition.IMPORT_ANKI_PACKAGE_UPDATE_CONDITION_ALWAYS
     step = col.add_custom_undo_entry(UNDO_NAME)
     try:
         for done, change in enumerate(todo):
             if progress is not None:
                 progress(done, len(todo), change.deck.name)
             if change.add or change.change or change.models:
-                options = ImportAnkiPackageOptions(
-                    merge_notetypes=False,
-                    update_notes=always,
-                    update_notetypes=always,
-                    with_scheduling=False,
-                    with_deck_configs=False,
-                )
-                with tempfile.TemporaryDirectory() as work:
-                    package = without_removed(change.deck, Path(work))
-                    col.import_anki_package(
-                        ImportAnkiPackageRequest(package_path=str(package), options=options)
-                    )
+                _import(col, change.deck)
                 col.merge_undo_entries(step)
-            # Cards to their deck, the new ones too (the import puts them where the package does).
             after = changes(col, change.deck, suspend)
-            for note, mine in after.move:
-                target = col.decks.id(note.deck, create=True)
-                col.set_deck([cid for cid, name, _ in mine.cards if name != note.deck], target)
+            _move(col, after)
             col.merge_undo_entries(step)
-            # Notes removed from the source: the learner's copies go (or are suspended).
-            held = [mine for _, mine in after.remove]
-            if suspend:
-                cards = [cid for mine in held for cid, _, suspended in mine.cards if not suspended]
-                if cards:
-                    col.sched.suspend_cards(cards)
-            elif held:
-                col.remove_notes([mine.note_id for mine in held])
+            _remove(col, after, suspend)
             col.merge_undo_entries(step)
     except Exception as exc:
         if col.undo_status().undo == UNDO_NAME:
             col.undo()
         raise SyncError(f"sync failed, the collection is as it was: {type(exc).__name__}: {exc}") from None
+
+
+def _import(col: Any, deck: WantedDeck) -> None:
+    """New and changed notes and the note types, through Anki's import of the release without
+    its tombstones: every update taken, no scheduling."""
+    from anki.collection import ImportAnkiPackageOptions, ImportAnkiPackageRequest
+    from anki.import_export_pb2 import ImportAnkiPackageUpdateCondition
+
+    always = ImportAnkiPackageUpdateCondition.IMPORT_ANKI_PACKAGE_UPDATE_CONDITION_ALWAYS
+    options = ImportAnkiPackageOptions(
+        merge_notetypes=False,
+        update_notes=always,
+        update_notetypes=always,
+        with_scheduling=False,
+        with_deck_configs=False,
+    )
+    with tempfile.TemporaryDirectory() as work:
+        package = without_removed(deck, Path(work))
+        col.import_anki_package(ImportAnkiPackageRequest(package_path=str(package), options=options))
+
+
+def _move(col: Any, after: DeckChanges) -> None:
+    """Cards to their deck, the new ones too (the import puts them where the package does)."""
+    for note, mine in after.move:
+        target = col.decks.id(note.deck, create=True)
+        col.set_deck([cid for cid, name, _ in mine.cards if name != note.deck], target)
+
+
+def _remove(col: Any, after: DeckChanges, suspend: bool) -> None:
+    """Notes removed from the source: the learner's copies go (or are suspended)."""
+    held = [mine for _, mine in after.remove]
+    if suspend:
+        cards = [cid for mine in held for cid, _, suspended in mine.cards if not suspended]
+        if cards:
+            col.sched.suspend_cards(cards)
+    elif held:
+        col.remove_notes([mine.note_id for mine in held])
