@@ -7,9 +7,9 @@ them, so that a build with nothing to do starts and ends quickly.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -20,49 +20,7 @@ if TYPE_CHECKING:
     from .release.deck import Release
     from .usecase import BuildResult, Goal
 
-F = TypeVar("F", bound=Callable[..., Any])
-
-DEFAULT_SOURCES = ("source",)
-
-
-def sources_argument(func: F) -> F:
-    """PATHS: source files or folders (default ``source/``), each checked to exist before the
-    command starts (see :func:`existing_paths`)."""
-    # deckbuilder checks the paths itself, so that every problem is one line naming the file.
-    return click.argument("paths", nargs=-1, type=click.Path(readable=False), callback=existing_paths)(func)
-
-
-def existing_paths(ctx: click.Context, _param: click.Parameter, paths: tuple[str, ...]) -> tuple[str, ...]:
-    """Stop (exit 2) with one line on standard error when a path, or the default ``source``
-    when none is given, does not exist: before the command does any work."""
-    for raw in paths or DEFAULT_SOURCES:
-        if not Path(raw).exists():
-            click.echo(f"deckbuilder: no such file or folder: {raw}", err=True)
-            ctx.exit(2)
-    return paths
-
-
-def _folder_option(flag: str, default: str, help: str) -> Callable[[F], F]:
-    """An option naming a folder, with its default shown in --help."""
-    return click.option(
-        flag,
-        flag.lstrip("-"),
-        type=click.Path(file_okay=False, path_type=Path),
-        default=Path(default),
-        show_default=True,
-        help=help,
-    )
-
-
-out_option = _folder_option(
-    "--out", "decks", "Decks folder: the .apkg files and each deck's manifest and changelog."
-)
-"""--out: the decks folder, where the .apkg files and each deck's manifest live."""
-
-drafts_option = _folder_option(
-    "--drafts", "drafts", "Drafts folder: <deck>-draft.apkg and <deck>.preview.html, never released."
-)
-"""--drafts: where drafts go (``build --draft``, ``watch``)."""
+from .commands.options import DEFAULT_SOURCES, decks_option, drafts_option, out_option, sources_argument
 
 
 def report(diagnostics: Iterable[Diagnostic]) -> None:
@@ -228,14 +186,7 @@ def diff(paths: tuple[str, ...], out: Path, check: bool) -> None:
     show_default=True,
     help="The HTML page to write.",
 )
-@click.option(
-    "--decks",
-    "out",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("decks"),
-    show_default=True,
-    help="Decks folder whose manifests give the notes their versions and GUIDs.",
-)
+@decks_option("Decks folder whose manifests give the notes their versions and GUIDs.")
 def preview(paths: tuple[str, ...], target: Path, out: Path) -> None:
     """Write one self-contained HTML page showing every card, front and back, as on a phone.
 

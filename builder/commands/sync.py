@@ -6,16 +6,11 @@ from pathlib import Path
 
 import click
 
+from .options import decks_option
+
 
 @click.command()
-@click.option(
-    "--decks",
-    "out",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("decks"),
-    show_default=True,
-    help="Decks folder whose current releases are synced.",
-)
+@decks_option("Decks folder whose current releases are synced.")
 @click.option(
     "--collection",
     type=click.Path(dir_okay=False, path_type=Path),
