@@ -37,6 +37,12 @@ def run(*args: str) -> Result:
     return CliRunner().invoke(main, list(args))
 
 
+def outcome(*args: str) -> tuple[int, str, str]:
+    """The command line's exit status, standard output and standard error."""
+    result = run(*args)
+    return result.exit_code, result.stdout, result.stderr
+
+
 def errors(result: Result) -> str:
     """What the command wrote to stderr (click 8.2+), else its mixed output."""
     try:

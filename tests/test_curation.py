@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 import yaml
-from click.testing import CliRunner
 
-from builder.cli import main
 from builder.curation import parse_curation
+
+from support import outcome as run
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "source" / "rust-web3-interview.md"
@@ -35,11 +35,6 @@ SMALL = """\
 - **Owner:** the SRE team
 - **Root:** replication lag of **30 s**
 """
-
-
-def run(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(main, list(args))
-    return result.exit_code, result.stdout, result.stderr
 
 
 def cards(src: Path, out: Path) -> dict[str, dict]:

@@ -8,9 +8,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from builder.cli import main
+from support import outcome as run
 
 anki_collection = pytest.importorskip("anki.collection")
 Collection = anki_collection.Collection
@@ -35,11 +34,6 @@ SECOND = "---\nsubdecks: true\n---\n" + FIRST.replace("RocksDB with one", "Level
     "- **Replicas:** three per region\n", ""
 ).replace("- **Port:** 7000 for gossip\n", "- **Port:** 7000 for gossip\n- **Codec:** zstd on the wire\n")
 DECK = "Databases"
-
-
-def run(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(main, list(args))
-    return result.exit_code, result.stdout, result.stderr
 
 
 def release(work: Path, text: str, epoch: int, monkeypatch: pytest.MonkeyPatch) -> dict:

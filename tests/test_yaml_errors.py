@@ -16,6 +16,8 @@ from click.testing import CliRunner, Result
 
 from builder.cli import main
 
+from support import run
+
 BODY = "# Notes\n\n## Part\n\n- **Alpha:** one\n"
 """A Markdown body that gives a card, under the front matter of each test."""
 
@@ -24,10 +26,6 @@ BODY = "# Notes\n\n## Part\n\n- **Alpha:** one\n"
 def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.chdir(tmp_path)
     return tmp_path
-
-
-def run(*args: str) -> Result:
-    return CliRunner().invoke(main, list(args))
 
 
 def write(files: dict[str, str]) -> None:
