@@ -277,3 +277,13 @@ def test_new_id_scheme_over_a_release_with_genankis_ids(tmp_path, monkeypatch):
         assert (card.type, card.due) == (0, place + 1)  # new, at its place in the source
     finally:
         col.close()
+
+
+def test_a_manifest_nested_too_deep_is_one_line(tmp_path):
+    from builder.errors import SourceError
+    from builder.release.manifest import load_manifest
+
+    manifest = tmp_path / "deck.manifest.json"
+    manifest.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    with pytest.raises(SourceError, match="nested too deep"):
+        load_manifest(manifest)

@@ -131,6 +131,8 @@ def load_manifest(path: Path) -> Manifest | None:
         raise SourceError(f"{path}:{exc.lineno}", f"manifest is not valid JSON: {exc.msg}") from None
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise SourceError(str(path), f"manifest is malformed ({exc}); restore it from git") from None
+    except RecursionError:
+        raise SourceError(str(path), "manifest is malformed (nested too deep); restore it from git") from None
     return manifest
 
 
