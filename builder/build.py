@@ -31,6 +31,7 @@ from .plaintext import cloze_prompts
 from .read import read
 from .render import render
 from .sources import CARD_SUFFIXES, Source, find_sources
+from .text import CONTROL
 from .yamlcards import load_cards
 
 
@@ -47,6 +48,9 @@ def notes_of(
     for card in cards:
         shown = render(card)
         fields = {**shown.fields, "Source": html.escape(source_name)} if source_name else shown.fields
+        # The last guard: a control character in a field (U+001F separates Anki's fields) would
+        # make the whole deck one Anki refuses; sources lose them when read, with a warning.
+        fields = {name: CONTROL.sub("", value) for name, value in fields.items()}
         tags = tuple(dict.fromkeys((f"kind::{card.kind}", *card.tags, *config.tags)))
         home = f"{deck}::{card.top}" if config.subdecks and card.top else deck
         notes.append(

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from .errors import SourceError
+from .model import Diagnostic, Origin
+
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+"""Control characters a note field must never hold (tab, newline and carriage return are text):
+U+001F is the separator of Anki's note fields, and one in a field makes a deck Anki refuses."""
 
 
 def read_text(path: Path, shown: str | None = None) -> str:
@@ -24,3 +30,20 @@ def read_text(path: Path, shown: str | None = None) -> str:
             f"{name}:{line}",
             f"invalid UTF-8 (byte 0x{data[exc.start]:02x}); save the file as UTF-8",
         ) from None
+
+
+def without_controls(text: str, shown: str) -> tuple[str, list[Diagnostic]]:
+    """The text without control characters, and a warning at each line that held one."""
+    if not CONTROL.search(text):
+        return text, []
+    found = []
+    for number, line in enumerate(text.split("\n"), start=1):
+        if (hit := CONTROL.search(line)) is not None:
+            found.append(
+                Diagnostic(
+                    Origin(shown, number),
+                    "warning",
+                    f"control character U+{ord(hit.group()):04X} removed (it cannot stand in a card)",
+                )
+            )
+    return CONTROL.sub("", text), found

@@ -958,3 +958,25 @@ def test_build_after_a_kill_removes_the_previous_apkg_left_behind(before):
         "good.changelog.md",
         "good.manifest.json",
     ]
+
+
+def test_control_characters_never_reach_a_field(tmp_path):
+    """U+001F separates Anki's fields: one in a source made the whole deck unimportable."""
+    anki_collection = pytest.importorskip("anki.collection")
+    from support import import_apkg, run
+
+    source = tmp_path / "s.md"
+    source.write_text("# S\n\n- **A:** b\x1fc\n- **D:** e\x07f\x85g\n", encoding="utf-8")
+    result = run("build", str(source), "--out", str(tmp_path / "decks"))
+    assert result.exit_code == 0
+    assert result.stderr.splitlines() == [
+        f"{source}:3: warning: control character U+001F removed (it cannot stand in a card)",
+        f"{source}:4: warning: control character U+0007 removed (it cannot stand in a card)",
+    ]
+    col = anki_collection.Collection(str(tmp_path / "c.anki2"))
+    try:
+        import_apkg(col, next((tmp_path / "decks").glob("*.apkg")))
+        answers = sorted(col.get_note(nid)["Answer"] for nid in col.find_notes(""))
+    finally:
+        col.close()
+    assert answers == ["<p>bc</p>", "<p>efg</p>"]

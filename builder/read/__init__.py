@@ -15,7 +15,7 @@ from ..deep import MAX_NESTING
 from ..errors import SourceError
 from ..markdown import parser, plain, title_from_path
 from ..model import Block, Diagnostic, Document, Origin, Paragraph
-from ..text import read_text
+from ..text import read_text, without_controls
 from .blocks import BlockReader, Heading
 from .frontmatter import front_matter
 from .sections import sections_of
@@ -33,6 +33,7 @@ def read(path: Path, shown: str | None = None) -> Document:
 
 def parse(text: str, path: str) -> Document:
     """Parse Markdown text; ``path`` is only used for origins and the fallback title."""
+    text, controls = without_controls(text, path)
     tokens = parser().parse(text)
     meta: dict[str, Any] = {}
     meta_lines: dict[str, int] = {}
@@ -64,7 +65,7 @@ def parse(text: str, path: str) -> Document:
         preamble=preamble,
         sections=sections,
         meta_lines=meta_lines,
-        diagnostics=tuple(reader.diagnostics),
+        diagnostics=(*controls, *reader.diagnostics),
     )
 
 
