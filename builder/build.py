@@ -10,6 +10,7 @@ import html
 import multiprocessing
 import os
 import sys
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -211,7 +212,7 @@ def _read_fresh(sources: Sequence[Source], tell: _Told) -> Iterator[SourceResult
             tell(source.shown)
             yield read_source(source)
         return
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=pool_context()) as pool:
+    with worker_pool(jobs) as pool:
         for source, result in zip(sources, pool.map(read_source, sources, chunksize=1), strict=True):
             tell(source.shown)
             yield result
@@ -221,6 +222,37 @@ def pool_context() -> BaseContext:
     """Fork on Linux (workers start at once, with everything imported); elsewhere the
     platform's safe default."""
     return multiprocessing.get_context("fork" if sys.platform.startswith("linux") else None)
+
+
+def worker_pool(jobs: int) -> ProcessPoolExecutor:
+    """A pool of ``jobs`` worker processes that end when this process ends, however it ends
+    (a killed build leaves no worker behind)."""
+    return ProcessPoolExecutor(
+        max_workers=jobs, mp_context=pool_context(), initializer=_die_with, initargs=(os.getpid(),)
+    )
+
+
+def _die_with(parent: int) -> None:
+    """In a worker: end when ``parent`` does. Linux tells the worker at once (a parent-death
+    signal); elsewhere a watcher thread looks every half second."""
+    if sys.platform.startswith("linux"):
+        import contextlib
+        import ctypes
+        import signal
+
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+        if os.getppid() != parent:  # the parent died before the signal was asked for
+            os._exit(1)
+        return
+    import threading
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True).start()
 
 
 def plan_decks(

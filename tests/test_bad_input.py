@@ -7,6 +7,7 @@ input) that the decks an earlier build left in ``--out`` are untouched, with no 
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import math
@@ -980,3 +981,47 @@ def test_control_characters_never_reach_a_field(tmp_path):
     finally:
         col.close()
     assert answers == ["<p>bc</p>", "<p>efg</p>"]
+
+
+def test_a_killed_build_leaves_no_worker(tmp_path):
+    """Workers end with their parent, however it ends (here: SIGKILL mid-build)."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    source = tmp_path / "source"
+    source.mkdir()
+    rows = "\n".join(f"| key {i} | value {i} |" for i in range(4000))
+    for n in range(6):
+        (source / f"t{n}.md").write_text(
+            f"# T{n}\n\n## Rows\n\n| Key | Value |\n|---|---|\n{rows}\n", encoding="utf-8"
+        )
+    env = {**os.environ, "DECKBUILDER_CACHE": str(tmp_path / "cache")}
+    build = subprocess.Popen(
+        [sys.executable, "-m", "builder", "build", str(source), "--out", str(tmp_path / "decks")],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    children: set[int] = set()
+    deadline = time.monotonic() + 30
+    while not children and time.monotonic() < deadline and build.poll() is None:
+        time.sleep(0.05)
+        for task in Path(f"/proc/{build.pid}/task").glob("*/children"):
+            children |= {int(pid) for pid in task.read_text().split()}
+    assert children, "the build never started its workers"
+    os.kill(build.pid, signal.SIGKILL)
+    build.wait()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(Path(f"/proc/{pid}").exists() for pid in children):
+        for pid in children:  # reap what is a zombie of ours
+            with contextlib.suppress(ChildProcessError, OSError):
+                os.waitpid(pid, os.WNOHANG)
+        time.sleep(0.1)
+    alive = [
+        pid
+        for pid in children
+        if Path(f"/proc/{pid}/status").exists() and "zombie" not in Path(f"/proc/{pid}/status").read_text()
+    ]
+    assert alive == []

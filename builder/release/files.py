@@ -7,11 +7,10 @@ import html
 import os
 import time
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from ..atomic import Staging
-from ..build import PARALLEL_FROM, Plan, pool_context
+from ..build import PARALLEL_FROM, Plan, worker_pool
 from ..errors import SourceError
 from ..model import DeckPlan, Origin
 from ..package import apkg_bytes, build_time
@@ -181,7 +180,7 @@ def _packages(rels: Sequence[Release], draft: bool = False) -> list[bytes]:
     jobs = min(os.cpu_count() or 1, len(rels))
     if len(rels) < PARALLEL_FROM or jobs < 2:
         return [make(rel) for rel in rels]
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=pool_context()) as pool:
+    with worker_pool(jobs) as pool:
         return list(pool.map(make, rels, chunksize=1))
 
 
