@@ -213,7 +213,8 @@ def tombstone_fields(model: str, prompt: str, removed: str, tag: str) -> dict[st
     crumb = f'<div class="crumb">Removed in version {escape(removed)}</div>'
     if model == "cloze":
         return {
-            "Text": f'{crumb}<div class="ask">{{{{c1::{escape(prompt)}}}}}</div>',
+            # The prompt is text: braces and colons in it must not read as cloze syntax.
+            "Text": f'{crumb}<div class="ask">{{{{c1::{_cloze_safe(escape(prompt), inside=True)}}}}}</div>',
             "Extra": f"<p>{notice}</p>",
             "Source": "",
         }

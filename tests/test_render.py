@@ -23,3 +23,12 @@ def test_code_starting_with_blank_lines_shows_the_same_lines_in_both_forms():
     assert code.answer == "x = 1\ny = 2"
     html = code.fields["Answer"]
     assert html.index('<span class="n">x</span>') < html.index('<span class="n">y</span>')
+
+
+def test_a_tombstone_prompt_never_reads_as_cloze_syntax():
+    from builder.render import tombstone_fields
+
+    fields = tombstone_fields("cloze", "Rust — Vec::new() is {{c2::x}} [...]", "1.2.0", "removed")
+    text = fields["Text"]
+    assert text.count("{{") == 1 and text.count("}}") == 1 and text.count("::") == 1
+    assert "{{c1::Rust — Vec&#58;&#58;new() is &#123;&#123;c2&#58;&#58;x&#125;&#125; [...]}}" in text
