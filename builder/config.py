@@ -30,7 +30,7 @@ from . import deep
 from .errors import SourceError
 from .model import KINDS, Diagnostic, Origin
 from .text import read_text
-from .yamlerrors import TextLoader, explain
+from .yamlload import DECKS_YAML, key_lines, load
 
 DECKS_FILE = "decks.yaml"
 FRONT_MATTER_KEYS = ("deck", "exclude", "skip", "subdecks", "tags", "title")
@@ -74,31 +74,6 @@ class Group:
     """Resolved source files (a deck's notes follow the sorted order of its files)."""
     origin: Origin
     """Where the group starts in decks.yaml."""
-
-
-def no_aliases(text: str, shown: str, first_line: int = 1) -> None:
-    """Refuse YAML aliases and anchors: they are how a tiny file expands into a huge one.
-
-    ``first_line``: the file line the text starts on (2 for front matter).
-    """
-    try:
-        for event in yaml.parse(text, Loader=yaml.SafeLoader):
-            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-                line = event.start_mark.line + first_line if event.start_mark else 0
-                raise SourceError(Origin(shown, line), "YAML aliases and anchors are not allowed here")
-    except yaml.YAMLError:
-        return  # the loader reports the syntax error with its line
-
-
-def key_lines(node: yaml.Node | None, first_line: int) -> dict[str, int]:
-    """The line of each key of a YAML mapping node (``first_line``: the line of the text's start)."""
-    if not isinstance(node, yaml.MappingNode):
-        return {}
-    return {
-        str(key.value): first_line + key.start_mark.line
-        for key, _ in node.value
-        if isinstance(key, yaml.ScalarNode)
-    }
 
 
 def _words(value: Any) -> tuple[str, ...] | None:
@@ -161,20 +136,11 @@ def read_config(
     return config, problems
 
 
-def _parse_decks_file(text: str, shown: str) -> tuple[yaml.Node | None, Any]:
-    try:
-        return yaml.compose(text, Loader=yaml.SafeLoader), yaml.load(text, Loader=TextLoader)
-    except yaml.YAMLError as exc:
-        line, message = explain(exc, text)
-        raise SourceError(Origin(shown, line), f"invalid YAML: {message}") from None
-
-
 def read_decks_file(path: Path, shown: str) -> tuple[list[Group], list[Diagnostic]]:
     """The groups of a ``decks.yaml``; problems are error diagnostics."""
     text = read_text(path, shown)
-    no_aliases(text, shown)
     # Parsed where deeply nested input has room, like a source (see builder.deep).
-    root, data = deep.run(lambda: _parse_decks_file(text, shown))
+    root, data = deep.run(lambda: load(text, shown, DECKS_YAML))
     if not isinstance(data, dict) or not isinstance(data.get("decks"), list):
         raise SourceError(Origin(shown, 1), "decks.yaml must hold a “decks” list")
     assert isinstance(root, yaml.MappingNode)
