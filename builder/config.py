@@ -19,7 +19,7 @@ Front matter keys (all optional)::
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -30,7 +30,7 @@ from . import deep
 from .errors import SourceError
 from .model import KINDS, Diagnostic, Origin
 from .text import read_text
-from .yamlerrors import TextLoader, explain
+from .yamlload import DECKS_YAML, key_lines, load
 
 DECKS_FILE = "decks.yaml"
 FRONT_MATTER_KEYS = ("deck", "exclude", "skip", "subdecks", "tags", "title")
@@ -76,31 +76,6 @@ class Group:
     """Where the group starts in decks.yaml."""
 
 
-def no_aliases(text: str, shown: str, first_line: int = 1) -> None:
-    """Refuse YAML aliases and anchors: they are how a tiny file expands into a huge one.
-
-    ``first_line``: the file line the text starts on (2 for front matter).
-    """
-    try:
-        for event in yaml.parse(text, Loader=yaml.SafeLoader):
-            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-                line = event.start_mark.line + first_line if event.start_mark else 0
-                raise SourceError(Origin(shown, line), "YAML aliases and anchors are not allowed here")
-    except yaml.YAMLError:
-        return  # the loader reports the syntax error with its line
-
-
-def key_lines(node: yaml.Node | None, first_line: int) -> dict[str, int]:
-    """The line of each key of a YAML mapping node (``first_line``: the line of the text's start)."""
-    if not isinstance(node, yaml.MappingNode):
-        return {}
-    return {
-        str(key.value): first_line + key.start_mark.line
-        for key, _ in node.value
-        if isinstance(key, yaml.ScalarNode)
-    }
-
-
 def _words(value: Any) -> tuple[str, ...] | None:
     if isinstance(value, str):
         value = [value]
@@ -117,6 +92,10 @@ def _titles(value: Any) -> tuple[str, ...] | None:
     return tuple(str(v) for v in value)
 
 
+_Bad = Callable[[str, str], None]
+"""Reports a problem with a key: ``bad(key, message)``."""
+
+
 def read_config(
     data: Mapping[str, Any], lines: Mapping[str, int], path: str, known: tuple[str, ...], what: str
 ) -> tuple[DeckConfig, list[Diagnostic]]:
@@ -129,52 +108,70 @@ def read_config(
     for key in data:
         if key not in known:
             bad(str(key), f"unknown {what} key “{key}” (known: {', '.join(known)})")
+    deck = _deck(data, bad)
+    tags = _words(data.get("tags", []))
+    if tags is None:
+        bad("tags", "“tags” must be a list of words without spaces")
+    subdecks = _subdecks(data, bad)
+    skip = _titles(data.get("skip", []))
+    if skip is None:
+        bad("skip", "“skip” must be a list of section titles")
+    config = DeckConfig(
+        deck=deck.strip() if deck and deck.strip() else None,
+        tags=tags or (),
+        subdecks=subdecks,
+        skip=skip or (),
+        exclude=_exclude(data, bad),
+    )
+    return config, problems
+
+
+def _deck(data: Mapping[str, Any], bad: _Bad) -> str | None:
+    """The ``deck`` name as given (None when there is none), once ``deck`` and ``title`` are checked."""
     deck = data.get("deck")
     if deck is not None and not isinstance(deck, str):
         bad("deck", "“deck” must be text")
         deck = None
     if "title" in data and not isinstance(data["title"], (str, int, float)):
         bad("title", "“title” must be text")
-    tags = _words(data.get("tags", []))
-    if tags is None:
-        bad("tags", "“tags” must be a list of words without spaces")
+    return deck
+
+
+def _subdecks(data: Mapping[str, Any], bad: _Bad) -> bool:
     subdecks = data.get("subdecks", False)
     if not isinstance(subdecks, bool):
         bad("subdecks", "“subdecks” must be true or false")
-        subdecks = False
-    skip = _titles(data.get("skip", []))
-    if skip is None:
-        bad("skip", "“skip” must be a list of section titles")
+        return False
+    return subdecks
+
+
+def _exclude(data: Mapping[str, Any], bad: _Bad) -> tuple[str, ...]:
+    """The card kinds ``exclude`` names; a name that is no card kind is reported and left out."""
     exclude = _titles(data.get("exclude", []))
     if exclude is None:
         bad("exclude", "“exclude” must be a list of card kinds")
     for kind in exclude or ():
         if kind not in KINDS:
             bad("exclude", f"“exclude” names an unknown card kind “{kind}” (kinds: {', '.join(KINDS)})")
-    config = DeckConfig(
-        deck=deck.strip() if deck and deck.strip() else None,
-        tags=tags or (),
-        subdecks=subdecks,
-        skip=skip or (),
-        exclude=tuple(k for k in exclude or () if k in KINDS),
-    )
-    return config, problems
-
-
-def _parse_decks_file(text: str, shown: str) -> tuple[yaml.Node | None, Any]:
-    try:
-        return yaml.compose(text, Loader=yaml.SafeLoader), yaml.load(text, Loader=TextLoader)
-    except yaml.YAMLError as exc:
-        line, message = explain(exc, text)
-        raise SourceError(Origin(shown, line), f"invalid YAML: {message}") from None
+    return tuple(k for k in exclude or () if k in KINDS)
 
 
 def read_decks_file(path: Path, shown: str) -> tuple[list[Group], list[Diagnostic]]:
     """The groups of a ``decks.yaml``; problems are error diagnostics."""
-    text = read_text(path, shown)
-    no_aliases(text, shown)
+    entries, nodes = _decks_list(read_text(path, shown), shown)
+    groups: list[Group] = []
+    problems: list[Diagnostic] = []
+    for entry, node in zip(entries, nodes.value, strict=True):
+        group = _group(entry, node, path.parent, shown, problems)
+        if group is not None:
+            groups.append(group)
+    return groups, problems
+
+
+def _decks_list(text: str, shown: str) -> tuple[list[Any], yaml.SequenceNode]:
+    """The entries of the file's ``decks`` list, and their nodes."""
     # Parsed where deeply nested input has room, like a source (see builder.deep).
-    root, data = deep.run(lambda: _parse_decks_file(text, shown))
+    root, data = deep.run(lambda: load(text, shown, DECKS_YAML))
     if not isinstance(data, dict) or not isinstance(data.get("decks"), list):
         raise SourceError(Origin(shown, 1), "decks.yaml must hold a “decks” list")
     assert isinstance(root, yaml.MappingNode)
@@ -182,42 +179,35 @@ def read_decks_file(path: Path, shown: str) -> tuple[list[Group], list[Diagnosti
         raise SourceError(Origin(shown, 1), "decks.yaml has more than one “decks” list")
     nodes = next(v for k, v in root.value if k.value == "decks")
     assert isinstance(nodes, yaml.SequenceNode)
-    groups: list[Group] = []
-    problems: list[Diagnostic] = []
-    for entry, node in zip(data["decks"], nodes.value, strict=True):
-        line = node.start_mark.line + 1
-        if not isinstance(entry, dict):
-            problems.append(
-                Diagnostic(Origin(shown, line), "error", "each deck is a mapping with deck and sources")
-            )
-            continue
-        config, found = read_config(entry, key_lines(node, 1), shown, GROUP_KEYS, "deck")
-        problems += found
-        if not config.deck:
-            problems.append(Diagnostic(Origin(shown, line), "error", "a deck needs a “deck” name"))
-            continue
-        listed = _titles(entry.get("sources"))
-        if not listed:
-            problems.append(
-                Diagnostic(Origin(shown, line), "error", f"deck “{config.deck}” lists no sources")
-            )
-            continue
-        files: list[Path] = []
-        for pattern in listed:
-            if not pattern.strip() or Path(pattern).is_absolute() or ".." in Path(pattern).parts:
-                problems.append(
-                    Diagnostic(
-                        Origin(shown, line),
-                        "error",
-                        f"“{pattern}”: give sources relative to decks.yaml, inside its folder",
-                    )
-                )
-                continue
-            matches = sorted(p for p in path.parent.glob(pattern) if p.is_file())
-            if not matches:
-                problems.append(
-                    Diagnostic(Origin(shown, line), "error", f"“{pattern}” matches no source file")
-                )
-            files.extend(matches)
-        groups.append(Group(config, tuple(dict.fromkeys(files)), Origin(shown, line)))
-    return groups, problems
+    return data["decks"], nodes
+
+
+def _group(entry: Any, node: yaml.Node, folder: Path, shown: str, problems: list[Diagnostic]) -> Group | None:
+    """The group one entry of ``decks`` gives; None (its problems added) when it gives none."""
+    origin = Origin(shown, node.start_mark.line + 1)
+    if not isinstance(entry, dict):
+        problems.append(Diagnostic(origin, "error", "each deck is a mapping with deck and sources"))
+        return None
+    config, found = read_config(entry, key_lines(node, 1), shown, GROUP_KEYS, "deck")
+    problems += found
+    if not config.deck:
+        problems.append(Diagnostic(origin, "error", "a deck needs a “deck” name"))
+        return None
+    listed = _titles(entry.get("sources"))
+    if not listed:
+        problems.append(Diagnostic(origin, "error", f"deck “{config.deck}” lists no sources"))
+        return None
+    files = [file for pattern in listed for file in _matches(pattern, folder, origin, problems)]
+    return Group(config, tuple(dict.fromkeys(files)), origin)
+
+
+def _matches(pattern: str, folder: Path, origin: Origin, problems: list[Diagnostic]) -> list[Path]:
+    """The files a ``sources`` pattern matches in ``folder``, sorted; [] (and a problem) for none."""
+    if not pattern.strip() or Path(pattern).is_absolute() or ".." in Path(pattern).parts:
+        message = f"“{pattern}”: give sources relative to decks.yaml, inside its folder"
+        problems.append(Diagnostic(origin, "error", message))
+        return []
+    matches = sorted(p for p in folder.glob(pattern) if p.is_file())
+    if not matches:
+        problems.append(Diagnostic(origin, "error", f"“{pattern}” matches no source file"))
+    return matches

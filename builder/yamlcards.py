@@ -33,16 +33,6 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-from yaml.events import (
-    AliasEvent,
-    DocumentStartEvent,
-    MappingEndEvent,
-    MappingStartEvent,
-    NodeEvent,
-    SequenceEndEvent,
-    SequenceStartEvent,
-)
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from . import keys
@@ -51,14 +41,12 @@ from .markdown import CLOZE, odd_dollar_lines, parser, plain
 from .model import Block, Blocks, Card, Diagnostic, Inline, Origin
 from .read import snippet_blocks
 from .text import read_text
-from .yamlerrors import explain
+from .yamlload import CARD_FILE, compose
 
 FILE_KEYS = ("cards", "deck", "tags")
 """The keys a card file may hold."""
 CARD_KEYS = ("back", "cloze", "front", "id", "reverse", "tags")
 """The keys a card may hold."""
-MAX_DEPTH = 32
-"""Deepest nesting of lists and mappings accepted (a card needs 3)."""
 
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:-]*")
 _TAG = "tag:yaml.org,2002:"
@@ -88,7 +76,7 @@ def load_cards(path: Path, shown: str) -> tuple[CardFile, list[Diagnostic]]:
 
 def parse_cards(text: str, shown: str) -> tuple[CardFile, list[Diagnostic]]:
     """Load card-file text: the cards that are sound, and a diagnostic for each problem."""
-    root = compose(text, shown)
+    root = compose(text, shown, CARD_FILE)
     if not isinstance(root, MappingNode):
         raise SourceError(Origin(shown, 1), "a card file is a mapping with a “cards” list")
     loader = _Loader(shown)
@@ -115,46 +103,7 @@ def parse_cards(text: str, shown: str) -> tuple[CardFile, list[Diagnostic]]:
     return CardFile(shown, deck, tags, tuple(cards)), problems
 
 
-# --- YAML ---------------------------------------------------------------------------------
-
-
-def compose(text: str, shown: str, what: str = "a card file") -> Node | None:
-    """The text's node tree, once its events show no alias, anchor or runaway nesting;
-    ``what`` names the kind of file in messages."""
-    try:
-        depth, documents = 0, 0
-        for event in yaml.parse(text, Loader=yaml.SafeLoader):
-            if isinstance(event, AliasEvent) or (isinstance(event, NodeEvent) and event.anchor):
-                raise SourceError(
-                    _event_origin(event, shown), f"YAML aliases are not allowed in {what.split(' ', 1)[1]}s"
-                )
-            if isinstance(event, (MappingStartEvent, SequenceStartEvent)):
-                depth += 1
-                if depth > MAX_DEPTH:
-                    raise SourceError(
-                        _event_origin(event, shown), f"YAML nested more than {MAX_DEPTH} levels deep"
-                    )
-            elif isinstance(event, (MappingEndEvent, SequenceEndEvent)):
-                depth -= 1
-            elif isinstance(event, DocumentStartEvent):
-                documents += 1
-                if documents > 1:
-                    raise SourceError(
-                        _event_origin(event, shown), f"invalid YAML: {what} is one document, not several"
-                    )
-        return yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError as exc:
-        raise _invalid(exc, text, shown) from None
-
-
-def _event_origin(event: yaml.Event, shown: str) -> Origin:
-    return Origin(shown, event.start_mark.line + 1 if event.start_mark else 1)
-
-
-def _invalid(exc: yaml.YAMLError, text: str, shown: str) -> SourceError:
-    """A YAML syntax error, at the line of its problem, with the usual fix when one is known."""
-    line, message = explain(exc, text)
-    return SourceError(Origin(shown, line), f"invalid YAML: {message}")
+# --- Nodes --------------------------------------------------------------------------------
 
 
 def _line(node: Node) -> int:

@@ -251,14 +251,3 @@ def _quoted(text: str) -> str:
 
 def _single(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
-
-
-class TextLoader(yaml.SafeLoader):
-    """PyYAML's safe loader, with dates left as the text they are written as: a title such as
-    ``2024-02-30`` is text to deckbuilder, never a date that may not exist."""
-
-
-TextLoader.yaml_implicit_resolvers = {
-    first: [(tag, pattern) for tag, pattern in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}

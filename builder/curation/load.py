@@ -11,6 +11,7 @@ from ..errors import SourceError
 from ..model import Origin
 from ..sources import curation_path
 from ..text import read_text
+from ..yamlload import CURATION_FILE, compose
 
 ACTIONS = ("drop", "restore")
 REWRITE_KEYS = ("prompt", "answer", "cloze", "was")
@@ -59,9 +60,7 @@ def load_curation(source: Path, shown: str) -> Curation | None:
 
 def parse_curation(text: str, shown: str) -> Curation:
     """Curation text, checked: a problem is an error at its line."""
-    from ..yamlcards import compose
-
-    root = compose(text, shown, "a curation file")
+    root = compose(text, shown, CURATION_FILE)
     if root is None:
         return Curation(shown, ())
     if not isinstance(root, MappingNode):

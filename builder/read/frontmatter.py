@@ -4,26 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-import yaml
 from markdown_it.token import Token
 
-from ..config import key_lines, no_aliases
 from ..errors import SourceError
-from ..model import Origin
-from ..yamlerrors import TextLoader, explain
+from ..yamlload import FRONT_MATTER, key_lines, load
 
 __all__ = ["front_matter"]
 
 
 def front_matter(token: Token, path: str) -> tuple[dict[str, Any], dict[str, int]]:
     """The front matter mapping and the line of each of its keys."""
-    no_aliases(token.content, path, first_line=2)
-    try:
-        node = yaml.compose(token.content, Loader=yaml.SafeLoader)
-        data = yaml.load(token.content, Loader=TextLoader)
-    except yaml.YAMLError as exc:
-        line, message = explain(exc, token.content, first_line=2)
-        raise SourceError(Origin(path, line), f"front matter: invalid YAML: {message}") from None
+    node, data = load(token.content, path, FRONT_MATTER, first_line=2)
     if data is None:
         return {}, {}
     if not isinstance(data, dict):

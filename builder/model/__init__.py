@@ -1,0 +1,74 @@
+"""The records that flow between the pipeline's stages.
+
+``read`` turns a source file into a :class:`Document` (:mod:`.document`), ``extract`` turns a
+document into :class:`Card` records (:mod:`.cards`), ``render`` and ``identify`` turn cards into
+:class:`Note` records, gathered into a :class:`DeckPlan` (:mod:`.notes`). Every record that came
+from a file carries its :class:`Origin`. Import them from here: ``from builder.model import Card``.
+"""
+
+from .cards import (
+    KINDS,
+    Blocks,
+    Card,
+    ClozeText,
+    Diagnostic,
+    Gap,
+    Items,
+    Kind,
+    Pairs,
+    Part,
+    Segment,
+    Skipped,
+    Snippet,
+    Text,
+    breadcrumb,
+)
+from .document import (
+    Block,
+    Code,
+    Document,
+    Inline,
+    Item,
+    ListBlock,
+    Origin,
+    Other,
+    Paragraph,
+    Section,
+    Table,
+    inline_runs,
+)
+from .notes import DeckPlan, MediaFile, Note, SourceResult
+
+__all__ = [
+    "KINDS",
+    "Block",
+    "Blocks",
+    "Card",
+    "ClozeText",
+    "Code",
+    "DeckPlan",
+    "Diagnostic",
+    "Document",
+    "Gap",
+    "Inline",
+    "Item",
+    "Items",
+    "Kind",
+    "ListBlock",
+    "MediaFile",
+    "Note",
+    "Origin",
+    "Other",
+    "Pairs",
+    "Paragraph",
+    "Part",
+    "Section",
+    "Segment",
+    "Skipped",
+    "Snippet",
+    "SourceResult",
+    "Table",
+    "Text",
+    "breadcrumb",
+    "inline_runs",
+]

@@ -1,0 +1,180 @@
+"""The records ``extract`` makes of a document: card kinds, answer parts, generated clozes and
+their gaps, :class:`Card`, and what gave no card (:class:`Skipped`) or had a problem
+(:class:`Diagnostic`)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any, Literal, TypeAlias, get_args
+
+from .document import Block, Inline, Origin
+
+Kind: TypeAlias = Literal["question", "fact", "table-cell", "metric", "cloze", "steps", "code"]
+"""A card kind (``cloze`` also for hand-written cloze cards)."""
+KINDS: tuple[Kind, ...] = get_args(Kind)
+"""Card kinds, in the catalogue's order."""
+_CLOZE_NUMBER = re.compile(r"\{\{c([1-9][0-9]*)::")
+
+
+@dataclass(frozen=True)
+class Text:
+    """An answer part: one inline run shown as a paragraph."""
+
+    inline: Inline
+
+
+@dataclass(frozen=True)
+class Items:
+    """An answer part: a list of inline runs, each possibly followed by nested blocks."""
+
+    entries: tuple[tuple[Inline, tuple[Block, ...]], ...]
+    ordered: bool
+
+
+@dataclass(frozen=True)
+class Pairs:
+    """An answer part: ``Header: value`` lines (a table row)."""
+
+    pairs: tuple[tuple[str, Inline], ...]
+
+
+@dataclass(frozen=True)
+class Blocks:
+    """An answer part: blocks rendered as they stand (nested bullets, paragraphs)."""
+
+    blocks: tuple[Block, ...]
+
+
+@dataclass(frozen=True)
+class Snippet:
+    """An answer part: code, highlighted."""
+
+    lang: str
+    text: str
+    lines: tuple[tuple[tuple[Any, str], ...], ...] = ()
+    """The code already lexed by Pygments, line by line (empty: lex ``text`` when rendering)."""
+
+
+Part: TypeAlias = Text | Items | Pairs | Blocks | Snippet
+
+
+@dataclass(frozen=True)
+class Gap:
+    """A part of a cloze statement that one of the note's cards hides."""
+
+    number: int
+    """Its cloze number: card ``number`` of the note hides it (1-based)."""
+    inline: Inline
+    """What is hidden, as inline Markdown."""
+    hint: str = ""
+    """Shown in place of the hidden part (``{{c1::answer::hint}}``); '' for ``[...]``."""
+
+
+Segment: TypeAlias = Inline | Gap
+"""A piece of a cloze line: shown text, or a gap."""
+
+
+@dataclass(frozen=True)
+class ClozeText:
+    """A generated cloze: lines of shown text and gaps, one card per gap number."""
+
+    lines: tuple[tuple[Segment, ...], ...]
+    """The statement's lines (one for a sentence, one per item for a list)."""
+    listed: bool = False
+    """True when the lines are the items of a list (shown as bullets)."""
+    intro: str = ""
+    """Plain text shown before the lines (a list's caption)."""
+    ordered: bool = False
+    """For a list: numbered (steps) rather than bullets."""
+
+    @property
+    def gaps(self) -> int:
+        """How many cards the note has (a deletion written inside math counts too)."""
+        numbers = [s.number for line in self.lines for s in line if isinstance(s, Gap)]
+        for line in self.lines:
+            for segment in line:
+                if isinstance(segment, Inline):
+                    for tok in segment.tokens:
+                        if tok.type.startswith("math"):
+                            numbers.extend(int(n) for n in _CLOZE_NUMBER.findall(tok.content))
+        return max(numbers, default=0)
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A part of a source that gave no card, and why: ``deckbuilder cards --skipped``."""
+
+    origin: Origin
+    reason: str
+    """Why it gave no card, a few words (``scenario bookkeeping``, ``no cue``, …)."""
+    text: str
+    """The part's text, as a reader would recognise it (shortened)."""
+    key: str = ""
+    """The key of the card it would give, which a curation file can ``restore`` ('' when it
+    would give none)."""
+
+    def __str__(self) -> str:
+        text = self.text if len(self.text) <= 100 else self.text[:99].rstrip() + "…"
+        return f"{self.origin}: {self.reason}: {text}" + (f" [{self.key}]" if self.key else "")
+
+
+def breadcrumb(crumbs: Iterable[str]) -> str:
+    """A card's context as one line: section titles joined by ``›`` ('' when none)."""
+    return " › ".join(crumbs)
+
+
+@dataclass(frozen=True)
+class Card:
+    """One atomic card, before rendering."""
+
+    kind: Kind
+    """One of :data:`KINDS`."""
+    key: str
+    """Structural identity inside the deck: section path, kind, label or row."""
+    crumbs: tuple[str, ...]
+    """The breadcrumb that gives the prompt its context (section titles, table title)."""
+    ask: str
+    """What the prompt asks, in plain text (after the breadcrumb)."""
+    answer: tuple[Part, ...]
+    """The answer's parts (empty for a cloze card)."""
+    origin: Origin
+    """Where the card's content starts."""
+    tags: tuple[str, ...] = ()
+    """Tags beyond the kind's (section tags)."""
+    cloze: ClozeText | None = None
+    """For generated cloze cards (``metric``, ``cloze``): the statement and its gaps."""
+    statement: Inline | None = None
+    """For hand-written ``cloze`` cards: inline Markdown holding Anki's ``{{c1::…}}`` marks."""
+    top: str = ""
+    """The title of the top section the card stands in ('' outside any): its subdeck."""
+    extra: tuple[Part, ...] = field(default=())
+    """Context shown under a cloze's answer."""
+    reverse: bool = False
+    """Also ask the answer, for the prompt: a second card of the same note."""
+    generated: str = ""
+    """For a card rewritten by a curation file: the hash of the generated card it replaces
+    (:func:`builder.curation.fingerprint`)."""
+
+    @property
+    def prompt(self) -> str:
+        """The plain-text prompt: breadcrumb, then what is asked."""
+        crumb = breadcrumb(self.crumbs)
+        if not crumb:
+            return self.ask
+        if not self.ask:
+            return crumb
+        return f"{crumb} — {self.ask}"
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """A problem found in a source, reported at the edge (CLI) sorted by place."""
+
+    origin: Origin
+    level: Literal["warning", "error"]
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.origin}: {self.level}: {self.message}"
