@@ -282,6 +282,8 @@ class _Loader:
                 self.error(key, f"card “{ident}” has an empty {name}")
             elif name == "cloze" and not CLOZE.search(text):
                 self.error(key, f"cloze card “{ident}” has no {{{{c1::…}}}} deletion")
+            elif name == "cloze" and (broken := _broken_cloze(text, Origin(self.shown, _line(key)))):
+                self.error(key, f"cloze card “{ident}”: {broken}")
             else:
                 texts[name] = (text, _content_line(value))
                 if name != "back":  # a back is read as blocks, which warn themselves
@@ -323,3 +325,14 @@ class _Loader:
 def _plain(text: str) -> str:
     """Inline Markdown as the plain text a reader sees."""
     return plain(parser().parseInline(text.strip())[0].children or ())
+
+
+def _broken_cloze(text: str, where: Origin) -> str:
+    """What is wrong with a hand-written cloze's deletions, as Anki would read them ('' when
+    nothing is): one not closed, a ``}}`` closing none, ``{{c0::``, one inside another."""
+    from .extract.clozescan import scan
+
+    found = scan(tuple(parser().parseInline(text.strip())[0].children or ()), where)
+    if found.problems:
+        return found.problems[0][1]
+    return "a deletion is not closed" if found.open else ""

@@ -416,3 +416,17 @@ def test_runaway_nesting_is_refused():
 @pytest.mark.parametrize("text", ["", "# only a comment\n", "- id: x\n  cloze: '{{c1::a}}'\n", "just text\n"])
 def test_top_level_must_be_a_mapping(text):
     assert refused(text) == "cards.yaml:1: error: a card file is a mapping with a “cards” list"
+
+
+@pytest.mark.parametrize(
+    ("cloze", "problem"),
+    [
+        ("x {{c1::a}} {{c2::y", "unbalanced cloze: “{{c2::y” has no closing }}"),
+        ("x {{c1::a}} y}}", "}}"),
+    ],
+)
+def test_an_unbalanced_hand_written_cloze_is_an_error_at_its_line(cloze, problem):
+    card_file, problems = parse_cards(f"cards:\n  - id: a\n    cloze: '{cloze}'\n", "cards.yaml")
+    assert card_file.cards == ()
+    assert [str(p) for p in problems if problem in str(p)] == [str(problems[0])]
+    assert str(problems[0]).startswith("cards.yaml:3: error: cloze card “a”: ")
