@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from click.testing import CliRunner
 
 from builder.build import plan_decks
@@ -84,13 +85,24 @@ def test_a_deck_from_several_sources_is_built_from_all_of_them(tmp_path, monkeyp
     assert again.exit_code == 0 and "(1.0.0, unchanged)" in again.stdout
 
 
-def test_a_decks_file_nested_thousands_deep_is_read_not_a_crash(tmp_path):
-    """decks.yaml is parsed with room for deep nesting, as sources are (commands no longer are)."""
+def test_a_decks_file_nested_thousands_deep_is_refused_at_once(tmp_path):
+    """Nesting is checked on the parser's events, before anything is built: one line, no crash,
+    no minutes of parsing."""
     from builder.config import read_decks_file
+    from builder.errors import SourceError
 
     decks = tmp_path / "decks.yaml"
-    decks.write_text("decks: " + "[" * 3000 + "]" * 3000 + "\n", encoding="utf-8")
-    groups, problems = read_decks_file(decks, "decks.yaml")
-    assert groups == [] and [str(p) for p in problems] == [
-        "decks.yaml:1: error: each deck is a mapping with deck and sources"
-    ]
+    decks.write_text("decks: " + "[" * 20_000 + "]" * 20_000 + "\n", encoding="utf-8")
+    with pytest.raises(SourceError) as error:
+        read_decks_file(decks, "decks.yaml")
+    assert str(error.value.format_message()) == "decks.yaml:1: error: YAML nested more than 32 levels deep"
+
+
+def test_front_matter_nested_thousands_deep_is_refused_at_once(tmp_path):
+    from support import run
+
+    source = tmp_path / "notes.md"
+    source.write_text("---\ntitle: " + "[" * 20_000 + "]" * 20_000 + "\n---\n# X\n", encoding="utf-8")
+    result = run("lint", str(source))
+    assert result.exit_code == 1
+    assert result.stderr == f"{source}:2: error: YAML nested more than 32 levels deep\n"
