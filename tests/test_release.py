@@ -287,3 +287,42 @@ def test_a_manifest_nested_too_deep_is_one_line(tmp_path):
     manifest.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
     with pytest.raises(SourceError, match="nested too deep"):
         load_manifest(manifest)
+
+
+@pytest.mark.parametrize(
+    "corrupt",
+    [
+        lambda m: m.update(released=1e300),
+        lambda m: m.update(released=10**30),
+        lambda m: m.update(version="1" * 5000 + ".0.0"),
+        lambda m: m["models"].update(prompt=["a", "list"]),
+        lambda m: m["notes"][0].update(key=["a", "list"]),
+        lambda m: m["history"][0].update(released="x"),
+        lambda m: m["history"][0].update(bump=None),
+        lambda m: m.update(notes={"not": "a list"}),
+        lambda m: m.update(removed=[["a"]]),
+        lambda m: m.update(sources=[1, 2]),
+        lambda m: m.update(grammar=True),
+    ],
+)
+def test_every_manifest_field_is_checked(tmp_path, corrupt):
+    from support import run
+
+    source = tmp_path / "deck.md"
+    source.write_text("# Deck\n\n## Part\n\n- **Alpha:** one\n- **Beta:** two\n", encoding="utf-8")
+    out = tmp_path / "decks"
+    assert run("build", str(source), "--out", str(out)).exit_code == 0
+    path = out / "deck.manifest.json"
+    manifest = json.loads(path.read_text(encoding="utf-8"))
+    corrupt(manifest)
+    path.write_text(json.dumps(manifest), encoding="utf-8")
+    source.write_text("# Deck\n\n## Part\n\n- **Alpha:** uno\n", encoding="utf-8")
+    before = sorted(p.name for p in out.iterdir())
+    for command in ("build", "diff"):
+        result = run(command, str(source), "--out", str(out))
+        assert result.exit_code == 1, result.output
+        (line,) = result.stderr.splitlines()
+        assert line.startswith(f"{path}: error: manifest is malformed (") and line.endswith(
+            "restore it from git"
+        )
+    assert sorted(p.name for p in out.iterdir()) == before

@@ -136,15 +136,55 @@ def load_manifest(path: Path) -> Manifest | None:
     return manifest
 
 
+LATEST = 253_402_300_799
+"""The last second of the year 9999: a release time past it is not one deckbuilder wrote."""
+
+
+def _text(value: Any, what: str) -> str:
+    if not isinstance(value, str) or len(value) > 100_000:
+        raise TypeError(f"{what} is not text")
+    return value
+
+
+def _time(value: Any, what: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= LATEST:
+        raise ValueError(f"{what} is not a release time")
+    return value
+
+
+def _texts(value: Any, what: str) -> list[str]:
+    if not isinstance(value, list):
+        raise TypeError(f"{what} is not a list")
+    return [_text(item, what) for item in value]
+
+
+def _mapping(value: Any, what: str) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise TypeError(f"{what} is not a mapping")
+    return value
+
+
 def _manifest(data: Any) -> Manifest:
-    """The manifest a parsed file holds; KeyError, TypeError or ValueError when malformed."""
+    """The manifest a parsed file holds, every field checked for the type deckbuilder writes;
+    KeyError, TypeError or ValueError when malformed."""
+    data = _mapping(data, "the manifest")
+    _text(data["deck"], "deck")
+    _text(data["version"], "version")
+    _time(data["released"], "released")
+    for name, state in _mapping(data["models"], "models").items():
+        for key, value in _mapping(state, f"note type {name}").items():
+            _text(value, f"note type {name}: {key}")
+    _texts(data.get("sources", []), "sources")
+    grammar = data.get("grammar", 1)
+    if isinstance(grammar, bool) or not isinstance(grammar, int) or not 0 < grammar < 1000:
+        raise ValueError("grammar is not a rules version")
     return Manifest(
         deck=data["deck"],
         version=data["version"],
         released=int(data["released"]),
         models=data["models"],
         notes=tuple(_state(n) for n in data["notes"]),
-        removed=tuple(Tombstone(**t) for t in data.get("removed", [])),
+        removed=tuple(_tombstone(t) for t in data.get("removed", [])),
         sources=tuple(str(name) for name in data.get("sources", [])),
         grammar=int(data.get("grammar", 1)),
         history=tuple(_record(r) for r in data.get("history", [])),
@@ -152,14 +192,28 @@ def _manifest(data: Any) -> Manifest:
 
 
 def _record(data: Any) -> ReleaseRecord:
-    lists = {k: tuple(data.get(k, ())) for k in ("added", "changed", "removed")}
+    data = _mapping(data, "a history entry")
+    lists = {k: tuple(_texts(data.get(k, []), f"history {k}")) for k in ("added", "changed", "removed")}
+    _text(data["version"], "history version")
+    _time(data["released"], "history released")
+    if data["bump"] not in ("major", "minor", "patch"):
+        raise ValueError(f"history bump {data['bump']!r}")
+    _text(data.get("why", ""), "history why")
     return ReleaseRecord(**{**data, **lists})
+
+
+def _tombstone(data: Any) -> Tombstone:
+    for key, value in _mapping(data, "a removed note").items():
+        _text(value, f"removed note {key}")
+    return Tombstone(**data)
 
 
 def _check(manifest: Manifest) -> None:
     """Raise ValueError unless the manifest has the shape deckbuilder writes."""
     if not _VERSION.fullmatch(manifest.version):
-        raise ValueError(f"version {manifest.version!r}")
+        raise ValueError(f"version {manifest.version[:20]!r}")
+    if any(not _VERSION.fullmatch(r.version) for r in manifest.history):
+        raise ValueError("a history entry's version")
     for name, state in manifest.models.items():
         if name not in MODELS or not {"shape", "css", "changed"} <= set(state):
             raise ValueError(f"note type {name!r}")
@@ -172,10 +226,13 @@ def _check(manifest: Manifest) -> None:
         raise ValueError("a note has an unknown note type")
 
 
-_VERSION = re.compile(r"\d+\.\d+\.\d+")
+_VERSION = re.compile(r"\d{1,9}\.\d{1,9}\.\d{1,9}")
 
 
-def _state(data: dict[str, str]) -> NoteState:
+def _state(data: Any) -> NoteState:
+    data = _mapping(data, "a note")
+    for key, value in data.items():
+        _text(value, f"note {key}")
     if set(data) != _STATE_KEYS:
         raise KeyError(f"note fields {sorted(data)}")
     return NoteState(**{_IN_MEMORY.get(k, k): v for k, v in data.items()})
