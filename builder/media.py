@@ -173,6 +173,8 @@ def _resolve(src: str, source: Path, base: Path) -> MediaFile | str:
     shown = unquote(src)
     if not src:
         return "image has no path"
+    if any(ord(char) < 32 for char in shown):
+        return f"image path “{shown.encode('unicode_escape').decode()}” holds a control character"
     if _REMOTE.match(src):
         return f"image “{shown}” is remote; decks work offline: save it beside the source"
     relative = Path(shown)

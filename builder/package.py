@@ -80,6 +80,23 @@ def apkg_bytes(
     ``model_times`` (by note type name: ``prompt``, ``cloze``, ``reverse``) say when it last changed: Anki's import updates a
     note only when the package's copy is newer than the learner's.
     """
+    try:
+        return _apkg_bytes(name, description, notes, timestamp, note_times, model_times, media)
+    except (sqlite3.Error, OSError) as exc:
+        raise OutputError(
+            f"cannot make the package of “{name}” (temporary folder {tempfile.gettempdir()}): {exc}"
+        ) from None
+
+
+def _apkg_bytes(
+    name: str,
+    description: str,
+    notes: Sequence[Note],
+    timestamp: int,
+    note_times: Mapping[str, int] | None,
+    model_times: Mapping[str, int] | None,
+    media: Sequence[MediaFile],
+) -> bytes:
     decks = genanki_decks(name, description, notes)
     db_fd, db_path = tempfile.mkstemp(suffix=".anki2")
     os.close(db_fd)

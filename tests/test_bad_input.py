@@ -1025,3 +1025,38 @@ def test_a_killed_build_leaves_no_worker(tmp_path):
         if Path(f"/proc/{pid}/status").exists() and "zombie" not in Path(f"/proc/{pid}/status").read_text()
     ]
     assert alive == []
+
+
+def test_a_null_byte_in_an_image_path_is_one_line(tmp_path):
+    from support import run
+
+    source = tmp_path / "s.md"
+    source.write_text("# S\n\n## P\n\n- **A:** ![a](in%00.png) b\n", encoding="utf-8")
+    result = run("build", str(source), "--out", str(tmp_path / "decks"))
+    assert result.exit_code == 1
+    assert result.stderr == f"{source}:5: error: image path “in\\x00.png” holds a control character\n"
+
+
+def test_a_full_temporary_folder_is_one_line_and_writes_nothing(tmp_path, monkeypatch):
+    """The package's collection is made in the temporary folder; a full disk there is named."""
+    from builder import package
+
+    from support import run
+
+    source = tmp_path / "s.md"
+    source.write_text("# S\n\n## P\n\n- **A:** b\n", encoding="utf-8")
+    real = package.sqlite3.connect
+
+    def full(path, *args, **kwargs):
+        conn = real(path, *args, **kwargs)
+        conn.execute("PRAGMA max_page_count = 1")
+        return conn
+
+    monkeypatch.setattr(package.sqlite3, "connect", full)
+    result = run("build", str(source), "--out", str(tmp_path / "decks"))
+    assert result.exit_code == 1
+    (line,) = result.stderr.splitlines()
+    assert line.startswith("cannot make the package of “S” (temporary folder ") and line.endswith(
+        "database or disk is full"
+    )
+    assert not (tmp_path / "decks").exists() or list((tmp_path / "decks").iterdir()) == []
