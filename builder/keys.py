@@ -102,3 +102,11 @@ def parts_apart(old: str, new: str) -> str | None:
     if len(differ) != 1:
         return None
     return "card" if differ[0] == len(a) - 1 else "section"
+
+
+def moved(key: str, renamed: dict[str, str]) -> str:
+    """A Markdown key under its document's new name (``renamed``: old document -> new one)."""
+    if yaml_id(key) is not None:
+        return key
+    head, sep, rest = key.partition("/")
+    return f"{renamed.get(head, head)}{sep}{rest}"

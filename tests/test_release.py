@@ -326,3 +326,64 @@ def test_every_manifest_field_is_checked(tmp_path, corrupt):
             "restore it from git"
         )
     assert sorted(p.name for p in out.iterdir()) == before
+
+
+def test_a_renamed_file_and_title_keep_every_note_and_its_history(tmp_path, monkeypatch):
+    """mv notes.md study.md and a new title: the same notes, the same GUIDs, the reviews in Anki
+    on the same facts; the deck's old files go, and the changelog says it was renamed."""
+    from support import import_apkg, run
+
+    src, out = tmp_path / "src", tmp_path / "decks"
+    src.mkdir()
+    text = "# Databases\n\n## Storage\n\n- **Engine:** RocksDB\n- **Capacity:** 2TB per node\n- **Codec:** zstd\n"
+    (src / "notes.md").write_text(text, encoding="utf-8")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    assert run("build", str(src), "--out", str(out)).exit_code == 0
+    first = {n["prompt"].split(" — ")[-1]: n["guid"] for n in cards_of(src, out)}
+    col = Collection(str(tmp_path / "c.anki2"))
+    try:
+        import_apkg(col, next(out.glob("*.apkg")))
+        col.decks.select(col.decks.id("Databases"))
+        for _ in range(3):
+            col.sched.answerCard(col.sched.getCard(), 3)
+        reviews = dict(
+            col.db.all(
+                "select n.guid, count() from revlog r join cards c on c.id = r.cid join notes n on n.id = c.nid group by n.guid"
+            )
+        )
+        (src / "notes.md").rename(src / "study.md")
+        (src / "study.md").write_text(
+            text.replace("# Databases", "# Storage systems").replace("zstd", "lz4"), encoding="utf-8"
+        )
+        monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700100000")
+        result = run("build", str(src), "--out", str(out))
+        assert result.exit_code == 0, result.output
+        assert "0 added, 3 changed, 0 removed" in result.stdout
+        second = {n["prompt"].split(" — ")[-1]: n["guid"] for n in cards_of(src, out)}
+        assert second == first
+        assert sorted(p.name for p in out.iterdir()) == [
+            "storage-systems-1.0.1.apkg",
+            "storage-systems.changelog.md",
+            "storage-systems.manifest.json",
+        ]
+        assert "Why: the deck was renamed from “Databases”" in (
+            out / "storage-systems.changelog.md"
+        ).read_text(encoding="utf-8")
+        import_apkg(col, out / "storage-systems-1.0.1.apkg")
+        assert col.note_count() == 3
+        after = dict(
+            col.db.all(
+                "select n.guid, count() from revlog r join cards c on c.id = r.cid join notes n on n.id = c.nid group by n.guid"
+            )
+        )
+        assert after == reviews
+        codec = col.get_note(col.db.scalar("select id from notes where guid = ?", first["Codec?"]))
+        assert "lz4" in codec["Answer"]
+    finally:
+        col.close()
+
+
+def cards_of(src, out):
+    from support import cards_json
+
+    return cards_json(str(src), "--out", str(out))

@@ -4,7 +4,7 @@ learners have, the next version, what changed, and the manifest to commit."""
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 
@@ -92,6 +92,7 @@ def release(plan: DeckPlan, previous: Manifest | None, now: int | None = None) -
     ``now`` is the time a new release gets (``SOURCE_DATE_EPOCH`` or the clock); an existing
     release keeps the time its manifest records, so rebuilding it gives the same bytes.
     """
+    previous = _documents_renamed(plan, previous)
     notes, gone = settle_guids(plan, previous)
     prev = {n.guid: n for n in previous.notes} if previous else {}
     added = [n for n in notes if n.guid not in prev]
@@ -118,6 +119,40 @@ def release(plan: DeckPlan, previous: Manifest | None, now: int | None = None) -
         rekeyed=rekeyed,
         replaced=replacements(added, gone) if previous else (),
     )
+
+
+def _documents_renamed(plan: DeckPlan, previous: Manifest | None) -> Manifest | None:
+    """The previous manifest with the keys of a renamed source file written under its new
+    name, so that every note of it is found by its key again (a key starts with its file's
+    stem). A document the manifest knows and the plan no longer has is taken for renamed to
+    a new one when at least half of its notes teach what the new one's do; each pairs once."""
+    if previous is None:
+        return None
+    old = _teaching((s.key, s.teaches) for s in previous.notes)
+    new = _teaching((n.key, n.teaches) for n in plan.notes)
+    renamed: dict[str, str] = {}
+    for gone in sorted(set(old) - set(new)):
+        mine = old[gone]
+        candidates = [doc for doc in sorted(set(new) - set(old)) if doc not in renamed.values()]
+        best = max(candidates, key=lambda doc: len(mine & new[doc]), default=None)
+        if best is not None and len(mine & new[best]) * 2 >= len(mine):
+            renamed[gone] = best
+    if not renamed:
+        return previous
+    return replace(
+        previous,
+        notes=tuple(s._replace(key=keys.moved(s.key, renamed)) for s in previous.notes),
+        removed=tuple(replace(t, key=keys.moved(t.key, renamed)) for t in previous.removed),
+    )
+
+
+def _teaching(found: Iterable[tuple[str, str]]) -> dict[str, set[str]]:
+    """What the notes of each document teach, by document (card-file keys belong to none)."""
+    out: dict[str, set[str]] = {}
+    for key, teaches in found:
+        if keys.yaml_id(key) is None:
+            out.setdefault(keys.document_of(key), set()).add(teaches)
+    return out
 
 
 def _digest(note: Note) -> str:
@@ -164,7 +199,7 @@ def _next_manifest(
         notes=_note_states(previous, diff, version),
         removed=(*kept, *new),
         history=(
-            _record(previous, bump, diff, new, version, released),
+            _record(plan.name, previous, bump, diff, new, version, released),
             *(previous.history if previous else ()),
         ),
         sources=tuple(name for _, name in plan.files),
@@ -204,6 +239,7 @@ def _model_states(
 
 
 def _record(
+    deck: str,
     previous: Manifest | None,
     bump: Bump,
     diff: _Changes,
@@ -213,6 +249,9 @@ def _record(
 ) -> ReleaseRecord:
     """The changelog's line for the new version."""
     regrammar = previous is not None and previous.grammar != keys.GRAMMAR and (diff.added or new)
+    why = [keys.CHANGES.get(keys.GRAMMAR, "")] if regrammar else []
+    if previous is not None and previous.deck != deck:
+        why.insert(0, f"the deck was renamed from “{previous.deck}”; every note keeps its history.")
     return ReleaseRecord(
         version=version,
         released=released,
@@ -220,5 +259,5 @@ def _record(
         added=tuple(n.prompt for n in diff.added) if previous else (),
         changed=tuple(n.prompt for n in diff.changed),
         removed=tuple(t.prompt for t in new),
-        why=keys.CHANGES.get(keys.GRAMMAR, "") if regrammar else "",
+        why=" ".join(why),
     )

@@ -12,11 +12,12 @@ from pathlib import Path
 from ..atomic import Staging
 from ..build import PARALLEL_FROM, Plan, worker_pool
 from ..errors import SourceError
+from ..keys import slug
 from ..model import DeckPlan, Origin
 from ..package import apkg_bytes, build_time
 from .changelog import changelog
 from .deck import Release, release
-from .manifest import load_manifest
+from .manifest import Manifest, load_manifest
 
 DRAFTS = Path("drafts")
 """Where drafts go unless told otherwise."""
@@ -51,8 +52,10 @@ def releases(plan: Plan, out: Path, now: int | None = None) -> list[Release]:
     """
     when = build_time() if now is None else now
     rels = []
+    planned = {deck.slug for deck in plan.decks}
+    claimed: set[Path] = set()
     for deck in plan.decks:
-        previous = load_manifest(manifest_path(out, deck))
+        previous = load_manifest(manifest_path(out, deck)) or _renamed(deck, out, planned, claimed)
         read = {name for _, name in deck.files}
         roots = {root for root, _ in deck.files}
         for name in previous.sources if previous else ():
@@ -65,6 +68,25 @@ def releases(plan: Plan, out: Path, now: int | None = None) -> list[Release]:
                 )
         rels.append(release(deck, previous, when))
     return rels
+
+
+def _renamed(deck: DeckPlan, out: Path, planned: set[str], claimed: set[Path]) -> Manifest | None:
+    """The manifest of this deck under its old name, when its title changed: a manifest no
+    planned deck owns that names one of the deck's source files, or whose notes the deck
+    mostly still teaches (a file renamed as well)."""
+    files = {name for _, name in deck.files}
+    teaches = {note.teaches for note in deck.notes}
+    for path in sorted(out.glob("*.manifest.json")) if out.is_dir() else []:
+        if path in claimed or path.name[: -len(".manifest.json")] in planned:
+            continue
+        other = load_manifest(path)
+        if other is None:
+            continue
+        kept = sum(1 for state in other.notes if state.teaches in teaches)
+        if files & set(other.sources) or (other.notes and kept * 2 >= len(other.notes)):
+            claimed.add(path)
+            return other
+    return None
 
 
 def description(rel: Release) -> str:
@@ -129,19 +151,41 @@ def write(rels: Sequence[Release], out: Path) -> list[tuple[Release, Path, bool]
                 staging.write_text(manifest_path(out, rel.plan), rel.manifest.to_json())
             elif rel.rekeyed:
                 staging.write_text(manifest_path(out, rel.plan), rel.manifest.to_json())
-            # Older versions of the deck go, also those a killed build left behind.
-            prefix = f"{rel.plan.slug}-"
-            for old in present:
-                name = old.name
-                if (
-                    old != target
-                    and name.startswith(prefix)
-                    and name.endswith(".apkg")
-                    and _is_version(name[len(prefix) : -len(".apkg")])
-                ):
+            # Older versions of the deck go, also those a killed build left behind, and the
+            # files of its old name when its title changed.
+            for old in _superseded(rel, present, out):
+                if old != target:
                     staging.remove(old)
             done.append((rel, target, need))
     return done
+
+
+def _superseded(rel: Release, present: Sequence[Path], out: Path) -> list[Path]:
+    """The files a release makes obsolete: the deck's other ``.apkg`` versions and, when the
+    deck was renamed, every file of its old name."""
+    slugs = {rel.plan.slug}
+    if rel.previous is not None and rel.bump is not None:
+        old = slug(rel.previous.deck, 80)
+        if old != rel.plan.slug:
+            slugs.add(old)
+            present = [
+                *present,
+                *(p for p in (out / f"{old}.manifest.json", out / f"{old}.changelog.md") if p.exists()),
+            ]
+    found = []
+    for path in present:
+        name = path.name
+        for deck in slugs:
+            versioned = (
+                name.startswith(f"{deck}-")
+                and name.endswith(".apkg")
+                and _is_version(name[len(deck) + 1 : -5])
+            )
+            if versioned or (
+                deck != rel.plan.slug and name in (f"{deck}.manifest.json", f"{deck}.changelog.md")
+            ):
+                found.append(path)
+    return list(dict.fromkeys(found))
 
 
 def write_drafts(rels: Sequence[Release], folder: Path) -> list[tuple[Release, Path]]:
