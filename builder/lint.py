@@ -6,6 +6,8 @@ card, ambiguous prompts) come with the plan; these rules look at the finished no
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from .build import Plan
 from .model import Diagnostic, Note
 
@@ -21,6 +23,27 @@ def lint(planned: Plan) -> list[Diagnostic]:
     for deck in planned.decks:
         for note in deck.notes:
             found.extend(check(note))
+        found.extend(twins(deck.notes))
+    return found
+
+
+def twins(notes: Sequence[Note]) -> list[Diagnostic]:
+    """A warning for each note of a deck that is the same card as an earlier one: its note type
+    and fields (but where it comes from) identical, as a section copied twice gives."""
+    first: dict[tuple[str, ...], Note] = {}
+    found = []
+    for note in notes:
+        same = (note.model, *(f"{name}\0{value}" for name, value in note.fields.items() if name != "Source"))
+        was = first.setdefault(same, note)
+        if was is not note:
+            found.append(
+                Diagnostic(
+                    note.origin,
+                    "warning",
+                    f"“{note.prompt}” is the same card as at {was.origin} (a duplicated section?):"
+                    " learners would study it twice",
+                )
+            )
     return found
 
 

@@ -600,6 +600,20 @@ def test_lint_strict_exits_1_on_warnings():
     assert_fails_with(run("lint", "src", "--strict"), LINT_WARNINGS)
 
 
+def test_lint_names_both_places_of_a_duplicated_card():
+    """A section pasted twice gives two identical notes; lint names each copy's place."""
+    section = "## Storage\n\n- **Engine:** RocksDB\n- **Replicas:** three\n\n"
+    write({"src/dup.md": "# Dup\n\n" + section + "## Network\n\n- **Transport:** QUIC\n\n" + section})
+    result = run("lint", "src")
+    assert_no_traceback(result)
+    assert result.stderr.splitlines() == [
+        f"src/dup.md:{line}: warning: “Storage — {ask}?” is the same card as at src/dup.md:{was}"
+        " (a duplicated section?): learners would study it twice"
+        for line, ask, was in ((14, "Engine", 5), (15, "Replicas", 6))
+    ]
+    assert result.exit_code == 0
+
+
 def test_lint_output_is_sorted_by_file_then_line():
     """Files named in reverse order come out in file order; line 9 before line 103 (numbers, not text)."""
     pad = "\n" * 90

@@ -387,3 +387,56 @@ def cards_of(src, out):
     from support import cards_json
 
     return cards_json(str(src), "--out", str(out))
+
+
+def test_history_stays_with_its_fact_when_which_note_continues_it_is_unclear(tmp_path, monkeypatch):
+    """Studied in release 1, then a repeated label inserted before the studied one while it is
+    edited, and a heading renamed while two cards that teach the same are swapped: in the
+    collection, each review stays on the note of the fact it was about (or its tombstone)."""
+    source = tmp_path / "source" / "d.md"
+    source.parent.mkdir()
+    source.write_text(
+        "# D\n\n## Habits\n- **Tip:** always set timeouts\n\n"
+        "## Storage\n- **Engine:** RocksDB\n- **Store:** RocksDB\n",
+        encoding="utf-8",
+    )
+    build(tmp_path, T1, monkeypatch)
+    first = {n["prompt"]: n["guid"] for n in cards_json(tmp_path, monkeypatch)}
+    col = Collection(str(tmp_path / "c.anki2"))
+    try:
+        import_apkg(col, tmp_path / "decks" / "d-1.0.0.apkg")
+        notes = notes_by_guid(col)
+        studied = {}
+        for prompt in ("Habits — Tip?", "Storage — Engine?"):
+            card = notes[first[prompt]].cards()[0]
+            card.start_timer()
+            col.sched.answerCard(card, 4)
+            studied[prompt] = card.id
+        source.write_text(
+            "# D\n\n## Habits\n- **Tip:** prefer bounded channels\n- **Tip:** always set timeouts on calls\n\n"
+            "## Storage layer\n- **Store:** RocksDB\n- **Engine:** RocksDB\n",
+            encoding="utf-8",
+        )
+        build(tmp_path, T2, monkeypatch)
+        (apkg,) = (tmp_path / "decks").glob("d-*.apkg")
+        import_apkg(col, apkg)
+
+        def reviews(text: str) -> int:
+            """The reviews of the one note that says ``text``."""
+            (nid,) = col.find_notes(f'"{text}"')
+            return col.db.scalar(
+                f"select count() from revlog where cid in (select id from cards where nid = {nid})"
+            )
+
+        # The timeouts tip is a tombstone with its review; neither new tip took it.
+        timeouts = col.get_card(studied["Habits — Tip?"]).note()
+        assert "removed" in timeouts.tags and "Habits — Tip?" in timeouts["Prompt"]
+        assert reviews("prefer bounded channels") == 0
+        assert (reviews("always set timeouts on calls"), reviews("Store?")) == (0, 0)
+        # The engine card, renamed and moved below its twin, kept its review and its note.
+        engine = col.get_card(studied["Storage — Engine?"]).note()
+        assert (
+            "Storage layer" in engine["Prompt"] and "Engine?" in engine["Prompt"] and reviews("Engine?") == 1
+        )
+    finally:
+        col.close()

@@ -16,6 +16,7 @@ from builder.read import parse
 from builder.release import deck as release_deck
 from builder.release.deck import Release, release
 from builder.release.manifest import Manifest, load_manifest
+from builder.release.report import history_lost
 
 BASE = """# Deck
 
@@ -251,3 +252,67 @@ def test_an_unrelated_card_added_beside_a_removed_one_is_no_replacement():
     second = release_of(edited, first.manifest, 2_000)
     assert len(second.added) == 1 and len(second.removed) == 1
     assert second.replaced == ()
+
+
+TIPS = "# Deck\n\n## Habits\n- **Tip:** always set timeouts\n"
+
+
+def test_a_repeated_label_inserted_before_an_edited_one_takes_no_history():
+    """Which of two new tips continues the one edited is not known: neither takes its GUID."""
+    first = release_of(TIPS)
+    (timeouts,) = first.plan.notes
+    edited = TIPS.replace(
+        "- **Tip:** always set timeouts",
+        "- **Tip:** prefer bounded channels\n- **Tip:** always set timeouts on calls",
+    )
+    second = release_of(edited, first.manifest, 2_000)
+    assert timeouts.guid not in {n.guid for n in second.plan.notes}
+    assert [t.guid for t in second.removed] == [timeouts.guid]
+    assert [(u.note.answer, [o.guid for o in u.olds]) for u in second.unsure] == [
+        ("prefer bounded channels", [timeouts.guid]),
+        ("always set timeouts on calls", [timeouts.guid]),
+    ]
+    (warning, _) = history_lost(second)
+    assert str(warning).startswith("deck.md:4: warning: could not tell which note “Habits — Tip?” continues")
+    # Inserted alone, or edited alone, the tip keeps its GUID, and nothing is in doubt.
+    for text in (edited.replace(" on calls", ""), TIPS.replace("timeouts", "timeouts on calls")):
+        kept = release_of(text, first.manifest, 2_000)
+        assert {n.answer: n.guid for n in kept.plan.notes}[text.splitlines()[-1][11:]] == timeouts.guid
+        assert kept.unsure == () and history_lost(kept) == []
+
+
+def test_edits_between_matched_repeats_keep_their_places():
+    """Repeats matched by what they teach place the others: each edited one, between the same
+    neighbours, keeps its GUID; a gap with more new than old repeats is in doubt."""
+    text = "# Deck\n\n## Habits\n- **Tip:** a1\n- **Tip:** b1\n- **Tip:** c1\n- **Tip:** d1\n"
+    first = release_of(text)
+    old = [n.guid for n in first.plan.notes]
+    second = release_of(text.replace("a1", "a2").replace("c1", "c2"), first.manifest, 2_000)
+    assert [n.guid for n in second.plan.notes] == old and second.unsure == ()
+    third = release_of(text.replace("- **Tip:** c1", "- **Tip:** x\n- **Tip:** c2"), first.manifest, 2_000)
+    assert [n.guid for n in third.plan.notes][:2] == old[:2] and third.plan.notes[-1].guid == old[3]
+    assert [u.note.answer for u in third.unsure] == ["x", "c2"]
+    assert [t.guid for t in third.removed] == [old[2]]
+
+
+def test_renamed_heading_with_reordered_same_answers_keeps_each_history():
+    """Two cards that teach the same thing, reordered under a renamed heading: each keeps its
+    own GUID, told apart by its label."""
+    text = "# Deck\n\n## Storage\n- **Engine:** RocksDB\n- **Store:** RocksDB\n"
+    first = release_of(text)
+    moved = "# Deck\n\n## Storage layer\n- **Store:** RocksDB\n- **Engine:** RocksDB\n"
+    second = release_of(moved, first.manifest, 2_000)
+    assert guids(second) == guids(first)
+    assert second.added == () and second.unsure == ()
+
+
+def test_same_answers_that_cannot_be_told_apart_take_no_history():
+    """Two renamed labels that teach the same thing: neither is known to continue either old
+    card, so both are new, in doubt, rather than one taking the other's history."""
+    text = "# Deck\n\n## Storage\n- **Engine:** RocksDB\n- **Store:** RocksDB\n"
+    first = release_of(text)
+    renamed = text.replace("**Engine:**", "**Backend:**").replace("**Store:**", "**Database:**")
+    second = release_of(renamed, first.manifest, 2_000)
+    assert not set(guids(second).values()) & set(guids(first).values())
+    assert sorted(u.note.prompt for u in second.unsure) == ["Storage — Backend?", "Storage — Database?"]
+    assert len(second.removed) == 2

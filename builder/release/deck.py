@@ -11,7 +11,7 @@ from functools import cached_property
 from .. import keys
 from ..identify import content_hash, model_hashes
 from ..model import DeckPlan, Note
-from .guids import settle_guids
+from .guids import Unsure, settle_guids
 from .manifest import Manifest, NoteState, ReleaseRecord, Tombstone
 from .replaced import replacements
 from .semver import FIRST_VERSION, Bump, bump_for, bump_version
@@ -41,6 +41,8 @@ class Release:
     replaced: tuple[tuple[Note, NoteState], ...] = ()
     """Added notes that look like a removed one edited twice over (key and answer in one
     release): the learner's history of the old one is lost. Each with the note it replaces."""
+    unsure: tuple[Unsure, ...] = ()
+    """Added notes made new because which old note they continue could not be told."""
 
     @property
     def version(self) -> str:
@@ -93,7 +95,7 @@ def release(plan: DeckPlan, previous: Manifest | None, now: int | None = None) -
     release keeps the time its manifest records, so rebuilding it gives the same bytes.
     """
     previous = _documents_renamed(plan, previous)
-    notes, gone = settle_guids(plan, previous)
+    notes, gone, unsure = settle_guids(plan, previous)
     prev = {n.guid: n for n in previous.notes} if previous else {}
     added = [n for n in notes if n.guid not in prev]
     changed = [n for n in notes if n.guid in prev and prev[n.guid].digest != _digest(n)]
@@ -118,6 +120,7 @@ def release(plan: DeckPlan, previous: Manifest | None, now: int | None = None) -
         tombstones=tuple(tombstone_note(t, plan.name) for t in manifest.removed),
         rekeyed=rekeyed,
         replaced=replacements(added, gone) if previous else (),
+        unsure=unsure,
     )
 
 

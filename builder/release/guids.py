@@ -10,6 +10,11 @@ A note is matched, in these passes, each keeping one promise:
    within its document, keeps its GUID;
 5. :func:`fresh`: anything else is a new note, with a GUID no learner has had.
 
+When a pass cannot tell which old note a new one continues (a repeated label inserted beside
+an edited one, two renamed cards that teach the same thing), it matches neither: a learner's
+history never moves to another fact. The new note is new, the old one a tombstone, and the
+release names it (:class:`Unsure`) so that ``build`` and ``diff`` can warn.
+
 A GUID never moves to a note of another note type (a YAML card that gains or loses
 ``reverse``): Anki's import skips a note whose note type differs from the learner's copy as
 "conflicting", so that note would never update. It becomes a new note instead, and the old
@@ -18,13 +23,16 @@ one a tombstone; its key comes back with its old GUID if the note type does.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
+from typing import NamedTuple, TypeVar
 
 from .. import keys
 from ..identify import guid as key_guid
 from ..model import DeckPlan, Note
 from .manifest import Manifest, NoteState
+
+T = TypeVar("T")
 
 Guids = dict[int, str]
 """GUIDs settled so far, by the note's index in the deck."""
@@ -32,24 +40,54 @@ Guids = dict[int, str]
 Family = tuple[list[int], list[NoteState]]
 """The notes of one key family (by index) and the last release's notes of that family."""
 
+Doubts = dict[int, tuple[NoteState, ...]]
+"""Notes (by index) that a pass could not match for certain, each with the old notes it might
+continue."""
 
-def settle_guids(deck: DeckPlan, previous: Manifest | None) -> tuple[list[Note], list[NoteState]]:
-    """The deck's notes with the GUIDs learners already have, and the last release's notes
-    that no note took (removed from the source)."""
+
+class Unsure(NamedTuple):
+    """A new note that might continue one of the last release's notes, made new because which
+    one could not be told: those old notes are tombstones, and their history stays there."""
+
+    note: Note
+    olds: tuple[NoteState, ...]
+
+
+class Settled(NamedTuple):
+    """The outcome of :func:`settle_guids`."""
+
+    notes: list[Note]
+    """The deck's notes, with the GUIDs learners already have."""
+    gone: list[NoteState]
+    """The last release's notes that no note took (removed from the source)."""
+    unsure: tuple[Unsure, ...] = ()
+    """New notes that might have continued one of ``gone``."""
+
+
+def settle_guids(deck: DeckPlan, previous: Manifest | None) -> Settled:
+    """The deck's notes with the GUIDs learners already have, the last release's notes that
+    no note took, and the new notes that might have continued one of those."""
     notes = list(deck.notes)
     if previous is None:
-        return notes, []
+        return Settled(notes, [])
     families = _families(notes, previous)
     guids = by_key(notes, previous, families)
-    guids |= families_by_teaching(notes, families)
+    matched, doubts = families_by_teaching(notes, families)
+    guids |= matched
     guids |= returning_tombstones(notes, previous, guids)
     gone = [n for n in previous.notes if n.guid not in set(guids.values())]
-    guids |= renamed_by_teaching(notes, gone, guids)
+    matched, more = renamed_by_teaching(notes, gone, guids)
+    guids |= matched
     used = set(guids.values())
     taken = used | {t.guid for t in previous.removed} | {g.guid for g in gone}
     guids |= fresh(deck.name, notes, taken, guids)
     settled = [n if guids[i] == n.guid else replace(n, guid=guids[i]) for i, n in enumerate(notes)]
-    return settled, [g for g in gone if g.guid not in used]
+    unsure = []
+    for index, olds in sorted((doubts | more).items()):
+        lost = tuple(o for o in olds if o.guid not in used)
+        if guids[index] not in used and lost:
+            unsure.append(Unsure(settled[index], lost))
+    return Settled(settled, [g for g in gone if g.guid not in used], tuple(unsure))
 
 
 def _families(notes: Sequence[Note], previous: Manifest) -> list[Family]:
@@ -83,31 +121,60 @@ def by_key(notes: Sequence[Note], previous: Manifest, families: Sequence[Family]
     return out
 
 
-def families_by_teaching(notes: Sequence[Note], families: Sequence[Family]) -> Guids:
+def families_by_teaching(notes: Sequence[Note], families: Sequence[Family]) -> tuple[Guids, Doubts]:
     """Promise: inserting or removing one of several repeated cards of a section (keys numbered
-    by position) does not shift the GUIDs of the others. Within such a family a note takes
-    the old one that teaches the same thing first, then the next old one of its note type."""
+    by position) does not shift the GUIDs of the others, and never gives one card's history
+    to another. Within such a family a note takes the old one that teaches the same thing;
+    the others are placed by those: between the same two such notes, as many new ones as old
+    ones are the old ones edited, in order. Anything else (as many new as old ones is the only
+    sign of which continues which) is new, and in doubt."""
     out: Guids = {}
+    doubts: Doubts = {}
     for family in families:
-        if not _numbered(family):
-            continue
-        indexes, olds = family
-        free = list(olds)
-        for index in indexes:
-            note = notes[index]
-            same = next(
-                (s for s in free if (s.kind, s.model, s.teaches) == (note.kind, note.model, note.teaches)),
-                None,
-            )
-            if same is not None:
-                out[index] = same.guid
-                free.remove(same)
-        for index in indexes:
-            spare = next((s for s in free if s.model == notes[index].model), None)
-            if index not in out and spare is not None:
-                out[index] = spare.guid
-                free.remove(spare)
+        if _numbered(family):
+            same = _same_teaching(notes, family)
+            out |= {index: state.guid for index, state in same.items()}
+            placed, unsure = _by_place(notes, family, same)
+            out |= placed
+            doubts |= unsure
+    return out, doubts
+
+
+def _same_teaching(notes: Sequence[Note], family: Family) -> dict[int, NoteState]:
+    """The family's notes that teach what an old one taught (same kind and note type), each
+    with the first such old one."""
+    indexes, olds = family
+    free = list(olds)
+    out = {}
+    for index in indexes:
+        note = notes[index]
+        same = next(
+            (s for s in free if (s.kind, s.model, s.teaches) == (note.kind, note.model, note.teaches)),
+            None,
+        )
+        if same is not None:
+            out[index] = same
+            free.remove(same)
     return out
+
+
+def _by_place(notes: Sequence[Note], family: Family, same: dict[int, NoteState]) -> tuple[Guids, Doubts]:
+    """The family's other notes, matched by where they stand between the notes matched by
+    what they teach (``same``); those whose place holds more or fewer old notes are doubts."""
+    indexes, olds = family
+    anchors = {s.guid for s in same.values()}
+    if [same[i].guid for i in indexes if i in same] != [s.guid for s in olds if s.guid in anchors]:
+        return {}, {i: tuple(s for s in olds if s.guid not in anchors) for i in indexes if i not in same}
+    gaps = _gaps(olds, lambda state: state.guid in anchors)
+    out: Guids = {}
+    doubts: Doubts = {}
+    for gap, left in _gaps(indexes, same.__contains__).items():
+        spare = gaps.get(gap, [])
+        if len(left) == len(spare):
+            out |= {i: s.guid for i, s in zip(left, spare, strict=True) if s.model == notes[i].model}
+        elif spare:
+            doubts |= dict.fromkeys(left, tuple(spare))
+    return out, doubts
 
 
 def returning_tombstones(notes: Sequence[Note], previous: Manifest, guids: Guids) -> Guids:
@@ -122,29 +189,78 @@ def returning_tombstones(notes: Sequence[Note], previous: Manifest, guids: Guids
     return out
 
 
-def renamed_by_teaching(notes: Sequence[Note], gone: Sequence[NoteState], guids: Guids) -> Guids:
+def _gaps(items: Sequence[T], anchored: Callable[[T], bool]) -> dict[int, list[T]]:
+    """The items that are not anchors, by how many anchors stand before them."""
+    out: dict[int, list[T]] = {}
+    seen = 0
+    for item in items:
+        if anchored(item):
+            seen += 1
+        else:
+            out.setdefault(seen, []).append(item)
+    return out
+
+
+def renamed_by_teaching(
+    notes: Sequence[Note], gone: Sequence[NoteState], guids: Guids
+) -> tuple[Guids, Doubts]:
     """Promise: a note whose key is new takes the GUID of a note that disappeared from the same
     document and taught the same thing (same kind, note type and body): a renamed heading or
-    label, a moved card."""
+    label, a moved card. When several such notes could be it, the one whose key is closest
+    (same label or row, or one part apart) is, if it is the only one and no other new note is
+    as close to it; otherwise the note is new, and in doubt."""
     used = set(guids.values())
+    could = {
+        index: [
+            g
+            for g in gone
+            if (g.kind, g.model, g.teaches) == (note.kind, note.model, note.teaches)
+            and g.guid not in used
+            and keys.document_of(g.key) == keys.document_of(note.key)
+        ]
+        for index, note in enumerate(notes)
+        if index not in guids
+    }
+    could = {index: olds for index, olds in could.items() if olds}
     out: Guids = {}
-    for index, note in enumerate(notes):
-        if index in guids:
+    while pairs := _closest_pairs(notes, could):
+        for index, state in pairs:
+            out[index] = state.guid
+            del could[index]
+        taken = {s.guid for _, s in pairs}
+        could = {i: [g for g in olds if g.guid not in taken] for i, olds in could.items()}
+    return out, {index: tuple(olds) for index, olds in could.items() if olds}
+
+
+def _closeness(old: str, new: str) -> tuple[bool, bool]:
+    """How close an old key is to a new one: the same card part (label, row, repeat), and
+    only one part apart."""
+    return old.rpartition("/")[2] == new.rpartition("/")[2], keys.parts_apart(old, new) is not None
+
+
+def _closest_pairs(notes: Sequence[Note], could: dict[int, list[NoteState]]) -> list[tuple[int, NoteState]]:
+    """Each new note and old note that are each other's only closest candidate."""
+    claims: dict[str, list[int]] = {}
+    for index, olds in could.items():
+        for g in olds:
+            claims.setdefault(g.guid, []).append(index)
+    pairs = []
+    for index, olds in could.items():
+        best = _only_best([(_closeness(g.key, notes[index].key), g) for g in olds])
+        if best is None:
             continue
-        match = next(
-            (
-                g
-                for g in gone
-                if (g.kind, g.model, g.teaches) == (note.kind, note.model, note.teaches)
-                and g.guid not in used
-                and keys.document_of(g.key) == keys.document_of(note.key)
-            ),
-            None,
-        )
-        if match is not None:
-            out[index] = match.guid
-            used.add(match.guid)
-    return out
+        rivals = claims[best.guid]
+        if _only_best([(_closeness(best.key, notes[j].key), j) for j in rivals]) == index:
+            pairs.append((index, best))
+    return pairs
+
+
+def _only_best(scored: Sequence[tuple[tuple[bool, bool], T]]) -> T | None:
+    """The item with the highest score, if no other has it."""
+    ranked = sorted(scored, key=lambda pair: pair[0], reverse=True)
+    if not ranked or (len(ranked) > 1 and ranked[0][0] == ranked[1][0]):
+        return None
+    return ranked[0][1]
 
 
 def fresh(deck: str, notes: Sequence[Note], taken: set[str], guids: Guids) -> Guids:

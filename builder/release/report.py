@@ -71,7 +71,8 @@ def draft(rel: Release, target: Path) -> str:
 
 def history_lost(rel: Release) -> list[Diagnostic]:
     """A warning for each note a release replaces by a new one (its key and its answer changed
-    together), saying how to keep the learners' history."""
+    together, or which old note it continues cannot be told), saying how to keep the learners'
+    history."""
     found = []
     for note, old in rel.replaced:
         was, now = old.key.split("/"), note.key.split("/")
@@ -90,4 +91,17 @@ def history_lost(rel: Release) -> list[Diagnostic]:
                 f" changed in one release, so learners lose its review history; to keep it, {keep}",
             )
         )
+    replacing = {note.key for note, _ in rel.replaced}
+    for note, olds in rel.unsure:
+        if note.key not in replacing:
+            found.append(Diagnostic(note.origin, "warning", _unsure(note.prompt, [o.prompt for o in olds])))
     return found
+
+
+def _unsure(prompt: str, olds: list[str]) -> str:
+    was = ", ".join(f"“{p}”" for p in dict.fromkeys(olds))
+    return (
+        f"could not tell which note “{prompt}” continues (it might be {was}); it is a new note, and"
+        " the learners' review history stays with the removed one; to keep it, insert, remove or"
+        " reorder cards in one build and edit or rename them in the next"
+    )
