@@ -14,6 +14,7 @@ from pathlib import Path
 
 from .config import DECKS_FILE, Group, read_decks_file
 from .errors import SourceError
+from .limits import read_bounded
 from .model import Diagnostic, Origin
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
@@ -52,9 +53,10 @@ class Source:
         """What besides its text decides what the source gives (for the cache): its folder,
         its ``decks.yaml`` group and its curation file."""
         try:
-            curated = hashlib.sha256(curation_path(self.path).read_bytes()).hexdigest()[:16]
+            data = read_bounded(curation_path(self.path))
         except OSError:
-            curated = "-"
+            data = None
+        curated = "-" if data is None else hashlib.sha256(data).hexdigest()[:16]
         return f"{self.root}|{self.group.config if self.group else None}|{curated}"
 
 

@@ -56,7 +56,9 @@ CURATION_FILE = YamlFile(
     "YAML aliases are not allowed in curation files", max_depth=MAX_DEPTH, one="a curation file"
 )
 FRONT_MATTER = YamlFile(
-    "YAML aliases and anchors are not allowed here", invalid="front matter: invalid YAML: ", max_depth=MAX_DEPTH
+    "YAML aliases and anchors are not allowed here",
+    invalid="front matter: invalid YAML: ",
+    max_depth=MAX_DEPTH,
 )
 DECKS_YAML = YamlFile("YAML aliases and anchors are not allowed here", max_depth=MAX_DEPTH)
 
