@@ -19,6 +19,8 @@ from .model import Diagnostic, Origin
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 CARD_SUFFIXES = (".yaml", ".yml")
+MANIFEST_SUFFIX = ".manifest.json"
+"""A folder holding a deck manifest is a decks folder: never searched for sources."""
 CURATION_SUFFIX = ".curation.yaml"
 """A curation file is named after its source's stem (see :mod:`builder.curation`)."""
 
@@ -74,7 +76,11 @@ def find_sources(paths: Iterable[str], out: Path | None = None) -> tuple[list[So
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
+            if decks is not None and path.resolve().is_relative_to(decks):
+                problems.append(Diagnostic(Origin(raw, 0), "error", _inside_decks(path, out)))
+                continue
             root = path
+            released = _decks_folders(path, decks, problems)
             files = [
                 p
                 for p in sorted(path.rglob("*"))
@@ -84,9 +90,13 @@ def find_sources(paths: Iterable[str], out: Path | None = None) -> tuple[list[So
                 and not is_curation(p)
                 and not any(part.startswith(".") for part in p.relative_to(path).parts)
                 and not (decks is not None and p.resolve().is_relative_to(decks))
+                and not any(folder in released for folder in p.parents)
             ]
             problems.extend(_orphans(path, files))
         elif path.is_file():
+            if decks is not None and path.parent.resolve().is_relative_to(decks):
+                problems.append(Diagnostic(Origin(raw, 0), "error", _inside_decks(path, out)))
+                continue
             root, files = path.parent, [path]
         else:
             problems.append(Diagnostic(Origin(raw, 0), "error", "no such file or folder"))
@@ -95,9 +105,44 @@ def find_sources(paths: Iterable[str], out: Path | None = None) -> tuple[list[So
         if decks_file not in group_files:
             group_files[decks_file] = _groups(decks_file, problems)
         groups = group_files[decks_file]
+        inside = root.resolve()
         for file in files:
+            if not file.resolve().is_relative_to(inside):
+                problems.append(
+                    Diagnostic(
+                        Origin(str(file), 0),
+                        "error",
+                        f"is a link to a file outside the source folder {root.name or root}/;"
+                        " sources, like images, must be inside the folder they are found in: copy it in",
+                    )
+                )
+                continue
             found.setdefault(file, Source(file, root, groups.get(file.resolve())))
     return list(found.values()), problems
+
+
+def _inside_decks(path: Path, out: Path | None) -> str:
+    """Why ``path``, the decks folder or in it, cannot be a source."""
+    where = "is" if path.resolve() == (out or path).resolve() else "is inside"
+    return f"{where} the decks folder (--out {out}): decks are written there, never read; name another --out"
+
+
+def _decks_folders(folder: Path, out: Path | None, problems: list[Diagnostic]) -> set[Path]:
+    """The folders under ``folder`` that hold a deck manifest: decks folders, whose changelogs
+    are Markdown but never sources. A warning for each but ``out`` (already left out)."""
+    found = set()
+    for manifest in sorted(folder.rglob("*" + MANIFEST_SUFFIX)):
+        if manifest.is_file() and manifest.parent not in found:
+            found.add(manifest.parent)
+            if out is None or manifest.parent.resolve() != out:
+                problems.append(
+                    Diagnostic(
+                        Origin(str(manifest.parent), 0),
+                        "warning",
+                        f"holds deck manifests ({manifest.name}): a decks folder, not read for sources",
+                    )
+                )
+    return found
 
 
 def _orphans(folder: Path, sources: list[Path]) -> list[Diagnostic]:
