@@ -30,6 +30,7 @@ from typing import Any, TypeVar
 
 from . import __version__
 from .atomic import replace_file
+from .limits import read_bounded
 from .media import packed_name_of
 from .model import KINDS, Diagnostic, MediaFile, Note, Origin, Skipped, SourceResult
 
@@ -273,8 +274,10 @@ class Cache:
         fingerprint; None if it cannot be read. Take it before reading the source, so that
         an edit saved meanwhile is never kept as read."""
         try:
-            data = path.read_bytes()
+            data = read_bounded(path)
         except OSError:
+            return None
+        if data is None:  # too large: reading it reports that
             return None
         return hashlib.sha256(f"{fingerprint()}\0{context}\0".encode() + data).hexdigest()
 

@@ -38,6 +38,7 @@ from .model import (
     Text,
     inline_runs,
 )
+from .svg import svg_problem
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp")
 """What Anki shows as an image; nothing else from the source tree is packed."""
@@ -193,6 +194,8 @@ def _resolve(src: str, source: Path, base: Path) -> MediaFile | str:
         data = target.read_bytes()
     except OSError as exc:
         return f"image “{shown}” cannot be read: {exc.strerror or exc}"
+    if target.suffix.lower() == ".svg" and (problem := svg_problem(data)) is not None:
+        return f"image “{shown}” {problem}"
     return MediaFile(packed_name(data, target.suffix), target)
 
 

@@ -14,10 +14,13 @@ from pathlib import Path
 
 from .config import DECKS_FILE, Group, read_decks_file
 from .errors import SourceError
+from .limits import read_bounded
 from .model import Diagnostic, Origin
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 CARD_SUFFIXES = (".yaml", ".yml")
+MANIFEST_SUFFIX = ".manifest.json"
+"""A folder holding a deck manifest is a decks folder: never searched for sources."""
 CURATION_SUFFIX = ".curation.yaml"
 """A curation file is named after its source's stem (see :mod:`builder.curation`)."""
 
@@ -52,9 +55,10 @@ class Source:
         """What besides its text decides what the source gives (for the cache): its folder,
         its ``decks.yaml`` group and its curation file."""
         try:
-            curated = hashlib.sha256(curation_path(self.path).read_bytes()).hexdigest()[:16]
+            data = read_bounded(curation_path(self.path))
         except OSError:
-            curated = "-"
+            data = None
+        curated = "-" if data is None else hashlib.sha256(data).hexdigest()[:16]
         return f"{self.root}|{self.group.config if self.group else None}|{curated}"
 
 
@@ -70,32 +74,96 @@ def find_sources(paths: Iterable[str], out: Path | None = None) -> tuple[list[So
     problems: list[Diagnostic] = []
     group_files: dict[Path, dict[Path, Group]] = {}
     for raw in paths:
-        path = Path(raw)
-        if path.is_dir():
-            root = path
-            files = [
-                p
-                for p in sorted(path.rglob("*"))
-                if p.suffix.lower() in (*MARKDOWN_SUFFIXES, *CARD_SUFFIXES)
-                and p.is_file()
-                and p.name != DECKS_FILE
-                and not is_curation(p)
-                and not any(part.startswith(".") for part in p.relative_to(path).parts)
-                and not (decks is not None and p.resolve().is_relative_to(decks))
-            ]
-            problems.extend(_orphans(path, files))
-        elif path.is_file():
-            root, files = path.parent, [path]
-        else:
-            problems.append(Diagnostic(Origin(raw, 0), "error", "no such file or folder"))
+        named = _named(Path(raw), raw, out, decks, problems)
+        if named is None:
             continue
+        root, files = named
         decks_file = root / DECKS_FILE
         if decks_file not in group_files:
             group_files[decks_file] = _groups(decks_file, problems)
         groups = group_files[decks_file]
-        for file in files:
+        for file in _contained(files, root, problems):
             found.setdefault(file, Source(file, root, groups.get(file.resolve())))
     return list(found.values()), problems
+
+
+def _named(
+    path: Path, raw: str, out: Path | None, decks: Path | None, problems: list[Diagnostic]
+) -> tuple[Path, list[Path]] | None:
+    """The folder a path given on the command line is read from, and its source files; None
+    (and a problem) when it gives none."""
+    if not path.exists():
+        problems.append(Diagnostic(Origin(raw, 0), "error", "no such file or folder"))
+        return None
+    folder = path if path.is_dir() else path.parent
+    if decks is not None and folder.resolve().is_relative_to(decks):
+        problems.append(Diagnostic(Origin(raw, 0), "error", _inside_decks(path, out)))
+        return None
+    if not path.is_dir():
+        return path.parent, [path]
+    return path, _folder_sources(path, decks, problems)
+
+
+def _folder_sources(path: Path, decks: Path | None, problems: list[Diagnostic]) -> list[Path]:
+    """The source files of a folder, searched recursively: not hidden, not a decks folder's,
+    not ``decks.yaml`` or a curation file."""
+    released = _decks_folders(path, decks, problems)
+    files = [
+        p
+        for p in sorted(path.rglob("*"))
+        if p.suffix.lower() in (*MARKDOWN_SUFFIXES, *CARD_SUFFIXES)
+        and p.is_file()
+        and p.name != DECKS_FILE
+        and not is_curation(p)
+        and not any(part.startswith(".") for part in p.relative_to(path).parts)
+        and not (decks is not None and p.resolve().is_relative_to(decks))
+        and not any(folder in released for folder in p.parents)
+    ]
+    problems.extend(_orphans(path, files))
+    return files
+
+
+def _contained(files: list[Path], root: Path, problems: list[Diagnostic]) -> list[Path]:
+    """The files that resolve inside ``root``; a link pointing outside it is an error."""
+    inside = root.resolve()
+    kept = []
+    for file in files:
+        if file.resolve().is_relative_to(inside):
+            kept.append(file)
+        else:
+            problems.append(
+                Diagnostic(
+                    Origin(str(file), 0),
+                    "error",
+                    f"is a link to a file outside the source folder {root.name or root}/;"
+                    " sources, like images, must be inside the folder they are found in: copy it in",
+                )
+            )
+    return kept
+
+
+def _inside_decks(path: Path, out: Path | None) -> str:
+    """Why ``path``, the decks folder or in it, cannot be a source."""
+    where = "is" if path.resolve() == (out or path).resolve() else "is inside"
+    return f"{where} the decks folder (--out {out}): decks are written there, never read; name another --out"
+
+
+def _decks_folders(folder: Path, out: Path | None, problems: list[Diagnostic]) -> set[Path]:
+    """The folders under ``folder`` that hold a deck manifest: decks folders, whose changelogs
+    are Markdown but never sources. A warning for each but ``out`` (already left out)."""
+    found = set()
+    for manifest in sorted(folder.rglob("*" + MANIFEST_SUFFIX)):
+        if manifest.is_file() and manifest.parent not in found:
+            found.add(manifest.parent)
+            if out is None or manifest.parent.resolve() != out:
+                problems.append(
+                    Diagnostic(
+                        Origin(str(manifest.parent), 0),
+                        "warning",
+                        f"holds deck manifests ({manifest.name}): a decks folder, not read for sources",
+                    )
+                )
+    return found
 
 
 def _orphans(folder: Path, sources: list[Path]) -> list[Diagnostic]:

@@ -23,6 +23,7 @@ from typing import Any
 from . import cache
 from .cache import BadEntry
 from .config import DECKS_FILE
+from .limits import read_bounded
 from .media import packed_name_of
 
 
@@ -58,12 +59,18 @@ def inputs(sources: Sequence[tuple[Path, str]]) -> str | None:
         folders: set[Path] = set()
         for path, context in sources:
             h.update(f"\0source\0{path}\0{context}\0".encode())
-            h.update(path.read_bytes())
+            data = read_bounded(path)
+            if data is None:  # too large: a build reports that
+                return None
+            h.update(data)
             folders.update(path.resolve().parents)
         for folder in sorted(folders):
             config = folder / DECKS_FILE
             if config.is_file():
-                h.update(f"\0config\0{config}\0".encode() + config.read_bytes())
+                data = read_bounded(config)
+                if data is None:
+                    return None
+                h.update(f"\0config\0{config}\0".encode() + data)
     except OSError:
         return None
     return h.hexdigest()

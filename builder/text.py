@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
 from .errors import SourceError
+from .limits import MAX_SOURCE_BYTES, check_size
 from .model import Diagnostic, Origin
 
 CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
@@ -17,11 +19,15 @@ def read_text(path: Path, shown: str | None = None) -> str:
     """A source file's text; errors name the file (and line for bad UTF-8)."""
     name = shown or str(path)
     try:
-        data = path.read_bytes()
+        with path.open("rb") as file:
+            check_size(os.fstat(file.fileno()).st_size, name)
+            head = file.read(8192)
+            if b"\0" in head:
+                raise SourceError(name, "binary file, not text")
+            data = head + file.read(MAX_SOURCE_BYTES + 1 - len(head))
     except OSError as exc:
         raise SourceError(name, f"cannot read file: {exc.strerror or exc}") from None
-    if b"\0" in data[:8192]:
-        raise SourceError(name, "binary file, not text")
+    check_size(len(data), name)  # a file that grew, or a device that reports no size
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -18,6 +18,7 @@ from typing import Any
 
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
+from markdown_it.rules_core import StateCore
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from markdown_it.utils import OptionsDict
@@ -42,14 +43,44 @@ CLOZE = re.compile(r"\{\{c([1-9][0-9]*)::(.*?)(?:::(.*?))?\}\}", re.DOTALL)
 """Anki's cloze deletion ``{{cN::answer::hint}}``: groups number, answer, hint."""
 
 
+INLINE_NESTING = 20
+"""How deep inline markup (links in link labels, emphasis) nests before the rest of a run is
+text: CommonMark's preset. Only blocks (lists, quotes) get :data:`MAX_NESTING`: markdown-it's
+link-label scan costs the length of a run times this depth, so a run of 50,000 unclosed ``[``
+would take minutes at the block depth and takes a second at this one."""
+
+
 @cache
 def parser() -> MarkdownIt:
-    """The shared markdown-it instance."""
-    md = MarkdownIt("commonmark", {"html": False, "typographer": False, "maxNesting": MAX_NESTING + 2})
+    """The shared markdown-it instance: blocks nest up to :data:`MAX_NESTING`, inline markup
+    up to :data:`INLINE_NESTING` (its inline runs are parsed by :func:`_inline_parser`)."""
+    md = _markdown(MAX_NESTING + 2)
+    md.core.ruler.at("inline", _parse_inlines)
+    return md
+
+
+@cache
+def _inline_parser() -> MarkdownIt:
+    """The same parser with CommonMark's inline nesting limit, for inline runs."""
+    return _markdown(INLINE_NESTING)
+
+
+def _markdown(max_nesting: int) -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": False, "typographer": False, "maxNesting": max_nesting})
     md.enable(["table", "strikethrough"])
     md.use(front_matter_plugin)
     _use_math(md)
     return md
+
+
+def _parse_inlines(state: StateCore) -> None:
+    """markdown-it's ``inline`` core rule, with the inline parser of :func:`_inline_parser`."""
+    md = _inline_parser()
+    for token in state.tokens:
+        if token.type == "inline":
+            if token.children is None:
+                token.children = []
+            md.inline.parse(token.content, md, state.env, token.children)
 
 
 # --- Math ---------------------------------------------------------------------------------

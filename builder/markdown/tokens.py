@@ -9,6 +9,7 @@ from pathlib import Path
 
 from markdown_it.token import Token
 
+from ..model import one_line
 from .parsing import MATH_DISPLAY, MATH_INLINE
 
 
@@ -127,8 +128,10 @@ def text_token(content: str) -> Token:
 
 
 def title_from_path(path: str) -> str:
-    """A title for a source that names none: its file name, words apart."""
-    return Path(path).stem.replace("-", " ").replace("_", " ").strip() or path
+    """A title for a source that names none: its file name, words apart (a control character,
+    a newline in the name, is a space: a title is one line)."""
+    stem = re.sub("[\x00-\x1f\x7f]+", " ", Path(path).stem)
+    return stem.replace("-", " ").replace("_", " ").strip() or one_line(path)
 
 
 _LABEL_SEPARATORS = (":", "：", " —", " –", " -")

@@ -36,6 +36,7 @@ from .document import (
     Section,
     Table,
     inline_runs,
+    one_line,
 )
 from .notes import DeckPlan, MediaFile, Note, SourceResult
 
@@ -71,4 +72,5 @@ __all__ = [
     "Text",
     "breadcrumb",
     "inline_runs",
+    "one_line",
 ]

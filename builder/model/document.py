@@ -3,6 +3,7 @@ sections and the :class:`Document` that ``read`` makes of a file."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal, TypeAlias
@@ -11,6 +12,15 @@ if TYPE_CHECKING:
     from markdown_it.token import Token
 
     from .cards import Diagnostic
+
+
+_CONTROL = re.compile("[\x00-\x1f\x7f]")
+
+
+def one_line(path: str) -> str:
+    """``path`` as a message shows it: on one line, a control character in it (a newline in a
+    file name) written as its escape (``\\n``, ``\\x1b``)."""
+    return _CONTROL.sub(lambda match: repr(match.group())[1:-1], path)
 
 
 @dataclass(frozen=True, order=True)
@@ -23,7 +33,8 @@ class Origin:
     """1-based line number; 0 when the whole file is meant."""
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}" if self.line > 0 else self.path
+        path = one_line(self.path)
+        return f"{path}:{self.line}" if self.line > 0 else path
 
     @classmethod
     def parse(cls, where: str) -> Origin:

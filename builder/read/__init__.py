@@ -13,6 +13,7 @@ from typing import Any
 
 from ..deep import MAX_NESTING
 from ..errors import SourceError
+from ..limits import check_markdown
 from ..markdown import parser, plain, title_from_path
 from ..model import Block, Diagnostic, Document, Origin, Paragraph
 from ..text import read_text, without_controls
@@ -34,6 +35,7 @@ def read(path: Path, shown: str | None = None) -> Document:
 def parse(text: str, path: str) -> Document:
     """Parse Markdown text; ``path`` is only used for origins and the fallback title."""
     text, controls = without_controls(text, path)
+    check_markdown(text, path)
     tokens = parser().parse(text)
     meta: dict[str, Any] = {}
     meta_lines: dict[str, int] = {}
@@ -76,6 +78,7 @@ def snippet_blocks(text: str, path: str, line: int) -> tuple[tuple[Block, ...], 
     The text is read with a blank line in front, so a leading ``---`` stays a rule and never
     becomes front matter. A heading has no place in an answer: it is kept as a paragraph.
     """
+    check_markdown(text, path, line)
     tokens = parser().parse("\n" + text)
     shift = line - 2
     for token in tokens:
