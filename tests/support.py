@@ -66,3 +66,16 @@ def import_apkg(col: Any, apkg: Path) -> Any:
         package_path=str(apkg.resolve()), options=ImportAnkiPackageOptions(with_scheduling=False)
     )
     return col.import_anki_package(request).log
+
+
+def study(col: Any, deck: str, cards: int, ease: int = 3) -> dict[int, tuple[int, ...]]:
+    """Answer the next ``cards`` cards of ``deck`` with ``ease``; each card's schedule after it
+    (interval, due, type, queue, factor, reviews), by card id."""
+    col.decks.select(col.decks.id_for_name(deck))
+    studied = {}
+    for _ in range(cards):
+        card = col.sched.getCard()
+        col.sched.answerCard(card, ease)
+        card.load()
+        studied[card.id] = (card.ivl, card.due, card.type, card.queue, card.factor, card.reps)
+    return studied

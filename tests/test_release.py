@@ -17,7 +17,7 @@ from click.testing import CliRunner
 
 from builder.cli import main
 
-from support import import_apkg
+from support import import_apkg, study
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "source" / "rust-web3-interview.md"
@@ -84,13 +84,7 @@ def round_trip(tmp_path_factory):
         nids = {guid: note.id for guid, note in before.items()}
 
         # Study: the cards of the notes about to change, and a few others.
-        col.decks.select(col.decks.id_for_name(DECK))
-        studied = {}
-        for _ in range(12):
-            card = col.sched.getCard()
-            col.sched.answerCard(card, 4)
-            card.load()
-            studied[card.id] = (card.ivl, card.due, card.type, card.queue)
+        studied = {cid: state[:4] for cid, state in study(col, DECK, 12, ease=4).items()}
         revlog = col.db.scalar("select count() from revlog")
 
         text = (work / "source" / SEED.name).read_text(encoding="utf-8")

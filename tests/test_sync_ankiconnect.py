@@ -38,6 +38,8 @@ from builder.sync import ankiconnect
 from builder.sync.ankiconnect import covering
 from builder.sync.release import read_releases
 
+from support import study
+
 anki_collection = pytest.importorskip("anki.collection")
 Collection = anki_collection.Collection
 ImportAnkiPackageOptions = anki_collection.ImportAnkiPackageOptions
@@ -257,13 +259,7 @@ def learner(tmp_path, releases) -> dict[str, object]:
         stranger["Prompt"], stranger["Answer"] = "Another deck — Question?", "its answer"
         col.add_note(stranger, col.decks.id("Other deckbuilder deck"))
         # Three cards studied.
-        col.decks.select(col.decks.id_for_name(DECK))
-        studied = {}
-        for _ in range(3):
-            card = col.sched.getCard()
-            col.sched.answerCard(card, 3)
-            card.load()
-            studied[card.id] = (card.ivl, card.due, card.type, card.queue, card.factor, card.reps)
+        studied = study(col, DECK, 3)
         # Edited in Anki after its release, moved to the learner's deck, a note type restyled.
         protocol = first_field(col, "Protocol")
         protocol["Answer"] = "TCP, in my own words"
