@@ -477,3 +477,20 @@ def test_inline_cards_import_with_deckbuilders_note_types(tmp_path, collection):
     assert qa.note_type()["id"] == PROMPT_MODEL_ID
     assert len(qa.cards()) == 1
     assert "Late segments of an old connection." in qa["Answer"]
+
+
+@pytest.mark.parametrize("heading", ["Targets {{c2::x}}", "Targets {{c1::x", "Targets x}} y"])
+def test_cloze_syntax_in_a_heading_never_leaks_into_a_card(tmp_path, collection, heading):
+    """A heading above a cloze is its breadcrumb: text, never a deletion of the note."""
+    source = tmp_path / "notes.md"
+    source.write_text(f"# Deck\n\n## {heading}\n\n- **Latency:** <5% at p99\n", encoding="utf-8")
+    built = build([str(source)], tmp_path / "decks")
+    import_apkg(collection, built.apkgs[0])
+    (nid,) = collection.find_notes("")
+    cards = collection.card_ids_of_note(nid)
+    assert len(cards) == 1
+    question = collection.get_card(cards[0]).question()
+    assert heading.replace("{", "").replace("}", "") in question.replace("{", "").replace("}", "").replace(
+        "&#123;", ""
+    ).replace("&#125;", "")
+    assert "No cloze" not in question
