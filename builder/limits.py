@@ -18,6 +18,8 @@ from .model import Origin
 
 MAX_SOURCE_BYTES = 5 * 1024 * 1024
 """The largest file deckbuilder reads (sources, card, curation and deck files): 5 MB."""
+MAX_IMAGE_BYTES = 10 * 1024 * 1024
+"""The largest image a deck packs: 10 MB (every learner downloads it, on every device)."""
 MAX_TABLE_COLUMNS = 64
 """The most columns a table row may have."""
 MAX_OPEN_BRACKETS = 256

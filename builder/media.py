@@ -18,6 +18,7 @@ from urllib.parse import unquote
 
 from markdown_it.token import Token
 
+from .limits import MAX_IMAGE_BYTES
 from .model import (
     Block,
     Blocks,
@@ -191,6 +192,11 @@ def _resolve(src: str, source: Path, base: Path) -> MediaFile | str:
     if not target.is_file():
         return f"image “{shown}” not found"
     try:
+        if (size := target.stat().st_size) > MAX_IMAGE_BYTES:
+            return (
+                f"image “{shown}” is {size / 1024 / 1024:.1f} MB, more than the"
+                f" {MAX_IMAGE_BYTES // 1024 // 1024} MB an image may be; make it smaller"
+            )
         data = target.read_bytes()
     except OSError as exc:
         return f"image “{shown}” cannot be read: {exc.strerror or exc}"

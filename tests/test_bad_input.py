@@ -1288,3 +1288,17 @@ def test_a_plain_svg_is_packed_as_it_is(workdir):
     with zipfile.ZipFile(apkg) as packed:
         media = json.loads(packed.read("media"))
         assert [packed.read(number).decode() for number in media] == [picture]
+
+
+def test_an_image_over_the_limit_is_one_line_and_not_read(tmp_path):
+    from support import run
+
+    source = tmp_path / "s.md"
+    source.write_text("# S\n\n## P\n\n- **A:** ![a](big.png) b\n", encoding="utf-8")
+    with (tmp_path / "big.png").open("wb") as big:
+        big.truncate(64 * 1024 * 1024)  # sparse: no disk, 64 MB to read
+    result = run("build", str(source), "--out", str(tmp_path / "decks"))
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"{source}:5: error: image “big.png” is 64.0 MB, more than the 10 MB an image may be; make it smaller\n"
+    )
