@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .ankiconnect import sync_anki_connect
 from .collection import SyncError, apply, backup, changes, open_collection
-from .plan import DeckChanges
+from .plan import DeckChanges, tell
 from .release import read_releases
 
 __all__ = ["SyncError", "sync_anki_connect", "sync_collection"]
@@ -38,15 +38,8 @@ def sync_collection(
     col = open_collection(collection)
     try:
         found = [changes(col, deck, suspend) for deck in wanted]
-        for change in found:
-            head = f"{change.deck.name} {change.deck.version}: "
-            echo(head + ("up to date" if change.empty else change.summary(suspend)))
-            # Every change is listed for a dry run; a real one prints its counts.
-            for line in change.lines(suspend) if dry_run else ():
-                echo(line)
+        tell(found, echo, suspend, dry_run)
         if dry_run or all(c.empty for c in found):
-            if dry_run:
-                echo("dry run: nothing was changed")
             return found
         if backups is not None:
             echo(f"backup: {backup(col, backups)}")

@@ -49,7 +49,7 @@ from typing import Any
 from .client import CHECK_TIMEOUT, DEFAULT_URL, AnkiConnect
 from .collection import SyncError
 from .held import Held, covering, read_export, read_held
-from .plan import DeckChanges, plan
+from .plan import DeckChanges, plan, tell
 from .release import read_releases, without_removed
 
 __all__ = [
@@ -86,13 +86,8 @@ def sync_anki_connect(
         work = Path(folder)
         held = read_held(client, guids, work)
         found = [plan(deck, held.notes, held.models_for(deck), suspend) for deck in wanted]
-        for change in found:
-            head = f"{change.deck.name} {change.deck.version}: "
-            echo(head + ("up to date" if change.empty else change.summary(suspend)))
-            for line in change.lines(suspend) if dry_run else ():
-                echo(line)
+        tell(found, echo, suspend, dry_run)
         if dry_run:
-            echo("dry run: nothing was changed")
             return found
         if any(not c.empty for c in found):
             apply(client, found, held, suspend, guids, work, progress)

@@ -7,7 +7,7 @@ names: a learner's other notes, decks and note types are never part of it.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from .release import WantedDeck, WantedNote
@@ -81,6 +81,19 @@ class DeckChanges:
             f"  ! {n.prompt}: a note of another note type has its GUID; left alone" for n in self.conflicts
         ]
         return out
+
+
+def tell(found: Sequence[DeckChanges], echo: Callable[[str], None], suspend: bool, dry_run: bool) -> None:
+    """Print what a sync changes (or, with ``dry_run``, would): a line per deck, and for a dry
+    run every change, then that nothing was changed."""
+    for change in found:
+        head = f"{change.deck.name} {change.deck.version}: "
+        echo(head + ("up to date" if change.empty else change.summary(suspend)))
+        # Every change is listed for a dry run; a real one prints its counts.
+        for line in change.lines(suspend) if dry_run else ():
+            echo(line)
+    if dry_run:
+        echo("dry run: nothing was changed")
 
 
 def plan(
