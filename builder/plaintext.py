@@ -97,10 +97,8 @@ def cloze_source(card: Card) -> str:
                 out.append(f"{{{{c{segment.number}::{markdown_text(segment.inline.tokens)}{hint}}}}}")
             else:
                 out.append(markdown_text(segment.tokens))
-        lines.append(" ".join("".join(out).split()))
-    if card.cloze.listed:
-        lines = [f"{f'{n}.' if card.cloze.ordered else '-'} {line}" for n, line in enumerate(lines, start=1)]
-    return "\n".join([card.cloze.intro, *lines] if card.cloze.intro else lines)
+        lines.append("".join(out))
+    return _statement(card.cloze, lines)
 
 
 def prompt_text(card: Card, gap: int = 1) -> str:
@@ -131,7 +129,12 @@ def answer_text(card: Card) -> str:
 
 def cloze_plain(cloze: ClozeText, hide: int | None) -> str:
     """A generated cloze as plain text, with gap ``hide`` shown as ``[...]`` (None: all shown)."""
-    lines = [" ".join(_line_text(line, hide).split()) for line in cloze.lines]
+    return _statement(cloze, [_line_text(line, hide) for line in cloze.lines])
+
+
+def _statement(cloze: ClozeText, lines: list[str]) -> str:
+    """A cloze's lines as one text: spaces collapsed, a list's items marked, its intro first."""
+    lines = [" ".join(line.split()) for line in lines]
     if cloze.listed:
         lines = [f"{f'{n}.' if cloze.ordered else '-'} {line}" for n, line in enumerate(lines, start=1)]
     return "\n".join([cloze.intro, *lines] if cloze.intro else lines)
