@@ -1,63 +1,167 @@
-"""Scale benchmark: one deck from one very large source, to show the build stays linear.
+"""Scale benchmark: one very large deck, released three times, to show releasing stays linear.
 
-A source holding one table of N rows gives N table-cell notes in one deck. For each N it times a
-fresh ``python -m builder build`` into an empty decks folder (cache off) and prints the seconds,
-the seconds per thousand notes and the growth against the smallest size:
+For each N it writes one source of N notes (sections of a table and a pair of repeated labels)
+and releases it three times into one decks folder, through the use case the ``build`` command
+runs (:func:`builder.usecase.run`, ``goal="release"``, no cache):
 
-    python bench/large.py                  # N = 10000, 20000, 40000
-    python bench/large.py --sizes 5000 50000
+1. the first release, into an empty decks folder;
+2. a second release after one character of one answer changed (a patch);
+3. a third release after a few hundred edits: answers changed, rows removed, rows added and
+   row labels renamed (a minor version).
 
-Linear means the per-thousand figure stays about flat as N doubles.
+It prints each release's seconds and seconds per thousand notes, and the per-thousand figure
+against the smallest size's:
+
+    python bench/large.py                        # N = 10000, 40000, 100000
+    python bench/large.py --sizes 5000 20000
+    python bench/large.py --sizes 10000 --profile /tmp/prof   # cProfile of each release
+
+Linear means the per-thousand figures stay about flat as N grows. The edits of the third
+release are the same number at every size, so its figure is flat only when comparing a deck
+with its last release costs the same per note whatever the deck's size.
 """
 
 from __future__ import annotations
 
 import argparse
+import cProfile
 import os
-import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from builder.usecase import run  # noqa: E402
+
+ROWS = 98
+"""Table rows per section; each section also has two notes of one repeated label."""
+EDITED, REMOVED, ADDED, RENAMED = 300, 100, 100, 20
+"""The third release's edits, the same at every size."""
+
+Section = list[tuple[str, str]]
+"""A section's table rows: (term, meaning)."""
 
 
-def build_seconds(rows: int) -> float:
-    with tempfile.TemporaryDirectory() as work:
-        source = Path(work) / "source"
+def sections(notes: int) -> list[Section]:
+    """Sections holding ``notes`` notes in all (each row is one note, plus two per section)."""
+    out = []
+    left = notes
+    while left > 2:
+        rows = min(ROWS, left - 2)
+        out.append([(f"t{len(out)}.{i}", f"m{len(out)}.{i}") for i in range(rows)])
+        left -= rows + 2
+    return out
+
+
+def markdown(parts: list[Section]) -> str:
+    """The source's text: a heading per section, its table, and a repeated label."""
+    lines = ["# Large", ""]
+    for n, rows in enumerate(parts):
+        lines += [f"## Part {n}", "", "| Term | Meaning |", "|---|---|"]
+        lines += [f"| {term} | {meaning} |" for term, meaning in rows]
+        lines += ["", f"- **Port:** {8000 + n}", f"- **Port:** {9000 + n}", ""]
+    return "\n".join(lines)
+
+
+def one_character(parts: list[Section]) -> None:
+    """One character of one answer, in the middle of the deck, changed."""
+    middle = parts[len(parts) // 2]
+    term, meaning = middle[0]
+    middle[0] = (term, meaning + "x")
+
+
+def a_few_hundred(parts: list[Section]) -> None:
+    """Answers edited, rows removed, rows added and row labels renamed, spread over the deck."""
+    spots = [(s, r) for s in range(0, len(parts), max(1, len(parts) // 50)) for r in range(len(parts[s]))]
+    step = max(1, len(spots) // (EDITED + REMOVED + RENAMED))
+    chosen = spots[::step][: EDITED + REMOVED + RENAMED]
+    edit, remove, rename = (
+        chosen[:EDITED],
+        chosen[EDITED : EDITED + REMOVED],
+        chosen[EDITED + REMOVED :],
+    )
+    for s, r in edit:
+        term, meaning = parts[s][r]
+        parts[s][r] = (term, f"{meaning} edited")
+    for s, r in rename:
+        term, meaning = parts[s][r]
+        parts[s][r] = (f"{term} renamed", meaning)
+    for s, r in sorted(remove, reverse=True):
+        del parts[s][r]
+    for n in range(ADDED):
+        parts[n * len(parts) // ADDED].append((f"added {n}", f"new meaning {n}"))
+
+
+def timed(label: str, action: Callable[[], object], profile: Path | None) -> float:
+    """Wall seconds of ``action``; with ``profile``, its cProfile statistics are kept there."""
+    profiler = cProfile.Profile() if profile else None
+    start = time.perf_counter()
+    if profiler is not None:
+        profiler.runcall(action)
+    else:
+        action()
+    seconds = time.perf_counter() - start
+    if profiler is not None and profile is not None:
+        profile.mkdir(parents=True, exist_ok=True)
+        profiler.dump_stats(str(profile / f"{label}.prof"))
+    return seconds
+
+
+def releases(notes: int, profile: Path | None) -> tuple[int, list[float]]:
+    """The deck's note count and the seconds of its first, second and third release."""
+    with tempfile.TemporaryDirectory(prefix="deckbuilder-large-") as work:
+        source, out = Path(work) / "source", Path(work) / "decks"
         source.mkdir()
-        lines = "\n".join(f"| key {i} | value {i} |" for i in range(rows))
-        (source / "table.md").write_text(
-            f"# Table\n\n## Rows\n\n| Key | Value |\n|---|---|\n{lines}\n", encoding="utf-8"
-        )
-        env = {
-            **os.environ,
-            "DECKBUILDER_CACHE": str(Path(work) / "cache"),
-            "SOURCE_DATE_EPOCH": "1700000000",
-        }
-        start = time.perf_counter()
-        subprocess.run(
-            [sys.executable, "-m", "builder", "build", str(source), "--out", str(Path(work) / "decks")],
-            cwd=ROOT,
-            env=env,
-            check=True,
-            capture_output=True,
-        )
-        return time.perf_counter() - start
+        text = source / "large.md"
+        parts = sections(notes)
+        seconds = []
+        for step, edit in enumerate((None, one_character, a_few_hundred), start=1):
+            if edit is not None:
+                edit(parts)
+            text.write_text(markdown(parts), encoding="utf-8")
+            os.environ["SOURCE_DATE_EPOCH"] = str(1_700_000_000 + step)
+            where = profile / str(notes) if profile else None
+            result = None
+
+            def release() -> None:
+                nonlocal result
+                result = run([str(source)], out, goal="release")
+
+            seconds.append(timed(f"release-{step}", release, where))
+            if result is None or result.failed or not result.written:
+                raise SystemExit(f"release {step} of {notes} notes failed")
+        count = sum(len(rel.plan.notes) for rel in result.releases)
+        return count, seconds
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 20_000, 40_000])
-    sizes = parser.parse_args().sizes
-    first = None
-    print(f"{'rows':>8} {'seconds':>8} {'s/1k notes':>11} {'vs first':>9}")
-    for rows in sizes:
-        seconds = build_seconds(rows)
-        per = seconds / rows * 1000
-        first = first or per
-        print(f"{rows:>8} {seconds:>8.2f} {per:>11.3f} {per / first:>8.2f}x")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--sizes", type=int, nargs="+", default=[10_000, 40_000, 100_000], help="notes in the deck"
+    )
+    parser.add_argument("--profile", type=Path, help="keep a cProfile of each release in this folder")
+    args = parser.parse_args()
+    print(f"deckbuilder large-deck benchmark: Python {sys.version.split()[0]}, {os.cpu_count()} cores")
+    print(f"third release: {EDITED} answers edited, {REMOVED} rows removed, {ADDED} added, {RENAMED} renamed")
+    names = ("first", "second (1 char)", "third (edits)")
+    print(f"{'notes':>7} " + " ".join(f"{name + ' s':>17} {'s/1k':>6} {'vs':>5}" for name in names))
+    smallest: list[float] = []
+    for size in args.sizes:
+        count, seconds = releases(size, args.profile)
+        per = [s / count * 1000 for s in seconds]
+        smallest = smallest or per
+        print(
+            f"{count:>7} "
+            + " ".join(
+                f"{s:>17.2f} {p:>6.3f} {p / f:>4.2f}x" for s, p, f in zip(seconds, per, smallest, strict=True)
+            )
+        )
 
 
 if __name__ == "__main__":
