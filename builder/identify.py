@@ -56,13 +56,25 @@ def content_hash(model: str, fields: dict[str, str], tags: Sequence[str], deck: 
     return hashlib.sha256(data.encode()).hexdigest()[:16]
 
 
+def fields_hash(fields: Sequence[str]) -> str:
+    """A note's fields exactly as Anki stores them: a learner's copy that differs from every
+    version a release shipped (:attr:`builder.release.manifest.NoteState.shipped`) was edited."""
+    return hashlib.sha256("\x1f".join(fields).encode()).hexdigest()[:16]
+
+
+def templates_hash(templates: Sequence[tuple[str, str, str]]) -> str:
+    """A note type's card templates, as (name, front, back): what a package's copy must hold."""
+    return hashlib.sha256(json.dumps([list(t) for t in templates]).encode()).hexdigest()[:16]
+
+
 def body_hash(kind: str, body: str) -> str:
     """What the card teaches, without breadcrumb or label: found again after a rename."""
     return hashlib.sha256(f"{kind}\0{body}".encode()).hexdigest()[:16]
 
 
 def model_hashes() -> dict[str, dict[str, str]]:
-    """Per note type: the hash of its shape (fields, templates) and of its CSS."""
+    """Per note type: the hash of its shape (fields, templates), of its CSS, and of its
+    templates as a package stores them (what sync checks a package's note types against)."""
     out = {}
     for name, factory in MODELS.items():
         model = factory()
@@ -70,5 +82,6 @@ def model_hashes() -> dict[str, dict[str, str]]:
         out[name] = {
             "shape": hashlib.sha256(shape.encode()).hexdigest()[:16],
             "css": hashlib.sha256(model.css.encode()).hexdigest()[:16],
+            "templates": templates_hash([(t["name"], t["qfmt"], t["afmt"]) for t in model.templates]),
         }
     return out

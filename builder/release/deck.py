@@ -9,10 +9,10 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 from .. import keys
-from ..identify import content_hash, model_hashes
+from ..identify import content_hash, fields_hash, guid, model_hashes
 from ..model import DeckPlan, Note
 from .guids import Unsure, settle_guids
-from .manifest import Manifest, NoteState, ReleaseRecord, Tombstone
+from .manifest import MAX_SHIPPED, Manifest, NoteState, ReleaseRecord, Tombstone
 from .replaced import replacements
 from .semver import FIRST_VERSION, Bump, bump_for, bump_version
 from .tombstones import tombstone_note
@@ -144,9 +144,15 @@ def _documents_renamed(plan: DeckPlan, previous: Manifest | None) -> Manifest | 
         return previous
     return replace(
         previous,
-        notes=tuple(s._replace(key=keys.moved(s.key, renamed)) for s in previous.notes),
-        removed=tuple(replace(t, key=keys.moved(t.key, renamed)) for t in previous.removed),
+        notes=tuple(s._replace(key=k, minted=m) for s in previous.notes for k, m in [_moved(s, renamed)]),
+        removed=tuple(replace(t, key=k, minted=m) for t in previous.removed for k, m in [_moved(t, renamed)]),
     )
+
+
+def _moved(note: NoteState | Tombstone, renamed: dict[str, str]) -> tuple[str, str]:
+    """A note's key under its document's new name, and the key its GUID was made from."""
+    new = keys.moved(note.key, renamed)
+    return (new, note.minted or note.key) if new != note.key else (note.key, note.minted)
 
 
 def _teaching(found: Iterable[tuple[str, str]]) -> dict[str, set[str]]:
@@ -189,9 +195,19 @@ def _next_manifest(
     else:
         version, released = bump_version(previous.version, bump), max(clock, previous.released + 1)
     new = [
-        Tombstone(guid=g.guid, key=g.key, kind=g.kind, model=g.model, prompt=g.prompt, removed=version)
+        Tombstone(
+            guid=g.guid,
+            key=g.key,
+            kind=g.kind,
+            model=g.model,
+            prompt=g.prompt,
+            removed=version,
+            shipped=g.shipped,
+            minted=g.minted,
+        )
         for g in diff.gone
     ]
+    names = _former_names(plan.name, previous)
     current = {n.guid for n in diff.notes}
     kept = [t for t in (previous.removed if previous else ()) if t.guid not in current]
     return Manifest(
@@ -199,7 +215,7 @@ def _next_manifest(
         version=version,
         released=released,
         models=_model_states(previous, models, version),
-        notes=_note_states(previous, diff, version),
+        notes=_note_states(previous, diff, version, (plan.name, *names)),
         removed=(*kept, *new),
         history=(
             _record(plan.name, previous, bump, diff, new, version, released),
@@ -207,10 +223,26 @@ def _next_manifest(
         ),
         sources=tuple(name for _, name in plan.files),
         grammar=keys.GRAMMAR,
+        names=names,
+        tags=_tags(previous, diff.notes),
     )
 
 
-def _note_states(previous: Manifest | None, diff: _Changes, version: str) -> tuple[NoteState, ...]:
+def _former_names(name: str, previous: Manifest | None) -> tuple[str, ...]:
+    """The deck's former titles: the previous manifest's, and its title when it changed."""
+    if previous is None:
+        return ()
+    return tuple(n for n in dict.fromkeys((*previous.names, previous.deck)) if n != name)
+
+
+def _tags(previous: Manifest | None, notes: Sequence[Note]) -> tuple[str, ...]:
+    """Every tag a release of the deck has shipped, this one's included."""
+    return tuple(sorted({*(previous.tags if previous else ()), *(t for n in notes for t in n.tags)}))
+
+
+def _note_states(
+    previous: Manifest | None, diff: _Changes, version: str, names: Sequence[str]
+) -> tuple[NoteState, ...]:
     """Every note as the new manifest records it; added and changed ones changed in ``version``."""
     prev = {n.guid: n for n in previous.notes} if previous else {}
     fresh = {n.guid for n in (*diff.added, *diff.changed)}
@@ -224,9 +256,28 @@ def _note_states(previous: Manifest | None, diff: _Changes, version: str) -> tup
             digest=_digest(n),
             teaches=n.teaches,
             changed=version if n.guid in fresh else prev[n.guid].changed,
+            shipped=_shipped(prev.get(n.guid), fields_hash(tuple(n.fields.values()))),
+            minted=_minted(n, prev.get(n.guid), names),
         )
         for n in diff.notes
     )
+
+
+def _shipped(before: NoteState | None, now: str) -> tuple[str, ...]:
+    """The versions of a note's fields shipped so far, ``now`` last."""
+    earlier = [h for h in (before.shipped if before else ()) if h != now]
+    return (*earlier, now)[-MAX_SHIPPED:]
+
+
+def _minted(note: Note, before: NoteState | None, names: Sequence[str]) -> str:
+    """The key a note's GUID was made from, when it is not the note's key now ("" when it is,
+    or when no release recorded it)."""
+    if any(guid(name, note.key) == note.guid for name in names):
+        return ""
+    for key in (before.minted, before.key) if before is not None else ():
+        if key and any(guid(name, key) == note.guid for name in names):
+            return key
+    return ""
 
 
 def _model_states(
@@ -236,7 +287,8 @@ def _model_states(
     out = {}
     for name, hashes in models.items():
         old = previous.models.get(name, {}) if previous else {}
-        same = all(old.get(k) == v for k, v in hashes.items())
+        # A hash an older manifest did not record yet is taken as unchanged.
+        same = all(old.get(k, v) == v for k, v in hashes.items())
         out[name] = {**hashes, "changed": old["changed"] if same and "changed" in old else version}
     return out
 

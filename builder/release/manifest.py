@@ -34,12 +34,23 @@ class NoteState(NamedTuple):
     """:func:`builder.identify.body_hash` (``Note.teaches``); ``body`` in the file."""
     changed: str
     """The version in which the note last changed (or was added)."""
+    shipped: tuple[str, ...] = ()
+    """:func:`builder.identify.fields_hash` of every version of its fields a release shipped,
+    oldest first, the current one last: a learner's copy equal to one of them is not their edit."""
+    minted: str = ""
+    """The key its GUID was made from, when that is not ``key`` (the card was renamed)."""
 
+
+_OPTIONAL = ("shipped", "minted")
+"""NoteState's and Tombstone's fields that a manifest may omit (empty), and older ones lack."""
+MAX_SHIPPED = 50
+"""How many versions of a note's fields a manifest remembers."""
+_HASH = re.compile(r"[0-9a-f]{16}")
 
 _ON_DISK = {"digest": "hash", "teaches": "body"}
 """NoteState's fields whose manifest keys have other names (the names of format 1)."""
 _IN_MEMORY = {disk: name for name, disk in _ON_DISK.items()}
-_STATE_KEYS = {_ON_DISK.get(name, name) for name in NoteState._fields}
+_STATE_KEYS = {_ON_DISK.get(name, name) for name in NoteState._fields if name not in _OPTIONAL}
 
 
 @dataclass(frozen=True)
@@ -53,6 +64,10 @@ class Tombstone:
     prompt: str
     removed: str
     """The version that removed it."""
+    shipped: tuple[str, ...] = ()
+    """The hashes of the versions of its fields releases shipped before it was removed."""
+    minted: str = ""
+    """The key its GUID was made from, when that is not ``key``."""
 
 
 @dataclass(frozen=True)
@@ -85,6 +100,11 @@ class Manifest:
     """The deck's source files, by their path inside the source folder."""
     grammar: int = 1
     """The card rules and key grammar (:data:`builder.keys.GRAMMAR`) the notes were made by."""
+    names: tuple[str, ...] = ()
+    """The deck's former titles, oldest first: GUIDs made under them are the deck's own."""
+    tags: tuple[str, ...] = ()
+    """Every tag a release of the deck has put on a note: the tags a sync owns (and may take
+    off again); every other tag on a learner's note is theirs."""
 
     def release_time(self, version: str) -> int:
         """When ``version`` was released."""
@@ -105,12 +125,16 @@ class Manifest:
             "released": self.released,
             "models": self.models,
         }
-        rest = {
+        rest: dict[str, object] = {
             "grammar": self.grammar,
             "sources": list(self.sources),
-            "removed": [asdict(t) for t in self.removed],
+            "removed": [_optional(asdict(t)) for t in self.removed],
             "history": [asdict(r) for r in self.history],
         }
+        if self.names:
+            rest["names"] = list(self.names)
+        if self.tags:
+            rest["tags"] = list(self.tags)
         head_text = json.dumps(head, ensure_ascii=False, indent=2, sort_keys=True)[:-2]
         rest_text = json.dumps(rest, ensure_ascii=False, indent=2, sort_keys=True)[1:]
         return f'{head_text},\n  "notes": [\n{notes}\n  ],{rest_text}\n'
@@ -175,6 +199,8 @@ def _manifest(data: Any) -> Manifest:
         for key, value in _mapping(state, f"note type {name}").items():
             _text(value, f"note type {name}: {key}")
     _texts(data.get("sources", []), "sources")
+    _texts(data.get("names", []), "names")
+    _texts(data.get("tags", []), "tags")
     grammar = data.get("grammar", 1)
     if isinstance(grammar, bool) or not isinstance(grammar, int) or not 0 < grammar < 1000:
         raise ValueError("grammar is not a rules version")
@@ -188,6 +214,8 @@ def _manifest(data: Any) -> Manifest:
         sources=tuple(str(name) for name in data.get("sources", [])),
         grammar=int(data.get("grammar", 1)),
         history=tuple(_record(r) for r in data.get("history", [])),
+        names=tuple(data.get("names", ())),
+        tags=tuple(data.get("tags", ())),
     )
 
 
@@ -203,9 +231,24 @@ def _record(data: Any) -> ReleaseRecord:
 
 
 def _tombstone(data: Any) -> Tombstone:
-    for key, value in _mapping(data, "a removed note").items():
+    data = dict(_mapping(data, "a removed note"))
+    shipped = _shipped(data.pop("shipped", []))
+    for key, value in data.items():
         _text(value, f"removed note {key}")
-    return Tombstone(**data)
+    return Tombstone(**data, shipped=shipped)
+
+
+def _shipped(value: Any) -> tuple[str, ...]:
+    """A note's list of shipped field hashes, checked."""
+    hashes = _texts(value, "shipped")
+    if len(hashes) > MAX_SHIPPED or not all(_HASH.fullmatch(h) for h in hashes):
+        raise ValueError("a note's shipped hashes")
+    return tuple(hashes)
+
+
+def _optional(data: dict[str, Any]) -> dict[str, Any]:
+    """A note's or tombstone's entry as written: the optional fields only when set."""
+    return {k: (list(v) if isinstance(v, tuple) else v) for k, v in data.items() if k not in _OPTIONAL or v}
 
 
 def _check(manifest: Manifest) -> None:
@@ -230,13 +273,14 @@ _VERSION = re.compile(r"\d{1,9}\.\d{1,9}\.\d{1,9}")
 
 
 def _state(data: Any) -> NoteState:
-    data = _mapping(data, "a note")
+    data = dict(_mapping(data, "a note"))
+    shipped = _shipped(data.pop("shipped", []))
     for key, value in data.items():
         _text(value, f"note {key}")
-    if set(data) != _STATE_KEYS:
+    if not _STATE_KEYS <= set(data) <= _STATE_KEYS | set(_OPTIONAL):
         raise KeyError(f"note fields {sorted(data)}")
-    return NoteState(**{_IN_MEMORY.get(k, k): v for k, v in data.items()})
+    return NoteState(**{_IN_MEMORY.get(k, k): v for k, v in data.items()}, shipped=shipped)
 
 
-def _state_json(state: NoteState) -> dict[str, str]:
-    return {_ON_DISK.get(k, k): v for k, v in state._asdict().items()}
+def _state_json(state: NoteState) -> dict[str, Any]:
+    return _optional({_ON_DISK.get(k, k): v for k, v in state._asdict().items()})
