@@ -13,6 +13,8 @@ from pygments.lexers import TextLexer, get_lexer_by_name
 from pygments.token import Whitespace
 from pygments.util import ClassNotFound
 
+from .markup import HTML
+
 
 @cache
 def lexer_for(lang: str) -> Lexer | None:
@@ -48,12 +50,16 @@ def lexed_lines(lang: str, text: str) -> tuple[LexedLine, ...]:
     return tuple(tuple(line) for line in lines)
 
 
-def code_html(lang: str, text: str, lines: Sequence[LexedLine] = ()) -> str:
+def code_html(lang: str, text: str, lines: Sequence[LexedLine] = ()) -> HTML:
     """Highlighted code in a ``div.highlight``, coloured through CSS classes.
 
     ``lines``: the code already lexed (see :func:`lexed_lines`), to avoid lexing it again.
     """
     if not lines:
-        return highlight(text, lexer_for(lang) or TextLexer(stripnl=False), _formatter()).strip()
-    tokens = [token for line in lines for token in (*line, (Whitespace, "\n"))]
-    return format(tokens, _formatter()).strip()
+        html = highlight(text, lexer_for(lang) or TextLexer(stripnl=False), _formatter())
+    else:
+        tokens = [token for line in lines for token in (*line, (Whitespace, "\n"))]
+        html = format(tokens, _formatter())
+    # Trusted: Pygments' HTML formatter escapes every token's text, and writes no attribute
+    # but its own CSS classes (no line anchors, no links, no title).
+    return HTML(html.strip())

@@ -3,17 +3,19 @@
 Inline Markdown is rendered by markdown-it with raw HTML off, so anything a source wrote as
 HTML arrives escaped; code is highlighted by Pygments with CSS classes only (the note type's
 CSS colours it, in light and night mode); tables and code sit in boxes that scroll sideways.
+Every field is built as :class:`~builder.markup.HTML` (see :mod:`builder.markup`): headings,
+labels and hints are plain text, escaped as they are put in.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from html import escape
 from typing import TYPE_CHECKING
 
 from .highlight import code_html
 from .markdown import CLOZE, MATH_DISPLAY, MATH_INLINE, cloze_entities, parser, plain
+from .markup import HTML, escape
 from .model import (
     Block,
     Blocks,
@@ -47,95 +49,118 @@ class Rendered:
     card: Card
     model: str
     """``prompt``, ``reverse`` or ``cloze``: which note type it uses."""
-    fields: dict[str, str]
+    fields: dict[str, HTML]
     """The note's HTML fields by name, in the note type's order."""
     prompt: str
     """The plain-text prompt (``[...]`` where a cloze hides its figure)."""
     answer: str
     """The plain-text answer (for a cloze, the statement with its figure shown)."""
-    teaches_html: str
+    teaches_html: HTML
     """What the card teaches, without its breadcrumb: the answer's HTML, or the cloze
     statement. Matching it finds a note again after its heading or label was renamed."""
 
 
-def inline_html(inline: Inline, *, keep_space: bool = False, cloze: bool = False) -> str:
+def inline_html(inline: Inline, *, keep_space: bool = False, cloze: bool = False) -> HTML:
     """HTML for an inline run; with ``cloze``, its math is safe inside Anki's cloze marks."""
     md = parser()
     env = {"cloze": cloze}
-    html: str = md.renderer.renderInline(list(inline.tokens), md.options, env)  # type: ignore[attr-defined]
+    # Trusted: markdown-it renders with raw HTML off (builder.markdown), so every text it
+    # writes, math included, is escaped, and every attribute it writes is quoted and escaped.
+    html = HTML(md.renderer.renderInline(list(inline.tokens), md.options, env))  # type: ignore[attr-defined]
     return html if keep_space else html.strip()
 
 
-def blocks_html(blocks: Iterable[Block]) -> str:
-    return "".join(block_html(b) for b in blocks)
+def blocks_html(blocks: Iterable[Block]) -> HTML:
+    return HTML().join(block_html(b) for b in blocks)
 
 
-def block_html(block: Block) -> str:
+def block_html(block: Block) -> HTML:
     """HTML for one block of a source."""
     if isinstance(block, Paragraph):
-        return "<p>" + "<br>".join(inline_html(line) for line in block.lines) + "</p>"
+        return HTML("<p>{}</p>").format(HTML("<br>").join(inline_html(line) for line in block.lines))
     if isinstance(block, ListBlock):
-        tag = "ol" if block.ordered else "ul"
-        items = "".join(f"<li>{_item_html(item.blocks)}</li>" for item in block.items)
-        return f"<{tag}>{items}</{tag}>"
+        items = HTML().join(HTML("<li>{}</li>").format(_item_html(item.blocks)) for item in block.items)
+        return _list(block.ordered, items)
     if isinstance(block, Table):
-        head = "".join(f"<th>{inline_html(c)}</th>" for c in block.header)
-        body = "".join(
-            "<tr>" + "".join(f"<td>{inline_html(c)}</td>" for c in row) + "</tr>" for row in block.rows
+        head = HTML().join(HTML("<th>{}</th>").format(inline_html(c)) for c in block.header)
+        body = HTML().join(
+            HTML("<tr>{}</tr>").format(HTML().join(HTML("<td>{}</td>").format(inline_html(c)) for c in row))
+            for row in block.rows
         )
-        table = f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
-        return f'<div class="table">{table}</div>'
+        return HTML(
+            '<div class="table"><table><thead><tr>{}</tr></thead><tbody>{}</tbody></table></div>'
+        ).format(head, body)
     if isinstance(block, Code):
         return code_html(block.lang, block.text)
     assert isinstance(block, Other)
     return escape(plain(t for t in block.tokens if t.type == "inline"))
 
 
-def _item_html(blocks: Sequence[Block]) -> str:
+def _list(ordered: bool, items: HTML) -> HTML:
+    return (HTML("<ol>{}</ol>") if ordered else HTML("<ul>{}</ul>")).format(items)
+
+
+def _item_html(blocks: Sequence[Block]) -> HTML:
     if len(blocks) >= 1 and isinstance(blocks[0], Paragraph):
-        first = "<br>".join(inline_html(line) for line in blocks[0].lines)
+        first = HTML("<br>").join(inline_html(line) for line in blocks[0].lines)
         return first + blocks_html(blocks[1:])
     return blocks_html(blocks)
 
 
-def part_html(part: Part) -> str:
+def part_html(part: Part) -> HTML:
     """HTML for one answer part."""
     if isinstance(part, Text):
-        return f"<p>{inline_html(part.inline)}</p>"
+        return HTML("<p>{}</p>").format(inline_html(part.inline))
     if isinstance(part, Items):
-        tag = "ol" if part.ordered else "ul"
-        entries = "".join(f"<li>{inline_html(head)}{blocks_html(rest)}</li>" for head, rest in part.entries)
-        return f"<{tag}>{entries}</{tag}>"
+        entries = HTML().join(
+            HTML("<li>{}{}</li>").format(inline_html(head), blocks_html(rest)) for head, rest in part.entries
+        )
+        return _list(part.ordered, entries)
     if isinstance(part, Pairs):
-        rows = "".join(
-            f'<li><span class="key">{escape(head)}:</span> {inline_html(value)}</li>'
+        # A pair's head is plain text: a label, or the header of a table's column.
+        rows = HTML().join(
+            HTML('<li><span class="key">{}:</span> {}</li>').format(head, inline_html(value))
             for head, value in part.pairs
         )
-        return f'<ul class="pairs">{rows}</ul>'
+        return HTML('<ul class="pairs">{}</ul>').format(rows)
     if isinstance(part, Blocks):
         return blocks_html(part.blocks)
     return code_html(part.lang, part.text, part.lines)
 
 
+def parts_html(parts: Iterable[Part]) -> HTML:
+    """HTML for answer parts, one after the other."""
+    return HTML().join(part_html(p) for p in parts)
+
+
 # --- Fields -------------------------------------------------------------------------------
 
 
-def _prompt_html(card: Card, ask_html: str, *, cloze: bool = False) -> str:
+def _prompt_html(card: Card, ask_html: HTML, *, cloze: bool = False) -> HTML:
     crumb = breadcrumb(card.crumbs)
     if not crumb:
-        return f'<div class="ask">{ask_html}</div>'
+        return _ask(ask_html)
     # A heading's math may hold ``}}``: in a cloze note's text it must not end a deletion.
     crumb_html = _cloze_safe(escape(crumb)) if cloze else escape(crumb)
-    return f'<div class="crumb">{crumb_html}</div><div class="ask">{ask_html}</div>'
+    return HTML('<div class="crumb">{}</div>').format(crumb_html) + _ask(ask_html)
 
 
-def _cloze_safe(html: str, *, inside: bool = False) -> str:
+def _cloze_safe(html: HTML, *, inside: bool = False) -> HTML:
     """Text that Anki's cloze syntax cannot misread: braces as entities, and inside the
     hidden text colons too (``::`` would start a hint)."""
-    return cloze_entities(html, colons=inside)
+    # Still HTML: braces and colons are only swapped for the entities that stand for them (on
+    # the plain string: HTML's own ``replace`` would escape the entities).
+    return HTML(cloze_entities(str(html), colons=inside))
 
 
-def cloze_html(cloze: ClozeText) -> str:
+def cloze_mark(number: int, inside: HTML, hint: HTML | None = None) -> HTML:
+    """Anki's deletion ``{{cN::inside::hint}}`` around HTML made cloze-safe."""
+    if hint is None:
+        return HTML("{{{{c{}::{}}}}}").format(number, inside)
+    return HTML("{{{{c{}::{}::{}}}}}").format(number, inside, hint)
+
+
+def cloze_html(cloze: ClozeText) -> HTML:
     """A cloze's statement with Anki's ``{{cN::…}}`` marks around its gaps (and their hints)."""
     lines = []
     for line in cloze.lines:
@@ -143,22 +168,21 @@ def cloze_html(cloze: ClozeText) -> str:
         for segment in line:
             if isinstance(segment, Gap):
                 inside = _cloze_safe(inline_html(segment.inline), inside=True)
-                hint = f"::{_cloze_safe(escape(segment.hint), inside=True)}" if segment.hint else ""
-                out.append(f"{{{{c{segment.number}::{inside}{hint}}}}}")
+                hint = _cloze_safe(escape(segment.hint), inside=True) if segment.hint else None
+                out.append(cloze_mark(segment.number, inside, hint))
             else:
                 out.append(_shown_html(segment))
-        lines.append("".join(out).strip())
+        lines.append(HTML().join(out).strip())
     if not cloze.listed:
-        return "<br>".join(lines)
-    intro = f"<p>{_cloze_safe(escape(cloze.intro))}</p>" if cloze.intro else ""
-    tag = "ol" if cloze.ordered else "ul"
-    return f"{intro}<{tag}>" + "".join(f"<li>{line}</li>" for line in lines) + f"</{tag}>"
+        return HTML("<br>").join(lines)
+    intro = HTML("<p>{}</p>").format(_cloze_safe(escape(cloze.intro))) if cloze.intro else HTML()
+    return intro + _list(cloze.ordered, HTML().join(HTML("<li>{}</li>").format(line) for line in lines))
 
 
-def _shown_html(segment: Inline) -> str:
+def _shown_html(segment: Inline) -> HTML:
     """Shown text of a cloze, braces as entities, except the deletions written inside math
     (``$x^{ {{c1::2}} }$``), which stay Anki's marks."""
-    out: list[str] = []
+    out: list[HTML] = []
     run: list[Token] = []
     for tok in segment.tokens:
         if tok.type in MATH_TYPES and CLOZE.search(tok.content):
@@ -168,7 +192,7 @@ def _shown_html(segment: Inline) -> str:
         else:
             run.append(tok)
     out.append(_cloze_safe(inline_html(Inline(tuple(run), segment.origin), keep_space=True)))
-    return "".join(out)
+    return HTML().join(out)
 
 
 def render(card: Card) -> Rendered:
@@ -179,7 +203,7 @@ def render(card: Card) -> Rendered:
         statement = inline_html(card.statement, cloze=True)
         fields = {
             "Text": _prompt_html(card, statement, cloze=True),
-            "Extra": "".join(part_html(p) for p in card.extra),
+            "Extra": parts_html(card.extra),
             "Source": source,
         }
         return Rendered(card, "cloze", fields, prompt_text(card), answer_text(card), statement)
@@ -187,13 +211,13 @@ def render(card: Card) -> Rendered:
         statement = cloze_html(card.cloze)
         fields = {
             "Text": _prompt_html(card, statement, cloze=True),
-            "Extra": "".join(part_html(p) for p in card.extra),
+            "Extra": parts_html(card.extra),
             "Source": source,
         }
         return Rendered(card, "cloze", fields, prompt_text(card), answer_text(card), statement)
     fields = {
         "Prompt": _prompt_html(card, escape(card.ask)),
-        "Answer": "".join(part_html(p) for p in card.answer),
+        "Answer": parts_html(card.answer),
         "Source": source,
     }
     model = "reverse" if card.reverse else "prompt"
@@ -203,23 +227,20 @@ def render(card: Card) -> Rendered:
 # --- Tombstones ---------------------------------------------------------------------------
 
 
-def tombstone_fields(model: str, prompt: str, removed: str, tag: str) -> dict[str, str]:
+def tombstone_fields(model: str, prompt: str, removed: str, tag: str) -> dict[str, HTML]:
     """The fields of the note shipped for one removed from the source: its prompt, marked
     removed in version ``removed``, and how to find every removed note (by ``tag``)."""
-    notice = (
-        f"Removed from the deck in version {escape(removed)}. "
-        f"Find every removed note with the search <code>tag:{tag}</code>."
-    )
-    crumb = f'<div class="crumb">Removed in version {escape(removed)}</div>'
+    notice = HTML(
+        "<p>Removed from the deck in version {removed}. "
+        "Find every removed note with the search <code>tag:{tag}</code>.</p>"
+    ).format(removed=removed, tag=tag)
+    crumb = HTML('<div class="crumb">Removed in version {}</div>').format(removed)
     if model == "cloze":
-        return {
-            # The prompt is text: braces and colons in it must not read as cloze syntax.
-            "Text": f'{crumb}<div class="ask">{{{{c1::{_cloze_safe(escape(prompt), inside=True)}}}}}</div>',
-            "Extra": f"<p>{notice}</p>",
-            "Source": "",
-        }
-    return {
-        "Prompt": f'{crumb}<div class="ask">{escape(prompt)}</div>',
-        "Answer": f"<p>{notice}</p>",
-        "Source": "",
-    }
+        # The prompt is text: braces and colons in it must not read as cloze syntax.
+        hidden = cloze_mark(1, _cloze_safe(escape(prompt), inside=True))
+        return {"Text": crumb + _ask(hidden), "Extra": notice, "Source": HTML()}
+    return {"Prompt": crumb + _ask(escape(prompt)), "Answer": notice, "Source": HTML()}
+
+
+def _ask(html: HTML) -> HTML:
+    return HTML('<div class="ask">{}</div>').format(html)

@@ -6,6 +6,9 @@ the release ships it on, marked and tagged, so that learners can find and delete
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
+from ..markup import HTML
 from ..model import Note, Origin
 from ..render import tombstone_fields
 from .manifest import Tombstone
@@ -24,7 +27,13 @@ def tombstone_note(tomb: Tombstone, deck: str) -> Note:
         model=tomb.model,
         prompt=f"{REMOVED_MARK}{tomb.prompt}",
         answer=f"Removed in version {tomb.removed}.",
-        fields=tombstone_fields(tomb.model, tomb.prompt, tomb.removed, REMOVED_TAG),
+        fields=_stored(tombstone_fields(tomb.model, tomb.prompt, tomb.removed, REMOVED_TAG)),
         tags=(REMOVED_TAG, f"kind::{tomb.kind}"),
         origin=Origin("", 0),
     )
+
+
+def _stored(fields: Mapping[str, HTML]) -> dict[str, str]:
+    """Fields as a note keeps them: plain strings, as Anki stores them (a string method on
+    :class:`HTML` would escape its argument)."""
+    return {name: str(html) for name, html in fields.items()}
