@@ -20,10 +20,11 @@ from pathlib import Path
 from . import deep
 from .cache import Cache
 from .config import FRONT_MATTER_KEYS, DeckConfig, read_config
-from .curation import curate, draft, fingerprint, load_curation
+from .curation import curate, draft, fingerprint, load_curation, orphaned
 from .errors import SourceError
 from .extract import extract
 from .identify import body_hash, content_hash, guid
+from .keys import document as document_key
 from .keys import slug, yaml_id
 from .markdown import title_from_path
 from .media import attach
@@ -31,7 +32,7 @@ from .model import Card, DeckPlan, Diagnostic, MediaFile, Note, Origin, Skipped,
 from .plaintext import cloze_prompts
 from .read import read
 from .render import render
-from .sources import CARD_SUFFIXES, Source, find_sources
+from .sources import CARD_SUFFIXES, Source, find_all
 from .text import CONTROL
 from .yamlcards import load_cards
 
@@ -110,6 +111,8 @@ def _load(
         )
         problems.extend(found)
         config = config.under(group)
+        if curation is not None:  # keys written under the file's old name still apply
+            curation = curation.under(document_key(Path(document.path).stem))
         extraction = extract(document, config.skip, curation.wanted if curation else ())
         problems.extend(extraction.diagnostics)
         skipped.extend(extraction.skipped)
@@ -263,11 +266,15 @@ def plan_decks(
 ) -> Plan:
     """Read every source and plan its deck; problems are collected, not raised. Files in the
     decks folder ``out`` are never sources."""
-    sources, problems = find_sources(paths, out)
+    found = find_all(paths, out)
+    sources, problems = found.sources, list(found.problems)
+    read = list(zip(sources, _read_all(sources, cache, progress), strict=True))
+    # A curation file its source was renamed or moved away from: an error naming the source.
+    problems.extend(orphaned(found.orphans, read))
     skipped: list[Skipped] = []
     decks: dict[str, tuple[list[Note], list[str], dict[str, MediaFile]]] = {}
     files: dict[str, list[tuple[Path, str]]] = {}
-    for source, result in zip(sources, _read_all(sources, cache, progress), strict=True):
+    for source, result in read:
         problems.extend(result.problems)
         skipped.extend(result.skipped)
         if result.deck is None:

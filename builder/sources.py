@@ -62,7 +62,28 @@ class Source:
         return f"{self.root}|{self.group.config if self.group else None}|{curated}"
 
 
+@dataclass(frozen=True)
+class Found:
+    """What :func:`find_all` found."""
+
+    sources: tuple[Source, ...]
+    """The source files, in order."""
+    problems: tuple[Diagnostic, ...]
+    """What stops a source being read (a missing path, a bad ``decks.yaml``, a curation file
+    two sources share)."""
+    orphans: tuple[Path, ...]
+    """Curation files in a searched folder with no source of their name beside them: their
+    source was renamed, moved or deleted (see :mod:`builder.curation.orphans`)."""
+
+
 def find_sources(paths: Iterable[str], out: Path | None = None) -> tuple[list[Source], list[Diagnostic]]:
+    """Source files named by ``paths`` (files, or folders searched recursively), in order,
+    and the problems found on the way (a curation file without its source among them)."""
+    found = find_all(paths, out)
+    return list(found.sources), [*found.problems, *map(orphan_warning, found.orphans)]
+
+
+def find_all(paths: Iterable[str], out: Path | None = None) -> Found:
     """Source files named by ``paths`` (files, or folders searched recursively), in order.
 
     A folder's ``decks.yaml`` (or the one beside a named file) says which deck each listed
@@ -72,19 +93,25 @@ def find_sources(paths: Iterable[str], out: Path | None = None) -> tuple[list[So
     decks = out.resolve() if out is not None else None
     found: dict[Path, Source] = {}
     problems: list[Diagnostic] = []
+    orphans: list[Path] = []
     group_files: dict[Path, dict[Path, Group]] = {}
     for raw in paths:
         named = _named(Path(raw), raw, out, decks, problems)
         if named is None:
             continue
         root, files = named
+        orphans += (o for o in _orphans(root, files, Path(raw).is_dir()) if o not in orphans)
         decks_file = root / DECKS_FILE
         if decks_file not in group_files:
             group_files[decks_file] = _groups(decks_file, problems)
         groups = group_files[decks_file]
         for file in _contained(files, root, problems):
             found.setdefault(file, Source(file, root, groups.get(file.resolve())))
-    return list(found.values()), problems
+    shared = _shared(found)
+    problems += shared.values()
+    # Sources that share a curation file are not read: it would only add noise to the error.
+    sources = tuple(s for s in found.values() if curation_path(s.path) not in shared)
+    return Found(sources, tuple(problems), tuple(orphans))
 
 
 def _named(
@@ -119,7 +146,6 @@ def _folder_sources(path: Path, decks: Path | None, problems: list[Diagnostic]) 
         and not (decks is not None and p.resolve().is_relative_to(decks))
         and not any(folder in released for folder in p.parents)
     ]
-    problems.extend(_orphans(path, files))
     return files
 
 
@@ -166,22 +192,67 @@ def _decks_folders(folder: Path, out: Path | None, problems: list[Diagnostic]) -
     return found
 
 
-def _orphans(folder: Path, sources: list[Path]) -> list[Diagnostic]:
-    """A warning for each curation file in ``folder`` whose source is not there (renamed or
-    deleted): its entries apply to nothing."""
-    curated = {curation_path(source) for source in sources}
+def _orphans(folder: Path, sources: list[Path], searched: bool) -> list[Path]:
+    """The curation files whose source is not beside them (renamed, moved or deleted): in
+    ``folder`` and below when it was ``searched`` for ``sources``, else (a named file's folder)
+    in it alone."""
+    if searched:
+        curated = {curation_path(source) for source in sources}
+        found = folder.rglob("*" + CURATION_SUFFIX)
+    else:
+        beside = [p for p in folder.iterdir() if p.suffix.lower() in (*MARKDOWN_SUFFIXES, *CARD_SUFFIXES)]
+        curated = {curation_path(p) for p in beside if p.is_file() and not is_curation(p)}
+        found = folder.glob("*" + CURATION_SUFFIX)
     return [
-        Diagnostic(
-            Origin(str(found), 0),
-            "warning",
-            f"no source is named “{found.name[: -len(CURATION_SUFFIX)]}” beside this curation file;"
-            " rename it with its source (notes.md is curated by notes.curation.yaml)",
-        )
-        for found in sorted(folder.rglob("*" + CURATION_SUFFIX))
-        if found.is_file()
-        and found not in curated
-        and not any(part.startswith(".") for part in found.relative_to(folder).parts)
+        path
+        for path in sorted(found)
+        if path.is_file()
+        and path not in curated
+        and not any(part.startswith(".") for part in path.relative_to(folder).parts)
     ]
+
+
+def orphan_warning(path: Path) -> Diagnostic:
+    """The warning for a curation file whose source is not beside it and whose entries curate
+    no other source: they apply to nothing."""
+    return Diagnostic(
+        Origin(str(path), 0),
+        "warning",
+        f"no source is named “{path.name[: -len(CURATION_SUFFIX)]}” beside this curation file;"
+        " rename it with its source (notes.md is curated by notes.curation.yaml)",
+    )
+
+
+def _shared(found: dict[Path, Source]) -> dict[Path, Diagnostic]:
+    """An error for each curation file that two sources beside it would share: ``foo.md`` and
+    ``foo.yaml`` (or ``foo.markdown``, ``foo.yml``) are both curated by ``foo.curation.yaml``,
+    which curates one source. Only a curation file that exists is ambiguous."""
+    problems = {}
+    seen: set[Path] = set()
+    for source in found.values():
+        curation = curation_path(source.path)
+        if curation in seen or not curation.is_file():
+            continue
+        seen.add(curation)
+        names = sorted(
+            p.name
+            for p in curation.parent.iterdir()
+            if p.stem == source.path.stem
+            and p.suffix.lower() in (*MARKDOWN_SUFFIXES, *CARD_SUFFIXES)
+            and p.is_file()
+            and p.name != DECKS_FILE
+        )
+        if len(names) > 1:
+            listed = " and ".join(", ".join(names).rsplit(", ", 1))
+            which = ("both", "one of them") if len(names) == 2 else ("all of them", "all but one of them")
+            problems[curation] = Diagnostic(
+                Origin(str(curation), 0),
+                "error",
+                f"{listed} share the name “{source.path.stem}”, so this file would curate {which[0]},"
+                f" and a curation file curates one source: rename {which[1]}"
+                " (its entries go in the curation file of its new name)",
+            )
+    return problems
 
 
 def _groups(decks_file: Path, problems: list[Diagnostic]) -> dict[Path, Group]:

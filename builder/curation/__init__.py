@@ -22,8 +22,15 @@ regeneration; an entry whose key no longer exists is a warning at its line, and 
 rewrite whose generated card changed since ``was`` was written: the author reviews it and
 updates ``was``.
 
-Three jobs, a module each: :mod:`.load` reads and checks the file, :mod:`.apply` applies it to
-a source's cards, and :mod:`.drafts` writes the entries the preview's buttons copy.
+Keys follow the source through a rename: a key written under the file's old name is read under
+its new one (:meth:`.Curation.under`). A curation file left behind when its source was renamed or
+moved stops the build with the command that puts it back beside its source (:mod:`.orphans`), and
+two sources of one name beside one curation file (``foo.md`` and ``foo.yaml``) are an error
+(:mod:`builder.sources`): a curation file curates one source.
+
+Four jobs, a module each: :mod:`.load` reads and checks the file, :mod:`.apply` applies it to
+a source's cards, :mod:`.orphans` finds the source of a curation file left behind, and
+:mod:`.drafts` writes the entries the preview's buttons copy.
 """
 
 from __future__ import annotations
@@ -31,6 +38,7 @@ from __future__ import annotations
 from .apply import curate, fingerprint
 from .drafts import draft, drop_entry, rewrite_entry
 from .load import ACTIONS, REWRITE_KEYS, Curation, Entry, load_curation, parse_curation
+from .orphans import orphaned
 
 __all__ = [
     "ACTIONS",
@@ -42,6 +50,7 @@ __all__ = [
     "drop_entry",
     "fingerprint",
     "load_curation",
+    "orphaned",
     "parse_curation",
     "rewrite_entry",
 ]

@@ -45,22 +45,24 @@ def curate(
                 Diagnostic(
                     where,
                     "warning",
-                    f"no card has the key “{entry.key}” any more (its heading, label or row was renamed,"
+                    f"no card has the key “{entry.named}” any more (its heading, label or row was renamed,"
                     " or the part was removed); update the key or remove the entry",
                 )
             )
             continue
         if entry.action == "restore":
             if entry.key in gone or entry.key not in by_key:
-                problems.append(Diagnostic(where, "warning", f"“{entry.key}” could not be restored"))
+                problems.append(Diagnostic(where, "warning", f"“{entry.named}” could not be restored"))
             elif entry.key not in could:
                 problems.append(
-                    Diagnostic(where, "warning", f"“{entry.key}” is not skipped: there is nothing to restore")
+                    Diagnostic(
+                        where, "warning", f"“{entry.named}” is not skipped: there is nothing to restore"
+                    )
                 )
             continue
         card = by_key.get(entry.key)
         if card is None:  # the rules skip it and it was not restored (a duplicate answer)
-            problems.append(Diagnostic(where, "warning", f"“{entry.key}” is skipped: restore it first"))
+            problems.append(Diagnostic(where, "warning", f"“{entry.named}” is skipped: restore it first"))
             continue
         if entry.action == "drop":
             dropped[entry.key] = entry
@@ -86,7 +88,7 @@ def _rewrite(card: Card, entry: Entry, curation: Curation, problems: list[Diagno
             Diagnostic(
                 where,
                 "warning",
-                f"“{entry.key}”: add was: {now} to be told when the generated card under this rewrite changes",
+                f"“{entry.named}”: add was: {now} to be told when the generated card under this rewrite changes",
             )
         )
     elif entry.was != now:
@@ -104,7 +106,7 @@ def _rewrite(card: Card, entry: Entry, curation: Curation, problems: list[Diagno
             Diagnostic(
                 where,
                 "error",
-                f"“{entry.key}” is a cloze card: rewrite it with cloze: (its note keeps its type)",
+                f"“{entry.named}” is a cloze card: rewrite it with cloze: (its note keeps its type)",
             )
         )
         return None
@@ -113,12 +115,12 @@ def _rewrite(card: Card, entry: Entry, curation: Curation, problems: list[Diagno
             Diagnostic(
                 where,
                 "error",
-                f"“{entry.key}” is a prompt/answer card: rewrite it with prompt: and answer: (its note keeps its type)",
+                f"“{entry.named}” is a prompt/answer card: rewrite it with prompt: and answer: (its note keeps its type)",
             )
         )
         return None
     if entry.cloze is not None:
-        cloze = _cloze(entry.cloze, where, entry.key, problems)
+        cloze = _cloze(entry.cloze, where, entry.named, problems)
         return None if cloze is None else replace(card, cloze=cloze, statement=None, generated=now)
     ask = (
         " ".join(plain(parser().parseInline(entry.prompt.strip())[0].children or ()).split())

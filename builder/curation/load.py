@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from yaml.nodes import MappingNode, Node, ScalarNode
 
+from .. import keys
 from ..errors import SourceError
 from ..model import Origin
 from ..sources import curation_path
@@ -30,6 +31,14 @@ class Entry:
     """The answer's Markdown and the line it starts on."""
     cloze: str | None = None
     was: str | None = None
+    written: str = ""
+    """The key as the file writes it, when it is read under another name (see
+    :meth:`Curation.under`); '' when it is ``key``."""
+
+    @property
+    def named(self) -> str:
+        """The key as the file writes it: what messages quote."""
+        return self.written or self.key
 
 
 @dataclass(frozen=True)
@@ -47,6 +56,33 @@ class Curation:
 
     def origin(self, entry: Entry) -> Origin:
         return Origin(self.path, entry.line)
+
+    def under(self, document: str) -> Curation:
+        """The curation with every Markdown key read under ``document``, the key of the source
+        it curates. A curation file curates one source, so a key naming another document names
+        this one under an old name: the source (and its curation file with it) was renamed, and
+        its keys still start with the old stem. They are read under the new one, as the release
+        reads a renamed file's manifest keys (:func:`builder.keys.moved`). Two entries that
+        become one key are an error at the second."""
+        entries: dict[str, Entry] = {}
+        for entry in self.entries:
+            moved = _under(entry, document)
+            first = entries.setdefault(moved.key, moved)
+            if first is not moved:
+                raise SourceError(
+                    self.origin(moved),
+                    f"“{moved.named}” is curated twice (first at line {first.line}, as “{first.named}”):"
+                    f" keys under the source's old name are read under its name “{document}”; keep one",
+                )
+        return replace(self, entries=tuple(entries.values()))
+
+
+def _under(entry: Entry, document: str) -> Entry:
+    """The entry with its key read under ``document`` when it names another document."""
+    old = keys.document_of(entry.key)
+    if keys.yaml_id(entry.key) is not None or "/" not in entry.key or old == document:
+        return entry
+    return replace(entry, key=keys.moved(entry.key, {old: document}), written=entry.key)
 
 
 def load_curation(source: Path, shown: str) -> Curation | None:
