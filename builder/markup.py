@@ -24,11 +24,12 @@ escaped by hand.
 from __future__ import annotations
 
 import html
-from typing import Any
+import re
+from typing import Any, Literal
 
 from markupsafe import Markup
 
-__all__ = ["HTML", "escape"]
+__all__ = ["HTML", "escape", "raw_text_element"]
 
 
 class HTML(Markup):
@@ -50,3 +51,16 @@ class HTML(Markup):
 def escape(text: Any) -> HTML:
     """``text`` as HTML text; HTML stays as it is."""
     return HTML.escape(text)
+
+
+_CLOSES = re.compile(r"</(?:script|style)|<!--", re.IGNORECASE)
+
+
+def raw_text_element(tag: Literal["script", "style"], text: str) -> HTML:
+    """A ``<script>`` or ``<style>`` element holding ``text`` as it is: escaping would change
+    a script or a style sheet, and nothing in them is read as markup, except what would close
+    the element (or, in a script, an HTML comment): such a text is refused."""
+    if found := _CLOSES.search(text):
+        raise ValueError(f"a <{tag}> element cannot hold “{found.group(0)}”")
+    # Trusted: raw text, which the check above keeps inside its element.
+    return HTML("<{tag}>{text}</{tag}>").format(tag=tag, text=HTML(text))

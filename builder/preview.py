@@ -15,6 +15,11 @@ sticky toolbar stays short at a phone's width, and whatever is scrolled to stops
 page needs no network and no other file: images are inlined as data URIs, and when a note holds
 math (MathJax's ``\\(…\\)`` or ``\\[…\\]``, as Anki shows it) a vendored KaTeX with its fonts
 is inlined and typesets it. ``#night`` in the address opens it in night mode.
+
+The page is built as :class:`~builder.markup.HTML`: a deck's title, a key, a path, a tag and
+a curation entry are text, escaped as they are put in. What is taken as HTML is named where
+it is taken: the note types' templates, the notes' fields (made by :mod:`builder.render`), and
+the page's own CSS and scripts, in elements they cannot close.
 """
 
 from __future__ import annotations
@@ -22,12 +27,12 @@ from __future__ import annotations
 import base64
 import mimetypes
 import re
-from collections.abc import Sequence
-from html import escape
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from .curation import drop_entry, rewrite_entry
 from .markdown import CLOZE
+from .markup import HTML, escape, raw_text_element
 from .model import KINDS, MediaFile, Note
 from .notetypes import MODELS, cloze_model, css
 from .preview_assets import KATEX_CSS, PAGE_CSS, PAGE_SCRIPT, TYPESET, has_math, katex
@@ -38,52 +43,73 @@ __all__ = ["card_sides", "curation_name", "has_math", "katex", "preview_page"]
 
 _SECTION = re.compile(r"\{\{#(\w+)\}\}(.*?)\{\{/\1\}\}", re.DOTALL)
 _FIELD = re.compile(r"\{\{(?:(cloze):)?(\w+)\}\}")
+_SRC = re.compile(r'src="([^"]+)"')
 
 
-def _fill(template: str, fields: dict[str, str], cloze: int | None, back: bool) -> str:
+def _template(text: str) -> HTML:
+    """A card template of a note type. Trusted: the templates are constants of
+    :mod:`builder.notetypes`, written there as HTML."""
+    return HTML(text)
+
+
+def _fields(note: Note) -> dict[str, HTML]:
+    """A note's fields. Trusted: they are what :func:`builder.render.render` made (every text
+    in them escaped there), handed on by a build or its cache as the strings Anki stores."""
+    return {name: HTML(value) for name, value in note.fields.items()}
+
+
+def _fill(template: HTML, fields: Mapping[str, HTML], cloze: int | None, back: bool) -> HTML:
     """Anki's template syntax, as far as deckbuilder's note types use it."""
     text = _SECTION.sub(lambda m: m.group(2) if fields.get(m.group(1), "").strip() else "", template)
 
-    def field(match: re.Match[str]) -> str:
-        value = fields.get(match.group(2), "")
+    def field(match: re.Match[str]) -> HTML:
+        value = fields.get(match.group(2), HTML())
         if match.group(1) and cloze is not None:
             return _cloze(value, cloze, back)
         return value
 
-    return _FIELD.sub(field, text)
+    # Still HTML: the template's sections are kept or cut out whole, and fields put in whole.
+    return HTML(_FIELD.sub(field, text))
 
 
-def _cloze(text: str, number: int, back: bool) -> str:
-    def one(match: re.Match[str]) -> str:
+def _cloze(text: HTML, number: int, back: bool) -> HTML:
+    def one(match: re.Match[str]) -> HTML:
+        # Still HTML: rendering wrote Anki's marks around HTML, and every brace of the text
+        # between them as an entity, so what a mark holds (answer, hint) is the field's HTML.
+        answer, hint = HTML(match.group(2)), HTML(match.group(3) or "...")
         if int(match.group(1)) != number:
-            return match.group(2)
+            return answer
         if back:
-            return f'<span class="cloze">{match.group(2)}</span>'
-        return f'<span class="cloze">[{match.group(3) or "..."}]</span>'
+            return HTML('<span class="cloze">{}</span>').format(answer)
+        return HTML('<span class="cloze">[{}]</span>').format(hint)
 
-    return CLOZE.sub(one, text)
+    return HTML(CLOZE.sub(one, text))
 
 
-def card_sides(note: Note) -> list[tuple[str, str]]:
+def card_sides(note: Note) -> list[tuple[HTML, HTML]]:
     """(front, back) HTML of each card the note makes."""
+    fields = _fields(note)
     if note.model == "cloze":
         template = cloze_model().templates[0]
+        front, back = _template(template["qfmt"]), _template(template["afmt"])
         numbers = sorted({int(n) for n, _, _ in CLOZE.findall(note.fields.get("Text", ""))}) or [1]
-        return [
-            (
-                _fill(template["qfmt"], note.fields, n, back=False),
-                _fill(template["afmt"], note.fields, n, back=True),
-            )
-            for n in numbers
-        ]
+        return [(_fill(front, fields, n, back=False), _fill(back, fields, n, back=True)) for n in numbers]
     return [
-        (_fill(template["qfmt"], note.fields, None, False), _fill(template["afmt"], note.fields, None, True))
+        (
+            _fill(_template(template["qfmt"]), fields, None, back=False),
+            _fill(_template(template["afmt"]), fields, None, back=True),
+        )
         for template in MODELS[note.model]().templates
     ]
 
 
-def _inline_media(html: str, media: dict[str, str]) -> str:
-    return re.sub(r'src="([^"]+)"', lambda m: f'src="{media.get(m.group(1), m.group(1))}"', html)
+def _inline_media(html: HTML, media: Mapping[str, str]) -> HTML:
+    def inlined(match: re.Match[str]) -> str:
+        uri = media.get(match.group(1))
+        return match.group(0) if uri is None else HTML('src="{}"').format(uri)
+
+    # Still HTML: only an image's packed name is swapped for its data URI, escaped.
+    return HTML(_SRC.sub(inlined, html))
 
 
 def _data_uri(file: MediaFile) -> str:
@@ -91,10 +117,10 @@ def _data_uri(file: MediaFile) -> str:
     return f"data:{kind};base64,{base64.b64encode(file.path.read_bytes()).decode()}"
 
 
-def _attribute(text: str) -> str:
+def _attribute(text: str) -> HTML:
     """``text`` as an attribute value that reads back exactly (a carriage return too, which
     the HTML parser would otherwise turn into a line feed)."""
-    return escape(text, quote=True).replace("\r", "&#13;")
+    return escape(text).replace("\r", HTML("&#13;"))
 
 
 def curation_name(note: Note) -> str:
@@ -103,24 +129,33 @@ def curation_name(note: Note) -> str:
     return path.name if is_curation(path) else curation_path(path).name
 
 
-def _strip(note: Note) -> str:
+def _strip(note: Note) -> HTML:
     """The note's key, kind and source, and the buttons that copy its curation entries."""
     curation = curation_name(note)
-    buttons = "".join(
-        f'<button type="button" data-copy="{what}" data-entry="{_attribute(entry)}"'
-        f' title="Copy the curation entry that {what}s this note">copy {what}</button>'
+    buttons = HTML().join(
+        HTML(
+            '<button type="button" data-copy="{what}" data-entry="{entry}"'
+            ' title="Copy the curation entry that {what}s this note">copy {what}</button>'
+        ).format(what=what, entry=_attribute(entry))
         for what, entry in (("drop", drop_entry(note)), ("rewrite", rewrite_entry(note)))
     )
-    return (
-        f'<div class="strip" data-curation="{_attribute(curation)}">'
-        f'<code class="key">{escape(note.key)}</code>'
-        f'<span class="meta">{escape(note.kind)} · {escape(str(note.origin))}</span>'
-        f'<span class="actions">{buttons}</span><span class="hint">paste into {escape(curation)}</span>'
+    return HTML(
+        '<div class="strip" data-curation="{attribute}">'
+        '<code class="key">{key}</code>'
+        '<span class="meta">{kind} · {origin}</span>'
+        '<span class="actions">{buttons}</span><span class="hint">paste into {curation}</span>'
         '<div class="status" role="status" aria-live="polite"></div></div>'
+    ).format(
+        attribute=_attribute(curation),
+        key=note.key,
+        kind=note.kind,
+        origin=str(note.origin),
+        buttons=buttons,
+        curation=curation,
     )
 
 
-def preview_page(releases: Sequence[Release], title: str = "deckbuilder preview") -> str:
+def preview_page(releases: Sequence[Release], title: str = "deckbuilder preview") -> HTML:
     """One page showing every note of ``releases`` (removed notes are left out)."""
     notes = [(rel, note) for rel in releases for note in rel.notes]
     media = {f.name: _data_uri(f) for rel in releases for f in rel.plan.media}
@@ -130,68 +165,80 @@ def preview_page(releases: Sequence[Release], title: str = "deckbuilder preview"
     for rel, note in notes:
         if rel is not current:
             current = rel
-            parts.append(f'<h2 class="deck-title">{escape(rel.plan.name)} · {escape(rel.version)}</h2>')
+            parts.append(HTML('<h2 class="deck-title">{} · {}</h2>').format(rel.plan.name, rel.version))
         parts += _note(note, media)
-    parts += ["</main>", f"<script>{PAGE_SCRIPT}</script>"]
+    parts += [HTML("</main>"), raw_text_element("script", PAGE_SCRIPT)]
     if math_script:
-        parts.append(f"<script>{math_script}\n{TYPESET}</script>")
-    parts.append("</body></html>")
-    return "\n".join(parts) + "\n"
+        parts.append(raw_text_element("script", f"{math_script}\n{TYPESET}"))
+    parts.append(HTML("</body></html>"))
+    return HTML("\n").join(parts) + HTML("\n")
 
 
-def _head(title: str, math_css: str) -> list[str]:
+def _head(title: str, math_css: str) -> list[HTML]:
     """The page's head, up to the body's start: the note types' CSS, the page's, KaTeX's."""
     return [
-        "<!doctype html>",
-        '<html lang="en"><head><meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{escape(title)}</title>",
-        f"<style>{css()}</style>",
-        f"<style>{PAGE_CSS}</style>",
-        *([f"<style>{math_css}\n{KATEX_CSS}</style>"] if math_css else []),
-        '</head><body class="page">',
+        HTML("<!doctype html>"),
+        HTML('<html lang="en"><head><meta charset="utf-8">'),
+        HTML('<meta name="viewport" content="width=device-width, initial-scale=1">'),
+        HTML("<title>{}</title>").format(title),
+        raw_text_element("style", css()),
+        raw_text_element("style", PAGE_CSS),
+        *([raw_text_element("style", f"{math_css}\n{KATEX_CSS}")] if math_css else []),
+        HTML('</head><body class="page">'),
     ]
 
 
-def _toolbar(title: str, notes: Sequence[Note]) -> list[str]:
+def _toolbar(title: str, notes: Sequence[Note]) -> list[HTML]:
     """The sticky toolbar (the title, the night switch, the filters, the counts), then the start
     of the notes' ``<main>``."""
     counts = {kind: sum(1 for n in notes if n.kind == kind) for kind in KINDS}
     tags = sorted({tag for n in notes for tag in n.tags})
     return [
-        '<header class="toolbar">',
-        f'<div class="row"><h1 title="{escape(title)}">{escape(title)}</h1>',
+        HTML('<header class="toolbar">'),
+        HTML('<div class="row"><h1 title="{0}">{0}</h1>').format(title),
         # Not id="night": the address's #night would scroll the page to the switch.
-        '<label><input id="night-mode" type="checkbox"> night</label></div>',
-        '<div class="row">',
-        '<input id="filter" type="search" placeholder="Filter text" aria-label="Filter by text">',
-        '<select id="kind" aria-label="Filter by kind"><option value="">all kinds</option>',
-        *(f'<option value="{k}">{k} ({n})</option>' for k, n in counts.items() if n),
-        "</select>",
-        '<select id="tag" aria-label="Filter by tag"><option value="">all tags</option>',
-        *(f'<option value="{escape(t)}">{escape(t)}</option>' for t in tags),
-        "</select></div>",
-        '<div class="counts">',
-        f'<span><b id="shown">{len(notes)}</b> of {len(notes)} notes</span>',
-        *(f'<span class="count" data-kind="{k}">{k} {n}</span>' for k, n in counts.items() if n),
-        "</div></header><main>",
+        HTML('<label><input id="night-mode" type="checkbox"> night</label></div>'),
+        HTML('<div class="row">'),
+        HTML('<input id="filter" type="search" placeholder="Filter text" aria-label="Filter by text">'),
+        HTML('<select id="kind" aria-label="Filter by kind"><option value="">all kinds</option>'),
+        *(HTML('<option value="{0}">{0} ({1})</option>').format(k, n) for k, n in counts.items() if n),
+        HTML("</select>"),
+        HTML('<select id="tag" aria-label="Filter by tag"><option value="">all tags</option>'),
+        *(HTML('<option value="{0}">{0}</option>').format(t) for t in tags),
+        HTML("</select></div>"),
+        HTML('<div class="counts">'),
+        HTML('<span><b id="shown">{0}</b> of {0} notes</span>').format(len(notes)),
+        *(
+            HTML('<span class="count" data-kind="{0}">{0} {1}</span>').format(k, n)
+            for k, n in counts.items()
+            if n
+        ),
+        HTML("</div></header><main>"),
     ]
 
 
-def _note(note: Note, media: dict[str, str]) -> list[str]:
+def _note(note: Note, media: Mapping[str, str]) -> list[HTML]:
     """One note: its strip, then a frame for each side of each of its cards."""
-    searchable = escape(f"{note.key}\n{note.prompt}\n{note.answer}".lower(), quote=True)
     parts = [
-        f'<article class="note" data-kind="{note.kind}" data-tags="{escape(" ".join(note.tags))}"'
-        f' data-text="{searchable}" data-guid="{escape(note.guid)}" data-key="{escape(note.key)}">',
+        HTML(
+            '<article class="note" data-kind="{}" data-tags="{}" data-text="{}" data-guid="{}" data-key="{}">'
+        ).format(
+            note.kind,
+            " ".join(note.tags),
+            f"{note.key}\n{note.prompt}\n{note.answer}".lower(),
+            note.guid,
+            note.key,
+        ),
         _strip(note),
     ]
     for n, (front, back) in enumerate(card_sides(note), start=1):
         label = f"card {n} · " if n > 1 else ""
         for side, html in (("front", front), ("back", back)):
             parts.append(
-                f'<div class="frame"><div class="side">{label}{side}</div>'
-                f'<div class="card {side}">{_inline_media(html, media)}</div></div>'
+                HTML(
+                    '<div class="frame"><div class="side">{label}{side}</div>'
+                    '<div class="card {side}">{html}</div></div>'
+                ).format(label=label, side=side, html=_inline_media(html, media))
             )
-    parts.append("</article>")
+    parts.append(HTML("</article>"))
     return parts
