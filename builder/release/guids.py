@@ -23,6 +23,7 @@ one a tombstone; its key comes back with its old GUID if the note type does.
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import NamedTuple, TypeVar
@@ -75,7 +76,8 @@ def settle_guids(deck: DeckPlan, previous: Manifest | None) -> Settled:
     matched, doubts = families_by_teaching(notes, families)
     guids |= matched
     guids |= returning_tombstones(notes, previous, guids)
-    gone = [n for n in previous.notes if n.guid not in set(guids.values())]
+    kept = set(guids.values())
+    gone = [n for n in previous.notes if n.guid not in kept]
     matched, more = renamed_by_teaching(notes, gone, guids)
     guids |= matched
     used = set(guids.values())
@@ -83,8 +85,11 @@ def settle_guids(deck: DeckPlan, previous: Manifest | None) -> Settled:
     guids |= fresh(deck.name, notes, taken, guids)
     settled = [n if guids[i] == n.guid else replace(n, guid=guids[i]) for i, n in enumerate(notes)]
     unsure = []
+    lost_of: dict[int, tuple[NoteState, ...]] = {}  # a family's doubts share one tuple of olds
     for index, olds in sorted((doubts | more).items()):
-        lost = tuple(o for o in olds if o.guid not in used)
+        if id(olds) not in lost_of:
+            lost_of[id(olds)] = tuple(o for o in olds if o.guid not in used)
+        lost = lost_of[id(olds)]
         if guids[index] not in used and lost:
             unsure.append(Unsure(settled[index], lost))
     return Settled(settled, [g for g in gone if g.guid not in used], tuple(unsure))
@@ -144,17 +149,15 @@ def _same_teaching(notes: Sequence[Note], family: Family) -> dict[int, NoteState
     """The family's notes that teach what an old one taught (same kind and note type), each
     with the first such old one."""
     indexes, olds = family
-    free = list(olds)
+    free: dict[tuple[str, str, str], deque[NoteState]] = {}
+    for state in olds:
+        free.setdefault((state.kind, state.model, state.teaches), deque()).append(state)
     out = {}
     for index in indexes:
         note = notes[index]
-        same = next(
-            (s for s in free if (s.kind, s.model, s.teaches) == (note.kind, note.model, note.teaches)),
-            None,
-        )
-        if same is not None:
-            out[index] = same
-            free.remove(same)
+        alike = free.get((note.kind, note.model, note.teaches))
+        if alike:
+            out[index] = alike.popleft()
     return out
 
 
@@ -164,7 +167,8 @@ def _by_place(notes: Sequence[Note], family: Family, same: dict[int, NoteState])
     indexes, olds = family
     anchors = {s.guid for s in same.values()}
     if [same[i].guid for i in indexes if i in same] != [s.guid for s in olds if s.guid in anchors]:
-        return {}, {i: tuple(s for s in olds if s.guid not in anchors) for i in indexes if i not in same}
+        unmatched = tuple(s for s in olds if s.guid not in anchors)
+        return {}, dict.fromkeys((i for i in indexes if i not in same), unmatched)
     gaps = _gaps(olds, lambda state: state.guid in anchors)
     out: Guids = {}
     doubts: Doubts = {}
@@ -210,25 +214,34 @@ def renamed_by_teaching(
     (same label or row, or one part apart) is, if it is the only one and no other new note is
     as close to it; otherwise the note is new, and in doubt."""
     used = set(guids.values())
-    could = {
-        index: [
-            g
-            for g in gone
-            if (g.kind, g.model, g.teaches) == (note.kind, note.model, note.teaches)
-            and g.guid not in used
-            and keys.document_of(g.key) == keys.document_of(note.key)
-        ]
-        for index, note in enumerate(notes)
-        if index not in guids
-    }
-    could = {index: olds for index, olds in could.items() if olds}
+    alike: dict[tuple[str, str, str, str], list[NoteState]] = {}
+    for g in gone:
+        if g.guid not in used:
+            alike.setdefault((g.kind, g.model, g.teaches, keys.document_of(g.key)), []).append(g)
+    could: dict[int, list[NoteState]] = {}
+    for index, note in enumerate(notes):
+        olds = alike.get((note.kind, note.model, note.teaches, keys.document_of(note.key)))
+        if index not in guids and olds:
+            could[index] = list(olds)
+    claims: dict[str, dict[int, None]] = {}
+    for index, olds in could.items():
+        for g in olds:
+            claims.setdefault(g.guid, {})[index] = None
     out: Guids = {}
-    while pairs := _closest_pairs(notes, could):
+    check: set[int] = set(could)
+    while pairs := _closest_pairs(notes, could, claims, check):
+        # A note's candidates and an old note's rivals change only where a candidate of a
+        # matched note was: only the notes that shared one can match in the next round.
+        check = set()
         for index, state in pairs:
             out[index] = state.guid
-            del could[index]
+            for g in could.pop(index):
+                del claims[g.guid][index]
+                check |= claims[g.guid].keys()
+        check &= could.keys()
         taken = {s.guid for _, s in pairs}
-        could = {i: [g for g in olds if g.guid not in taken] for i, olds in could.items()}
+        for i in {i for guid in taken for i in claims.pop(guid)}:
+            could[i] = [g for g in could[i] if g.guid not in taken]
     return out, {index: tuple(olds) for index, olds in could.items() if olds}
 
 
@@ -238,15 +251,17 @@ def _closeness(old: str, new: str) -> tuple[bool, bool]:
     return old.rpartition("/")[2] == new.rpartition("/")[2], keys.parts_apart(old, new) is not None
 
 
-def _closest_pairs(notes: Sequence[Note], could: dict[int, list[NoteState]]) -> list[tuple[int, NoteState]]:
-    """Each new note and old note that are each other's only closest candidate."""
-    claims: dict[str, list[int]] = {}
-    for index, olds in could.items():
-        for g in olds:
-            claims.setdefault(g.guid, []).append(index)
+def _closest_pairs(
+    notes: Sequence[Note],
+    could: dict[int, list[NoteState]],
+    claims: dict[str, dict[int, None]],
+    among: set[int],
+) -> list[tuple[int, NoteState]]:
+    """Each new note (of ``among``) and old note that are each other's only closest candidate;
+    ``claims`` holds the new notes that could be each old one."""
     pairs = []
-    for index, olds in could.items():
-        best = _only_best([(_closeness(g.key, notes[index].key), g) for g in olds])
+    for index in sorted(among):
+        best = _only_best([(_closeness(g.key, notes[index].key), g) for g in could[index]])
         if best is None:
             continue
         rivals = claims[best.guid]
