@@ -67,6 +67,11 @@ def templates_hash(templates: Sequence[tuple[str, str, str]]) -> str:
     return hashlib.sha256(json.dumps([list(t) for t in templates]).encode()).hexdigest()[:16]
 
 
+def css_hash(css: str) -> str:
+    """A note type's CSS."""
+    return hashlib.sha256(css.encode()).hexdigest()[:16]
+
+
 def body_hash(kind: str, body: str) -> str:
     """What the card teaches, without breadcrumb or label: found again after a rename."""
     return hashlib.sha256(f"{kind}\0{body}".encode()).hexdigest()[:16]
@@ -81,7 +86,7 @@ def model_hashes() -> dict[str, dict[str, str]]:
         shape = json.dumps([model.name, model.fields, model.templates], sort_keys=True)
         out[name] = {
             "shape": hashlib.sha256(shape.encode()).hexdigest()[:16],
-            "css": hashlib.sha256(model.css.encode()).hexdigest()[:16],
+            "css": css_hash(model.css),
             "templates": templates_hash([(t["name"], t["qfmt"], t["afmt"]) for t in model.templates]),
         }
     return out

@@ -146,9 +146,10 @@ def test_dry_run_lists_the_changes_and_makes_none(studied, monkeypatch):
     assert code == 0
     assert "  + Storage — Codec?" not in stdout  # prompts as the release words them
     assert "  + Network — Codec?" in stdout
-    assert "  ~ Storage — Engine?" in stdout
-    assert "  - Storage — Replicas? (deleted)" in stdout
-    assert "  > Network — Transport? (to Databases::Network)" in stdout
+    # A learner's notes are named by their own text (crumb, then prompt).
+    assert "  ~ Storage Engine?" in stdout
+    assert "  - Storage Replicas? (deleted)" in stdout
+    assert "  > Network Transport? (to Databases::Network)" in stdout
     assert stdout.endswith("dry run: nothing was changed\n")
     assert state(work) == before
     assert set((work / "backups").iterdir()) == backups

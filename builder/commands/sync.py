@@ -31,6 +31,24 @@ from .options import decks_option
     is_flag=True,
     help="Suspend the notes removed from the source instead of deleting them.",
 )
+@click.option(
+    "--deck",
+    "chosen",
+    multiple=True,
+    metavar="NAME",
+    help="Sync this deck (a name or a glob such as 'Rust*'; repeatable). Default: the decks the"
+    " collection already holds (all of them on a first sync).",
+)
+@click.option(
+    "--overwrite-edits",
+    is_flag=True,
+    help="Set notes you edited in Anki back to the release (with --collection, after a backup).",
+)
+@click.option(
+    "--reset-decks",
+    is_flag=True,
+    help="Put every card back in the deck the release names, undoing your own deck layout.",
+)
 @click.option("--no-backup", is_flag=True, help="With --collection: take no backup first.")
 @click.option(
     "--backup-dir",
@@ -44,15 +62,18 @@ def sync(
     anki_connect: str | None,
     dry_run: bool,
     suspend_removed: bool,
+    chosen: tuple[str, ...],
+    overwrite_edits: bool,
+    reset_decks: bool,
     no_backup: bool,
     backup_dir: Path | None,
 ) -> None:
     r"""Bring a learner's Anki up to date with the current release of each deck.
 
-    New notes are added, changed ones updated in place, cards moved to their deck, note types
-    updated; notes removed from the source are deleted (or suspended). Reviews and scheduling
-    are untouched, and only deckbuilder's own notes are ever changed. A second sync changes
-    nothing.
+    New notes are added, what the release changed is updated in place, notes removed from the
+    source are deleted (or suspended). Your edits, your own tags, fields you added, and where
+    you put the decks and cards stay yours; reviews and scheduling are untouched, and only
+    deckbuilder's own notes are ever changed. A second sync changes nothing.
 
     Example: deckbuilder sync --collection ~/.local/share/Anki2/User\ 1/collection.anki2
     """
@@ -75,6 +96,9 @@ def sync(
                     echo,
                     dry_run=dry_run,
                     suspend=suspend_removed,
+                    overwrite=overwrite_edits,
+                    reset=reset_decks,
+                    chosen=chosen,
                     backups=backups,
                     progress=progress,
                 )
@@ -89,6 +113,9 @@ def sync(
                     echo,
                     dry_run=dry_run,
                     suspend=suspend_removed,
+                    overwrite=overwrite_edits,
+                    reset=reset_decks,
+                    chosen=chosen,
                     progress=progress,
                 )
     except SourceError as error:

@@ -2,22 +2,25 @@
 
 Two ways in: a collection file through the ``anki`` library (:mod:`.collection`, Anki closed),
 or a running Anki desktop through AnkiConnect (:mod:`.ankiconnect`). Both read the releases in
-the decks folder (:mod:`.release`), work out what changes (:mod:`.plan`) and then change it:
-new notes added, changed ones updated in place, cards moved to their deck, note types updated,
-notes removed from the source deleted (or suspended); reviews and scheduling untouched.
+the decks folder, each checked against its manifest (:mod:`.release`), work out what changes
+(:mod:`.plan`) and then change it: new notes added, what the release changed updated in place,
+notes removed from the source deleted (or suspended); the learner's edits, tags, added fields
+and deck layout kept; reviews and scheduling untouched. Afterwards every note is checked again
+against the release: what could not be synced is reported with its reason, and the sync fails.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import tempfile
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from .ankiconnect import sync_anki_connect
-from .collection import SyncError, apply, backup, changes, open_collection
-from .plan import DeckChanges, tell
-from .release import read_releases
+from .collection import SyncError, apply, backup, changes, guids_of, held_notes, open_collection
+from .plan import DeckChanges, HeldNote, tell
+from .release import WantedDeck, read_releases
 
-__all__ = ["SyncError", "sync_anki_connect", "sync_collection"]
+__all__ = ["SyncError", "check", "choose", "sync_anki_connect", "sync_collection"]
 
 Echo = Callable[[str], None]
 
@@ -29,21 +32,77 @@ def sync_collection(
     *,
     dry_run: bool = False,
     suspend: bool = False,
+    overwrite: bool = False,
+    reset: bool = False,
+    chosen: Sequence[str] = (),
     backups: Path | None = None,
     progress: Callable[[int, int, str], None] | None = None,
 ) -> list[DeckChanges]:
-    """Sync every release in ``decks`` into the collection file; ``backups``: where the backup
-    goes (None: no backup). Returns what changed (or would, with ``dry_run``)."""
-    wanted = read_releases(decks)
-    col = open_collection(collection)
-    try:
-        found = [changes(col, deck, suspend) for deck in wanted]
-        tell(found, echo, suspend, dry_run)
-        if dry_run or all(c.empty for c in found):
+    """Sync the releases in ``decks`` (those ``chosen``, or those the collection holds) into the
+    collection file; ``backups``: where the backup goes (None: no backup). Returns what changed
+    (or would, with ``dry_run``); raises :class:`SyncError` when something could not be synced."""
+    wanted = read_releases(decks, chosen)
+    with tempfile.TemporaryDirectory(prefix="deckbuilder-sync-") as work:
+        read_only = dry_run and not _writable(collection)
+        col = open_collection(collection, Path(work) if read_only else None)
+        try:
+            options = {"suspend": suspend, "overwrite": overwrite, "reset": reset}
+            held = {deck.name: held_notes(col, guids_of(deck)) for deck in wanted}
+            wanted = choose(wanted, held, chosen, echo)
+            found = [changes(col, deck, **options) for deck in wanted]
+            tell(found, echo, suspend, dry_run)
+            if dry_run:
+                return found
+            if any(not c.nothing for c in found):
+                if backups is not None:
+                    echo(f"backup: {backup(col, backups)}")
+                apply(col, found, suspend, progress)
+                found = [changes(col, deck, **options) for deck in wanted]
+            check(found, suspend)
             return found
-        if backups is not None:
-            echo(f"backup: {backup(col, backups)}")
-        apply(col, found, suspend, progress)
-        return found
-    finally:
-        col.close()
+        finally:
+            col.close()
+
+
+def _writable(path: Path) -> bool:
+    import os
+
+    return not path.exists() or (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK))
+
+
+def choose(
+    wanted: Sequence[WantedDeck],
+    held: Mapping[str, Mapping[str, HeldNote]],
+    chosen: Sequence[str],
+    echo: Echo,
+) -> list[WantedDeck]:
+    """The decks to sync: those ``chosen`` (already picked by name); else those the collection
+    holds notes of; else, on a first sync, every deck, saying which."""
+    if chosen:
+        return list(wanted)
+    holding = [deck for deck in wanted if held.get(deck.name)]
+    if not holding:
+        echo("first sync: taking every deck of the decks folder (" + ", ".join(d.name for d in wanted) + ")")
+        return list(wanted)
+    for deck in wanted:
+        if deck not in holding:
+            echo(f"{deck.name}: not in this collection, not synced (--deck “{deck.name}” adds it)")
+    return holding
+
+
+def check(after: Sequence[DeckChanges], suspend: bool) -> None:
+    """That the collection now holds every release: what could not be synced, with its reason,
+    as a :class:`SyncError`."""
+    problems = [
+        f"{change.deck.name}: " + (change.conflicts[0].prompt + ": " + change.conflicts[0].reason)
+        for change in after
+        if change.conflicts
+    ]
+    problems += [
+        f"{change.deck.name}: after the sync, still {change.summary(suspend)}"
+        for change in after
+        if not change.nothing
+    ]
+    if problems:
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        raise SyncError(f"not everything could be synced: {problems[0]}{more}")

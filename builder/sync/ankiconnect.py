@@ -23,16 +23,15 @@ dry run are the same, exactly. Only notes of deckbuilder's note types can be fou
 note of another type holding one of the releases' GUIDs is reported only when it sits in a deck
 that was exported, and is never touched either way.
 
-**Changes.** New and changed notes and the note types come in through ``importPackage`` of the
-release without its tombstones: Anki's own import, which matches by GUID, takes a note or a
-note type when the package's copy is newer (each carries the time of the release that last
-changed it) and leaves the scheduling of existing cards alone. The learner's notes are then
-read again, and whatever the import kept (a note or note type edited in Anki after its release:
-"newer wins") is set to the release with ``updateNoteFields``/``updateNoteTags`` and
-``updateModelTemplates``/``updateModelStyling``, so that the result is the release, as with
-``--collection`` (whose import always takes updates). Cards go to their deck with ``changeDeck``;
-notes removed from the source are deleted with ``deleteNotes`` (or their cards suspended with
-``suspend``). Requests are batched with ``multi``.
+**Changes.** The note types' templates and CSS are set with ``updateModelTemplates`` and
+``updateModelStyling`` (a field the learner added stays). New notes come in through
+``importPackage`` of a copy of the release holding only them, in the learner's places of the
+decks and with the learner's added fields (:func:`.release.for_import`): Anki's own import, by
+GUID, leaving scheduling alone. What the release changed on existing notes is set field by
+field with ``updateNoteFields`` and ``updateNoteTags`` (their own tags kept); cards the release
+moved go with ``changeDeck``; removed notes are deleted with ``deleteNotes`` (or suspended and
+tagged). AnkiConnect cannot delete one card: the card of a removed cloze gap is suspended, and
+reported. Requests are batched with ``multi``.
 
 Each change is one of Anki's own actions: there is no single undo step and no backup (Anki
 takes its own). A sync stopped half way leaves nothing wrong, only undone, and the next sync
@@ -50,7 +49,7 @@ from .client import CHECK_TIMEOUT, DEFAULT_URL, AnkiConnect
 from .collection import SyncError
 from .held import Held, covering, read_export, read_held
 from .plan import DeckChanges, plan, tell
-from .release import read_releases, without_removed
+from .release import SUSPENDED_TAG, WantedDeck, for_import, read_releases
 
 __all__ = [
     "CHECK_TIMEOUT",
@@ -74,24 +73,76 @@ def sync_anki_connect(
     *,
     dry_run: bool = False,
     suspend: bool = False,
+    overwrite: bool = False,
+    reset: bool = False,
+    chosen: Sequence[str] = (),
     progress: Progress | None = None,
 ) -> list[DeckChanges]:
-    """Sync every release in ``decks`` into the Anki answering at ``url``. Returns what changed
-    (or would, with ``dry_run``)."""
-    wanted = read_releases(decks)
+    """Sync the releases in ``decks`` (those ``chosen``, or those the collection holds) into
+    the Anki answering at ``url``. Returns what changed (or would, with ``dry_run``); raises
+    :class:`SyncError` when something could not be synced."""
+    from . import check, choose
+
+    wanted = read_releases(decks, chosen)
     client = AnkiConnect(url)
     client.check(CHECK_TIMEOUT)
-    guids = {n.guid for deck in wanted for n in deck.notes} | {g for deck in wanted for g in deck.removed}
+    guids = {g for deck in wanted for g in _guids(deck)}
+    options = {"suspend": suspend, "overwrite": overwrite, "reset": reset}
     with tempfile.TemporaryDirectory(prefix="deckbuilder-sync-") as folder:
         work = Path(folder)
         held = read_held(client, guids, work)
-        found = [plan(deck, held.notes, held.models_for(deck), suspend) for deck in wanted]
+        holding = {deck.name: {g: held.notes[g] for g in _guids(deck) if g in held.notes} for deck in wanted}
+        wanted = choose(wanted, holding, chosen, echo)
+        found = [_plan(client, deck, held, options) for deck in wanted]
         tell(found, echo, suspend, dry_run)
         if dry_run:
             return found
-        if any(not c.empty for c in found):
-            apply(client, found, held, suspend, guids, work, progress)
+        if any(not c.nothing for c in found):
+            apply(client, found, held, suspend, work, progress)
+            held = read_held(client, guids, work)
+            found = [_plan(client, deck, held, options) for deck in wanted]
+        check(found, suspend)
     return found
+
+
+def _guids(deck: WantedDeck) -> list[str]:
+    return [n.guid for n in deck.notes] + [r.guid for r in deck.removed]
+
+
+def _plan(client: AnkiConnect, deck: WantedDeck, held: Held, options: Mapping[str, bool]) -> DeckChanges:
+    mine = {held.notes[g].note_id for g in _guids(deck) if g in held.notes}
+
+    def foreign(name: str) -> bool:
+        query = (
+            f'"deck:{_quoted(name)}" -"deck:{_quoted(name)}::*" ('
+            + " OR ".join(f"mid:{mid}" for mid in sorted(held.names))
+            + ")"
+        )
+        found = client.call("findNotes", query=query)
+        if not isinstance(found, list):
+            raise SyncError(
+                f"{client.url} does not answer as AnkiConnect does (findNotes gave {found!r:.80})"
+            )
+        return any(nid not in mine for nid in found)
+
+    return plan(
+        deck,
+        held.notes,
+        held.models_for(deck),
+        foreign=foreign,
+        model_names=held.every,
+        suspend=options["suspend"],
+        overwrite=options["overwrite"],
+        reset=options["reset"],
+    )
+
+
+def _quoted(name: str) -> str:
+    """A deck name inside a quoted search term: Anki's special characters escaped."""
+    out = name.replace("\\", "\\\\").replace('"', '\\"')
+    for special in "*_":
+        out = out.replace(special, "\\" + special)
+    return out
 
 
 def apply(
@@ -99,115 +150,86 @@ def apply(
     found: Sequence[DeckChanges],
     held: Held,
     suspend: bool,
-    guids: set[str],
     work: Path,
     progress: Progress | None = None,
 ) -> None:
-    """Make the changes: import, then set what the import kept, move, delete or suspend."""
-    todo = [c for c in found if not c.empty]
-    imported = False
+    """Make the changes: note types, new notes, then the release's edits, moves and removals."""
+    todo = [c for c in found if not c.nothing]
     for done, change in enumerate(todo):
         if progress is not None:
             progress(done, len(todo), change.deck.name)
-        if change.add or change.change or change.models:
+        client.multi(_set_note_types(change, held))
+        if change.add:
             folder = work / f"import-{done}"
             folder.mkdir()
-            client.call("importPackage", path=str(without_removed(change.deck, folder)))
-            imported = True
-    if imported:
-        # What the import added, and what it left as it was: read again, by GUID.
-        held = read_held(client, guids, work)
-        todo = [plan(change.deck, held.notes, held.models_for(change.deck), suspend) for change in todo]
-    _set_note_types(client, todo, held)
+            guids = {n.guid for n in change.add}
+            package = for_import(change.deck, folder, guids, dict(change.places), dict(change.extra_fields))
+            client.call("importPackage", path=str(package))
+        client.multi([*_set_notes(change), *_moves(change), *_removals(change, suspend)])
+
+
+def _set_note_types(change: DeckChanges, held: Held) -> list[tuple[str, Mapping[str, Any]]]:
+    """The templates and CSS of the learner's copies of the release's note types."""
     asks: list[tuple[str, Mapping[str, Any]]] = []
-    for change in todo:
-        asks += _set_notes(change)
-        asks += _moves(change)
-        asks += _removals(change, suspend)
-    client.multi(asks)
-    missed = [(c.deck.name, len(c.add)) for c in todo if c.add]
-    if missed:
-        raise SyncError(
-            "Anki's import did not add "
-            + ", ".join(f"{count} note{'s' if count > 1 else ''} of {name}" for name, count in missed)
-        )
-
-
-def _set_note_types(client: AnkiConnect, after: Sequence[DeckChanges], held: Held) -> None:
-    """deckbuilder's note types the import left different from the release: their templates and
-    CSS set (their fields and card types must match: AnkiConnect cannot change those)."""
-    asks: list[tuple[str, Mapping[str, Any]]] = []
-    done: set[int] = set()
-    for change in after:
-        for mid in change.models:
-            if mid in done:
-                continue
-            done.add(mid)
-            release = change.deck.models[mid]
-            theirs = held.models.get(mid)
-            if theirs is None:
-                raise SyncError(
-                    f"Anki's import did not add the note type {release['name']} of {change.deck.name}"
-                )
-            if _names(theirs, "flds") != _names(release, "flds") or _names(theirs, "tmpls") != _names(
-                release, "tmpls"
-            ):
-                raise SyncError(
-                    f"the note type “{held.names[mid]}” has other fields or card types than"
-                    f" {change.deck.name} {change.deck.version}, and Anki's import kept it;"
-                    " sync with --collection (Anki closed) to update it"
-                )
-            templates = release["tmpls"]
-            assert isinstance(templates, list)
-            name = held.names[mid]
-            asks += [
-                (
-                    "updateModelTemplates",
-                    {
-                        "model": {
-                            "name": name,
-                            "templates": {
-                                t["name"]: {"Front": t["qfmt"], "Back": t["afmt"]} for t in templates
-                            },
-                        }
-                    },
-                ),
-                ("updateModelStyling", {"model": {"name": name, "css": release["css"]}}),
-            ]
-    client.multi(asks)
-
-
-def _names(model: Mapping[str, object], key: str) -> list[object]:
-    items = model.get(key) or []
-    assert isinstance(items, list)
-    return [item["name"] for item in items]
+    for mid in change.models:
+        name = held.names.get(mid)
+        if name is None:
+            continue  # comes with the import
+        release = change.deck.models[mid]
+        templates = release["tmpls"]
+        assert isinstance(templates, list)
+        asks += [
+            (
+                "updateModelTemplates",
+                {
+                    "model": {
+                        "name": name,
+                        "templates": {t["name"]: {"Front": t["qfmt"], "Back": t["afmt"]} for t in templates},
+                    }
+                },
+            ),
+            ("updateModelStyling", {"model": {"name": name, "css": release["css"]}}),
+        ]
+    return asks
 
 
 def _set_notes(change: DeckChanges) -> list[tuple[str, Mapping[str, Any]]]:
-    """Notes the import left different from the release (edited in Anki after it): set."""
+    """The release's changes to fields and tags; notes back in the deck unsuspended; the cards of
+    removed gaps suspended (AnkiConnect deletes no single card)."""
     asks: list[tuple[str, Mapping[str, Any]]] = []
-    for note, mine in change.change:
-        names = _names(change.deck.models[note.model_id], "flds")
-        if mine.fields != note.fields:
-            fields = dict(zip(names, note.fields, strict=True))
-            asks.append(("updateNoteFields", {"note": {"id": mine.note_id, "fields": fields}}))
-        if sorted(mine.tags) != sorted(note.tags):
-            asks.append(("updateNoteTags", {"note": mine.note_id, "tags": list(note.tags)}))
+    for update in change.update:
+        if update.fields:
+            fields = dict(update.fields)
+            asks.append(("updateNoteFields", {"note": {"id": update.mine.note_id, "fields": fields}}))
+        if update.tags is not None:
+            asks.append(("updateNoteTags", {"note": update.mine.note_id, "tags": list(update.tags)}))
+    back = [c.card_id for _, mine in change.unsuspend for c in mine.cards if c.suspended]
+    if back:
+        asks.append(("unsuspend", {"cards": back}))
+    empty = [cid for _, _, cards in change.empty for cid in cards]
+    if empty:
+        asks.append(("suspend", {"cards": empty}))
     return asks
 
 
 def _moves(change: DeckChanges) -> list[tuple[str, Mapping[str, Any]]]:
-    """Cards to the deck the release puts them in, one ``changeDeck`` per deck."""
+    """Cards the release moved, one ``changeDeck`` per deck."""
     targets: dict[str, list[int]] = {}
-    for note, mine in change.move:
-        targets.setdefault(note.deck, []).extend(cid for cid, name, _ in mine.cards if name != note.deck)
+    for move in change.move:
+        targets.setdefault(move.target, []).extend(move.cards)
     return [("changeDeck", {"cards": cards, "deck": deck}) for deck, cards in targets.items()]
 
 
 def _removals(change: DeckChanges, suspend: bool) -> list[tuple[str, Mapping[str, Any]]]:
-    """Notes removed from the source: deleted, or their cards suspended."""
+    """Notes removed from the source: deleted, or their cards suspended and the note tagged."""
     held = [mine for _, mine in change.remove]
+    if not held:
+        return []
     if suspend:
-        cards = [cid for mine in held for cid, _, suspended in mine.cards if not suspended]
-        return [("suspend", {"cards": cards})] if cards else []
-    return [("deleteNotes", {"notes": [mine.note_id for mine in held]})] if held else []
+        cards = [c.card_id for mine in held for c in mine.cards if not c.suspended]
+        notes = [mine.note_id for mine in held]
+        return [
+            *([("suspend", {"cards": cards})] if cards else []),
+            ("addTags", {"notes": notes, "tags": SUSPENDED_TAG}),
+        ]
+    return [("deleteNotes", {"notes": [mine.note_id for mine in held]})]

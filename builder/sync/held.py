@@ -15,7 +15,7 @@ from typing import Any
 from ..notetypes import MODEL_IDS
 from .client import AnkiConnect
 from .collection import SyncError
-from .plan import HeldNote
+from .plan import HeldCard, HeldNote
 from .release import FIELD_SEPARATOR, WantedDeck
 
 __all__ = ["Held", "covering", "read_export", "read_held"]
@@ -31,6 +31,8 @@ class Held:
     reads."""
     names: dict[int, str] = field(default_factory=dict)
     """Their names in the collection (AnkiConnect names note types, never ids)."""
+    every: dict[int, str] = field(default_factory=dict)
+    """Every note type's name, by id: a note of another type holding a GUID is named by it."""
 
     def models_for(self, deck: WantedDeck) -> dict[int, Mapping[str, object] | None]:
         """The learner's copy of each note type a release uses (None where it has none)."""
@@ -44,7 +46,8 @@ def read_held(client: AnkiConnect, guids: set[str], work: Path) -> Held:
     held = Held()
     ours = set(MODEL_IDS.values())
     names_ids = client.call("modelNamesAndIds")
-    held.names = {int(mid): name for name, mid in names_ids.items() if int(mid) in ours}
+    held.every = {int(mid): name for name, mid in names_ids.items()}
+    held.names = {mid: name for mid, name in held.every.items() if mid in ours}
     if not held.names:
         return held
     asks: list[tuple[str, Mapping[str, Any]]] = []
@@ -58,6 +61,7 @@ def read_held(client: AnkiConnect, guids: set[str], work: Path) -> Held:
     for index, mid in enumerate(held.names):
         field_names, templates, styling = answers[3 * index : 3 * index + 3]
         held.models[mid] = {
+            "name": held.names[mid],
             "flds": [{"name": name} for name in field_names],
             "tmpls": [{"name": n, "qfmt": t["Front"], "afmt": t["Back"]} for n, t in templates.items()],
             "css": styling["css"],
@@ -92,8 +96,8 @@ def read_held(client: AnkiConnect, guids: set[str], work: Path) -> Held:
             tuple(flds.split(FIELD_SEPARATOR)),
             tuple(tags.split()),
             tuple(
-                (cid, deck_of.get(cid, exported), suspended_of.get(cid, False))
-                for cid, (_, exported) in in_order
+                HeldCard(cid, deck_of.get(cid, exported), suspended_of.get(cid, False), ord_)
+                for cid, (ord_, exported) in in_order
             ),
         )
     return held

@@ -1,16 +1,49 @@
 """What a sync changes, worked out before anything is changed (and all ``--dry-run`` does).
 
 The plan compares a release (:mod:`.release`) with what the learner's collection holds of it,
-by GUID, and touches only notes of deckbuilder's own note types whose GUIDs the release
-names: a learner's other notes, decks and note types are never part of it.
+by GUID, and changes only what the release changed and only what is the release's own:
+
+- **Fields**: a note whose fields equal a version some release shipped is brought to the
+  current one; a note the learner edited is kept as they made it and reported by name (unless
+  ``overwrite``). A field the learner added to a note type is theirs, never compared or cleared.
+- **Tags**: the tags the deck's releases ever shipped are the release's; every other tag
+  (the learner's own, Anki's ``marked`` and ``leech``) stays.
+- **Layout**: a deck is followed where the learner put it: its place is read from where its
+  notes' cards are (a deck renamed or nested under a parent of theirs, with its options). New
+  cards go there; a card moves only when the release moved its note between the deck's own
+  decks, never a card the learner moved elsewhere (``reset`` restores the release's layout).
+- **Removals**: a removed note is deleted (or suspended, and marked so that it is unsuspended
+  when it comes back) only when this deck made its GUID and the note is in the deck's place or
+  where the learner moved it, never in another deck's. It is named by the learner's own text.
+- **What cannot be done** (a note of another note type holding a GUID, a note type without one
+  of the release's fields) is a conflict, with its reason: such a deck is never "up to date".
 """
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from html import unescape
+from html.parser import HTMLParser
 
-from .release import WantedDeck, WantedNote
+from ..identify import fields_hash
+from ..names import deck_key, deck_name, tag_key
+from .release import SUSPENDED_TAG, Removal, WantedDeck, WantedNote
+
+Models = Mapping[int, Mapping[str, object] | None]
+"""The learner's copy of each note type, by id (None where they have none)."""
+
+
+@dataclass(frozen=True)
+class HeldCard:
+    """A card of a learner's note."""
+
+    card_id: int
+    deck: str
+    suspended: bool
+    ord: int = 0
 
 
 @dataclass(frozen=True)
@@ -22,20 +55,41 @@ class HeldNote:
     model_id: int
     fields: tuple[str, ...]
     tags: tuple[str, ...]
-    cards: tuple[tuple[int, str, bool], ...]
-    """Its cards: (card id, deck name, suspended)."""
+    cards: tuple[HeldCard, ...]
+
+    @property
+    def text(self) -> str:
+        """The learner's own text of the note (its first field, plain), for reports."""
+        return plain(self.fields[0] if self.fields else "")
 
 
-def model_shape(model: Mapping[str, object]) -> tuple[object, ...]:
-    """What of a note type a sync keeps up to date: field names, templates and CSS."""
-    fields = model.get("flds") or []
-    templates = model.get("tmpls") or []
-    assert isinstance(fields, list) and isinstance(templates, list)
-    return (
-        tuple(f["name"] for f in fields),
-        tuple((t["name"], t["qfmt"], t["afmt"]) for t in templates),
-        model.get("css"),
-    )
+@dataclass(frozen=True)
+class Update:
+    """A note brought to the release: the fields to set (by name) and the tags it gets."""
+
+    note: WantedNote
+    mine: HeldNote
+    fields: tuple[tuple[str, str], ...]
+    tags: tuple[str, ...] | None
+    """The note's tags after the sync; None when they stay."""
+
+
+@dataclass(frozen=True)
+class Move:
+    """Cards of a note going to the deck's place."""
+
+    note: WantedNote
+    mine: HeldNote
+    cards: tuple[int, ...]
+    target: str
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """What a sync cannot do, and why."""
+
+    prompt: str
+    reason: str
 
 
 @dataclass(frozen=True)
@@ -44,28 +98,44 @@ class DeckChanges:
 
     deck: WantedDeck
     add: tuple[WantedNote, ...] = ()
-    change: tuple[tuple[WantedNote, HeldNote], ...] = ()
-    """Notes whose fields or tags differ from the release: updated in place."""
-    move: tuple[tuple[WantedNote, HeldNote], ...] = ()
-    """Notes with cards outside the deck the release puts them in."""
-    remove: tuple[tuple[str, HeldNote], ...] = ()
-    """Removed from the source: (prompt, the learner's note), deleted or suspended."""
+    update: tuple[Update, ...] = ()
+    """Notes whose fields or tags the release changed: updated in place."""
+    move: tuple[Move, ...] = ()
+    remove: tuple[tuple[Removal, HeldNote], ...] = ()
+    """Removed from the source: deleted or suspended."""
+    unsuspend: tuple[tuple[WantedNote, HeldNote], ...] = ()
+    """Notes a sync suspended when they were removed, back in the deck."""
+    empty: tuple[tuple[WantedNote, HeldNote, tuple[int, ...]], ...] = ()
+    """Cards of a cloze note whose gap the release removed: deleted (never left empty)."""
     models: tuple[int, ...] = ()
-    """Note types the collection lacks or holds in another shape."""
-    conflicts: tuple[WantedNote, ...] = field(default=())
-    """GUIDs the collection holds under a note type of its own: left alone."""
+    """Note types the collection lacks or holds with other templates or CSS."""
+    kept: tuple[tuple[str, HeldNote], ...] = ()
+    """The learner's edits kept: (what the release has, their note)."""
+    conflicts: tuple[Conflict, ...] = ()
+    places: Mapping[str, str] = field(default_factory=dict)
+    """Each deck of the release -> the learner's name for it (where new cards go)."""
+    extra_fields: Mapping[int, tuple[str, ...]] = field(default_factory=dict)
+    """Fields the learner added to deckbuilder's note types, by note type id: kept."""
 
     @property
-    def empty(self) -> bool:
-        return not (self.add or self.change or self.move or self.remove or self.models)
+    def nothing(self) -> bool:
+        """No change to make."""
+        return not (
+            self.add or self.update or self.move or self.remove or self.unsuspend or self.empty or self.models
+        )
 
     def summary(self, suspend: bool) -> str:
         parts = [
             f"{len(self.add)} added",
-            f"{len(self.change)} changed",
+            f"{len(self.update)} changed",
             f"{len(self.move)} moved",
             f"{len(self.remove)} {'suspended' if suspend else 'deleted'}",
         ]
+        if self.unsuspend:
+            parts.append(f"{len(self.unsuspend)} unsuspended")
+        if self.empty:
+            count = sum(len(cards) for _, _, cards in self.empty)
+            parts.append(f"{count} empty card{'s' if count > 1 else ''} deleted")
         if self.models:
             parts.append(f"{len(self.models)} note type{'s' if len(self.models) > 1 else ''} updated")
         return ", ".join(parts)
@@ -73,24 +143,43 @@ class DeckChanges:
     def lines(self, suspend: bool) -> list[str]:
         """One line per change, as ``diff`` prints them."""
         out = [f"  + {n.prompt}" for n in self.add]
-        out += [f"  ~ {n.prompt}" for n, _ in self.change]
-        out += [f"  > {n.prompt} (to {n.deck})" for n, _ in self.move]
+        out += [f"  ~ {u.mine.text}" for u in self.update]
+        out += [f"  > {m.mine.text} (to {m.target})" for m in self.move]
         mark = "suspended" if suspend else "deleted"
-        out += [f"  - {prompt} ({mark})" for prompt, _ in self.remove]
+        out += [f"  - {mine.text} ({mark})" for _, mine in self.remove]
+        out += [f"  ^ {mine.text} (back in the deck: unsuspended)" for _, mine in self.unsuspend]
         out += [
-            f"  ! {n.prompt}: a note of another note type has its GUID; left alone" for n in self.conflicts
+            f"  - {mine.text} ({len(cards)} empty card{'s' if len(cards) > 1 else ''}: its gap was removed)"
+            for _, mine, cards in self.empty
         ]
+        return out
+
+    def notices(self) -> list[str]:
+        """What the learner must know whatever the run: kept edits and conflicts."""
+        out = [f"  kept your edit: {mine.text}" for _, mine in self.kept]
+        out += [f"  ! {c.prompt}: {c.reason}" for c in self.conflicts]
         return out
 
 
 def tell(found: Sequence[DeckChanges], echo: Callable[[str], None], suspend: bool, dry_run: bool) -> None:
-    """Print what a sync changes (or, with ``dry_run``, would): a line per deck, and for a dry
-    run every change, then that nothing was changed."""
+    """Print what a sync changes (or, with ``dry_run``, would): a line per deck, every kept edit
+    and conflict, and for a dry run every change, then that nothing was changed."""
     for change in found:
         head = f"{change.deck.name} {change.deck.version}: "
-        echo(head + ("up to date" if change.empty else change.summary(suspend)))
-        # Every change is listed for a dry run; a real one prints its counts.
+        if change.nothing and not change.conflicts:
+            status = "up to date"
+        elif change.nothing:
+            status = "not up to date"
+        else:
+            status = change.summary(suspend)
+        if change.kept:
+            status += f"; kept {len(change.kept)} of your edit{'s' if len(change.kept) > 1 else ''}"
+        if change.conflicts:
+            status += f"; {len(change.conflicts)} could not be synced"
+        echo(head + status)
         for line in change.lines(suspend) if dry_run else ():
+            echo(line)
+        for line in change.notices():
             echo(line)
     if dry_run:
         echo("dry run: nothing was changed")
@@ -99,35 +188,261 @@ def tell(found: Sequence[DeckChanges], echo: Callable[[str], None], suspend: boo
 def plan(
     deck: WantedDeck,
     held: Mapping[str, HeldNote],
-    held_models: Mapping[int, Mapping[str, object] | None],
+    held_models: Models,
+    *,
     suspend: bool = False,
+    overwrite: bool = False,
+    reset: bool = False,
+    foreign: Callable[[str], bool] = lambda deck: False,
+    model_names: Mapping[int, str] | None = None,
 ) -> DeckChanges:
     """What syncing ``deck`` into a collection holding ``held`` (by GUID) and ``held_models``
-    (by id; None when missing) changes."""
-    add, change, move, conflicts = [], [], [], []
+    changes. ``foreign(name)``: whether the learner's deck ``name`` holds notes of other
+    deckbuilder decks (a removed note found there is not this deck's to delete)."""
+    names = model_names or {}
+    conflicts: list[Conflict] = []
+    shapes = {mid: _shape(deck, mid, held_models.get(mid), conflicts) for mid in deck.models}
+    places = layout(deck, held, reset)
+    ours = {deck_key(p) for p in places.values()}
+    add: list[WantedNote] = []
+    updates: list[Update] = []
+    moves: list[Move] = []
+    kept: list[tuple[str, HeldNote]] = []
+    back: list[tuple[WantedNote, HeldNote]] = []
+    empty: list[tuple[WantedNote, HeldNote, tuple[int, ...]]] = []
     for note in deck.notes:
         mine = held.get(note.guid)
         if mine is None:
             add.append(note)
             continue
         if mine.model_id != note.model_id:
-            conflicts.append(note)
+            theirs = names.get(mine.model_id, "another")
+            conflicts.append(Conflict(note.prompt, f"a “{theirs}” note holds this note's GUID; left alone"))
             continue
-        if mine.fields != note.fields or sorted(mine.tags) != sorted(note.tags):
-            change.append((note, mine))
-        if any(deck_name != note.deck for _, deck_name, _ in mine.cards):
-            move.append((note, mine))
-    ours = set(deck.models)
-    remove = [
-        (prompt, mine)
-        for guid, prompt in deck.removed.items()
-        if (mine := held.get(guid)) is not None
-        and mine.model_id in ours
-        and not (suspend and mine.cards and all(s for _, _, s in mine.cards))
-    ]
-    models = tuple(
-        mid
-        for mid, model in deck.models.items()
-        if (theirs := held_models.get(mid)) is None or model_shape(theirs) != model_shape(model)
+        their_names = shapes.get(note.model_id)
+        if their_names is None:
+            continue  # the note type's conflict is reported once
+        fields, edited = _fields(note, mine, their_names, overwrite)
+        if edited:
+            kept.append((note.prompt, mine))
+        tags = _tags(deck, note, mine)
+        if fields or tags is not None:
+            updates.append(Update(note, mine, fields, tags))
+        if _key(SUSPENDED_TAG) in {tag_key(t) for t in mine.tags} and any(c.suspended for c in mine.cards):
+            back.append((note, mine))
+        target = places[deck_name(note.deck)]
+        stray = tuple(
+            c.card_id
+            for c in mine.cards
+            if deck_key(c.deck) != deck_key(target) and (reset or deck_key(c.deck) in ours)
+        )
+        if stray:
+            moves.append(Move(note, mine, stray, target))
+        if not edited:
+            gone = _empty_cards(note, mine)
+            if gone:
+                empty.append((note, mine, gone))
+    remove = []
+    for removal in deck.removed:
+        mine = held.get(removal.guid)
+        if mine is None or mine.model_id not in deck.models:
+            continue
+        reason = _refusal(deck, removal, mine, shapes.get(mine.model_id), ours, foreign, overwrite)
+        if reason == "edited":
+            kept.append((removal.prompt, mine))
+        elif reason:
+            conflicts.append(Conflict(mine.text, reason))
+        elif not (suspend and _suspended_by_us(mine)):
+            remove.append((removal, mine))
+    models = tuple(mid for mid in deck.models if _model_differs(deck.models[mid], held_models.get(mid)))
+    extra = {
+        mid: tuple(n for n in names_ if n not in _release_names(deck, mid))
+        for mid, names_ in shapes.items()
+        if names_ is not None
+    }
+    return DeckChanges(
+        deck,
+        tuple(add),
+        tuple(updates),
+        tuple(moves),
+        tuple(remove),
+        tuple(back),
+        tuple(empty),
+        models,
+        tuple(kept),
+        tuple(conflicts),
+        places,
+        {mid: names_ for mid, names_ in extra.items() if names_},
     )
-    return DeckChanges(deck, tuple(add), tuple(change), tuple(move), tuple(remove), models, tuple(conflicts))
+
+
+def layout(deck: WantedDeck, held: Mapping[str, HeldNote], reset: bool = False) -> dict[str, str]:
+    """Each deck of the release -> where the learner keeps it.
+
+    The deck's place is where its notes' cards are: a card of a note of ``Deck::Sub`` in the
+    learner's ``School::Deck::Sub`` says the deck is ``School::Deck``; where no card says so
+    (the release brought new subdecks), the deck most of its cards are in. Its subdecks lie
+    under it. With ``reset``, or for a deck no learner's card is in, the release's names."""
+    main = deck.name
+    relative = {deck_name(n.deck): _below(main, deck_name(n.deck)) for n in deck.notes}
+    strong: Counter[str] = Counter()
+    weak: Counter[str] = Counter()
+    for note in deck.notes:
+        mine = held.get(note.guid)
+        rel = relative[deck_name(note.deck)]
+        for card in mine.cards if mine is not None and not reset else ():
+            name = deck_name(card.deck)
+            if not rel:
+                strong[name] += 1
+            elif deck_key(name).endswith("::" + deck_key(rel)):
+                strong[name[: -len(rel) - 2]] += 1
+            else:
+                weak[name] += 1
+    votes = strong or weak
+    # Most cards decide; a tie goes to the release's own name, then to the first name.
+    place = min(votes, key=lambda n: (-votes[n], deck_key(n) != deck_key(main), n)) if votes else main
+    return {main: place} | {name: f"{place}::{rel}" if rel else place for name, rel in relative.items()}
+
+
+def _below(main: str, name: str) -> str:
+    """``name``'s path under the deck ``main`` ("" for the deck itself)."""
+    if deck_key(name) == deck_key(main):
+        return ""
+    if deck_key(name).startswith(deck_key(main) + "::"):
+        return name[len(main) + 2 :]
+    return name  # not under the deck: a deck of its own
+
+
+def _shape(
+    deck: WantedDeck, mid: int, theirs: Mapping[str, object] | None, out: list[Conflict]
+) -> tuple[str, ...] | None:
+    """The learner's field names of a note type of the release (the release's when they have
+    none yet); None, with a conflict, when it lacks a field or card type of the release."""
+    wanted = _release_names(deck, mid)
+    if theirs is None:
+        return wanted
+    names = tuple(str(f["name"]) for f in _items(theirs, "flds"))
+    name = str(theirs.get("name") or deck.models[mid].get("name"))
+    missing = [n for n in wanted if n not in names]
+    if missing:
+        out.append(
+            Conflict(f"note type “{name}”", f"it has no field “{missing[0]}”, so its notes cannot be updated")
+        )
+        return None
+    cards = {str(t["name"]) for t in _items(theirs, "tmpls")}
+    absent = [str(t["name"]) for t in _items(deck.models[mid], "tmpls") if str(t["name"]) not in cards]
+    if absent:
+        out.append(Conflict(f"note type “{name}”", f"it has no card type “{absent[0]}”"))
+        return None
+    return names
+
+
+def _release_names(deck: WantedDeck, mid: int) -> tuple[str, ...]:
+    return tuple(str(f["name"]) for f in _items(deck.models[mid], "flds"))
+
+
+def _items(model: Mapping[str, object], key: str) -> list[Mapping[str, object]]:
+    items = model.get(key) or []
+    assert isinstance(items, list)
+    return items
+
+
+def _fields(
+    note: WantedNote, mine: HeldNote, names: Sequence[str], overwrite: bool
+) -> tuple[tuple[tuple[str, str], ...], bool]:
+    """The fields to set (name, value) on the learner's note, and whether the learner edited
+    it (then nothing is set, unless ``overwrite``)."""
+    theirs = dict(zip(names, mine.fields, strict=False))
+    current = tuple(theirs.get(name, "") for name in note.field_names)
+    if current == note.fields:
+        return (), False
+    if fields_hash(current) not in note.shipped and not overwrite:
+        return (), True
+    changed = tuple(
+        (name, value)
+        for name, value, now in zip(note.field_names, note.fields, current, strict=False)
+        if value != now
+    )
+    return changed, False
+
+
+def _tags(deck: WantedDeck, note: WantedNote, mine: HeldNote) -> tuple[str, ...] | None:
+    """The note's tags after the sync: the learner's own, then the release's; None when the
+    learner's note has them already."""
+    own = [t for t in mine.tags if not deck.owns(t)]
+    keys = {tag_key(t) for t in own}
+    after = (*own, *(t for t in note.tags if tag_key(t) not in keys))
+    if {tag_key(t) for t in after} == {tag_key(t) for t in mine.tags}:
+        return None
+    return after
+
+
+def _key(tag: str) -> str:
+    return tag_key(tag)
+
+
+def _suspended_by_us(mine: HeldNote) -> bool:
+    return _key(SUSPENDED_TAG) in {tag_key(t) for t in mine.tags} and all(c.suspended for c in mine.cards)
+
+
+def _refusal(
+    deck: WantedDeck,
+    removal: Removal,
+    mine: HeldNote,
+    names: tuple[str, ...] | None,
+    ours: set[str],
+    foreign: Callable[[str], bool],
+    overwrite: bool,
+) -> str:
+    """Why a removed note is not deleted ("" when it is; "edited" when the learner edited it)."""
+    if not deck.made(removal):
+        return f"not deleted: {deck.name} did not make this note, though its manifest lists it as removed"
+    outside = [c.deck for c in mine.cards if deck_key(c.deck) not in ours]
+    if len(outside) == len(mine.cards) and any(foreign(name) for name in outside):
+        return f"not deleted: it is in “{outside[0]}”, with notes of other decks"
+    if names is not None and not overwrite:
+        theirs = dict(zip(names, mine.fields, strict=False))
+        current = tuple(theirs.get(n, "") for n in _release_names(deck, mine.model_id))
+        if fields_hash(current) not in removal.shipped | {removal.tombstone}:
+            return "edited"
+    return ""
+
+
+def _model_differs(release: Mapping[str, object], theirs: Mapping[str, object] | None) -> bool:
+    """Whether the learner's copy of a note type lacks the release's templates or CSS."""
+    if theirs is None:
+        return True
+    mine = {str(t["name"]): (t.get("qfmt"), t.get("afmt")) for t in _items(theirs, "tmpls")}
+    return release.get("css") != theirs.get("css") or any(
+        mine.get(str(t["name"])) != (t.get("qfmt"), t.get("afmt")) for t in _items(release, "tmpls")
+    )
+
+
+_CLOZE = re.compile(r"\{\{c(\d+)::")
+
+
+def _empty_cards(note: WantedNote, mine: HeldNote) -> tuple[int, ...]:
+    """The learner's cards of a cloze note whose number the release's text no longer has."""
+    if not note.cloze:
+        return ()
+    numbers = {int(n) for value in note.fields for n in _CLOZE.findall(value)}
+    return tuple(c.card_id for c in mine.cards if c.ord + 1 not in numbers)
+
+
+class _Text(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+
+def plain(html: str, limit: int = 100) -> str:
+    """A field's text without markup, on one line, shortened to ``limit`` characters."""
+    parser = _Text()
+    parser.feed(html)
+    parser.close()
+    text = " ".join(unescape(" ".join(parser.parts)).split())
+    text = "".join(c if c.isprintable() else " " for c in text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -1,0 +1,42 @@
+"""Deck names and tags as Anki stores them.
+
+Anki normalises both when it saves them: Unicode to NFC, ASCII control characters (tabs
+included) removed, an empty part of a ``::`` path made ``blank``, spaces around a deck name's
+parts trimmed, and a tag cut at whitespace (a tag holds none). It compares both without regard
+to case. A name deckbuilder writes or compares goes through here first, so that what a release
+ships is what Anki keeps and a second sync finds nothing to change.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+BLANK = "blank"
+"""What Anki calls an empty part of a deck or tag path."""
+
+
+def deck_name(text: str) -> str:
+    """``text`` as Anki stores a deck name: ``A::B::::C`` is ``A::B::blank::C``."""
+    parts = (_CONTROL.sub("", unicodedata.normalize("NFC", part)).strip() for part in text.split("::"))
+    return "::".join(part or BLANK for part in parts)
+
+
+def tags(text: str) -> list[str]:
+    """The tags Anki keeps of ``text``: one, or several where it holds whitespace (none when it
+    is blank)."""
+    clean = _CONTROL.sub("", unicodedata.normalize("NFC", text))
+    return ["::".join(part or BLANK for part in word.split("::")) for word in clean.split()]
+
+
+def tag_key(tag: str) -> str:
+    """What Anki compares a tag by: its normal form, without regard to case."""
+    return "::".join(
+        part or BLANK for part in _CONTROL.sub("", unicodedata.normalize("NFC", tag)).split("::")
+    ).casefold()
+
+
+def deck_key(name: str) -> str:
+    """What Anki compares a deck name by: its normal form, without regard to case."""
+    return deck_name(name).casefold()
