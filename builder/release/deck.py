@@ -4,13 +4,14 @@ learners have, the next version, what changed, and the manifest to commit."""
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 from .. import keys
 from ..identify import content_hash, fields_hash, guid, model_hashes
 from ..model import DeckPlan, Note
+from .gaps import GapChange, Gapped, number_gaps
 from .guids import Unsure, settle_guids
 from .manifest import MAX_SHIPPED, Manifest, NoteState, ReleaseRecord, Tombstone
 from .replaced import replacements
@@ -43,6 +44,8 @@ class Release:
     release): the learner's history of the old one is lost. Each with the note it replaces."""
     unsure: tuple[Unsure, ...] = ()
     """Added notes made new because which old note they continue could not be told."""
+    gaps: Mapping[str, GapChange] = field(default_factory=dict)
+    """By GUID: the cloze notes whose gaps (cards) this release adds or removes."""
 
     @property
     def version(self) -> str:
@@ -71,6 +74,16 @@ class Release:
         changed = {s.guid: s.changed for s in self.manifest.notes}
         return tuple(replace(n, tags=(*n.tags, f"changed::{changed[n.guid]}")) for n in self.plan.notes)
 
+    def gap_words(self, note: Note) -> str:
+        """The gaps (cards) this release adds to and removes from a changed cloze note, in words
+        after its prompt: `` (gap removed: “…”)``; '' when none."""
+        return _said(self.gaps.get(note.guid))
+
+    def gap_totals(self) -> tuple[int, int]:
+        """How many gaps (cards) of cloze notes this release adds, and removes."""
+        changes = self.gaps.values()
+        return sum(len(c.added) for c in changes), sum(len(c.removed) for c in changes)
+
     def shipped(self) -> tuple[Note, ...]:
         """The notes in the package: current ones, then tombstones."""
         return (*self.notes, *self.tombstones)
@@ -86,6 +99,8 @@ class _Changes:
     changed: Sequence[Note]
     gone: Sequence[NoteState]
     """The last release's notes no note took."""
+    gaps: Gapped
+    """Each cloze note's gaps, and those added and removed."""
 
 
 def release(plan: DeckPlan, previous: Manifest | None, now: int | None = None) -> Release:
@@ -95,16 +110,18 @@ def release(plan: DeckPlan, previous: Manifest | None, now: int | None = None) -
     release keeps the time its manifest records, so rebuilding it gives the same bytes.
     """
     previous = _documents_renamed(plan, previous)
-    notes, gone, unsure = settle_guids(plan, previous)
+    settled, gone, unsure = settle_guids(plan, previous)
+    gapped = number_gaps(settled, previous)
+    notes = gapped.notes
     prev = {n.guid: n for n in previous.notes} if previous else {}
     added = [n for n in notes if n.guid not in prev]
     changed = [n for n in notes if n.guid in prev and prev[n.guid].digest != _digest(n)]
-    diff = _Changes(notes, added, changed, gone)
+    diff = _Changes(notes, added, changed, gone, gapped)
     models = model_hashes()
-    bump = bump_for(previous, models, added, gone, changed)
+    bump = bump_for(previous, models, added, gone, changed, tuple(gapped.changes))
     rekeyed = False
     if previous is not None and bump is None:
-        manifest = _rekeyed(plan, previous, notes)
+        manifest = _rekeyed(plan, previous, notes, gapped)
         rekeyed = manifest is not previous
     else:
         manifest = _next_manifest(plan, previous, bump or "major", diff, models, now)
@@ -121,6 +138,7 @@ def release(plan: DeckPlan, previous: Manifest | None, now: int | None = None) -
         rekeyed=rekeyed,
         replaced=replacements(added, gone) if previous else (),
         unsure=unsure,
+        gaps=gapped.changes,
     )
 
 
@@ -168,15 +186,20 @@ def _digest(note: Note) -> str:
     return note.digest or content_hash(note.model, note.fields, note.tags, note.deck)
 
 
-def _rekeyed(plan: DeckPlan, previous: Manifest, notes: Sequence[Note]) -> Manifest:
+def _rekeyed(plan: DeckPlan, previous: Manifest, notes: Sequence[Note], gapped: Gapped) -> Manifest:
     """The manifest of a build with no new version: the previous one, unless notes have new
     keys (a pinned ``{#id}``, a renamed heading) or come from renamed files. Then the version
-    stays, but the manifest must learn them, or the next edit is not recognised."""
+    stays, but the manifest must learn them, or the next edit is not recognised (and learns
+    the gaps of cloze notes an older release did not record)."""
     key_of = {n.guid: n.key for n in notes}
     sources = tuple(name for _, name in plan.files)
     if all(key_of[s.guid] == s.key for s in previous.notes) and sources == previous.sources:
         return previous
-    notes_now = tuple(s._replace(key=key_of[s.guid]) for s in previous.notes)
+    notes_now = tuple(
+        s._replace(key=key_of[s.guid], gaps=gaps, top=top)
+        for s in previous.notes
+        for gaps, top in [gapped.states.get(s.guid, (s.gaps, s.top))]
+    )
     return replace(previous, notes=notes_now, sources=sources)
 
 
@@ -204,6 +227,8 @@ def _next_manifest(
             removed=version,
             shipped=g.shipped,
             minted=g.minted,
+            gaps=g.gaps,
+            top=g.top,
         )
         for g in diff.gone
     ]
@@ -246,6 +271,7 @@ def _note_states(
     """Every note as the new manifest records it; added and changed ones changed in ``version``."""
     prev = {n.guid: n for n in previous.notes} if previous else {}
     fresh = {n.guid for n in (*diff.added, *diff.changed)}
+    gaps = diff.gaps.states
     return tuple(
         NoteState(
             guid=n.guid,
@@ -258,6 +284,8 @@ def _note_states(
             changed=version if n.guid in fresh else prev[n.guid].changed,
             shipped=_shipped(prev.get(n.guid), fields_hash(tuple(n.fields.values()))),
             minted=_minted(n, prev.get(n.guid), names),
+            gaps=gaps[n.guid][0] if n.guid in gaps else (),
+            top=gaps[n.guid][1] if n.guid in gaps else 0,
         )
         for n in diff.notes
     )
@@ -312,7 +340,12 @@ def _record(
         released=released,
         bump=bump,
         added=tuple(n.prompt for n in diff.added) if previous else (),
-        changed=tuple(n.prompt for n in diff.changed),
+        changed=tuple(n.prompt + _said(diff.gaps.changes.get(n.guid)) for n in diff.changed),
         removed=tuple(t.prompt for t in new),
         why=" ".join(why),
     )
+
+
+def _said(change: GapChange | None) -> str:
+    """A changed note's gaps added and removed, in words after its prompt."""
+    return change.said() if change is not None else ""

@@ -3,7 +3,8 @@
 The manifest (``decks/<slug>.manifest.json``) holds the current version, its release time,
 every note's GUID, key and hashes, the notes removed from the source (shipped on as tagged
 tombstones, since Anki's import never deletes), and the release history from which the
-changelog is written.
+changelog is written. For a cloze note it records which cloze number (which card) hides what
+(``gaps``), so that a gap keeps its card from release to release (:mod:`.gaps`).
 """
 
 from __future__ import annotations
@@ -18,6 +19,18 @@ from ..errors import SourceError
 from ..notetypes import MODELS
 
 MANIFEST_FORMAT = 1
+
+
+class GapState(NamedTuple):
+    """One gap of a cloze note as the manifest records it: ``[number, hides, text]`` in the file."""
+
+    number: int
+    """Its cloze number: the note's card ``number`` (Anki's ``ord`` is ``number - 1``)."""
+    hides: str
+    """:func:`builder.release.gaps.hidden_hash` of what it hides: how it is found again."""
+    text: str
+    """What it hides, as plain text, shortened: what the changelog names, and what an edited
+    gap is compared with."""
 
 
 class NoteState(NamedTuple):
@@ -39,12 +52,29 @@ class NoteState(NamedTuple):
     oldest first, the current one last: a learner's copy equal to one of them is not their edit."""
     minted: str = ""
     """The key its GUID was made from, when that is not ``key`` (the card was renamed)."""
+    gaps: tuple[GapState, ...] = ()
+    """For a cloze note: its gaps in the order of its text, each with the number (the card) it
+    has. These are the note's current cards; every other card of the note is a removed gap's.
+    Empty for other notes, and for notes of releases that did not record them yet."""
+    top: int = 0
+    """The highest gap number the note ever used, when that is above every number of ``gaps``
+    (a removed gap's): a new gap takes a number above it, so no number is given twice."""
+
+    def numbers(self) -> frozenset[int]:
+        """The cloze numbers of the note's current gaps (empty when not recorded)."""
+        return frozenset(g.number for g in self.gaps)
+
+    def last_gap(self) -> int:
+        """The highest gap number the note ever used (0 when none was recorded)."""
+        return max(self.top, 0, *(g.number for g in self.gaps))
 
 
-_OPTIONAL = ("shipped", "minted")
+_OPTIONAL = ("shipped", "minted", "gaps", "top")
 """NoteState's and Tombstone's fields that a manifest may omit (empty), and older ones lack."""
 MAX_SHIPPED = 50
 """How many versions of a note's fields a manifest remembers."""
+MAX_GAP = 100_000
+"""The highest cloze number a manifest may record."""
 _HASH = re.compile(r"[0-9a-f]{16}")
 
 _ON_DISK = {"digest": "hash", "teaches": "body"}
@@ -68,6 +98,11 @@ class Tombstone:
     """The hashes of the versions of its fields releases shipped before it was removed."""
     minted: str = ""
     """The key its GUID was made from, when that is not ``key``."""
+    gaps: tuple[GapState, ...] = ()
+    """A cloze note's gaps when it was removed (:attr:`NoteState.gaps`): if it comes back, its
+    gaps keep their numbers."""
+    top: int = 0
+    """:attr:`NoteState.top` when it was removed."""
 
 
 @dataclass(frozen=True)
@@ -233,9 +268,10 @@ def _record(data: Any) -> ReleaseRecord:
 def _tombstone(data: Any) -> Tombstone:
     data = dict(_mapping(data, "a removed note"))
     shipped = _shipped(data.pop("shipped", []))
+    gaps, top = _gaps(data.pop("gaps", []), data.pop("top", 0))
     for key, value in data.items():
         _text(value, f"removed note {key}")
-    return Tombstone(**data, shipped=shipped)
+    return Tombstone(**data, shipped=shipped, gaps=gaps, top=top)
 
 
 def _shipped(value: Any) -> tuple[str, ...]:
@@ -244,6 +280,27 @@ def _shipped(value: Any) -> tuple[str, ...]:
     if len(hashes) > MAX_SHIPPED or not all(_HASH.fullmatch(h) for h in hashes):
         raise ValueError("a note's shipped hashes")
     return tuple(hashes)
+
+
+def _gaps(value: Any, top: Any) -> tuple[tuple[GapState, ...], int]:
+    """A cloze note's recorded gaps and highest number, checked."""
+    if not isinstance(value, list):
+        raise TypeError("gaps is not a list")
+    gaps = []
+    for item in value:
+        if not isinstance(item, list) or len(item) != 3:
+            raise TypeError("a gap is not [number, hash, text]")
+        number, hides, text = item
+        if isinstance(number, bool) or not isinstance(number, int) or not 0 < number <= MAX_GAP:
+            raise ValueError("a gap's number")
+        if not isinstance(hides, str) or not _HASH.fullmatch(hides):
+            raise ValueError("a gap's hash")
+        gaps.append(GapState(number, hides, _text(text, "a gap's text")))
+    if len({g.number for g in gaps}) != len(gaps):
+        raise ValueError("a gap number is listed twice")
+    if isinstance(top, bool) or not isinstance(top, int) or not 0 <= top <= MAX_GAP:
+        raise ValueError("a note's top gap number")
+    return tuple(gaps), top
 
 
 def _optional(data: dict[str, Any]) -> dict[str, Any]:
@@ -275,11 +332,13 @@ _VERSION = re.compile(r"\d{1,9}\.\d{1,9}\.\d{1,9}")
 def _state(data: Any) -> NoteState:
     data = dict(_mapping(data, "a note"))
     shipped = _shipped(data.pop("shipped", []))
+    gaps, top = _gaps(data.pop("gaps", []), data.pop("top", 0))
     for key, value in data.items():
         _text(value, f"note {key}")
     if not _STATE_KEYS <= set(data) <= _STATE_KEYS | set(_OPTIONAL):
         raise KeyError(f"note fields {sorted(data)}")
-    return NoteState(**{_IN_MEMORY.get(k, k): v for k, v in data.items()}, shipped=shipped)
+    fields = {_IN_MEMORY.get(k, k): v for k, v in data.items()}
+    return NoteState(**fields, shipped=shipped, gaps=gaps, top=top)
 
 
 def _state_json(state: NoteState) -> dict[str, Any]:

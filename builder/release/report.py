@@ -12,7 +12,7 @@ from .deck import Release
 def changes(rel: Release) -> list[str]:
     """The prompts a release adds (``+``), changes (``~``) and removes (``-``), one a line."""
     lines = [f"  + {n.prompt}" for n in rel.added]
-    lines += [f"  ~ {n.prompt}" for n in rel.changed]
+    lines += [f"  ~ {n.prompt}{rel.gap_words(n)}" for n in rel.changed]
     lines += [f"  - {t.prompt}" for t in rel.removed]
     return lines
 
@@ -38,6 +38,8 @@ def _state(rel: Release, written: bool) -> str:
     if rel.previous is None:
         return f"{rel.version}, first release"
     parts = [f"{len(rel.added)} added", f"{len(rel.changed)} changed", f"{len(rel.removed)} removed"]
+    gained, lost = rel.gap_totals()
+    parts += [f"{n} gap{'s' * (n > 1)} {how}" for n, how in ((lost, "removed"), (gained, "added")) if n]
     return f"{rel.previous.version} -> {rel.version}, {rel.bump}: {', '.join(parts)}"
 
 

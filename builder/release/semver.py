@@ -3,7 +3,8 @@
 - **major** when a note type's fields or templates change (learners' cards change shape); a
   note type the previous release did not record (one added to deckbuilder later, such as
   ``reverse``) is new to the deck, not a change: no note of the deck used it;
-- **minor** when notes are added or removed;
+- **minor** when notes are added or removed, or a cloze note gains or loses a gap (a card: a
+  removed gap's card is deleted, a new gap's card is new to learners);
 - **patch** when only content changed (a note's fields or tags, or the note types' CSS);
 - no new version, and nothing rewritten, when nothing changed.
 """
@@ -26,16 +27,18 @@ def bump_for(
     added: Sequence[object],
     gone: Sequence[object],
     changed: Sequence[object],
+    gaps: Sequence[object] = (),
 ) -> Bump | None:
-    """How the version moves from ``previous`` given the note types' hashes now (``models``)
-    and the notes added, removed and changed; None when nothing changed."""
+    """How the version moves from ``previous`` given the note types' hashes now (``models``),
+    the notes added, removed and changed, and the cloze notes whose gaps were added or removed
+    (``gaps``); None when nothing changed."""
     if previous is None:
         return "major"
     # A note type the previous release did not know held none of its notes: nothing to change.
     known = {name: h for name, h in models.items() if name in previous.models}
     if any(previous.models[name].get("shape") != h["shape"] for name, h in known.items()):
         return "major"
-    if added or gone:
+    if added or gone or gaps:
         return "minor"
     if changed or any(previous.models[name].get("css") != h["css"] for name, h in known.items()):
         return "patch"

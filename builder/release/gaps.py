@@ -1,0 +1,290 @@
+"""A cloze note's gaps keep their cards from release to release.
+
+In Anki the number of a deletion ``{{cN::…}}`` is the note's card ``N`` (``ord`` ``N - 1``), with
+its own review history: the card is whatever ``cN`` hides. The card rules number a note's gaps
+1, 2, 3 … in the order of its text, so removing the first item of a list would have ``c1`` hide
+the second item (its history moving onto the first item's card) and leave the last card empty.
+A release therefore numbers each cloze note's gaps against what its manifest recorded
+(:attr:`~.manifest.NoteState.gaps`):
+
+- a gap that hides what a gap of the last release hid keeps that number, wherever it moved;
+- a gap whose text was edited keeps its number: it and a gap of the last release that no gap
+  hides any more are each other's most alike, with no rival as alike, and at least
+  :data:`~.replaced.SIMILAR` alike;
+- any other gap is new: it takes the next number above every number the note ever used;
+- a gap of the last release that no gap took is removed: its number is never given again, and
+  its card (empty in Anki now) is the learner's to delete (``deckbuilder sync`` deletes it).
+
+The numbers of a hand-written cloze group several deletions (``{{c1::a}} … {{c1::b}}``): a
+group is one card, and moves as one. A note the manifest recorded no gaps for (a new note, or
+a release before gaps were recorded) keeps the numbers its rules gave it.
+
+Deletions are read with :mod:`builder.extract.clozescan`, as Anki reads them.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from html.parser import HTMLParser
+from typing import NamedTuple
+
+from markdown_it.token import Token
+
+from ..extract.clozescan import scan
+from ..identify import content_hash
+from ..model import Gap, Note, Origin
+from .manifest import GapState, Manifest, NoteState, Tombstone
+from .replaced import SIMILAR
+
+CLOZE_FIELD = "Text"
+"""The field of the cloze note type whose deletions make its cards."""
+SHOWN = 60
+"""How many characters of what a gap hides the manifest keeps."""
+
+
+@dataclass(frozen=True)
+class GapChange:
+    """The gaps (cards) a release adds to and removes from one cloze note, by what they hide."""
+
+    added: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.added or self.removed)
+
+    def said(self) -> str:
+        """The change in words, after the note's prompt: `` (gap removed: “…”)``; '' when none."""
+        parts = [
+            f"{what}{'s' if len(texts) > 1 else ''} {how}: " + ", ".join(f"“{t}”" for t in texts)
+            for what, how, texts in (("gap", "removed", self.removed), ("gap", "added", self.added))
+            if texts
+        ]
+        return f" ({'; '.join(parts)})" if parts else ""
+
+
+@dataclass(frozen=True)
+class Gapped:
+    """A deck's notes with their cloze gaps numbered against the last release."""
+
+    notes: tuple[Note, ...]
+    """The notes, each cloze note's Text field (and digest) under its gaps' numbers."""
+    states: Mapping[str, tuple[tuple[GapState, ...], int]]
+    """By GUID, for each cloze note whose deletions could be read: its gaps in the order of its
+    text, and the highest number it ever used when that is above them (else 0)."""
+    changes: Mapping[str, GapChange]
+    """By GUID: the gaps each note gained or lost since the last release (only notes whose
+    gaps the last release recorded, and that changed)."""
+
+
+def number_gaps(notes: Sequence[Note], previous: Manifest | None) -> Gapped:
+    """Number every cloze note's gaps against the gaps ``previous`` recorded for its GUID."""
+    before: dict[str, NoteState | Tombstone] = {}
+    if previous is not None:
+        before = {t.guid: t for t in previous.removed}
+        before |= {s.guid: s for s in previous.notes}
+    out: list[Note] = []
+    states: dict[str, tuple[tuple[GapState, ...], int]] = {}
+    changes: dict[str, GapChange] = {}
+    for note in notes:
+        numbered = _numbered(note, before.get(note.guid))
+        if numbered is None:
+            out.append(note)
+            continue
+        note, gaps, top, change = numbered
+        out.append(note)
+        states[note.guid] = (gaps, top)
+        if change:
+            changes[note.guid] = change
+    return Gapped(tuple(out), states, changes)
+
+
+class _Group(NamedTuple):
+    """The deletions of one number in a note's text: one card."""
+
+    number: int
+    """The number the rules gave it."""
+    hides: str
+    """:func:`hidden_hash` of what it hides."""
+    text: str
+    """What it hides, shortened (:data:`SHOWN`)."""
+
+
+def _numbered(
+    note: Note, before: NoteState | Tombstone | None
+) -> tuple[Note, tuple[GapState, ...], int, GapChange] | None:
+    """A cloze note under its gaps' numbers, its gaps, its top number and what changed; None
+    for another note, or when its deletions cannot be read."""
+    text = note.fields.get(CLOZE_FIELD) if note.model == "cloze" else None
+    found = deletions(text) if text is not None else None
+    if not found:
+        return None
+    groups = _groups(found)
+    olds = before.gaps if before is not None else ()
+    if not olds:
+        gaps = tuple(GapState(g.number, g.hides, g.text) for g in groups)
+        return note, gaps, 0, GapChange()
+    assert before is not None
+    kept = _kept(groups, olds)
+    numbers: dict[int, int] = {}
+    last = max(before.top, *(o.number for o in olds))
+    for i, group in enumerate(groups):
+        if i in kept:
+            numbers[group.number] = kept[i].number
+        else:
+            last += 1
+            numbers[group.number] = last
+    gaps = tuple(GapState(numbers[g.number], g.hides, g.text) for g in groups)
+    taken = {g.number for g in kept.values()}
+    change = GapChange(
+        added=tuple(g.text for i, g in enumerate(groups) if i not in kept),
+        removed=tuple(o.text for o in olds if o.number not in taken),
+    )
+    top = last if last > max(numbers.values()) else 0
+    return _renumbered(note, text or "", found, numbers), gaps, top, change
+
+
+def _kept(groups: Sequence[_Group], olds: Sequence[GapState]) -> dict[int, GapState]:
+    """The old gap each group continues, by the group's index: first those that hide the same
+    text (in order), then edited ones (:func:`_edited`)."""
+    free = list(olds)
+    kept: dict[int, GapState] = {}
+    for i, group in enumerate(groups):
+        same = next((o for o in free if o.hides == group.hides), None)
+        if same is not None:
+            kept[i] = same
+            free.remove(same)
+    rest = {i: g.text for i, g in enumerate(groups) if i not in kept}
+    return kept | _edited(rest, free)
+
+
+def _edited(new: Mapping[int, str], olds: Sequence[GapState]) -> dict[int, GapState]:
+    """Edited gaps: a new gap and an old one that are each other's only most alike, and alike
+    enough (:data:`SIMILAR`); pairs are taken round by round, the others' rivals gone."""
+    score: dict[tuple[int, int], float] = {}
+    for i, text in new.items():
+        for j, old in enumerate(olds):
+            matcher = difflib.SequenceMatcher(None, text, old.text, autojunk=False)
+            if matcher.real_quick_ratio() >= SIMILAR and matcher.quick_ratio() >= SIMILAR:
+                alike = matcher.ratio()
+                if alike >= SIMILAR:
+                    score[i, j] = alike
+    out: dict[int, GapState] = {}
+    while score:
+        pairs = [(i, j) for (i, j) in score if _only_best(score, i, j)]
+        if not pairs:
+            break
+        for i, j in pairs:
+            out[i] = olds[j]
+        taken_new, taken_old = {i for i, _ in pairs}, {j for _, j in pairs}
+        score = {(i, j): s for (i, j), s in score.items() if i not in taken_new and j not in taken_old}
+    return out
+
+
+def _only_best(score: Mapping[tuple[int, int], float], i: int, j: int) -> bool:
+    """Whether no other pair of ``i``'s or ``j``'s is as alike as ``(i, j)``."""
+    alike = score[i, j]
+    return not any(s >= alike and (a == i) != (b == j) for (a, b), s in score.items() if a == i or b == j)
+
+
+# --- Reading and writing the deletions of a field ------------------------------------------
+
+
+class Deletion(NamedTuple):
+    """One ``{{cN::…}}`` of a field, as Anki reads it."""
+
+    number: int
+    start: int
+    """Where its number's digits start in the field."""
+    end: int
+    """Where they end."""
+    hides: str
+    """What it hides, as plain text (its hint left out)."""
+
+
+_NOWHERE = Origin("", 0)
+
+
+def deletions(html: str) -> tuple[Deletion, ...] | None:
+    """The cloze deletions of a note's field, in order; None when it holds a broken one, or
+    one written in a way the scanner takes but this cannot place (``{{c01::…}}``)."""
+    found = scan([Token("text", "", 0, content=html)], _NOWHERE)
+    if found.segments is None:
+        return None
+    out = []
+    pos = 0
+    for segment in found.segments:
+        if isinstance(segment, Gap):
+            opener = f"{{{{c{segment.number}::"
+            close = html.find("}}", pos + len(opener))
+            if not html.startswith(opener, pos) or close < 0:
+                return None
+            digits = pos + len("{{c")
+            hidden = _plain("".join(t.content for t in segment.inline.tokens))
+            out.append(Deletion(segment.number, digits, digits + len(str(segment.number)), hidden))
+            pos = close + len("}}")
+        else:
+            shown = "".join(t.content for t in segment.tokens)
+            if not html.startswith(shown, pos):
+                return None
+            pos += len(shown)
+    return tuple(out) if pos == len(html) else None
+
+
+def hidden_hash(texts: Sequence[str]) -> str:
+    """What a gap hides (the plain text of each of its deletions): how it is found again."""
+    return hashlib.sha256("\x1f".join(texts).encode()).hexdigest()[:16]
+
+
+def _groups(found: Sequence[Deletion]) -> list[_Group]:
+    """The note's cards: its deletions grouped by number, in the order of their first one."""
+    texts: dict[int, list[str]] = {}
+    for deletion in found:
+        texts.setdefault(deletion.number, []).append(deletion.hides)
+    return [_Group(n, hidden_hash(hides), _shorten(" … ".join(hides))) for n, hides in texts.items()]
+
+
+def _renumbered(note: Note, html: str, found: Sequence[Deletion], numbers: Mapping[int, int]) -> Note:
+    """The note with each deletion's number replaced by ``numbers``; itself when none moves."""
+    if all(old == new for old, new in numbers.items()):
+        return note
+    parts, pos = [], 0
+    for deletion in found:
+        parts += [html[pos : deletion.start], str(numbers[deletion.number])]
+        pos = deletion.end
+    fields = {**note.fields, CLOZE_FIELD: "".join([*parts, html[pos:]])}
+    order = sorted(numbers, key=numbers.__getitem__)
+    sides = note.sides
+    if sorted(numbers) == list(range(1, len(sides) + 1)):
+        sides = tuple(sides[n - 1] for n in order)  # one prompt per card, in the cards' order
+    return replace(
+        note,
+        fields=fields,
+        digest=content_hash(note.model, fields, note.tags, note.deck),
+        sides=sides,
+    )
+
+
+def _shorten(text: str) -> str:
+    return text if len(text) <= SHOWN else text[: SHOWN - 1].rstrip() + "…"
+
+
+class _Text(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+
+def _plain(html: str) -> str:
+    """HTML as the text it shows, white space collapsed."""
+    if "<" not in html and "&" not in html:
+        return " ".join(html.split())
+    parser = _Text()
+    parser.feed(html)
+    parser.close()
+    return " ".join("".join(parser.parts).split())
