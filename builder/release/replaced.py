@@ -20,16 +20,18 @@ def replacements(added: Sequence[Note], gone: Sequence[NoteState]) -> tuple[tupl
     renamed heading, label or row), and asking the same question (or, under a renamed
     heading, the same card). Each note is paired once, the most alike first."""
     pairs = []
-    for note in added:
-        for old in gone:
-            if (old.kind, old.model) != (note.kind, note.model):
-                continue
-            apart = keys.parts_apart(old.key, note.key)
-            if apart is None:
-                continue
-            alike = difflib.SequenceMatcher(None, _question(old.prompt), _question(note.prompt)).ratio()
-            if alike >= SIMILAR or not apart.endswith("card"):
-                pairs.append((alike, note, old))
+    for n, o in _one_part_apart(added, gone):
+        note, old = added[n], gone[o]
+        apart = keys.parts_apart(old.key, note.key)
+        if apart is None:
+            continue
+        matcher = difflib.SequenceMatcher(None, _question(old.prompt), _question(note.prompt))
+        # The quick ratios bound the ratio from above: when one is below SIMILAR, so is it.
+        if apart.endswith("card") and min(matcher.real_quick_ratio(), matcher.quick_ratio()) < SIMILAR:
+            continue
+        alike = matcher.ratio()
+        if alike >= SIMILAR or not apart.endswith("card"):
+            pairs.append((alike, note, old))
     pairs.sort(key=lambda p: -p[0])
     taken: set[str] = set()
     out = []
@@ -39,6 +41,32 @@ def replacements(added: Sequence[Note], gone: Sequence[NoteState]) -> tuple[tupl
             out.append((note, old))
     order = {note.key: i for i, note in enumerate(added)}
     return tuple(sorted(out, key=lambda p: order[p[0].key]))
+
+
+def _one_part_apart(added: Sequence[Note], gone: Sequence[NoteState]) -> list[tuple[int, int]]:
+    """The pairs (by index, in the order of ``added`` then ``gone``) of an added and a removed
+    note of the same kind and note type whose keys might be one part apart: the same but for
+    one part after the document. Found through a table of each removed key without each such
+    part in turn, so the cost follows the pairs found rather than every added note times every
+    removed one."""
+    table: dict[tuple[str, str, int, tuple[str, ...]], list[int]] = {}
+    for o, old in enumerate(gone):
+        for part, without in _without_each_part(old.key):
+            table.setdefault((old.kind, old.model, part, without), []).append(o)
+    found: set[tuple[int, int]] = set()
+    for n, note in enumerate(added):
+        for part, without in _without_each_part(note.key):
+            found.update((n, o) for o in table.get((note.kind, note.model, part, without), ()))
+    return sorted(found)
+
+
+def _without_each_part(key: str) -> list[tuple[int, tuple[str, ...]]]:
+    """A key's family without each of its parts after the first in turn, with that part's
+    place (none for a card-file key)."""
+    if keys.yaml_id(key) is not None:
+        return []
+    parts = keys.family(key).split("/")
+    return [(i, (*parts[:i], *parts[i + 1 :])) for i in range(1, len(parts))]
 
 
 def _question(prompt: str) -> str:
