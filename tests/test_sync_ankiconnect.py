@@ -305,8 +305,12 @@ def test_sync_brings_anki_up_to_date_and_a_second_sync_changes_nothing(server_py
     with serving(server_python, learner["path"]) as url:
         result = sync(decks, url)
     assert result.exit_code == 0, result.output
-    # Engine's answer; every note's tags (changed::1.1.0); Protocol, edited in Anki, set back.
-    assert result.stdout == f"{DECK} 1.1.0: 1 added, 4 changed, 4 moved, 1 deleted, 1 note type updated\n"
+    # Engine's answer; every note's tags (changed::1.1.0); Protocol, edited in Anki, kept as the
+    # learner edited it; Log, moved to the learner's deck, stays there.
+    assert result.stdout == (
+        f"{DECK} 1.1.0: 1 added, 4 changed, 3 moved, 1 deleted, 1 note type updated;"
+        " 1 note kept as you edited it\n  kept your edit: Network Protocol?\n"
+    )
 
     col = Collection(str(learner["path"]))
     try:
@@ -315,15 +319,17 @@ def test_sync_brings_anki_up_to_date_and_a_second_sync_changes_nothing(server_py
         ]
         by_guid = {note.guid: note for note in ours}
         assert set(by_guid) == {n.guid for n in release.notes} | {col.get_note(learner["stranger"]).guid}
-        assert not set(by_guid) & set(release.removed)
+        assert not set(by_guid) & {r.guid for r in release.removed}
         for wanted in release.notes:
             note = by_guid[wanted.guid]
-            assert tuple(note.fields) == wanted.fields, wanted.prompt
+            if not wanted.prompt.endswith("Protocol?"):
+                assert tuple(note.fields) == wanted.fields, wanted.prompt
             assert sorted(note.tags) == sorted(wanted.tags), wanted.prompt
-            assert {col.decks.name(card.did) for card in note.cards()} == {wanted.deck}, wanted.prompt
+            homes = {col.decks.name(card.did) for card in note.cards()}
+            assert homes == ({"Mine"} if wanted.prompt.endswith("Log?") else {wanted.deck}), wanted.prompt
         assert {n.deck for n in release.notes} == {f"{DECK}::Storage", f"{DECK}::Network"}
         assert "LSM tree" in first_field(col, "Engine")["Answer"]
-        assert "my own words" not in first_field(col, "Protocol")["Answer"]
+        assert first_field(col, "Protocol")["Answer"] == "TCP, in my own words"
         assert col.models.get(PROMPT_MODEL_ID)["css"] == release.models[PROMPT_MODEL_ID]["css"]
         for cid, state in learner["studied"].items():
             if col.db.scalar("select count() from cards where id = ?", cid):
@@ -349,7 +355,9 @@ def test_sync_brings_anki_up_to_date_and_a_second_sync_changes_nothing(server_py
     with serving(server_python, learner["path"]) as url:
         again = sync(decks, url)
     assert again.exit_code == 0, again.output
-    assert again.stdout == f"{DECK} 1.1.0: up to date\n"
+    assert again.stdout == (
+        f"{DECK} 1.1.0: up to date; 1 note kept as you edited it\n  kept your edit: Network Protocol?\n"
+    )
     assert snapshot(learner["path"]) == after
 
 
@@ -359,17 +367,18 @@ def test_dry_run_prints_every_change_and_changes_nothing(server_python, releases
         result = sync(decks, url, "--dry-run")
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines() == [
-        f"{DECK} 1.1.0: 1 added, 4 changed, 4 moved, 1 deleted, 1 note type updated",
+        f"{DECK} 1.1.0: 1 added, 4 changed, 3 moved, 1 deleted, 1 note type updated;"
+        " 1 note kept as you edited it",
         "  + Network — Timeout?",
-        "  ~ Storage — Engine?",
-        "  ~ Storage — Log?",
-        "  ~ Network — Protocol?",
-        "  ~ Network — Port?",
-        f"  > Storage — Engine? (to {DECK}::Storage)",
-        f"  > Storage — Log? (to {DECK}::Storage)",
-        f"  > Network — Protocol? (to {DECK}::Network)",
-        f"  > Network — Port? (to {DECK}::Network)",
-        "  - Storage — Cache? (deleted)",
+        "  ~ Storage Engine?",
+        "  ~ Storage Log?",
+        "  ~ Network Protocol?",
+        "  ~ Network Port?",
+        f"  > Storage Engine? (to {DECK}::Storage)",
+        f"  > Network Protocol? (to {DECK}::Network)",
+        f"  > Network Port? (to {DECK}::Network)",
+        "  - Storage Cache? (deleted)",
+        "  kept your edit: Network Protocol?",
         "dry run: nothing was changed",
     ]
     assert snapshot(learner["path"]) == learner["before"]
@@ -381,14 +390,19 @@ def test_suspend_removed_keeps_the_removed_note_suspended(server_python, release
         result = sync(decks, url, "--suspend-removed")
         again = sync(decks, url, "--suspend-removed")
     assert result.exit_code == 0, result.output
-    assert result.stdout == f"{DECK} 1.1.0: 1 added, 4 changed, 4 moved, 1 suspended, 1 note type updated\n"
-    assert again.stdout == f"{DECK} 1.1.0: up to date\n"
+    kept = " 1 note kept as you edited it"
+    assert result.stdout == (
+        f"{DECK} 1.1.0: 1 added, 4 changed, 3 moved, 1 suspended, 1 note type updated;{kept}\n"
+        "  kept your edit: Network Protocol?\n"
+    )
+    assert again.stdout == f"{DECK} 1.1.0: up to date;{kept}\n  kept your edit: Network Protocol?\n"
     [release] = read_releases(decks)
     col = Collection(str(learner["path"]))
     try:
         [cache] = [col.get_note(nid) for nid in col.find_notes('"Prompt:*Cache*"')]
-        assert cache.guid in release.removed
+        assert cache.guid in {r.guid for r in release.removed}
         assert [card.queue for card in cache.cards()] == [-1]
+        assert "deckbuilder::suspended" in cache.tags
         assert col.note_count() == len(release.notes) + 3  # the removed one, the learner's, the stranger
     finally:
         col.close()

@@ -173,7 +173,8 @@ def tell(found: Sequence[DeckChanges], echo: Callable[[str], None], suspend: boo
         else:
             status = change.summary(suspend)
         if change.kept:
-            status += f"; kept {len(change.kept)} of your edit{'s' if len(change.kept) > 1 else ''}"
+            many = len(change.kept) > 1
+            status += f"; {len(change.kept)} note{'s' if many else ''} kept as you edited {'them' if many else 'it'}"
         if change.conflicts:
             status += f"; {len(change.conflicts)} could not be synced"
         echo(head + status)
