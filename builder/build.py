@@ -29,6 +29,8 @@ from .keys import slug, yaml_id
 from .markdown import title_from_path
 from .media import attach
 from .model import Card, DeckPlan, Diagnostic, MediaFile, Note, Origin, Skipped, SourceResult
+from .names import deck_name, tag_key
+from .names import tags as anki_tags
 from .plaintext import cloze_prompts
 from .read import read
 from .render import render
@@ -53,8 +55,13 @@ def notes_of(
         # The last guard: a control character in a field (U+001F separates Anki's fields) would
         # make the whole deck one Anki refuses; sources lose them when read, with a warning.
         fields = {name: CONTROL.sub("", value) for name, value in fields.items()}
-        tags = tuple(dict.fromkeys((f"kind::{card.kind}", *card.tags, *config.tags)))
-        home = f"{deck}::{card.top}" if config.subdecks and card.top else deck
+        # As Anki keeps them, so that what is shipped is what a learner's collection holds.
+        first: dict[str, str] = {}
+        for given in (f"kind::{card.kind}", *card.tags, *config.tags):
+            for tag in anki_tags(given):
+                first.setdefault(tag_key(tag), tag)
+        tags = tuple(first.values())
+        home = deck_name(f"{deck}::{card.top}") if config.subdecks and card.top else deck
         notes.append(
             Note(
                 guid=guid(deck, card.key),
@@ -103,7 +110,11 @@ def _load(
         card_file, found = load_cards(source.path, source.shown)
         problems.extend(found)
         config = DeckConfig(deck=card_file.deck).under(group)
-        name, cards, restorable = config.deck or title_from_path(source.shown), list(card_file.cards), set()
+        name, cards, restorable = (
+            deck_name(config.deck or title_from_path(source.shown)),
+            list(card_file.cards),
+            set(),
+        )
     else:
         document = read(source.path, source.shown)
         config, found = read_config(
@@ -117,7 +128,7 @@ def _load(
         problems.extend(extraction.diagnostics)
         skipped.extend(extraction.skipped)
         name, cards, restorable = (
-            config.deck or document.title,
+            deck_name(config.deck or document.title),
             list(extraction.cards),
             set(extraction.restorable),
         )
