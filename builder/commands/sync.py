@@ -124,3 +124,46 @@ def sync(
     except DeckbuilderError as error:
         click.echo(f"deckbuilder: {error.format_message()}", err=True)
         raise SystemExit(1) from None
+
+
+@click.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=str))
+@decks_option("Decks folder whose releases the learner's notes are compared with.")
+@click.option(
+    "--collection",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="A collection file (collection.anki2 in an Anki profile folder), with Anki closed.",
+)
+@click.option(
+    "--anki-connect",
+    "anki_connect",
+    is_flag=False,
+    flag_value="http://127.0.0.1:8765",
+    default=None,
+    metavar="[URL]",
+    help="A running Anki desktop through AnkiConnect (default URL http://127.0.0.1:8765).",
+)
+def pull(paths: tuple[str, ...], out: Path, collection: Path | None, anki_connect: str | None) -> None:
+    """Bring the edits you made to notes in Anki back into the sources.
+
+    Each edited note becomes a rewrite in its source's curation file (with ``was:``), so the
+    next build releases your text. Notes the file curates already are left alone: pulling
+    twice adds nothing. Nothing in Anki is changed.
+
+    Example: deckbuilder pull source/ --collection ~/.local/share/Anki2/User\\ 1/collection.anki2
+    """
+    from ..errors import DeckbuilderError, SourceError
+    from ..sync import pull_edits
+
+    if (collection is None) == (anki_connect is None):
+        click.echo("deckbuilder: pull needs one of --collection PATH or --anki-connect [URL]", err=True)
+        raise SystemExit(2)
+    try:
+        done = pull_edits(list(paths) or ["source"], out, click.echo, collection=collection, url=anki_connect)
+    except SourceError as error:
+        click.echo(error.format_message(), err=True)
+        raise SystemExit(1) from None
+    except DeckbuilderError as error:
+        click.echo(f"deckbuilder: {error.format_message()}", err=True)
+        raise SystemExit(1) from None
+    click.echo(f"{len(done)} edit{'s' if len(done) != 1 else ''} pulled" if done else "no edits to pull")

@@ -73,8 +73,14 @@ def drop_entry(note: Note) -> str:
 
 def rewrite_entry(note: Note) -> str:
     """The curation entry that starts a rewrite of ``note``, with its current text."""
-    body = _dump({**dict(note.draft), "was": note.generated})
-    return f"{_key(note.key)}:\n" + "".join(f"  {line}\n" for line in body.splitlines())
+    return rewrite_text(note.key, dict(note.draft), note.generated)
+
+
+def rewrite_text(key: str, fields: dict[str, str], was: str) -> str:
+    """The curation entry that rewrites the card ``key`` with ``fields`` (Markdown), made from
+    the generated card whose fingerprint is ``was``."""
+    body = _dump({**fields, "was": was})
+    return f"{_key(key)}:\n" + "".join(f"  {line}\n" for line in body.splitlines())
 
 
 _PLAIN_KEY = re.compile(r"\w[\w/:~.-]*", re.UNICODE)

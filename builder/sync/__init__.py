@@ -18,9 +18,10 @@ from pathlib import Path
 from .ankiconnect import sync_anki_connect
 from .collection import SyncError, apply, backup, changes, guids_of, held_notes, open_collection
 from .plan import DeckChanges, HeldNote, tell
+from .pull import Pulled
 from .release import WantedDeck, read_releases
 
-__all__ = ["SyncError", "check", "choose", "sync_anki_connect", "sync_collection"]
+__all__ = ["Pulled", "SyncError", "check", "choose", "pull_edits", "sync_anki_connect", "sync_collection"]
 
 Echo = Callable[[str], None]
 
@@ -106,3 +107,40 @@ def check(after: Sequence[DeckChanges], suspend: bool) -> None:
     if problems:
         more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
         raise SyncError(f"not everything could be synced: {problems[0]}{more}")
+
+
+def pull_edits(
+    paths: Sequence[str], decks: Path, echo: Echo, *, collection: Path | None = None, url: str | None = None
+) -> list[Pulled]:
+    """The learner's edits (from the collection file or the Anki at ``url``) written into the
+    curation files of the sources ``paths``; the entries written."""
+    from ..usecase import run
+    from .client import AnkiConnect
+    from .held import read_held
+    from .pull import pull
+
+    result = run(paths, decks)
+    if result.failed or result.plan is None:
+        raise SyncError("the sources have errors (deckbuilder lint shows them); nothing was pulled")
+    built = {n.guid: n for rel in result.releases for n in rel.plan.notes}
+    wanted = read_releases(decks)
+    guids = [g for deck in wanted for g in guids_of(deck)]
+    if collection is not None:
+        col = open_collection(collection)
+        try:
+            held = held_notes(col, guids)
+            names = {
+                mid: tuple(f["name"] for f in col.models.get(mid)["flds"])
+                for mid in {h.model_id for h in held.values()}
+                if col.models.get(mid)
+            }
+        finally:
+            col.close()
+    else:
+        assert url is not None
+        client = AnkiConnect(url)
+        with tempfile.TemporaryDirectory(prefix="deckbuilder-pull-") as work:
+            found = read_held(client, set(guids), Path(work))
+        held = found.notes
+        names = {mid: tuple(str(f["name"]) for f in model["flds"]) for mid, model in found.models.items()}
+    return pull(wanted, built, held, names, echo)
