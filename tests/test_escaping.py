@@ -163,6 +163,8 @@ A: {s[23]}
 ## Prose {s[24]}
 
 The {s[25]} cache holds {{{{c1::{s[26]}::{s[27]}}}}} entries.
+
+- **Formula:** $n < {s[28]}$ for {{{{c1::$m > {s[29]}$}}}}
 """
 
 
@@ -179,7 +181,7 @@ def card_file(h: list[str]) -> str:
 """
 
 
-SLOTS = 28
+SLOTS = 30
 
 
 def _clean(text: str) -> bool:
@@ -225,7 +227,7 @@ def test_no_part_of_any_card_becomes_markup(h):
         shown = _shown(notes)
         # Each part reached a card: a heading, a label and its value, items, a table's header
         # and cells, a before/after table's other column, a code caption and code, steps, a
-        # question and its answer, a cloze's prose, answer and hint.
+        # question and its answer, a cloze's prose, answer and hint, math.
         missing = [n for n in range(1, SLOTS) if f"slot{n} " not in shown]
         assert missing == [], missing
         assert all(f"slot{n} " in _shown(hand) for n in range(1, 6))
