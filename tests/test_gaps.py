@@ -159,6 +159,27 @@ def test_of_two_alike_old_items_an_edit_takes_neither():
     assert numbers(only_cloze(rel)) == {A: 1, "Index the columns you filter": 4}
 
 
+def test_of_several_gaps_hiding_the_same_text_none_is_guessed():
+    """Two items hide "log"; the first goes: which old card the other continues is not guessed."""
+    rels = releases(
+        listed("Keep the **log** on its own disk", "Rotate the **log** weekly", C),
+        listed("Rotate the **log** weekly", C),
+    )
+    assert numbers(only_cloze(rels[0])) == {"log": 2, C: 3}  # the same text twice: 1 and 2
+    assert numbers(only_cloze(rels[1])) == {"log": 4, C: 3}
+    [state] = rels[1].manifest.notes
+    assert (rels[1].gaps[state.guid].removed, rels[1].gaps[state.guid].added) == (("log", "log"), ("log",))
+
+
+def test_gaps_hiding_the_same_text_keep_their_numbers_while_as_many_remain():
+    rels = releases(
+        listed("Keep the **log** on its own disk", "Rotate the **log** weekly", C),
+        listed("Keep the **log** on its own disk", "Rotate the **log** weekly"),
+    )
+    found = deletions(only_cloze(rels[1]).fields["Text"])
+    assert found is not None and [d.number for d in found] == [1, 2]
+
+
 def test_nothing_changed_after_a_renumbering_is_no_release():
     rels = releases(listed(A, B, C, D), listed(D, B, F), listed(D, B, F))
     assert rels[2].bump is None and rels[2].manifest is rels[1].manifest

@@ -7,7 +7,9 @@ the second item (its history moving onto the first item's card) and leave the la
 A release therefore numbers each cloze note's gaps against what its manifest recorded
 (:attr:`~.manifest.NoteState.gaps`):
 
-- a gap that hides what a gap of the last release hid keeps that number, wherever it moved;
+- a gap that hides what a gap of the last release hid keeps that number, wherever it moved
+  (gaps that hide the same text keep theirs in order, when as many hid it before; otherwise
+  which continues which cannot be told, and none does);
 - a gap whose text was edited keeps its number: it and a gap of the last release that no gap
   hides any more are each other's most alike, with no rival as alike, and at least
   :data:`~.replaced.SIMILAR` alike;
@@ -153,16 +155,23 @@ def _numbered(
 
 def _kept(groups: Sequence[_Group], olds: Sequence[GapState]) -> dict[int, GapState]:
     """The old gap each group continues, by the group's index: first those that hide the same
-    text (in order), then edited ones (:func:`_edited`)."""
-    free = list(olds)
-    kept: dict[int, GapState] = {}
+    text, then edited ones (:func:`_edited`). Several gaps that hide the same text continue as
+    many old ones in order; when their number changed, which continues which cannot be told,
+    and none does."""
+    new_of: dict[str, list[int]] = {}
     for i, group in enumerate(groups):
-        same = next((o for o in free if o.hides == group.hides), None)
-        if same is not None:
-            kept[i] = same
-            free.remove(same)
+        new_of.setdefault(group.hides, []).append(i)
+    old_of: dict[str, list[GapState]] = {}
+    for old in olds:
+        old_of.setdefault(old.hides, []).append(old)
+    kept: dict[int, GapState] = {}
+    for hides, indexes in new_of.items():
+        same = old_of.get(hides, [])
+        if len(same) == len(indexes):
+            kept.update(zip(indexes, same, strict=True))
+    taken = {o.number for o in kept.values()}
     rest = {i: g.text for i, g in enumerate(groups) if i not in kept}
-    return kept | _edited(rest, free)
+    return kept | _edited(rest, [o for o in olds if o.number not in taken])
 
 
 def _edited(new: Mapping[int, str], olds: Sequence[GapState]) -> dict[int, GapState]:
