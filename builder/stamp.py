@@ -4,7 +4,8 @@ After a build that succeeded, a stamp records what the build depended on: a hash
 sources (paths, text, context), the ``decks.yaml`` around them and deckbuilder's fingerprint,
 taken before the build read them (so an edit saved during the build is never taken for
 built); the images, with the content-hash names they were packed under; and a hash of the
-decks folder it left (file names and manifests). With it goes the report a build of that
+decks folder it left (every file's name and bytes: a package or manifest changed in place after
+the build is never taken for the one it wrote). With it goes the report a build of that
 state prints. When the next build finds all of it unchanged, it prints that report and stops:
 nothing is parsed, compared or written again.
 
@@ -77,16 +78,27 @@ def inputs(sources: Sequence[tuple[Path, str]]) -> str | None:
 
 
 def decks(out: Path) -> str | None:
-    """The hash of the decks folder: its file names and manifests."""
+    """The hash of the decks folder: every file's name and bytes. A file edited in place (a
+    script put into a package's templates) changes it, so the shortcut never keeps a package
+    that is not the one the build left; the next build then checks it against its sources."""
     h = hashlib.sha256()
     try:
         for entry in sorted(out.iterdir()) if out.is_dir() else ():
             h.update(f"\0{entry.name}\0".encode())
-            if entry.name.endswith(".manifest.json"):
-                h.update(entry.read_bytes())
+            if entry.is_file():
+                h.update(_file_hash(entry))
     except OSError:
         return None
     return h.hexdigest()
+
+
+def _file_hash(path: Path) -> bytes:
+    """The SHA-256 of a file, read in blocks (a package with images may be large)."""
+    h = hashlib.sha256()
+    with path.open("rb") as file:
+        while block := file.read(1 << 20):
+            h.update(block)
+    return h.digest()
 
 
 def _place(paths: Sequence[str], out: Path) -> Path:
