@@ -101,6 +101,7 @@ def build(
     """
     from .release.report import draft as drafted
     from .release.report import released
+    from .release.retire import retired, said
 
     goal: Goal = "drafts" if draft else "release"
     options = {"drafts": drafts, "strict": strict, "previews": with_preview, "remember": True}
@@ -120,7 +121,7 @@ def build(
     for rel, target in result.drafts:
         click.echo(drafted(rel, target))
     for rel, target, written in result.written:
-        click.echo(released(rel, target, written))
+        click.echo((said if retired(rel) else released)(rel, target, written))
     for rel, page in result.previews:
         click.echo(f"{rel.plan.name}: preview -> {page}")
 
@@ -161,14 +162,20 @@ def cards(paths: tuple[str, ...], out: Path, as_json: bool, skipped: bool, remov
 def diff(paths: tuple[str, ...], out: Path, check: bool) -> None:
     """Show what the next build would change: notes added, changed and removed.
 
+    Each deck with no new version is built again and compared with the committed files: a
+    package or manifest that is not what its sources build is an error (exit 1), as in build.
+
     Example: deckbuilder diff --check
     """
     from .release.files import apkg_path
     from .release.report import pending
+    from .release.retire import pending as pending_retired
+    from .release.retire import retired
 
     stale = False
-    for rel in built(paths, out).releases:
-        lines, out_of_date = pending(rel, apkg_path(out, rel.plan, rel.version))
+    for rel in built(paths, out, verify=True).releases:
+        wording = pending_retired if retired(rel) else pending
+        lines, out_of_date = wording(rel, apkg_path(out, rel.plan, rel.version))
         stale = stale or out_of_date
         for line in lines:
             click.echo(line)

@@ -21,6 +21,9 @@ from .model import Diagnostic
 from .release.deck import Release
 from .release.files import DRAFTS, releases, write, write_drafts, write_previews
 from .release.report import history_lost, steady
+from .release.retire import retired
+from .release.retire import steady as steady_retired
+from .release.verify import check
 from .sources import find_sources
 
 Goal = Literal["plan", "compare", "drafts", "release"]
@@ -49,6 +52,9 @@ class BuildResult:
     """Each draft written, with its ``.apkg`` path."""
     previews: tuple[tuple[Release, Path], ...] = ()
     """Each preview page written beside its deck."""
+    differ: tuple[Diagnostic, ...] = ()
+    """An error for each committed file of the decks folder that is not what its sources
+    build (``verify``): nothing was written."""
     refused: bool = False
     """Nothing was written: ``strict`` and a release would lose review history."""
     repeated: stamp.Stamp | None = None
@@ -57,8 +63,9 @@ class BuildResult:
 
     @property
     def failed(self) -> bool:
-        """The sources have errors: nothing was compared or written."""
-        return self.plan is not None and bool(self.plan.errors)
+        """The sources have errors (nothing was compared), or the decks folder holds files its
+        sources do not build: nothing was written."""
+        return self.plan is not None and bool(self.plan.errors or self.differ)
 
 
 def run(
@@ -74,6 +81,7 @@ def run(
     cache: Cache | None = None,
     warn: Warn | None = None,
     warn_lost: bool = True,
+    verify: bool = False,
 ) -> BuildResult:
     """Build the decks of ``paths`` against the releases in ``out``, as far as ``goal``.
 
@@ -81,11 +89,15 @@ def run(
     write each deck's preview page beside it. ``remember``: keep a stamp of the build, and
     when the last one's still holds do nothing (see :mod:`builder.stamp`). ``progress`` is
     entered while sources are read; ``warn`` is told the plan's problems and (``warn_lost``)
-    the history-loss warnings.
+    the history-loss warnings. ``verify`` (always when releasing): check that the committed
+    files of ``out`` are what their sources build (see :mod:`builder.release.verify`); a file
+    that is not is an error, and nothing is written.
     """
     compare = partial(_compare, paths, out, progress, cache, warn, warn_lost)
     if goal == "release":
-        return _release(paths, out, strict, previews, remember, compare)
+        return _release(paths, out, strict, previews, remember, partial(compare, verify=True))
+    if verify:
+        compare = partial(compare, verify=True)
     if goal == "plan":
         return compare(release=False)
     result = compare()
@@ -102,18 +114,32 @@ def _compare(
     warn: Warn | None,
     warn_lost: bool,
     release: bool = True,
+    verify: bool = False,
 ) -> BuildResult:
-    """Plan the decks and (``release``) compare each with its release."""
+    """Plan the decks and (``release``) compare each with its release; (``verify``) check the
+    committed files against what the sources build."""
     with progress or nullcontext() as told:
         plan = plan_decks(paths, told, cache, out)
     _tell(warn, plan.diagnostics)
     if plan.errors or not release:
         return BuildResult(plan)
-    rels = tuple(releases(plan, out))
+    rels = tuple(releases(plan, out, searched=_searched(paths)))
     lost = tuple(d for rel in rels for d in history_lost(rel))
     if warn_lost:
         _tell(warn, lost)
-    return BuildResult(plan, rels, lost)
+    if not verify:
+        return BuildResult(plan, rels, lost)
+    differ = tuple(check(rels, out))
+    _tell(warn, differ)
+    return BuildResult(plan, rels, lost, differ=differ)
+
+
+def _searched(paths: Sequence[str]) -> tuple[Path, ...] | None:
+    """The folders a build searches, when it is given folders only: then it is the build of
+    every deck of the decks folder whose sources lie there, and retires those whose sources are
+    gone. A build naming files builds some decks, and says nothing of the others."""
+    folders = tuple(Path(p) for p in paths)
+    return folders if folders and all(p.is_dir() for p in folders) else None
 
 
 def _release(
@@ -155,7 +181,7 @@ def _remember(
         return
     media = tuple((f.path, f.name) for rel in result.releases for f in rel.plan.media)
     errors = tuple(str(d) for d in result.plan.diagnostics)
-    output = tuple(steady(rel, target) for rel, target, _ in written)
+    output = tuple((steady_retired if retired(rel) else steady)(rel, target) for rel, target, _ in written)
     stamp.save(paths, out, stamp.Stamp(before, media, after, errors, output))
 
 

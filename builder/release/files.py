@@ -18,6 +18,7 @@ from ..package import apkg_bytes, build_time
 from .changelog import changelog
 from .deck import Release, release
 from .manifest import Manifest, load_manifest
+from .retire import unowned
 
 DRAFTS = Path("drafts")
 """Where drafts go unless told otherwise."""
@@ -44,11 +45,17 @@ def preview_path(folder: Path, deck: DeckPlan) -> Path:
     return folder / f"{deck.slug}.preview.html"
 
 
-def releases(plan: Plan, out: Path, now: int | None = None) -> list[Release]:
+def releases(
+    plan: Plan, out: Path, now: int | None = None, searched: Sequence[Path] | None = None
+) -> list[Release]:
     """Compare every planned deck with its manifest in ``out``.
 
     A deck built from several sources must be built from all of them: a source its manifest
     names that still exists but was not read would otherwise have its notes removed.
+
+    ``searched``: the folders the build searched, when it was given folders only. Then the
+    decks of ``out`` that no planned deck owns are part of the build too: a retired deck as it
+    is, and the final release of a deck whose sources are gone (see :mod:`.retire`).
     """
     when = build_time() if now is None else now
     rels = []
@@ -67,7 +74,26 @@ def releases(plan: Plan, out: Path, now: int | None = None) -> list[Release]:
                     " build all the deck's sources together",
                 )
         rels.append(release(deck, previous, when))
+    if searched is not None:
+        rels += _unowned(out, planned, claimed, searched, when)
     return rels
+
+
+def _unowned(
+    out: Path, planned: set[str], claimed: set[Path], searched: Sequence[Path], now: int
+) -> list[Release]:
+    """The releases of the decks in ``out`` that no planned deck owns, by name or as renamed:
+    retired ones as they are, and the final release of those whose sources are gone."""
+    found = []
+    for path in sorted(out.glob("*.manifest.json")) if out.is_dir() else []:
+        slug_ = path.name[: -len(".manifest.json")]
+        if slug_ in planned or path in claimed:
+            continue
+        manifest = load_manifest(path)
+        rel = unowned(manifest, slug_, searched, out, now) if manifest is not None else None
+        if rel is not None:
+            found.append(rel)
+    return found
 
 
 def _renamed(deck: DeckPlan, out: Path, planned: set[str], claimed: set[Path]) -> Manifest | None:
@@ -92,6 +118,8 @@ def _renamed(deck: DeckPlan, out: Path, planned: set[str], claimed: set[Path]) -
 def description(rel: Release) -> str:
     """The deck's description in Anki: its version, release date and sources."""
     day = time.strftime("%Y-%m-%d", time.gmtime(rel.released))
+    if not rel.plan.sources:
+        return f"Version {rel.version}, released {day}. Retired: every note of this deck is removed (tagged removed)."
     sources = ", ".join(html.escape(Path(s).name) for s in rel.plan.sources)
     return f"Version {rel.version}, released {day}. Built by deckbuilder from {sources}."
 
@@ -139,7 +167,7 @@ def write(rels: Sequence[Release], out: Path) -> list[tuple[Release, Path, bool]
             if name.startswith((f".{rel.plan.slug}-", f".{rel.plan.slug}.")) and name.endswith(".tmp"):
                 stale.unlink(missing_ok=True)
     needed = [rel.bump is not None or not apkg_path(out, rel.plan, rel.version).exists() for rel in rels]
-    packages = iter(_packages([rel for rel, need in zip(rels, needed, strict=True) if need]))
+    packages = iter(packages_of([rel for rel, need in zip(rels, needed, strict=True) if need]))
     with Staging() as staging:
         for rel, need in zip(rels, needed, strict=True):
             target = apkg_path(out, rel.plan, rel.version)
@@ -196,7 +224,7 @@ def write_drafts(rels: Sequence[Release], folder: Path) -> list[tuple[Release, P
 
     done = []
     with Staging() as staging:
-        for rel, data in zip(rels, _packages(rels, draft=True), strict=True):
+        for rel, data in zip(rels, packages_of(rels, draft=True), strict=True):
             target = draft_path(folder, rel.plan)
             staging.write_bytes(target, data)
             title = f"{rel.plan.name} {rel.version} (draft)" if rel.bump else f"{rel.plan.name} {rel.version}"
@@ -218,7 +246,7 @@ def write_previews(rels: Sequence[Release], out: Path) -> list[tuple[Release, Pa
     return done
 
 
-def _packages(rels: Sequence[Release], draft: bool = False) -> list[bytes]:
+def packages_of(rels: Sequence[Release], draft: bool = False) -> list[bytes]:
     """The ``.apkg`` bytes of each release, made in parallel when there are several."""
     make = draft_package if draft else package
     jobs = min(os.cpu_count() or 1, len(rels))

@@ -1,0 +1,265 @@
+"""The decks folder checked against its sources: each committed release is what they build.
+
+Builds are byte-reproducible, and a release with no new version keeps the time its manifest
+records, so a deck's package and manifest can be made again and compared with the committed
+files. A package edited after the build (a script put into a template, an attribute into a
+field), a manifest edited by hand (a note added to ``removed``, a hash changed) or a package no
+deck owns is an error naming the file; ``diff`` and ``build`` report them all before anything is
+written, and ``build`` never keeps or ships such a file.
+
+A deck with a new version cannot be compared (its last release was built from sources that are
+gone): its package is made again from the sources and replaces the committed one.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import sqlite3
+import tempfile
+import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from ..identify import fields_hash
+from ..model import Diagnostic, Origin
+from ..model.document import one_line
+from .deck import Release
+from .files import apkg_path, manifest_path, packages_of
+from .manifest import Manifest
+
+DIFFERS = "differs from what its sources build"
+"""The start of every message about a committed file that is not what a build makes."""
+REBUILD = "rebuild it from the sources: delete it and run deckbuilder build"
+"""The fix for a package (a build writes a release's missing package, at its version)."""
+RESTORE = "restore it from git (a manifest holds the deck's history, which no build remakes)"
+"""The fix for a manifest."""
+
+_SHOWN = 3
+"""How many differences an error names."""
+
+
+def check(rels: Sequence[Release], out: Path) -> list[Diagnostic]:
+    """Every committed file of ``out`` that is not what its sources build: the package and the
+    manifest of each release with no new version, and packages no deck of the folder owns."""
+    problems: list[Diagnostic] = []
+    same = []
+    for rel in rels:
+        if rel.bump is None:
+            wrong = _manifest(rel, out)
+            problems += wrong
+            if not wrong:  # a package is built from its manifest: judged once that is right
+                same.append(rel)
+    present = [(rel, apkg_path(out, rel.plan, rel.version)) for rel in same]
+    present = [(rel, path) for rel, path in present if path.is_file()]
+    for (rel, path), data in zip(present, packages_of([rel for rel, _ in present]), strict=True):
+        problems += _package(rel, out, path, data)
+    problems += _unowned(rels, out)
+    return problems
+
+
+def _manifest(rel: Release, out: Path) -> list[Diagnostic]:
+    """The manifest of an unchanged release, unless it is the text this build would write."""
+    path = manifest_path(out, rel.plan)
+    if rel.rekeyed or not path.is_file():
+        return []  # rewritten by the next build (new keys), or the deck's first release
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return []  # already read once by this build: it says what is wrong
+    wanted = _expected(rel.manifest, rel).to_json()
+    if text == wanted:
+        return []
+    have, want = text.splitlines(), wanted.splitlines()
+    pairs = enumerate(zip(have, want, strict=False), start=1)
+    line = next((n for n, (a, b) in pairs if a != b), min(len(have), len(want)) + 1)
+    return [Diagnostic(Origin(str(path), line), "error", f"{DIFFERS}; {RESTORE}")]
+
+
+def _expected(manifest: Manifest, rel: Release) -> Manifest:
+    """The manifest with what a note's fields decide recomputed from the sources: the hash of
+    the fields it shipped last, its kind and its note type (none of them can change without a
+    new version); and its release time, the one its history gives the current version. A
+    note's prompt and what it teaches are left as recorded: an upgrade of deckbuilder may word
+    them anew without a release."""
+    notes = {n.guid: n for n in rel.plan.notes}
+    states = []
+    for state in manifest.notes:
+        note = notes.get(state.guid)
+        if note is None:
+            states.append(state)
+            continue
+        shipped = state.shipped
+        if shipped:
+            shipped = (*shipped[:-1], fields_hash(tuple(note.fields.values())))
+        states.append(state._replace(kind=note.kind, model=note.model, shipped=shipped))
+    # The release time is the current version's, as its history records it.
+    released = manifest.release_time(manifest.version)
+    return replace(manifest, notes=tuple(states), released=released)
+
+
+def _package(rel: Release, out: Path, path: Path, built: bytes) -> list[Diagnostic]:
+    """The committed package of an unchanged release, unless it is the bytes ``built``."""
+    try:
+        if path.stat().st_size == len(built) and path.read_bytes() == built:
+            return []
+        committed = _read(path, built)
+    except OSError as exc:
+        return [Diagnostic(Origin(str(path), 0), "error", f"cannot read it: {exc.strerror or exc}")]
+    made = _contents(built)
+    if committed is None or made is None:
+        return [_differs(path, ["it is not a package deckbuilder makes"])]
+    tombstones = {t.guid for t in rel.tombstones}
+    unshipped = [g for g in made.notes if g not in committed.notes and g in tombstones]
+    if unshipped:
+        # The manifest removes notes the committed package never held: the manifest was edited.
+        names = {t.guid: one_line(t.prompt) for t in rel.manifest.removed}
+        prompts = ", ".join(f"“{names[g]}”" for g in unshipped[:_SHOWN])
+        more = f" and {len(unshipped) - _SHOWN} more" if len(unshipped) > _SHOWN else ""
+        where = Origin(str(manifest_path(out, rel.plan)), 0)
+        detail = f"it removes notes its package {path.name} never held: {prompts}{more}"
+        return [Diagnostic(where, "error", f"{DIFFERS} ({detail}); {RESTORE}")]
+    return [_differs(path, _differences(committed, made))]
+
+
+def _differs(path: Path, found: list[str]) -> Diagnostic:
+    shown = "; ".join(found[:_SHOWN]) + (f"; and {len(found) - _SHOWN} more" if len(found) > _SHOWN else "")
+    return Diagnostic(Origin(str(path), 0), "error", f"{DIFFERS} ({shown}); {REBUILD}")
+
+
+@dataclass(frozen=True)
+class _Contents:
+    """What an ``.apkg`` holds, as far as a learner's collection can tell."""
+
+    models: dict[str, Any]
+    """The note types, by id."""
+    decks: Any
+    """The decks and their options and descriptions."""
+    notes: dict[str, tuple[Any, ...]]
+    """By GUID: note type, fields, tags and modification time."""
+    sorts: dict[str, str] = field(default_factory=dict)
+    """By GUID: the note's sort field (its prompt)."""
+    cards: tuple[tuple[Any, ...], ...] = ()
+    """Every card, by its note's GUID."""
+    media: dict[str, bytes] = field(default_factory=dict)
+    """Every other file of the zip."""
+    dates: tuple[tuple[int, ...], ...] = ()
+    """The time of each file of the zip: the release time."""
+
+    def prompt(self, guid: str) -> str:
+        text = one_line(self.sorts.get(guid, guid))
+        return text if len(text) <= 60 else text[:59].rstrip() + "…"
+
+
+def _read(path: Path, built: bytes) -> _Contents | None:
+    """The contents of the committed package, unless it unpacks to far more than the package
+    built (then it is no package deckbuilder makes, and is not unpacked)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(built)) as made:
+            budget = 4 * sum(i.file_size for i in made.infolist()) + (16 << 20)
+        with zipfile.ZipFile(path) as archive:
+            if sum(i.file_size for i in archive.infolist()) > budget:
+                return None
+    except (OSError, zipfile.BadZipFile, ValueError):
+        return None
+    return _contents(path.read_bytes())
+
+
+def _contents(data: bytes) -> _Contents | None:
+    """What the package ``data`` holds; None when it is no package (not a zip, no collection)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            collection = archive.read("collection.anki2")
+            media = {name: archive.read(name) for name in archive.namelist() if name != "collection.anki2"}
+            dates = tuple(info.date_time for info in archive.infolist())
+        with tempfile.TemporaryDirectory() as work:
+            database = Path(work) / "collection.anki2"
+            database.write_bytes(collection)
+            db = sqlite3.connect(f"{database.as_uri()}?mode=ro", uri=True)
+            try:
+                models, decks = db.execute("SELECT models, decks FROM col").fetchone()
+                rows = db.execute("SELECT id, guid, mid, flds, tags, mod, sfld FROM notes").fetchall()
+                cards = db.execute("SELECT nid, ord, did, due, type, queue, mod FROM cards").fetchall()
+            finally:
+                db.close()
+        guids = {nid: guid for nid, guid, *_ in rows}
+        return _Contents(
+            models=json.loads(models),
+            decks=json.loads(decks),
+            notes={guid: (mid, flds, tags, mod) for _, guid, mid, flds, tags, mod, _ in rows},
+            sorts={guid: str(sort) for _, guid, *_, sort in rows},
+            cards=tuple(sorted((str(guids.get(nid)), *rest) for nid, *rest in cards)),
+            media=media,
+            dates=dates,
+        )
+    except (OSError, KeyError, ValueError, TypeError, zipfile.BadZipFile, sqlite3.Error):
+        return None
+
+
+def _differences(committed: _Contents, made: _Contents) -> list[str]:
+    """How the committed package differs from the one built, in a learner's words."""
+    found = []
+    for mid in sorted(set(committed.models) | set(made.models)):
+        ours, theirs = made.models.get(mid), committed.models.get(mid)
+        name = one_line(str((ours or theirs or {}).get("name", mid)))
+        if ours is None or theirs is None:
+            found.append(f"note type “{name}” {'added' if ours is None else 'missing'}")
+        elif ours.get("tmpls") != theirs.get("tmpls"):
+            found.append(f"the templates of note type “{name}”")
+        elif ours.get("css") != theirs.get("css"):
+            found.append(f"the styling of note type “{name}”")
+        elif ours != theirs:
+            found.append(f"note type “{name}”")
+    if committed.decks != made.decks:
+        found.append("the deck's description or options")
+    for guid in sorted(set(committed.notes) - set(made.notes)):
+        found.append(f"a note no source gives: “{committed.prompt(guid)}”")
+    for guid in sorted(set(made.notes) - set(committed.notes)):
+        found.append(f"no note “{made.prompt(guid)}”")
+    for guid in sorted(set(made.notes) & set(committed.notes)):
+        (mid, flds, tags, mod), (mid2, flds2, tags2, mod2) = made.notes[guid], committed.notes[guid]
+        if flds != flds2:
+            found.append(f"the fields of “{made.prompt(guid)}”")
+        elif tags != tags2:
+            found.append(f"the tags of “{made.prompt(guid)}”")
+        elif mid != mid2:
+            found.append(f"the note type of “{made.prompt(guid)}”")
+        elif mod != mod2:
+            found.append(f"the time of “{made.prompt(guid)}”")
+    if committed.cards != made.cards and not found:
+        found.append("its cards")
+    if committed.media != made.media:
+        found.append("its media")
+    if committed.dates != made.dates:
+        found.append("its release time")
+    return found or ["its bytes"]
+
+
+def _unowned(rels: Sequence[Release], out: Path) -> list[Diagnostic]:
+    """A package in ``out`` of no deck: no release of this build makes it and no manifest of
+    the folder has its name. A release would attach it with the others."""
+    if not out.is_dir():
+        return []
+    slugs = {rel.plan.slug for rel in rels}
+    slugs |= {p.name[: -len(".manifest.json")] for p in out.glob("*.manifest.json")}
+    found = []
+    for path in sorted(out.glob("*.apkg")):
+        deck, _, version = path.name[: -len(".apkg")].rpartition("-")
+        if deck in slugs and _is_version(version):
+            continue
+        found.append(
+            Diagnostic(
+                Origin(str(path), 0),
+                "error",
+                "is the package of no deck (no manifest in this folder names it, no source builds it);"
+                " delete it",
+            )
+        )
+    return found
+
+
+def _is_version(text: str) -> bool:
+    parts = text.split(".")
+    return len(parts) == 3 and all(p.isdigit() for p in parts)
