@@ -331,6 +331,7 @@ def test_a_removed_cloze_note_that_comes_back_keeps_its_numbers():
     assert {g.number for g in tomb.gaps} == {2, 3}
     assert numbers(only_cloze(rels[3])) == {B: 2, C: 3}
     assert only_cloze(rels[3]).guid == only_cloze(rels[1]).guid
+    assert rels[3].added == (only_cloze(rels[3]),) and rels[3].gaps == {}
 
 
 # --- In a real Anki collection --------------------------------------------------------------

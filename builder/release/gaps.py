@@ -149,6 +149,8 @@ def _numbered(
         added=tuple(g.text for i, g in enumerate(groups) if i not in kept),
         removed=tuple(o.text for o in olds if o.number not in taken),
     )
+    if not isinstance(before, NoteState):
+        change = GapChange()  # a removed note come back is added as a whole
     top = last if last > max(numbers.values()) else 0
     return _renumbered(note, text or "", found, numbers), gaps, top, change
 
