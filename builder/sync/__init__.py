@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from .ankiconnect import sync_anki_connect
-from .collection import SyncError, apply, backup, changes, guids_of, held_notes, open_collection
+from .collection import SyncError, apply, backup, changes, guids_of, held_notes, open_collection, writable
 from .plan import DeckChanges, HeldNote, tell
 from .pull import Pulled
 from .release import WantedDeck, read_releases
@@ -44,13 +44,16 @@ def sync_collection(
     (or would, with ``dry_run``); raises :class:`SyncError` when something could not be synced."""
     wanted = read_releases(decks, chosen)
     with tempfile.TemporaryDirectory(prefix="deckbuilder-sync-") as work:
-        read_only = dry_run and not _writable(collection)
+        read_only = dry_run and collection.is_file() and not writable(collection)
         col = open_collection(collection, Path(work) if read_only else None)
         try:
-            options = {"suspend": suspend, "overwrite": overwrite, "reset": reset}
             held = {deck.name: held_notes(col, guids_of(deck)) for deck in wanted}
             wanted = choose(wanted, held, chosen, echo)
-            found = [changes(col, deck, **options) for deck in wanted]
+
+            def now() -> list[DeckChanges]:
+                return [changes(col, d, suspend=suspend, overwrite=overwrite, reset=reset) for d in wanted]
+
+            found = now()
             tell(found, echo, suspend, dry_run)
             if dry_run:
                 return found
@@ -58,17 +61,11 @@ def sync_collection(
                 if backups is not None:
                     echo(f"backup: {backup(col, backups)}")
                 apply(col, found, suspend, progress)
-                found = [changes(col, deck, **options) for deck in wanted]
+                found = now()
             check(found, suspend)
             return found
         finally:
             col.close()
-
-
-def _writable(path: Path) -> bool:
-    import os
-
-    return not path.exists() or (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK))
 
 
 def choose(

@@ -98,7 +98,7 @@ def sync_anki_connect(
         if dry_run:
             return found
         if any(not c.nothing for c in found):
-            apply(client, found, held, suspend, work, progress)
+            apply(client, found, held, suspend, work, echo, progress)
             held = read_held(client, guids, work)
             found = [_plan(client, deck, held, options) for deck in wanted]
         check(found, suspend)
@@ -151,6 +151,7 @@ def apply(
     held: Held,
     suspend: bool,
     work: Path,
+    echo: Echo,
     progress: Progress | None = None,
 ) -> None:
     """Make the changes: note types, new notes, then the release's edits, moves and removals."""
@@ -166,6 +167,12 @@ def apply(
             package = for_import(change.deck, folder, guids, dict(change.places), dict(change.extra_fields))
             client.call("importPackage", path=str(package))
         client.multi([*_set_notes(change), *_moves(change), *_removals(change, suspend)])
+        empty = sum(len(cards) for _, _, cards in change.empty)
+        if empty:
+            echo(
+                f"{change.deck.name}: {empty} card{'s' if empty > 1 else ''} of removed gaps suspended"
+                " (AnkiConnect cannot delete a card; Anki's Tools › Empty Cards deletes them)"
+            )
 
 
 def _set_note_types(change: DeckChanges, held: Held) -> list[tuple[str, Mapping[str, Any]]]:

@@ -16,6 +16,7 @@ tags and edits stay (:mod:`.plan` decides what changes).
 
 from __future__ import annotations
 
+import os
 import shutil
 import sqlite3
 import tempfile
@@ -80,7 +81,7 @@ def open_collection(path: Path, work: Path | None = None) -> Any:
         copy = work / "collection.anki2"
         shutil.copyfile(path, copy)
         path = copy
-    elif not _writable(path):
+    elif not writable(path):
         raise SyncError(f"{path} is read-only: sync cannot change it (--dry-run can read it)")
     try:
         return Collection(str(path))
@@ -93,9 +94,8 @@ def open_collection(path: Path, work: Path | None = None) -> Any:
         raise SyncError(f"cannot open {path}: {exc}") from None
 
 
-def _writable(path: Path) -> bool:
-    import os
-
+def writable(path: Path) -> bool:
+    """Whether the collection at ``path`` can be changed (Anki writes a journal beside it)."""
     return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
 
 
@@ -177,8 +177,10 @@ def guids_of(deck: WantedDeck) -> list[str]:
     return [n.guid for n in deck.notes] + [r.guid for r in deck.removed]
 
 
-def changes(col: Any, deck: WantedDeck, **options: bool) -> DeckChanges:
-    """What syncing ``deck`` into ``col`` would change."""
+def changes(
+    col: Any, deck: WantedDeck, *, suspend: bool = False, overwrite: bool = False, reset: bool = False
+) -> DeckChanges:
+    """What syncing ``deck`` into ``col`` would change (see :func:`.plan.plan` for the options)."""
     held_models = {mid: col.models.get(mid) for mid in deck.models}
     mine = set(guids_of(deck))
     ours = tuple(MODEL_IDS.values())
@@ -197,7 +199,14 @@ def changes(col: Any, deck: WantedDeck, **options: bool) -> DeckChanges:
 
     names = {int(m.id): m.name for m in col.models.all_names_and_ids()}
     return plan(
-        deck, held_notes(col, guids_of(deck)), held_models, foreign=foreign, model_names=names, **options
+        deck,
+        held_notes(col, guids_of(deck)),
+        held_models,
+        suspend=suspend,
+        overwrite=overwrite,
+        reset=reset,
+        foreign=foreign,
+        model_names=names,
     )
 
 

@@ -135,7 +135,7 @@ class DeckChanges:
             parts.append(f"{len(self.unsuspend)} unsuspended")
         if self.empty:
             count = sum(len(cards) for _, _, cards in self.empty)
-            parts.append(f"{count} empty card{'s' if count > 1 else ''} deleted")
+            parts.append(f"{count} card{'s' if count > 1 else ''} of removed gaps gone")
         if self.models:
             parts.append(f"{len(self.models)} note type{'s' if len(self.models) > 1 else ''} updated")
         return ", ".join(parts)
@@ -229,7 +229,7 @@ def plan(
         tags = _tags(deck, note, mine)
         if fields or tags is not None:
             updates.append(Update(note, mine, fields, tags))
-        if _key(SUSPENDED_TAG) in {tag_key(t) for t in mine.tags} and any(c.suspended for c in mine.cards):
+        if _marked(mine) and any(c.suspended for c in mine.cards):
             back.append((note, mine))
         target = places[deck_name(note.deck)]
         stray = tuple(
@@ -378,12 +378,13 @@ def _tags(deck: WantedDeck, note: WantedNote, mine: HeldNote) -> tuple[str, ...]
     return after
 
 
-def _key(tag: str) -> str:
-    return tag_key(tag)
+def _marked(mine: HeldNote) -> bool:
+    """Whether a sync suspended the note (and tagged it so)."""
+    return tag_key(SUSPENDED_TAG) in {tag_key(t) for t in mine.tags}
 
 
 def _suspended_by_us(mine: HeldNote) -> bool:
-    return _key(SUSPENDED_TAG) in {tag_key(t) for t in mine.tags} and all(c.suspended for c in mine.cards)
+    return _marked(mine) and all(c.suspended for c in mine.cards)
 
 
 def _refusal(
@@ -423,11 +424,12 @@ _CLOZE = re.compile(r"\{\{c(\d+)::")
 
 
 def _empty_cards(note: WantedNote, mine: HeldNote) -> tuple[int, ...]:
-    """The learner's cards of a cloze note whose number the release's text no longer has."""
+    """The learner's cards of a cloze note whose number the release's text no longer has (a
+    suspended one is left: AnkiConnect, which cannot delete a card, suspends it)."""
     if not note.cloze:
         return ()
     numbers = {int(n) for value in note.fields for n in _CLOZE.findall(value)}
-    return tuple(c.card_id for c in mine.cards if c.ord + 1 not in numbers)
+    return tuple(c.card_id for c in mine.cards if c.ord + 1 not in numbers and not c.suspended)
 
 
 class _Text(HTMLParser):
