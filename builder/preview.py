@@ -91,9 +91,11 @@ def card_sides(note: Note) -> list[tuple[HTML, HTML]]:
     fields = _fields(note)
     if note.model == "cloze":
         template = cloze_model().templates[0]
-        front, back = _template(template["qfmt"]), _template(template["afmt"])
+        question, answer = _template(template["qfmt"]), _template(template["afmt"])
         numbers = sorted({int(n) for n, _, _ in CLOZE.findall(note.fields.get("Text", ""))}) or [1]
-        return [(_fill(front, fields, n, back=False), _fill(back, fields, n, back=True)) for n in numbers]
+        return [
+            (_fill(question, fields, n, back=False), _fill(answer, fields, n, back=True)) for n in numbers
+        ]
     return [
         (
             _fill(_template(template["qfmt"]), fields, None, back=False),

@@ -153,7 +153,7 @@ def _cloze_safe(html: HTML, *, inside: bool = False) -> HTML:
     return HTML(cloze_entities(str(html), colons=inside))
 
 
-def cloze_mark(number: int, inside: HTML, hint: HTML | None = None) -> HTML:
+def _cloze_mark(number: int, inside: HTML, hint: HTML | None = None) -> HTML:
     """Anki's deletion ``{{cN::inside::hint}}`` around HTML made cloze-safe."""
     if hint is None:
         return HTML("{{{{c{}::{}}}}}").format(number, inside)
@@ -169,7 +169,7 @@ def cloze_html(cloze: ClozeText) -> HTML:
             if isinstance(segment, Gap):
                 inside = _cloze_safe(inline_html(segment.inline), inside=True)
                 hint = _cloze_safe(escape(segment.hint), inside=True) if segment.hint else None
-                out.append(cloze_mark(segment.number, inside, hint))
+                out.append(_cloze_mark(segment.number, inside, hint))
             else:
                 out.append(_shown_html(segment))
         lines.append(HTML().join(out).strip())
@@ -237,7 +237,7 @@ def tombstone_fields(model: str, prompt: str, removed: str, tag: str) -> dict[st
     crumb = HTML('<div class="crumb">Removed in version {}</div>').format(removed)
     if model == "cloze":
         # The prompt is text: braces and colons in it must not read as cloze syntax.
-        hidden = cloze_mark(1, _cloze_safe(escape(prompt), inside=True))
+        hidden = _cloze_mark(1, _cloze_safe(escape(prompt), inside=True))
         return {"Text": crumb + _ask(hidden), "Extra": notice, "Source": HTML()}
     return {"Prompt": crumb + _ask(escape(prompt)), "Answer": notice, "Source": HTML()}
 
