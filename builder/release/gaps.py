@@ -180,18 +180,17 @@ def _edited(new: Mapping[int, str], olds: Sequence[GapState]) -> dict[int, GapSt
     """Edited gaps: a new gap and an old one that are each other's only most alike, and alike
     enough (:data:`SIMILAR`); pairs are taken round by round, the others' rivals gone."""
     score: dict[tuple[int, int], float] = {}
-    for i, text in new.items():
-        for j, old in enumerate(olds):
-            matcher = difflib.SequenceMatcher(None, text, old.text, autojunk=False)
+    matcher = difflib.SequenceMatcher(None, autojunk=False)
+    for j, old in enumerate(olds):
+        matcher.set_seq2(old.text)  # difflib reads the second text once for every first
+        for i, text in new.items():
+            matcher.set_seq1(text)
             if matcher.real_quick_ratio() >= SIMILAR and matcher.quick_ratio() >= SIMILAR:
                 alike = matcher.ratio()
                 if alike >= SIMILAR:
                     score[i, j] = alike
     out: dict[int, GapState] = {}
-    while score:
-        pairs = [(i, j) for (i, j) in score if _only_best(score, i, j)]
-        if not pairs:
-            break
+    while pairs := _mutual_best(score):
         for i, j in pairs:
             out[i] = olds[j]
         taken_new, taken_old = {i for i, _ in pairs}, {j for _, j in pairs}
@@ -199,10 +198,16 @@ def _edited(new: Mapping[int, str], olds: Sequence[GapState]) -> dict[int, GapSt
     return out
 
 
-def _only_best(score: Mapping[tuple[int, int], float], i: int, j: int) -> bool:
-    """Whether no other pair of ``i``'s or ``j``'s is as alike as ``(i, j)``."""
-    alike = score[i, j]
-    return not any(s >= alike and (a == i) != (b == j) for (a, b), s in score.items() if a == i or b == j)
+def _mutual_best(score: Mapping[tuple[int, int], float]) -> list[tuple[int, int]]:
+    """The pairs that are the only most alike of both their new and their old gap."""
+    rows: dict[int, list[float]] = {}
+    cols: dict[int, list[float]] = {}
+    for (i, j), alike in score.items():
+        rows.setdefault(i, []).append(alike)
+        cols.setdefault(j, []).append(alike)
+    best_row = {i: (max(v), v.count(max(v))) for i, v in rows.items()}
+    best_col = {j: (max(v), v.count(max(v))) for j, v in cols.items()}
+    return [(i, j) for (i, j), alike in score.items() if best_row[i] == best_col[j] == (alike, 1)]
 
 
 # --- Reading and writing the deletions of a field ------------------------------------------
