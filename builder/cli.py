@@ -167,7 +167,7 @@ def diff(paths: tuple[str, ...], out: Path, check: bool) -> None:
 
     Example: deckbuilder diff --check
     """
-    from .release.files import apkg_path
+    from .release.files import apkg_path, leftovers
     from .release.report import pending
     from .release.retire import pending as pending_retired
     from .release.retire import retired
@@ -176,8 +176,12 @@ def diff(paths: tuple[str, ...], out: Path, check: bool) -> None:
     for rel in built(paths, out, verify=True).releases:
         wording = pending_retired if retired(rel) else pending
         lines, out_of_date = wording(rel, apkg_path(out, rel.plan, rel.version))
-        stale = stale or out_of_date
-        for line in lines:
+        older = [
+            f"{rel.plan.name}: {old} is not its release {rel.version}; build deletes it"
+            for old in leftovers(rel, out)
+        ]
+        stale = stale or out_of_date or bool(older)
+        for line in (*lines, *older):
             click.echo(line)
     if check and stale:
         raise SystemExit(1)
@@ -206,8 +210,9 @@ def preview(paths: tuple[str, ...], target: Path, out: Path) -> None:
     """
     from .atomic import Staging
     from .preview import preview_page
+    from .release.retire import retired
 
-    rels = list(built(paths, out, warn_lost=False).releases)
+    rels = [rel for rel in built(paths, out, warn_lost=False).releases if not retired(rel)]
     with Staging() as staging:
         staging.write_text(target, preview_page(rels, _title(rels)))
     click.echo(f"{sum(len(r.plan.notes) for r in rels)} notes -> {target}")

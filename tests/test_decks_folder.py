@@ -397,3 +397,18 @@ def test_sync_deletes_a_retired_decks_notes(work, monkeypatch):
     finally:
         col.close()
     assert not beta & left and len(left) == 2
+
+
+def test_an_older_release_left_in_the_folder_is_out_of_date_and_build_deletes_it(work):
+    decks = work / "decks"
+    shutil.copyfile(decks / "alpha-1.0.0.apkg", decks / "alpha-0.9.0.apkg")
+    tamper(decks / "alpha-0.9.0.apkg", script_in_template)
+    check = run("diff", "--check")
+    assert check.exit_code == 1, check.output
+    assert (
+        "Alpha: decks/alpha-0.9.0.apkg is not its release 1.0.0; build deletes it"
+        in check.stdout.splitlines()
+    )
+    assert run("build").exit_code == 0
+    assert not (decks / "alpha-0.9.0.apkg").exists()
+    assert run("diff", "--check").exit_code == 0

@@ -188,6 +188,15 @@ def write(rels: Sequence[Release], out: Path) -> list[tuple[Release, Path, bool]
     return done
 
 
+def leftovers(rel: Release, out: Path) -> list[Path]:
+    """The other ``.apkg`` versions of a deck with no new version lying in ``out`` (a release
+    would attach them with the others): the next build deletes them."""
+    if rel.bump is not None or not out.is_dir():
+        return []
+    target = apkg_path(out, rel.plan, rel.version)
+    return [p for p in _superseded(rel, sorted(out.iterdir()), out) if p != target]
+
+
 def _superseded(rel: Release, present: Sequence[Path], out: Path) -> list[Path]:
     """The files a release makes obsolete: the deck's other ``.apkg`` versions and, when the
     deck was renamed, every file of its old name."""
