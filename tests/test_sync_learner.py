@@ -369,27 +369,33 @@ FULL_ENTRY = (*BRIEF_ENTRY, "shipped")
 """The same with the hashes of what that note shipped: the removal looks like one of its own."""
 
 
+OF_BETA = "not deleted: it is a note of “Beta”, though Alpha's manifest lists it as removed"
+NOT_MADE = "not deleted: Alpha did not make this note, though its manifest lists it as removed"
+
+
 @pytest.mark.parametrize(
-    ("victims", "copied", "names", "reason"),
+    ("victims", "copied", "names", "beta_here", "reason"),
     [
-        (
-            1,
-            BRIEF_ENTRY,
-            (),
-            "not deleted: Alpha did not make this note, though its manifest lists it as removed",
-        ),
-        (
-            1,
-            FULL_ENTRY,
-            (),
-            "not deleted: Alpha did not make this note, though its manifest lists it as removed",
-        ),
-        (1, FULL_ENTRY, ("Beta",), "not deleted: it is in “Beta”, with notes of other decks"),
-        (2, FULL_ENTRY, ("Beta",), None),
+        (1, BRIEF_ENTRY, (), True, OF_BETA),
+        (1, FULL_ENTRY, (), True, OF_BETA),
+        (1, FULL_ENTRY, ("Beta",), True, OF_BETA),
+        (2, FULL_ENTRY, ("Beta",), True, OF_BETA),
+        # Beta released from another decks folder: only Alpha's manifest speaks of it.
+        (1, BRIEF_ENTRY, (), False, NOT_MADE),
+        (2, FULL_ENTRY, ("Beta",), False, NOT_MADE),
     ],
-    ids=["entry", "entry-with-hashes", "and-a-former-name", "every-note-and-a-former-name"],
+    ids=[
+        "entry",
+        "entry-with-hashes",
+        "and-a-former-name",
+        "every-note-and-a-former-name",
+        "beta-elsewhere",
+        "beta-elsewhere-every-note-and-a-former-name",
+    ],
 )
-def test_a_forged_removal_never_deletes_another_decks_note(tmp_path, built, victims, copied, names, reason):
+def test_a_forged_removal_never_deletes_another_decks_note(
+    tmp_path, built, victims, copied, names, beta_here, reason
+):
     """Alpha's manifest, edited by hand, lists notes of Beta as removed (and, in the last two
     cases, calls Beta one of Alpha's former names): Beta's notes and their reviews stay."""
     work = tmp_path
@@ -409,6 +415,9 @@ def test_a_forged_removal_never_deletes_another_decks_note(tmp_path, built, vict
     if names:
         alpha["names"] = list(names)
     alpha_path.write_text(json.dumps(alpha, ensure_ascii=False, indent=2), encoding="utf-8")
+    if not beta_here:
+        for path in (work / "decks").glob("beta*"):
+            path.unlink()
 
     code, stdout, stderr = sync(work, "--no-backup")
     after = state(work)
@@ -420,7 +429,7 @@ def test_a_forged_removal_never_deletes_another_decks_note(tmp_path, built, vict
     for text in ("Facts Three?", "Facts Four?")[:victims]:
         said = [line for line in lines(stdout) if line.startswith(f"  ! {text}: not deleted")]
         assert (said == [f"  ! {text}: {reason}"]) if reason else (len(said) == 1), stdout
-    assert "Beta 1.0.0: up to date" in lines(stdout)
+    assert ("Beta 1.0.0: up to date" in lines(stdout)) == beta_here
     assert stderr.startswith("deckbuilder: not everything could be synced: Alpha: Facts Three?: not deleted")
     assert stderr.count("\n") == 1
 
@@ -646,7 +655,7 @@ def test_a_file_that_is_not_a_collection_is_refused_untouched(tmp_path, built):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["collection.anki2", "decks"]
 
 
-def test_a_read_only_collection_is_refused_and_a_dry_run_reads_it(tmp_path, built):
+def test_a_read_only_collection_is_refused_and_a_dry_run_reads_it(tmp_path, built, monkeypatch):
     work = learner(tmp_path, built)
     release(work, built, "v2")
     path = work / "collection.anki2"
@@ -654,7 +663,13 @@ def test_a_read_only_collection_is_refused_and_a_dry_run_reads_it(tmp_path, buil
     path.chmod(0o444)
     try:
         if os.access(path, os.W_OK):
-            pytest.skip("this user can write to a read-only file (root)")
+            # Root writes to a read-only file: the file system's answer, as another user gets it.
+            real = os.access
+            monkeypatch.setattr(
+                os,
+                "access",
+                lambda p, mode, **kw: False if Path(p) == path and mode == os.W_OK else real(p, mode, **kw),
+            )
         code, stdout, stderr = sync(work)
         assert code == 1 and stdout == ""
         assert stderr == f"deckbuilder: {path} is read-only: sync cannot change it (--dry-run can read it)\n"

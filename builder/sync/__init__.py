@@ -19,7 +19,7 @@ from .ankiconnect import sync_anki_connect
 from .collection import SyncError, apply, backup, changes, guids_of, held_notes, open_collection, writable
 from .plan import DeckChanges, HeldNote, tell
 from .pull import Pulled
-from .release import WantedDeck, read_releases
+from .release import WantedDeck, owners, pick, read_releases
 
 __all__ = ["Pulled", "SyncError", "check", "choose", "pull_edits", "sync_anki_connect", "sync_collection"]
 
@@ -42,7 +42,8 @@ def sync_collection(
     """Sync the releases in ``decks`` (those ``chosen``, or those the collection holds) into the
     collection file; ``backups``: where the backup goes (None: no backup). Returns what changed
     (or would, with ``dry_run``); raises :class:`SyncError` when something could not be synced."""
-    wanted = read_releases(decks, chosen)
+    every = read_releases(decks)
+    wanted, others = pick(every, chosen, decks), owners(every)
     with tempfile.TemporaryDirectory(prefix="deckbuilder-sync-") as work:
         read_only = dry_run and collection.is_file() and not writable(collection)
         col = open_collection(collection, Path(work) if read_only else None)
@@ -51,11 +52,14 @@ def sync_collection(
             wanted = choose(wanted, held, chosen, echo)
 
             def now() -> list[DeckChanges]:
-                return [changes(col, d, suspend=suspend, overwrite=overwrite, reset=reset) for d in wanted]
+                return [
+                    changes(col, d, others, suspend=suspend, overwrite=overwrite, reset=reset) for d in wanted
+                ]
 
             found = now()
             tell(found, echo, suspend, dry_run)
             if dry_run:
+                check(found, suspend, dry_run=True)
                 return found
             if any(not c.nothing for c in found):
                 if backups is not None:
@@ -88,9 +92,9 @@ def choose(
     return holding
 
 
-def check(after: Sequence[DeckChanges], suspend: bool) -> None:
-    """That the collection now holds every release: what could not be synced, with its reason,
-    as a :class:`SyncError`."""
+def check(after: Sequence[DeckChanges], suspend: bool, dry_run: bool = False) -> None:
+    """That the collection now holds every release (or, for a dry run, that the sync could
+    bring it there): what could not be synced, with its reason, as a :class:`SyncError`."""
     problems = [
         f"{change.deck.name}: " + (change.conflicts[0].prompt + ": " + change.conflicts[0].reason)
         for change in after
@@ -99,11 +103,12 @@ def check(after: Sequence[DeckChanges], suspend: bool) -> None:
     problems += [
         f"{change.deck.name}: after the sync, still {change.summary(suspend)}"
         for change in after
-        if not change.nothing
+        if not change.nothing and not dry_run
     ]
     if problems:
         more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-        raise SyncError(f"not everything could be synced: {problems[0]}{more}")
+        would = "would be" if dry_run else "could be"
+        raise SyncError(f"not everything {would} synced: {problems[0]}{more}")
 
 
 def pull_edits(

@@ -49,7 +49,7 @@ from .client import CHECK_TIMEOUT, DEFAULT_URL, AnkiConnect
 from .collection import SyncError
 from .held import Held, covering, read_export, read_held
 from .plan import DeckChanges, plan, tell
-from .release import SUSPENDED_TAG, WantedDeck, for_import, read_releases
+from .release import SUSPENDED_TAG, WantedDeck, for_import, owners, pick, read_releases
 
 __all__ = [
     "CHECK_TIMEOUT",
@@ -83,7 +83,8 @@ def sync_anki_connect(
     :class:`SyncError` when something could not be synced."""
     from . import check, choose
 
-    wanted = read_releases(decks, chosen)
+    every = read_releases(decks)
+    wanted, others = pick(every, chosen, decks), owners(every)
     client = AnkiConnect(url)
     client.check(CHECK_TIMEOUT)
     guids = {g for deck in wanted for g in _guids(deck)}
@@ -93,14 +94,15 @@ def sync_anki_connect(
         held = read_held(client, guids, work)
         holding = {deck.name: {g: held.notes[g] for g in _guids(deck) if g in held.notes} for deck in wanted}
         wanted = choose(wanted, holding, chosen, echo)
-        found = [_plan(client, deck, held, options) for deck in wanted]
+        found = [_plan(client, deck, held, others, options) for deck in wanted]
         tell(found, echo, suspend, dry_run)
         if dry_run:
+            check(found, suspend, dry_run=True)
             return found
         if any(not c.nothing for c in found):
             apply(client, found, held, suspend, work, echo, progress)
             held = read_held(client, guids, work)
-            found = [_plan(client, deck, held, options) for deck in wanted]
+            found = [_plan(client, deck, held, others, options) for deck in wanted]
         check(found, suspend)
     return found
 
@@ -109,7 +111,9 @@ def _guids(deck: WantedDeck) -> list[str]:
     return [n.guid for n in deck.notes] + [r.guid for r in deck.removed]
 
 
-def _plan(client: AnkiConnect, deck: WantedDeck, held: Held, options: Mapping[str, bool]) -> DeckChanges:
+def _plan(
+    client: AnkiConnect, deck: WantedDeck, held: Held, others: Mapping[str, str], options: Mapping[str, bool]
+) -> DeckChanges:
     mine = {held.notes[g].note_id for g in _guids(deck) if g in held.notes}
 
     def foreign(name: str) -> bool:
@@ -130,6 +134,7 @@ def _plan(client: AnkiConnect, deck: WantedDeck, held: Held, options: Mapping[st
         held.notes,
         held.models_for(deck),
         foreign=foreign,
+        others=others,
         model_names=held.every,
         suspend=options["suspend"],
         overwrite=options["overwrite"],

@@ -21,7 +21,7 @@ import shutil
 import sqlite3
 import tempfile
 import zipfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -178,9 +178,16 @@ def guids_of(deck: WantedDeck) -> list[str]:
 
 
 def changes(
-    col: Any, deck: WantedDeck, *, suspend: bool = False, overwrite: bool = False, reset: bool = False
+    col: Any,
+    deck: WantedDeck,
+    others: Mapping[str, str],
+    *,
+    suspend: bool = False,
+    overwrite: bool = False,
+    reset: bool = False,
 ) -> DeckChanges:
-    """What syncing ``deck`` into ``col`` would change (see :func:`.plan.plan` for the options)."""
+    """What syncing ``deck`` into ``col`` would change; ``others``: the other decks' current
+    notes (GUID -> deck). See :func:`.plan.plan` for the options."""
     held_models = {mid: col.models.get(mid) for mid in deck.models}
     mine = set(guids_of(deck))
     ours = tuple(MODEL_IDS.values())
@@ -206,6 +213,7 @@ def changes(
         overwrite=overwrite,
         reset=reset,
         foreign=foreign,
+        others=others,
         model_names=names,
     )
 

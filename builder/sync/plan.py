@@ -195,12 +195,15 @@ def plan(
     overwrite: bool = False,
     reset: bool = False,
     foreign: Callable[[str], bool] = lambda deck: False,
+    others: Mapping[str, str] | None = None,
     model_names: Mapping[int, str] | None = None,
 ) -> DeckChanges:
     """What syncing ``deck`` into a collection holding ``held`` (by GUID) and ``held_models``
     changes. ``foreign(name)``: whether the learner's deck ``name`` holds notes of other
-    deckbuilder decks (a removed note found there is not this deck's to delete)."""
+    deckbuilder decks (a removed note found there is not this deck's to delete); ``others``:
+    the GUIDs of the other decks' current notes, by GUID -> deck name."""
     names = model_names or {}
+    owned_by = others or {}
     conflicts: list[Conflict] = []
     shapes = {mid: _shape(deck, mid, held_models.get(mid), conflicts) for mid in deck.models}
     places = layout(deck, held, reset)
@@ -248,7 +251,7 @@ def plan(
         mine = held.get(removal.guid)
         if mine is None or mine.model_id not in deck.models:
             continue
-        reason = _refusal(deck, removal, mine, shapes.get(mine.model_id), ours, foreign, overwrite)
+        reason = _refusal(deck, removal, mine, shapes.get(mine.model_id), ours, foreign, owned_by, overwrite)
         if reason == "edited":
             kept.append((removal.prompt, mine))
         elif reason:
@@ -394,13 +397,23 @@ def _refusal(
     names: tuple[str, ...] | None,
     ours: set[str],
     foreign: Callable[[str], bool],
+    others: Mapping[str, str],
     overwrite: bool,
 ) -> str:
-    """Why a removed note is not deleted ("" when it is; "edited" when the learner edited it)."""
-    if not deck.made(removal):
+    """Why a removed note is not deleted ("" when it is; "edited" when the learner edited it).
+
+    It must be this deck's: not a note another deck of the decks folder ships, and made by this
+    deck, under one of its titles when it is in the deck's place, under its title now when the
+    learner moved it elsewhere (a former title is only the manifest's word), and never among
+    another deck's notes."""
+    owner = others.get(removal.guid)
+    if owner is not None and owner != deck.name:
+        return f"not deleted: it is a note of “{owner}”, though {deck.name}'s manifest lists it as removed"
+    inside = any(deck_key(c.deck) in ours for c in mine.cards) or not mine.cards
+    if not deck.made(removal, former=inside):
         return f"not deleted: {deck.name} did not make this note, though its manifest lists it as removed"
     outside = [c.deck for c in mine.cards if deck_key(c.deck) not in ours]
-    if len(outside) == len(mine.cards) and any(foreign(name) for name in outside):
+    if not inside and any(foreign(name) for name in outside):
         return f"not deleted: it is in “{outside[0]}”, with notes of other decks"
     if names is not None and not overwrite:
         theirs = dict(zip(names, mine.fields, strict=False))

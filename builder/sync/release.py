@@ -94,14 +94,13 @@ class WantedDeck:
     """Every tag a release of the deck shipped (as :func:`.names.tag_key`): sync may take
     these off a note; every other tag is the learner's."""
 
-    def made(self, removal: Removal) -> bool:
-        """Whether this deck made the removed note's GUID (from one of its titles and the
-        note's key): a removal that names another deck's note is never this deck's to delete."""
+    def made(self, removal: Removal, former: bool = True) -> bool:
+        """Whether this deck made the removed note's GUID from its key and the deck's title
+        (or, with ``former``, one of its former titles, which its manifest lists): a removal
+        that names another deck's note is never this deck's to delete."""
+        names = self.names if former else self.names[:1]
         return any(
-            guid(name, key) == removal.guid
-            for name in self.names
-            for key in (removal.key, removal.minted)
-            if key
+            guid(name, key) == removal.guid for name in names for key in (removal.key, removal.minted) if key
         )
 
     def owns(self, tag: str) -> bool:
@@ -116,17 +115,14 @@ class WantedDeck:
         )
 
 
-def read_releases(out: Path, chosen: Sequence[str] = ()) -> list[WantedDeck]:
-    """Every released deck in the decks folder ``out``, by manifest name; with ``chosen``, only
-    the decks whose names match one of these patterns (``fnmatch`` globs, any case)."""
+def read_releases(out: Path) -> list[WantedDeck]:
+    """Every released deck in the decks folder ``out``, by manifest name."""
     if not out.is_dir():
         raise SourceError(Origin(str(out), 0), "no decks folder here; build the decks first")
     decks = []
     for manifest_path in sorted(out.glob("*.manifest.json")):
         manifest = load_manifest(manifest_path)
         if manifest is None:
-            continue
-        if chosen and not any(fnmatch.fnmatch(manifest.deck.casefold(), p.casefold()) for p in chosen):
             continue
         slug = manifest_path.name[: -len(".manifest.json")]
         package = out / f"{slug}-{manifest.version}.apkg"
@@ -137,14 +133,29 @@ def read_releases(out: Path, chosen: Sequence[str] = ()) -> list[WantedDeck]:
             )
         decks.append(_read_package(package, manifest))
     if not decks:
-        if chosen:
-            raise SourceError(
-                Origin(str(out), 0), f"no released deck here is named {' or '.join(map(repr, chosen))}"
-            )
         raise SourceError(
             Origin(str(out), 0), "no released deck here (no *.manifest.json); build the decks first"
         )
     return decks
+
+
+def pick(decks: Sequence[WantedDeck], chosen: Sequence[str], out: Path) -> list[WantedDeck]:
+    """The decks whose names match one of the patterns ``chosen`` (``fnmatch`` globs, any
+    case); all of them when none is given."""
+    if not chosen:
+        return list(decks)
+    found = [d for d in decks if any(fnmatch.fnmatch(d.name.casefold(), p.casefold()) for p in chosen)]
+    if not found:
+        raise SourceError(
+            Origin(str(out), 0), f"no released deck here is named {' or '.join(map(repr, chosen))}"
+        )
+    return found
+
+
+def owners(decks: Sequence[WantedDeck]) -> dict[str, str]:
+    """Each current note's GUID -> the deck that ships it: a removal naming one of them in
+    another deck's manifest is never made."""
+    return {note.guid: deck.name for deck in decks for note in deck.notes}
 
 
 def _read_package(package: Path, manifest: Manifest) -> WantedDeck:
