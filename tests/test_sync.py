@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -235,3 +236,41 @@ def test_sync_without_releases_says_to_build(tmp_path):
     assert (
         code == 1 and stderr == f"{tmp_path / 'decks'}: error: no decks folder here; build the decks first\n"
     )
+
+
+def test_a_backup_that_fails_halfway_leaves_no_backup_and_syncs_nothing(studied, monkeypatch):
+    """A full disk: Anki's backup writes part of a package and returns; a crash: it raises."""
+    work, before = studied["work"], studied["before"]
+    release(work, SECOND, 1_700_100_000, monkeypatch)
+    backups = work / "backups"
+    kept = sorted(backups.iterdir())
+
+    def truncated(self, backup_folder, force, wait_for_completion):
+        (Path(backup_folder) / "backup-2026-12-07-10.00.00.colpkg").write_bytes(b"PK\x03\x04 half a zip")
+
+    def crashed(self, backup_folder, force, wait_for_completion):
+        truncated(self, backup_folder, force, wait_for_completion)
+        raise RuntimeError("No space left on device")
+
+    for broken, message in (
+        (truncated, f"the backup written to {backups} is incomplete; nothing was synced"),
+        (crashed, f"cannot write a backup to {backups}: No space left on device; nothing was synced"),
+    ):
+        monkeypatch.setattr(Collection, "create_backup", broken)
+        code, _, stderr = sync(work)
+        assert code == 1 and stderr == f"deckbuilder: {message}\n"
+        assert sorted(backups.iterdir()) == kept
+        assert state(work) == before
+
+
+def test_what_a_killed_backup_left_is_cleared_by_the_next_sync(studied, monkeypatch):
+    work = studied["work"]
+    release(work, SECOND, 1_700_100_000, monkeypatch)
+    left = work / "backups" / ".deckbuilder-backup-killed"
+    left.mkdir()
+    (left / "backup-2026-12-07-10.00.00.colpkg").write_bytes(b"PK\x03\x04 half a zip")
+    code, stdout, stderr = sync(work)
+    assert code == 0, stderr
+    assert not left.exists()
+    made = Path(stdout.split("backup: ")[1].split("\n")[0])
+    assert made.parent == work / "backups" and zipfile.ZipFile(made).testzip() is None

@@ -31,6 +31,8 @@ from .plan import DeckChanges, HeldCard, HeldNote, plan
 from .release import FIELD_SEPARATOR, SUSPENDED_TAG, WantedDeck, for_import
 
 UNDO_NAME = "deckbuilder sync"
+_BACKING_UP = ".deckbuilder-backup-"
+"""The prefix of the folder a backup is written in before it is checked and renamed."""
 Progress = Callable[[int, int, str], None]
 
 
@@ -104,7 +106,11 @@ def backup(col: Any, folder: Path) -> Path:
     temporary name, checked to be a whole package, then renamed. The file made."""
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        work = Path(tempfile.mkdtemp(prefix=".deckbuilder-backup-", dir=folder))
+        # What a sync killed while backing up left: never a backup, safe to drop (two syncs of
+        # one collection never run at once: the second finds it locked).
+        for stale in folder.glob(f"{_BACKING_UP}*"):
+            shutil.rmtree(stale, ignore_errors=True)
+        work = Path(tempfile.mkdtemp(prefix=_BACKING_UP, dir=folder))
     except OSError as exc:
         raise SyncError(
             f"cannot write a backup to {folder}: {exc.strerror or exc}; nothing was synced"
