@@ -32,6 +32,9 @@ def listed(*items: str, intro: str = "Rules of thumb:") -> str:
     return "# Storage\n\n## Rules of thumb\n\n" + intro + "\n\n" + "".join(f"- {i}\n" for i in items)
 
 
+HAND = "# Storage\n\n## Logs\n\n{text}\n"
+"""A source whose one note is a hand-written cloze."""
+
 A, B, C, D, E = (
     "Keep the log on its own disk",
     "Vacuum tables that see many deletes",
@@ -145,11 +148,37 @@ def test_an_edited_item_keeps_its_number():
     assert rel.bump == "patch" and rel.gaps == {}
 
 
-def test_an_item_replaced_by_another_is_a_new_gap_with_a_new_number():
-    _, rel = releases(listed(A, B, C), listed(F, B, C))
-    assert numbers(only_cloze(rel)) == {F: 4, B: 2, C: 3}
+def test_an_item_rewritten_where_it_stands_keeps_its_number():
+    """Between the same two kept items, one item gone and one come is that item edited (as
+    for notes between fixed points), however different its words."""
+    _, rel = releases(listed(A, B, C, D), listed(A, F, C, D))
+    assert numbers(only_cloze(rel)) == {A: 1, F: 2, C: 3, D: 4}
+    assert rel.bump == "patch" and rel.gaps == {}
+
+
+def test_an_answer_edited_in_place_keeps_its_card():
+    text = "The handshake takes {{c1::three}} segments: {{c2::SYN, SYN-ACK, ACK}}."
+    _, rel = releases(HAND.format(text=text), HAND.format(text=text.replace("three", "3")))
+    assert numbers(only_cloze(rel)) == {"3": 1, "SYN, SYN-ACK, ACK": 2}
+    assert rel.bump == "patch"
+
+
+def test_an_item_removed_and_another_added_elsewhere_are_a_removed_and_a_new_gap():
+    _, rel = releases(listed(A, B, C), listed(B, C, F))
+    assert numbers(only_cloze(rel)) == {B: 2, C: 3, F: 4}
     [state] = rel.manifest.notes
     assert (rel.gaps[state.guid].removed, rel.gaps[state.guid].added) == ((A,), (F,))
+
+
+def test_where_items_were_reordered_an_unlike_new_item_is_new():
+    _, rel = releases(listed(A, B, C), listed(C, B, F))
+    assert numbers(only_cloze(rel)) == {C: 3, B: 2, F: 4}
+    assert rel.bump == "minor"
+
+
+def test_where_more_items_come_than_went_none_is_taken_for_edited():
+    _, rel = releases(listed(A, B, C), listed(A, E, F, C))
+    assert numbers(only_cloze(rel)) == {A: 1, E: 4, F: 5, C: 3}
 
 
 def test_of_two_alike_old_items_an_edit_takes_neither():
@@ -197,8 +226,6 @@ def test_digest_and_shipped_hash_follow_the_numbers_learners_get():
 
 
 # --- Hand-written clozes ------------------------------------------------------------------
-
-HAND = "# Storage\n\n## Logs\n\n{text}\n"
 
 
 def test_a_hand_written_number_with_several_deletions_and_a_hint_moves_as_one():

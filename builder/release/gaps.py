@@ -12,7 +12,10 @@ A release therefore numbers each cloze note's gaps against what its manifest rec
   which continues which cannot be told, and none does);
 - a gap whose text was edited keeps its number: it and a gap of the last release that no gap
   hides any more are each other's most alike, with no rival as alike, and at least
-  :data:`~.replaced.SIMILAR` alike;
+  :data:`~.replaced.SIMILAR` alike; or, when the gaps kept so far stand in the order they had,
+  it stands where as many old gaps stood, between the same two kept ones (as notes between
+  fixed points do, :mod:`.guids`): an answer edited in place (``{{c1::three}}`` to
+  ``{{c1::3}}``, a figure changed) keeps its card;
 - any other gap is new: it takes the next number above every number the note ever used;
 - a gap of the last release that no gap took is removed: its number is never given again, and
   its card (empty in Anki now) is the learner's to delete (``deckbuilder sync`` deletes it).
@@ -31,6 +34,7 @@ import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from html.parser import HTMLParser
+from itertools import pairwise
 from typing import NamedTuple
 
 from markdown_it.token import Token
@@ -157,9 +161,9 @@ def _numbered(
 
 def _kept(groups: Sequence[_Group], olds: Sequence[GapState]) -> dict[int, GapState]:
     """The old gap each group continues, by the group's index: first those that hide the same
-    text, then edited ones (:func:`_edited`). Several gaps that hide the same text continue as
-    many old ones in order; when their number changed, which continues which cannot be told,
-    and none does."""
+    text, then edited ones (:func:`_edited`, :func:`_in_place`). Several gaps that hide the same
+    text continue as many old ones in order; when their number changed, which continues which
+    cannot be told, and none does."""
     new_of: dict[str, list[int]] = {}
     for i, group in enumerate(groups):
         new_of.setdefault(group.hides, []).append(i)
@@ -173,7 +177,24 @@ def _kept(groups: Sequence[_Group], olds: Sequence[GapState]) -> dict[int, GapSt
             kept.update(zip(indexes, same, strict=True))
     taken = {o.number for o in kept.values()}
     rest = {i: g.text for i, g in enumerate(groups) if i not in kept}
-    return kept | _edited(rest, [o for o in olds if o.number not in taken])
+    kept |= _edited(rest, [o for o in olds if o.number not in taken])
+    return kept | _in_place(len(groups), olds, kept)
+
+
+def _in_place(count: int, olds: Sequence[GapState], kept: Mapping[int, GapState]) -> dict[int, GapState]:
+    """Gaps edited where they stand: when the ``count`` gaps' kept ones stand in the order they
+    had, the other gaps between two kept ones (or before the first, or after the last)
+    continue as many old ones there, in order; where the numbers differ, none is guessed."""
+    at = {old.number: j for j, old in enumerate(olds)}
+    anchors = sorted((i, at[old.number]) for i, old in kept.items())
+    if any(j0 >= j1 for (_, j0), (_, j1) in pairwise(anchors)):
+        return {}  # reordered: what stands where cannot be told
+    out: dict[int, GapState] = {}
+    bounds = [(-1, -1), *anchors, (count, len(olds))]
+    for (i0, j0), (i1, j1) in pairwise(bounds):
+        if i1 - i0 == j1 - j0 > 1:
+            out.update(zip(range(i0 + 1, i1), olds[j0 + 1 : j1], strict=True))
+    return out
 
 
 def _edited(new: Mapping[int, str], olds: Sequence[GapState]) -> dict[int, GapState]:
