@@ -6,7 +6,6 @@ build with nothing half-done.
 
 from __future__ import annotations
 
-import html
 import multiprocessing
 import os
 import sys
@@ -27,6 +26,7 @@ from .identify import body_hash, content_hash, guid
 from .keys import document as document_key
 from .keys import slug, yaml_id
 from .markdown import title_from_path
+from .markup import escape
 from .media import attach
 from .model import Card, DeckPlan, Diagnostic, MediaFile, Note, Origin, Skipped, SourceResult
 from .names import deck_name, tag_key
@@ -51,10 +51,11 @@ def notes_of(
     notes = []
     for card in cards:
         shown = render(card)
-        fields = {**shown.fields, "Source": html.escape(source_name)} if source_name else shown.fields
+        shown_fields = {**shown.fields, "Source": escape(source_name)} if source_name else shown.fields
         # The last guard: a control character in a field (U+001F separates Anki's fields) would
         # make the whole deck one Anki refuses; sources lose them when read, with a warning.
-        fields = {name: CONTROL.sub("", value) for name, value in fields.items()}
+        # Here the fields become the plain strings Anki stores.
+        fields = {name: CONTROL.sub("", str(value)) for name, value in shown_fields.items()}
         # As Anki keeps them, so that what is shipped is what a learner's collection holds.
         first: dict[str, str] = {}
         for given in (f"kind::{card.kind}", *card.tags, *config.tags):
