@@ -171,7 +171,30 @@ def test_a_manifest_that_removes_a_note_it_never_shipped_fails(work):
     before = state(work / "decks")
     line = (
         "decks/alpha.manifest.json: error: differs from what its sources build"
-        f" (it removes notes its package alpha-1.0.0.apkg never held: “Gone”); {RESTORE}"
+        f" (it lists notes its package alpha-1.0.0.apkg never held: “Gone”); {RESTORE}"
+    )
+    failed(run("diff", "--check"), line)
+    failed(run("build"), line)
+    assert state(work / "decks") == before
+
+
+@pytest.mark.parametrize("change", ["edit", "retire"])
+def test_a_forged_removal_fails_also_with_a_new_version(work, change):
+    """The forged entry and an edit of the sources in one change: the new version would ship the
+    forged note on as removed; the manifest is compared with the package it came with."""
+    path = work / "decks" / "beta.manifest.json"
+    evil = Tombstone(
+        guid="p0Wn3d!xyz", key="a/part/fact:x", kind="fact", model="prompt", prompt="Gone", removed="1.0.0"
+    )
+    edit_manifest(path, lambda m: replace(m, removed=(*m.removed, evil)))
+    if change == "edit":
+        (work / "source" / "b.md").write_text(BETA.replace("third", "3rd"), encoding="utf-8")
+    else:
+        (work / "source" / "b.md").unlink()
+    before = state(work / "decks")
+    line = (
+        "decks/beta.manifest.json: error: differs from what its sources build"
+        f" (it lists notes its package beta-1.0.0.apkg never held: “Gone”); {RESTORE}"
     )
     failed(run("diff", "--check"), line)
     failed(run("build"), line)

@@ -43,15 +43,18 @@ _SHOWN = 3
 
 def check(rels: Sequence[Release], out: Path) -> list[Diagnostic]:
     """Every committed file of ``out`` that is not what its sources build: the package and the
-    manifest of each release with no new version, and packages no deck of the folder owns."""
+    manifest of each release with no new version; for a new version, a manifest listing notes
+    its last package never held; and packages no deck of the folder owns."""
     problems: list[Diagnostic] = []
     same = []
     for rel in rels:
-        if rel.bump is None:
-            wrong = _manifest(rel, out)
-            problems += wrong
-            if not wrong:  # a package is built from its manifest: judged once that is right
-                same.append(rel)
+        if rel.bump is not None:
+            problems += _last_release(rel, out)
+            continue
+        wrong = _manifest(rel, out)
+        problems += wrong
+        if not wrong:  # a package is built from its manifest: judged once that is right
+            same.append(rel)
     present = [(rel, apkg_path(out, rel.plan, rel.version)) for rel in same]
     present = [(rel, path) for rel, path in present if path.is_file()]
     for (rel, path), data in zip(present, packages_of([rel for rel, _ in present]), strict=True):
@@ -105,23 +108,47 @@ def _package(rel: Release, out: Path, path: Path, built: bytes) -> list[Diagnost
     try:
         if path.stat().st_size == len(built) and path.read_bytes() == built:
             return []
-        committed = _read(path, built)
+        with zipfile.ZipFile(io.BytesIO(built)) as made_zip:
+            budget = 4 * sum(i.file_size for i in made_zip.infolist()) + (16 << 20)
+        committed = _read(path, budget)
     except OSError as exc:
         return [Diagnostic(Origin(str(path), 0), "error", f"cannot read it: {exc.strerror or exc}")]
     made = _contents(built)
     if committed is None or made is None:
         return [_differs(path, ["it is not a package deckbuilder makes"])]
-    tombstones = {t.guid for t in rel.tombstones}
-    unshipped = [g for g in made.notes if g not in committed.notes and g in tombstones]
-    if unshipped:
-        # The manifest removes notes the committed package never held: the manifest was edited.
-        names = {t.guid: one_line(t.prompt) for t in rel.manifest.removed}
-        prompts = ", ".join(f"“{names[g]}”" for g in unshipped[:_SHOWN])
-        more = f" and {len(unshipped) - _SHOWN} more" if len(unshipped) > _SHOWN else ""
-        where = Origin(str(manifest_path(out, rel.plan)), 0)
-        detail = f"it removes notes its package {path.name} never held: {prompts}{more}"
-        return [Diagnostic(where, "error", f"{DIFFERS} ({detail}); {RESTORE}")]
+    tombstones = {t.guid: t.prompt for t in rel.manifest.removed}
+    unshipped = [tombstones[g] for g in made.notes if g not in committed.notes and g in tombstones]
+    if unshipped:  # the manifest removes notes the committed package never held: it was edited
+        return [_unheld(manifest_path(out, rel.plan), path, unshipped)]
     return [_differs(path, _differences(committed, made))]
+
+
+def _last_release(rel: Release, out: Path) -> list[Diagnostic]:
+    """The manifest a new version is compared with, unless it lists only notes (current or
+    removed) that its package holds: a note added by hand would be shipped on as removed, and
+    deleted by ``sync`` from learners' collections. The package is read for its GUIDs only,
+    which every release of every deckbuilder writes exactly as its manifest lists them."""
+    path = manifest_path(out, rel.plan)
+    if rel.previous is None or not path.is_file():
+        return []  # a first release, or a deck renamed (its old manifest has another name)
+    package = out / f"{rel.plan.slug}-{rel.previous.version}.apkg"
+    try:
+        held = _read(package, 64 * package.stat().st_size + (16 << 20)) if package.is_file() else None
+    except OSError:
+        held = None
+    if held is None:
+        return []  # no package to compare with: this build writes the new one
+    listed = {s.guid: s.prompt for s in rel.previous.notes} | {t.guid: t.prompt for t in rel.previous.removed}
+    never = [prompt for guid, prompt in listed.items() if guid not in held.notes]
+    return [_unheld(path, package, never)] if never else []
+
+
+def _unheld(manifest: Path, package: Path, prompts: list[str]) -> Diagnostic:
+    """A manifest that lists notes its package never held."""
+    shown = ", ".join(f"“{one_line(p)}”" for p in prompts[:_SHOWN])
+    more = f" and {len(prompts) - _SHOWN} more" if len(prompts) > _SHOWN else ""
+    detail = f"it lists notes its package {package.name} never held: {shown}{more}"
+    return Diagnostic(Origin(str(manifest), 0), "error", f"{DIFFERS} ({detail}); {RESTORE}")
 
 
 def _differs(path: Path, found: list[str]) -> Diagnostic:
@@ -153,12 +180,10 @@ class _Contents:
         return text if len(text) <= 60 else text[:59].rstrip() + "…"
 
 
-def _read(path: Path, built: bytes) -> _Contents | None:
-    """The contents of the committed package, unless it unpacks to far more than the package
-    built (then it is no package deckbuilder makes, and is not unpacked)."""
+def _read(path: Path, budget: int) -> _Contents | None:
+    """The contents of a committed package, unless it unpacks to more than ``budget`` bytes
+    (then it is no package deckbuilder makes, and is not unpacked)."""
     try:
-        with zipfile.ZipFile(io.BytesIO(built)) as made:
-            budget = 4 * sum(i.file_size for i in made.infolist()) + (16 << 20)
         with zipfile.ZipFile(path) as archive:
             if sum(i.file_size for i in archive.infolist()) > budget:
                 return None
