@@ -5,9 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
-
-from builder.commands.sync import pull
 
 from support import outcome as run
 
@@ -45,18 +42,18 @@ def test_an_edit_made_in_anki_becomes_a_rewrite_once(tmp_path: Path, monkeypatch
         col.close()
     before = Path("collection.anki2").read_bytes()
 
-    args = ["source", "--decks", "decks", "--collection", "collection.anki2"]
-    first = CliRunner().invoke(pull, args)
-    assert first.exit_code == 0, first.output
-    assert first.output.endswith("1 edit pulled\n")
+    args = ["pull", "source", "--decks", "decks", "--collection", "collection.anki2"]
+    code, stdout, stderr = run(*args)
+    assert code == 0, stderr
+    assert stdout.endswith("1 edit pulled\n")
     curation = Path("source/notes.curation.yaml").read_text(encoding="utf-8")
     assert curation.startswith("notes/storage/fact:engine:\n  prompt: Engine?\n  answer: |-\n")
     assert "    B-tree pages of 4 KiB\n    Mnemonic: **B** for block\n  was: " in curation
     # Anki is only read.
     assert Path("collection.anki2").read_bytes() == before
 
-    again = CliRunner().invoke(pull, args)
-    assert again.exit_code == 0 and again.output.endswith("no edits to pull\n")
+    code, stdout, _ = run(*args)
+    assert code == 0 and stdout.endswith("no edits to pull\n")
     assert Path("source/notes.curation.yaml").read_text(encoding="utf-8") == curation
 
     # The next release carries the learner's text; the other note is untouched.
