@@ -173,9 +173,18 @@ def diff(paths: tuple[str, ...], out: Path, check: bool) -> None:
     from .release.retire import retired
 
     stale = False
-    for rel in built(paths, out, verify=True).releases:
+    result = built(paths, out, verify=True)
+    rewrite = dict(result.stale)
+    for rel in result.releases:
+        target = apkg_path(out, rel.plan, rel.version)
         wording = pending_retired if retired(rel) else pending
-        lines, out_of_date = wording(rel, apkg_path(out, rel.plan, rel.version))
+        lines, out_of_date = wording(rel, target)
+        if target in rewrite:
+            how = rewrite[target]
+            lines = [
+                f"{rel.plan.name}: {rel.version}, {target} is not what its sources build ({how}); build rewrites it"
+            ]
+            out_of_date = True
         older = [
             f"{rel.plan.name}: {old} is not its release {rel.version}; build deletes it"
             for old in leftovers(rel, out)

@@ -55,6 +55,9 @@ class BuildResult:
     differ: tuple[Diagnostic, ...] = ()
     """An error for each committed file of the decks folder that is not what its sources
     build (``verify``): nothing was written."""
+    stale: tuple[tuple[Path, str], ...] = ()
+    """Packages of unchanged releases that give learners what the sources build but are not
+    its bytes (``verify``), with how they differ: a build rewrites them."""
     refused: bool = False
     """Nothing was written: ``strict`` and a release would lose review history."""
     repeated: stamp.Stamp | None = None
@@ -129,9 +132,9 @@ def _compare(
         _tell(warn, lost)
     if not verify:
         return BuildResult(plan, rels, lost)
-    differ = tuple(check(rels, out))
-    _tell(warn, differ)
-    return BuildResult(plan, rels, lost, differ=differ)
+    checked = check(rels, out)
+    _tell(warn, checked.problems)
+    return BuildResult(plan, rels, lost, differ=checked.problems, stale=checked.stale)
 
 
 def _searched(paths: Sequence[str]) -> tuple[Path, ...] | None:
@@ -161,7 +164,7 @@ def _release(
     result = compare()
     if result.failed or (strict and result.lost):
         return replace(result, refused=not result.failed)
-    written = tuple(write(result.releases, out))
+    written = tuple(write(result.releases, out, rewrite={path for path, _ in result.stale}))
     if remember:
         _remember(paths, out, before, result, written)
     pages = tuple(write_previews(result.releases, out)) if previews else ()

@@ -435,3 +435,20 @@ def test_an_older_release_left_in_the_folder_is_out_of_date_and_build_deletes_it
     assert run("build").exit_code == 0
     assert not (decks / "alpha-0.9.0.apkg").exists()
     assert run("diff", "--check").exit_code == 0
+
+
+def test_notes_in_another_order_make_the_package_out_of_date_not_tampered(work):
+    """The same notes in another order: learners get nothing new, so no version; but the
+    committed package is not what the sources build, so diff --check fails and build rewrites it."""
+    (work / "source" / "b.md").write_text(BETA.replace("- **Three:** third\n", "") + "- **Three:** third\n")
+    check = run("diff", "--check")
+    assert check.exit_code == 1, check.output
+    assert errors(check) == ""
+    assert check.stdout.splitlines()[1] == (
+        "Beta: 1.0.0, decks/beta-1.0.0.apkg is not what its sources build (the order of its cards);"
+        " build rewrites it"
+    )
+    built = run("build")
+    assert built.exit_code == 0, built.output
+    assert "Beta: 2 notes (fact 2) -> decks/beta-1.0.0.apkg (1.0.0, unchanged, rewritten)" in built.stdout
+    assert run("diff", "--check").exit_code == 0

@@ -6,7 +6,7 @@ from __future__ import annotations
 import html
 import os
 import time
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from pathlib import Path
 
 from ..atomic import Staging
@@ -152,11 +152,14 @@ def draft_package(rel: Release) -> bytes:
     )
 
 
-def write(rels: Sequence[Release], out: Path) -> list[tuple[Release, Path, bool]]:
+def write(
+    rels: Sequence[Release], out: Path, rewrite: Collection[Path] = frozenset()
+) -> list[tuple[Release, Path, bool]]:
     """Write what each release needs, all or nothing: (release, .apkg path, written?).
 
-    A release with no change rewrites nothing; its ``.apkg`` is only written when missing. A new
-    version writes its ``.apkg``, manifest and changelog, and removes the deck's older ``.apkg``.
+    A release with no change rewrites nothing; its ``.apkg`` is only written when missing or in
+    ``rewrite`` (not the bytes its sources build, see :mod:`.verify`). A new version writes its
+    ``.apkg``, manifest and changelog, and removes the deck's older ``.apkg``.
     """
     done = []
     present = sorted(out.iterdir()) if out.is_dir() else []
@@ -166,7 +169,12 @@ def write(rels: Sequence[Release], out: Path) -> list[tuple[Release, Path, bool]
             name = stale.name
             if name.startswith((f".{rel.plan.slug}-", f".{rel.plan.slug}.")) and name.endswith(".tmp"):
                 stale.unlink(missing_ok=True)
-    needed = [rel.bump is not None or not apkg_path(out, rel.plan, rel.version).exists() for rel in rels]
+    needed = [
+        rel.bump is not None
+        or (target := apkg_path(out, rel.plan, rel.version)) in rewrite
+        or not target.exists()
+        for rel in rels
+    ]
     packages = iter(packages_of([rel for rel, need in zip(rels, needed, strict=True) if need]))
     with Staging() as staging:
         for rel, need in zip(rels, needed, strict=True):

@@ -41,11 +41,24 @@ _SHOWN = 3
 """How many differences an error names."""
 
 
-def check(rels: Sequence[Release], out: Path) -> list[Diagnostic]:
+@dataclass(frozen=True)
+class Checked:
+    """What the committed files of a decks folder are, compared with what the sources build."""
+
+    problems: tuple[Diagnostic, ...] = ()
+    """An error for each file that is not what the sources build, in what a learner gets."""
+    stale: tuple[tuple[Path, str], ...] = ()
+    """Packages that give learners what the sources build, but are not its bytes (cards in
+    another order after sections moved, another deckbuilder's layout), each with how they
+    differ: the next build rewrites them."""
+
+
+def check(rels: Sequence[Release], out: Path) -> Checked:
     """Every committed file of ``out`` that is not what its sources build: the package and the
     manifest of each release with no new version; for a new version, a manifest listing notes
     its last package never held; and packages no deck of the folder owns."""
     problems: list[Diagnostic] = []
+    stale: list[tuple[Path, str]] = []
     same = []
     for rel in rels:
         if rel.bump is not None:
@@ -58,9 +71,13 @@ def check(rels: Sequence[Release], out: Path) -> list[Diagnostic]:
     present = [(rel, apkg_path(out, rel.plan, rel.version)) for rel in same]
     present = [(rel, path) for rel, path in present if path.is_file()]
     for (rel, path), data in zip(present, packages_of([rel for rel, _ in present]), strict=True):
-        problems += _package(rel, out, path, data)
+        found = _package(rel, out, path, data)
+        if isinstance(found, Diagnostic):
+            problems.append(found)
+        elif found:
+            stale.append((path, found))
     problems += _unowned(rels, out)
-    return problems
+    return Checked(tuple(problems), tuple(stale))
 
 
 def _manifest(rel: Release, out: Path) -> list[Diagnostic]:
@@ -103,24 +120,27 @@ def _expected(manifest: Manifest, rel: Release) -> Manifest:
     return replace(manifest, notes=tuple(states), released=released)
 
 
-def _package(rel: Release, out: Path, path: Path, built: bytes) -> list[Diagnostic]:
-    """The committed package of an unchanged release, unless it is the bytes ``built``."""
+def _package(rel: Release, out: Path, path: Path, built: bytes) -> Diagnostic | str:
+    """The committed package of an unchanged release compared with the bytes ``built``: ""
+    when they are the same; an error when it gives learners something else; else how it
+    differs (a build rewrites it)."""
     try:
         if path.stat().st_size == len(built) and path.read_bytes() == built:
-            return []
+            return ""
         with zipfile.ZipFile(io.BytesIO(built)) as made_zip:
             budget = 4 * sum(i.file_size for i in made_zip.infolist()) + (16 << 20)
         committed = _read(path, budget)
     except OSError as exc:
-        return [Diagnostic(Origin(str(path), 0), "error", f"cannot read it: {exc.strerror or exc}")]
+        return Diagnostic(Origin(str(path), 0), "error", f"cannot read it: {exc.strerror or exc}")
     made = _contents(built)
     if committed is None or made is None:
-        return [_differs(path, ["it is not a package deckbuilder makes"])]
+        return _differs(path, ["it is not a package deckbuilder makes"])
     tombstones = {t.guid: t.prompt for t in rel.manifest.removed}
     unshipped = [tombstones[g] for g in made.notes if g not in committed.notes and g in tombstones]
     if unshipped:  # the manifest removes notes the committed package never held: it was edited
-        return [_unheld(manifest_path(out, rel.plan), path, unshipped)]
-    return [_differs(path, _differences(committed, made))]
+        return _unheld(manifest_path(out, rel.plan), path, unshipped)
+    content, order = _differences(committed, made)
+    return _differs(path, content) if content else "; ".join(order)
 
 
 def _last_release(rel: Release, out: Path) -> list[Diagnostic]:
@@ -223,9 +243,11 @@ def _contents(data: bytes) -> _Contents | None:
         return None
 
 
-def _differences(committed: _Contents, made: _Contents) -> list[str]:
-    """How the committed package differs from the one built, in a learner's words."""
-    found = []
+def _differences(committed: _Contents, made: _Contents) -> tuple[list[str], list[str]]:
+    """How the committed package differs from the one built: in what learners get (note
+    types, the deck's options, notes, their fields, tags, times and cards, media), and else in
+    what they do not (the order of the cards, of the sources the description names, the zip)."""
+    found, order = [], []
     for mid in sorted(set(committed.models) | set(made.models)):
         ours, theirs = made.models.get(mid), committed.models.get(mid)
         name = one_line(str((ours or theirs or {}).get("name", mid)))
@@ -237,8 +259,10 @@ def _differences(committed: _Contents, made: _Contents) -> list[str]:
             found.append(f"the styling of note type “{name}”")
         elif ours != theirs:
             found.append(f"note type “{name}”")
-    if committed.decks != made.decks:
+    if _described(committed.decks) != _described(made.decks):
         found.append("the deck's description or options")
+    elif committed.decks != made.decks:
+        order.append("the order of the sources its description names")
     for guid in sorted(set(committed.notes) - set(made.notes)):
         found.append(f"a note no source gives: “{committed.prompt(guid)}”")
     for guid in sorted(set(made.notes) - set(committed.notes)):
@@ -253,13 +277,37 @@ def _differences(committed: _Contents, made: _Contents) -> list[str]:
             found.append(f"the note type of “{made.prompt(guid)}”")
         elif mod != mod2:
             found.append(f"the time of “{made.prompt(guid)}”")
-    if committed.cards != made.cards and not found:
+    if _unordered(committed.cards) != _unordered(made.cards):
         found.append("its cards")
+    elif committed.cards != made.cards:
+        order.append("the order of its cards")
     if committed.media != made.media:
         found.append("its media")
     if committed.dates != made.dates:
-        found.append("its release time")
-    return found or ["its bytes"]
+        order.append("the dates of its files")
+    return found, order or ["its bytes"]
+
+
+def _described(decks: Any) -> Any:
+    """The decks with the list of sources in their descriptions sorted: a deck from several
+    sources names them in the order they are built in."""
+    if not isinstance(decks, dict):
+        return decks
+    out = {}
+    for key, deck in decks.items():
+        desc = deck.get("desc") if isinstance(deck, dict) else None
+        head, sep, names = desc.partition(" from ") if isinstance(desc, str) else ("", "", "")
+        if sep and names.endswith("."):
+            deck = {**deck, "desc": head + sep + ", ".join(sorted(names[:-1].split(", "))) + "."}
+        out[key] = deck
+    return out
+
+
+def _unordered(cards: tuple[tuple[Any, ...], ...]) -> tuple[tuple[Any, ...], ...]:
+    """The cards without their new-card position (``due``): the order of the notes."""
+    return tuple(
+        sorted((guid, ord_, did, kind, queue, mod) for guid, ord_, did, _, kind, queue, mod in cards)
+    )
 
 
 def _unowned(rels: Sequence[Release], out: Path) -> list[Diagnostic]:
