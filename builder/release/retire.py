@@ -70,7 +70,10 @@ def sources_gone(manifest: Manifest, searched: Sequence[Path], out: Path) -> boo
     if any((root / name).exists() for root in searched for name in names):
         return False
     decks = out.resolve()
-    top = Path(os.path.commonpath([decks, *(root.resolve() for root in searched)]))
+    try:
+        top = Path(os.path.commonpath([decks, *(root.resolve() for root in searched)]))
+    except ValueError:  # on two drives: no folder holds both
+        return False
     for seen, (folder, subfolders, _) in enumerate(os.walk(top)):
         if seen >= MAX_FOLDERS:
             return False
