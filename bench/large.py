@@ -2,7 +2,8 @@
 
 For each N it writes one source of N notes (sections of a table and a pair of repeated labels)
 and releases it three times into one decks folder, through the use case the ``build`` command
-runs (:func:`builder.usecase.run`, ``goal="release"``, no cache):
+runs (:func:`builder.usecase.run`, ``goal="release"``, no cache), or with ``--cli`` through the
+command itself (``python -m builder build``, in a fresh process, with its cache):
 
 1. the first release, into an empty decks folder;
 2. a second release after one character of one answer changed (a patch);
@@ -14,7 +15,9 @@ against the smallest size's:
 
     python bench/large.py                        # N = 10000, 40000, 100000
     python bench/large.py --sizes 5000 20000
-    python bench/large.py --sizes 10000 --profile /tmp/prof   # cProfile of each release
+    python bench/large.py --sizes 10000 --profile /tmp/prof   # cProfile of each release:
+    python -m pstats /tmp/prof/10000/release-2.prof           # then: sort cumulative, stats 30
+    python bench/large.py --cli --sizes 10000 40000
 
 Linear means the per-thousand figures stay about flat as N grows. The edits of the third
 release are the same number at every size, so its figure is flat only when comparing a deck
@@ -25,17 +28,25 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import json
 import os
+import pstats
+import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
+from typing import TypeVar
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from builder import deep  # noqa: E402
 from builder.usecase import run  # noqa: E402
+
+T = TypeVar("T")
 
 ROWS = 98
 """Table rows per section; each section also has two notes of one repeated label."""
@@ -97,27 +108,55 @@ def a_few_hundred(parts: list[Section]) -> None:
 
 
 def timed(label: str, action: Callable[[], object], profile: Path | None) -> float:
-    """Wall seconds of ``action``; with ``profile``, its cProfile statistics are kept there."""
-    profiler = cProfile.Profile() if profile else None
-    start = time.perf_counter()
-    if profiler is not None:
-        profiler.runcall(action)
-    else:
+    """Wall seconds of ``action``; with ``profile``, its cProfile statistics are kept there
+    (``<label>.prof``), those of the thread that reads sources (:mod:`builder.deep`) included."""
+    if profile is None:
+        start = time.perf_counter()
         action()
-    seconds = time.perf_counter() - start
-    if profiler is not None and profile is not None:
-        profile.mkdir(parents=True, exist_ok=True)
-        profiler.dump_stats(str(profile / f"{label}.prof"))
+        return time.perf_counter() - start
+    profilers = [cProfile.Profile()]
+    in_thread = deep.run
+
+    def profiled_run(task: Callable[[], T]) -> T:
+        profilers.append(cProfile.Profile())
+        return in_thread(partial(profilers[-1].runcall, task))
+
+    deep.run = profiled_run
+    try:
+        start = time.perf_counter()
+        profilers[0].runcall(action)
+        seconds = time.perf_counter() - start
+    finally:
+        deep.run = in_thread
+    profile.mkdir(parents=True, exist_ok=True)
+    pstats.Stats(*profilers).dump_stats(profile / f"{label}.prof")
     return seconds
 
 
-def releases(notes: int, profile: Path | None) -> tuple[int, list[float]]:
+def release(source: Path, out: Path) -> None:
+    """Release the decks of ``source`` into ``out`` as ``build`` does, in this process."""
+    result = run([str(source)], out, goal="release")
+    if result.failed or not result.written or result.written[0][0].bump is None:
+        raise SystemExit(f"the release of {source} into {out} failed")
+
+
+def release_by_command(source: Path, out: Path) -> None:
+    """Release the decks of ``source`` into ``out`` with ``python -m builder build``."""
+    env = {**os.environ, "DECKBUILDER_CACHE": str(out.parent / "cache")}
+    command = [sys.executable, "-m", "builder", "build", str(source), "--out", str(out)]
+    done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise SystemExit(f"failed: {' '.join(command)}\n{done.stderr[-2000:]}")
+
+
+def releases(notes: int, cli: bool, profile: Path | None) -> tuple[int, list[float]]:
     """The deck's note count and the seconds of its first, second and third release."""
     with tempfile.TemporaryDirectory(prefix="deckbuilder-large-") as work:
         source, out = Path(work) / "source", Path(work) / "decks"
         source.mkdir()
         text = source / "large.md"
         parts = sections(notes)
+        action = release_by_command if cli else release
         seconds = []
         for step, edit in enumerate((None, one_character, a_few_hundred), start=1):
             if edit is not None:
@@ -125,17 +164,9 @@ def releases(notes: int, profile: Path | None) -> tuple[int, list[float]]:
             text.write_text(markdown(parts), encoding="utf-8")
             os.environ["SOURCE_DATE_EPOCH"] = str(1_700_000_000 + step)
             where = profile / str(notes) if profile else None
-            result = None
-
-            def release() -> None:
-                nonlocal result
-                result = run([str(source)], out, goal="release")
-
-            seconds.append(timed(f"release-{step}", release, where))
-            if result is None or result.failed or not result.written:
-                raise SystemExit(f"release {step} of {notes} notes failed")
-        count = sum(len(rel.plan.notes) for rel in result.releases)
-        return count, seconds
+            seconds.append(timed(f"release-{step}", partial(action, source, out), where))
+        manifest = next(out.glob("*.manifest.json")).read_text(encoding="utf-8")
+        return len(json.loads(manifest)["notes"]), seconds
 
 
 def main() -> None:
@@ -145,15 +176,20 @@ def main() -> None:
     parser.add_argument(
         "--sizes", type=int, nargs="+", default=[10_000, 40_000, 100_000], help="notes in the deck"
     )
+    parser.add_argument(
+        "--cli", action="store_true", help="release with the build command, in a fresh process"
+    )
     parser.add_argument("--profile", type=Path, help="keep a cProfile of each release in this folder")
     args = parser.parse_args()
+    if args.cli and args.profile:
+        parser.error("--profile profiles a release in this process, not with --cli")
     print(f"deckbuilder large-deck benchmark: Python {sys.version.split()[0]}, {os.cpu_count()} cores")
     print(f"third release: {EDITED} answers edited, {REMOVED} rows removed, {ADDED} added, {RENAMED} renamed")
     names = ("first", "second (1 char)", "third (edits)")
     print(f"{'notes':>7} " + " ".join(f"{name + ' s':>17} {'s/1k':>6} {'vs':>5}" for name in names))
     smallest: list[float] = []
     for size in args.sizes:
-        count, seconds = releases(size, args.profile)
+        count, seconds = releases(size, args.cli, args.profile)
         per = [s / count * 1000 for s in seconds]
         smallest = smallest or per
         print(
