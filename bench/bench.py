@@ -87,12 +87,18 @@ def measure(copies: int, runs: int) -> dict[str, float]:
             unchanged.append(timed([*build, str(out)], env)[0])
             victim = corpus / "seed-000.md"
             original = victim.read_text(encoding="utf-8")
-            victim.write_text(original.replace("cannot attach debugger", f"no debugger (run {run})"), encoding="utf-8")
+            victim.write_text(
+                original.replace("cannot attach debugger", f"no debugger (run {run})"), encoding="utf-8"
+            )
             one.append(timed([*build, str(out)], {**env, "SOURCE_DATE_EPOCH": str(1700000000 + run + 1)})[0])
             victim.write_text(original, encoding="utf-8")
             if notes is None:
                 notes = _notes_per_deck(out)
-            base.append(timed([sys.executable, "-c", BASELINE, str(corpus), str(work / f"base-{run}"), str(notes)], env)[0])
+            base.append(
+                timed(
+                    [sys.executable, "-c", BASELINE, str(corpus), str(work / f"base-{run}"), str(notes)], env
+                )[0]
+            )
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return {
@@ -116,13 +122,21 @@ def verdict(ok: bool) -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--sizes", type=int, nargs="+", default=[30, 100], help="corpus sizes (copies of the seed)")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--sizes", type=int, nargs="+", default=[30, 100], help="corpus sizes (copies of the seed)"
+    )
     parser.add_argument("--runs", type=int, default=3, help="runs per figure (the median is shown)")
     args = parser.parse_args()
     results = {}
-    print(f"deckbuilder benchmark: {os.cpu_count()} cores, Python {sys.version.split()[0]}, median of {args.runs} runs")
-    print(f"{'N':>5} {'full s':>8} {'baseline s':>10} {'full/base':>9} {'no change s':>11} {'/full':>6} {'one file s':>10} {'/full':>6} {'peak MB':>8}")
+    print(
+        f"deckbuilder benchmark: {os.cpu_count()} cores, Python {sys.version.split()[0]}, median of {args.runs} runs"
+    )
+    print(
+        f"{'N':>5} {'full s':>8} {'baseline s':>10} {'full/base':>9} {'no change s':>11} {'/full':>6} {'one file s':>10} {'/full':>6} {'peak MB':>8}"
+    )
     for size in args.sizes:
         r = measure(size, args.runs)
         results[size] = r
@@ -134,17 +148,27 @@ def main() -> None:
     print()
     print("targets:")
     for size, r in results.items():
-        print(f"  N={size}: full within 1.25x baseline: {r['full'] / r['baseline']:.2f}x {verdict(r['full'] <= 1.25 * r['baseline'])}")
-        print(f"  N={size}: no-change rebuild within 0.1x full: {r['unchanged'] / r['full']:.2f}x {verdict(r['unchanged'] <= 0.1 * r['full'])}")
-        print(f"  N={size}: one-file rebuild within 0.5x full: {r['one'] / r['full']:.2f}x {verdict(r['one'] <= 0.5 * r['full'])}")
+        print(
+            f"  N={size}: full within 1.25x baseline: {r['full'] / r['baseline']:.2f}x {verdict(r['full'] <= 1.25 * r['baseline'])}"
+        )
+        print(
+            f"  N={size}: no-change rebuild within 0.1x full: {r['unchanged'] / r['full']:.2f}x {verdict(r['unchanged'] <= 0.1 * r['full'])}"
+        )
+        print(
+            f"  N={size}: one-file rebuild within 0.5x full: {r['one'] / r['full']:.2f}x {verdict(r['one'] <= 0.5 * r['full'])}"
+        )
     if 100 in results:
-        print(f"  N=100: peak memory under 300 MB: {results[100]['memory'] / 1e6:.0f} MB {verdict(results[100]['memory'] < 300e6)}")
+        print(
+            f"  N=100: peak memory under 300 MB: {results[100]['memory'] / 1e6:.0f} MB {verdict(results[100]['memory'] < 300e6)}"
+        )
     sizes = sorted(results)
     if len(sizes) >= 2:
         small, large = results[sizes[0]], results[sizes[-1]]
         factor = sizes[-1] / sizes[0]
         growth = large["full"] / small["full"]
-        print(f"  linear: {factor:.2f}x the corpus took {growth:.2f}x the time (at most {1.1 * factor:.2f}x): {verdict(growth <= 1.1 * factor)}")
+        print(
+            f"  linear: {factor:.2f}x the corpus took {growth:.2f}x the time (at most {1.1 * factor:.2f}x): {verdict(growth <= 1.1 * factor)}"
+        )
 
 
 if __name__ == "__main__":
