@@ -3,7 +3,6 @@ compared with, and writing packages, manifests and changelogs, all or nothing.""
 
 from __future__ import annotations
 
-import html
 import os
 import time
 from collections.abc import Collection, Sequence
@@ -13,6 +12,7 @@ from ..atomic import Staging
 from ..build import PARALLEL_FROM, Plan, worker_pool
 from ..errors import SourceError
 from ..keys import slug
+from ..markup import HTML
 from ..model import DeckPlan, Origin
 from ..package import apkg_bytes, build_time
 from .changelog import changelog
@@ -115,13 +115,15 @@ def _renamed(deck: DeckPlan, out: Path, planned: set[str], claimed: set[Path]) -
     return None
 
 
-def description(rel: Release) -> str:
-    """The deck's description in Anki: its version, release date and sources."""
+def description(rel: Release) -> HTML:
+    """The deck's description in Anki (HTML): its version, release date and sources."""
     day = time.strftime("%Y-%m-%d", time.gmtime(rel.released))
     if not rel.plan.sources:
-        return f"Version {rel.version}, released {day}. Retired: every note of this deck is removed (tagged removed)."
-    sources = ", ".join(html.escape(Path(s).name) for s in rel.plan.sources)
-    return f"Version {rel.version}, released {day}. Built by deckbuilder from {sources}."
+        return HTML(
+            "Version {}, released {}. Retired: every note of this deck is removed (tagged removed)."
+        ).format(rel.version, day)
+    sources = HTML(", ").join(Path(s).name for s in rel.plan.sources)
+    return HTML("Version {}, released {}. Built by deckbuilder from {}.").format(rel.version, day, sources)
 
 
 def package(rel: Release) -> bytes:
@@ -142,8 +144,10 @@ def draft_package(rel: Release) -> bytes:
     base = rel.previous.version if rel.previous else "none"
     return apkg_bytes(
         rel.plan.name,
-        f"Draft of version {html.escape(rel.version)} (not released; last release {html.escape(base)})."
-        f" Built by deckbuilder. Import it into a test profile, not the one you study in.",
+        HTML(
+            "Draft of version {} (not released; last release {}). Built by deckbuilder."
+            " Import it into a test profile, not the one you study in."
+        ).format(rel.version, base),
         rel.shipped(),
         rel.released,
         rel.note_times(),
