@@ -486,3 +486,73 @@ def test_a_url_that_is_no_url_is_one_line(releases):
 
 def test_decks_are_exported_once_with_their_subdecks():
     assert covering(["A::B", "A", "C::D::E", "C::D", "F", "AB"]) == ["A", "AB", "C::D", "F"]
+
+
+def test_the_learners_own_changes_survive_a_sync_and_pull_brings_their_edit_back(
+    server_python, releases, tmp_path
+):
+    """Over AnkiConnect as with a collection file: after release 1.0.0 the learner tags notes
+    (their own tag, marked, leech), adds a field to the note type, nests the deck under a parent
+    of theirs with an options preset, edits a note and moves a card. Release 1.1.0 is synced."""
+    work = tmp_path / "work"
+    shutil.copytree(releases["decks"].parent, work, ignore=shutil.ignore_patterns("*.apkg.first"))
+    path = tmp_path / "anki" / "collection.anki2"
+    path.parent.mkdir()
+    col = Collection(str(path))
+    try:
+        col.import_anki_package(
+            ImportAnkiPackageRequest(package_path=str(releases["first"]), options=ImportAnkiPackageOptions())
+        )
+        engine, port, log = (first_field(col, text) for text in ("Engine", "Port", "Log"))
+        engine.tags += ["my::revision", "marked", "leech"]
+        col.update_note(engine)
+        model = col.models.get(PROMPT_MODEL_ID)
+        col.models.add_field(model, col.models.new_field("Mnemonic"))
+        col.models.update_dict(model)
+        engine = col.get_note(engine.id)
+        engine["Mnemonic"] = "LSM: Log-Structured Merge"
+        col.update_note(engine)
+        port = col.get_note(port.id)
+        port["Answer"] += "<br>5432: the year Postgres was not born"
+        col.update_note(port)
+        col.set_deck([card.id for card in log.cards()], col.decks.id("Mine"))
+        deck = col.decks.by_name(DECK)
+        deck["name"] = f"School::{DECK}"
+        col.decks.save(deck)
+        preset = col.decks.add_config_returning_id("My pace")
+        deck = col.decks.by_name(f"School::{DECK}")
+        deck["conf"] = preset
+        col.decks.save(deck)
+    finally:
+        col.close()
+
+    with serving(server_python, path) as url:
+        result = sync(work / "decks", url)
+        again = sync(work / "decks", url)
+        pulled = CliRunner().invoke(
+            main, ["pull", str(work / "source"), "--decks", str(work / "decks"), "--anki-connect", url]
+        )
+    assert result.exit_code == 0, result.output
+    assert "kept your edit: Network Port?" in result.stdout
+    assert again.exit_code == 0 and again.stdout.startswith(f"{DECK} 1.1.0: up to date"), again.output
+    assert pulled.exit_code == 0, pulled.output
+    curation = (work / "source" / "notes.curation.yaml").read_text(encoding="utf-8")
+    assert "5432: the year Postgres was not born" in curation and "was: " in curation
+
+    col = Collection(str(path))
+    try:
+        engine = first_field(col, "Engine")
+        assert "LSM tree" in engine["Answer"]  # the release's change landed
+        assert engine["Mnemonic"] == "LSM: Log-Structured Merge"
+        assert {"my::revision", "marked", "leech"} <= set(engine.tags)
+        assert "5432: the year Postgres was not born" in first_field(col, "Port")["Answer"]
+        names = [m.name for m in col.models.all_names_and_ids()]
+        assert not [n for n in names if n.endswith("+")], names
+        # The release's subdecks under the learner's place of the deck, with their preset kept.
+        timeout = first_field(col, "Timeout")
+        assert {col.decks.name(c.did) for c in timeout.cards()} == {f"School::{DECK}::Network"}
+        assert col.decks.by_name(f"School::{DECK}")["conf"] == preset
+        assert {col.decks.name(c.did) for c in first_field(col, "Log").cards()} == {"Mine"}
+        assert not [d.name for d in col.decks.all_names_and_ids() if d.name.startswith(DECK)]
+    finally:
+        col.close()

@@ -87,6 +87,7 @@ def read_held(client: AnkiConnect, guids: set[str], work: Path) -> Held:
             rows[guid] = row
             cards_of.setdefault(row[0], {}).update(note_cards)
         path.unlink()
+    live = _tags(client, [nid for nid, _, _, _ in rows.values()])
     for guid, (nid, mid, flds, tags) in rows.items():
         in_order = sorted(cards_of[nid].items(), key=lambda item: (item[1][0], item[0]))
         held.notes[guid] = HeldNote(
@@ -94,13 +95,32 @@ def read_held(client: AnkiConnect, guids: set[str], work: Path) -> Held:
             guid,
             mid,
             tuple(flds.split(FIELD_SEPARATOR)),
-            tuple(tags.split()),
+            live.get(nid, tuple(tags.split())),
             tuple(
                 HeldCard(cid, deck_of.get(cid, exported), suspended_of.get(cid, False), ord_)
                 for cid, (ord_, exported) in in_order
             ),
         )
     return held
+
+
+def _tags(client: AnkiConnect, notes: list[int]) -> dict[int, tuple[str, ...]]:
+    """Each note's tags as Anki holds them (``notesInfo``): an export without scheduling drops
+    the learner's ``marked`` and ``leech``."""
+    if not notes:
+        return {}
+    infos = client.call("notesInfo", notes=notes)
+    if not isinstance(infos, list):
+        raise SyncError(f"{client.url} does not answer as AnkiConnect does (notesInfo gave {infos!r:.80})")
+    out = {}
+    for info in infos:
+        if (
+            isinstance(info, dict)
+            and isinstance(info.get("noteId"), int)
+            and isinstance(info.get("tags"), list)
+        ):
+            out[info["noteId"]] = tuple(str(tag) for tag in info["tags"])
+    return out
 
 
 def covering(decks: Iterable[str]) -> list[str]:
