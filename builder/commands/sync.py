@@ -1,30 +1,61 @@
-"""``deckbuilder sync``: its options, and which way into Anki they choose."""
+"""``deckbuilder sync`` and ``deckbuilder pull``: their options, and which way into Anki they
+choose."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TypeVar
 
 import click
 
 from .options import decks_option
 
+F = TypeVar("F", bound=Callable[..., object])
+
+DEFAULT_URL = "http://127.0.0.1:8765"
+
+
+def anki_options(f: F) -> F:
+    """--collection PATH and --anki-connect [URL]: the two ways into a learner's Anki."""
+    f = click.option(
+        "--anki-connect",
+        "anki_connect",
+        is_flag=False,
+        flag_value=DEFAULT_URL,
+        default=None,
+        metavar="[URL]",
+        help=f"A running Anki desktop through AnkiConnect (default URL {DEFAULT_URL}).",
+    )(f)
+    return click.option(
+        "--collection",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="A collection file (collection.anki2 in an Anki profile folder), with Anki closed.",
+    )(f)
+
+
+@contextmanager
+def into_anki(command: str, collection: Path | None, anki_connect: str | None) -> Iterator[None]:
+    """Exactly one way into Anki, and every domain error as one line with exit status 1."""
+    from ..errors import DeckbuilderError, SourceError
+
+    if (collection is None) == (anki_connect is None):
+        click.echo(f"deckbuilder: {command} needs one of --collection PATH or --anki-connect [URL]", err=True)
+        raise SystemExit(2)
+    try:
+        yield
+    except SourceError as error:
+        click.echo(error.format_message(), err=True)
+        raise SystemExit(1) from None
+    except DeckbuilderError as error:
+        click.echo(f"deckbuilder: {error.format_message()}", err=True)
+        raise SystemExit(1) from None
+
 
 @click.command()
 @decks_option("Decks folder whose current releases are synced.")
-@click.option(
-    "--collection",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="A collection file (collection.anki2 in an Anki profile folder), with Anki closed.",
-)
-@click.option(
-    "--anki-connect",
-    "anki_connect",
-    is_flag=False,
-    flag_value="http://127.0.0.1:8765",
-    default=None,
-    metavar="[URL]",
-    help="A running Anki desktop through AnkiConnect (default URL http://127.0.0.1:8765).",
-)
+@anki_options
 @click.option("--dry-run", is_flag=True, help="Print what would change; change nothing.")
 @click.option(
     "--suspend-removed",
@@ -77,72 +108,47 @@ def sync(
 
     Example: deckbuilder sync --collection ~/.local/share/Anki2/User\ 1/collection.anki2
     """
-    from ..errors import DeckbuilderError, SourceError
     from ..progress import progress_reporter
 
-    if (collection is None) == (anki_connect is None):
-        click.echo("deckbuilder: sync needs one of --collection PATH or --anki-connect [URL]", err=True)
-        raise SystemExit(2)
     echo = click.echo
-    try:
+    with into_anki("sync", collection, anki_connect), progress_reporter() as progress:
         if collection is not None:
             from ..sync import sync_collection
 
             backups = None if no_backup else (backup_dir or collection.parent / "backups")
-            with progress_reporter() as progress:
-                sync_collection(
-                    out,
-                    collection,
-                    echo,
-                    dry_run=dry_run,
-                    suspend=suspend_removed,
-                    overwrite=overwrite_edits,
-                    reset=reset_decks,
-                    chosen=chosen,
-                    backups=backups,
-                    progress=progress,
-                )
+            sync_collection(
+                out,
+                collection,
+                echo,
+                dry_run=dry_run,
+                suspend=suspend_removed,
+                overwrite=overwrite_edits,
+                reset=reset_decks,
+                chosen=chosen,
+                backups=backups,
+                progress=progress,
+            )
         else:
             from ..sync import sync_anki_connect
 
             assert anki_connect is not None
-            with progress_reporter() as progress:
-                sync_anki_connect(
-                    out,
-                    anki_connect,
-                    echo,
-                    dry_run=dry_run,
-                    suspend=suspend_removed,
-                    overwrite=overwrite_edits,
-                    reset=reset_decks,
-                    chosen=chosen,
-                    progress=progress,
-                )
-    except SourceError as error:
-        click.echo(error.format_message(), err=True)
-        raise SystemExit(1) from None
-    except DeckbuilderError as error:
-        click.echo(f"deckbuilder: {error.format_message()}", err=True)
-        raise SystemExit(1) from None
+            sync_anki_connect(
+                out,
+                anki_connect,
+                echo,
+                dry_run=dry_run,
+                suspend=suspend_removed,
+                overwrite=overwrite_edits,
+                reset=reset_decks,
+                chosen=chosen,
+                progress=progress,
+            )
 
 
 @click.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=str))
 @decks_option("Decks folder whose releases the learner's notes are compared with.")
-@click.option(
-    "--collection",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="A collection file (collection.anki2 in an Anki profile folder), with Anki closed.",
-)
-@click.option(
-    "--anki-connect",
-    "anki_connect",
-    is_flag=False,
-    flag_value="http://127.0.0.1:8765",
-    default=None,
-    metavar="[URL]",
-    help="A running Anki desktop through AnkiConnect (default URL http://127.0.0.1:8765).",
-)
+@anki_options
 def pull(paths: tuple[str, ...], out: Path, collection: Path | None, anki_connect: str | None) -> None:
     """Bring the edits you made to notes in Anki back into the sources.
 
@@ -152,18 +158,8 @@ def pull(paths: tuple[str, ...], out: Path, collection: Path | None, anki_connec
 
     Example: deckbuilder pull source/ --collection ~/.local/share/Anki2/User\\ 1/collection.anki2
     """
-    from ..errors import DeckbuilderError, SourceError
     from ..sync import pull_edits
 
-    if (collection is None) == (anki_connect is None):
-        click.echo("deckbuilder: pull needs one of --collection PATH or --anki-connect [URL]", err=True)
-        raise SystemExit(2)
-    try:
+    with into_anki("pull", collection, anki_connect):
         done = pull_edits(list(paths) or ["source"], out, click.echo, collection=collection, url=anki_connect)
-    except SourceError as error:
-        click.echo(error.format_message(), err=True)
-        raise SystemExit(1) from None
-    except DeckbuilderError as error:
-        click.echo(f"deckbuilder: {error.format_message()}", err=True)
-        raise SystemExit(1) from None
     click.echo(f"{len(done)} edit{'s' if len(done) != 1 else ''} pulled" if done else "no edits to pull")
