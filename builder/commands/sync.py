@@ -109,8 +109,10 @@ def sync(
     Example: deckbuilder sync --collection ~/.local/share/Anki2/User\ 1/collection.anki2
     """
     from ..progress import progress_reporter
+    from ..sync import Options
 
     echo = click.echo
+    options = Options(suspend=suspend_removed, overwrite=overwrite_edits, reset=reset_decks)
     with into_anki("sync", collection, anki_connect), progress_reporter() as progress:
         if collection is not None:
             from ..sync import sync_collection
@@ -120,10 +122,8 @@ def sync(
                 out,
                 collection,
                 echo,
+                options=options,
                 dry_run=dry_run,
-                suspend=suspend_removed,
-                overwrite=overwrite_edits,
-                reset=reset_decks,
                 chosen=chosen,
                 backups=backups,
                 progress=progress,
@@ -136,10 +136,8 @@ def sync(
                 out,
                 anki_connect,
                 echo,
+                options=options,
                 dry_run=dry_run,
-                suspend=suspend_removed,
-                overwrite=overwrite_edits,
-                reset=reset_decks,
                 chosen=chosen,
                 progress=progress,
             )

@@ -17,11 +17,20 @@ from pathlib import Path
 
 from .ankiconnect import sync_anki_connect
 from .collection import SyncError, apply, backup, changes, guids_of, held_notes, open_collection, writable
-from .plan import DeckChanges, HeldNote, tell
+from .plan import DEFAULTS, DeckChanges, HeldNote, Options, tell
 from .pull import Pulled
 from .release import WantedDeck, owners, pick, read_releases
 
-__all__ = ["Pulled", "SyncError", "check", "choose", "pull_edits", "sync_anki_connect", "sync_collection"]
+__all__ = [
+    "Options",
+    "Pulled",
+    "SyncError",
+    "check",
+    "choose",
+    "pull_edits",
+    "sync_anki_connect",
+    "sync_collection",
+]
 
 Echo = Callable[[str], None]
 
@@ -31,10 +40,8 @@ def sync_collection(
     collection: Path,
     echo: Echo,
     *,
+    options: Options = DEFAULTS,
     dry_run: bool = False,
-    suspend: bool = False,
-    overwrite: bool = False,
-    reset: bool = False,
     chosen: Sequence[str] = (),
     backups: Path | None = None,
     progress: Callable[[int, int, str], None] | None = None,
@@ -52,21 +59,19 @@ def sync_collection(
             wanted = choose(wanted, held, chosen, echo)
 
             def now() -> list[DeckChanges]:
-                return [
-                    changes(col, d, others, suspend=suspend, overwrite=overwrite, reset=reset) for d in wanted
-                ]
+                return [changes(col, d, others, options) for d in wanted]
 
             found = now()
-            tell(found, echo, suspend, dry_run)
+            tell(found, echo, dry_run)
             if dry_run:
-                check(found, suspend, dry_run=True)
+                check(found, dry_run=True)
                 return found
             if any(not c.nothing for c in found):
                 if backups is not None:
                     echo(f"backup: {backup(col, backups)}")
-                apply(col, found, suspend, progress)
+                apply(col, found, progress)
                 found = now()
-            check(found, suspend)
+            check(found)
             return found
         finally:
             col.close()
@@ -92,7 +97,7 @@ def choose(
     return holding
 
 
-def check(after: Sequence[DeckChanges], suspend: bool, dry_run: bool = False) -> None:
+def check(after: Sequence[DeckChanges], dry_run: bool = False) -> None:
     """That the collection now holds every release (or, for a dry run, that the sync could
     bring it there): what could not be synced, with its reason, as a :class:`SyncError`."""
     problems = [
@@ -101,7 +106,7 @@ def check(after: Sequence[DeckChanges], suspend: bool, dry_run: bool = False) ->
         if change.conflicts
     ]
     problems += [
-        f"{change.deck.name}: after the sync, still {change.summary(suspend)}"
+        f"{change.deck.name}: after the sync, still {change.summary()}"
         for change in after
         if not change.nothing and not dry_run
     ]

@@ -48,7 +48,7 @@ from typing import Any
 from .client import CHECK_TIMEOUT, DEFAULT_URL, AnkiConnect
 from .collection import SyncError
 from .held import Held, covering, read_export, read_held
-from .plan import DeckChanges, plan, tell
+from .plan import DEFAULTS, DeckChanges, Options, plan, tell
 from .release import SUSPENDED_TAG, WantedDeck, for_import, owners, pick, read_releases
 
 __all__ = [
@@ -71,10 +71,8 @@ def sync_anki_connect(
     url: str,
     echo: Echo,
     *,
+    options: Options = DEFAULTS,
     dry_run: bool = False,
-    suspend: bool = False,
-    overwrite: bool = False,
-    reset: bool = False,
     chosen: Sequence[str] = (),
     progress: Progress | None = None,
 ) -> list[DeckChanges]:
@@ -88,22 +86,21 @@ def sync_anki_connect(
     client = AnkiConnect(url)
     client.check(CHECK_TIMEOUT)
     guids = {g for deck in wanted for g in _guids(deck)}
-    options = {"suspend": suspend, "overwrite": overwrite, "reset": reset}
     with tempfile.TemporaryDirectory(prefix="deckbuilder-sync-") as folder:
         work = Path(folder)
         held = read_held(client, guids, work)
         holding = {deck.name: {g: held.notes[g] for g in _guids(deck) if g in held.notes} for deck in wanted}
         wanted = choose(wanted, holding, chosen, echo)
         found = [_plan(client, deck, held, others, options) for deck in wanted]
-        tell(found, echo, suspend, dry_run)
+        tell(found, echo, dry_run)
         if dry_run:
-            check(found, suspend, dry_run=True)
+            check(found, dry_run=True)
             return found
         if any(not c.nothing for c in found):
-            apply(client, found, held, suspend, work, echo, progress)
+            apply(client, found, held, work, echo, progress)
             held = read_held(client, guids, work)
             found = [_plan(client, deck, held, others, options) for deck in wanted]
-        check(found, suspend)
+        check(found)
     return found
 
 
@@ -112,7 +109,7 @@ def _guids(deck: WantedDeck) -> list[str]:
 
 
 def _plan(
-    client: AnkiConnect, deck: WantedDeck, held: Held, others: Mapping[str, str], options: Mapping[str, bool]
+    client: AnkiConnect, deck: WantedDeck, held: Held, others: Mapping[str, str], options: Options
 ) -> DeckChanges:
     mine = {held.notes[g].note_id for g in _guids(deck) if g in held.notes}
 
@@ -133,12 +130,10 @@ def _plan(
         deck,
         held.notes,
         held.models_for(deck),
+        options,
         foreign=foreign,
         others=others,
         model_names=held.every,
-        suspend=options["suspend"],
-        overwrite=options["overwrite"],
-        reset=options["reset"],
     )
 
 
@@ -154,7 +149,6 @@ def apply(
     client: AnkiConnect,
     found: Sequence[DeckChanges],
     held: Held,
-    suspend: bool,
     work: Path,
     echo: Echo,
     progress: Progress | None = None,
@@ -171,7 +165,7 @@ def apply(
             guids = {n.guid for n in change.add}
             package = for_import(change.deck, folder, guids, dict(change.places), dict(change.extra_fields))
             client.call("importPackage", path=str(package))
-        client.multi([*_set_notes(change), *_moves(change), *_removals(change, suspend)])
+        client.multi([*_set_notes(change), *_moves(change), *_removals(change)])
         empty = sum(len(cards) for _, _, cards in change.empty)
         if empty:
             echo(
@@ -232,12 +226,12 @@ def _moves(change: DeckChanges) -> list[tuple[str, Mapping[str, Any]]]:
     return [("changeDeck", {"cards": cards, "deck": deck}) for deck, cards in targets.items()]
 
 
-def _removals(change: DeckChanges, suspend: bool) -> list[tuple[str, Mapping[str, Any]]]:
+def _removals(change: DeckChanges) -> list[tuple[str, Mapping[str, Any]]]:
     """Notes removed from the source: deleted, or their cards suspended and the note tagged."""
     held = [mine for _, mine in change.remove]
     if not held:
         return []
-    if suspend:
+    if change.options.suspend:
         cards = [c.card_id for mine in held for c in mine.cards if not c.suspended]
         notes = [mine.note_id for mine in held]
         return [

@@ -27,7 +27,7 @@ from typing import Any
 
 from ..errors import DeckbuilderError
 from ..notetypes import MODEL_IDS
-from .plan import DeckChanges, HeldCard, HeldNote, plan
+from .plan import DeckChanges, HeldCard, HeldNote, Options, plan
 from .release import FIELD_SEPARATOR, SUSPENDED_TAG, WantedDeck, for_import
 
 UNDO_NAME = "deckbuilder sync"
@@ -183,15 +183,7 @@ def guids_of(deck: WantedDeck) -> list[str]:
     return [n.guid for n in deck.notes] + [r.guid for r in deck.removed]
 
 
-def changes(
-    col: Any,
-    deck: WantedDeck,
-    others: Mapping[str, str],
-    *,
-    suspend: bool = False,
-    overwrite: bool = False,
-    reset: bool = False,
-) -> DeckChanges:
+def changes(col: Any, deck: WantedDeck, others: Mapping[str, str], options: Options) -> DeckChanges:
     """What syncing ``deck`` into ``col`` would change; ``others``: the other decks' current
     notes (GUID -> deck). See :func:`.plan.plan` for the options."""
     held_models = {mid: col.models.get(mid) for mid in deck.models}
@@ -215,9 +207,7 @@ def changes(
         deck,
         held_notes(col, guids_of(deck)),
         held_models,
-        suspend=suspend,
-        overwrite=overwrite,
-        reset=reset,
+        options,
         foreign=foreign,
         others=others,
         model_names=names,
@@ -227,7 +217,6 @@ def changes(
 def apply(
     col: Any,
     found: Sequence[DeckChanges],
-    suspend: bool,
     progress: Progress | None = None,
 ) -> None:
     """Make the changes, as one undo step; on any failure, undo it and raise :class:`SyncError`."""
@@ -243,7 +232,7 @@ def apply(
                 make(col, change)
                 # Each of Anki's operations is an undo step of its own: merged into the sync's.
                 col.merge_undo_entries(step)
-            _remove(col, change, suspend)
+            _remove(col, change)
             col.merge_undo_entries(step)
     except Exception as exc:
         if col.undo_status().undo == UNDO_NAME:
@@ -313,12 +302,12 @@ def _move(col: Any, change: DeckChanges) -> None:
         col.set_deck(list(move.cards), col.decks.id(move.target, create=True))
 
 
-def _remove(col: Any, change: DeckChanges, suspend: bool) -> None:
+def _remove(col: Any, change: DeckChanges) -> None:
     """Notes removed from the source: deleted, or suspended and marked."""
     held = [mine for _, mine in change.remove]
     if not held:
         return
-    if suspend:
+    if change.options.suspend:
         cards = [c.card_id for mine in held for c in mine.cards if not c.suspended]
         if cards:
             col.sched.suspend_cards(cards)

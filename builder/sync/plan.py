@@ -37,6 +37,22 @@ Models = Mapping[int, Mapping[str, object] | None]
 
 
 @dataclass(frozen=True)
+class Options:
+    """How a sync treats the learner's collection, as the command line asks."""
+
+    suspend: bool = False
+    """Suspend (and tag) the notes removed from the source instead of deleting them."""
+    overwrite: bool = False
+    """Set the notes the learner edited back to the release."""
+    reset: bool = False
+    """Put every card back in the deck the release names."""
+
+
+DEFAULTS = Options()
+"""Removed notes deleted, the learner's edits and layout kept."""
+
+
+@dataclass(frozen=True)
 class HeldCard:
     """A card of a learner's note."""
 
@@ -97,6 +113,7 @@ class DeckChanges:
     """What syncing one deck changes."""
 
     deck: WantedDeck
+    options: Options = DEFAULTS
     add: tuple[WantedNote, ...] = ()
     update: tuple[Update, ...] = ()
     """Notes whose fields or tags the release changed: updated in place."""
@@ -124,7 +141,8 @@ class DeckChanges:
             self.add or self.update or self.move or self.remove or self.unsuspend or self.empty or self.models
         )
 
-    def summary(self, suspend: bool) -> str:
+    def summary(self) -> str:
+        suspend = self.options.suspend
         parts = [
             f"{len(self.add)} added",
             f"{len(self.update)} changed",
@@ -140,12 +158,12 @@ class DeckChanges:
             parts.append(f"{len(self.models)} note type{'s' if len(self.models) > 1 else ''} updated")
         return ", ".join(parts)
 
-    def lines(self, suspend: bool) -> list[str]:
+    def lines(self) -> list[str]:
         """One line per change, as ``diff`` prints them."""
         out = [f"  + {n.prompt}" for n in self.add]
         out += [f"  ~ {u.mine.text}" for u in self.update]
         out += [f"  > {m.mine.text} (to {m.target})" for m in self.move]
-        mark = "suspended" if suspend else "deleted"
+        mark = "suspended" if self.options.suspend else "deleted"
         out += [f"  - {mine.text} ({mark})" for _, mine in self.remove]
         out += [f"  ^ {mine.text} (back in the deck: unsuspended)" for _, mine in self.unsuspend]
         out += [
@@ -161,7 +179,7 @@ class DeckChanges:
         return out
 
 
-def tell(found: Sequence[DeckChanges], echo: Callable[[str], None], suspend: bool, dry_run: bool) -> None:
+def tell(found: Sequence[DeckChanges], echo: Callable[[str], None], dry_run: bool) -> None:
     """Print what a sync changes (or, with ``dry_run``, would): a line per deck, every kept edit
     and conflict, and for a dry run every change, then that nothing was changed."""
     for change in found:
@@ -171,14 +189,14 @@ def tell(found: Sequence[DeckChanges], echo: Callable[[str], None], suspend: boo
         elif change.nothing:
             status = "not up to date"
         else:
-            status = change.summary(suspend)
+            status = change.summary()
         if change.kept:
             many = len(change.kept) > 1
             status += f"; {len(change.kept)} note{'s' if many else ''} kept as you edited {'them' if many else 'it'}"
         if change.conflicts:
             status += f"; {len(change.conflicts)} could not be synced"
         echo(head + status)
-        for line in change.lines(suspend) if dry_run else ():
+        for line in change.lines() if dry_run else ():
             echo(line)
         for line in change.notices():
             echo(line)
@@ -190,10 +208,8 @@ def plan(
     deck: WantedDeck,
     held: Mapping[str, HeldNote],
     held_models: Models,
+    options: Options = DEFAULTS,
     *,
-    suspend: bool = False,
-    overwrite: bool = False,
-    reset: bool = False,
     foreign: Callable[[str], bool] = lambda deck: False,
     others: Mapping[str, str] | None = None,
     model_names: Mapping[int, str] | None = None,
@@ -206,7 +222,7 @@ def plan(
     owned_by = others or {}
     conflicts: list[Conflict] = []
     shapes = {mid: _shape(deck, mid, held_models.get(mid), conflicts) for mid in deck.models}
-    places = layout(deck, held, reset)
+    places = layout(deck, held, options.reset)
     ours = {deck_key(p) for p in places.values()}
     add: list[WantedNote] = []
     updates: list[Update] = []
@@ -226,7 +242,7 @@ def plan(
         their_names = shapes.get(note.model_id)
         if their_names is None:
             continue  # the note type's conflict is reported once
-        fields, edited = _fields(note, mine, their_names, overwrite)
+        fields, edited = _fields(note, mine, their_names, options.overwrite)
         if edited:
             kept.append((note.prompt, mine))
         tags = _tags(deck, note, mine)
@@ -238,7 +254,7 @@ def plan(
         stray = tuple(
             c.card_id
             for c in mine.cards
-            if deck_key(c.deck) != deck_key(target) and (reset or deck_key(c.deck) in ours)
+            if deck_key(c.deck) != deck_key(target) and (options.reset or deck_key(c.deck) in ours)
         )
         if stray:
             moves.append(Move(note, mine, stray, target))
@@ -251,12 +267,14 @@ def plan(
         mine = held.get(removal.guid)
         if mine is None or mine.model_id not in deck.models:
             continue
-        reason = _refusal(deck, removal, mine, shapes.get(mine.model_id), ours, foreign, owned_by, overwrite)
+        reason = _refusal(
+            deck, removal, mine, shapes.get(mine.model_id), ours, foreign, owned_by, options.overwrite
+        )
         if reason == "edited":
             kept.append((removal.prompt, mine))
         elif reason:
             conflicts.append(Conflict(mine.text, reason))
-        elif not (suspend and _suspended_by_us(mine)):
+        elif not (options.suspend and _suspended_by_us(mine)):
             remove.append((removal, mine))
     models = tuple(mid for mid in deck.models if _model_differs(deck.models[mid], held_models.get(mid)))
     extra = {
@@ -266,6 +284,7 @@ def plan(
     }
     return DeckChanges(
         deck,
+        options,
         tuple(add),
         tuple(updates),
         tuple(moves),
