@@ -217,86 +217,125 @@ def plan(
     """What syncing ``deck`` into a collection holding ``held`` (by GUID) and ``held_models``
     changes. ``foreign(name)``: whether the learner's deck ``name`` holds notes of other
     deckbuilder decks (a removed note found there is not this deck's to delete); ``others``:
-    the GUIDs of the other decks' current notes, by GUID -> deck name."""
-    names = model_names or {}
-    owned_by = others or {}
-    conflicts: list[Conflict] = []
-    shapes = {mid: _shape(deck, mid, held_models.get(mid), conflicts) for mid in deck.models}
-    places = layout(deck, held, options.reset)
-    ours = {deck_key(p) for p in places.values()}
-    add: list[WantedNote] = []
-    updates: list[Update] = []
-    moves: list[Move] = []
-    kept: list[tuple[str, HeldNote]] = []
-    back: list[tuple[WantedNote, HeldNote]] = []
-    empty: list[tuple[WantedNote, HeldNote, tuple[int, ...]]] = []
+    the GUIDs of the other decks' current notes, by GUID -> deck name; ``model_names``: every
+    note type's name in the collection, by id, for reports."""
+    planner = _Planner(deck, held, held_models, options, foreign, others or {}, model_names or {})
     for note in deck.notes:
-        mine = held.get(note.guid)
+        planner.note(note)
+    for removal in deck.removed:
+        planner.removal(removal)
+    return planner.changes()
+
+
+class _Planner:
+    """The changes of one deck, gathered note by note."""
+
+    def __init__(
+        self,
+        deck: WantedDeck,
+        held: Mapping[str, HeldNote],
+        held_models: Models,
+        options: Options,
+        foreign: Callable[[str], bool],
+        others: Mapping[str, str],
+        model_names: Mapping[int, str],
+    ) -> None:
+        self.deck, self.held, self.held_models, self.options = deck, held, held_models, options
+        self.foreign, self.others, self.model_names = foreign, others, model_names
+        self.conflicts: list[Conflict] = []
+        self.shapes = {mid: _shape(deck, mid, held_models.get(mid), self.conflicts) for mid in deck.models}
+        self.places = layout(deck, held, options.reset)
+        self.ours = {deck_key(p) for p in self.places.values()}
+        self.add: list[WantedNote] = []
+        self.updates: list[Update] = []
+        self.moves: list[Move] = []
+        self.kept: list[tuple[str, HeldNote]] = []
+        self.back: list[tuple[WantedNote, HeldNote]] = []
+        self.empty: list[tuple[WantedNote, HeldNote, tuple[int, ...]]] = []
+        self.remove: list[tuple[Removal, HeldNote]] = []
+
+    def note(self, note: WantedNote) -> None:
+        """A current note of the release: added, or what the release changed of the learner's."""
+        mine = self.held.get(note.guid)
         if mine is None:
-            add.append(note)
-            continue
+            self.add.append(note)
+            return
         if mine.model_id != note.model_id:
-            theirs = names.get(mine.model_id, "another")
-            conflicts.append(Conflict(note.prompt, f"a “{theirs}” note holds this note's GUID; left alone"))
-            continue
-        their_names = shapes.get(note.model_id)
-        if their_names is None:
-            continue  # the note type's conflict is reported once
-        fields, edited = _fields(note, mine, their_names, options.overwrite)
+            theirs = self.model_names.get(mine.model_id, "another")
+            self.conflicts.append(
+                Conflict(note.prompt, f"a “{theirs}” note holds this note's GUID; left alone")
+            )
+            return
+        names = self.shapes.get(note.model_id)
+        if names is None:
+            return  # the note type's conflict is reported once
+        fields, edited = _fields(note, mine, names, self.options.overwrite)
         if edited:
-            kept.append((note.prompt, mine))
-        tags = _tags(deck, note, mine)
+            self.kept.append((note.prompt, mine))
+        tags = _tags(self.deck, note, mine)
         if fields or tags is not None:
-            updates.append(Update(note, mine, fields, tags))
+            self.updates.append(Update(note, mine, fields, tags))
         if _marked(mine) and any(c.suspended for c in mine.cards):
-            back.append((note, mine))
-        target = places[deck_name(note.deck)]
+            self.back.append((note, mine))
+        target = self.places[deck_name(note.deck)]
         stray = tuple(
             c.card_id
             for c in mine.cards
-            if deck_key(c.deck) != deck_key(target) and (options.reset or deck_key(c.deck) in ours)
+            if deck_key(c.deck) != deck_key(target) and (self.options.reset or deck_key(c.deck) in self.ours)
         )
         if stray:
-            moves.append(Move(note, mine, stray, target))
-        if not edited:
-            gone = _empty_cards(note, mine)
-            if gone:
-                empty.append((note, mine, gone))
-    remove = []
-    for removal in deck.removed:
-        mine = held.get(removal.guid)
-        if mine is None or mine.model_id not in deck.models:
-            continue
+            self.moves.append(Move(note, mine, stray, target))
+        gone = () if edited else _empty_cards(note, mine)
+        if gone:
+            self.empty.append((note, mine, gone))
+
+    def removal(self, removal: Removal) -> None:
+        """A note removed from the source: deleted (or suspended) when it is the deck's own."""
+        mine = self.held.get(removal.guid)
+        if mine is None or mine.model_id not in self.deck.models:
+            return
         reason = _refusal(
-            deck, removal, mine, shapes.get(mine.model_id), ours, foreign, owned_by, options.overwrite
+            self.deck,
+            removal,
+            mine,
+            self.shapes.get(mine.model_id),
+            self.ours,
+            self.foreign,
+            self.others,
+            self.options.overwrite,
         )
         if reason == "edited":
-            kept.append((removal.prompt, mine))
+            self.kept.append((removal.prompt, mine))
         elif reason:
-            conflicts.append(Conflict(mine.text, reason))
-        elif not (options.suspend and _suspended_by_us(mine)):
-            remove.append((removal, mine))
-    models = tuple(mid for mid in deck.models if _model_differs(deck.models[mid], held_models.get(mid)))
-    extra = {
-        mid: tuple(n for n in names_ if n not in _release_names(deck, mid))
-        for mid, names_ in shapes.items()
-        if names_ is not None
-    }
-    return DeckChanges(
-        deck,
-        options,
-        tuple(add),
-        tuple(updates),
-        tuple(moves),
-        tuple(remove),
-        tuple(back),
-        tuple(empty),
-        models,
-        tuple(kept),
-        tuple(conflicts),
-        places,
-        {mid: names_ for mid, names_ in extra.items() if names_},
-    )
+            self.conflicts.append(Conflict(mine.text, reason))
+        elif not (self.options.suspend and _suspended_by_us(mine)):
+            self.remove.append((removal, mine))
+
+    def changes(self) -> DeckChanges:
+        deck = self.deck
+        models = tuple(
+            mid for mid in deck.models if _model_differs(deck.models[mid], self.held_models.get(mid))
+        )
+        extra = {
+            mid: tuple(n for n in names if n not in _release_names(deck, mid))
+            for mid, names in self.shapes.items()
+            if names is not None
+        }
+        return DeckChanges(
+            deck,
+            self.options,
+            tuple(self.add),
+            tuple(self.updates),
+            tuple(self.moves),
+            tuple(self.remove),
+            tuple(self.back),
+            tuple(self.empty),
+            models,
+            tuple(self.kept),
+            tuple(self.conflicts),
+            self.places,
+            {mid: names for mid, names in extra.items() if names},
+        )
 
 
 def layout(deck: WantedDeck, held: Mapping[str, HeldNote], reset: bool = False) -> dict[str, str]:
