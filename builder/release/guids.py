@@ -24,7 +24,7 @@ one a tombstone; its key comes back with its old GUID if the note type does.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import replace
 from typing import NamedTuple, TypeVar
 
@@ -85,7 +85,7 @@ def settle_guids(deck: DeckPlan, previous: Manifest | None) -> Settled:
     guids |= fresh(deck.name, notes, taken, guids)
     settled = [n if guids[i] == n.guid else replace(n, guid=guids[i]) for i, n in enumerate(notes)]
     unsure = []
-    lost_of: dict[int, tuple[NoteState, ...]] = {}  # a family's doubts share one tuple of olds
+    lost_of: dict[int, tuple[NoteState, ...]] = {}  # the doubts of a family or group share one tuple
     for index, olds in sorted((doubts | more).items()):
         if id(olds) not in lost_of:
             lost_of[id(olds)] = tuple(o for o in olds if o.guid not in used)
@@ -212,70 +212,102 @@ def renamed_by_teaching(
     document and taught the same thing (same kind, note type and body): a renamed heading or
     label, a moved card. When several such notes could be it, the one whose key is closest
     (same label or row, or one part apart) is, if it is the only one and no other new note is
-    as close to it; otherwise the note is new, and in doubt."""
+    as close to it; otherwise the note is new, and in doubt.
+
+    The notes that teach one thing in one document could each be any of the old ones that did:
+    they are matched group by group, in rounds (a match can leave another note the only
+    closest), each note's closest found through its key's parts rather than against every
+    old note of its group."""
     used = set(guids.values())
-    alike: dict[tuple[str, str, str, str], list[NoteState]] = {}
-    for g in gone:
+    olds: dict[tuple[str, str, str, str], _Closest] = {}
+    for position, g in enumerate(gone):
         if g.guid not in used:
-            alike.setdefault((g.kind, g.model, g.teaches, keys.document_of(g.key)), []).append(g)
-    could: dict[int, list[NoteState]] = {}
+            olds.setdefault(_teaching(g), _Closest()).add(position, g.key)
+    news: dict[tuple[str, str, str, str], _Closest] = {}
     for index, note in enumerate(notes):
-        olds = alike.get((note.kind, note.model, note.teaches, keys.document_of(note.key)))
-        if index not in guids and olds:
-            could[index] = list(olds)
-    claims: dict[str, dict[int, None]] = {}
-    for index, olds in could.items():
-        for g in olds:
-            claims.setdefault(g.guid, {})[index] = None
+        if index not in guids and _teaching(note) in olds:
+            news.setdefault(_teaching(note), _Closest()).add(index, note.key)
     out: Guids = {}
-    check: set[int] = set(could)
-    while pairs := _closest_pairs(notes, could, claims, check):
-        # A note's candidates and an old note's rivals change only where a candidate of a
-        # matched note was: only the notes that shared one can match in the next round.
-        check = set()
-        for index, state in pairs:
-            out[index] = state.guid
-            for g in could.pop(index):
-                del claims[g.guid][index]
-                check |= claims[g.guid].keys()
-        check &= could.keys()
-        taken = {s.guid for _, s in pairs}
-        for i in {i for guid in taken for i in claims.pop(guid)}:
-            could[i] = [g for g in could[i] if g.guid not in taken]
-    return out, {index: tuple(olds) for index, olds in could.items() if olds}
+    doubts: Doubts = {}
+    for group, new in news.items():
+        old = olds[group]
+        while pairs := _closest_pairs(new, old):
+            for index, position in pairs:
+                out[index] = gone[position].guid
+                new.remove(index)
+                old.remove(position)
+        if old.keys:
+            doubts |= dict.fromkeys(new.keys, tuple(gone[position] for position in old.keys))
+    return out, doubts
 
 
-def _closeness(old: str, new: str) -> tuple[bool, bool]:
-    """How close an old key is to a new one: the same card part (label, row, repeat), and
-    only one part apart."""
-    return old.rpartition("/")[2] == new.rpartition("/")[2], keys.parts_apart(old, new) is not None
+def _teaching(note: Note | NoteState) -> tuple[str, str, str, str]:
+    """What a note teaches, in which document: the notes a renamed one may continue."""
+    return note.kind, note.model, note.teaches, keys.document_of(note.key)
 
 
-def _closest_pairs(
-    notes: Sequence[Note],
-    could: dict[int, list[NoteState]],
-    claims: dict[str, dict[int, None]],
-    among: set[int],
-) -> list[tuple[int, NoteState]]:
-    """Each new note (of ``among``) and old note that are each other's only closest candidate;
-    ``claims`` holds the new notes that could be each old one."""
+def _closest_pairs(new: _Closest, old: _Closest) -> list[tuple[int, int]]:
+    """Each new note and old note (by index and position) that are each other's only closest."""
     pairs = []
-    for index in sorted(among):
-        best = _only_best([(_closeness(g.key, notes[index].key), g) for g in could[index]])
-        if best is None:
-            continue
-        rivals = claims[best.guid]
-        if _only_best([(_closeness(best.key, notes[j].key), j) for j in rivals]) == index:
+    rival: dict[int, int | None] = {}
+    for index, key in new.keys.items():
+        best = old.closest(key)
+        if best is not None and best not in rival:
+            rival[best] = new.closest(old.keys[best])
+        if best is not None and rival[best] == index:
             pairs.append((index, best))
     return pairs
 
 
-def _only_best(scored: Sequence[tuple[tuple[bool, bool], T]]) -> T | None:
-    """The item with the highest score, if no other has it."""
-    ranked = sorted(scored, key=lambda pair: pair[0], reverse=True)
-    if not ranked or (len(ranked) > 1 and ranked[0][0] == ranked[1][0]):
+def near_keys(key: str) -> list[tuple[int, tuple[str, ...]]]:
+    """A key's family without each of its parts after the document in turn, with that part's
+    place; none for a card-file key. Two keys are one part apart (:func:`keys.parts_apart`)
+    only if they share one of these, and then they share only that one."""
+    if keys.yaml_id(key) is not None:
+        return []
+    parts = keys.family(key).split("/")
+    return [(i, (*parts[:i], *parts[i + 1 :])) for i in range(1, len(parts))]
+
+
+class _Closest:
+    """Some notes' keys, by what they end in and by :func:`near_keys`: which of them is the
+    only closest to a key, without comparing it with each."""
+
+    def __init__(self) -> None:
+        self.keys: dict[int, str] = {}
+        """Each note's key, by its index (or position), in the order added."""
+        self._by_card: dict[str, dict[int, None]] = {}
+        self._by_near: dict[tuple[int, tuple[str, ...]], dict[int, None]] = {}
+
+    def add(self, item: int, key: str) -> None:
+        self.keys[item] = key
+        self._by_card.setdefault(key.rpartition("/")[2], {})[item] = None
+        for near in near_keys(key):
+            self._by_near.setdefault(near, {})[item] = None
+
+    def remove(self, item: int) -> None:
+        key = self.keys.pop(item)
+        del self._by_card[key.rpartition("/")[2]][item]
+        for near in near_keys(key):
+            del self._by_near[near][item]
+
+    def closest(self, key: str) -> int | None:
+        """The note whose key is closest to ``key``, if no other is as close. Closest is the
+        same card part (label, row, repeat) and one part apart; then the same card part; then
+        one part apart; then any (the only note)."""
+        near = {item for part in near_keys(key) for item in self._by_near.get(part, ())}
+        apart = [item for item in near if keys.parts_apart(self.keys[item], key) is not None]
+        card = self._by_card.get(key.rpartition("/")[2], {})
+        tiers: tuple[Collection[int], ...] = (
+            [item for item in apart if item in card],
+            card,
+            apart,
+            self.keys,
+        )
+        for closest in tiers:
+            if closest:
+                return next(iter(closest)) if len(closest) == 1 else None
         return None
-    return ranked[0][1]
 
 
 def fresh(deck: str, notes: Sequence[Note], taken: set[str], guids: Guids) -> Guids:

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 from .. import keys
 from ..model import Note
+from .guids import near_keys
 from .manifest import NoteState
 
 SIMILAR = 0.6
@@ -45,28 +46,18 @@ def replacements(added: Sequence[Note], gone: Sequence[NoteState]) -> tuple[tupl
 
 def _one_part_apart(added: Sequence[Note], gone: Sequence[NoteState]) -> list[tuple[int, int]]:
     """The pairs (by index, in the order of ``added`` then ``gone``) of an added and a removed
-    note of the same kind and note type whose keys might be one part apart: the same but for
-    one part after the document. Found through a table of each removed key without each such
-    part in turn, so the cost follows the pairs found rather than every added note times every
-    removed one."""
+    note of the same kind and note type whose keys might be one part apart, found through a
+    table of the removed notes' :func:`~.guids.near_keys`: the cost follows the pairs found,
+    not every added note times every removed one."""
     table: dict[tuple[str, str, int, tuple[str, ...]], list[int]] = {}
     for o, old in enumerate(gone):
-        for part, without in _without_each_part(old.key):
+        for part, without in near_keys(old.key):
             table.setdefault((old.kind, old.model, part, without), []).append(o)
     found: set[tuple[int, int]] = set()
     for n, note in enumerate(added):
-        for part, without in _without_each_part(note.key):
+        for part, without in near_keys(note.key):
             found.update((n, o) for o in table.get((note.kind, note.model, part, without), ()))
     return sorted(found)
-
-
-def _without_each_part(key: str) -> list[tuple[int, tuple[str, ...]]]:
-    """A key's family without each of its parts after the first in turn, with that part's
-    place (none for a card-file key)."""
-    if keys.yaml_id(key) is not None:
-        return []
-    parts = keys.family(key).split("/")
-    return [(i, (*parts[:i], *parts[i + 1 :])) for i in range(1, len(parts))]
 
 
 def _question(prompt: str) -> str:
