@@ -1,14 +1,17 @@
 """Scale benchmark: one very large deck, released three times, to show releasing stays linear.
 
-For each N it writes one source of N notes (sections of a table and a pair of repeated labels)
-and releases it three times into one decks folder, through the use case the ``build`` command
+For each N it writes one source of N notes (sections of a table and a pair of repeated labels;
+the first section's table holds a tenth of the notes, all giving one answer, as a column of
+genders or of yes and no does) and releases it four times into one decks folder, through the use case the ``build`` command
 runs (:func:`builder.usecase.run`, ``goal="release"``, no cache), or with ``--cli`` through the
 command itself (``python -m builder build``, in a fresh process, with its cache):
 
 1. the first release, into an empty decks folder;
 2. a second release after one character of one answer changed (a patch);
 3. a third release after a few hundred edits: answers changed, rows removed, rows added and
-   row labels renamed (a minor version).
+   row labels renamed (a minor version);
+4. a fourth release after the first section's heading was renamed: a tenth of the notes get
+   new keys, and each must be told from the others that teach the same (a patch).
 
 It prints each release's seconds and seconds per thousand notes, and the per-thousand figure
 against the smallest size's:
@@ -21,7 +24,8 @@ against the smallest size's:
 
 Linear means the per-thousand figures stay about flat as N grows. The edits of the third
 release are the same number at every size, so its figure is flat only when comparing a deck
-with its last release costs the same per note whatever the deck's size.
+with its last release costs the same per note whatever the deck's size; the fourth's only when
+telling apart renamed notes that teach the same costs the same per note however many they are.
 """
 
 from __future__ import annotations
@@ -36,6 +40,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import TypeVar
@@ -53,41 +58,51 @@ ROWS = 98
 EDITED, REMOVED, ADDED, RENAMED = 300, 100, 100, 20
 """The third release's edits, the same at every size."""
 
-Section = list[tuple[str, str]]
-"""A section's table rows: (term, meaning)."""
+
+@dataclass
+class Source:
+    """The generated source: each section's heading and table rows (term, meaning)."""
+
+    headings: list[str]
+    tables: list[list[tuple[str, str]]]
 
 
-def sections(notes: int) -> list[Section]:
-    """Sections holding ``notes`` notes in all (each row is one note, plus two per section)."""
-    out = []
-    left = notes
+def generated(notes: int) -> Source:
+    """A source of ``notes`` notes: each table row is one, and each section has two more. The
+    first section holds a tenth of them, all giving one answer; the others :data:`ROWS` rows."""
+    first = max(1, notes // 10 - 2)
+    tables = [[(f"t0.{i}", "same") for i in range(first)]]
+    left = notes - first - 2
     while left > 2:
         rows = min(ROWS, left - 2)
-        out.append([(f"t{len(out)}.{i}", f"m{len(out)}.{i}") for i in range(rows)])
+        tables.append([(f"t{len(tables)}.{i}", f"m{len(tables)}.{i}") for i in range(rows)])
         left -= rows + 2
-    return out
+    return Source([f"Part {n}" for n in range(len(tables))], tables)
 
 
-def markdown(parts: list[Section]) -> str:
+def markdown(source: Source) -> str:
     """The source's text: a heading per section, its table, and a repeated label."""
     lines = ["# Large", ""]
-    for n, rows in enumerate(parts):
-        lines += [f"## Part {n}", "", "| Term | Meaning |", "|---|---|"]
+    for n, (heading, rows) in enumerate(zip(source.headings, source.tables, strict=True)):
+        lines += [f"## {heading}", "", "| Term | Meaning |", "|---|---|"]
         lines += [f"| {term} | {meaning} |" for term, meaning in rows]
         lines += ["", f"- **Port:** {8000 + n}", f"- **Port:** {9000 + n}", ""]
     return "\n".join(lines)
 
 
-def one_character(parts: list[Section]) -> None:
+def one_character(source: Source) -> None:
     """One character of one answer, in the middle of the deck, changed."""
-    middle = parts[len(parts) // 2]
+    middle = source.tables[len(source.tables) // 2]
     term, meaning = middle[0]
     middle[0] = (term, meaning + "x")
 
 
-def a_few_hundred(parts: list[Section]) -> None:
-    """Answers edited, rows removed, rows added and row labels renamed, spread over the deck."""
-    spots = [(s, r) for s in range(0, len(parts), max(1, len(parts) // 50)) for r in range(len(parts[s]))]
+def a_few_hundred(source: Source) -> None:
+    """Answers edited, rows removed, rows added and row labels renamed, spread over the deck
+    (the first section left as it is)."""
+    parts = source.tables
+    stride = max(1, len(parts) // 50)
+    spots = [(s, r) for s in range(1, len(parts), stride) for r in range(len(parts[s]))]
     step = max(1, len(spots) // (EDITED + REMOVED + RENAMED))
     chosen = spots[::step][: EDITED + REMOVED + RENAMED]
     edit, remove, rename = (
@@ -104,7 +119,12 @@ def a_few_hundred(parts: list[Section]) -> None:
     for s, r in sorted(remove, reverse=True):
         del parts[s][r]
     for n in range(ADDED):
-        parts[n * len(parts) // ADDED].append((f"added {n}", f"new meaning {n}"))
+        parts[1 + n * (len(parts) - 1) // ADDED].append((f"added {n}", f"new meaning {n}"))
+
+
+def heading_renamed(source: Source) -> None:
+    """The first section's heading renamed: its notes teach what they did under new keys."""
+    source.headings[0] = f"{source.headings[0]} renamed"
 
 
 def timed(label: str, action: Callable[[], object], profile: Path | None) -> float:
@@ -150,18 +170,18 @@ def release_by_command(source: Path, out: Path) -> None:
 
 
 def releases(notes: int, cli: bool, profile: Path | None) -> tuple[int, list[float]]:
-    """The deck's note count and the seconds of its first, second and third release."""
+    """The deck's note count and the seconds of each of its releases."""
     with tempfile.TemporaryDirectory(prefix="deckbuilder-large-") as work:
         source, out = Path(work) / "source", Path(work) / "decks"
         source.mkdir()
         text = source / "large.md"
-        parts = sections(notes)
+        made = generated(notes)
         action = release_by_command if cli else release
         seconds = []
-        for step, edit in enumerate((None, one_character, a_few_hundred), start=1):
+        for step, edit in enumerate((None, one_character, a_few_hundred, heading_renamed), start=1):
             if edit is not None:
-                edit(parts)
-            text.write_text(markdown(parts), encoding="utf-8")
+                edit(made)
+            text.write_text(markdown(made), encoding="utf-8")
             os.environ["SOURCE_DATE_EPOCH"] = str(1_700_000_000 + step)
             where = profile / str(notes) if profile else None
             seconds.append(timed(f"release-{step}", partial(action, source, out), where))
@@ -185,7 +205,8 @@ def main() -> None:
         parser.error("--profile profiles a release in this process, not with --cli")
     print(f"deckbuilder large-deck benchmark: Python {sys.version.split()[0]}, {os.cpu_count()} cores")
     print(f"third release: {EDITED} answers edited, {REMOVED} rows removed, {ADDED} added, {RENAMED} renamed")
-    names = ("first", "second (1 char)", "third (edits)")
+    print("fourth release: the heading over a tenth of the notes, all giving one answer, renamed")
+    names = ("first", "second (1 char)", "third (edits)", "fourth (heading)")
     print(f"{'notes':>7} " + " ".join(f"{name + ' s':>17} {'s/1k':>6} {'vs':>5}" for name in names))
     smallest: list[float] = []
     for size in args.sizes:
