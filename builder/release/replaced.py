@@ -21,18 +21,19 @@ def replacements(added: Sequence[Note], gone: Sequence[NoteState]) -> tuple[tupl
     renamed heading, label or row), and asking the same question (or, under a renamed
     heading, the same card). Each note is paired once, the most alike first."""
     pairs = []
-    for n, o in _one_part_apart(added, gone):
-        note, old = added[n], gone[o]
-        apart = keys.parts_apart(old.key, note.key)
-        if apart is None:
-            continue
-        matcher = difflib.SequenceMatcher(None, _question(old.prompt), _question(note.prompt))
-        # The quick ratios bound the ratio from above: when one is below SIMILAR, so is it.
-        if apart.endswith("card") and min(matcher.real_quick_ratio(), matcher.quick_ratio()) < SIMILAR:
-            continue
-        alike = matcher.ratio()
-        if alike >= SIMILAR or not apart.endswith("card"):
-            pairs.append((alike, note, old))
+    near = _Near(gone)
+    for note in added:
+        for old in near.olds(note):
+            apart = keys.parts_apart(old.key, note.key)
+            if apart is None:
+                continue
+            matcher = difflib.SequenceMatcher(None, _question(old.prompt), _question(note.prompt))
+            # The quick ratios bound the ratio from above: when one is below SIMILAR, so is it.
+            if apart.endswith("card") and min(matcher.real_quick_ratio(), matcher.quick_ratio()) < SIMILAR:
+                continue
+            alike = matcher.ratio()
+            if alike >= SIMILAR or not apart.endswith("card"):
+                pairs.append((alike, note, old))
     pairs.sort(key=lambda p: -p[0])
     taken: set[str] = set()
     out = []
@@ -44,20 +45,25 @@ def replacements(added: Sequence[Note], gone: Sequence[NoteState]) -> tuple[tupl
     return tuple(sorted(out, key=lambda p: order[p[0].key]))
 
 
-def _one_part_apart(added: Sequence[Note], gone: Sequence[NoteState]) -> list[tuple[int, int]]:
-    """The pairs (by index, in the order of ``added`` then ``gone``) of an added and a removed
-    note of the same kind and note type whose keys might be one part apart, found through a
-    table of the removed notes' :func:`~.guids.near_keys`: the cost follows the pairs found,
-    not every added note times every removed one."""
-    table: dict[tuple[str, str, int, tuple[str, ...]], list[int]] = {}
-    for o, old in enumerate(gone):
-        for part, without in near_keys(old.key):
-            table.setdefault((old.kind, old.model, part, without), []).append(o)
-    found: set[tuple[int, int]] = set()
-    for n, note in enumerate(added):
-        for part, without in near_keys(note.key):
-            found.update((n, o) for o in table.get((note.kind, note.model, part, without), ()))
-    return sorted(found)
+class _Near:
+    """The removed notes by kind, note type and :func:`~.guids.near_keys`: those whose keys an
+    added note's might be one part apart from, found without comparing it with every one."""
+
+    def __init__(self, gone: Sequence[NoteState]) -> None:
+        self._gone = gone
+        self._table: dict[tuple[str, str, int, tuple[str, ...]], list[int]] = {}
+        for position, old in enumerate(gone):
+            for part, without in near_keys(old.key):
+                self._table.setdefault((old.kind, old.model, part, without), []).append(position)
+
+    def olds(self, note: Note) -> list[NoteState]:
+        """The removed notes ``note`` might be one part apart from, in their order."""
+        found = {
+            o
+            for part, without in near_keys(note.key)
+            for o in self._table.get((note.kind, note.model, part, without), ())
+        }
+        return [self._gone[o] for o in sorted(found)]
 
 
 def _question(prompt: str) -> str:
