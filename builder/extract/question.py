@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from markdown_it.token import Token
 
 from ..markdown import plain, split_label, text_token
+from ..markdown.tokens import plain_qa as plain_qa  # read by the walker and the cloze scanner
 from ..model import Blocks, Card, Inline, Items, Origin, Paragraph, Part, Section, Text, inline_runs
 from .cues import clean_title, is_target_heading, is_template, specific_part
 from .scope import Scope, Sink
@@ -29,18 +30,6 @@ _QUESTION_PREFIX = re.compile(
 _DECISION = re.compile(
     r"^(decision|recommendation|recommended|verdict|conclusion|chosen|choice|final answer)\b", re.IGNORECASE
 )
-
-
-_PLAIN_QA = re.compile(r"^(q|a|question|answer)\s*[:：](?:\s+|$)", re.IGNORECASE)
-
-
-def plain_qa(tokens: Sequence[Token]) -> tuple[str, list[Token]] | None:
-    """A line written ``Q: …`` or ``A: …`` without bold: the label and the rest of the line."""
-    toks = list(tokens)
-    if not toks or toks[0].type != "text" or not (match := _PLAIN_QA.match(toks[0].content)):
-        return None
-    rest = [text_token(toks[0].content[match.end() :]), *toks[1:]]
-    return match.group(1), rest if plain(rest) else []
 
 
 MIN_OUTLINE = 2

@@ -96,6 +96,120 @@ def lines(tokens: Sequence[Token]) -> list[list[Token]]:
     return result
 
 
+_PLAIN_QA = re.compile(r"^(q|a|question|answer)\s*[:：](?:\s+|$)", re.IGNORECASE)
+"""A line written ``Q: …`` or ``A: …`` without bold."""
+_CHECKBOX = re.compile(r"^\s*(\[[ xX]\]|[☐☑☒✅✓✔])")
+_CALLOUT = re.compile(r"^\s*\[![A-Za-z]+\]")
+
+
+def plain_qa(tokens: Sequence[Token]) -> tuple[str, list[Token]] | None:
+    """A line written ``Q: …`` or ``A: …`` without bold: the label and the rest of the line."""
+    toks = list(tokens)
+    if not toks or toks[0].type != "text" or not (match := _PLAIN_QA.match(toks[0].content)):
+        return None
+    rest = [text_token(toks[0].content[match.end() :]), *toks[1:]]
+    return match.group(1), rest if plain(rest) else []
+
+
+def entries(tokens: Sequence[Token]) -> list[tuple[int, list[Token]]]:
+    """A paragraph's inline tokens as its lines, a line being what its author wrote as one:
+    a source line that continues the one before (a hard-wrapped sentence, a label's value, a
+    list item) is joined to it, a space between (nothing between two CJK characters), so no
+    word is glued to the next and nothing is cut where a source line ended. A new line starts
+    after a hard break, and at a line that starts something of its own: a ``**Label:**``, a
+    ``Q:`` or ``A:``, a check box, a line that is all bold (a title), or the line after one.
+    Each line comes with the number of the source line it starts on (0 for the first).
+
+    A paragraph holding a hand-written cloze deletion (``{{c1::…}}``, or braces that look like
+    part of one) keeps its source lines: the cloze scanner joins them itself, and reports a
+    broken deletion at its own line."""
+    out: list[tuple[int, list[Token]]] = []
+    hard = True
+    keep = any(t.type == "text" and ("{{" in t.content or "}}" in t.content) for t in tokens)
+    for n, (toks, brk) in enumerate(lines_and_breaks(tokens)):
+        if hard or keep or _starts_entry(toks) or _title(out[-1][1]):
+            out.append((n, list(toks)))
+        else:
+            out[-1] = (out[-1][0], _joined(out[-1][1], toks))
+        hard = brk == "hardbreak"
+    return out
+
+
+def lines_and_breaks(tokens: Sequence[Token]) -> list[tuple[list[Token], str]]:
+    """Inline tokens split at line breaks, each line with the break that ends it ('' for the
+    last)."""
+    result: list[tuple[list[Token], str]] = []
+    current: list[Token] = []
+    for tok in tokens:
+        if tok.type in ("softbreak", "hardbreak"):
+            result.append((current, tok.type))
+            current = []
+        else:
+            current.append(tok)
+    result.append((current, ""))
+    return result
+
+
+def _starts_entry(tokens: Sequence[Token]) -> bool:
+    """Whether a source line starts an entry of its own rather than continuing the one before."""
+    toks = strip(tokens)
+    if not toks or _title(toks) or split_label(toks) is not None or plain_qa(toks) is not None:
+        return True
+    return toks[0].type == "text" and _CHECKBOX.match(toks[0].content) is not None
+
+
+def _title(tokens: Sequence[Token]) -> bool:
+    """A line that names what follows it: all bold, or a callout's marker (``[!NOTE] Title``)."""
+    toks = strip(tokens)
+    if emphasis_only(toks) is not None:
+        return True
+    return bool(toks) and toks[0].type == "text" and _CALLOUT.match(toks[0].content) is not None
+
+
+def _joined(before: Sequence[Token], after: Sequence[Token]) -> list[Token]:
+    """Two source lines as one: a space between them, none between two CJK characters; text
+    either side of the break becomes one text token, as if the source had not wrapped."""
+    left, right = plain(before)[-1:], plain(after)[:1]
+    gap = "" if left and right and is_cjk(left) and is_cjk(right) else " "
+    head, tail = list(before), list(after)
+    while head and head[-1].type == "text" and not head[-1].content.strip():
+        head.pop()
+    while tail and tail[0].type == "text" and not tail[0].content.strip():
+        tail.pop(0)
+    end = head[-1] if head and head[-1].type == "text" else None
+    start = tail[0] if tail and tail[0].type == "text" else None
+    if end is not None and start is not None and end.meta == start.meta:
+        text = end.content.rstrip() + gap + start.content.lstrip()
+        return [*head[:-1], _with_text(end, text), *tail[1:]]
+    if end is not None:
+        return [*head[:-1], _with_text(end, end.content.rstrip() + gap), *tail]
+    if start is not None:
+        return [*head, _with_text(start, gap + start.content.lstrip()), *tail[1:]]
+    return [*head, *([text_token(gap)] if gap else []), *tail]
+
+
+_CJK = (
+    (0x2E80, 0x2FDF),  # CJK radicals, Kangxi radicals
+    (0x3000, 0x303F),  # CJK symbols and punctuation
+    (0x3040, 0x30FF),  # Hiragana, Katakana
+    (0x3100, 0x312F),  # Bopomofo
+    (0x31F0, 0x31FF),  # Katakana extensions
+    (0x3400, 0x4DBF),  # CJK extension A
+    (0x4E00, 0x9FFF),  # CJK unified ideographs
+    (0xF900, 0xFAFF),  # CJK compatibility ideographs
+    (0xFF00, 0xFF60),  # full-width forms
+    (0xFFE0, 0xFFE6),
+    (0x20000, 0x3FFFF),  # CJK extensions B onwards
+)
+
+
+def is_cjk(char: str) -> bool:
+    """Whether a character is Chinese or Japanese (written without spaces between words; Korean
+    puts spaces between words, so a line break there is a space)."""
+    code = ord(char)
+    return any(low <= code <= high for low, high in _CJK)
+
+
 def strip(tokens: Sequence[Token]) -> list[Token]:
     """Trim white space at both ends of an inline run (dropping emptied text tokens)."""
     toks = list(tokens)

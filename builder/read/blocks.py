@@ -11,7 +11,7 @@ from typing import Literal
 from markdown_it.token import Token
 
 from ..markdown import MATH_DISPLAY, odd_dollar_lines, parser, strip
-from ..markdown import lines as split_lines
+from ..markdown.tokens import entries
 from ..model import (
     Block,
     Code,
@@ -116,8 +116,7 @@ class BlockReader:
         self.check_dollars(tok)
         first = self.origin(tok).line
         runs = tuple(
-            Inline(tuple(run), Origin(self.path, first + n))
-            for n, run in enumerate(split_lines(tok.children or ()))
+            Inline(tuple(run), Origin(self.path, first + n)) for n, run in entries(tok.children or ())
         )
         return Paragraph(runs, self.origin(tok))
 
