@@ -9,6 +9,15 @@ Front matter keys (all optional)::
     skip: [Scratch, Further reading]   # section titles that give no card
     exclude: [code]                    # card kinds to leave out
 
+Front matter is shared with the site generators (Hugo, MkDocs, Docusaurus, VuePress, Jekyll,
+Obsidian): their keys (``weight``, ``slug``, ``sidebar_position``, ``date``…) are theirs and
+left alone, except a key close to one of deckbuilder's (``tittle``), which is taken for a
+misspelling. Of theirs, deckbuilder reads the page's language (``lang`` or ``language``) and
+the tags (``categories``, ``category`` and ``tag`` add to ``tags``). Tags may be a list or a
+text (split at commas, else at white space, as Jekyll does); inside a tag, white space becomes
+``_`` (``Getting started`` is the Anki tag ``Getting_started``), a leading ``#`` goes, and a
+Docusaurus tag object gives its ``label``.
+
 ``decks.yaml``, beside the sources, gathers several sources into one deck::
 
     decks:
@@ -19,6 +28,8 @@ Front matter keys (all optional)::
 
 from __future__ import annotations
 
+import difflib
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,6 +46,18 @@ from .yamlload import DECKS_YAML, key_lines, load
 DECKS_FILE = "decks.yaml"
 FRONT_MATTER_KEYS = ("deck", "exclude", "skip", "subdecks", "tags", "title")
 GROUP_KEYS = ("deck", "exclude", "sources", "subdecks", "tags")
+SHARED = ("front matter",)
+"""Where other tools' keys are allowed beside deckbuilder's: front matter belongs to the site
+generator (or the note app) first."""
+LANGUAGE_KEYS = ("lang", "language")
+"""The generators' keys for the page's language; the first one given is read."""
+TAG_KEYS = ("categories", "category", "tag")
+"""The generators' keys whose words are tags too (Hugo, Jekyll, VuePress)."""
+THEIRS = (*LANGUAGE_KEYS, *TAG_KEYS, "desc", "math", "nav_exclude", "subtitle")
+"""The generators' keys close to one of deckbuilder's that are never taken for a misspelling."""
+CLOSE = 0.75
+"""How alike (:class:`difflib.SequenceMatcher` ratio) a key must be to one of deckbuilder's to
+be taken for its misspelling: ``tgas`` is, ``site`` and ``images`` are not."""
 
 
 @dataclass(frozen=True)
@@ -51,6 +74,9 @@ class DeckConfig:
     """Section titles that give no card."""
     exclude: tuple[str, ...] = ()
     """Card kinds left out."""
+    language: str | None = None
+    """The source's language as its front matter gives it (``lang``/``language``: ``en``,
+    ``pt-BR``); None when it gives none."""
 
     def under(self, group: DeckConfig | None) -> DeckConfig:
         """This source's configuration inside a ``decks.yaml`` group (the group's name wins)."""
@@ -62,6 +88,7 @@ class DeckConfig:
             subdecks=group.subdecks or self.subdecks,
             skip=self.skip,
             exclude=(*group.exclude, *(k for k in self.exclude if k not in group.exclude)),
+            language=self.language,
         )
 
 
@@ -76,12 +103,30 @@ class Group:
     """Where the group starts in decks.yaml."""
 
 
-def _words(value: Any) -> tuple[str, ...] | None:
+_SPACE = re.compile(r"\s+")
+
+
+def _tags(value: Any) -> tuple[str, ...] | None:
+    """The tags a ``tags`` value gives (None when it is no list or text of tags): a text is
+    split at commas (else at white space), and inside a tag white space becomes ``_``."""
+    if value is None:  # ``tags:`` left empty, as note templates do
+        return ()
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        value = str(value)
     if isinstance(value, str):
-        value = [value]
-    if not isinstance(value, list) or not all(isinstance(v, str) and v and " " not in v for v in value):
+        value = value.split(",") if "," in value else value.split()
+    if not isinstance(value, list):
         return None
-    return tuple(value)
+    out: list[str] = []
+    for item in value:
+        if isinstance(item, dict) and isinstance(item.get("label"), str):
+            item = item["label"]  # Docusaurus: {label: Getting started, permalink: /start}
+        if isinstance(item, bool) or not isinstance(item, (str, int, float)):
+            return None
+        tag = _SPACE.sub("_", str(item).strip().lstrip("#").strip())
+        if tag and tag not in out:
+            out.append(tag)
+    return tuple(out)
 
 
 def _titles(value: Any) -> tuple[str, ...] | None:
@@ -99,19 +144,32 @@ _Bad = Callable[[str, str], None]
 def read_config(
     data: Mapping[str, Any], lines: Mapping[str, int], path: str, known: tuple[str, ...], what: str
 ) -> tuple[DeckConfig, list[Diagnostic]]:
-    """Validate configuration keys; problems are error diagnostics naming the key's line."""
+    """Validate configuration keys; problems are error diagnostics naming the key's line.
+
+    A key that is not in ``known`` is an error, except where other tools' keys are allowed
+    (``what`` in :data:`SHARED`): there only one close to a known key is (a misspelling).
+    """
     problems: list[Diagnostic] = []
 
     def bad(key: str, message: str) -> None:
         problems.append(Diagnostic(Origin(path, lines.get(key, 1)), "error", message))
 
+    shared = what in SHARED
     for key in data:
-        if key not in known:
+        if key in known or (shared and key in THEIRS):
+            continue
+        close = difflib.get_close_matches(str(key).lower(), known, n=1, cutoff=CLOSE)
+        if close:
+            bad(str(key), f"unknown {what} key “{key}”: did you mean “{close[0]}”?")
+        elif not shared:
             bad(str(key), f"unknown {what} key “{key}” (known: {', '.join(known)})")
     deck = _deck(data, bad)
-    tags = _words(data.get("tags", []))
+    tags = _tags(data.get("tags", []))
     if tags is None:
-        bad("tags", "“tags” must be a list of words without spaces")
+        bad("tags", "“tags” must be a list of tags or a text of them, separated by commas")
+    if shared:
+        theirs = (tag for key in TAG_KEYS for tag in _tags(data.get(key, [])) or ())
+        tags = tuple(dict.fromkeys((*(tags or ()), *theirs)))
     subdecks = _subdecks(data, bad)
     skip = _titles(data.get("skip", []))
     if skip is None:
@@ -122,8 +180,18 @@ def read_config(
         subdecks=subdecks,
         skip=skip or (),
         exclude=_exclude(data, bad),
+        language=_language(data) if shared else None,
     )
     return config, problems
+
+
+def _language(data: Mapping[str, Any]) -> str | None:
+    """The page's language (``lang`` or ``language``), None when none is given as text."""
+    for key in LANGUAGE_KEYS:
+        value = data.get(key)
+        if isinstance(value, str) and value.strip():
+            return value.strip()
+    return None
 
 
 def _deck(data: Mapping[str, Any], bad: _Bad) -> str | None:

@@ -2,8 +2,10 @@
 
 Each image is stored under a content-hash name (so a changed picture is a changed note, and
 two sources sharing one picture share one file) and the card's ``<img>`` points at that name.
-Decks must work offline and stay inside the source tree: a missing file, a path leaving the
-source folder (``../../x``, absolute paths) or a remote URL is an error naming ``file:line``.
+Decks must work offline and stay inside the source tree: a missing file or a path leaving the
+source folder (``../../x``, absolute paths) is an error naming ``file:line``. A remote image
+(``https://…``, a published page's badges and screenshots) is never fetched: the card shows its
+alt text in its place (nothing when it has none), with a warning at the image's line.
 """
 
 from __future__ import annotations
@@ -18,7 +20,9 @@ from urllib.parse import unquote
 
 from markdown_it.token import Token
 
+from .extract.clozescan import origin_of
 from .limits import MAX_IMAGE_BYTES
+from .markdown import plain, text_token
 from .model import (
     Block,
     Blocks,
@@ -34,11 +38,13 @@ from .model import (
     Pairs,
     Paragraph,
     Part,
+    Section,
     Segment,
     Table,
     Text,
     inline_runs,
 )
+from .sources import CARD_SUFFIXES
 from .svg import svg_problem
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp")
@@ -61,7 +67,7 @@ def _inline_runs(parts: Iterable[Part]) -> Iterator[Inline]:
 
 
 def images(card: Card) -> Iterator[tuple[Token, Origin]]:
-    """Every image token of a card, with where its run stands."""
+    """Every image token a card shows, with the line it stands on."""
     runs = list(_inline_runs((*card.answer, *card.extra)))
     if card.cloze is not None:
         for line in card.cloze.lines:
@@ -69,56 +75,106 @@ def images(card: Card) -> Iterator[tuple[Token, Origin]]:
     if card.statement is not None:
         runs.append(card.statement)
     for run in runs:
-        for tok in _walk(run.tokens):
-            if tok.type == "image":
-                yield tok, run.origin
+        yield from _images(run.tokens, run.origin)
 
 
-def _walk(tokens: Iterable[Token]) -> Iterator[Token]:
+def _images(tokens: Iterable[Token], origin: Origin) -> Iterator[tuple[Token, Origin]]:
+    """The image tokens of a run starting at ``origin``, each with its own line: the line a
+    token was tagged with when lines were joined (:func:`~builder.extract.clozescan.tagged`),
+    else the run's line plus the line breaks before it."""
+    line = origin
     for tok in tokens:
-        yield tok
-        if tok.children:
-            yield from _walk(tok.children)
+        line = origin_of(tok, line)
+        if tok.type in ("softbreak", "hardbreak"):
+            line = Origin(line.path, line.line + 1)
+        elif tok.type == "image":
+            yield tok, line
+        elif tok.children:
+            for image, where in _images(tok.children, line):
+                yield image, where
+                line = where
 
 
 def attach(
     cards: Iterable[Card], source: Path, root: Path
 ) -> tuple[list[Card], list[MediaFile], list[Diagnostic]]:
     """The cards with every image pointed at its packed name (new cards: the given ones are
-    left as they are), the files to pack, and the images that cannot be packed."""
+    left as they are), the files to pack, and the images that cannot be packed.
+
+    A remote image becomes its alt text. A Markdown source's remote images were reported as
+    it was read (:func:`remote_images`, every one, shown by a card or not); a card file's are
+    reported here.
+    """
+    warned = source.suffix.lower() in CARD_SUFFIXES
     resolved: dict[str, MediaFile | str] = {}
     files: dict[str, MediaFile] = {}
     problems: list[Diagnostic] = []
     base = root.resolve()
     out = []
     for card in cards:
-        names: dict[str, str] = {}
+        names: dict[str, str | None] = {}
         for tok, origin in images(card):
             src = str(tok.attrs.get("src", ""))
-            if src not in resolved:
-                resolved[src] = _resolve(src, source, base)
-            file_or_problem = resolved[src]
-            if isinstance(file_or_problem, str):
+            if _REMOTE.match(src):
+                names[src] = None
+                if not warned:
+                    continue
+                problem = Diagnostic(origin, "warning", _remote(src, tok))
+            else:
+                if src not in resolved:
+                    resolved[src] = _resolve(src, source, base)
+                file_or_problem = resolved[src]
+                if isinstance(file_or_problem, MediaFile):
+                    names[src] = file_or_problem.name
+                    files[file_or_problem.name] = file_or_problem
+                    continue
                 problem = Diagnostic(origin, "error", file_or_problem)
-                if problem not in problems:  # one image may be shown by two cards
-                    problems.append(problem)
-                continue
-            names[src] = file_or_problem.name
-            files[file_or_problem.name] = file_or_problem
+            if problem not in problems:  # one image may be shown by two cards
+                problems.append(problem)
         out.append(_retargeted(card, names) if names else card)
     return out, sorted(files.values(), key=lambda f: f.name), problems
 
 
-def _retargeted(card: Card, names: Mapping[str, str]) -> Card:
-    """``card`` with copies of its image tokens pointing at ``names[src]``."""
+def remote_images(preamble: Iterable[Block], sections: Iterable[Section]) -> list[Diagnostic]:
+    """A warning for every remote image of a document, at its line, whether or not a card
+    shows it (a card that does shows its alt text: see :func:`attach`)."""
+    runs = list(inline_runs(preamble))
+    todo = list(sections)
+    while todo:
+        section = todo.pop(0)
+        runs += [section.title, *inline_runs(section.blocks)]
+        todo[:0] = section.children
+    found: dict[tuple[Origin, str], Diagnostic] = {}
+    for run in runs:
+        for tok, origin in _images(run.tokens, run.origin):
+            src = str(tok.attrs.get("src", ""))
+            if _REMOTE.match(src):
+                found.setdefault((origin, src), Diagnostic(origin, "warning", _remote(src, tok)))
+    return list(found.values())
+
+
+def _remote(src: str, tok: Token) -> str:
+    """The warning for a remote image, which a card shows as its alt text."""
+    alt = plain(tok.children or ())
+    shown = f"its alt text “{alt}”" if alt else "nothing (it has no alt text)"
+    return f"image “{unquote(src)}” is remote and decks work offline: a card shows {shown} in its place"
+
+
+def _retargeted(card: Card, names: Mapping[str, str | None]) -> Card:
+    """``card`` with copies of its image tokens pointing at ``names[src]``; an image whose
+    name is None (a remote one) becomes its alt text (nothing when it has none)."""
 
     def tokens(run: Sequence[Token]) -> tuple[Token, ...]:
         out = []
         for tok in run:
+            src = str(tok.attrs.get("src", ""))
+            if tok.type == "image" and src in names and names[src] is None:
+                if alt := plain(tok.children or ()):
+                    out.append(text_token(alt))
+                continue
             changes: dict[str, Any] = {}
             if tok.children:
                 changes["children"] = list(tokens(tok.children))
-            src = str(tok.attrs.get("src", ""))
             if tok.type == "image" and src in names:
                 changes["attrs"] = {**tok.attrs, "src": names[src]}
             out.append(tok.copy(**changes) if changes else tok)
@@ -177,8 +233,6 @@ def _resolve(src: str, source: Path, base: Path) -> MediaFile | str:
         return "image has no path"
     if any(ord(char) < 32 for char in shown):
         return f"image path “{shown.encode('unicode_escape').decode()}” holds a control character"
-    if _REMOTE.match(src):
-        return f"image “{shown}” is remote; decks work offline: save it beside the source"
     relative = Path(shown)
     if relative.is_absolute():
         return f"image “{shown}” has an absolute path; give it relative to the source"

@@ -15,6 +15,7 @@ from ..deep import MAX_NESTING
 from ..errors import SourceError
 from ..limits import check_markdown
 from ..markdown import parser, plain, title_from_path
+from ..media import remote_images
 from ..model import Block, Diagnostic, Document, Origin, Paragraph
 from ..text import read_text, without_controls
 from .blocks import BlockReader, Heading
@@ -67,7 +68,7 @@ def parse(text: str, path: str) -> Document:
         preamble=preamble,
         sections=sections,
         meta_lines=meta_lines,
-        diagnostics=(*controls, *reader.diagnostics),
+        diagnostics=(*controls, *reader.diagnostics, *remote_images(preamble, sections)),
     )
 
 
