@@ -169,8 +169,7 @@ def _retargeted(card: Card, names: Mapping[str, str | None]) -> Card:
         for tok in run:
             src = str(tok.attrs.get("src", ""))
             if tok.type == "image" and src in names and names[src] is None:
-                if alt := plain(tok.children or ()):
-                    out.append(text_token(alt))
+                out += _alt(tok)
                 continue
             changes: dict[str, Any] = {}
             if tok.children:
@@ -224,6 +223,26 @@ def _retargeted(card: Card, names: Mapping[str, str | None]) -> Card:
         else replace(cloze, lines=tuple(tuple(segment(s) for s in line) for line in cloze.lines)),
         statement=None if card.statement is None else inline(card.statement),
     )
+
+
+def _alt(image: Token) -> list[Token]:
+    """What a card shows in place of an image it cannot show: its alt text, or nothing."""
+    alt = plain(image.children or ())
+    return [text_token(alt)] if alt else []
+
+
+def offline(tokens: Sequence[Token]) -> list[Token]:
+    """Inline tokens with every remote image in them as its alt text: a card never fetches
+    anything (:func:`attach` has already done so for a built card's images)."""
+    out: list[Token] = []
+    for tok in tokens:
+        if tok.type == "image" and _REMOTE.match(str(tok.attrs.get("src", ""))):
+            out += _alt(tok)
+        elif tok.children and any(t.type == "image" for t in tok.children):
+            out.append(tok.copy(children=offline(tok.children)))
+        else:
+            out.append(tok)
+    return out
 
 
 def _resolve(src: str, source: Path, base: Path) -> MediaFile | str:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from .highlight import code_html
 from .markdown import CLOZE, MATH_DISPLAY, MATH_INLINE, cloze_entities, parser, plain
 from .markup import HTML, escape
+from .media import offline
 from .model import (
     Block,
     Blocks,
@@ -64,9 +65,11 @@ def inline_html(inline: Inline, *, keep_space: bool = False, cloze: bool = False
     """HTML for an inline run; with ``cloze``, its math is safe inside Anki's cloze marks."""
     md = parser()
     env = {"cloze": cloze}
+    # A remote image is shown as its alt text (builder.media): a card never fetches anything.
+    tokens = offline(inline.tokens)
     # Trusted: markdown-it renders with raw HTML off (builder.markdown), so every text it
     # writes, math included, is escaped, and every attribute it writes is quoted and escaped.
-    html = HTML(md.renderer.renderInline(list(inline.tokens), md.options, env))  # type: ignore[attr-defined]
+    html = HTML(md.renderer.renderInline(tokens, md.options, env))  # type: ignore[attr-defined]
     return html if keep_space else html.strip()
 
 
