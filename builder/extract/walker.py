@@ -228,7 +228,7 @@ class Walker:
         para = Paragraph(tuple(prose), prose[0].origin)
         last = plain(prose[-1].tokens)
         if last.endswith((":", "：")) and prose[-1] is block.lines[-1]:
-            return plain(t for line in prose for t in line.tokens).rstrip(":：").strip(), para
+            return " ".join(plain(line.tokens) for line in prose).rstrip(":：").strip(), para
         loose.prose.append(para)
         return caption, None
 

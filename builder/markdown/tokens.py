@@ -125,7 +125,7 @@ def entries(tokens: Sequence[Token]) -> list[tuple[int, list[Token]]]:
     broken deletion at its own line."""
     out: list[tuple[int, list[Token]]] = []
     hard = True
-    keep = any(t.type == "text" and ("{{" in t.content or "}}" in t.content) for t in tokens)
+    keep = _holds_deletion(tokens)
     for n, (toks, brk) in enumerate(lines_and_breaks(tokens)):
         if hard or keep or _starts_entry(toks) or _title(out[-1][1]):
             out.append((n, list(toks)))
@@ -133,6 +133,16 @@ def entries(tokens: Sequence[Token]) -> list[tuple[int, list[Token]]]:
             out[-1] = (out[-1][0], _joined(out[-1][1], toks))
         hard = brk == "hardbreak"
     return out
+
+
+_DELETION = re.compile(r"\{\{\s*[cC]\s*\d+\s*:")
+
+
+def _holds_deletion(tokens: Sequence[Token]) -> bool:
+    """Whether a paragraph holds a cloze deletion, whole or broken: an opener (``{{c1::``), or
+    a ``}}`` with no ``{{`` before it. Template braces (``{{ .Title }}``) are text."""
+    text = "".join(t.content for t in tokens if t.type == "text" or t.type.startswith("math"))
+    return bool(_DELETION.search(text)) or ("}}" in text and "{{" not in text.split("}}")[0])
 
 
 def lines_and_breaks(tokens: Sequence[Token]) -> list[tuple[list[Token], str]]:
