@@ -176,6 +176,18 @@ def test_cjk_next_to_latin_and_korean_keep_the_space():
     assert joined("ログは\n先に書く") == ["ログは先に書く"]
 
 
+def test_plain_text_reads_a_soft_break_as_a_space_or_nothing_between_cjk():
+    def text(source: str) -> str:
+        return plain(parser().parseInline(source)[0].children or [])
+
+    assert (
+        text("Containers share the host kernel and\nmemory.")
+        == "Containers share the host kernel and memory."
+    )
+    assert text("**预写日志**在修改之前先记录每一次\n修改。") == "预写日志在修改之前先记录每一次修改。"
+    assert text("日志使用\nWAL") == "日志使用 WAL"
+
+
 def test_a_wrapped_numbered_step_is_named_whole(tmp_path):
     cards = _cards(
         tmp_path,

@@ -29,13 +29,30 @@ def plain(tokens: Iterable[Token]) -> str:
         kind = tok.type
         if kind == "text" or kind == "code_inline" or kind == "html_inline":
             out.append(tok.content)
-        elif kind == "softbreak" or kind == "hardbreak":
+        elif kind == "softbreak":
+            out.append(_SOFT)
+        elif kind == "hardbreak":
             out.append(" ")
         elif (tex := math_text(tok)) is not None:
             out.append(tex)
         elif tok.children:
             out.append(plain(tok.children))
-    return " ".join("".join(out).split())
+    text = "".join(out)
+    if _SOFT in text:
+        text = "".join(_soft(text, n) for n in range(len(text)))
+    return " ".join(text.split())
+
+
+_SOFT = "\x00"
+"""Where a soft line break stood, until :func:`plain` knows what is on either side of it."""
+
+
+def _soft(text: str, n: int) -> str:
+    """Character ``n`` of ``text``, a soft break read: a space, nothing between CJK characters."""
+    if text[n] != _SOFT:
+        return text[n]
+    before, after = text[:n].rstrip(_SOFT)[-1:], text[n + 1 :].lstrip(_SOFT)[:1]
+    return "" if before and after and is_cjk(before) and is_cjk(after) else " "
 
 
 _MARKS = {
