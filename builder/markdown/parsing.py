@@ -27,6 +27,7 @@ from mdit_py_plugins.dollarmath.index import math_inline_dollar
 from mdit_py_plugins.front_matter import front_matter_plugin
 
 from ..deep import MAX_NESTING
+from .dialects import INLINE_NOTES, NOTES, use_dialects
 
 __all__ = [
     "CLOZE",
@@ -70,6 +71,7 @@ def _markdown(max_nesting: int) -> MarkdownIt:
     md.enable(["table", "strikethrough"])
     md.use(front_matter_plugin)
     _use_math(md)
+    use_dialects(md)
     return md
 
 
@@ -81,6 +83,10 @@ def _parse_inlines(state: StateCore) -> None:
             if token.children is None:
                 token.children = []
             md.inline.parse(token.content, md, state.env, token.children)
+            if state.env.get(INLINE_NOTES):
+                first = token.map[0] if token.map else 0
+                notes = state.env.setdefault(NOTES, [])
+                notes += ((first + n, message) for n, message in state.env.pop(INLINE_NOTES))
 
 
 # --- Math ---------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from typing import Literal
 from markdown_it.token import Token
 
 from ..markdown import MATH_DISPLAY, odd_dollar_lines, parser, strip
+from ..markdown.dialects import ASIDE_OPEN, ASIDE_TITLE, NOTE
 from ..markdown.tokens import entries
 from ..model import (
     Block,
@@ -89,6 +90,10 @@ class BlockReader:
                 out.append(self.paragraph(self.tokens[i + 1]))
                 i += 3
                 continue
+            if kind == NOTE:
+                self.diagnostics.append(Diagnostic(self.origin(tok), "warning", tok.content))
+                i += 1
+                continue
             if kind in MATH_DISPLAY:
                 # ``$$…$$`` on lines of its own: a paragraph holding the displayed math.
                 math = Token("math_inline_double", "math", 0, content=tok.content, markup=tok.markup)
@@ -106,11 +111,27 @@ class BlockReader:
             elif kind == "table_open":
                 out.append(self.table(i, close))
             elif kind == "blockquote_open":
+                out.extend(self.quote(i, close))
+            elif kind in ASIDE_OPEN:
+                # An admonition, a callout or a paired shortcode: its body read in place, as a
+                # quote's is; its marker and title are the dialect's, never a card's.
                 out.extend(b for b in self.blocks(i + 1, close) if not isinstance(b, Heading))
+            elif kind in ASIDE_TITLE:
+                pass
             elif kind != "hr":
                 out.append(Other(tuple(self.tokens[i : close + 1]), self.origin(tok)))
             i = close + 1
         return out
+
+    def quote(self, start: int, close: int) -> list[Block]:
+        """A quote's blocks, read in place; a callout's marker line dropped."""
+        blocks = self.blocks(start + 1, close)
+        first = self.tokens[start + 1 : start + 3]
+        if [t.type for t in first] == ["paragraph_open", "inline"] and blocks:
+            body = _without_alert(first[1])
+            if body is not None:
+                blocks = [self.paragraph(body), *blocks[1:]] if body.children else blocks[1:]
+        return [b for b in blocks if not isinstance(b, Heading)]
 
     def paragraph(self, tok: Token) -> Paragraph:
         self.check_dollars(tok)
@@ -218,6 +239,21 @@ def _split_cells(line: str) -> list[str]:
         i += 1
     cells.append("".join(current))
     return cells
+
+
+_ALERT = re.compile(r"^\s*\[!([A-Za-z]+)\][+-]?")
+
+
+def _without_alert(tok: Token) -> Token | None:
+    """A quote's first inline run without GitHub's or Obsidian's callout marker line
+    (``> [!NOTE]``, a title may follow it); None when the run does not open with one."""
+    children = tok.children or []
+    if not children or children[0].type != "text" or not _ALERT.match(children[0].content):
+        return None
+    breaks = [n for n, child in enumerate(children) if child.type in ("softbreak", "hardbreak")]
+    rest = children[breaks[0] + 1 :] if breaks else []
+    where = [tok.map[0] + 1, tok.map[1]] if tok.map else None
+    return tok.copy(children=rest, map=where, content=tok.content.partition("\n")[2])
 
 
 def _checkbox(tokens: Sequence[Token]) -> tuple[Literal["empty", "checked"] | None, list[Token]]:

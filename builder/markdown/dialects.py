@@ -1,0 +1,387 @@
+"""Markdown dialects read, never leaked: markdown-it rules for what docs sites and note vaults
+write beyond CommonMark.
+
+- HTML comments ``<!-- … -->``, on lines of their own or inside a line: dropped.
+- Hugo shortcodes ``{{< name … >}}`` and ``{{% name … %}}``: a paired one on lines of its own
+  (``{{< note >}}`` … ``{{< /note >}}``) is an aside (:data:`ASIDE_OPEN`) holding its content;
+  ``glossary_tooltip`` becomes its text, ``figure`` its image and caption, any other is dropped
+  and, when deckbuilder does not know it, noted (:func:`take_notes`).
+- Admonitions: MkDocs ``!!! note "Title"`` (mdit-py-plugins' ``admon``) and Docusaurus or
+  VuePress ``:::note`` … ``:::`` (its ``container``), both asides; GitHub's ``> [!NOTE]`` is
+  read in :mod:`builder.read.blocks` (a quote whose first line is the marker).
+- A few HTML tags that raw HTML being off would show as text: ``<img>`` becomes the image a
+  Markdown image makes, ``<br>`` a line break, and wrappers around images (``<p align=…>``,
+  ``<figure>``, ``<div>``, ``<center>``, ``<picture>``) go, their content kept.
+- Obsidian: ``[[Page|text]]`` is its text, ``[[Page]]`` the page's name, ``![[x.png]]`` the
+  image, ``==highlight==`` bold, ``%%comment%%`` dropped.
+- A link to an anchor or a site path (``#part``, ``/docs/x``, ``../x.md``) is its text: Anki has
+  no page to open. Links with a scheme (``https://``) stay links.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from markdown_it import MarkdownIt
+from markdown_it.ruler import RuleOptionsType
+from markdown_it.rules_block import StateBlock
+from markdown_it.rules_core import StateCore
+from markdown_it.rules_inline import StateInline
+from markdown_it.token import Token
+from markdown_it.utils import OptionsDict
+from mdit_py_plugins.admon import admon_plugin
+from mdit_py_plugins.container import container_plugin
+
+__all__ = [
+    "ASIDE_CLOSE",
+    "ASIDE_OPEN",
+    "INLINE_NOTES",
+    "NOTE",
+    "NOTES",
+    "use_dialects",
+]
+
+ASIDE_OPEN = ("admonition_open", "container_aside_open", "shortcode_open")
+"""Token types that open an aside (an admonition, a callout, a paired Hugo shortcode)."""
+ASIDE_CLOSE = ("admonition_close", "container_aside_close", "shortcode_close")
+"""The token types that close them."""
+ASIDE_TITLE = ("admonition_title_open", "admonition_title_close")
+"""The tokens around an admonition's title (the title is the marker's, never a card's)."""
+NOTES = "deckbuilder.dialect_notes"
+"""``env`` key: what the rules have to say, as (line counted from 0, message) pairs."""
+NOTE = "dialect_note"
+"""Token type of what a rule has to say (its ``content``) at a line (its ``map``): the block
+stream ends with them, for the reader to turn into warnings."""
+INLINE_NOTES = "deckbuilder.dialect_inline_notes"
+"""``env`` key: what inline rules have to say, at lines counted from their run's first."""
+
+_SHORTCODE = re.compile(r"\{\{([<%])\s*(/?)\s*([A-Za-z_][\w.-]*)((?:[^\"}]|\"[^\"]*\")*?)\s*[>%]\}\}")
+_ARG = re.compile(r"([\w-]+)\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|(\S+))")
+ASIDES = frozenset({"note", "warning", "caution", "tip", "info", "alert", "callout", "danger", "important"})
+"""Paired shortcodes read as asides."""
+_KNOWN = ASIDES | {"glossary_tooltip", "figure", "comment"}
+_DROPPED_BODY = frozenset({"comment"})
+"""Paired shortcodes whose content is dropped with them."""
+
+_TAG = re.compile(
+    r"<(/?)(img|br|p|figure|figcaption|div|center|picture|source|span)\b((?:[^>\"']|\"[^\"]*\"|'[^']*')*)/?>",
+    re.IGNORECASE,
+)
+_ATTR = re.compile(r"([\w-]+)\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s>]+))")
+_WIKI = re.compile(r"(!?)\[\[([^\[\]\n|]+)(?:\|([^\[\]\n]*))?\]\]")
+_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+
+
+def use_dialects(md: MarkdownIt) -> None:
+    """Add the rules of every dialect to ``md``."""
+    alt: RuleOptionsType = {"alt": ["paragraph", "reference", "blockquote", "list"]}
+    md.block.ruler.before("paragraph", "html_comment", _comment_block, alt)
+    md.block.ruler.before("paragraph", "obsidian_comment", _percent_block, alt)
+    md.block.ruler.before("paragraph", "shortcode_block", _shortcode_block, alt)
+    admon_plugin(md)
+    container_plugin(md, "aside", validate=_callout)
+    md.inline.ruler.before("html_inline", "html_comment", _comment_inline)
+    md.inline.ruler.before("html_inline", "html_tag", _html_tag)
+    md.inline.ruler.before("link", "wikilink", _wikilink)
+    md.inline.ruler.before("emphasis", "shortcode", _shortcode_inline)
+    md.inline.ruler.before("emphasis", "percent_comment", _percent_inline)
+    md.inline.ruler.before("emphasis", "highlight", _highlight)
+    md.core.ruler.push("site_links", _site_links)
+    md.core.ruler.push("dialect_notes", _notes_as_tokens)
+    md.add_render_rule("link_open", _render_link)
+    md.add_render_rule("link_close", _render_link)
+
+
+def _callout(params: str, *args: Any) -> bool:
+    """``:::note``, ``::: tip Title``: a word after the colons."""
+    return bool(re.match(r"\s*[A-Za-z]", params))
+
+
+def _note(state: StateBlock, line: int, message: str) -> None:
+    state.env.setdefault(NOTES, []).append((line, message))
+
+
+def _inline_note(state: StateInline, message: str) -> None:
+    """A note at the line of the run the rule stands on (its block rule adds the run's line)."""
+    state.env.setdefault(INLINE_NOTES, []).append((state.src.count("\n", 0, state.pos), message))
+
+
+def _notes_as_tokens(state: StateCore) -> None:
+    """The notes of the rules, at the end of the block stream."""
+    for line, message in sorted(state.env.pop(NOTES, ())):
+        token = Token(NOTE, "", 0, content=message, map=[line, line + 1], hidden=True)
+        state.tokens.append(token)
+
+
+# --- Blocks -------------------------------------------------------------------------------
+
+
+def _line(state: StateBlock, line: int) -> str:
+    return state.src[state.bMarks[line] + state.tShift[line] : state.eMarks[line]]
+
+
+def _skip_until(state: StateBlock, start: int, end: int, closer: str, silent: bool) -> bool:
+    """Lines from ``start`` up to the one holding ``closer`` (after the opener) are dropped."""
+    if silent:
+        return True
+    first = state.src[state.bMarks[start] : state.eMarks[start]]
+    opener = first.find("<!--") if closer == "-->" else first.find("%%")
+    line = start
+    rest = first[opener + (4 if closer == "-->" else 2) :]
+    while closer not in rest and line + 1 < end:
+        line += 1
+        rest = state.src[state.bMarks[line] : state.eMarks[line]]
+    state.line = line + 1
+    return True
+
+
+def _comment_block(state: StateBlock, start: int, end: int, silent: bool) -> bool:
+    """An HTML comment starting a line: that line to the one that closes it, dropped."""
+    if state.sCount[start] - state.blkIndent >= 4 or not _line(state, start).startswith("<!--"):
+        return False
+    return _skip_until(state, start, end, "-->", silent)
+
+
+def _percent_block(state: StateBlock, start: int, end: int, silent: bool) -> bool:
+    """An Obsidian ``%%`` comment opening a line, to the line that closes it: dropped."""
+    if state.sCount[start] - state.blkIndent >= 4 or not _line(state, start).startswith("%%"):
+        return False
+    line = _line(state, start)
+    if "%%" in line[2:] and not line.rstrip().endswith("%%"):
+        return False  # a comment inside a line of text
+    return _skip_until(state, start, end, "%%", silent)
+
+
+def _shortcode_block(state: StateBlock, start: int, end: int, silent: bool) -> bool:
+    """A paired shortcode on lines of its own: an aside holding what is between its lines."""
+    if state.sCount[start] - state.blkIndent >= 4:
+        return False
+    match = _SHORTCODE.fullmatch(_line(state, start).rstrip())
+    if match is None or match.group(2):
+        return False
+    name = match.group(3)
+    close = _closing_line(state, start, end, name)
+    if close is None:
+        return False
+    if silent:
+        return True
+    if name not in _KNOWN:
+        _note(state, start, _unknown(name))
+    if name not in _DROPPED_BODY:
+        token = state.push("shortcode_open", "div", 1)
+        token.info, token.map, token.markup = name, [start, close + 1], match.group()
+        old_max = state.lineMax
+        state.lineMax = close
+        state.md.block.tokenize(state, start + 1, close)
+        state.lineMax = old_max
+        token = state.push("shortcode_close", "div", -1)
+        token.info = name
+    state.line = close + 1
+    return True
+
+
+def _closing_line(state: StateBlock, start: int, end: int, name: str) -> int | None:
+    depth = 0
+    for line in range(start + 1, end):
+        found = _SHORTCODE.fullmatch(_line(state, line).rstrip())
+        if found is None or found.group(3) != name:
+            continue
+        if not found.group(2):
+            depth += 1
+        elif depth == 0:
+            return line
+        else:
+            depth -= 1
+    return None
+
+
+def _unknown(name: str) -> str:
+    return f"shortcode “{name}” is not known to deckbuilder: dropped, with what it shows"
+
+
+# --- Inline -------------------------------------------------------------------------------
+
+
+def _past(state: StateInline, end: int, silent: bool = False) -> int:
+    """Where the text goes on after something dropped that ends at ``end``: past the spaces
+    after it when a space (or the run's start) stands before it, so no two spaces meet."""
+    if state.pos > 0 and state.src[state.pos - 1] not in " \t\n":
+        return end
+    while end < state.posMax and state.src[end] in " \t":
+        end += 1
+    if not silent and state.src[end : end + 1] in (".", ",", ";", ":", "!", "?", ")"):
+        state.pending = state.pending.rstrip(" \t")
+    return end
+
+
+def _comment_inline(state: StateInline, silent: bool) -> bool:
+    if not state.src.startswith("<!--", state.pos):
+        return False
+    end = state.src.find("-->", state.pos + 4)
+    if end == -1:
+        return False
+    state.pos = _past(state, end + 3, silent)
+    return True
+
+
+def _percent_inline(state: StateInline, silent: bool) -> bool:
+    if not state.src.startswith("%%", state.pos):
+        return False
+    end = state.src.find("%%", state.pos + 2)
+    if end == -1:
+        return False
+    state.pos = _past(state, end + 2, silent)
+    return True
+
+
+def _image(state: StateInline, src: str, alt: str) -> None:
+    """The tokens markdown-it's image rule makes for ``![alt](src)``."""
+    token = state.push("image", "img", 0)
+    token.attrs = {"src": src, "alt": ""}
+    text = Token("text", "", 0, content=alt)
+    token.children = [text]
+    token.content = alt
+
+
+def _text(state: StateInline, content: str) -> None:
+    if content:
+        state.push("text", "", 0).content = content
+
+
+def _attrs(text: str, pattern: re.Pattern[str] = _ATTR) -> dict[str, str]:
+    return {
+        m.group(1).lower(): html.unescape(next(g for g in m.groups()[1:] if g is not None))
+        for m in pattern.finditer(text)
+    }
+
+
+def _html_tag(state: StateInline, silent: bool) -> bool:
+    """``<img>`` as an image, ``<br>`` as a line break, wrapper tags dropped."""
+    if state.src[state.pos] != "<":
+        return False
+    match = _TAG.match(state.src, state.pos)
+    if match is None:
+        return False
+    attrs = _attrs(match.group(3))
+    if any(name.startswith("on") for name in attrs):
+        return False  # a script's way in: shown as the text it is
+    if not silent:
+        name = match.group(2).lower()
+        if name == "img" and not match.group(1):
+            if attrs.get("src"):
+                _image(state, attrs["src"], attrs.get("alt", ""))
+        elif name == "br":
+            state.pending = state.pending.rstrip(" \t")
+            state.push("hardbreak", "br", 0)
+            end = match.end()
+            while end < state.posMax and state.src[end] in " \t":
+                end += 1
+            state.pos = end
+            return True
+    state.pos = match.end()
+    return True
+
+
+def _wikilink(state: StateInline, silent: bool) -> bool:
+    """``[[Page|text]]`` as its text, ``[[Page]]`` as the page, ``![[x.png]]`` as the image."""
+    start = state.pos
+    if state.src[start] == "!":
+        if not state.src.startswith("![[", start):
+            return False
+    elif not state.src.startswith("[[", start):
+        return False
+    match = _WIKI.match(state.src, start)
+    if match is None:
+        return False
+    if not silent:
+        target = match.group(2).strip()
+        shown = (match.group(3) or "").strip()
+        if match.group(1) and target.lower().endswith((".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp")):
+            _image(state, target, shown if shown and not shown.isdigit() else "")
+        else:
+            page = target.split("#", 1)[0].split("/")[-1] or target.lstrip("#")
+            _text(state, shown or page.removesuffix(".md"))
+    state.pos = match.end()
+    return True
+
+
+def _highlight(state: StateInline, silent: bool) -> bool:
+    """``==text==`` as bold (what matters): no space inside either mark."""
+    src, pos = state.src, state.pos
+    if not src.startswith("==", pos) or src[pos + 2 : pos + 3] in ("", " ", "=", "\n"):
+        return False
+    if pos > 0 and src[pos - 1] in "=!<>":
+        return False
+    end = src.find("==", pos + 2)
+    if end == -1 or src[end - 1] in " \n" or src[end + 2 : end + 3] == "=":
+        return False
+    if not silent:
+        state.push("strong_open", "strong", 1).markup = "**"
+        old_max = state.posMax
+        state.pos, state.posMax = pos + 2, end
+        state.md.inline.tokenize(state)
+        state.posMax = old_max
+        state.push("strong_close", "strong", -1).markup = "**"
+    state.pos = end + 2
+    return True
+
+
+def _shortcode_inline(state: StateInline, silent: bool) -> bool:
+    """A shortcode inside a line: its text, its image, or nothing."""
+    if not state.src.startswith(("{{<", "{{%"), state.pos):
+        return False
+    match = _SHORTCODE.match(state.src, state.pos)
+    if match is None:
+        return False
+    if not silent:
+        name, args = match.group(3), _attrs(match.group(4), _ARG)
+        if name == "glossary_tooltip":
+            _text(state, args.get("text") or args.get("term_id", ""))
+        elif name == "figure" and args.get("src"):
+            _image(state, args["src"], args.get("alt") or args.get("caption") or args.get("title", ""))
+            caption = args.get("caption") or args.get("title")
+            if caption:
+                _text(state, f" {caption}")
+        else:
+            if name not in _KNOWN:
+                _inline_note(state, _unknown(name))
+            state.pos = _past(state, match.end())
+            return True
+    state.pos = match.end()
+    return True
+
+
+# --- Links --------------------------------------------------------------------------------
+
+
+SITE_LINK = "deckbuilder.site_link"
+"""Token meta key: a link without a scheme, shown as its text (:func:`_site_links`)."""
+
+
+def _site_links(state: StateCore) -> None:
+    """Mark a link without a scheme (an anchor, a site path, a page of the same site): it
+    renders as its text. Its tokens stay, so a line of links is still read as navigation."""
+    for token in state.tokens:
+        if token.type == "inline" and token.children:
+            _mark_links(token.children)
+
+
+def _mark_links(children: Sequence[Token]) -> None:
+    opened: list[Token] = []
+    for tok in children:
+        if tok.type == "link_open":
+            opened.append(tok)
+            href = str(tok.attrGet("href") or "")
+            if not _SCHEME.match(href) and not href.startswith("//"):
+                tok.meta = {**(tok.meta or {}), SITE_LINK: True}
+        elif tok.type == "link_close" and opened and (opened.pop().meta or {}).get(SITE_LINK):
+            tok.meta = {**(tok.meta or {}), SITE_LINK: True}
+
+
+def _render_link(self: Any, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Any) -> str:
+    if (tokens[idx].meta or {}).get(SITE_LINK):
+        return ""
+    return str(self.renderToken(tokens, idx, options, env))

@@ -1,0 +1,251 @@
+"""Markdown dialects are read, never leaked: HTML comments, Hugo shortcodes, mdBook includes,
+admonitions and callouts, HTML images and line breaks, Obsidian's wikilinks, embeds,
+highlights and comments, links to anchors and site paths. Each source here is small and
+written for the test, in the dialect it tries."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from builder.build import read_source
+from builder.model import Note, SourceResult
+from builder.sources import Source
+
+from support import notes_from
+
+PNG = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4"
+    b"\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82"
+)
+
+LEAKS = re.compile(r"<!--|-->|\{\{[<%#]|[<%]\}\}|!!!|:::|\[!\w+\]|\[\[|\]\]|==|%%|style=|&lt;|align=")
+"""Markup of a dialect, as it would show if it leaked into a card."""
+
+
+def built(tmp_path: Path, text: str, name: str = "notes.md", **files: bytes | str) -> SourceResult:
+    """What a build makes of ``text`` saved as ``name`` in a folder holding ``files``."""
+    for rel, data in files.items():
+        target = tmp_path / rel.replace("__", "/")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(data, bytes):
+            target.write_bytes(data)
+        else:
+            target.write_text(data, encoding="utf-8")
+    source = tmp_path / name
+    source.parent.mkdir(parents=True, exist_ok=True)
+    source.write_text(text, encoding="utf-8")
+    return read_source(Source(source, tmp_path))
+
+
+def shown(notes: list[Note]) -> list[str]:
+    """Every text a learner reads on the notes: prompts, answers and fields."""
+    return [text for n in notes for text in (n.prompt, n.answer, *n.fields.values())]
+
+
+def assert_clean(notes: list[Note]) -> None:
+    for text in shown(notes):
+        assert not LEAKS.search(text), text
+
+
+def answers(notes: list[Note]) -> list[str]:
+    return [n.answer for n in notes]
+
+
+# --- HTML comments --------------------------------------------------------------------------
+
+
+def test_html_comments_never_reach_a_card() -> None:
+    notes = notes_from(
+        "# Storage\n\n<!-- a note to the editors,\nover two lines -->\n\n"
+        "A **write-ahead log** records every change <!-- TODO: cite --> before the data files.\n\n"
+        "- **Checkpoint** <!-- inline --> flushes pages\n"
+        "<!-- a comment that ends a paragraph -->\n"
+    )
+    assert_clean(notes)
+    assert "A write-ahead log records every change before the data files." in answers(notes)
+    assert not any("TODO" in text or "editors" in text for text in shown(notes))
+
+
+def test_a_comment_in_code_stays_code() -> None:
+    notes = notes_from("# Pages\n\n**Template:**\n\n```html\n<!-- header -->\n<h1>Title</h1>\n```\n")
+    assert any("<!-- header -->" in n.prompt for n in notes)
+
+
+# --- Hugo shortcodes ------------------------------------------------------------------------
+
+
+HUGO = """# Pods
+
+## Static Pods
+
+{{< note >}}
+The spec of a **static Pod** cannot refer to other API objects.
+{{< /note >}}
+
+{{% warning %}}
+A **static Pod** is always bound to one kubelet.
+{{% /warning %}}
+
+A {{< glossary_tooltip text="Service" term_id="service" >}} **exposes** a set of Pods.
+
+{{< feature-state for_k8s_version="v1.19" state="stable" >}}
+
+A **DaemonSet** ensures a copy of a Pod on each node {{< link text="see" url="[the docs](/docs/)" >}}.
+"""
+
+
+def test_hugo_shortcodes_keep_their_content(tmp_path: Path) -> None:
+    result = built(tmp_path, HUGO)
+    notes = list(result.notes)
+    assert_clean(notes)
+    assert answers(notes) == [
+        "The spec of a static Pod cannot refer to other API objects.",
+        "A static Pod is always bound to one kubelet.",
+        "A Service exposes a set of Pods.",
+        "A DaemonSet ensures a copy of a Pod on each node.",
+    ]
+
+
+def test_an_unknown_shortcode_is_named(tmp_path: Path) -> None:
+    result = built(tmp_path, HUGO)
+    messages = [(p.origin.line, p.message) for p in result.problems]
+    assert messages == [
+        (15, "shortcode “feature-state” is not known to deckbuilder: dropped, with what it shows"),
+        (17, "shortcode “link” is not known to deckbuilder: dropped, with what it shows"),
+    ]
+    assert all(p.level == "warning" for p in result.problems)
+
+
+def test_a_shortcode_holding_a_link_is_no_broken_cloze(tmp_path: Path) -> None:
+    # The sentence cut at "docs. Then" left ">}}" alone in the next one: an unopened cloze.
+    text = '# A\n\nRead {{< link text="See the docs. Then [more](https://x.io)" >}} and **this**.\n'
+    result = built(tmp_path, text)
+    assert not any("cloze" in p.message for p in result.problems)
+    assert answers(list(result.notes)) == ["Read and this."]
+
+
+def test_a_hugo_figure_is_its_image_and_caption(tmp_path: Path) -> None:
+    result = built(
+        tmp_path,
+        '# Nodes\n\n**Architecture:**\n\n- {{< figure src="images/arch.png" caption="The control plane" >}}\n',
+        **{"images/arch.png": PNG},
+    )
+    notes = list(result.notes)
+    assert not result.problems
+    assert_clean(notes)
+    assert [f.path.name for f in result.media] == ["arch.png"]
+    html = " ".join(shown(notes))
+    assert '<img src="' in html and "The control plane" in html
+
+
+def test_a_comment_shortcode_drops_what_it_holds() -> None:
+    notes = notes_from("# A\n\n{{< comment >}}\nA **draft** sentence.\n{{< /comment >}}\n\nA **kept** one.\n")
+    assert answers(notes) == ["A kept one."]
+
+
+# --- Admonitions and callouts ---------------------------------------------------------------
+
+
+def test_admonitions_of_every_dialect_are_read_as_asides() -> None:
+    notes = notes_from(
+        "# Jobs\n\n"
+        '!!! note "Completion"\n    A **Job** runs its Pods to completion.\n\n'
+        "??? tip\n    A **CronJob** starts Jobs on a schedule.\n\n"
+        "> [!WARNING]\n> A **Job** with no backoff limit retries six times.\n\n"
+        "> [!TIP] Remember\n> **TTL** cleans up finished Jobs.\n\n"
+        ":::note\nA **suspended** Job starts no Pods.\n:::\n\n"
+        "::: danger Careful\nDeleting a Job **deletes its Pods**.\n:::\n"
+    )
+    assert_clean(notes)
+    assert answers(notes) == [
+        "A Job runs its Pods to completion.",
+        "A CronJob starts Jobs on a schedule.",
+        "A Job with no backoff limit retries six times.",
+        "TTL cleans up finished Jobs.",
+        "A suspended Job starts no Pods.",
+        "Deleting a Job deletes its Pods.",
+    ]
+    assert not any(word in " ".join(shown(notes)) for word in ("Completion", "Remember", "Careful"))
+
+
+def test_a_quote_without_a_callout_is_read_as_before() -> None:
+    notes = notes_from("# A\n\n> A **quote** is read in place.\n")
+    assert answers(notes) == ["A quote is read in place."]
+
+
+# --- HTML images and breaks -----------------------------------------------------------------
+
+
+def test_html_images_are_markdown_images(tmp_path: Path) -> None:
+    result = built(
+        tmp_path,
+        "# Logo\n\n**Logos:**\n\n"
+        '- <p align="center"><img src="logo.png" alt="The logo" width="200" style="border: 0"></p>\n'
+        "- <figure><img src='logo.png'/><figcaption>Small</figcaption></figure>\n"
+        "- ![The logo](logo.png)\n",
+        **{"logo.png": PNG},
+    )
+    notes = list(result.notes)
+    assert not result.problems
+    assert_clean(notes)
+    html = " ".join(shown(notes))
+    assert "width" not in html and "style" not in html and "figure" not in html
+    assert html.count("<img") >= 3
+    assert len(result.media) == 1
+
+
+def test_a_br_is_a_line_break() -> None:
+    notes = notes_from("# A\n\n**Parts:**\n\n- **Head**<br>and tail\n- Body<br/>\n")
+    assert_clean(notes)
+    assert "br" not in " ".join(n.answer for n in notes)
+
+
+# --- Obsidian ---------------------------------------------------------------------------------
+
+
+def test_obsidian_links_embeds_highlights_and_comments(tmp_path: Path) -> None:
+    result = built(
+        tmp_path,
+        "# Vault\n\n"
+        "A [[Raft|consensus protocol]] elects a **leader** per term. %%check the paper%%\n\n"
+        "The ==leader== replicates the [[Log]] to followers.\n\n"
+        "%%\na comment\nover lines\n%%\n\n"
+        "**Diagram:**\n\n- ![[raft.png]]\n\n"
+        "Compare `a == b` and a == b == c with no **highlight**.\n",
+        **{"raft.png": PNG},
+    )
+    notes = list(result.notes)
+    assert not result.problems
+    assert_clean([n for n in notes if "a == b" not in n.answer])
+    assert answers(notes)[:2] == [
+        "A consensus protocol elects a leader per term.",
+        "The leader replicates the Log to followers.",
+    ]
+    assert "<strong>" in "".join(notes[1].fields.values()) or "{{c1::leader}}" in "".join(
+        notes[1].fields.values()
+    )
+    assert not any("comment" in text or "paper" in text for text in shown(notes))
+    assert len(result.media) == 1
+
+
+# --- Links ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("href", ["#install", "/docs/setup/", "../guide/x.md", "setup.md#part"])
+def test_a_link_into_the_site_is_its_text(href: str) -> None:
+    notes = notes_from(f"# A\n\nThe [**installer**]({href}) sets up the node.\n")
+    assert answers(notes) == ["The installer sets up the node."]
+    assert "href" not in " ".join(shown(notes))
+
+
+def test_a_full_link_stays_a_link() -> None:
+    notes = notes_from("# A\n\nThe [**installer**](https://example.org/i) sets up the node.\n")
+    assert '<a href="https://example.org/i">' in " ".join(shown(notes))
+
+
+def test_an_html_image_with_a_script_stays_text() -> None:
+    notes = notes_from('# A\n\n**Payload:**\n\n- <img src="x.png" onerror="alert(1)"> **here**\n')
+    assert "&lt;img" in " ".join(n.fields.get("Text", "") + n.fields.get("Answer", "") for n in notes)
