@@ -176,6 +176,21 @@ def test_cjk_next_to_latin_and_korean_keep_the_space():
     assert joined("ログは\n先に書く") == ["ログは先に書く"]
 
 
+def test_a_title_line_starts_a_paragraph_and_an_emphasised_line_inside_one_continues_it():
+    def joined(text: str) -> list[str]:
+        tokens = parser().parseInline(text)[0].children or []
+        return [plain(line) for _, line in entries(tokens)]
+
+    assert joined("**Defaults**\nKeepalive is 60 s.") == ["Defaults", "Keepalive is 60 s."]
+    assert joined("> [!NOTE]\nIndexes slow\nwrites.".removeprefix("> ")) == [
+        "[!NOTE]",
+        "Indexes slow writes.",
+    ]
+    assert joined("This pattern is called\n*resource acquisition is initialization*\nin C++.") == [
+        "This pattern is called resource acquisition is initialization in C++."
+    ]
+
+
 def test_plain_text_reads_a_soft_break_as_a_space_or_nothing_between_cjk():
     def text(source: str) -> str:
         return plain(parser().parseInline(source)[0].children or [])

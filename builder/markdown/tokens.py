@@ -133,9 +133,11 @@ def entries(tokens: Sequence[Token]) -> list[tuple[int, list[Token]]]:
     a source line that continues the one before (a hard-wrapped sentence, a label's value, a
     list item) is joined to it, a space between (nothing between two CJK characters), so no
     word is glued to the next and nothing is cut where a source line ended. A new line starts
-    after a hard break, and at a line that starts something of its own: a ``**Label:**``, a
-    ``Q:`` or ``A:``, a check box, a line that is all bold (a title), or the line after one.
-    Each line comes with the number of the source line it starts on (0 for the first).
+    after a hard break, at a line that starts something of its own (a ``**Label:**``, a ``Q:``
+    or ``A:``, a check box), and after a first line that is a title (all bold or italic, or a
+    callout's ``[!NOTE]`` marker); an emphasised phrase wrapped onto a line of its own further
+    down is part of its sentence. Each line comes with the number of the source line it starts
+    on (0 for the first).
 
     A paragraph holding a hand-written cloze deletion (``{{c1::…}}``, or braces that look like
     part of one) keeps its source lines: the cloze scanner joins them itself, and reports a
@@ -144,7 +146,7 @@ def entries(tokens: Sequence[Token]) -> list[tuple[int, list[Token]]]:
     hard = True
     keep = _holds_deletion(tokens)
     for n, (toks, brk) in enumerate(lines_and_breaks(tokens)):
-        if hard or keep or _starts_entry(toks) or _title(out[-1][1]):
+        if hard or keep or _starts_entry(toks) or (n == 1 and _title(out[0][1])):
             out.append((n, list(toks)))
         else:
             out[-1] = (out[-1][0], _joined(out[-1][1], toks))
@@ -180,7 +182,7 @@ def lines_and_breaks(tokens: Sequence[Token]) -> list[tuple[list[Token], str]]:
 def _starts_entry(tokens: Sequence[Token]) -> bool:
     """Whether a source line starts an entry of its own rather than continuing the one before."""
     toks = strip(tokens)
-    if not toks or _title(toks) or split_label(toks) is not None or plain_qa(toks) is not None:
+    if not toks or split_label(toks) is not None or plain_qa(toks) is not None:
         return True
     return toks[0].type == "text" and _CHECKBOX.match(toks[0].content) is not None
 
