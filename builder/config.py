@@ -200,7 +200,8 @@ def _deck(data: Mapping[str, Any], bad: _Bad) -> str | None:
     if deck is not None and not isinstance(deck, str):
         bad("deck", "“deck” must be text")
         deck = None
-    if "title" in data and not isinstance(data["title"], (str, int, float)):
+    # ``title:`` left empty (a note template's) is no title: the document's heading names it.
+    if data.get("title") is not None and not isinstance(data["title"], (str, int, float)):
         bad("title", "“title” must be text")
     return deck
 

@@ -50,6 +50,8 @@ from .svg import svg_problem
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp")
 """What Anki shows as an image; nothing else from the source tree is packed."""
 _REMOTE = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:|//)")
+_SHOWN = 120
+"""The most of a remote image's address a warning shows."""
 
 
 def _inline_runs(parts: Iterable[Part]) -> Iterator[Inline]:
@@ -157,7 +159,10 @@ def _remote(src: str, tok: Token) -> str:
     """The warning for a remote image, which a card shows as its alt text."""
     alt = plain(tok.children or ())
     shown = f"its alt text “{alt}”" if alt else "nothing (it has no alt text)"
-    return f"image “{unquote(src)}” is remote and decks work offline: a card shows {shown} in its place"
+    address = unquote(src)
+    if len(address) > _SHOWN:  # a data: URI holds the whole picture
+        address = address[: _SHOWN - 1] + "…"
+    return f"image “{address}” is remote and decks work offline: a card shows {shown} in its place"
 
 
 def _retargeted(card: Card, names: Mapping[str, str | None]) -> Card:

@@ -248,6 +248,13 @@ def test_tags_that_are_no_tags_are_an_error():
     ]
 
 
+def test_an_empty_title_or_tags_from_a_note_template_is_none():
+    config, problems = config_of("---\ntitle:\ntags:\n---\n# From the heading\n")
+    assert problems == []
+    assert config.tags == ()
+    assert parse("---\ntitle:\n---\n# From the heading\n", "x.md").title == "From the heading"
+
+
 def test_a_generators_own_key_that_holds_no_tags_is_left_alone():
     config, problems = config_of("---\ntags: [a]\ncategories: {x: 1}\n---\n# X\n")
     assert problems == []
@@ -378,6 +385,14 @@ def test_a_remote_image_in_a_card_file_is_a_warning():
     ]
     [note] = cards_json("src")
     assert note["fields"]["Answer"] == "<p>See shot</p>"
+
+
+def test_a_data_uri_is_shown_short():
+    data = "data:image/png;base64," + "A" * 500
+    write({"docs/page.md": f"## S\n\n- **Dot:** ![dot]({data})\n"})
+    [warning] = built("docs")
+    shown = data[:119] + "…"
+    assert warning == f"docs/page.md:3: warning: image “{shown}” {REMOTE} its alt text “dot” in its place"
 
 
 def test_a_remote_image_is_never_an_img_even_unpacked():
