@@ -38,7 +38,6 @@ from .model import (
     Pairs,
     Paragraph,
     Part,
-    Section,
     Segment,
     Table,
     Text,
@@ -137,18 +136,15 @@ def attach(
     return out, sorted(files.values(), key=lambda f: f.name), problems
 
 
-def remote_images(preamble: Iterable[Block], sections: Iterable[Section]) -> list[Diagnostic]:
-    """A warning for every remote image of a document, at its line, whether or not a card
-    shows it (a card that does shows its alt text: see :func:`attach`)."""
-    runs = list(inline_runs(preamble))
-    todo = list(sections)
-    while todo:
-        section = todo.pop(0)
-        runs += [section.title, *inline_runs(section.blocks)]
-        todo[:0] = section.children
+def remote_images(tokens: Iterable[Token], path: str) -> list[Diagnostic]:
+    """A warning for every remote image of a parsed document (markdown-it's block tokens), at
+    its own line, whether or not a card shows it (one that does shows its alt text: see
+    :func:`attach`)."""
     found: dict[tuple[Origin, str], Diagnostic] = {}
-    for run in runs:
-        for tok, origin in _images(run.tokens, run.origin):
+    for block in tokens:
+        if block.type != "inline" or not block.map:
+            continue
+        for tok, origin in _images(block.children or (), Origin(path, block.map[0] + 1)):
             src = str(tok.attrs.get("src", ""))
             if _REMOTE.match(src):
                 found.setdefault((origin, src), Diagnostic(origin, "warning", _remote(src, tok)))

@@ -376,6 +376,31 @@ def test_a_remote_image_in_a_table_a_heading_and_a_question_is_reported_at_its_l
         assert "<img" not in "".join(note["fields"].values()), note["prompt"]
 
 
+def test_a_remote_image_on_a_wrapped_line_or_nested_is_reported_at_its_line():
+    write(
+        {
+            "docs/page.md": (
+                "## Widgets\n"  # 1
+                "\n"  # 2
+                "A *widget* is a thing that\n"  # 3
+                "spans ![w](https://e.com/w.png) lines.\n"  # 4
+                "\n"  # 5
+                "> A quote\n"  # 6
+                "> with ![x](https://e.com/x.png)\n"  # 7
+                "\n"  # 8
+                "- **Outer:** one\n"  # 9
+                "  - **Inner:** two\n"  # 10
+                "    and ![y](https://e.com/y.png)\n"  # 11
+            )
+        }
+    )
+    assert [line.split(" is remote")[0] for line in built("docs")] == [
+        "docs/page.md:4: warning: image “https://e.com/w.png”",
+        "docs/page.md:7: warning: image “https://e.com/x.png”",
+        "docs/page.md:11: warning: image “https://e.com/y.png”",
+    ]
+
+
 def test_a_remote_image_in_a_card_file_is_a_warning():
     write(
         {"src/cards.yaml": "cards:\n  - id: a\n    front: Q?\n    back: See ![shot](https://e.com/s.png)\n"}
