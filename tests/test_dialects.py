@@ -249,3 +249,95 @@ def test_a_full_link_stays_a_link() -> None:
 def test_an_html_image_with_a_script_stays_text() -> None:
     notes = notes_from('# A\n\n**Payload:**\n\n- <img src="x.png" onerror="alert(1)"> **here**\n')
     assert "&lt;img" in " ".join(n.fields.get("Text", "") + n.fields.get("Answer", "") for n in notes)
+
+
+# --- mdBook includes --------------------------------------------------------------------------
+
+LISTING = """use std::fmt;
+
+// ANCHOR: here
+fn main() {
+    let s = String::from("hi");
+}
+// ANCHOR_END: here
+
+fn other() {}
+"""
+
+
+def included(tmp_path: Path, directive: str) -> tuple[list[str], list[str]]:
+    """The code a build shows for a fence holding ``directive``, and its warnings."""
+    text = f"# Book\n\n**Listing:**\n\n```rust\n{directive}\n```\n"
+    result = built(tmp_path, text, "src/ch.md", **{"src/listing.rs": LISTING, "secret.rs": "fn x() {}\n"})
+    return [n.answer for n in result.notes], [f"{p.origin.line}: {p.message}" for p in result.problems]
+
+
+@pytest.mark.parametrize(
+    ("directive", "code"),
+    [
+        (
+            "{{#include listing.rs}}",
+            LISTING.replace("// ANCHOR: here\n", "").replace("// ANCHOR_END: here\n", ""),
+        ),
+        ("{{#rustdoc_include listing.rs:here}}", 'fn main() {\n    let s = String::from("hi");\n}'),
+        ("{{#include listing.rs:4:6}}", 'fn main() {\n    let s = String::from("hi");\n}'),
+        ("{{#include listing.rs:9:}}", "fn other() {}"),
+        ("{{#include listing.rs::1}}", "use std::fmt;"),
+        ("{{#include listing.rs:1}}", "use std::fmt;"),
+    ],
+)
+def test_an_include_is_the_code_it_names(tmp_path: Path, directive: str, code: str) -> None:
+    answers_, problems = included(tmp_path, directive)
+    assert problems == []
+    assert answers_ == [code.strip("\n")]
+
+
+@pytest.mark.parametrize(
+    ("directive", "problem"),
+    [
+        ("{{#include gone.rs}}", "6: include “gone.rs” not found"),
+        ("{{#include ../../outside.rs}}", "6: include “../../outside.rs” is outside the source folder src/"),
+        (
+            "{{#include /etc/hostname}}",
+            "6: include “/etc/hostname” has an absolute path; give it relative to the source",
+        ),
+        (
+            "{{#include listing.rs:nowhere}}",
+            "6: include “listing.rs:nowhere”: no ANCHOR: nowhere in listing.rs",
+        ),
+    ],
+)
+def test_an_include_that_cannot_be_read_is_a_warning_and_no_card(
+    tmp_path: Path, directive: str, problem: str
+) -> None:
+    answers_, problems = included(tmp_path, directive)
+    assert answers_ == []
+    assert problems == [problem]
+
+
+def test_an_include_reads_inside_the_source_folder(tmp_path: Path) -> None:
+    (tmp_path / "listings").mkdir()
+    (tmp_path / "listings" / "a.rs").write_text("fn a() {}\n", encoding="utf-8")
+    (tmp_path / "src").mkdir()
+    source = tmp_path / "src" / "ch.md"
+    source.write_text("# B\n\n**A:**\n\n```rust\n{{#include ../listings/a.rs}}\n```\n", encoding="utf-8")
+    from builder.extract import extract
+    from builder.read import read
+
+    inside = read(source, "src/ch.md", tmp_path)
+    assert [c.answer[0].text for c in extract(inside).cards] == ["fn a() {}"]  # type: ignore[union-attr]
+    alone = read(source, "src/ch.md")
+    assert [d.message for d in alone.diagnostics] == [
+        "include “../listings/a.rs” is outside the source folder src/"
+    ]
+
+
+def test_an_include_on_its_own_line(tmp_path: Path) -> None:
+    result = built(
+        tmp_path,
+        "# Book\n\n## Part\n\n{{#include part.md}}\n\n{{#include part.md}}\n",
+        **{"part.md": "A **borrow** never outlives its owner.\n"},
+    )
+    assert [n.answer for n in result.notes] == ["A borrow never outlives its owner."]
+    assert [n.origin.line for n in result.notes] == [1]
+    assert all(n.origin.path.endswith("part.md") for n in result.notes)

@@ -38,6 +38,7 @@ from mdit_py_plugins.container import container_plugin
 __all__ = [
     "ASIDE_CLOSE",
     "ASIDE_OPEN",
+    "INCLUDE",
     "INLINE_NOTES",
     "NOTE",
     "NOTES",
@@ -50,6 +51,9 @@ ASIDE_CLOSE = ("admonition_close", "container_aside_close", "shortcode_close")
 """The token types that close them."""
 ASIDE_TITLE = ("admonition_title_open", "admonition_title_close")
 """The tokens around an admonition's title (the title is the marker's, never a card's)."""
+INCLUDE = re.compile(r"^\s*\{\{#(include|rustdoc_include|playground)\s+([^}\s]+)[^}]*\}\}\s*$")
+"""A line holding only an mdBook include (groups: kind, path with its part); read by
+:mod:`builder.read.includes`, inside a code block or as the block of type ``mdbook_include``."""
 NOTES = "deckbuilder.dialect_notes"
 """``env`` key: what the rules have to say, as (line counted from 0, message) pairs."""
 NOTE = "dialect_note"
@@ -81,6 +85,7 @@ def use_dialects(md: MarkdownIt) -> None:
     md.block.ruler.before("paragraph", "html_comment", _comment_block, alt)
     md.block.ruler.before("paragraph", "obsidian_comment", _percent_block, alt)
     md.block.ruler.before("paragraph", "shortcode_block", _shortcode_block, alt)
+    md.block.ruler.before("paragraph", "mdbook_include", _include_block, alt)
     admon_plugin(md)
     container_plugin(md, "aside", validate=_callout)
     md.inline.ruler.before("html_inline", "html_comment", _comment_inline)
@@ -180,6 +185,21 @@ def _shortcode_block(state: StateBlock, start: int, end: int, silent: bool) -> b
         token = state.push("shortcode_close", "div", -1)
         token.info = name
     state.line = close + 1
+    return True
+
+
+def _include_block(state: StateBlock, start: int, end: int, silent: bool) -> bool:
+    """An mdBook include on a line of its own: one ``mdbook_include`` token (its ``info`` the
+    path), which the reader replaces by the file's text."""
+    if state.sCount[start] - state.blkIndent >= 4:
+        return False
+    match = INCLUDE.match(_line(state, start))
+    if match is None:
+        return False
+    if not silent:
+        token = state.push("mdbook_include", "", 0)
+        token.info, token.map, token.markup = match.group(2), [start, start + 1], match.group(1)
+    state.line = start + 1
     return True
 
 

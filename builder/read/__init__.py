@@ -20,6 +20,7 @@ from ..model import Block, Diagnostic, Document, Origin, Paragraph
 from ..text import read_text, without_controls
 from .blocks import BlockReader, Heading
 from .frontmatter import front_matter
+from .includes import Includes
 from .sections import sections_of
 
 __all__ = ["parse", "read", "snippet_blocks"]
@@ -27,14 +28,16 @@ __all__ = ["parse", "read", "snippet_blocks"]
 _CONTAINERS = ("blockquote_open", "bullet_list_open", "ordered_list_open", "list_item_open")
 
 
-def read(path: Path, shown: str | None = None) -> Document:
-    """Read and parse one Markdown source."""
+def read(path: Path, shown: str | None = None, root: Path | None = None) -> Document:
+    """Read and parse one Markdown source; its includes are read from files in ``root`` (the
+    source folder; the file's own folder when not given)."""
     name = shown or str(path)
-    return parse(read_text(path, name), name)
+    return parse(read_text(path, name), name, Includes(path, root))
 
 
-def parse(text: str, path: str) -> Document:
-    """Parse Markdown text; ``path`` is only used for origins and the fallback title."""
+def parse(text: str, path: str, includes: Includes | None = None) -> Document:
+    """Parse Markdown text; ``path`` is only used for origins and the fallback title,
+    ``includes`` says where its includes are read from (nowhere when not given)."""
     text, controls = without_controls(text, path)
     check_markdown(text, path)
     tokens = parser().parse(text)
@@ -49,7 +52,7 @@ def parse(text: str, path: str) -> Document:
         raise SourceError(
             Origin(path, line), f"nested more than {MAX_NESTING} levels deep; the rest cannot be read"
         )
-    reader = BlockReader(path, tokens, text.splitlines())
+    reader = BlockReader(path, tokens, text.splitlines(), includes)
     top = reader.blocks(0, len(tokens))
     preamble, sections = sections_of(top)
     title = str(meta.get("title") or "")

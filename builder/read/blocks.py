@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from pathlib import PurePosixPath
 from typing import Literal
 
 from markdown_it.token import Token
@@ -25,6 +26,7 @@ from ..model import (
     Paragraph,
     Table,
 )
+from .includes import Includes, Problem, language_of
 
 __all__ = ["BlockReader", "Heading"]
 
@@ -42,10 +44,14 @@ class Heading:
 class BlockReader:
     """Turns a flat token stream into nested blocks."""
 
-    def __init__(self, path: str, tokens: Sequence[Token], source: list[str]) -> None:
+    def __init__(
+        self, path: str, tokens: Sequence[Token], source: list[str], includes: Includes | None = None
+    ) -> None:
         self.path = path
         self.tokens = tokens
         self.source = source
+        self.includes = includes or Includes(None, None)
+        """Where mdBook's ``{{#include}}`` finds its files."""
         self.diagnostics: list[Diagnostic] = []
 
     def origin(self, tok: Token) -> Origin:
@@ -87,7 +93,9 @@ class BlockReader:
                 i += 3
                 continue
             if kind == "paragraph_open":
-                out.append(self.paragraph(self.tokens[i + 1]))
+                paragraph = self.paragraph(self.tokens[i + 1])
+                if any(t.type != "text" or t.content.strip() for run in paragraph.lines for t in run.tokens):
+                    out.append(paragraph)  # else it held only what a dialect drops (a comment)
                 i += 3
                 continue
             if kind == NOTE:
@@ -101,8 +109,11 @@ class BlockReader:
                 i += 1
                 continue
             if kind in ("fence", "code_block"):
-                lang = tok.info.strip().split(maxsplit=1)[0].lower() if tok.info.strip() else ""
-                out.append(Code(lang, tok.content.rstrip("\n"), self.origin(tok)))
+                out.extend(self.code(tok))
+                i += 1
+                continue
+            if kind == "mdbook_include":
+                out.extend(self.included(tok))
                 i += 1
                 continue
             close = self.close_of(i) if tok.nesting == 1 else i
@@ -122,6 +133,43 @@ class BlockReader:
                 out.append(Other(tuple(self.tokens[i : close + 1]), self.origin(tok)))
             i = close + 1
         return out
+
+    def code(self, tok: Token) -> list[Block]:
+        """A code block, its mdBook includes replaced by the lines they include (none when
+        it held only includes that give nothing)."""
+        lang = tok.info.strip().split(maxsplit=1)[0].lower() if tok.info.strip() else ""
+        origin = self.origin(tok)
+        text = tok.content.rstrip("\n")
+        first = origin.line + (tok.type == "fence")
+        code, problems = self.includes.expand(text, self.path, first)
+        self.diagnostics += problems
+        if code != text and not code.strip():
+            return []
+        return [Code(lang, code, origin)]
+
+    def included(self, tok: Token) -> list[Block | Heading]:
+        """An include on a line of its own: a code file as a code block, a Markdown file as
+        its blocks (their origins in that file)."""
+        origin = self.origin(tok)
+        text = self.includes.text(tok.info)
+        if isinstance(text, Problem):
+            self.diagnostics.append(Diagnostic(origin, "warning", text.message))
+            return []
+        name = tok.info.split(":", 1)[0]
+        if not name.lower().endswith((".md", ".markdown")):
+            return [Code(language_of(name), text, origin)] if text.strip() else []
+        shown = (PurePosixPath(self.path).parent / name).as_posix()
+        assert self.includes.file is not None  # else text() gave a problem
+        file = (self.includes.file.parent / name).resolve()
+        if file in self.includes.seen or file == self.includes.file.resolve():
+            self.diagnostics.append(Diagnostic(origin, "warning", f"include “{name}” includes itself"))
+            return []
+        seen = self.includes.seen | {self.includes.file.resolve()}
+        tokens = parser().parse(text)
+        reader = BlockReader(shown, tokens, text.splitlines(), Includes(file, self.includes.root, seen))
+        blocks = reader.blocks(0, len(tokens))
+        self.diagnostics += reader.diagnostics
+        return blocks
 
     def quote(self, start: int, close: int) -> list[Block]:
         """A quote's blocks, read in place; a callout's marker line dropped."""
