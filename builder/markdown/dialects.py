@@ -10,8 +10,9 @@ write beyond CommonMark.
   VuePress ``:::note`` … ``:::`` (its ``container``), both asides; GitHub's ``> [!NOTE]`` is
   read in :mod:`builder.read.blocks` (a quote whose first line is the marker).
 - A few HTML tags that raw HTML being off would show as text: ``<img>`` becomes the image a
-  Markdown image makes, ``<br>`` a line break, and wrappers around images (``<p align=…>``,
-  ``<figure>``, ``<div>``, ``<center>``, ``<picture>``) go, their content kept.
+  Markdown image makes, ``<br>`` a line break, and wrappers (``<p align=…>``, ``<figure>``,
+  ``<div>``, ``<center>``, ``<picture>``, ``<span>``, an anchor's ``<a id=…>``, mdBook's
+  ``<Listing>``) go, their content kept.
 - Obsidian: ``[[Page|text]]`` is its text, ``[[Page]]`` the page's name, ``![[x.png]]`` the
   image, ``==highlight==`` bold, ``%%comment%%`` dropped.
 - A link to an anchor or a site path (``#part``, ``/docs/x``, ``../x.md``) is its text: Anki has
@@ -71,7 +72,7 @@ _DROPPED_BODY = frozenset({"comment"})
 """Paired shortcodes whose content is dropped with them."""
 
 _TAG = re.compile(
-    r"<(/?)(img|br|p|figure|figcaption|div|center|picture|source|span)\b((?:[^>\"']|\"[^\"]*\"|'[^']*')*)/?>",
+    r"<(/?)(img|br|p|a|figure|figcaption|div|center|picture|source|span|listing|details|summary)\b((?:[^>\"']|\"[^\"]*\"|'[^']*')*)/?>",
     re.IGNORECASE,
 )
 _ATTR = re.compile(r"([\w-]+)\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s>]+))")
