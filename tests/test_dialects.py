@@ -341,3 +341,28 @@ def test_an_include_on_its_own_line(tmp_path: Path) -> None:
     assert [n.answer for n in result.notes] == ["A borrow never outlives its owner."]
     assert [n.origin.line for n in result.notes] == [1]
     assert all(n.origin.path.endswith("part.md") for n in result.notes)
+
+
+# --- Material for MkDocs ----------------------------------------------------------------------
+
+
+def test_mkdocs_tabs_attribute_lists_icons_and_styles_never_reach_a_card() -> None:
+    notes = notes_from(
+        "# Setup\n\n"
+        '=== "pip"\n\n    A **wheel** installs without a build step.\n\n'
+        '=== "conda"\n\n    A **channel** is where conda finds packages.\n\n'
+        ":octicons-tag-24: A **tag**{: .new } marks a release.\n\n"
+        "<style>\n  .md-typeset { color: red; }\n</style>\n"
+    )
+    assert_clean(notes)
+    assert answers(notes) == [
+        "A wheel installs without a build step.",
+        "A channel is where conda finds packages.",
+        "A tag marks a release.",
+    ]
+    assert not any("color" in text or "octicons" in text for text in shown(notes))
+
+
+def test_a_heading_anchor_of_deckbuilder_is_not_an_attribute_list() -> None:
+    notes = notes_from("# A\n\n## Logs {#logs}\n\nA **log** is append-only.\n")
+    assert [n.key for n in notes] == ["notes/logs/cloze:log"]

@@ -46,9 +46,9 @@ __all__ = [
     "use_dialects",
 ]
 
-ASIDE_OPEN = ("admonition_open", "container_aside_open", "shortcode_open")
+ASIDE_OPEN = ("admonition_open", "container_aside_open", "shortcode_open", "tabbed_open")
 """Token types that open an aside (an admonition, a callout, a paired Hugo shortcode)."""
-ASIDE_CLOSE = ("admonition_close", "container_aside_close", "shortcode_close")
+ASIDE_CLOSE = ("admonition_close", "container_aside_close", "shortcode_close", "tabbed_close")
 """The token types that close them."""
 ASIDE_TITLE = ("admonition_title_open", "admonition_title_close")
 """The tokens around an admonition's title (the title is the marker's, never a card's)."""
@@ -87,6 +87,8 @@ def use_dialects(md: MarkdownIt) -> None:
     md.block.ruler.before("paragraph", "obsidian_comment", _percent_block, alt)
     md.block.ruler.before("paragraph", "shortcode_block", _shortcode_block, alt)
     md.block.ruler.before("paragraph", "mdbook_include", _include_block, alt)
+    md.block.ruler.before("paragraph", "style_block", _style_block, alt)
+    md.block.ruler.before("paragraph", "tabbed", _tabbed, alt)
     admon_plugin(md)
     container_plugin(md, "aside", validate=_callout)
     md.inline.ruler.before("html_inline", "html_comment", _comment_inline)
@@ -95,6 +97,8 @@ def use_dialects(md: MarkdownIt) -> None:
     md.inline.ruler.before("emphasis", "shortcode", _shortcode_inline)
     md.inline.ruler.before("emphasis", "percent_comment", _percent_inline)
     md.inline.ruler.before("emphasis", "highlight", _highlight)
+    md.inline.ruler.before("emphasis", "attr_list", _attr_list)
+    md.inline.ruler.before("emphasis", "icon", _icon)
     md.core.ruler.push("site_links", _site_links)
     md.core.ruler.push("dialect_notes", _notes_as_tokens)
     md.add_render_rule("link_open", _render_link)
@@ -186,6 +190,49 @@ def _shortcode_block(state: StateBlock, start: int, end: int, silent: bool) -> b
         token = state.push("shortcode_close", "div", -1)
         token.info = name
     state.line = close + 1
+    return True
+
+
+def _style_block(state: StateBlock, start: int, end: int, silent: bool) -> bool:
+    """A ``<style>`` element opening a line, to the line that closes it: dropped."""
+    if state.sCount[start] - state.blkIndent >= 4 or not _line(state, start).lower().startswith("<style"):
+        return False
+    if silent:
+        return True
+    line = start
+    while "</style>" not in _line(state, line).lower() and line + 1 < end:
+        line += 1
+    state.line = line + 1
+    return True
+
+
+_TAB = re.compile(r'^===[+!]?\s+"[^"]*"\s*$')
+
+
+def _tabbed(state: StateBlock, start: int, end: int, silent: bool) -> bool:
+    """A content tab (``=== "Title"`` and its indented body, pymdownx.tabbed): an aside."""
+    if state.sCount[start] - state.blkIndent >= 4 or not _TAB.match(_line(state, start)):
+        return False
+    if silent:
+        return True
+    indent = state.blkIndent + 4
+    last = start + 1
+    line = start + 1
+    while line < end:
+        blank = state.isEmpty(line)
+        if not blank and state.sCount[line] < indent:
+            break
+        if not blank:
+            last = line + 1
+        line += 1
+    old = state.parentType, state.lineMax, state.blkIndent
+    state.parentType, state.lineMax, state.blkIndent = "admonition", last, indent
+    token = state.push("tabbed_open", "div", 1)
+    token.map, token.markup = [start, last], _line(state, start)
+    state.md.block.tokenize(state, start + 1, last)
+    state.push("tabbed_close", "div", -1)
+    state.parentType, state.lineMax, state.blkIndent = old
+    state.line = last
     return True
 
 
@@ -347,6 +394,32 @@ def _highlight(state: StateInline, silent: bool) -> bool:
         state.posMax = old_max
         state.push("strong_close", "strong", -1).markup = "**"
     state.pos = end + 2
+    return True
+
+
+_ATTR_LIST = re.compile(r"\{:[^}\n]*\}")
+_ICON = re.compile(r":(?:octicons|material|fontawesome|simple)-[a-z0-9-]+:")
+
+
+def _attr_list(state: StateInline, silent: bool) -> bool:
+    """Python-Markdown's ``{: .class #id }`` after an element: dropped."""
+    if not state.src.startswith("{:", state.pos):
+        return False
+    match = _ATTR_LIST.match(state.src, state.pos)
+    if match is None:
+        return False
+    state.pos = _past(state, match.end(), silent)
+    return True
+
+
+def _icon(state: StateInline, silent: bool) -> bool:
+    """An icon of Material for MkDocs (``:octicons-heart-24:``): dropped."""
+    if state.src[state.pos] != ":":
+        return False
+    match = _ICON.match(state.src, state.pos)
+    if match is None:
+        return False
+    state.pos = _past(state, match.end(), silent)
     return True
 
 
