@@ -366,3 +366,20 @@ def test_mkdocs_tabs_attribute_lists_icons_and_styles_never_reach_a_card() -> No
 def test_a_heading_anchor_of_deckbuilder_is_not_an_attribute_list() -> None:
     notes = notes_from("# A\n\n## Logs {#logs}\n\nA **log** is append-only.\n")
     assert [n.key for n in notes] == ["notes/logs/cloze:log"]
+
+
+def test_hugo_highlight_is_a_code_block_and_tabs_are_read_through(tmp_path: Path) -> None:
+    result = built(
+        tmp_path,
+        "# Go\n\n**Print a line:**\n\n"
+        '{{< highlight go "linenos=table" >}}\nfmt.Println("hi")\n{{< /highlight >}}\n\n'
+        '{{< tabs name="install" >}}\n{{% tab name="Linux" %}}\nA **package** is installed with apt.\n'
+        "{{% /tab %}}\n{{< /tabs >}}\n",
+    )
+    notes = list(result.notes)
+    assert not result.problems
+    assert_clean(notes)
+    assert [(n.kind, n.answer) for n in notes] == [
+        ("code", 'fmt.Println("hi")'),
+        ("cloze", "A package is installed with apt."),
+    ]

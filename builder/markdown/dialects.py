@@ -67,7 +67,9 @@ _SHORTCODE = re.compile(r"\{\{([<%])\s*(/?)\s*([A-Za-z_][\w.-]*)((?:[^\"}]|\"[^\
 _ARG = re.compile(r"([\w-]+)\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|(\S+))")
 ASIDES = frozenset({"note", "warning", "caution", "tip", "info", "alert", "callout", "danger", "important"})
 """Paired shortcodes read as asides."""
-_KNOWN = ASIDES | {"glossary_tooltip", "figure", "comment"}
+_WRAPPERS = frozenset({"tabs", "tab", "details", "expand", "table", "center"})
+"""Paired shortcodes around content they only present: read as what they hold."""
+_KNOWN = ASIDES | _WRAPPERS | {"glossary_tooltip", "figure", "comment", "highlight"}
 _DROPPED_BODY = frozenset({"comment"})
 """Paired shortcodes whose content is dropped with them."""
 
@@ -180,7 +182,17 @@ def _shortcode_block(state: StateBlock, start: int, end: int, silent: bool) -> b
         return True
     if name not in _KNOWN:
         _note(state, start, _unknown(name))
-    if name not in _DROPPED_BODY:
+    if name == "highlight":
+        # Hugo's code block: ``{{< highlight go "linenos=table" >}}`` and the code's lines.
+        token = state.push("fence", "code", 0)
+        words = match.group(4).split()
+        token.info, token.map, token.markup = (
+            (words[0].strip("\"'") if words else ""),
+            [start, close + 1],
+            "```",
+        )
+        token.content = state.getLines(start + 1, close, state.blkIndent, True)
+    elif name not in _DROPPED_BODY:
         token = state.push("shortcode_open", "div", 1)
         token.info, token.map, token.markup = name, [start, close + 1], match.group()
         old_max = state.lineMax
