@@ -145,11 +145,11 @@ def entries(tokens: Sequence[Token]) -> list[tuple[int, list[Token]]]:
     out: list[tuple[int, list[Token]]] = []
     hard = True
     keep = _holds_deletion(tokens)
-    for n, (toks, brk) in enumerate(lines_and_breaks(tokens)):
+    for n, (toks, brk) in enumerate(_lines_and_breaks(tokens)):
         if hard or keep or _starts_entry(toks) or (n == 1 and _title(out[0][1])):
             out.append((n, list(toks)))
-        else:
-            out[-1] = (out[-1][0], _joined(out[-1][1], toks))
+        elif strip(toks):
+            _join(out[-1][1], toks)
         hard = brk == "hardbreak"
     return out
 
@@ -164,7 +164,7 @@ def _holds_deletion(tokens: Sequence[Token]) -> bool:
     return bool(_DELETION.search(text)) or ("}}" in text and "{{" not in text.split("}}")[0])
 
 
-def lines_and_breaks(tokens: Sequence[Token]) -> list[tuple[list[Token], str]]:
+def _lines_and_breaks(tokens: Sequence[Token]) -> list[tuple[list[Token], str]]:
     """Inline tokens split at line breaks, each line with the break that ends it ('' for the
     last)."""
     result: list[tuple[list[Token], str]] = []
@@ -182,39 +182,47 @@ def lines_and_breaks(tokens: Sequence[Token]) -> list[tuple[list[Token], str]]:
 def _starts_entry(tokens: Sequence[Token]) -> bool:
     """Whether a source line starts an entry of its own rather than continuing the one before."""
     toks = strip(tokens)
-    if not toks or split_label(toks) is not None or plain_qa(toks) is not None:
+    if toks and (split_label(toks) is not None or plain_qa(toks) is not None):
         return True
-    return toks[0].type == "text" and _CHECKBOX.match(toks[0].content) is not None
+    return bool(toks) and toks[0].type == "text" and _CHECKBOX.match(toks[0].content) is not None
 
 
 def _title(tokens: Sequence[Token]) -> bool:
-    """A line that names what follows it: all bold, or a callout's marker (``[!NOTE] Title``)."""
+    """A line that names what follows it: all bold or italic, or a callout's marker
+    (``[!NOTE] Title``)."""
     toks = strip(tokens)
     if emphasis_only(toks) is not None:
         return True
     return bool(toks) and toks[0].type == "text" and _CALLOUT.match(toks[0].content) is not None
 
 
-def _joined(before: Sequence[Token], after: Sequence[Token]) -> list[Token]:
-    """Two source lines as one: a space between them, none between two CJK characters; text
-    either side of the break becomes one text token, as if the source had not wrapped."""
-    left, right = plain(before)[-1:], plain(after)[:1]
+def _join(entry: list[Token], line: Sequence[Token]) -> None:
+    """Add a source line to the entry it continues: a space between them, none between two CJK
+    characters; text either side of the break becomes one text token, as if the source had not
+    wrapped. (In place: a paragraph of many lines is joined in one pass.)"""
+    tail = strip(line)
+    while entry and entry[-1].type == "text" and not entry[-1].content.strip():
+        entry.pop()
+    left, right = _edge(reversed(entry))[-1:], _edge(tail)[:1]
     gap = "" if left and right and is_cjk(left) and is_cjk(right) else " "
-    head, tail = list(before), list(after)
-    while head and head[-1].type == "text" and not head[-1].content.strip():
-        head.pop()
-    while tail and tail[0].type == "text" and not tail[0].content.strip():
-        tail.pop(0)
-    end = head[-1] if head and head[-1].type == "text" else None
-    start = tail[0] if tail and tail[0].type == "text" else None
+    end = entry[-1] if entry and entry[-1].type == "text" else None
+    start = tail[0] if tail[0].type == "text" else None
     if end is not None and start is not None and end.meta == start.meta:
-        text = end.content.rstrip() + gap + start.content.lstrip()
-        return [*head[:-1], _with_text(end, text), *tail[1:]]
-    if end is not None:
-        return [*head[:-1], _with_text(end, end.content.rstrip() + gap), *tail]
-    if start is not None:
-        return [*head, _with_text(start, gap + start.content.lstrip()), *tail[1:]]
-    return [*head, *([text_token(gap)] if gap else []), *tail]
+        entry[-1] = _with_text(end, end.content.rstrip() + gap + start.content)
+        entry.extend(tail[1:])
+    elif end is not None:
+        entry[-1] = _with_text(end, end.content.rstrip() + gap)
+        entry.extend(tail)
+    elif start is not None:
+        entry.extend([_with_text(start, gap + start.content), *tail[1:]])
+    else:
+        entry.extend([*([text_token(gap)] if gap else []), *tail])
+
+
+def _edge(tokens: Iterable[Token]) -> str:
+    """The visible text of the first token of ``tokens`` that shows any (a line's first or, the
+    tokens reversed, last words), without reading the whole line."""
+    return next((text for tok in tokens if (text := plain([tok]))), "")
 
 
 _CJK = (
