@@ -80,6 +80,9 @@ _TAG = re.compile(
 _ATTR = re.compile(r"([\w-]+)\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s>]+))")
 _WIKI = re.compile(r"(!?)\[\[([^\[\]\n|]+)(?:\|([^\[\]\n]*))?\]\]")
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+_SIZE = re.compile(r"\d+(?:x\d+)?")
+_ALT_SIZE = re.compile(r"\|\d+(?:x\d+)?$")
+_BLOCK_ID = re.compile(r"\^(?=[\w-]*[A-Za-z])[A-Za-z0-9-]+(?=[ \t]*(?:\n|$))")
 
 
 def use_dialects(md: MarkdownIt) -> None:
@@ -101,7 +104,9 @@ def use_dialects(md: MarkdownIt) -> None:
     md.inline.ruler.before("emphasis", "highlight", _highlight)
     md.inline.ruler.before("emphasis", "attr_list", _attr_list)
     md.inline.ruler.before("emphasis", "icon", _icon)
+    md.inline.ruler.before("emphasis", "block_id", _block_id)
     md.core.ruler.push("site_links", _site_links)
+    md.core.ruler.push("image_size", _image_size)
     md.core.ruler.push("dialect_notes", _notes_as_tokens)
     md.add_render_rule("link_open", _render_link)
     md.add_render_rule("link_close", _render_link)
@@ -380,7 +385,9 @@ def _wikilink(state: StateInline, silent: bool) -> bool:
         target = match.group(2).strip()
         shown = (match.group(3) or "").strip()
         if match.group(1) and target.lower().endswith((".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp")):
-            _image(state, target, shown if shown and not shown.isdigit() else "")
+            _image(state, target, "" if _SIZE.fullmatch(shown) else shown)
+        elif match.group(1):
+            pass  # another note embedded: its text is that note's, read on its own
         else:
             page = target.split("#", 1)[0].split("/")[-1] or target.lstrip("#")
             _text(state, shown or page.removesuffix(".md"))
@@ -435,6 +442,19 @@ def _icon(state: StateInline, silent: bool) -> bool:
     return True
 
 
+def _block_id(state: StateInline, silent: bool) -> bool:
+    """An Obsidian block id ending a line (``… ^id``): dropped, with the space before it."""
+    if state.src[state.pos] != "^" or (state.pos > 0 and state.src[state.pos - 1] not in " \t"):
+        return False
+    match = _BLOCK_ID.match(state.src, state.pos)
+    if match is None:
+        return False
+    if not silent:
+        state.pending = state.pending.rstrip(" \t")
+    state.pos = match.end()
+    return True
+
+
 def _shortcode_inline(state: StateInline, silent: bool) -> bool:
     """A shortcode inside a line: its text, its image, or nothing."""
     if not state.src.startswith(("{{<", "{{%"), state.pos):
@@ -473,6 +493,17 @@ def _site_links(state: StateCore) -> None:
     for token in state.tokens:
         if token.type == "inline" and token.children:
             _mark_links(token.children)
+
+
+def _image_size(state: StateCore) -> None:
+    """An Obsidian size after an image's alt text (``![A flower|80](x.png)``): dropped."""
+    for token in state.tokens:
+        for child in token.children or ():
+            if child.type == "image" and child.children and _ALT_SIZE.search(child.content):
+                child.content = _ALT_SIZE.sub("", child.content)
+                last = child.children[-1]
+                if last.type == "text":
+                    last.content = _ALT_SIZE.sub("", last.content)
 
 
 def _mark_links(children: Sequence[Token]) -> None:
