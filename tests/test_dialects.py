@@ -401,3 +401,14 @@ def test_obsidian_sizes_block_ids_and_note_embeds(tmp_path: Path) -> None:
     assert "Another note" not in text
     assert "A quorum is a majority of the voters." in answers(notes)
     assert "The square of x is x ^2" in answers(notes)
+
+
+def test_cards_keep_their_lines_after_what_a_dialect_drops() -> None:
+    notes = notes_from(
+        "# A\n\n<!--\none\ntwo\n-->\n\n{{< note >}}\nA **note** line.\n{{< /note >}}\n\n"
+        "- **First** item\n<!-- between -->\n- **Second** item\n\n"
+        "> [!NOTE]\n> A **quote** line, $5 and $x$.\n"
+    )
+    assert [(n.answer, n.origin.line) for n in notes][:1] == [("A note line.", 9)]
+    assert notes[-1].origin.line == 17
+    assert all("between" not in text for text in shown(notes))

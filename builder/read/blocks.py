@@ -173,12 +173,15 @@ class BlockReader:
 
     def quote(self, start: int, close: int) -> list[Block]:
         """A quote's blocks, read in place; a callout's marker line dropped."""
-        blocks = self.blocks(start + 1, close)
-        first = self.tokens[start + 1 : start + 3]
-        if [t.type for t in first] == ["paragraph_open", "inline"] and blocks:
+        first = self.tokens[start + 1 : start + 4]
+        body = None
+        if [t.type for t in first] == ["paragraph_open", "inline", "paragraph_close"]:
             body = _without_alert(first[1])
-            if body is not None:
-                blocks = [self.paragraph(body), *blocks[1:]] if body.children else blocks[1:]
+        if body is None:
+            blocks = self.blocks(start + 1, close)
+        else:
+            rest = self.blocks(start + 4, close)
+            blocks = [self.paragraph(body), *rest] if body.children else rest
         return [b for b in blocks if not isinstance(b, Heading)]
 
     def paragraph(self, tok: Token) -> Paragraph:
