@@ -412,3 +412,20 @@ def test_cards_keep_their_lines_after_what_a_dialect_drops() -> None:
     assert [(n.answer, n.origin.line) for n in notes][:1] == [("A note line.", 9)]
     assert notes[-1].origin.line == 17
     assert all("between" not in text for text in shown(notes))
+
+
+def test_html_bold_and_italics_are_markdown_and_other_tags_go() -> None:
+    notes = notes_from(
+        '# A\n\n<div align="center">\n<h2>Title</h2>\n</div>\n\n'
+        "A <b>lease</b> expires unless it is <i>renewed</i>.\n\n"
+        '<img src="https://x.io/b.svg?style=flat&color="blue"/>\n\n<br/>\n\n'
+        "<table><tr><td>A <strong>cell</strong> holds text</td></tr></table>\n"
+    )
+    assert_clean(notes)
+    assert answers(notes) == ["A lease expires unless it is renewed.", "A cell holds text"]
+    assert "<em>renewed</em>" in notes[0].fields["Text"]
+
+
+def test_a_lone_closing_b_stays_text() -> None:
+    notes = notes_from("# A\n\n**Payload:**\n\n- <b onmouseover=alert(3)>k</b> **here**\n")
+    assert "&lt;/b&gt;" in " ".join(n.fields.get("Answer", "") + n.fields.get("Text", "") for n in notes)

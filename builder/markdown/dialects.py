@@ -73,10 +73,14 @@ _KNOWN = ASIDES | _WRAPPERS | {"glossary_tooltip", "figure", "comment", "highlig
 _DROPPED_BODY = frozenset({"comment"})
 """Paired shortcodes whose content is dropped with them."""
 
-_TAG = re.compile(
-    r"<(/?)(img|br|p|a|figure|figcaption|div|center|picture|source|span|listing|details|summary)\b((?:[^>\"']|\"[^\"]*\"|'[^']*')*)/?>",
-    re.IGNORECASE,
+_TAGS = (
+    r"img|br|p|a|div|center|span|figure|figcaption|picture|source|listing|details|summary"
+    r"|table|thead|tbody|tr|td|th|h[1-6]|ul|ol|li|small|sup|sub|kbd|u|b|strong|i|em"
 )
+_TAG = re.compile(rf"<(/?)({_TAGS})\b((?:[^>\"']|\"[^\"]*\"|'[^']*')*)/?>", re.IGNORECASE)
+_TAG_LAX = re.compile(rf"<(/?)({_TAGS})\b([^<>]*)>", re.IGNORECASE)
+"""A tag whose attributes are quoted wrong (``logoColor="x"/>`` inside a quoted ``src``)."""
+_MARKS = {"b": "strong", "strong": "strong", "i": "em", "em": "em"}
 _ATTR = re.compile(r"([\w-]+)\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s>]+))")
 _WIKI = re.compile(r"(!?)\[\[([^\[\]\n|]+)(?:\|([^\[\]\n]*))?\]\]")
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
@@ -344,18 +348,21 @@ def _attrs(text: str, pattern: re.Pattern[str] = _ATTR) -> dict[str, str]:
 
 
 def _html_tag(state: StateInline, silent: bool) -> bool:
-    """``<img>`` as an image, ``<br>`` as a line break, wrapper tags dropped."""
+    """``<img>`` as an image, ``<br>`` as a line break, ``<b>`` and ``<i>`` as the bold and
+    italics Markdown writes, other tags (wrappers, HTML tables' cells) dropped."""
     if state.src[state.pos] != "<":
         return False
-    match = _TAG.match(state.src, state.pos)
+    match = _TAG.match(state.src, state.pos) or _TAG_LAX.match(state.src, state.pos)
     if match is None:
         return False
     attrs = _attrs(match.group(3))
     if any(name.startswith("on") for name in attrs):
         return False  # a script's way in: shown as the text it is
+    name, closing = match.group(2).lower(), bool(match.group(1))
+    if name in _MARKS:
+        return False if closing else _marked(state, match, _MARKS[name], silent)
     if not silent:
-        name = match.group(2).lower()
-        if name == "img" and not match.group(1):
+        if name == "img" and not closing:
             if attrs.get("src"):
                 _image(state, attrs["src"], attrs.get("alt", ""))
         elif name == "br":
@@ -367,6 +374,26 @@ def _html_tag(state: StateInline, silent: bool) -> bool:
             state.pos = end
             return True
     state.pos = match.end()
+    return True
+
+
+def _marked(state: StateInline, opener: re.Match[str], kind: str, silent: bool) -> bool:
+    """``<b>…</b>`` (``<strong>``, ``<i>``, ``<em>``) as bold or italics; an opener that
+    nothing closes is dropped."""
+    closer = re.compile(rf"</{opener.group(2)}\s*>", re.IGNORECASE).search(
+        state.src, opener.end(), state.posMax
+    )
+    if closer is None:
+        state.pos = opener.end()
+        return True
+    if not silent:
+        state.push(f"{kind}_open", kind, 1).markup = "**" if kind == "strong" else "*"
+        old_max = state.posMax
+        state.pos, state.posMax = opener.end(), closer.start()
+        state.md.inline.tokenize(state)
+        state.posMax = old_max
+        state.push(f"{kind}_close", kind, -1).markup = "**" if kind == "strong" else "*"
+    state.pos = closer.end()
     return True
 
 
@@ -416,7 +443,8 @@ def _highlight(state: StateInline, silent: bool) -> bool:
     return True
 
 
-_ATTR_LIST = re.compile(r"\{:[^}\n]*\}")
+_ATTR_ITEM = r"(?:[.#][\w-]+|[\w-]+=(?:\"[^\"\n]*\"|'[^'\n]*'|[^\s}]+))"
+_ATTR_LIST = re.compile(rf"\{{:[ \t]*{_ATTR_ITEM}(?:[ \t]+{_ATTR_ITEM})*[ \t]*\}}")
 _ICON = re.compile(r":(?:octicons|material|fontawesome|simple)-[a-z0-9-]+:")
 
 

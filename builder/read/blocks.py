@@ -94,7 +94,7 @@ class BlockReader:
                 continue
             if kind == "paragraph_open":
                 paragraph = self.paragraph(self.tokens[i + 1])
-                if any(t.type != "text" or t.content.strip() for run in paragraph.lines for t in run.tokens):
+                if any(_substance(t) for run in paragraph.lines for t in run.tokens):
                     out.append(paragraph)  # else it held only what a dialect drops (a comment)
                 i += 3
                 continue
@@ -293,6 +293,11 @@ def _split_cells(line: str) -> list[str]:
 
 
 _ALERT = re.compile(r"^\s*\[!([A-Za-z]+)\][+-]?")
+
+
+def _substance(tok: Token) -> bool:
+    """Whether a token shows something: not a line break, not blank text."""
+    return tok.type not in ("softbreak", "hardbreak") and (tok.type != "text" or bool(tok.content.strip()))
 
 
 def _without_alert(tok: Token) -> Token | None:
