@@ -429,3 +429,12 @@ def test_html_bold_and_italics_are_markdown_and_other_tags_go() -> None:
 def test_a_lone_closing_b_stays_text() -> None:
     notes = notes_from("# A\n\n**Payload:**\n\n- <b onmouseover=alert(3)>k</b> **here**\n")
     assert "&lt;/b&gt;" in " ".join(n.fields.get("Answer", "") + n.fields.get("Text", "") for n in notes)
+
+
+def test_a_hugo_ref_link_is_its_text(tmp_path: Path) -> None:
+    result = built(
+        tmp_path,
+        '# A\n\nA [**Pod**]({{< ref "docs/pods.md" >}}) runs containers ([see]({{< relref "x" >}})).\n',
+    )
+    assert not result.problems
+    assert answers(list(result.notes)) == ["A Pod runs containers (see)."]

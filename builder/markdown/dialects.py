@@ -69,7 +69,7 @@ ASIDES = frozenset({"note", "warning", "caution", "tip", "info", "alert", "callo
 """Paired shortcodes read as asides."""
 _WRAPPERS = frozenset({"tabs", "tab", "details", "expand", "table", "center"})
 """Paired shortcodes around content they only present: read as what they hold."""
-_KNOWN = ASIDES | _WRAPPERS | {"glossary_tooltip", "figure", "comment", "highlight"}
+_KNOWN = ASIDES | _WRAPPERS | {"glossary_tooltip", "figure", "comment", "highlight", "ref", "relref"}
 _DROPPED_BODY = frozenset({"comment"})
 """Paired shortcodes whose content is dropped with them."""
 
@@ -103,6 +103,7 @@ def use_dialects(md: MarkdownIt) -> None:
     md.inline.ruler.before("html_inline", "html_comment", _comment_inline)
     md.inline.ruler.before("html_inline", "html_tag", _html_tag)
     md.inline.ruler.before("link", "wikilink", _wikilink)
+    md.inline.ruler.before("link", "ref_link", _ref_link)
     md.inline.ruler.before("emphasis", "shortcode", _shortcode_inline)
     md.inline.ruler.before("emphasis", "percent_comment", _percent_inline)
     md.inline.ruler.before("emphasis", "highlight", _highlight)
@@ -418,6 +419,25 @@ def _wikilink(state: StateInline, silent: bool) -> bool:
         else:
             page = target.split("#", 1)[0].split("/")[-1] or target.lstrip("#")
             _text(state, shown or page.removesuffix(".md"))
+    state.pos = match.end()
+    return True
+
+
+_REF_LINK = re.compile(r"\[((?:[^\[\]\n]|\n(?!\n))*)\]\(\s*\{\{[<%]\s*(?:rel)?ref\s[^}]*[>%]\}\}\s*\)")
+
+
+def _ref_link(state: StateInline, silent: bool) -> bool:
+    """A link to a page of the same Hugo site (``[text]({{< ref "x.md" >}})``): its text."""
+    if state.src[state.pos] != "[":
+        return False
+    match = _REF_LINK.match(state.src, state.pos)
+    if match is None:
+        return False
+    if not silent:
+        old_max = state.posMax
+        state.pos, state.posMax = match.start(1), match.end(1)
+        state.md.inline.tokenize(state)
+        state.posMax = old_max
     state.pos = match.end()
     return True
 
