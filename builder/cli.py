@@ -233,9 +233,9 @@ def preview(paths: tuple[str, ...], target: Path, out: Path) -> None:
 def lint(paths: tuple[str, ...], strict: bool) -> None:
     """Check sources: every problem as path:line: warning|error: message, sorted.
 
-    Errors (exit 1): unreadable or malformed sources, missing or remote images, duplicate ids.
-    Warnings: ambiguous prompts, long answers, code too wide for a phone, sections that gave
-    no card.
+    Errors (exit 1): unreadable or malformed sources, missing images or ones outside the source
+    folder, duplicate ids. Warnings: remote images, ambiguous prompts, long answers, code too
+    wide for a phone, sections that gave no card.
 
     Example: deckbuilder lint source/ --strict
     """
