@@ -1,22 +1,30 @@
-"""Markdown dialects read, never leaked: markdown-it rules for what docs sites and note vaults
-write beyond CommonMark.
+"""Markdown dialects read, never leaked: markdown-it rules for what docs sites, books, READMEs
+and note vaults write beyond CommonMark.
 
-- HTML comments ``<!-- … -->``, on lines of their own or inside a line: dropped.
+- HTML comments ``<!-- … -->``, on lines of their own or inside a line, and ``<style>``
+  blocks: dropped.
 - Hugo shortcodes ``{{< name … >}}`` and ``{{% name … %}}``: a paired one on lines of its own
-  (``{{< note >}}`` … ``{{< /note >}}``) is an aside (:data:`ASIDE_OPEN`) holding its content;
-  ``glossary_tooltip`` becomes its text, ``figure`` its image and caption, any other is dropped
-  and, when deckbuilder does not know it, noted (:func:`take_notes`).
-- Admonitions: MkDocs ``!!! note "Title"`` (mdit-py-plugins' ``admon``) and Docusaurus or
-  VuePress ``:::note`` … ``:::`` (its ``container``), both asides; GitHub's ``> [!NOTE]`` is
-  read in :mod:`builder.read.blocks` (a quote whose first line is the marker).
-- A few HTML tags that raw HTML being off would show as text: ``<img>`` becomes the image a
-  Markdown image makes, ``<br>`` a line break, and wrappers (``<p align=…>``, ``<figure>``,
-  ``<div>``, ``<center>``, ``<picture>``, ``<span>``, an anchor's ``<a id=…>``, mdBook's
-  ``<Listing>``) go, their content kept.
+  (``{{< note >}}`` … ``{{< /note >}}``) is an aside (:data:`ASIDE_OPEN`) holding its content
+  (``comment`` holds nothing, ``highlight`` is a code block); ``glossary_tooltip`` becomes its
+  text, ``figure`` its image and caption, a ``ref`` link its text; any other is dropped and,
+  when deckbuilder does not know it, noted (a :data:`NOTE` token, a warning once read).
+- mdBook's ``{{#include …}}`` on a line of its own is one ``mdbook_include`` token
+  (:data:`INCLUDE`); :mod:`builder.read.includes` reads the file, in code blocks too.
+- Admonitions: MkDocs ``!!! note "Title"`` (mdit-py-plugins' ``admon``), Docusaurus or
+  VuePress ``:::note`` … ``:::`` (its ``container``) and content tabs ``=== "Tab"``, all
+  asides; GitHub's ``> [!NOTE]`` is read in :mod:`builder.read.blocks` (a quote whose first
+  line is the marker). Python-Markdown's ``{: .class }`` and Material's ``:octicons-…:``
+  icons are dropped.
+- HTML tags that raw HTML being off would show as text: ``<img>`` becomes the image a Markdown
+  image makes, ``<br>`` a line break, ``<b>`` and ``<i>`` bold and italics, and wrappers
+  (``<p align=…>``, ``<figure>``, ``<div>``, ``<center>``, ``<span>``, ``<a id=…>``, mdBook's
+  ``<Listing>``, an HTML table's cells) go, their content kept. A tag with an ``on…``
+  attribute stays the text it is.
 - Obsidian: ``[[Page|text]]`` is its text, ``[[Page]]`` the page's name, ``![[x.png]]`` the
-  image, ``==highlight==`` bold, ``%%comment%%`` dropped.
-- A link to an anchor or a site path (``#part``, ``/docs/x``, ``../x.md``) is its text: Anki has
-  no page to open. Links with a scheme (``https://``) stay links.
+  image (``|80`` sizes dropped), ``![[Note]]`` nothing, ``==highlight==`` bold,
+  ``%%comment%%`` and a line's ``^block-id`` dropped.
+- A link to an anchor or a site path (``#part``, ``/docs/x``, ``../x.md``) renders as its text:
+  Anki has no page to open. Links with a scheme (``https://``) stay links.
 """
 
 from __future__ import annotations

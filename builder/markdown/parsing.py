@@ -1,4 +1,6 @@
-"""The one Markdown parser: CommonMark with GFM tables and strikethrough, front matter and math.
+"""The one Markdown parser: CommonMark with GFM tables and strikethrough, front matter, math,
+and the dialects docs sites, books and vaults write (:mod:`.dialects`: shortcodes, includes,
+admonitions, HTML comments and images, wikilinks), read and never leaked into a card.
 
 Raw HTML is off: markdown-it then keeps it as text, so a source's ``<script>`` reaches a card
 as visible text, never as markup.
