@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import html
 import re
+from bisect import bisect_left
 from collections.abc import Sequence
 from typing import Any
 
@@ -71,7 +72,11 @@ stream ends with them, for the reader to turn into warnings."""
 INLINE_NOTES = "deckbuilder.dialect_inline_notes"
 """``env`` key: what inline rules have to say, at lines counted from their run's first."""
 
-_SHORTCODE = re.compile(r"\{\{([<%])\s*(/?)\s*([A-Za-z_][\w.-]*)((?:[^\"}]|\"[^\"]*\")*?)\s*[>%]\}\}")
+_SHORTCODE = re.compile(
+    r"\{\{([<%])\s*(/?)\s*([A-Za-z_][\w.-]{0,100})((?:[^\"}]|\"[^\"]{0,1000}\"){0,1000}?)\s*[>%]\}\}"
+)
+"""A shortcode, its arguments at most a thousand characters (or a long run of ``{{<`` that
+never closes would cost a scan of the rest of the text for each)."""
 _ARG = re.compile(r"([\w-]+)\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|(\S+))")
 ASIDES = frozenset({"note", "warning", "caution", "tip", "info", "alert", "callout", "danger", "important"})
 """Paired shortcodes read as asides."""
@@ -315,10 +320,27 @@ def _past(state: StateInline, end: int, silent: bool = False) -> int:
     return end
 
 
+_FOUND = "deckbuilder.found"
+"""``env`` key: for each string looked for, the run it was looked for in, where from, and
+where it was found (-1: nowhere)."""
+
+
+def _find(state: StateInline, needle: str, start: int) -> int:
+    """``state.src.find(needle, start)``, remembered: a long run of openers that nothing
+    closes costs one scan of the run, not one for each opener."""
+    found: dict[str, tuple[str, int, int]] = state.env.setdefault(_FOUND, {})
+    last = found.get(needle)
+    if last is not None and last[0] is state.src and last[1] <= start and (last[2] == -1 or last[2] >= start):
+        return last[2]
+    at = state.src.find(needle, start)
+    found[needle] = (state.src, start, at)
+    return at
+
+
 def _comment_inline(state: StateInline, silent: bool) -> bool:
     if not state.src.startswith("<!--", state.pos):
         return False
-    end = state.src.find("-->", state.pos + 4)
+    end = _find(state, "-->", state.pos + 4)
     if end == -1:
         return False
     state.pos = _past(state, end + 3, silent)
@@ -328,7 +350,7 @@ def _comment_inline(state: StateInline, silent: bool) -> bool:
 def _percent_inline(state: StateInline, silent: bool) -> bool:
     if not state.src.startswith("%%", state.pos):
         return False
-    end = state.src.find("%%", state.pos + 2)
+    end = _find(state, "%%", state.pos + 2)
     if end == -1:
         return False
     state.pos = _past(state, end + 2, silent)
@@ -361,13 +383,18 @@ def _html_tag(state: StateInline, silent: bool) -> bool:
     italics Markdown writes, other tags (wrappers, HTML tables' cells) dropped."""
     if state.src[state.pos] != "<":
         return False
-    match = _TAG.match(state.src, state.pos) or _TAG_LAX.match(state.src, state.pos)
+    end = _find(state, ">", state.pos + 1)
+    if end == -1 or end - state.pos > 2000:
+        return False  # no tag ends near: text (a tag's attributes never run this long)
+    match = _TAG.match(state.src, state.pos, end + 1) or _TAG_LAX.match(state.src, state.pos, end + 1)
     if match is None:
         return False
     attrs = _attrs(match.group(3))
     if any(name.startswith("on") for name in attrs):
         return False  # a script's way in: shown as the text it is
     name, closing = match.group(2).lower(), bool(match.group(1))
+    if closing and _opened_as_text(state, name):
+        return False  # the closer of a tag shown as text is text too
     if name in _MARKS:
         return False if closing else _marked(state, match, _MARKS[name], silent)
     if not silent:
@@ -386,24 +413,62 @@ def _html_tag(state: StateInline, silent: bool) -> bool:
     return True
 
 
+_OPENERS = "deckbuilder.html_openers"
+"""``env`` key: the run last scanned, and where each of its tags opens and whether it is text."""
+
+
+def _opened_as_text(state: StateInline, name: str) -> bool:
+    """Whether the last ``<name …>`` before this point in the run is shown as text (it has
+    an ``on…`` attribute). The run's openers are found once, not once a closer."""
+    seen = state.env.get(_OPENERS)
+    if seen is None or seen[0] is not state.src:
+        openers: dict[str, tuple[list[int], list[bool]]] = {}
+        for found in _TAG.finditer(state.src):
+            if not found.group(1):
+                places, texts = openers.setdefault(found.group(2).lower(), ([], []))
+                places.append(found.start())
+                texts.append(any(key.startswith("on") for key in _attrs(found.group(3))))
+        seen = state.env[_OPENERS] = (state.src, openers)
+    places, texts = seen[1].get(name, ([], []))
+    before = bisect_left(places, state.pos)
+    return before > 0 and texts[before - 1]
+
+
 def _marked(state: StateInline, opener: re.Match[str], kind: str, silent: bool) -> bool:
     """``<b>…</b>`` (``<strong>``, ``<i>``, ``<em>``) as bold or italics; an opener that
     nothing closes is dropped."""
-    closer = re.compile(rf"</{opener.group(2)}\s*>", re.IGNORECASE).search(
-        state.src, opener.end(), state.posMax
-    )
+    closer = _closer(state, opener.group(2).lower(), opener.end())
     if closer is None:
         state.pos = opener.end()
         return True
     if not silent:
         state.push(f"{kind}_open", kind, 1).markup = "**" if kind == "strong" else "*"
         old_max = state.posMax
-        state.pos, state.posMax = opener.end(), closer.start()
+        state.pos, state.posMax = opener.end(), closer[0]
         state.md.inline.tokenize(state)
         state.posMax = old_max
         state.push(f"{kind}_close", kind, -1).markup = "**" if kind == "strong" else "*"
-    state.pos = closer.end()
+    state.pos = closer[1]
     return True
+
+
+_CLOSERS = "deckbuilder.html_closers"
+"""``env`` key: the run last scanned, and where each of its ``</b>``, ``</i>`` … stands."""
+_CLOSER = re.compile(r"</(b|strong|i|em)\s*>", re.IGNORECASE)
+
+
+def _closer(state: StateInline, name: str, after: int) -> tuple[int, int] | None:
+    """Where the first ``</name>`` after ``after`` in the run starts and ends (inside the
+    part being read); the run's closers are found once, not once an opener."""
+    seen = state.env.get(_CLOSERS)
+    if seen is None or seen[0] is not state.src:
+        closers: dict[str, list[tuple[int, int]]] = {}
+        for found in _CLOSER.finditer(state.src):
+            closers.setdefault(found.group(1).lower(), []).append(found.span())
+        seen = state.env[_CLOSERS] = (state.src, closers)
+    spans = seen[1].get(name, [])
+    at = bisect_left(spans, (after, 0))
+    return spans[at] if at < len(spans) and spans[at][1] <= state.posMax else None
 
 
 def _wikilink(state: StateInline, silent: bool) -> bool:
@@ -457,7 +522,7 @@ def _highlight(state: StateInline, silent: bool) -> bool:
         return False
     if pos > 0 and src[pos - 1] in "=!<>":
         return False
-    end = src.find("==", pos + 2)
+    end = _find(state, "==", pos + 2)
     if end == -1 or src[end - 1] in " \n" or src[end + 2 : end + 3] == "=":
         return False
     if not silent:
@@ -515,7 +580,10 @@ def _shortcode_inline(state: StateInline, silent: bool) -> bool:
     """A shortcode inside a line: its text, its image, or nothing."""
     if not state.src.startswith(("{{<", "{{%"), state.pos):
         return False
-    match = _SHORTCODE.match(state.src, state.pos)
+    end = _find(state, "}}", state.pos + 3)
+    if end == -1 or end - state.pos > 2000:
+        return False
+    match = _SHORTCODE.match(state.src, state.pos, end + 2)
     if match is None:
         return False
     if not silent:
