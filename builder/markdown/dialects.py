@@ -16,10 +16,11 @@ and note vaults write beyond CommonMark.
   line is the marker). Python-Markdown's ``{: .class }`` and Material's ``:octicons-…:``
   icons are dropped.
 - HTML tags that raw HTML being off would show as text: ``<img>`` becomes the image a Markdown
-  image makes, ``<br>`` a line break, ``<b>`` and ``<i>`` bold and italics, and wrappers
+  image makes, ``<br>`` a line break, and wrappers
   (``<p align=…>``, ``<figure>``, ``<div>``, ``<center>``, ``<span>``, ``<a id=…>``, mdBook's
   ``<Listing>``, an HTML table's cells) go, their content kept. A tag with an ``on…``
-  attribute stays the text it is.
+  attribute, and emphasis (``<b>``, ``<i>``: raw HTML is shown, never run), stay the text
+  they are.
 - Obsidian: ``[[Page|text]]`` is its text, ``[[Page]]`` the page's name, ``![[x.png]]`` the
   image (``|80`` sizes dropped), ``![[Note]]`` nothing, ``==highlight==`` bold,
   ``%%comment%%`` and a line's ``^block-id`` dropped.
@@ -88,12 +89,11 @@ _DROPPED_BODY = frozenset({"comment"})
 
 _TAGS = (
     r"img|br|p|a|div|center|span|figure|figcaption|picture|source|listing|details|summary"
-    r"|table|thead|tbody|tr|td|th|h[1-6]|ul|ol|li|small|sup|sub|kbd|u|b|strong|i|em"
+    r"|table|thead|tbody|tr|td|th|h[1-6]|ul|ol|li|small|sup|sub|kbd"
 )
 _TAG = re.compile(rf"<(/?)({_TAGS})\b((?:[^>\"']|\"[^\"]*\"|'[^']*')*)/?>", re.IGNORECASE)
 _TAG_LAX = re.compile(rf"<(/?)({_TAGS})\b([^<>]*)>", re.IGNORECASE)
 """A tag whose attributes are quoted wrong (``logoColor="x"/>`` inside a quoted ``src``)."""
-_MARKS = {"b": "strong", "strong": "strong", "i": "em", "em": "em"}
 _ATTR = re.compile(r"([\w-]+)\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s>]+))")
 _WIKI = re.compile(r"(!?)\[\[([^\[\]\n|]+)(?:\|([^\[\]\n]*))?\]\]")
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
@@ -379,8 +379,8 @@ def _attrs(text: str, pattern: re.Pattern[str] = _ATTR) -> dict[str, str]:
 
 
 def _html_tag(state: StateInline, silent: bool) -> bool:
-    """``<img>`` as an image, ``<br>`` as a line break, ``<b>`` and ``<i>`` as the bold and
-    italics Markdown writes, other tags (wrappers, HTML tables' cells) dropped."""
+    """``<img>`` as an image, ``<br>`` as a line break, other tags of the list (wrappers, an
+    HTML table's cells) dropped. Emphasis tags (``<b>``, ``<i>``) stay the text they are."""
     if state.src[state.pos] != "<":
         return False
     end = _find(state, ">", state.pos + 1)
@@ -395,8 +395,6 @@ def _html_tag(state: StateInline, silent: bool) -> bool:
     name, closing = match.group(2).lower(), bool(match.group(1))
     if closing and _opened_as_text(state, name):
         return False  # the closer of a tag shown as text is text too
-    if name in _MARKS:
-        return False if closing else _marked(state, match, _MARKS[name], silent)
     if not silent:
         if name == "img" and not closing:
             if attrs.get("src"):
@@ -432,43 +430,6 @@ def _opened_as_text(state: StateInline, name: str) -> bool:
     places, texts = seen[1].get(name, ([], []))
     before = bisect_left(places, state.pos)
     return before > 0 and texts[before - 1]
-
-
-def _marked(state: StateInline, opener: re.Match[str], kind: str, silent: bool) -> bool:
-    """``<b>…</b>`` (``<strong>``, ``<i>``, ``<em>``) as bold or italics; an opener that
-    nothing closes is dropped."""
-    closer = _closer(state, opener.group(2).lower(), opener.end())
-    if closer is None:
-        state.pos = opener.end()
-        return True
-    if not silent:
-        state.push(f"{kind}_open", kind, 1).markup = "**" if kind == "strong" else "*"
-        old_max = state.posMax
-        state.pos, state.posMax = opener.end(), closer[0]
-        state.md.inline.tokenize(state)
-        state.posMax = old_max
-        state.push(f"{kind}_close", kind, -1).markup = "**" if kind == "strong" else "*"
-    state.pos = closer[1]
-    return True
-
-
-_CLOSERS = "deckbuilder.html_closers"
-"""``env`` key: the run last scanned, and where each of its ``</b>``, ``</i>`` … stands."""
-_CLOSER = re.compile(r"</(b|strong|i|em)\s*>", re.IGNORECASE)
-
-
-def _closer(state: StateInline, name: str, after: int) -> tuple[int, int] | None:
-    """Where the first ``</name>`` after ``after`` in the run starts and ends (inside the
-    part being read); the run's closers are found once, not once an opener."""
-    seen = state.env.get(_CLOSERS)
-    if seen is None or seen[0] is not state.src:
-        closers: dict[str, list[tuple[int, int]]] = {}
-        for found in _CLOSER.finditer(state.src):
-            closers.setdefault(found.group(1).lower(), []).append(found.span())
-        seen = state.env[_CLOSERS] = (state.src, closers)
-    spans = seen[1].get(name, [])
-    at = bisect_left(spans, (after, 0))
-    return spans[at] if at < len(spans) and spans[at][1] <= state.posMax else None
 
 
 def _wikilink(state: StateInline, silent: bool) -> bool:
