@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import asdict, dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -143,10 +144,15 @@ class Manifest:
 
     def release_time(self, version: str) -> int:
         """When ``version`` was released."""
+        return self._release_times.get(version, self.released)
+
+    @cached_property
+    def _release_times(self) -> dict[str, int]:
+        """Each version's release time, looked up once per note: a table, not a scan."""
+        times: dict[str, int] = {}
         for record in self.history:
-            if record.version == version:
-                return record.released
-        return self.released
+            times.setdefault(record.version, record.released)
+        return times
 
     def to_json(self) -> str:
         """The manifest file's text: stable key order, one note per line."""
