@@ -117,7 +117,7 @@ def _load(
             set(),
         )
     else:
-        document = read(source.path, source.shown)
+        document = read(source.path, source.shown, source.root)
         config, found = read_config(
             document.meta, document.meta_lines, source.shown, FRONT_MATTER_KEYS, "front matter"
         )

@@ -33,6 +33,7 @@ from .atomic import replace_file
 from .limits import read_bounded
 from .media import packed_name_of
 from .model import KINDS, Diagnostic, MediaFile, Note, Origin, Skipped, SourceResult
+from .read.includes import includes_files
 
 CACHE_FORMAT = 2
 """The version of the entries' layout; an entry of another is a miss."""
@@ -277,8 +278,8 @@ class Cache:
             data = read_bounded(path)
         except OSError:
             return None
-        if data is None:  # too large: reading it reports that
-            return None
+        if data is None or includes_files(data):  # too large (reading says so), or its cards
+            return None  # depend on included files this key does not hash: read it again
         return hashlib.sha256(f"{fingerprint()}\0{context}\0".encode() + data).hexdigest()
 
     def get(self, shown: str, key: str | None) -> SourceResult | None:

@@ -26,6 +26,7 @@ from .cache import BadEntry
 from .config import DECKS_FILE
 from .limits import read_bounded
 from .media import packed_name_of
+from .read.includes import includes_files
 
 
 @dataclass(frozen=True)
@@ -61,8 +62,8 @@ def inputs(sources: Sequence[tuple[Path, str]]) -> str | None:
         for path, context in sources:
             h.update(f"\0source\0{path}\0{context}\0".encode())
             data = read_bounded(path)
-            if data is None:  # too large: a build reports that
-                return None
+            if data is None or includes_files(data):  # too large (a build says so), or it
+                return None  # includes files this hash does not cover: build it again
             h.update(data)
             folders.update(path.resolve().parents)
         for folder in sorted(folders):

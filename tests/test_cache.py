@@ -6,6 +6,7 @@ import json
 import logging
 import os
 import pickle
+from pathlib import Path
 
 import pytest
 
@@ -13,6 +14,8 @@ from builder import build, cache, stamp, usecase
 from builder.build import plan_decks
 from builder.cache import Cache
 from builder.sources import find_sources
+
+from support import outcome
 
 SOURCE = "# Deck {n}\n\n## Part\n\n- **Alpha:** one\n- **Beta:** two ![pic](pic.png)\n"
 
@@ -219,3 +222,22 @@ def test_a_source_with_errors_is_read_again(tmp_path, monkeypatch):
     assert [d.message for d in first.errors] == ["image “d.png” not found"]
     (tmp_path / "src" / "d.png").write_bytes(b"\\x89PNG")
     assert plan_decks(["src"], cache=Cache(tmp_path / "cache")).errors == []
+
+
+def test_an_edited_included_file_is_read_again(tmp_path, monkeypatch):
+    monkeypatch.setenv("DECKBUILDER_CACHE", str(tmp_path / "cache"))
+    """A source whose cards come from a file it includes is neither cached nor stamped: the
+    cache key and the no-change stamp hash the source alone."""
+    monkeypatch.chdir(tmp_path)
+    Path("book").mkdir()
+    Path("book/listing.rs").write_text("fn first() {}\n", encoding="utf-8")
+    Path("book/ch1.md").write_text(
+        "# Book\n\n## Functions\n\nA function that does nothing:\n\n```rust\n{{#include listing.rs}}\n```\n",
+        encoding="utf-8",
+    )
+    assert outcome("build", "book", "--out", "decks")[0] == 0
+    Path("book/listing.rs").write_text("fn second() {}\n", encoding="utf-8")
+    code, stdout, stderr = outcome("build", "book", "--out", "decks")
+    assert code == 0, stderr
+    assert "1 changed" in stdout, stdout
+    assert "fn second" in outcome("cards", "book", "--json")[1]
