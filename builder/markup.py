@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import html
 import re
+from html.parser import HTMLParser
 from typing import Any, Literal
 
 from markupsafe import Markup
@@ -64,3 +65,23 @@ def raw_text_element(tag: Literal["script", "style"], text: str) -> HTML:
         raise ValueError(f"a <{tag}> element cannot hold “{found.group(0)}”")
     # Trusted: raw text, which the check above keeps inside its element.
     return HTML("<{tag}>{text}</{tag}>").format(tag=tag, text=HTML(text))
+
+
+class _Shown(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+
+def shown_text(fragment: str, between: str = "") -> str:
+    """The text an HTML fragment shows, white space collapsed; ``between`` goes between its
+    pieces of text (``" "`` keeps the words of two blocks apart)."""
+    if "<" not in fragment and "&" not in fragment:
+        return " ".join(fragment.split())
+    parser = _Shown()
+    parser.feed(fragment)
+    parser.close()
+    return " ".join(between.join(parser.parts).split())

@@ -33,7 +33,6 @@ import difflib
 import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from html.parser import HTMLParser
 from itertools import pairwise
 from typing import NamedTuple
 
@@ -41,6 +40,7 @@ from markdown_it.token import Token
 
 from ..extract.clozescan import scan
 from ..identify import content_hash
+from ..markup import shown_text
 from ..model import Gap, Note, Origin
 from .manifest import GapState, Manifest, NoteState, Tombstone
 from .replaced import SIMILAR
@@ -264,7 +264,7 @@ def deletions(html: str) -> tuple[Deletion, ...] | None:
             if not html.startswith(opener, pos) or close < 0:
                 return None
             digits = pos + len("{{c")
-            hidden = _plain("".join(t.content for t in segment.inline.tokens))
+            hidden = shown_text("".join(t.content for t in segment.inline.tokens))
             out.append(Deletion(segment.number, digits, digits + len(str(segment.number)), hidden))
             pos = close + len("}}")
         else:
@@ -311,22 +311,3 @@ def _renumbered(note: Note, html: str, found: Sequence[Deletion], numbers: Mappi
 
 def _shorten(text: str) -> str:
     return text if len(text) <= SHOWN else text[: SHOWN - 1].rstrip() + "…"
-
-
-class _Text(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-
-    def handle_data(self, data: str) -> None:
-        self.parts.append(data)
-
-
-def _plain(html: str) -> str:
-    """HTML as the text it shows, white space collapsed."""
-    if "<" not in html and "&" not in html:
-        return " ".join(html.split())
-    parser = _Text()
-    parser.feed(html)
-    parser.close()
-    return " ".join("".join(parser.parts).split())

@@ -25,10 +25,9 @@ import re
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from html import unescape
-from html.parser import HTMLParser
 
 from ..identify import fields_hash
+from ..markup import shown_text
 from ..names import deck_key, deck_name, tag_key
 from .release import SUSPENDED_TAG, Removal, WantedDeck, WantedNote
 
@@ -503,20 +502,7 @@ def _empty_cards(note: WantedNote, mine: HeldNote) -> tuple[int, ...]:
     return tuple(c.card_id for c in mine.cards if c.ord + 1 not in numbers and not c.suspended)
 
 
-class _Text(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-
-    def handle_data(self, data: str) -> None:
-        self.parts.append(data)
-
-
 def plain(html: str, limit: int = 100) -> str:
     """A field's text without markup, on one line, shortened to ``limit`` characters."""
-    parser = _Text()
-    parser.feed(html)
-    parser.close()
-    text = " ".join(unescape(" ".join(parser.parts)).split())
-    text = "".join(c if c.isprintable() else " " for c in text)
+    text = "".join(c if c.isprintable() else " " for c in shown_text(html, between=" "))
     return text if len(text) <= limit else text[: limit - 1] + "…"
