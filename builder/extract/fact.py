@@ -20,6 +20,7 @@ from markdown_it.token import Token
 
 from ..markdown import plain, strip, text_token
 from ..model import Block, Blocks, Card, ClozeText, Gap, Inline, ListBlock, Origin, Paragraph, Part, Text
+from ..model.document import Definitions
 from .cloze import item_cloze
 from .cues import cue, is_bookkeeping
 from .items import item_heads
@@ -71,6 +72,30 @@ def read_labelled(
         )
         return
     sink.add(_items_cloze(value, shown, asked, inner, sink) or _fact(label, asked, answer, origin, scope))
+
+
+def read_definitions(block: Definitions, scope: Scope, sink: Sink) -> None:
+    """A definition list: each term read as a labelled line, its definitions joined into the
+    value (by ``;`` after one that ends in no full stop), the blocks under them nested in it."""
+    for term in block.terms:
+        label = plain(term.term.tokens)
+        value: list[Token] = []
+        rest: list[Block] = []
+        for definition in term.definitions:
+            blocks = list(definition)
+            if blocks and isinstance(blocks[0], Paragraph):
+                first = blocks.pop(0)
+                assert isinstance(first, Paragraph)
+                if value:
+                    value.append(text_token(" " if plain(value).endswith((".", "!", "?")) else "; "))
+                for n, line in enumerate(first.lines):
+                    value.extend((text_token(" "), *line.tokens) if n else line.tokens)
+            rest.extend(blocks)
+        if label.endswith((".", "!", "?", "。", "！", "？")):
+            # A sentence with a ``: …`` line under it: prose that happens to parse as a term.
+            sink.skip(term.origin, "a sentence, not a term, before a “:” line", label)
+        elif label:
+            read_labelled(label, value, rest, term.origin, scope, sink)
 
 
 def _nested(rest: Sequence[Block], inner: Scope, sink: Sink) -> list[Block]:

@@ -32,10 +32,11 @@ from ..model import (
     Table,
     Text,
 )
+from ..model.document import Definitions
 from .cloze import prose_clozes
 from .code import read_code
 from .cues import clean_title, is_reference_heading, is_target_heading
-from .fact import read_labelled
+from .fact import read_definitions, read_labelled
 from .inline import heading_marks, lift
 from .lists import is_navigation, read_list
 from .question import (
@@ -194,6 +195,8 @@ class Walker:
             read_table(block, scope, self.sink)
         elif isinstance(block, Code):
             read_code(block, scope, self.sink, caption)
+        elif isinstance(block, Definitions):
+            read_definitions(block, scope, self.sink)
 
     def _paragraph_block(
         self, block: Paragraph, scope: Scope, loose: Loose, caption_prose: Paragraph | None, *, top: bool

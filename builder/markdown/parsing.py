@@ -24,6 +24,7 @@ from markdown_it.rules_core import StateCore
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from markdown_it.utils import OptionsDict
+from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 from mdit_py_plugins.dollarmath.index import math_inline_dollar
 from mdit_py_plugins.front_matter import front_matter_plugin
@@ -72,6 +73,7 @@ def _markdown(max_nesting: int) -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "typographer": False, "maxNesting": max_nesting})
     md.enable(["table", "strikethrough"])
     md.use(front_matter_plugin)
+    md.use(deflist_plugin)
     _use_math(md)
     use_dialects(md)
     return md

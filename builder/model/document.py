@@ -133,6 +133,28 @@ class Other:
 Block: TypeAlias = Paragraph | ListBlock | Table | Code | Other
 
 
+@dataclass(frozen=True)
+class Term:
+    """One term of a definition list with its definitions (each ``: …`` its blocks)."""
+
+    term: Inline
+    """The term line."""
+    definitions: tuple[tuple[Block, ...], ...]
+    """Each definition's blocks, in order."""
+    origin: Origin
+    """The term line."""
+
+
+@dataclass(frozen=True)
+class Definitions(Other):
+    """A definition list (``Term`` then ``: definition`` lines). Its tokens are the list's, so
+    wherever it is not carded (shown in an answer, written as plain text) it reads as any
+    other block does."""
+
+    terms: tuple[Term, ...]
+    """The terms, in order."""
+
+
 def inline_runs(blocks: Iterable[Block]) -> Iterator[Inline]:
     """Every inline run in ``blocks``, nested ones included, in order."""
     for block in blocks:

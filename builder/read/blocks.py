@@ -26,6 +26,7 @@ from ..model import (
     Paragraph,
     Table,
 )
+from ..model.document import Definitions, Term
 from .includes import Includes, Problem, language_of
 
 __all__ = ["BlockReader", "Heading"]
@@ -121,6 +122,8 @@ class BlockReader:
                 out.append(self.list_block(i, close))
             elif kind == "table_open":
                 out.append(self.table(i, close))
+            elif kind == "dl_open":
+                out.append(self.definitions(i, close))
             elif kind == "blockquote_open":
                 out.extend(self.quote(i, close))
             elif kind in ASIDE_OPEN:
@@ -214,6 +217,24 @@ class BlockReader:
             self.tokens[start].type == "ordered_list_open",
             tuple(items),
             self.origin(self.tokens[start]),
+        )
+
+    def definitions(self, start: int, close: int) -> Definitions:
+        """A definition list: each term with the blocks of its definitions."""
+        terms: list[Term] = []
+        i = start + 1
+        while i < close:
+            end = self.close_of(i)
+            tok = self.tokens[i]
+            if tok.type == "dt_open":
+                terms.append(Term(self.inline(self.tokens[i + 1]), (), self.origin(tok)))
+            elif tok.type == "dd_open" and terms:
+                blocks = tuple(b for b in self.blocks(i + 1, end) if not isinstance(b, Heading))
+                last = terms[-1]
+                terms[-1] = Term(last.term, (*last.definitions, blocks), last.origin)
+            i = end + 1
+        return Definitions(
+            tuple(self.tokens[start : close + 1]), self.origin(self.tokens[start]), tuple(terms)
         )
 
     def table(self, start: int, close: int) -> Table:
