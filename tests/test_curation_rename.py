@@ -8,26 +8,9 @@ import json
 from pathlib import Path
 
 import pytest
+from test_curation import SMALL as NOTES
 
 from support import outcome as run
-
-NOTES = """\
-# Databases
-
-## Storage engines
-
-| Engine | Locking | Best for |
-|---|---|---|
-| InnoDB | row-level | OLTP |
-| MyISAM | table-level | reads |
-
-## Failover
-
-**Question:** Which replica should we promote after the primary dies?
-
-- **Owner:** the SRE team
-- **Root:** replication lag of **30 s**
-"""
 
 CURATION = """\
 notes/storage-engines/cell:myisam:best-for: drop
