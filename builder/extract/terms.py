@@ -1,0 +1,96 @@
+"""A term defined in its sentence: the words around an italic (or, at the start, a code) term
+that say the sentence defines it.
+
+"*Ownership* is a set of rules …", "We call the action of creating a reference *borrowing*.",
+"This is known as a *double free* error." each give a cloze on the term; an italic word that
+only stresses ("it is *not* valid") gives none. The vocabularies are small and cover the
+languages whose words they are; a sentence in another language is read only by its marks.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from markdown_it.token import Token
+
+from ..markdown import plain, strip
+from ..model import Gap, Inline, Segment
+
+__all__ = ["COPULA", "defined_term"]
+
+MOST_TERM_WORDS = 4
+"""Words an italic term may have (a longer italic run is a quotation or a title)."""
+
+LEAST_WORDS_AFTER = 3
+"""Words a sentence that starts with its term says about it."""
+
+COPULA = re.compile(
+    r"^(?:is|are|refers? to|means|describes|es|son|est|sont|ist|sind|é|são|является|это|是|指|とは|は|란|는|은|است)(?:\b|(?=\W)|$)",
+    re.IGNORECASE,
+)
+"""Words that say what the thing named just before them is."""
+
+_ARTICLE = r"(?:the|an?|el|la|los|las|un|una|le|les|une|der|die|das|ein|eine|o|os|as|um|uma)"
+_NAMED_BEFORE = re.compile(
+    rf"\b(?:called|known as|termed|named|referred to as|llamad[oa]s?|conocid[oa]s? como|appelée?s?|nommée?s?"
+    rf"|genannt|chamad[oa]s?|conhecid[oa]s? como|называ\w+)\s+(?:{_ARTICLE}\s+)?$",
+    re.IGNORECASE,
+)
+"""Words right before a term that say the sentence names it ("is known as a *double free*")."""
+_CALLS = re.compile(r"\b(?:we|you|one|people)\s+call\b", re.IGNORECASE)
+"""A sentence that names what it ends with ("We call the action … *borrowing*.")."""
+_LEADING_ARTICLE = re.compile(rf"^\s*{_ARTICLE}\s*$", re.IGNORECASE)
+_ENDS = re.compile(r"^[\s.!?。]*$")
+
+
+def _spans(tokens: Sequence[Token]) -> list[tuple[int, int]]:
+    """(open, close) indexes of the top-level italic spans of a run."""
+    spans: list[tuple[int, int]] = []
+    start, depth = -1, 0
+    for i, tok in enumerate(tokens):
+        if tok.type == "em_open":
+            start, depth = (i, depth + 1) if depth == 0 else (start, depth + 1)
+        elif tok.type == "em_close" and depth:
+            depth -= 1
+            if depth == 0:
+                spans.append((start, i))
+    return spans
+
+
+def _is_term(tokens: Sequence[Token]) -> bool:
+    """An italic run that can be a term: a few words of text, nothing nested."""
+    text = plain(tokens)
+    return all(t.type in ("text", "code_inline") for t in tokens) and 0 < len(text.split()) <= MOST_TERM_WORDS
+
+
+def _defines(before: str, after: str) -> bool:
+    """Whether the words around a term say the sentence defines it."""
+    if not before.strip() or _LEADING_ARTICLE.match(before):
+        # The sentence starts with the term: what it says next is what the term is or does.
+        return len(after.split()) >= LEAST_WORDS_AFTER and not _ENDS.match(after)
+    if _NAMED_BEFORE.search(before):
+        return True
+    return bool(_CALLS.search(before)) and bool(_ENDS.match(after))
+
+
+def defined_term(tokens: Sequence[Token], origin: object) -> tuple[Segment, ...] | None:
+    """A sentence with the term it defines as its one gap, None when it defines none."""
+    toks = strip(tokens)
+    for start, end in _spans(toks):
+        term = toks[start + 1 : end]
+        if _is_term(term) and _defines(plain(toks[:start]) + " " if start else "", plain(toks[end + 1 :])):
+            return _gap(toks, start, end, origin)
+    if toks and toks[0].type == "code_inline" and COPULA.match(plain(toks[1:]).strip()):
+        # "`Vec<T>` is a growable array": a name in code that the sentence says what it is.
+        return (Gap(1, Inline((toks[0],), origin)), Inline(tuple(toks[1:]), origin))  # type: ignore[arg-type]
+    return None
+
+
+def _gap(toks: Sequence[Token], start: int, end: int, origin: object) -> tuple[Segment, ...]:
+    """The sentence with the italic run between ``start`` and ``end`` hidden."""
+    return (
+        Inline(tuple(toks[:start]), origin),  # type: ignore[arg-type]
+        Gap(1, Inline(tuple(toks[start + 1 : end]), origin)),  # type: ignore[arg-type]
+        Inline(tuple(toks[end + 1 :]), origin),  # type: ignore[arg-type]
+    )

@@ -1,0 +1,199 @@
+"""Knowledge written without bold, as docs sites, READMEs and books write it: a heading naming
+a concept and a paragraph defining it, ``Term — definition`` bullets, a short list its heading
+frames, and an italic term defined in its sentence. What only illustrates stays skipped, and
+nothing is carded twice.
+"""
+
+from __future__ import annotations
+
+from textwrap import dedent
+
+from builder.model import Note
+
+from support import notes_from
+
+
+def _notes(text: str) -> list[Note]:
+    return notes_from(dedent(text).lstrip())
+
+
+def _asked(notes: list[Note]) -> list[tuple[str, str, str]]:
+    return [(n.kind, n.prompt, n.answer) for n in notes]
+
+
+def test_a_heading_naming_a_concept_is_asked_by_the_sentence_that_defines_it() -> None:
+    notes = _notes(
+        """
+        # Databases
+
+        ## Sharding
+
+        Sharding distributes data across databases so that each holds a subset. Adding
+        shards spreads the **write load**.
+
+        ## Federation
+
+        Federation (or functional partitioning) splits up databases by function.
+
+        ## Write-ahead logs
+
+        A write-ahead log records every change before it reaches the data files.
+        """
+    )
+    asked = _asked(notes)
+    assert asked[0] == (
+        "fact",
+        "Sharding — what is it?",
+        "Sharding distributes data across databases so that each holds a subset.",
+    )
+    # The paragraph's other sentences are read as prose still; the definition is not clozed.
+    assert asked[1] == (
+        "cloze",
+        "Sharding — Adding shards spreads the [...].",
+        "Adding shards spreads the write load.",
+    )
+    assert asked[2][1:] == (
+        "Federation — what is it?",
+        "Federation (or functional partitioning) splits up databases by function.",
+    )
+    # A plural heading, a singular sentence with its article.
+    assert asked[3][1:] == (
+        "Write-ahead logs — what is it?",
+        "A write-ahead log records every change before it reaches the data files.",
+    )
+    assert len(notes) == 4
+
+
+def test_a_heading_whose_first_words_name_the_concept_needs_a_sentence_saying_what_it_is() -> None:
+    notes = _notes(
+        """
+        # Kubernetes
+
+        ## ConfigMap object
+
+        A ConfigMap is an API object that stores configuration for other objects to use. It
+        has a data section.
+
+        ## Cache tuning
+
+        Cache misses dominate the tail latency of every read path we measured.
+        """
+    )
+    assert _asked(notes) == [
+        (
+            "fact",
+            "ConfigMap object — what is it?",
+            "A ConfigMap is an API object that stores configuration for other objects to use.",
+        )
+    ]
+
+
+def test_sentences_that_do_not_define_the_heading_give_no_definition() -> None:
+    notes = _notes(
+        """
+        # Hardware
+
+        ## Cache
+
+        A cache miss costs a trip to memory in most designs we know.
+
+        ## ConfigMaps
+
+        ConfigMap does not provide secrecy or encryption of any kind.
+
+        ## What is a page?
+
+        A page is the unit the kernel maps.
+
+        ## Overview
+
+        Overview sections summarise what the chapter holds for readers.
+        """
+    )
+    assert not any(n.prompt.endswith("what is it?") for n in notes)
+
+
+def test_term_dash_definition_bullets_are_facts() -> None:
+    notes = _notes(
+        """
+        # Probes
+
+        ## Probe types
+
+        - Liveness probe — restarts the container when it fails.
+        - Readiness probe – removes the Pod from Service endpoints until it passes.
+        - Startup probe - holds the other probes until the application has started.
+        """
+    )
+    assert _asked(notes) == [
+        ("fact", "Probe types — Liveness probe?", "restarts the container when it fails."),
+        ("fact", "Probe types — Readiness probe?", "removes the Pod from Service endpoints until it passes."),
+        ("fact", "Probe types — Startup probe?", "holds the other probes until the application has started."),
+    ]
+
+
+def test_a_short_list_framed_by_its_heading_gives_one_gap_per_item() -> None:
+    notes = _notes(
+        """
+        # Rust
+
+        ## Ownership Rules
+
+        First, let's look at the rules. Keep these rules in mind as we work through them:
+
+        - Each value in Rust has an owner.
+        - There can only be one owner of a value at any one time.
+        - When the owner goes out of scope, the value will be dropped.
+
+        ## Drawbacks
+
+        - Federation adds more hardware and additional complexity to every deployment.
+        - Joining data from two databases is more complex, and slower than one query.
+        """
+    )
+    rules, drawbacks = notes
+    text = rules.fields["Text"]
+    assert text.count("{{c") == 3
+    assert "{{c3::When the owner goes out of scope, the value will be dropped.}}" in text
+    # The caption is the sentence that introduces the list, not the paragraph before it.
+    assert rules.prompt.startswith("Ownership Rules › Keep these rules in mind as we work through them —")
+    assert drawbacks.fields["Text"].count("{{c") == 2
+
+
+def test_a_list_in_the_middle_of_prose_keeps_its_long_items_shown() -> None:
+    notes = _notes(
+        """
+        # Notes
+
+        ## Storage
+
+        Some background comes first here.
+
+        - Federation adds more hardware and additional complexity to every deployment.
+        - Indexes speed up reads.
+        """
+    )
+    [note] = [n for n in notes if n.kind == "cloze"]
+    assert note.fields["Text"].count("{{c") == 1
+    assert "{{c1::Indexes speed up reads.}}" in note.fields["Text"]
+
+
+def test_an_italic_term_defined_in_its_sentence_is_a_gap() -> None:
+    notes = _notes(
+        """
+        # Rust
+
+        ## Memory
+
+        *Ownership* is a set of rules that govern how a program manages memory. We call the
+        action of creating a reference *borrowing*. Freeing twice is known as a *double free*
+        error. Such code is *not* valid, and the compiler says so loudly.
+        """
+    )
+    gaps = sorted(n.answer for n in notes if n.kind == "cloze")
+    assert [n.prompt for n in notes] == [
+        "Memory — [...] is a set of rules that govern how a program manages memory.",
+        "Memory — We call the action of creating a reference [...].",
+        "Memory — Freeing twice is known as a [...] error.",
+    ]
+    assert "Such code is not valid, and the compiler says so loudly." not in gaps
