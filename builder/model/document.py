@@ -211,3 +211,7 @@ class Document:
     """The line of each front matter key."""
     diagnostics: tuple[Diagnostic, ...] = ()
     """Warnings found while reading."""
+    language: str = "en"
+    """The language it is written in, as its front matter gives it (``lang``/``language``), else
+    as its prose tells (:func:`builder.locale.detect`): the catalogue's code (``zh``, ``pt``) when
+    deckbuilder speaks it, else the tag as given."""

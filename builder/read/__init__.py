@@ -9,11 +9,13 @@ into a section tree in :mod:`.sections`.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from ..config import LANGUAGE_KEYS
 from ..deep import MAX_NESTING
 from ..errors import SourceError
 from ..limits import check_markdown
+from ..locale import detect, language_code
 from ..markdown import parser, plain, title_from_path
 from ..media import remote_images
 from ..model import Block, Diagnostic, Document, Origin, Paragraph
@@ -22,6 +24,9 @@ from .blocks import BlockReader, Heading
 from .frontmatter import front_matter
 from .includes import Includes
 from .sections import sections_of
+
+if TYPE_CHECKING:
+    from markdown_it.token import Token
 
 __all__ = ["parse", "read", "snippet_blocks"]
 
@@ -72,6 +77,23 @@ def parse(text: str, path: str, includes: Includes | None = None) -> Document:
         sections=sections,
         meta_lines=meta_lines,
         diagnostics=(*controls, *reader.diagnostics, *remote_images(tokens, path)),
+        language=_language(meta, tokens),
+    )
+
+
+def _language(meta: dict[str, Any], tokens: list[Token]) -> str:
+    """The language the front matter gives (``lang``, else ``language``), else the one its
+    prose is written in: the words of its headings, paragraphs, lists and tables, never code."""
+    for key in LANGUAGE_KEYS:
+        given = meta.get(key)
+        if isinstance(given, str) and given.strip():
+            return language_code(given) or given.strip()
+    return detect(
+        child.content
+        for token in tokens
+        if token.type == "inline" and token.children
+        for child in token.children
+        if child.type == "text"
     )
 
 
