@@ -30,6 +30,7 @@ from dataclasses import replace
 
 from markdown_it.token import Token
 
+from ..locale import words_for
 from ..markdown import CLOZE, plain, split_label, text_token
 from ..model import (
     Block,
@@ -219,7 +220,7 @@ def _table(table: Table, scope: Scope, sink: Sink) -> Table | None:
     """The table without the cells that became cloze cards (and the rows left empty)."""
     if not any(has_marks(cell.tokens) for cell in (*table.header, *(c for row in table.rows for c in row))):
         return table
-    heads = [plain(cell.tokens) or f"column {i + 1}" for i, cell in enumerate(table.header)]
+    heads = [plain(cell.tokens) for cell in table.header]
     for cell in table.header:
         if _holds_deletion(cell.tokens, table.origin):
             sink.warn(
@@ -253,18 +254,20 @@ def _row_key_shown(cells: list[Inline], origin: Origin, sink: Sink) -> list[Inli
 def _lift_cells(cells: list[Inline], heads: Sequence[str], origin: Origin, scope: Scope, sink: Sink) -> bool:
     """Make a cloze card of each cell (past the key) that holds a deletion, emptying it in
     ``cells``; whether any was."""
-    name = (plain(cells[0].tokens) if cells else "").rstrip("?？ ")
+    words = words_for(sink.document.language)
+    name = words.unasked(plain(cells[0].tokens) if cells else "")
     lifted = False
     for i, cell in enumerate(cells[1:], start=1):
         if not has_marks(cell.tokens):
             continue
         found = scan(tagged([Inline(cell.tokens, origin)]), origin)
-        head = heads[i].rstrip("?？ ")
-        said = f"{name}: {head}: " if name else f"{head}: "
+        # A column without a header is told by the row's key alone, as its cell's card is.
+        said = words.pair(name, words.unasked(heads[i]))
+        said = f"{said}{words.colon}" if said else ""
         if found.segments is not None:
             found = Found((Inline((text_token(said),), origin), *found.segments))
         # Keyed by row and column, like the cell's own card.
-        key = scope.card("cloze", name, heads[i])
+        key = scope.card("cloze", name, heads[i] or f"column {i + 1}")
         if _card(found, origin, scope, sink, said + plain(cell.tokens), key=key):
             cells[i] = Inline((), origin)
             lifted = True

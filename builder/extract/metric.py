@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 from markdown_it.token import Token
 
+from ..locale import words_for
 from ..markdown import plain, strip, text_token
 from ..model import Card, ClozeText, Gap, Inline, Origin, Pairs, Segment, Table
 from .scope import Scope, Sink
@@ -107,23 +108,24 @@ def table_metrics(table: Table, columns: tuple[int, int], scope: Scope, sink: Si
     """
     before_col, after_col = columns
     heads = [plain(cell.tokens) for cell in table.header]
+    words = words_for(sink.document.language)
     for n, (row, origin) in enumerate(zip(table.rows, table.row_origins, strict=True), start=1):
-        name = plain(row[0].tokens) or f"row {n}"
+        name = plain(row[0].tokens) or words.row(n)
         after = strip(row[after_col].tokens)
         if not plain(after):
             sink.skip(origin, "no figure after the change", name)
             continue
         before = strip(row[before_col].tokens)
-        lead = Inline((text_token(f"{name}: "), *before, text_token(" → ")), origin)
+        lead = Inline((text_token(f"{name}{words.colon}"), *before, text_token(" → ")), origin)
         others = tuple(
-            (heads[i] or f"column {i + 1}", row[i])
+            (heads[i] or words.column(i + 1), row[i])
             for i in range(1, len(row))
             if i not in columns and plain(row[i].tokens)
         )
         sink.add(
             scope.cloze(
                 "metric",
-                scope.card("metric", name),
+                scope.card("metric", plain(row[0].tokens) or f"row {n}"),
                 origin,
                 ClozeText(((lead, Gap(1, Inline(tuple(after), origin))),)),
                 (Pairs(others),) if others else (),

@@ -6,6 +6,7 @@ gap per step.
 
 from __future__ import annotations
 
+from ..locale import words_for
 from ..markdown import plain, text_token
 from ..model import Block, Card, Inline, Items, ListBlock, Paragraph
 from .cloze import item_cloze
@@ -21,10 +22,11 @@ MOST_STEPS = 4
 
 def read_steps(block: ListBlock, scope: Scope, sink: Sink) -> None:
     """A ``steps`` card for a numbered list, and cards for each step's details."""
+    words = words_for(sink.document.language)
     names: list[tuple[Inline, tuple[Block, ...]]] = []
     for n, (item, head) in enumerate(zip(block.items, item_heads(block.items), strict=True), start=1):
         if head is None:
-            sink.walk(item.blocks, scope.sub(f"Step {n}"))
+            sink.walk(item.blocks, scope.sub(words.step(n), key=f"Step {n}"))
             continue
         if head.label:
             names.append((_text(head.label[0], head.line), ()))
@@ -32,8 +34,9 @@ def read_steps(block: ListBlock, scope: Scope, sink: Sink) -> None:
         else:
             names.append((head.line, ()))
             # Code or a table under a step is read under the step's own words.
-            words = plain(head.line.tokens)
-            sink.walk(list(head.rest), scope.sub(words if len(words) <= 60 else f"Step {n}"))
+            said = plain(head.line.tokens)
+            inner = scope.sub(said) if len(said) <= 60 else scope.sub(words.step(n), key=f"Step {n}")
+            sink.walk(list(head.rest), inner)
     if not names:
         return
     long_names = any(len(plain(head.tokens).split()) > NAME_WORDS for head, _ in names)
@@ -62,7 +65,7 @@ def read_steps(block: ListBlock, scope: Scope, sink: Sink) -> None:
             kind="steps",
             key=scope.card("steps"),
             crumbs=scope.crumbs,
-            ask=f"the {len(names)} steps, in order?",
+            ask=words.steps_in_order(len(names)),
             answer=(Items(tuple(names), True),),
             origin=block.origin,
             tags=scope.tags,

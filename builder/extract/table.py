@@ -1,6 +1,8 @@
 """Kind ``table-cell``: one card per cell worth one, prompted by the row's key (its first cell)
 and the column's header: "Unbounded Mempool: Fix Complexity?". Tables with options as columns
-read the same way ("Update Cost: Flat DB + Verkle?").
+read the same way ("Update Cost: Flat DB + Verkle?"). Columns without a header are asked by the
+row's key alone, the table's caption or section standing above it in the breadcrumb; every
+prompt ends with the question mark of the document's language.
 
 A cell gives no card when it is empty, when it is a bare rating inside a scenario (High, P0,
 ✓: a verdict the scenario gives itself, not knowledge), or when its column is a scenario's
@@ -12,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from ..locale import Words, words_for
 from ..markdown import plain
 from ..model import Card, Inline, Origin, Table, Text
 from .cues import is_bookkeeping_column, is_rating
@@ -27,33 +30,43 @@ def read_table(table: Table, scope: Scope, sink: Sink) -> None:
     if columns is not None:
         table_metrics(table, columns, scope, sink)
         return
-    heads = [plain(cell.tokens) or f"column {i + 1}" for i, cell in enumerate(table.header)]
+    heads = [plain(cell.tokens) for cell in table.header]
+    words = words_for(sink.document.language)
     for row, origin in zip(table.rows, table.row_origins, strict=True):
-        _read_row(row, origin, heads, scope, sink)
+        _read_row(row, origin, heads, words, scope, sink)
 
 
 def _read_row(
-    row: tuple[Inline, ...], origin: Origin, heads: Sequence[str], scope: Scope, sink: Sink
+    row: tuple[Inline, ...], origin: Origin, heads: Sequence[str], words: Words, scope: Scope, sink: Sink
 ) -> None:
-    """A card per cell of one row (past its key), or why the row gives none."""
-    name = (plain(row[0].tokens) if row else "").rstrip("?？ ")
+    """A card per cell of one row (past its key), or why the row gives none. The cells of
+    columns without a header make one card, asked by the row's key alone under the table's
+    caption or section."""
+    name = words.unasked(plain(row[0].tokens) if row else "")
     made = 0
     reasons: list[str] = []
+    unheaded: list[int] = []
     row_text = " | ".join(plain(c.tokens) for c in row)
     for i, cell in enumerate(row):
         if not i or not plain(cell.tokens):
             continue
         if not name:
-            reasons.append(f"{heads[i]}: no row key to ask by")
-        elif _read_cell(cell, name, heads[i], origin, scope, sink):
+            reasons.append(f"{heads[i] or f'column {i + 1}'}: no row key to ask by")
+        elif not heads[i]:
+            unheaded.append(i)
+        elif _read_cell(cell, name, heads[i], words, origin, scope, sink):
             made += 1
+    if unheaded and _read_unheaded(row, unheaded, name, words, origin, scope, sink):
+        made += 1
     if reasons and not made:
         sink.skip(origin, f"table row gives no card ({'; '.join(reasons)})", row_text)
     elif len(row) < 2 or not any(plain(c.tokens) for c in row[1:]):
         sink.skip(origin, "table row gives no card (no cell besides its key)", row_text)
 
 
-def _read_cell(cell: Inline, name: str, head: str, origin: Origin, scope: Scope, sink: Sink) -> bool:
+def _read_cell(
+    cell: Inline, name: str, head: str, words: Words, origin: Origin, scope: Scope, sink: Sink
+) -> bool:
     """The card of one cell, or why it gives none (inside a scenario: a bare rating, or a
     bookkeeping column); whether it gave one."""
     text = plain(cell.tokens)
@@ -61,7 +74,7 @@ def _read_cell(cell: Inline, name: str, head: str, origin: Origin, scope: Scope,
         kind="table-cell",
         key=scope.card("cell", name, head),
         crumbs=scope.crumbs,
-        ask=f"{name}: {head.rstrip('?？ ')}?",
+        ask=words.ask(words.pair(name, words.unasked(head))),
         answer=(Text(cell),),
         origin=origin,
         tags=scope.tags,
@@ -73,6 +86,36 @@ def _read_cell(cell: Inline, name: str, head: str, origin: Origin, scope: Scope,
         sink.skip(
             origin, "table cell gives no card (the scenario's bookkeeping)", f"{name}: {head}: {text}", card
         )
+        return False
+    sink.add(card)
+    return True
+
+
+def _read_unheaded(
+    row: tuple[Inline, ...],
+    columns: Sequence[int],
+    name: str,
+    words: Words,
+    origin: Origin,
+    scope: Scope,
+    sink: Sink,
+) -> bool:
+    """One card for the cells of a row whose columns have no header: the row's key asks
+    (the breadcrumb names the table), the cells answer; whether it gave one. Keyed by the
+    first of those columns' place, as its cell's card always was."""
+    cells = [row[i] for i in columns]
+    card = Card(
+        kind="table-cell",
+        key=scope.card("cell", name, f"column {columns[0] + 1}"),
+        crumbs=scope.crumbs,
+        ask=words.ask(name),
+        answer=tuple(Text(cell) for cell in cells),
+        origin=origin,
+        tags=scope.tags,
+    )
+    shown = f"{name}: {' | '.join(plain(cell.tokens) for cell in cells)}"
+    if scope.scenario and all(is_rating(plain(cell.tokens)) for cell in cells):
+        sink.skip(origin, "table cell gives no card (a bare rating)", shown, card)
         return False
     sink.add(card)
     return True
