@@ -18,6 +18,7 @@ from pygments.token import Comment
 
 from ..highlight import LexedLine, lexed_lines, lexer_for
 from ..model import Card, Code, Origin, Snippet
+from . import codeparts
 from .scope import Scope, Sink
 
 SHELLS = {
@@ -38,14 +39,17 @@ _MARKERS = re.compile(r"^\s*(?:#+|//+|--|/\*+|\*+|;+|%+|REM\b)\s*|\s*\*+/\s*$")
 _NUMBERING = re.compile(r"^(?:step\s+)?\d+[.):]\s*|^\(?\d+\)\s*", re.IGNORECASE)
 
 
+def _only_comment(tokens: LexedLine) -> bool:
+    """A line that holds a comment and nothing else."""
+    words = [str(kind) for kind, value in tokens if value.strip()]
+    return bool(words) and all(w.startswith(_COMMENT) and w not in _NOT_COMMENTS for w in words)
+
+
 def _comment_lines(lines: list[str], lexed: Sequence[LexedLine]) -> set[int]:
     """Indexes of the lines that hold only a comment, starting at column 0."""
     found = set()
     for n, (line, tokens) in enumerate(zip(lines, lexed, strict=False)):
-        if not line[:1].strip():
-            continue  # blank, or indented: not a top-level comment
-        words = [str(kind) for kind, value in tokens if value.strip()]
-        if words and all(w.startswith(_COMMENT) and w not in _NOT_COMMENTS for w in words):
+        if line[:1].strip() and _only_comment(tokens):  # not blank, not indented
             found.add(n)
     return found
 
@@ -126,32 +130,25 @@ def read_code(code: Code, scope: Scope, sink: Sink, caption: str | None = None) 
     if not code.text.strip():
         sink.skip(code.origin, "empty code block", "")
         return
-    what = noun(code.lang)
     lines = code.text.split("\n")
     lexed = lexed_lines(code.lang, code.text)
-    parts = chunks(code)
-    for n, chunk in enumerate(parts, start=1):
+    for n, chunk in enumerate(chunks(code), start=1):
         title = chunk.title or (caption if n == 1 else None)
         # A caption that asks for an untitled step is not repeated in the breadcrumb.
         crumbs = scope.crumbs if chunk.title or not caption else scope.crumbs[:1]
         origin = Origin(code.origin.path, code.origin.line + 1 + chunk.start)
-        text = "\n".join("" if row is None else lines[row] for row in chunk.rows)
         first = next((lines[r] for r in chunk.rows if r is not None and lines[r].strip()), "")
         if not title:
             sink.skip(origin, "code with no comment or sentence before it to ask by", first.strip())
             continue
-        tokens = tuple(() if row is None else lexed[row] for row in chunk.rows)
-        card = Card(
-            kind="code",
-            key=scope.card("code", chunk.title or "block"),
-            crumbs=crumbs,
-            ask=f"{title}: {what}?",
-            answer=(Snippet(code.lang, text, tokens),),
-            origin=origin,
-            tags=scope.tags,
-        )
+        step = _Step(code, scope, sink, lines, lexed, title, crumbs, chunk.title or "block")
         size = sum(1 for row in chunk.rows if row is not None and lines[row].strip())
-        if size > MOST_LINES:
+        if size <= MOST_LINES:
+            sink.add(step.card(chunk.rows, origin, (), ()))
+            continue
+        parts = codeparts.cut(lines, lexed, [r for r in chunk.rows if r is not None], MOST_LINES)
+        if len(parts) == 1 and isinstance(parts[0], codeparts.TooLong):
+            card = step.card(chunk.rows, origin, (), ())
             sink.skip(origin, f"code step of {size} lines, over {MOST_LINES} to recall", title, card)
             sink.warn(
                 origin,
@@ -159,4 +156,90 @@ def read_code(code: Code, scope: Scope, sink: Sink, caption: str | None = None) 
                 f" {MOST_LINES}); cut it with a comment line before each part",
             )
             continue
-        sink.add(card)
+        for part in parts:
+            step.part(part)
+
+
+def _dedented(shown: list[tuple[str, LexedLine]]) -> list[tuple[str, LexedLine]]:
+    """The lines without the leading spaces they all share, in their text and their tokens."""
+    widths = [len(line) - len(line.lstrip()) for line, _ in shown if line.strip()]
+    cut = min(widths, default=0)
+    if not cut:
+        return shown
+    out: list[tuple[str, LexedLine]] = []
+    for line, tokens in shown:
+        left = cut if line.strip() else 0
+        kept = []
+        for kind, value in tokens:
+            taken = min(left, len(value) - len(value.lstrip()))
+            left -= taken
+            if value[taken:]:
+                kept.append((kind, value[taken:]))
+        out.append((line[cut:] if line.strip() else line, tuple(kept)))
+    return out
+
+
+@dataclass(frozen=True)
+class _Step:
+    """One step of a block, with what its cards share: the cue, the crumbs, the key's name."""
+
+    code: Code
+    scope: Scope
+    sink: Sink
+    lines: list[str]
+    lexed: Sequence[LexedLine]
+    title: str
+    crumbs: tuple[str, ...]
+    name: str
+
+    def card(
+        self,
+        rows: Sequence[int | None],
+        origin: Origin,
+        cue: Sequence[str],
+        key: Sequence[str],
+        *,
+        dedent: bool = False,
+    ) -> Card:
+        """The step's card showing ``rows``, asked by the step's title and ``cue``, its key told
+        apart by ``key``; ``dedent``: without the indentation its lines share (a method cut
+        from its class)."""
+        shown = [(self.lines[row], self.lexed[row]) if row is not None else ("", ()) for row in rows]
+        if dedent:
+            shown = _dedented(shown)
+        text = "\n".join(line for line, _ in shown)
+        tokens = tuple(line for _, line in shown)
+        return Card(
+            kind="code",
+            key=self.scope.card("code", self.name, *key),
+            crumbs=self.crumbs,
+            ask=f"{', '.join((self.title, *cue))}: {noun(self.code.lang)}?",
+            answer=(Snippet(self.code.lang, text, tokens),),
+            origin=origin,
+            tags=self.scope.tags,
+        )
+
+    def part(self, part: codeparts.Part | codeparts.TooLong) -> None:
+        """A card for one part of a step too long for one; a warning for a part still too long."""
+        origin = Origin(self.code.origin.path, self.code.origin.line + 1 + part.rows[0])
+        named = " › ".join(name for name in part.names if name)
+        cue, key = [named] if named else [], [named] if named else []
+        if isinstance(part, codeparts.Part) and part.place is not None:
+            n, total = part.place
+            first = part.rows[0]
+            lead = _clean(self.lines[first]) if _only_comment(self.lexed[first]) else ""
+            cue.append(f"part {n} of {total} ({lead})" if lead and n > 1 else f"part {n} of {total}")
+            key.append(str(n))
+        card = self.card(part.rows, origin, cue, key, dedent=True)
+        if isinstance(part, codeparts.Part):
+            self.sink.add(card)
+            return
+        size = sum(1 for row in part.rows if self.lines[row].strip())
+        what = ", ".join((self.title, *cue))
+        self.sink.skip(origin, f"code step of {size} lines, over {MOST_LINES} to recall", what, card)
+        self.sink.warn(
+            origin,
+            f"code “{what}” has {size} lines, too many to recall on one card (at most"
+            f" {MOST_LINES}), and no item or blank line to cut it at; cut it with a comment line"
+            " before each part",
+        )
