@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import re
 
+from ..locale import frame_words, reference_starts
+
 # Numbering a title may start with: "Q1:", "Q:", "1.", "2)", "Phase 3:", "Step 2 -", "A." …
 _NUMBERING = re.compile(
     r"^\s*(?:(?:q|question|phase|step|stage|part|chapter|section|option)\s*[\dA-Za-z]{0,3}\s*[:.)—–-]"
@@ -124,14 +126,16 @@ TEMPLATE_WORDS = frozenset(
     ]
 )
 """Words of a document's frame: a heading made only of them says where an answer stands, not
-what it says ("Problem Definition", "Success Metrics", "Trade-off Analysis")."""
+what it says ("Problem Definition", "Success Metrics", "Trade-off Analysis"); the other
+languages' are the catalogue's (:func:`builder.locale.frame_words`)."""
 
 _TARGET_HEADING = re.compile(
     r"\b(success|criteria|targets?|goals?|kpis?|objectives?|requirements?|constraints?|stakeholders?)\b",
     re.IGNORECASE,
 )
 _REFERENCE_HEADING = re.compile(
-    r"^(references?|sources|bibliography|further reading|see also|links|resources|reading list)\b",
+    r"^(references?|sources|bibliography|further reading|see also|links|resources|reading list"
+    rf"|{'|'.join(re.escape(start) for start in sorted(reference_starts(), key=len, reverse=True))})\b",
     re.IGNORECASE,
 )
 
@@ -174,11 +178,19 @@ def _words(text: str) -> list[str]:
     return [w for w in re.findall(r"[\w&+][\w&+'-]*", text.lower()) if w not in _STOP]
 
 
+_COLON = re.compile("[:：]")
+"""What parts ``Generic: Specific`` (a full-width colon in Chinese and Japanese)."""
+
+_FRAMES = TEMPLATE_WORDS | frozenset(w for frame in frame_words() for w in _words(frame))
+"""Every language's frame words, as :func:`_words` cuts a title."""
+
+
 def specific_part(title: str) -> str:
     """The part of ``Generic: Specific`` that names something ("Sharded OrderBook")."""
     text = clean_title(title)
-    head, sep, tail = text.partition(":")
-    if sep and tail.strip() and all(w in TEMPLATE_WORDS for w in _words(head)):
+    head, *rest = _COLON.split(text, maxsplit=1)
+    tail = rest[0] if rest else ""
+    if tail.strip() and all(w in _FRAMES for w in _words(head)):
         return tail.strip()
     return text
 
@@ -186,7 +198,7 @@ def specific_part(title: str) -> str:
 def is_template(title: str) -> bool:
     """A heading made only of frame words: it carries no content of its own."""
     words = _words(specific_part(title))
-    return not words or all(w in TEMPLATE_WORDS for w in words)
+    return not words or all(w in _FRAMES for w in words)
 
 
 def is_target_heading(title: str) -> bool:

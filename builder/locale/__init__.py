@@ -36,9 +36,10 @@ __all__ = [
 DEFAULT = "en"
 """The language of a document that gives none and whose text tells none."""
 
-QUESTION_MARKS = ("?", "？", "؟", "\u037e", "⸮", "﹖")
+QUESTION_MARKS = ("?", "？", "؟", "\u037e", "⸮", "﹖", "՞", "፧", "꘏")
 """Marks that end a question in any language: Latin's, the full-width one of Chinese and
-Japanese, the Arabic script's, Greek's own (U+037E), and the small and reversed forms."""
+Japanese, the Arabic script's, Greek's own (U+037E), the small and reversed forms, Armenian,
+Ethiopic and Vai."""
 
 _SPACES = " \u00a0\u202f\t"
 """White space a prompt's end may have before its mark (French puts a narrow one there)."""
