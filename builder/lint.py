@@ -9,10 +9,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from .build import Plan
+from .extract.answer import ANSWER_BUDGET
 from .model import Diagnostic, Note
 
-ANSWER_BUDGET = 600
-"""Characters of plain answer text before a card is too long to recall in one go."""
 CODE_COLUMNS = 40
 """About what a 390 px phone screen shows of a code line without scrolling."""
 

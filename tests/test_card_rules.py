@@ -57,7 +57,7 @@ TABLES = """
 
     ## Index choice
 
-    | Aspect | B-tree | Hash <b>x</b> |
+    | Aspect | B-tree | Hash <script>x</script> |
     |---|---|---|
     | Range scans | fast | unsupported |
 
@@ -85,9 +85,9 @@ def test_table_gives_one_card_per_cell(tmp_path: Path) -> None:
     # Options as columns read the same way.
     assert cells["Index choice — Range scans: B-tree?"].answer == "fast"
     # The header is shown as text in HTML, never run.
-    hash_cell = cells["Index choice — Range scans: Hash <b>x</b>?"]
-    assert "Hash &lt;b&gt;x&lt;/b&gt;?" in hash_cell.fields["Prompt"]
-    assert "<b>x</b>" not in hash_cell.fields["Prompt"]
+    hash_cell = cells["Index choice — Range scans: Hash <script>x</script>?"]
+    assert "Hash &lt;script&gt;x&lt;/script&gt;?" in hash_cell.fields["Prompt"]
+    assert "<script>" not in hash_cell.fields["Prompt"]
     # No card lists a column: every answer is exactly one cell.
     one_cell = {"row-level", "transactions", "table-level", "read-heavy", "fast", "unsupported"}
     one_cell.add("fence the old primary")

@@ -197,3 +197,70 @@ def test_an_italic_term_defined_in_its_sentence_is_a_gap() -> None:
         "Memory — Freeing twice is known as a [...] error.",
     ]
     assert "Such code is not valid, and the compiler says so loudly." not in gaps
+
+
+def test_a_question_heading_is_answered_by_its_own_text_cut_when_long() -> None:
+    long = " ".join(["Parallel search interleaves threads, so results come in any order."] * 12)
+    notes = _notes(
+        f"""
+        # FAQ
+
+        <h3 name="order">
+        How can I get results in a consistent order?
+        </h3>
+
+        Use `--sort path`: it searches with one thread and sorts by path.
+
+        ### Does it support *lookaround*?
+
+        Think about why a finite automaton cannot look back?
+
+        Not by default. The default engine guarantees linear time; **PCRE2** adds it with `-P`.
+
+        ### Why is the search slower with PCRE2?
+
+        {long}
+
+        PCRE2 backtracks where the default engine runs an automaton, and is **slower** for it.
+
+        ### Where are the docs?
+
+        #### Guide
+
+        The guide covers configuration.
+
+        #### Man page
+
+        The man page lists every flag.
+        """
+    )
+    asked = {n.prompt: n.answer for n in notes if n.kind == "question"}
+    # An HTML heading is a heading; its text is the question.
+    assert asked["How can I get results in a consistent order?"] == (
+        "Use --sort path: it searches with one thread and sorts by path."
+    )
+    # An aside that asks something else is no answer; it is listed, never carded.
+    assert asked["Does it support lookaround?"] == (
+        "Not by default. The default engine guarantees linear time; PCRE2 adds it with -P."
+    )
+    # Too long for one card: the answer is cut to its first sentences, the rest read as prose
+    # (its marked sentence a cloze of its own).
+    slower = asked["Why is the search slower with PCRE2?"]
+    assert slower.startswith("Parallel search interleaves threads") and len(slower) <= 600
+    assert any(n.kind == "cloze" and "automaton, and is [...] for it" in n.prompt for n in notes)
+    # Sub-headings alone answer nothing: their own text is carded.
+    assert not any("Where are the docs?" in prompt for prompt in asked)
+    assert not any("PCRE2 adds it" in n.answer for n in notes if n.kind == "cloze")
+
+
+def test_an_html_heading_on_one_line_titles_a_section() -> None:
+    notes = _notes(
+        """
+        # Tools
+
+        <h2 id="rg">ripgrep</h2>
+
+        - **Default engine:** finite automata
+        """
+    )
+    assert [n.prompt for n in notes] == ["ripgrep — Default engine?"]

@@ -36,8 +36,16 @@ MIN_OUTLINE = 2
 """Content headings that answer a question on their own (one heading alone is no answer)."""
 
 
+_QUESTION_MARKS = ("?", "？", "؟", "⸮", "\u037e", "՞", "፧", "꘏")
+"""Question marks of every script: Latin and CJK, Arabic and Persian, Greek, Armenian,
+Ethiopic, Vai."""
+_GREEK = re.compile("[\u0370-\u03ff\u1f00-\u1fff]")
+
+
 def is_question_heading(title: str) -> bool:
-    return title.rstrip().endswith(("?", "？"))
+    """Whether a title asks: it ends in its script's question mark (Greek writes ``;``)."""
+    text = title.rstrip()
+    return text.endswith(_QUESTION_MARKS) or (text.endswith(";") and bool(_GREEK.search(text)))
 
 
 def decisions(section: Section) -> list[Inline]:

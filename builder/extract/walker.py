@@ -33,8 +33,10 @@ from ..model import (
     Text,
 )
 from ..model.document import Definitions
-from .cloze import prose_clozes
+from .answer import own_answer
+from .cloze import prose_clozes, sentences
 from .code import read_code
+from .concept import defined
 from .cues import clean_title, is_reference_heading, is_target_heading
 from .fact import read_definitions, read_labelled
 from .inline import heading_marks, lift
@@ -99,8 +101,9 @@ class Walker:
         before = len(self.sink.cards)
         passed = len(self.sink.skipped)
         loose = Loose()
-        self.read(section.blocks, scope, loose, top=True)
-        self._decide(section, title, scope, loose)
+        answer, blocks = self._own_answer(section, title)
+        self.read(blocks, scope, loose, top=True)
+        self._decide(section, title, scope, loose, answer)
         for child in section.children:
             self.section(child, scope)
         if not parent.top:
@@ -131,7 +134,16 @@ class Walker:
             return replace(scope, targets=True)
         return scope
 
-    def _decide(self, section: Section, title: str, scope: Scope, loose: Loose) -> None:
+    def _own_answer(self, section: Section, title: str) -> tuple[list[Block], Sequence[Block]]:
+        """A question heading's own answer (see :mod:`.answer`) and the blocks left to read;
+        none when the section says its answer with ``**Answer:**`` or ``Q:``/``A:`` lines."""
+        if not is_question_heading(title) or _labels_qa(section.blocks):
+            return [], section.blocks
+        return own_answer(section.blocks)
+
+    def _decide(
+        self, section: Section, title: str, scope: Scope, loose: Loose, answer: Sequence[Block] = ()
+    ) -> None:
         """The section's question cards (its sub-headings outline the first answer), or else
         cloze cards of its loose prose."""
         outline = [child for child in section.children if self.holds_knowledge(child)]
@@ -142,9 +154,17 @@ class Walker:
             given = [*loose.answers, *answers] if first else answers
             question_card(question, given, section, outline, scope, self.sink, whole=first)
         if not loose.questions and is_question_heading(title):
-            heading_question(section, loose.answers, loose.prose, outline, scope, self.sink)
+            if answer:
+                # Its own text answers it; what was left is carded as parts of their own.
+                heading_question(section, [Blocks(tuple(answer))], [], [], scope, self.sink)
+                for para in loose.prose:
+                    prose_clozes(para, scope, self.sink)
+            else:
+                # Sub-headings alone answer nothing: with no text of its own, its parts are carded.
+                given = outline if loose.answers or loose.prose else []
+                heading_question(section, loose.answers, loose.prose, given, scope, self.sink)
             return
-        for para in loose.prose:
+        for para in defined(title, loose.prose, scope, self.sink):
             prose_clozes(para, scope, self.sink)
 
     def skipped(self, section: Section) -> bool:
@@ -163,7 +183,7 @@ class Walker:
         """Read blocks in order, handing each to its kind's extractor."""
         caption: str | None = None
         caption_prose: Paragraph | None = None
-        for original in blocks:
+        for n, original in enumerate(blocks):
             # Parts holding a hand-written {{c1::…}} deletion are cards of their own.
             prose = isinstance(original, Paragraph)
             lifted = lift(original, scope.sub(caption) if caption and not prose else scope, self.sink)
@@ -182,15 +202,17 @@ class Walker:
                 caption, caption_prose = self._paragraph_block(lifted, scope, loose, caption_prose, top=top)
                 continue
             # A caption (even a sentence ending in a colon) titles this block: not loose prose.
-            self._titled(lifted, scope.sub(caption) if caption else scope, caption)
+            # A list right under its heading is what the heading names ("Disadvantages").
+            framed = top and n == 0
+            self._titled(lifted, scope.sub(caption) if caption else scope, caption, framed=framed)
             caption, caption_prose = None, None
         if caption_prose is not None:
             loose.prose.append(caption_prose)
 
-    def _titled(self, block: Block, scope: Scope, caption: str | None) -> None:
+    def _titled(self, block: Block, scope: Scope, caption: str | None, *, framed: bool = False) -> None:
         """Hand a list, table or code block to its extractor, under its caption."""
         if isinstance(block, ListBlock):
-            read_list(block, scope, self.sink, caption or "")
+            read_list(block, scope, self.sink, caption or "", framed=framed)
         elif isinstance(block, Table):
             read_table(block, scope, self.sink)
         elif isinstance(block, Code):
@@ -231,7 +253,15 @@ class Walker:
         para = Paragraph(tuple(prose), prose[0].origin)
         last = plain(prose[-1].tokens)
         if last.endswith((":", "：")) and prose[-1] is block.lines[-1]:
-            return " ".join(plain(line.tokens) for line in prose).rstrip(":：").strip(), para
+            # The sentence that introduces the block is its caption, not the paragraph before it.
+            said = sentences(
+                [
+                    tok
+                    for n, line in enumerate(prose)
+                    for tok in ((text_token(" "),) if n else ()) + tuple(line.tokens)
+                ]
+            )
+            return plain(said[-1]).rstrip(":：").strip(), para
         loose.prose.append(para)
         return caption, None
 
@@ -320,6 +350,17 @@ def _answers(block: Block) -> bool:
     if isinstance(block, ListBlock):
         return not any(item.head is not None and split_label(item.head.tokens) for item in block.items)
     return isinstance(block, (Code, Table))
+
+
+def _labels_qa(blocks: Sequence[Block]) -> bool:
+    """Whether a section's own paragraphs hold a ``Q:``/``A:`` or ``**Answer:**`` line."""
+    for block in blocks:
+        if isinstance(block, Paragraph):
+            for line in block.lines:
+                lab = split_label(line.tokens) or plain_qa(line.tokens)
+                if lab and lab[0].lower() in QUESTION_LABELS | ANSWER_LABELS:
+                    return True
+    return False
 
 
 def _asks(section: Section) -> bool:

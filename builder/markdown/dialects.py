@@ -18,9 +18,9 @@ and note vaults write beyond CommonMark.
 - HTML tags that raw HTML being off would show as text: ``<img>`` becomes the image a Markdown
   image makes, ``<br>`` a line break, and wrappers
   (``<p align=…>``, ``<figure>``, ``<div>``, ``<center>``, ``<span>``, ``<a id=…>``, mdBook's
-  ``<Listing>``, an HTML table's cells) go, their content kept. A tag with an ``on…``
-  attribute, and emphasis (``<b>``, ``<i>``: raw HTML is shown, never run), stay the text
-  they are.
+  ``<Listing>``, an HTML table's cells) and inline markup (``<b>``, ``<i>``, ``<code>``,
+  ``<kbd>``) go, their content kept; ``<h1>``…``<h6>`` starting a line are headings. A tag
+  with an ``on…`` attribute stays the text it is (raw HTML is shown, never run).
 - Obsidian: ``[[Page|text]]`` is its text, ``[[Page]]`` the page's name, ``![[x.png]]`` the
   image (``|80`` sizes dropped), ``![[Note]]`` nothing, ``==highlight==`` bold,
   ``%%comment%%`` and a line's ``^block-id`` dropped.
@@ -90,6 +90,7 @@ _DROPPED_BODY = frozenset({"comment"})
 _TAGS = (
     r"img|br|p|a|div|center|span|figure|figcaption|picture|source|listing|details|summary"
     r"|table|thead|tbody|tr|td|th|h[1-6]|ul|ol|li|small|sup|sub|kbd"
+    r"|b|i|em|strong|code|tt|u|mark|abbr|cite|q|s|del|ins|var|samp|dfn"
 )
 _TAG = re.compile(rf"<(/?)({_TAGS})\b((?:[^>\"']|\"[^\"]*\"|'[^']*')*)/?>", re.IGNORECASE)
 _TAG_LAX = re.compile(rf"<(/?)({_TAGS})\b([^<>]*)>", re.IGNORECASE)
@@ -111,6 +112,7 @@ def use_dialects(md: MarkdownIt) -> None:
     md.block.ruler.before("paragraph", "mdbook_include", _include_block, alt)
     md.block.ruler.before("paragraph", "style_block", _style_block, alt)
     md.block.ruler.before("paragraph", "tabbed", _tabbed, alt)
+    md.block.ruler.before("paragraph", "html_heading", _html_heading, alt)
     admon_plugin(md)
     container_plugin(md, "aside", validate=_callout)
     md.inline.ruler.before("html_inline", "html_comment", _comment_inline)
@@ -178,6 +180,40 @@ def _comment_block(state: StateBlock, start: int, end: int, silent: bool) -> boo
     if state.sCount[start] - state.blkIndent >= 4 or not _line(state, start).startswith("<!--"):
         return False
     return _skip_until(state, start, end, "-->", silent)
+
+
+_HTML_HEADING = re.compile(r"<h([1-6])\b(?:[^>\"']|\"[^\"]*\"|'[^']*')*>", re.IGNORECASE)
+HTML_HEADING_LINES = 10
+"""Lines an HTML heading may span (``<h3 name="x">``, its text, ``</h3>``)."""
+
+
+def _html_heading(state: StateBlock, start: int, end: int, silent: bool) -> bool:
+    """``<h3 …>Title</h3>`` starting a line (on one line or a few): a heading of its level,
+    as a FAQ or a README written in HTML titles its sections."""
+    if state.sCount[start] - state.blkIndent >= 4:
+        return False
+    match = _HTML_HEADING.match(_line(state, start))
+    if match is None:
+        return False
+    level, closer = int(match.group(1)), f"</h{match.group(1)}>"
+    text, line = _line(state, start)[match.end() :], start
+    while closer not in text.lower():
+        line += 1
+        if line >= min(end, start + HTML_HEADING_LINES) or state.isEmpty(line):
+            return False  # never closed: the tag is text (dropped), its lines a paragraph
+        text += "\n" + _line(state, line)
+    at = text.lower().index(closer)
+    if text[at + len(closer) :].strip():
+        return False  # more after the heading on its last line: a paragraph of HTML
+    if silent:
+        return True
+    opener = state.push("heading_open", f"h{level}", 1)
+    opener.markup, opener.map = "#" * level, [start, line + 1]
+    inline = state.push("inline", "", 0)
+    inline.content, inline.map, inline.children = " ".join(text[:at].split()), [start, line + 1], []
+    state.push("heading_close", f"h{level}", -1)
+    state.line = line + 1
+    return True
 
 
 def _percent_block(state: StateBlock, start: int, end: int, silent: bool) -> bool:
@@ -380,7 +416,7 @@ def _attrs(text: str, pattern: re.Pattern[str] = _ATTR) -> dict[str, str]:
 
 def _html_tag(state: StateInline, silent: bool) -> bool:
     """``<img>`` as an image, ``<br>`` as a line break, other tags of the list (wrappers, an
-    HTML table's cells) dropped. Emphasis tags (``<b>``, ``<i>``) stay the text they are."""
+    HTML table's cells, inline markup such as ``<b>`` and ``<code>``) dropped, their text kept."""
     if state.src[state.pos] != "<":
         return False
     end = _find(state, ">", state.pos + 1)

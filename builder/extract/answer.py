@@ -1,0 +1,116 @@
+"""A question's own answer, as documents written by others give it: the text right under a
+question heading (or a bold question line) up to the next question, cut to its first
+paragraph when it runs long; asides that ask something else ("Think about this: …?", a
+parenthesised note) never answer it. What is cut off is read as the section's prose, so it
+is carded as parts of its own, never lost and never carded twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from markdown_it.token import Token
+
+from ..markdown import plain, text_token
+from ..model import Block, Code, Inline, ListBlock, Paragraph, Table, inline_runs
+from .cloze import sentences
+from .question import is_question_heading
+
+__all__ = ["ANSWER_BUDGET", "own_answer", "size"]
+
+ANSWER_BUDGET = 600
+"""Characters of plain answer text before a card is too long to recall in one go."""
+ASIDE_SENTENCES = 2
+"""Sentences a paragraph ending in a question may have to be an aside (a longer one that
+ends asking is an answer that turns rhetorical)."""
+
+
+def size(block: Block) -> int:
+    """Characters a block shows a learner (about: code by its text, others by their runs)."""
+    if isinstance(block, Code):
+        return len(block.text)
+    if isinstance(block, (Paragraph, ListBlock, Table)):
+        return sum(len(plain(run.tokens)) for run in inline_runs((block,)))
+    return 0
+
+
+def is_aside(block: Block) -> bool:
+    """A paragraph that only asks something else (a sentence or two ending in a question
+    mark), or a note in parentheses: never an answer."""
+    if not isinstance(block, Paragraph):
+        return False
+    tokens = _joined(block)
+    text = plain(tokens).strip()
+    if is_question_heading(text) and len(sentences(tokens)) <= ASIDE_SENTENCES:
+        return True
+    return text.startswith(("(", "（")) and text.rstrip(".。").endswith((")", "）"))
+
+
+def own_answer(blocks: Sequence[Block]) -> tuple[list[Block], list[Block]]:
+    """The blocks that answer a question heading, and those left to read on their own.
+
+    The blocks in order while they fit in a card's answer (the first always, a paragraph too
+    long alone cut to its first sentences); asides and what follows are left, in order, and
+    a sentence that introduces a block left behind stays with it."""
+    answer: list[Block] = []
+    rest: list[Block] = []
+    total, full = 0, False
+    for block in blocks:
+        if full or is_aside(block) or not isinstance(block, _ANSWERS):
+            rest.append(block)
+            continue
+        total += size(block)
+        if answer and total > ANSWER_BUDGET:
+            full = True
+            rest.append(block)
+        elif isinstance(block, Paragraph) and total > ANSWER_BUDGET:
+            head, tail = _cut(block)
+            answer.append(head)
+            full = tail is not None
+            rest.extend([tail] if tail is not None else [])
+        else:
+            answer.append(block)
+    if len(answer) > 1 and rest and _introduces(answer[-1]):
+        rest.insert(0, answer.pop())
+    return answer, sorted(rest, key=lambda block: block.origin.line)
+
+
+_ANSWERS = (Paragraph, ListBlock, Code, Table)
+"""Blocks an answer shows."""
+
+
+def _introduces(block: Block) -> bool:
+    """A paragraph ending in a colon: it introduces the block after it."""
+    return isinstance(block, Paragraph) and plain(block.lines[-1].tokens).rstrip().endswith((":", "："))
+
+
+def _joined(para: Paragraph) -> list[Token]:
+    tokens: list[Token] = []
+    for n, line in enumerate(para.lines):
+        if n:
+            tokens.append(text_token(" "))
+        tokens.extend(line.tokens)
+    return tokens
+
+
+def _cut(para: Paragraph) -> tuple[Paragraph, Paragraph | None]:
+    """A paragraph cut after the sentences that fit in an answer (at least one), and the rest."""
+    found = sentences(_joined(para))
+    taken, total = 0, 0
+    for sentence in found:
+        total += len(plain(sentence)) + 1
+        if taken and total > ANSWER_BUDGET:
+            break
+        taken += 1
+    if taken >= len(found):
+        return para, None
+
+    def paragraph(part: Sequence[list[Token]]) -> Paragraph:
+        tokens = [
+            tok
+            for n, sentence in enumerate(part)
+            for tok in ((text_token(" "),) if n else ()) + tuple(sentence)
+        ]
+        return Paragraph((Inline(tuple(tokens), para.origin),), para.origin)
+
+    return paragraph(found[:taken]), paragraph(found[taken:])
