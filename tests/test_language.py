@@ -70,6 +70,10 @@ def test_natural_prompts() -> None:
     assert words_for("en").steps_in_order(3) == "the 3 steps, in order?"
 
 
+def test_persian_and_arabic_read_right_to_left() -> None:
+    assert [words_for(code).direction for code in ("fa", "ar", "en", "zh")] == ["rtl", "rtl", "ltr", "ltr"]
+
+
 def test_language_tags_as_generators_write_them() -> None:
     assert language_code("pt-BR") == "pt"
     assert language_code("zh_CN") == "zh"
@@ -398,3 +402,18 @@ def test_the_specific_part_of_a_framed_heading() -> None:
     assert specific_part("Résumé : emprunts") == "emprunts"
     assert not is_template("所有权")
     assert not is_template("Ownership rules")
+
+
+def test_a_spanish_before_after_table_gives_metrics(tmp_path: Path) -> None:
+    text = """
+    ---
+    lang: es
+    ---
+    # Rendimiento
+
+    | Medida | Antes | Después |
+    |---|---|---|
+    | Latencia | 120 ms | 40 ms |
+    """
+    found = notes(tmp_path, text)
+    assert [(n.kind, n.prompt) for n in found] == [("metric", "Rendimiento — Latencia: 120 ms → [...]")]

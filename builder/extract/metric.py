@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from markdown_it.token import Token
 
-from ..locale import words_for
+from ..locale import before_after_starts, words_for
 from ..markdown import plain, strip, text_token
 from ..model import Card, ClozeText, Gap, Inline, Origin, Pairs, Segment, Table
 from .scope import Scope, Sink
@@ -34,8 +34,17 @@ _MEASURE = re.compile(
     rf"(?<![\w.$€£])(?:[<>≤≥±~]=?\s?)?[$€£]?{_NUMBER}(?:\s?(?:%|×)|\s(?:{_WORDS})\b|[A-Za-zμµ]+\b)(?:/[A-Za-z]+)?"
 )
 
-_BEFORE = re.compile(r"^(before|old|baseline|current|previous|from|was|v1)\b", re.IGNORECASE)
-_AFTER = re.compile(r"^(after|new|optimi[sz]ed|improved|target|to|now|v2)\b", re.IGNORECASE)
+_BEFORE_WORDS, _AFTER_WORDS = before_after_starts()
+_BEFORE = re.compile(
+    rf"^(before|old|baseline|current|previous|from|was|v1{''.join('|' + re.escape(w) for w in _BEFORE_WORDS)})\b",
+    re.IGNORECASE,
+)
+_AFTER = re.compile(
+    rf"^(after|new|optimi[sz]ed|improved|target|to|now|v2{''.join('|' + re.escape(w) for w in _AFTER_WORDS)})\b",
+    re.IGNORECASE,
+)
+"""How the headers of a before/after table's columns start; the other languages' words are
+the catalogue's (:func:`builder.locale.before_after_starts`)."""
 
 
 def find_figure(tokens: Sequence[Token], *, compared_only: bool) -> tuple[int, int, int] | None:

@@ -25,6 +25,7 @@ __all__ = [
     "DEFAULT",
     "QUESTION_MARKS",
     "Words",
+    "before_after_starts",
     "detect",
     "frame_words",
     "language_code",
@@ -53,6 +54,8 @@ class Words:
     """The language's code (``en``, ``zh``)."""
     name: str
     """Its own name for itself."""
+    direction: str
+    """``rtl`` for a language written right to left (Persian, Arabic), else ``ltr``."""
     opening: str
     """What opens a question ('¿' in Spanish, '' elsewhere)."""
     mark: str
@@ -161,6 +164,8 @@ class _Entry:
     function: frozenset[str]
     frames: frozenset[str]
     references: tuple[str, ...]
+    before: tuple[str, ...]
+    after: tuple[str, ...]
 
 
 @cache
@@ -185,6 +190,7 @@ def _entry(code: str, entry: Mapping[str, Any]) -> _Entry:
     words = Words(
         language=code,
         name=entry["name"],
+        direction=entry.get("direction", "ltr"),
         opening=question.get("open", ""),
         mark=question["close"],
         marks=(*QUESTION_MARKS, *question.get("also", ())),
@@ -198,6 +204,8 @@ def _entry(code: str, entry: Mapping[str, Any]) -> _Entry:
         frozenset(entry.get("function", ())),
         frozenset(str(f).lower() for f in entry.get("frames", ())),
         tuple(str(r).lower() for r in entry.get("references", ())),
+        tuple(str(b).lower() for b in entry.get("before", ())),
+        tuple(str(a).lower() for a in entry.get("after", ())),
     )
 
 
@@ -233,6 +241,15 @@ def frame_words() -> frozenset[str]:
 def reference_starts() -> tuple[str, ...]:
     """How a heading over references starts, in every language, lower-cased."""
     return tuple(start for entry in _catalogue().values() for start in entry.references)
+
+
+def before_after_starts() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """How the headers of a before/after table's two columns start, in every language."""
+    entries = _catalogue().values()
+    return (
+        tuple(start for entry in entries for start in entry.before),
+        tuple(start for entry in entries for start in entry.after),
+    )
 
 
 # --- Detection ----------------------------------------------------------------------------
