@@ -161,8 +161,8 @@ class Walker:
                     prose_clozes(para, scope, self.sink)
             else:
                 # Sub-headings alone answer nothing: with no text of its own, its parts are carded.
-                given = outline if loose.answers or loose.prose else []
-                heading_question(section, loose.answers, loose.prose, given, scope, self.sink)
+                outlined = outline if loose.answers or loose.prose else []
+                heading_question(section, loose.answers, loose.prose, outlined, scope, self.sink)
             return
         for para in defined(title, loose.prose, scope, self.sink):
             prose_clozes(para, scope, self.sink)
