@@ -51,6 +51,7 @@ def test_each_language_has_its_own_words(language: str) -> None:
         assert asked != english.steps_in_order(3)
         assert words.code("Rust") != english.code("Rust")
         assert words.step(2) != english.step(2)
+        assert words.what_is_it() != english.what_is_it()
 
 
 def test_natural_prompts() -> None:
@@ -68,6 +69,10 @@ def test_natural_prompts() -> None:
         "4 шага по порядку?",
     ]
     assert words_for("en").steps_in_order(3) == "the 3 steps, in order?"
+    assert words_for("en").what_is_it() == "what is it?"
+    assert es.what_is_it() == "¿Qué es?"
+    assert zh.what_is_it() == "是什么？"
+    assert fa.what_is_it() == "چیست؟"
 
 
 def test_persian_and_arabic_read_right_to_left() -> None:

@@ -63,8 +63,8 @@ class Words:
     marks: tuple[str, ...]
     """Every mark that ends a question in this language."""
     messages: Mapping[str, str]
-    """The single messages (``colon``, ``code``, ``code_plain``, ``command``, ``step``, ``row``,
-    ``column``)."""
+    """The single messages (``colon``, ``code``, ``code_plain``, ``command``, ``what_is_it``,
+    ``step``, ``row``, ``column``)."""
     steps_forms: Mapping[str, str]
     """The ``steps`` message by plural form (``other`` alone when the noun does not agree)."""
     plural: str
@@ -113,6 +113,10 @@ class Words:
         """What a prompt calls a shell block's answer."""
         return self.messages["command"]
 
+    def what_is_it(self) -> str:
+        """The prompt asking what the concept the breadcrumb names is, its question mark included."""
+        return self.ask(self.messages["what_is_it"])
+
     def steps_in_order(self, n: int) -> str:
         """The prompt of ``n`` steps asked in order, its question mark included."""
         forms = self.steps_forms
@@ -154,7 +158,7 @@ def _plural_form(rule: str, n: int) -> str:
 
 # --- The catalogue ------------------------------------------------------------------------
 
-_MESSAGES = ("colon", "code", "code_plain", "command", "step", "row", "column")
+_MESSAGES = ("colon", "code", "code_plain", "command", "what_is_it", "step", "row", "column")
 _PLURALS = ("none", "one-other", "east-slavic", "arabic")
 
 
