@@ -13,7 +13,7 @@ import pytest
 from builder.build import notes_of
 from builder.extract import extract
 from builder.extract.cues import is_template, specific_part
-from builder.locale import QUESTION_MARKS, detect, language_code, languages, words_for
+from builder.locale import QUESTION_MARKS, detect, ends_sentence, language_code, languages, words_for
 from builder.model import Note
 from builder.read import parse, read
 
@@ -105,6 +105,12 @@ def test_the_greek_semicolon_asks_only_in_greek() -> None:
     assert words_for("el").ends_question("Τι είναι\u037e")
     assert not words_for("en").ends_question("a list; of things;")
     assert words_for("en").unasked("things;") == "things;"
+
+
+@pytest.mark.parametrize("sentence", ["It stops.", "它停止了。", "止まる！", "Why?", "چرا؟", "Τι\u037e"])
+def test_a_sentence_ends_in_any_script(sentence: str) -> None:
+    assert ends_sentence(sentence)
+    assert not ends_sentence("A label")
 
 
 def test_spanish_question_loses_its_opening_mark_with_its_closing_one() -> None:

@@ -24,9 +24,11 @@ import yaml
 __all__ = [
     "DEFAULT",
     "QUESTION_MARKS",
+    "SENTENCE_ENDS",
     "Words",
     "before_after_starts",
     "detect",
+    "ends_sentence",
     "frame_words",
     "language_code",
     "languages",
@@ -41,6 +43,16 @@ QUESTION_MARKS = ("?", "？", "؟", "\u037e", "⸮", "﹖", "՞", "፧", "꘏")
 """Marks that end a question in any language: Latin's, the full-width one of Chinese and
 Japanese, the Arabic script's, Greek's own (U+037E), the small and reversed forms, Armenian,
 Ethiopic and Vai."""
+
+SENTENCE_ENDS = (".", "!", "。", "！", "．", "۔", "।", *QUESTION_MARKS)
+"""Marks that end a sentence in any script: Latin's, the full stops and exclamation marks of
+Chinese and Japanese, the Urdu and Devanagari full stops, and every question mark."""
+
+
+def ends_sentence(text: str) -> bool:
+    """Whether ``text`` ends as a sentence does, in any script."""
+    return text.rstrip().endswith(SENTENCE_ENDS)
+
 
 _SPACES = " \u00a0\u202f\t"
 """White space a prompt's end may have before its mark (French puts a narrow one there)."""
