@@ -437,3 +437,68 @@ def test_the_seeds_fixes_are_carded_by_their_signatures(seed_extraction: Extract
     ):
         assert ask in asks
     assert not [d for d in seed_extraction.diagnostics if "too many to recall" in d.message]
+
+
+CONSOLE = """
+    # Build
+
+    ## Errors
+
+    The compiler says:
+
+    ```console
+    $ cargo build
+       Compiling shop v0.1.0
+    {body}
+    error: could not compile `shop`
+    ```
+    """.replace("{body}", "\n".join(f"    warning: unused variable `x{n}`" for n in range(16)))
+
+
+def test_console_output_is_not_cut(tmp_path: Path) -> None:
+    """A session's output has no items: it stays one step, too long, as a comment would say."""
+    found = extracted(tmp_path, CONSOLE)
+    assert code_cards(found) == {}
+    (warning,) = found.diagnostics
+    assert warning.message.startswith("code step “The compiler says” has 19 lines")
+
+
+ONE_LINERS = """
+    # Shapes
+
+    ## Points
+
+    The point types:
+
+    ```rust
+    #[derive(Clone, Copy)]
+    struct Origin { x: i32, y: i32 }
+    impl Origin {
+        fn new() -> Origin {
+            Origin { x: 0, y: 0 }
+        }
+
+        fn moved(&self, dx: i32, dy: i32) -> Origin {
+            Origin { x: self.x + dx, y: self.y + dy }
+        }
+    }
+    fn distance(a: &Origin, b: &Origin) -> f64 {
+        let dx = (a.x - b.x) as f64;
+        let dy = (a.y - b.y) as f64;
+        let squared = dx * dx + dy * dy;
+        squared.sqrt()
+    }
+    ```
+    """
+
+
+def test_an_item_on_one_line_ends_there(tmp_path: Path) -> None:
+    """A one-line struct is a small piece: it joins the impl after it, which names the part."""
+    code = code_cards(extracted(tmp_path, ONE_LINERS))
+    assert list(code) == [
+        "The point types, impl Origin: Rust code?",
+        "The point types, fn distance(...): Rust code?",
+    ]
+    assert code["The point types, impl Origin: Rust code?"].startswith(
+        "#[derive(Clone, Copy)]\nstruct Origin {"
+    )

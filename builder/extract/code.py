@@ -3,9 +3,13 @@
 A block is cut before each comment line that stands at the start of a line (the top level),
 blank line before it or not; the comment names the step and the code under it is the answer.
 Comments come from the Pygments lexer of the block's language, so ``#`` in Rust attributes or
-shell strings is never mistaken for one. A step of more than :data:`MOST_LINES` lines is too
-long to recall: it gives no card, and a warning says to cut it with comments. A block with no
-comment takes its cue from the sentence or caption before it, else gives no card.
+shell strings is never mistaken for one. A block with no comment takes its cue from the
+sentence or caption before it, else gives no card.
+
+A step of more than :data:`MOST_LINES` lines is too long to recall on one card: it is cut at its
+top-level items, else at blank lines (:mod:`.codeparts`), each part asked by the step's cue and
+its signature (``Safe pattern, fn verify(...): Rust code?``). A part still too long, or a step
+of console output or plain text, gives no card, and a warning says to cut it with comments.
 """
 
 from __future__ import annotations

@@ -26,7 +26,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from pygments.token import Comment, Name, Operator, Punctuation
+from pygments.token import Comment, Generic, Name, Operator, Punctuation, Text
 
 from ..highlight import LexedLine
 
@@ -37,6 +37,9 @@ _ENDS = {"end", "fi", "done", "esac", "endif", "endfor", "endwhile", "endfunctio
 _SEPARATORS = {"---", "..."}
 _LONGEST_SIGNATURE = 60
 _WORD = re.compile(r"[\w#]+")
+_NAMED = re.compile(r"\w")
+_HIDDEN = re.compile(r"^#\s+")
+"""A line hidden from the reader by rustdoc and mdBook (``# use std::io;``) is named as shown."""
 
 
 @dataclass(frozen=True)
@@ -122,9 +125,14 @@ class _Lines:
         )
 
     def ends(self, row: int) -> bool:
-        """A line after which a new item may start at its indentation."""
+        """A line after which a new item may start at its indentation: a closing line, a
+        separator, a statement ended by ``;``, a one-line item (``struct Unit { id: u32 }``)."""
         code = self.code(row)
-        return self.closer(row) or self.separator(row) or (bool(code) and code[-1][1].endswith(";"))
+        if self.closer(row) or self.separator(row):
+            return True
+        last = code[-1][1] if code else ""
+        text = "".join(value for _, value in code)
+        return last.endswith(";") or (last.endswith("}") and text.count("{") == text.count("}"))
 
     def size(self, rows: Sequence[int]) -> int:
         return sum(1 for row in rows if not self.blank(row))
@@ -276,6 +284,7 @@ def _signature_of(tokens: LexedLine) -> str:
 
 
 def _short(text: str) -> str:
+    text = _HIDDEN.sub("", text)
     if len(text) <= _LONGEST_SIGNATURE:
         return text
     return text[: _LONGEST_SIGNATURE - 1].rsplit(" ", 1)[0] + "…"
@@ -338,7 +347,7 @@ def _cut(rows: list[int], names: tuple[str, ...], most: int, lines: _Lines) -> l
     if lines.size(rows) <= most:
         return [Part(names, tuple(rows))]
     items = _joined(_items(rows, lines), rows, lines)
-    if len(items) > 1:
+    if len(items) > 1 and all(_NAMED.search(signature(item.main, lines)) for item in items):
         return [
             cut
             for item in items
@@ -391,5 +400,16 @@ def cut(
 ) -> list[Part | TooLong]:
     """A step's rows cut into parts of at most ``most`` lines (a step that fits: one part,
     unnamed)."""
-    kept = _trim(rows, _Lines(lines, lexed))
-    return _cut(kept, (), most, _Lines(lines, lexed))
+    shown = _Lines(lines, lexed)
+    kept = _trim(rows, shown)
+    if not _lexed_as_code(kept, shown):
+        return [TooLong((), tuple(kept))]
+    return _cut(kept, (), most, shown)
+
+
+def _lexed_as_code(rows: Sequence[int], lines: _Lines) -> bool:
+    """Code its lexer reads as code: not plain text or a console session's output, whose lines
+    have no items to cut at (at least half its lines start with a token of the language)."""
+    starts = [lines.words(row)[0][0] for row in rows if lines.words(row)]
+    plain = [kind for kind in starts if kind == str(Text) or kind.startswith(str(Generic))]
+    return len(plain) * 2 <= len(starts)
