@@ -14,7 +14,9 @@ from pathlib import Path
 from .. import keys
 from ..model import Card, Diagnostic, Document, Skipped
 from .cloze import prose_clozes
+from .concept import defined
 from .cues import clean_title
+from .figures import attach_figures
 from .scope import Scope
 from .settle import settle
 from .walker import Loose, Walker
@@ -44,8 +46,9 @@ def extract(document: Document, skip: Iterable[str] = (), restore: Iterable[str]
     intro = replace(root, top=clean_title(document.title))
     loose = Loose()
     walker.read(document.preamble, intro, loose, top=False)
-    for para in loose.prose:
+    for para in defined(document.title, loose.prose, intro, walker.sink):
         prose_clozes(para, intro, walker.sink)
+    attach_figures(loose.figures, walker.sink, 0)
     for section in document.sections:
         walker.section(section, root)
     wanted = set(restore)

@@ -39,6 +39,7 @@ from .code import read_code
 from .concept import defined
 from .cues import clean_title, is_reference_heading, is_target_heading
 from .fact import read_definitions, read_labelled
+from .figures import attach_figures, is_figure
 from .inline import heading_marks, lift
 from .lists import is_navigation, read_list
 from .question import (
@@ -73,6 +74,8 @@ class Loose:
     """Answers before any question (a question heading's ``**Answer:**``)."""
     answering: list[Part] | None = None
     """The answer an ``A:`` line just opened: lists, code and tables right after it join it."""
+    figures: list[Paragraph] = field(default_factory=list)
+    """Images in paragraphs of their own, for the cards they illustrate (see :mod:`.figures`)."""
 
 
 class Walker:
@@ -87,7 +90,7 @@ class Walker:
         """Read nested blocks; return the prose they hold for the caller to show."""
         loose = Loose()
         self.read(blocks, scope, loose, top=False)
-        return loose.prose
+        return sorted([*loose.prose, *loose.figures], key=lambda para: para.origin.line)
 
     # --- Sections ----------------------------------------------------------------------------
 
@@ -104,6 +107,7 @@ class Walker:
         answer, blocks = self._own_answer(section, title)
         self.read(blocks, scope, loose, top=True)
         self._decide(section, title, scope, loose, answer)
+        attach_figures(loose.figures, self.sink, before)
         for child in section.children:
             self.section(child, scope)
         if not parent.top:
@@ -197,6 +201,9 @@ class Walker:
                 # A list, code block or table right after an ``A:`` line is part of its answer.
                 answering.append(Blocks((lifted,)))
                 loose.answering = answering
+                continue
+            if isinstance(lifted, Paragraph) and is_figure(lifted):
+                loose.figures.append(lifted)
                 continue
             if isinstance(lifted, Paragraph):
                 caption, caption_prose = self._paragraph_block(lifted, scope, loose, caption_prose, top=top)
