@@ -21,6 +21,7 @@ from collections.abc import Sequence
 
 from markdown_it.token import Token
 
+from ..locale import words_for
 from ..markdown import plain, text_token
 from ..model import Card, Inline, Paragraph, Text
 from .cloze import sentences
@@ -36,7 +37,6 @@ LEAST_DEFINING_WORDS = 3
 """Words a defining sentence says after the concept's name."""
 FIRST_PARAGRAPHS = 2
 """Paragraphs of a section that may define its concept (a figure's caption may come first)."""
-WHAT_IS_IT = "what is it?"
 MOST_DEFINING_CHARACTERS = 400
 """A longer first sentence is a paragraph's worth, not one definition to recall."""
 
@@ -162,7 +162,7 @@ def defined(title: str, prose: Sequence[Paragraph], scope: Scope, sink: Sink) ->
         if found is None:
             continue
         sentence, rest = found
-        sink.add(concept_card(sentence, para, WHAT_IS_IT, scope))
+        sink.add(concept_card(sentence, para, words_for(sink.document.language).what_is_it(), scope))
         if rest:
             left[n] = Paragraph((Inline(tuple(rest), para.origin),), para.origin)
         else:
