@@ -428,3 +428,9 @@ def test_a_spanish_before_after_table_gives_metrics(tmp_path: Path) -> None:
     """
     found = notes(tmp_path, text)
     assert [(n.kind, n.prompt) for n in found] == [("metric", "Rendimiento — Latencia: 120 ms → [...]")]
+
+
+def test_detection_reads_a_long_unbroken_text_at_once() -> None:
+    # A megabyte without a space (a pasted blob): read in one pass, never once per character.
+    assert detect("a" * 1_000_000 + "@") == "en"
+    assert detect(["所有权" * 100_000, "x" * 1_000_000]) == "zh"
