@@ -30,7 +30,6 @@ from dataclasses import replace
 
 from markdown_it.token import Token
 
-from ..locale import words_for
 from ..markdown import CLOZE, plain, split_label, text_token
 from ..model import (
     Block,
@@ -254,7 +253,7 @@ def _row_key_shown(cells: list[Inline], origin: Origin, sink: Sink) -> list[Inli
 def _lift_cells(cells: list[Inline], heads: Sequence[str], origin: Origin, scope: Scope, sink: Sink) -> bool:
     """Make a cloze card of each cell (past the key) that holds a deletion, emptying it in
     ``cells``; whether any was."""
-    words = words_for(sink.document.language)
+    words = sink.words
     name = words.unasked(plain(cells[0].tokens) if cells else "")
     lifted = False
     for i, cell in enumerate(cells[1:], start=1):

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from markdown_it.token import Token
 
-from ..locale import before_after_starts, words_for
+from ..locale import before_after_starts
 from ..markdown import plain, strip, text_token
 from ..model import Card, ClozeText, Gap, Inline, Origin, Pairs, Segment, Table
 from .scope import Scope, Sink
@@ -117,7 +117,7 @@ def table_metrics(table: Table, columns: tuple[int, int], scope: Scope, sink: Si
     """
     before_col, after_col = columns
     heads = [plain(cell.tokens) for cell in table.header]
-    words = words_for(sink.document.language)
+    words = sink.words
     for n, (row, origin) in enumerate(zip(table.rows, table.row_origins, strict=True), start=1):
         name = plain(row[0].tokens) or words.row(n)
         after = strip(row[after_col].tokens)

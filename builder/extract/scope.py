@@ -6,6 +6,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
 from .. import keys
+from ..locale import Words, words_for
 from ..markdown import plain
 from ..model import (
     Block,
@@ -102,6 +103,11 @@ class Sink:
     """Lines already carded elsewhere (a decision in a question's answer), and where."""
     restorable: list[Card] = field(default_factory=list)
     """Cards the rules skipped that a curation file may restore."""
+
+    @property
+    def words(self) -> Words:
+        """The words prompts are written with, in the document's language."""
+        return words_for(self.document.language)
 
     def add(self, card: Card) -> None:
         self.cards.append(card)

@@ -6,7 +6,6 @@ gap per step.
 
 from __future__ import annotations
 
-from ..locale import words_for
 from ..markdown import plain, text_token
 from ..model import Block, Card, Inline, Items, ListBlock, Paragraph
 from .cloze import item_cloze
@@ -22,7 +21,7 @@ MOST_STEPS = 4
 
 def read_steps(block: ListBlock, scope: Scope, sink: Sink) -> None:
     """A ``steps`` card for a numbered list, and cards for each step's details."""
-    words = words_for(sink.document.language)
+    words = sink.words
     names: list[tuple[Inline, tuple[Block, ...]]] = []
     for n, (item, head) in enumerate(zip(block.items, item_heads(block.items), strict=True), start=1):
         if head is None:

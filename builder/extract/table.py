@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..locale import Words, words_for
+from ..locale import Words
 from ..markdown import plain
 from ..model import Card, Inline, Origin, Table, Text
 from .cues import is_bookkeeping_column, is_rating
@@ -31,7 +31,7 @@ def read_table(table: Table, scope: Scope, sink: Sink) -> None:
         table_metrics(table, columns, scope, sink)
         return
     heads = [plain(cell.tokens) for cell in table.header]
-    words = words_for(sink.document.language)
+    words = sink.words
     for row, origin in zip(table.rows, table.row_origins, strict=True):
         _read_row(row, origin, heads, words, scope, sink)
 
