@@ -13,7 +13,16 @@ import pytest
 from builder.build import notes_of
 from builder.extract import extract
 from builder.extract.cues import is_template, specific_part
-from builder.locale import QUESTION_MARKS, detect, ends_sentence, language_code, languages, words_for
+from builder.locale import (
+    QUESTION_MARKS,
+    answer_labels,
+    detect,
+    ends_sentence,
+    language_code,
+    languages,
+    question_labels,
+    words_for,
+)
 from builder.model import Note
 from builder.read import parse, read
 
@@ -77,6 +86,18 @@ def test_natural_prompts() -> None:
 
 def test_persian_and_arabic_read_right_to_left() -> None:
     assert [words_for(code).direction for code in ("fa", "ar", "en", "zh")] == ["rtl", "rtl", "ltr", "ltr"]
+
+
+def test_question_and_answer_labels_of_every_language() -> None:
+    assert {"question", "q", "问题", "问", "pregunta", "вопрос", "پرسش", "سؤال"} <= question_labels()
+    assert {"answer", "a", "答案", "答", "respuesta", "ответ", "پاسخ", "جواب"} <= answer_labels()
+    # One letter labels a fact as often as a question outside English and CJK ("R: 4.7 kΩ").
+    assert {"p", "r", "f"}.isdisjoint(question_labels() | answer_labels())
+
+
+def test_a_list_of_cues_is_parted_in_the_language() -> None:
+    assert words_for("zh").comma.join(["解析", "校验"]) == "解析，校验"
+    assert words_for("en").comma == ", "
 
 
 def test_language_tags_as_generators_write_them() -> None:
@@ -288,7 +309,6 @@ def test_a_step_without_words_is_titled_in_the_language_and_keyed_as_before(tmp_
     assert all("Schritt 1" in n.prompt for n in found)
 
 
-@pytest.mark.xfail(strict=False, reason="until question.py knows every script's question mark (issue 18)")
 def test_a_persian_heading_ending_in_its_question_mark_is_a_question(tmp_path: Path) -> None:
     text = """
     # پرسش‌ها

@@ -26,12 +26,14 @@ __all__ = [
     "QUESTION_MARKS",
     "SENTENCE_ENDS",
     "Words",
+    "answer_labels",
     "before_after_starts",
     "detect",
     "ends_sentence",
     "frame_words",
     "language_code",
     "languages",
+    "question_labels",
     "reference_starts",
     "words_for",
 ]
@@ -75,7 +77,7 @@ class Words:
     marks: tuple[str, ...]
     """Every mark that ends a question in this language."""
     messages: Mapping[str, str]
-    """The single messages (``colon``, ``code``, ``code_plain``, ``command``, ``what_is_it``,
+    """The single messages (``colon``, ``comma``, ``code``, ``code_plain``, ``command``, ``what_is_it``,
     ``step``, ``row``, ``column``)."""
     steps_forms: Mapping[str, str]
     """The ``steps`` message by plural form (``other`` alone when the noun does not agree)."""
@@ -98,6 +100,11 @@ class Words:
     def colon(self) -> str:
         """What stands between a name and what is asked of it (``": "``, Chinese ``"："``)."""
         return self.messages["colon"]
+
+    @property
+    def comma(self) -> str:
+        """What parts the items of a list in a prompt (``", "``, Chinese ``"，"``)."""
+        return self.messages["comma"]
 
     def pair(self, *parts: str) -> str:
         """``parts`` told apart by the colon, the empty ones left out: ``Row: Column``."""
@@ -170,7 +177,7 @@ def _plural_form(rule: str, n: int) -> str:
 
 # --- The catalogue ------------------------------------------------------------------------
 
-_MESSAGES = ("colon", "code", "code_plain", "command", "what_is_it", "step", "row", "column")
+_MESSAGES = ("colon", "comma", "code", "code_plain", "command", "what_is_it", "step", "row", "column")
 _PLURALS = ("none", "one-other", "east-slavic", "arabic")
 
 
@@ -182,6 +189,8 @@ class _Entry:
     references: tuple[str, ...]
     before: tuple[str, ...]
     after: tuple[str, ...]
+    question_labels: frozenset[str]
+    answer_labels: frozenset[str]
 
 
 @cache
@@ -222,6 +231,8 @@ def _entry(code: str, entry: Mapping[str, Any]) -> _Entry:
         tuple(str(r).lower() for r in entry.get("references", ())),
         tuple(str(b).lower() for b in entry.get("before", ())),
         tuple(str(a).lower() for a in entry.get("after", ())),
+        frozenset(str(q).lower() for q in entry.get("question_labels", ())),
+        frozenset(str(a).lower() for a in entry.get("answer_labels", ())),
     )
 
 
@@ -257,6 +268,16 @@ def frame_words() -> frozenset[str]:
 def reference_starts() -> tuple[str, ...]:
     """How a heading over references starts, in every language, lower-cased."""
     return tuple(start for entry in _catalogue().values() for start in entry.references)
+
+
+def question_labels() -> frozenset[str]:
+    """The labels of a question (``Question:``, ``Q:``, ``问题：``), in every language, lower-cased."""
+    return frozenset().union(*(entry.question_labels for entry in _catalogue().values()))
+
+
+def answer_labels() -> frozenset[str]:
+    """The labels of an answer (``Answer:``, ``A:``, ``答案：``), in every language, lower-cased."""
+    return frozenset().union(*(entry.answer_labels for entry in _catalogue().values()))
 
 
 def before_after_starts() -> tuple[tuple[str, ...], tuple[str, ...]]:
