@@ -2,9 +2,11 @@
 
 An SVG is a document: ``<script>``, ``on…=`` event attributes, ``javascript:`` links and
 ``<foreignObject>`` (HTML inside the picture) run in whatever shows it. Anki shows packed
-images in its webview, so an SVG holding any of them is refused, never packed. A DOCTYPE is
-refused too: its entities can expand a small file into gigabytes. The file is read with expat,
-event by event (no tree is built), and nothing is fetched.
+images in its webview, so an SVG holding any of them is refused, never packed. A DOCTYPE with
+declarations of its own (an internal subset) or an entity is refused too: entities can expand a
+small file into gigabytes. The bare DOCTYPE that naming the SVG 1.1 DTD, as Graphviz and
+Inkscape write it, declares nothing and is read (the DTD is never fetched). The file is read
+with expat, event by event (no tree is built), and nothing is fetched.
 """
 
 from __future__ import annotations
@@ -27,6 +29,10 @@ def svg_problem(data: bytes) -> str | None:
     def doctype(*_: object) -> None:
         raise _Refused("holds a DOCTYPE (its entities can expand without bound): remove it")
 
+    def declaring(_name: str, _system: str | None, _public: str | None, subset: int) -> None:
+        if subset:
+            doctype()
+
     def element(name: str, attributes: dict[str, str]) -> None:
         local = name.rpartition(" ")[2]
         if local.lower() in _ACTIVE_ELEMENTS:
@@ -39,7 +45,7 @@ def svg_problem(data: bytes) -> str | None:
                 raise _Refused(_SCRIPT.format(f"a javascript: value in {attribute}="))
 
     parser = expat.ParserCreate(namespace_separator=" ")
-    parser.StartDoctypeDeclHandler = doctype
+    parser.StartDoctypeDeclHandler = declaring
     parser.EntityDeclHandler = doctype
     parser.StartElementHandler = element
     try:

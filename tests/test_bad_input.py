@@ -1273,6 +1273,19 @@ def test_an_svg_with_a_doctype_is_refused_before_its_entities_expand(before):
     )
 
 
+def test_an_svg_naming_its_dtd_and_declaring_nothing_is_packed(workdir):
+    """Graphviz and Inkscape write the SVG 1.1 DOCTYPE: it declares no entity, and is read."""
+    picture = (
+        '<?xml version="1.0" standalone="no"?>\n<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN"\n'
+        ' "http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd">\n' + SVG.format('<circle r="2"/>')
+    )
+    write({"pics.md": "# Pics\n\n## S\n\n- **Arch:** ![arch](x.svg)\n", "x.svg": picture})
+    assert_builds(run("build", "pics.md", "--out", "decks"))
+    [apkg] = Path("decks").glob("*.apkg")
+    with zipfile.ZipFile(apkg) as package:
+        assert picture.encode() in {package.read(name) for name in package.namelist()}
+
+
 def test_a_plain_svg_is_packed_as_it_is(workdir):
     picture = SVG.format('<a xlink:href="#c"><circle id="c" r="2" fill="red"/></a>')
     write({"pics.md": "# Pics\n\n## S\n\n- **Arch:** ![arch](x.svg)\n", "x.svg": picture})
