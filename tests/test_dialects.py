@@ -262,6 +262,13 @@ fn main() {
 // ANCHOR_END: here
 
 fn other() {}
+
+fn inner() {
+    // ANCHOR: body
+    let x = 5;
+    let y = x;
+    // ANCHOR_END: body
+}
 """
 
 
@@ -277,11 +284,13 @@ def included(tmp_path: Path, directive: str) -> tuple[list[str], list[str]]:
     [
         (
             "{{#include listing.rs}}",
-            LISTING.replace("// ANCHOR: here\n", "").replace("// ANCHOR_END: here\n", ""),
+            "".join(line for line in LISTING.splitlines(keepends=True) if "ANCHOR" not in line),
         ),
         ("{{#rustdoc_include listing.rs:here}}", 'fn main() {\n    let s = String::from("hi");\n}'),
         ("{{#include listing.rs:4:6}}", 'fn main() {\n    let s = String::from("hi");\n}'),
-        ("{{#include listing.rs:9:}}", "fn other() {}"),
+        ("{{#include listing.rs:9:9}}", "fn other() {}"),
+        # An anchor's lines inside a function lose their common indentation, as mdBook shows them.
+        ("{{#rustdoc_include listing.rs:body}}", "let x = 5;\nlet y = x;"),
         ("{{#include listing.rs::1}}", "use std::fmt;"),
         ("{{#include listing.rs:1}}", "use std::fmt;"),
     ],

@@ -11,6 +11,7 @@ that cannot be included is a warning at the directive's line, and the directive 
 from __future__ import annotations
 
 import re
+import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -110,7 +111,10 @@ class Includes:
         chosen = _part(lines, part)
         if chosen is None:
             return Problem(f"include “{spec}”: no ANCHOR: {part} in {name}")
-        return "\n".join(line for line in chosen if not _ANCHOR.search(line)).strip("\n")
+        kept = "\n".join(line for line in chosen if not _ANCHOR.search(line))
+        # A part of a file (an anchor's lines inside a function) is shown as mdBook shows it:
+        # its common indentation taken off.
+        return (textwrap.dedent(kept) if part else kept).strip("\n")
 
 
 @dataclass(frozen=True)
