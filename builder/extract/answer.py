@@ -20,6 +20,8 @@ __all__ = ["ANSWER_BUDGET", "own_answer", "size"]
 
 ANSWER_BUDGET = 600
 """Characters of plain answer text before a card is too long to recall in one go."""
+CUT_ANSWER = ANSWER_BUDGET // 2
+"""Characters a paragraph too long for an answer is cut to (at least its first sentence)."""
 ASIDE_SENTENCES = 2
 """Sentences a paragraph ending in a question may have to be an aside (a longer one that
 ends asking is an answer that turns rhetorical)."""
@@ -99,7 +101,7 @@ def _cut(para: Paragraph) -> tuple[Paragraph, Paragraph | None]:
     taken, total = 0, 0
     for sentence in found:
         total += len(plain(sentence)) + 1
-        if taken and total > ANSWER_BUDGET:
+        if taken and total > CUT_ANSWER:
             break
         taken += 1
     if taken >= len(found):
