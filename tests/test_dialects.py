@@ -119,6 +119,25 @@ def test_an_unknown_shortcode_is_named(tmp_path: Path) -> None:
     assert all(p.level == "warning" for p in result.problems)
 
 
+def test_docs_site_macros_are_their_text() -> None:
+    """MDN's macros: a glossary term or reference is its text, an element its tag in code, a
+    sidebar, badge or compatibility table nothing; a cloze is never taken for one."""
+    notes = notes_from(
+        "# CORS\n\n{{HTTPSidebar}}\n\n## Headers\n\n"
+        '- **Preflight:** an {{HTTPMethod("OPTIONS")}} request with {{HTTPHeader("Origin")}} '
+        'before the {{Glossary("CORS", "cross-origin")}} call {{Deprecated_Inline}}\n'
+        '- **Progress:** the {{HTMLElement("progress")}} element shows {{domxref("Element.ariaValueNow")}}\n\n'
+        "## Cloze\n\nA {{c1::preflight}} asks first.\n\n{{Compat}}\n"
+    )
+    assert answers(notes)[:2] == [
+        "an OPTIONS request with Origin before the cross-origin call",
+        "the <progress> element shows Element.ariaValueNow",
+    ]
+    assert "<code>&lt;progress&gt;</code>" in notes[1].fields["Answer"]
+    assert notes[2].fields["Text"].endswith("A {{c1::preflight}} asks first.</div>")
+    assert not any("{{" in text and "c1::" not in text for text in shown(notes))
+
+
 def test_a_shortcode_holding_a_link_is_no_broken_cloze(tmp_path: Path) -> None:
     # The sentence cut at "docs. Then" left ">}}" alone in the next one: an unopened cloze.
     text = '# A\n\nRead {{< link text="See the docs. Then [more](https://x.io)" >}} and **this**.\n'

@@ -120,6 +120,7 @@ def use_dialects(md: MarkdownIt) -> None:
     md.inline.ruler.before("link", "wikilink", _wikilink)
     md.inline.ruler.before("link", "ref_link", _ref_link)
     md.inline.ruler.before("emphasis", "shortcode", _shortcode_inline)
+    md.inline.ruler.before("emphasis", "macro", _macro_inline)
     md.inline.ruler.before("emphasis", "percent_comment", _percent_inline)
     md.inline.ruler.before("emphasis", "highlight", _highlight)
     md.inline.ruler.before("emphasis", "attr_list", _attr_list)
@@ -597,6 +598,43 @@ def _shortcode_inline(state: StateInline, silent: bool) -> bool:
                 _inline_note(state, _unknown(name))
             state.pos = _past(state, match.end())
             return True
+    state.pos = match.end()
+    return True
+
+
+_MACRO = re.compile(
+    r"\{\{\s*([A-Za-z][\w-]{0,60})\s*(?:\(((?:[^()\"']|\"[^\"]*\"|'[^']*'){0,1000})\))?\s*\}\}"
+)
+"""A docs-site macro (MDN's KumaScript, Jinja-like wikis): ``{{Glossary("CORS")}}``,
+``{{HTMLElement("div")}}``, ``{{Compat}}``."""
+_MACRO_ARG = re.compile(r"\"([^\"]*)\"|'([^']*)'")
+_MACRO_TAG = frozenset({"htmlelement", "htmlattr"})
+"""Macros that name an HTML element or attribute: shown as ``<div>``."""
+_MACRO_DROPPED = re.compile(
+    r"(sidebar|_header|inline|badge|banner|compat|specifications|embed\w*|previous\w*|next|"
+    r"interactiveexample|livesample\w*|seecompattable|quicklinks\w*|listsubpages\w*|toc)$",
+    re.IGNORECASE,
+)
+"""Macros that present a page (sidebars, badges, compatibility tables, live samples): dropped."""
+
+
+def _macro_inline(state: StateInline, silent: bool) -> bool:
+    """``{{Name("arg", "text")}}``: its text (the last argument of two, else the first), a
+    macro naming an element as ``<name>`` in code, one that presents the page dropped."""
+    if not state.src.startswith("{{", state.pos) or state.src.startswith(("{{<", "{{%", "{{#"), state.pos):
+        return False
+    match = _MACRO.match(state.src, state.pos)
+    if match is None or (match.group(2) is None and not _MACRO_DROPPED.search(match.group(1))):
+        return False  # ``{{word}}`` with no arguments is a template's placeholder: text
+    if not silent:
+        name = match.group(1).lower()
+        args = [a if a is not None else b for a, b in _MACRO_ARG.findall(match.group(2) or "")]
+        if args and not _MACRO_DROPPED.search(name):
+            shown = args[1] if len(args) >= 2 and args[1] and name not in _MACRO_TAG else args[0]
+            if name in _MACRO_TAG:
+                state.push("code_inline", "code", 0).content = f"<{shown}>"
+            else:
+                _text(state, shown)
     state.pos = match.end()
     return True
 
