@@ -46,16 +46,17 @@ def test_a_wrapped_item_is_whole_and_a_wrapped_paragraph_is_not_glued(tmp_path):
         "storage.md",
     )
     old = "In the old days it was better to use CHAR instead of VARCHAR for fixed-width columns, which is no longer true today."
+    # The list is what its heading names: each item, one sentence, is a gap of its own.
     assert _pairs(cards) == [
         (
             "cloze",
-            f"Types —\n- {old}\n- [...]",
+            "Types —\n- [...]\n- Indexes speed up reads and slow down writes.",
             f"- {old}\n- Indexes speed up reads and slow down writes.",
         )
     ]
     fields = cards[0]["fields"]["Text"]
-    assert "<li>{{c1::Indexes speed up reads and slow down writes.}}</li>" in fields
-    assert f"<li>{old}</li>" in fields
+    assert "<li>{{c2::Indexes speed up reads and slow down writes.}}</li>" in fields
+    assert f"<li>{{{{c1::{old}}}}}</li>" in fields
 
 
 def test_the_unmarked_wrapped_paragraph_is_skipped_with_its_words_apart(tmp_path):

@@ -19,11 +19,22 @@ from ..markdown import MATH_DISPLAY, MATH_INLINE, plain, strip, text_token
 from ..model import Card, ClozeText, Gap, Inline, ListBlock, Paragraph, Segment
 from .metric import find_figure, measures
 from .scope import Scope, Sink
+from .terms import defined_term
 
 WHOLE_ITEM_WORDS = 8
 """Words an item may have to be recalled whole."""
+FRAMED_ITEM_WORDS = 30
+"""Words an item of a list its heading or caption frames may have to be recalled whole (one
+sentence: "Ownership Rules", "Disadvantages: sharding")."""
+FRAMED_ITEMS = 10
+"""Items a framed list may have for each to be recalled whole (a longer one is a catalogue)."""
 
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9“\"(\[])")
+_SENTENCE_END = re.compile(
+    # After a full stop and a space, a sentence starts with a capital (Latin, Greek, Cyrillic),
+    # a figure, a quote, or a letter of a script without capitals (Arabic, Hebrew); after a
+    # Chinese or Japanese full stop, at once.
+    r"(?<=[.!?؟۔])\s+(?=[A-Z0-9“\"(\[À-ÖØ-ÞΑ-ΩА-ЯЁ\u0590-\u05ff\u0600-\u06ff])|(?<=[。！？])\s*"
+)
 # A sentence that ends where a code span or emphasis begins ("… rows. `VACUUM FULL` …").
 _ENDS_SENTENCE = re.compile(r"[.!?]\s+$")
 
@@ -152,7 +163,7 @@ def prose_clozes(paragraph: Paragraph, scope: Scope, sink: Sink) -> None:
         tokens.extend(line.tokens)
     made = 0
     for sentence in sentences(tokens):
-        segments = marked(sentence, paragraph.origin)
+        segments = marked(sentence, paragraph.origin) or defined_term(sentence, paragraph.origin)
         if segments is None:
             continue
         first = next(s for s in segments if isinstance(s, Gap))
@@ -174,10 +185,13 @@ def _default(tokens: Sequence[Token]) -> tuple[int, int, int] | None:
     return None
 
 
-def _item_gap(tokens: Sequence[Token], number: int, origin: object) -> tuple[Segment, ...] | None:
+def _item_gap(
+    tokens: Sequence[Token], number: int, origin: object, *, framed: bool = False
+) -> tuple[Segment, ...] | None:
     """An item's line with its one gap: its bold phrase, else a limit, a default or a measured
     figure it states, else the item itself when it is short, else the last command or setting
-    (code span) it names; None when it has none of these."""
+    (code span) it names, else (in a ``framed`` list) the item itself when it is one sentence;
+    None when it has none of these."""
     toks = strip(tokens)
     bold = _bold_spans(toks)
     if bold:
@@ -207,19 +221,25 @@ def _item_gap(tokens: Sequence[Token], number: int, origin: object) -> tuple[Seg
             Gap(number, Inline((toks[at],), origin)),  # type: ignore[arg-type]
             Inline(tuple(toks[at + 1 :]), origin),  # type: ignore[arg-type]
         )
+    if framed and len(plain(toks).split()) <= FRAMED_ITEM_WORDS and len(sentences(toks)) == 1:
+        return (Gap(number, Inline(tuple(toks), origin)),)  # type: ignore[arg-type]
     return None
 
 
-def item_cloze(block: ListBlock, intro: str, scope: Scope, sink: Sink) -> Card | None:
+def item_cloze(
+    block: ListBlock, intro: str, scope: Scope, sink: Sink, *, framed: bool = False
+) -> Card | None:
     """One cloze note for the items of ``block``, each item a gap; None when no item has a
-    part short enough to recall."""
+    part short enough to recall. ``framed``: the list is what its heading or caption names, so
+    a short list's items are recalled whole up to a sentence each."""
     lines: list[tuple[Segment, ...]] = []
     number = 1
+    whole = framed and len(block.items) <= FRAMED_ITEMS
     for item in block.items:
         head = item.head
         if head is None:
             continue
-        line = _item_gap(head.tokens, number, head.origin)
+        line = _item_gap(head.tokens, number, head.origin, framed=whole)
         if line is None:
             lines.append((Inline(tuple(strip(head.tokens)), head.origin),))
         else:

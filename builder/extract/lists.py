@@ -30,8 +30,9 @@ def _navigation_item(blocks: tuple[object, ...]) -> bool:
     return all(isinstance(b, ListBlock) and is_navigation(b) for b in blocks[1:])
 
 
-def read_list(block: ListBlock, scope: Scope, sink: Sink, caption: str = "") -> None:
-    """Cards for a list: steps for a numbered one, facts and a cloze for bullets."""
+def read_list(block: ListBlock, scope: Scope, sink: Sink, caption: str = "", *, framed: bool = False) -> None:
+    """Cards for a list: steps for a numbered one, facts and a cloze for bullets. ``framed``:
+    its caption or heading names what the list is (see :func:`.cloze.item_cloze`)."""
     if is_navigation(block):
         what = "checklist" if all(i.checkbox == "empty" for i in block.items) else "navigation (links)"
         sink.skip(block.origin, what, _first(block))
@@ -42,7 +43,7 @@ def read_list(block: ListBlock, scope: Scope, sink: Sink, caption: str = "") -> 
     if rest.ordered and len(rest.items) >= 2:
         read_steps(rest, scope, sink)
         return
-    _read_bullets(rest, scope, sink, caption)
+    _read_bullets(rest, scope, sink, caption, framed=framed or bool(caption))
 
 
 def _read_pairs(block: ListBlock, scope: Scope, sink: Sink) -> ListBlock | None:
@@ -58,7 +59,7 @@ def _read_pairs(block: ListBlock, scope: Scope, sink: Sink) -> ListBlock | None:
     return ListBlock(block.ordered, rest, block.origin) if rest else None
 
 
-def _read_bullets(block: ListBlock, scope: Scope, sink: Sink, caption: str) -> None:
+def _read_bullets(block: ListBlock, scope: Scope, sink: Sink, caption: str, *, framed: bool) -> None:
     """A fact for each labelled item, one cloze note for the unlabelled ones (each a gap)."""
     items = [item for item in block.items if item.checkbox != "empty"]
     loose: list[Item] = []
@@ -71,7 +72,7 @@ def _read_bullets(block: ListBlock, scope: Scope, sink: Sink, caption: str) -> N
             loose.append(item)
     if not loose:
         return
-    card = item_cloze(ListBlock(False, tuple(loose), loose[0].origin), caption, scope, sink)
+    card = item_cloze(ListBlock(False, tuple(loose), loose[0].origin), caption, scope, sink, framed=framed)
     if card is None:
         sink.skip(block.origin, "list items too long to recall whole (bold what to remember)", _first(block))
     else:

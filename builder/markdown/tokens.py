@@ -286,6 +286,8 @@ def title_from_path(path: str) -> str:
 
 
 _LABEL_SEPARATORS = (":", "：", " —", " –", " -")
+# An unemphasised label: ``Term: …``, or ``Term — …`` / ``Term - …`` (a dash with spaces).
+_PLAIN_LABEL = re.compile(r"([^:：—–]{1,60}?)(?:[:：]\s+|\s+[—–-]\s+)")
 _EMPHASIS = {"strong_open": "strong_close", "em_open": "em_close"}
 
 
@@ -315,7 +317,7 @@ def split_label(tokens: Sequence[Token], *, plain_label: bool = False) -> tuple[
                     return label, strip([_with_text(rest[0], head[len(sep.strip()) :]), *rest[1:]])
         return None
     if plain_label and first.type == "text":
-        match = re.match(r"([^:：]{1,60})[:：]\s+", first.content)
+        match = _PLAIN_LABEL.match(first.content)
         if match and len(match.group(1).split()) <= 6:
             value = strip([_with_text(first, first.content[match.end() :]), *toks[1:]])
             if value:
