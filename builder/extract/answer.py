@@ -7,6 +7,7 @@ is carded as parts of its own, never lost and never carded twice.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
 
 from markdown_it.token import Token
@@ -27,12 +28,18 @@ ASIDE_SENTENCES = 2
 ends asking is an answer that turns rhetorical)."""
 
 
+def width(text: str) -> int:
+    """Characters as a reader takes them in: a Chinese, Japanese or Korean character, which
+    says about what a word of two or three letters does elsewhere, counts two."""
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+
+
 def size(block: Block) -> int:
     """Characters a block shows a learner (about: code by its text, others by their runs)."""
     if isinstance(block, Code):
         return len(block.text)
     if isinstance(block, (Paragraph, ListBlock, Table)):
-        return sum(len(plain(run.tokens)) for run in inline_runs((block,)))
+        return sum(width(plain(run.tokens)) for run in inline_runs((block,)))
     return 0
 
 
@@ -100,7 +107,7 @@ def _cut(para: Paragraph) -> tuple[Paragraph, Paragraph | None]:
     found = sentences(_joined(para))
     taken, total = 0, 0
     for sentence in found:
-        total += len(plain(sentence)) + 1
+        total += width(plain(sentence)) + 1
         if taken and total > CUT_ANSWER:
             break
         taken += 1
