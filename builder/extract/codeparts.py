@@ -60,7 +60,9 @@ class TooLong:
     """A piece with no item or blank line to cut it at: it gives no card."""
 
     names: tuple[str, ...]
+    """The signatures of the items it stands in, as a part's."""
     rows: tuple[int, ...]
+    """The block's lines it holds, by index."""
 
 
 class _Lines:
@@ -232,7 +234,7 @@ def _head(item: Sequence[int], lines: _Lines) -> int | None:
     return None
 
 
-def signature(item: Sequence[int], lines: _Lines) -> str:
+def _signature(item: Sequence[int], lines: _Lines) -> str:
     """How the item is named: its first line up to its body, arguments as ``(...)``."""
     head = _head(item, lines)
     if head is None:
@@ -347,14 +349,14 @@ def _cut(rows: list[int], names: tuple[str, ...], most: int, lines: _Lines) -> l
     if lines.size(rows) <= most:
         return [Part(names, tuple(rows))]
     items = _joined(_items(rows, lines), rows, lines)
-    if len(items) > 1 and all(_NAMED.search(signature(item.main, lines)) for item in items):
+    if len(items) > 1 and all(_NAMED.search(_signature(item.main, lines)) for item in items):
         return [
             cut
             for item in items
-            for cut in _cut(item.rows, (*names, signature(item.main, lines)), most, lines)
+            for cut in _cut(item.rows, (*names, _signature(item.main, lines)), most, lines)
         ]
     main = items[0].main if items else rows
-    named = signature(main, lines) if _defines(main, lines) or _body(main, lines) else ""
+    named = _signature(main, lines) if _defines(main, lines) or _body(main, lines) else ""
     if named and (not names or names[-1] != named):
         names = (*names, named)
     parts = _cut_body(rows, names, most, lines)
@@ -383,7 +385,7 @@ def _cut_body(
     parts = [
         cut
         for piece in inner
-        for cut in _cut(piece.rows, (*names, signature(piece.main, lines)), most, lines)
+        for cut in _cut(piece.rows, (*names, _signature(piece.main, lines)), most, lines)
     ]
     first, last = parts[0], parts[-1]
     if not isinstance(first, Part) or not isinstance(last, Part):
