@@ -75,7 +75,8 @@ def fingerprint() -> str:
         except metadata.PackageNotFoundError:
             digest.update(f"{dependency}=?".encode())
     package = Path(__file__).resolve().parent
-    for file in sorted(package.rglob("*.py")):
+    # Its code and the data that shapes its output (the words prompts are written with).
+    for file in sorted([*package.rglob("*.py"), *package.rglob("locale/*.yaml")]):
         digest.update(file.relative_to(package).as_posix().encode())
         digest.update(file.read_bytes())
     return digest.hexdigest()[:16]

@@ -21,7 +21,7 @@ from collections.abc import Sequence
 
 from markdown_it.token import Token
 
-from ..locale import words_for
+from ..locale import QUESTION_MARKS
 from ..markdown import plain, text_token
 from ..model import Card, Inline, Paragraph, Text
 from .cloze import sentences
@@ -51,7 +51,7 @@ _NEGATION = re.compile(
 )
 _MODALS = frozenset({"can", "may", "will", "must", "should", "lets", "helps", "provides", "stores"})
 _PARENTHESIS = re.compile(r"\s*[(（]([^()（）]+)[)）]\s*")
-_ENDS_ASKING = ("?", "？", "؟", ":", "：")
+_ENDS_ASKING = (*QUESTION_MARKS, ":", "：")
 
 
 def _fold(text: str) -> str:
@@ -162,7 +162,7 @@ def defined(title: str, prose: Sequence[Paragraph], scope: Scope, sink: Sink) ->
         if found is None:
             continue
         sentence, rest = found
-        sink.add(concept_card(sentence, para, words_for(sink.document.language).what_is_it(), scope))
+        sink.add(concept_card(sentence, para, sink.words.what_is_it(), scope))
         if rest:
             left[n] = Paragraph((Inline(tuple(rest), para.origin),), para.origin)
         else:

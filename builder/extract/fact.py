@@ -18,6 +18,7 @@ from collections.abc import Sequence
 
 from markdown_it.token import Token
 
+from ..locale import Words, ends_sentence
 from ..markdown import plain, strip, text_token
 from ..model import Block, Blocks, Card, ClozeText, Gap, Inline, ListBlock, Origin, Paragraph, Part, Text
 from ..model.document import Definitions
@@ -59,7 +60,7 @@ def read_labelled(
         sink.skip(origin, f"already in {sink.consumed[origin]}", text)
         return
     if is_bookkeeping(label) or (scope.scenario and scope.targets):
-        card = _fact(label, asked or label, answer, origin, scope)
+        card = _fact(label, asked or label, answer, origin, scope, sink.words)
         sink.skip(origin, "the scenario's own bookkeeping or target", text, card)
         return
     made = None if shown else _value_cloze(label, value, origin, scope)
@@ -68,10 +69,16 @@ def read_labelled(
         return
     if asked is None:
         sink.skip(
-            origin, f"“{label}” asks nothing on its own", text, _fact(label, label, answer, origin, scope)
+            origin,
+            f"“{label}” asks nothing on its own",
+            text,
+            _fact(label, label, answer, origin, scope, sink.words),
         )
         return
-    sink.add(_items_cloze(value, shown, asked, inner, sink) or _fact(label, asked, answer, origin, scope))
+    sink.add(
+        _items_cloze(value, shown, asked, inner, sink)
+        or _fact(label, asked, answer, origin, scope, sink.words)
+    )
 
 
 def read_definitions(block: Definitions, scope: Scope, sink: Sink) -> None:
@@ -87,11 +94,11 @@ def read_definitions(block: Definitions, scope: Scope, sink: Sink) -> None:
                 first = blocks.pop(0)
                 assert isinstance(first, Paragraph)
                 if value:
-                    value.append(text_token(" " if plain(value).endswith((".", "!", "?")) else "; "))
+                    value.append(text_token(" " if ends_sentence(plain(value)) else "; "))
                 for n, line in enumerate(first.lines):
                     value.extend((text_token(" "), *line.tokens) if n else line.tokens)
             rest.extend(blocks)
-        if label.endswith((".", "!", "?", "。", "！", "？")):
+        if ends_sentence(label):
             # A sentence with a ``: …`` line under it: prose that happens to parse as a term.
             sink.skip(term.origin, "a sentence, not a term, before a “:” line", label)
         elif label:
@@ -122,13 +129,13 @@ def _answer(value: Sequence[Token], shown: Sequence[Block], origin: Origin) -> t
     return tuple(answer)
 
 
-def _fact(label: str, ask: str, answer: tuple[Part, ...], origin: Origin, scope: Scope) -> Card:
-    """The ``fact`` card of a labelled line, asking ``ask``."""
+def _fact(label: str, ask: str, answer: tuple[Part, ...], origin: Origin, scope: Scope, words: Words) -> Card:
+    """The ``fact`` card of a labelled line, asking ``ask`` in the document's language."""
     return Card(
         kind="fact",
         key=scope.card("fact", label),
         crumbs=scope.crumbs,
-        ask=f"{ask}?",
+        ask=words.ask(words.unasked(ask)),
         answer=answer,
         origin=origin,
         tags=scope.tags,

@@ -16,14 +16,19 @@ from collections.abc import Sequence
 
 from markdown_it.token import Token
 
+from ..locale import QUESTION_MARKS, answer_labels, question_labels
 from ..markdown import plain, split_label, text_token
 from ..markdown.tokens import plain_qa as plain_qa  # read by the walker and the cloze scanner
 from ..model import Blocks, Card, Inline, Items, Origin, Paragraph, Part, Section, Text, inline_runs
 from .cues import clean_title, is_target_heading, is_template, specific_part
 from .scope import Scope, Sink
 
-QUESTION_LABELS = frozenset({"question", "q", "frage", "pregunta", "domanda", "вопрос", "问题"})
-ANSWER_LABELS = frozenset({"answer", "a", "antwort", "respuesta", "risposta", "ответ", "答案"})
+QUESTION_LABELS = (
+    frozenset({"question", "q", "frage", "pregunta", "domanda", "вопрос", "问题"}) | question_labels()
+)
+ANSWER_LABELS = (
+    frozenset({"answer", "a", "antwort", "respuesta", "risposta", "ответ", "答案"}) | answer_labels()
+)
 _QUESTION_PREFIX = re.compile(
     rf"^\s*(?:{'|'.join(sorted(QUESTION_LABELS, key=len, reverse=True))})\s*\d*\s*[:：.)]\s*", re.IGNORECASE
 )
@@ -36,16 +41,13 @@ MIN_OUTLINE = 2
 """Content headings that answer a question on their own (one heading alone is no answer)."""
 
 
-_QUESTION_MARKS = ("?", "？", "؟", "⸮", "\u037e", "՞", "፧", "꘏")
-"""Question marks of every script: Latin and CJK, Arabic and Persian, Greek, Armenian,
-Ethiopic, Vai."""
 _GREEK = re.compile("[\u0370-\u03ff\u1f00-\u1fff]")
 
 
 def is_question_heading(title: str) -> bool:
     """Whether a title asks: it ends in its script's question mark (Greek writes ``;``)."""
     text = title.rstrip()
-    return text.endswith(_QUESTION_MARKS) or (text.endswith(";") and bool(_GREEK.search(text)))
+    return text.endswith(QUESTION_MARKS) or (text.endswith(";") and bool(_GREEK.search(text)))
 
 
 def decisions(section: Section) -> list[Inline]:
