@@ -264,3 +264,22 @@ def test_an_html_heading_on_one_line_titles_a_section() -> None:
         """
     )
     assert [n.prompt for n in notes] == ["ripgrep — Default engine?"]
+
+
+def test_a_references_heading_is_skipped_but_a_topic_starting_with_the_word_is_not() -> None:
+    notes = _notes(
+        """
+        # Rust
+
+        ## References and Borrowing
+
+        A *reference* is like a pointer to data another variable owns.
+
+        ## Source(s) and further reading: borrowing
+
+        - [The book](https://doc.rust-lang.org/book/)
+        """
+    )
+    assert [n.prompt for n in notes] == [
+        "References and Borrowing — A [...] is like a pointer to data another variable owns."
+    ]

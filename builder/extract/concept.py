@@ -100,11 +100,17 @@ def _predicate(said: str) -> bool:
     return word[:1] in "(,—–" or (word.endswith("s") and not word.endswith("ss")) or word in _MODALS
 
 
+_SEVERAL = re.compile(r"\s(?:and|or|vs\.?|versus|&|y|et|und|e|и|و)\s|[,、，和与及]", re.IGNORECASE)
+"""What joins two names in a heading ("References and Borrowing"): it names no one concept."""
+
+
 def names_concept(title: str) -> bool:
-    """Whether a heading can name a concept: a short title that neither asks nor frames."""
+    """Whether a heading can name a concept: a short title naming one thing, that neither asks
+    nor frames."""
     shown = clean_title(title)
     return (
         bool(shown)
+        and not _SEVERAL.search(_PARENTHESIS.sub(" ", shown))
         and not shown.endswith(_ENDS_ASKING)
         and len(shown.split()) <= MOST_TITLE_WORDS
         and not is_template(shown)

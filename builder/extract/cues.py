@@ -133,9 +133,15 @@ _TARGET_HEADING = re.compile(
     r"\b(success|criteria|targets?|goals?|kpis?|objectives?|requirements?|constraints?|stakeholders?)\b",
     re.IGNORECASE,
 )
+_REFERENCE_PHRASE = (
+    r"(?:references?|sources?|source\(s\)|bibliography|further reading|see also|links|resources|reading list"
+    rf"|{'|'.join(re.escape(start) for start in sorted(reference_starts(), key=len, reverse=True))})"
+)
 _REFERENCE_HEADING = re.compile(
-    r"^(references?|sources|bibliography|further reading|see also|links|resources|reading list"
-    rf"|{'|'.join(re.escape(start) for start in sorted(reference_starts(), key=len, reverse=True))})\b",
+    # One or several joined ("Source(s) and further reading"), then nothing but what they are
+    # about (": sharding", "(external)", "for chapter 3"): "References and Borrowing" is a topic.
+    rf"^{_REFERENCE_PHRASE}(?:\s*(?:,|&|/|\band\b|\bund\b|\by\b|\bet\b|\be\b|和|与|及|،|و)\s*{_REFERENCE_PHRASE})*"
+    r"\s*(?:$|[:：(（—–-]|\b(?:for|on|about|to)\b)",
     re.IGNORECASE,
 )
 
