@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 from multiprocessing.context import BaseContext
 from pathlib import Path
 
@@ -27,7 +28,7 @@ from .keys import document as document_key
 from .keys import slug, yaml_id
 from .markdown import title_from_path
 from .markup import escape
-from .media import attach
+from .media import Fetch, attach, fetching, forget_fetched
 from .model import Card, DeckPlan, Diagnostic, MediaFile, Note, Origin, Skipped, SourceResult
 from .names import deck_name, tag_key
 from .names import tags as anki_tags
@@ -156,17 +157,18 @@ PARALLEL_FROM = 4
 """Sources to read before a pool of processes pays for itself."""
 
 
-def read_source(source: Source) -> SourceResult:
+def read_source(source: Source, fetch: Fetch | None = None) -> SourceResult:
     """Everything one source gives: its deck's name, its notes, images and problems.
 
     A pure function of the file (and the images it shows) and its ``decks.yaml`` group, which
     is what lets :mod:`builder.cache` keep it and a process pool compute it. The source is read
-    where deeply nested input has room (:func:`builder.deep.run`); nothing else is.
+    where deeply nested input has room (:func:`builder.deep.run`); nothing else is. ``fetch``
+    (``--fetch-images``): its remote images are fetched, as ``fetch_images: true`` asks.
     """
-    return deep.run(lambda: _read_source(source))
+    return deep.run(lambda: _read_source(source, fetch))
 
 
-def _read_source(source: Source) -> SourceResult:
+def _read_source(source: Source, fetch: Fetch | None) -> SourceResult:
     problems: list[Diagnostic] = []
     skipped: list[Skipped] = []
     try:
@@ -174,7 +176,11 @@ def _read_source(source: Source) -> SourceResult:
     except SourceError as error:
         return SourceResult(source.shown, None, (), (), (error.diagnostic(),))
     skipped.sort(key=lambda s: s.origin.line)
-    cards, files, found = attach(cards, source.path, source.root)
+    if fetch is None and config.fetch_images:
+        fetch = Fetch()
+    if fetch is not None:
+        problems = fetching(problems)
+    cards, files, found = attach(cards, source.path, source.root, fetch)
     problems.extend(found)
     return SourceResult(
         source.shown,
@@ -187,10 +193,10 @@ def _read_source(source: Source) -> SourceResult:
 
 
 def _read_all(
-    sources: Sequence[Source], cache: Cache | None, progress: Progress | None
+    sources: Sequence[Source], cache: Cache | None, progress: Progress | None, fetch: Fetch | None = None
 ) -> list[SourceResult]:
     """Read sources, in order: from the cache when they did not change, the rest in parallel."""
-    keys = [cache.key(s.path, s.context) if cache else None for s in sources]
+    keys = [cache.key(s.path, context(s, fetch)) if cache else None for s in sources]
     results: list[SourceResult | None] = [
         cache.get(s.shown, key) if cache else None for s, key in zip(sources, keys, strict=True)
     ]
@@ -199,7 +205,7 @@ def _read_all(
     for i, result in enumerate(results):
         if result is not None:
             tell(sources[i].shown)
-    for i, result in zip(todo, _read_fresh([sources[i] for i in todo], tell), strict=True):
+    for i, result in zip(todo, _read_fresh([sources[i] for i in todo], tell, fetch), strict=True):
         results[i] = result
         # A source with errors is read again next time: what it lacked may exist by then.
         if cache is not None and not any(p.level == "error" for p in result.problems):
@@ -219,16 +225,23 @@ class _Told:
         self.done += 1
 
 
-def _read_fresh(sources: Sequence[Source], tell: _Told) -> Iterator[SourceResult]:
+def context(source: Source, fetch: Fetch | None) -> str:
+    """What besides its text decides what a source gives (:attr:`Source.context`), with
+    whether this build fetches remote images."""
+    return source.context if fetch is None else f"{source.context}|{fetch}"
+
+
+def _read_fresh(sources: Sequence[Source], tell: _Told, fetch: Fetch | None) -> Iterator[SourceResult]:
     """Read sources the cache did not have, in a pool of processes when there are enough."""
     jobs = min(os.cpu_count() or 1, len(sources))
     if len(sources) < PARALLEL_FROM or jobs < 2:
         for source in sources:
             tell(source.shown)
-            yield read_source(source)
+            yield read_source(source, fetch)
         return
     with worker_pool(jobs) as pool:
-        for source, result in zip(sources, pool.map(read_source, sources, chunksize=1), strict=True):
+        results = pool.map(partial(read_source, fetch=fetch), sources, chunksize=1)
+        for source, result in zip(sources, results, strict=True):
             tell(source.shown)
             yield result
 
@@ -275,12 +288,15 @@ def plan_decks(
     progress: Progress | None = None,
     cache: Cache | None = None,
     out: Path | None = None,
+    fetch: Fetch | None = None,
 ) -> Plan:
     """Read every source and plan its deck; problems are collected, not raised. Files in the
-    decks folder ``out`` are never sources."""
+    decks folder ``out`` are never sources. ``fetch`` (``--fetch-images``): every source's
+    remote images are fetched, each once."""
     found = find_all(paths, out)
     sources, problems = found.sources, list(found.problems)
-    read = list(zip(sources, _read_all(sources, cache, progress), strict=True))
+    forget_fetched()
+    read = list(zip(sources, _read_all(sources, cache, progress, fetch), strict=True))
     # A curation file its source was renamed or moved away from: an error naming the source.
     problems.extend(orphaned(found.orphans, read))
     skipped: list[Skipped] = []

@@ -20,7 +20,14 @@ if TYPE_CHECKING:
     from .release.deck import Release
     from .usecase import BuildResult, Goal
 
-from .commands.options import DEFAULT_SOURCES, decks_option, drafts_option, out_option, sources_argument
+from .commands.options import (
+    DEFAULT_SOURCES,
+    decks_option,
+    drafts_option,
+    fetch_images_option,
+    out_option,
+    sources_argument,
+)
 
 
 def report(diagnostics: Iterable[Diagnostic]) -> None:
@@ -81,6 +88,7 @@ def main() -> None:
     is_flag=True,
     help="Refuse a release that would replace a note by a new one (losing its review history).",
 )
+@fetch_images_option
 def build(
     paths: tuple[str, ...],
     out: Path,
@@ -89,6 +97,7 @@ def build(
     draft: bool,
     drafts: Path,
     strict: bool,
+    fetch_images: bool,
 ) -> None:
     """Build one versioned .apkg deck per source document (or decks.yaml deck).
 
@@ -104,7 +113,13 @@ def build(
     from .release.retire import retired, said
 
     goal: Goal = "drafts" if draft else "release"
-    options = {"drafts": drafts, "strict": strict, "previews": with_preview, "remember": True}
+    options = {
+        "drafts": drafts,
+        "strict": strict,
+        "previews": with_preview,
+        "remember": True,
+        "fetch_images": fetch_images,
+    }
     result = built(paths, out, show_progress, goal=goal, **options)
     if result.repeated is not None:
         # Nothing changed since the last build: say what it said, do nothing.
@@ -138,12 +153,16 @@ def build(
 @click.option(
     "--removed", is_flag=True, help="Also show the removed notes a release still ships (tagged removed)."
 )
-def cards(paths: tuple[str, ...], out: Path, as_json: bool, skipped: bool, removed: bool) -> None:
+@fetch_images_option
+def cards(
+    paths: tuple[str, ...], out: Path, as_json: bool, skipped: bool, removed: bool, fetch_images: bool
+) -> None:
     """Show the notes a build would write, in deck order.
 
     Example: deckbuilder cards source/rust-web3-interview.md --json
     """
-    result = built(paths, out, goal="plan" if skipped else "compare", warn_lost=False)
+    goal: Goal = "plan" if skipped else "compare"
+    result = built(paths, out, goal=goal, warn_lost=False, fetch_images=fetch_images)
     for part in result.plan.skipped if skipped and result.plan else ():
         click.echo(str(part))
     for rel in result.releases:
@@ -159,7 +178,8 @@ def cards(paths: tuple[str, ...], out: Path, as_json: bool, skipped: bool, remov
 @sources_argument
 @out_option
 @click.option("--check", is_flag=True, help="Exit with status 1 when any deck is out of date.")
-def diff(paths: tuple[str, ...], out: Path, check: bool) -> None:
+@fetch_images_option
+def diff(paths: tuple[str, ...], out: Path, check: bool, fetch_images: bool) -> None:
     """Show what the next build would change: notes added, changed and removed.
 
     Each deck with no new version is built again and compared with the committed files: a
@@ -173,7 +193,7 @@ def diff(paths: tuple[str, ...], out: Path, check: bool) -> None:
     from .release.retire import retired
 
     stale = False
-    result = built(paths, out, verify=True)
+    result = built(paths, out, verify=True, fetch_images=fetch_images)
     rewrite = dict(result.stale)
     for rel in result.releases:
         target = apkg_path(out, rel.plan, rel.version)
@@ -207,7 +227,8 @@ def diff(paths: tuple[str, ...], out: Path, check: bool) -> None:
     help="The HTML page to write.",
 )
 @decks_option("Decks folder whose manifests give the notes their versions and GUIDs.")
-def preview(paths: tuple[str, ...], target: Path, out: Path) -> None:
+@fetch_images_option
+def preview(paths: tuple[str, ...], target: Path, out: Path, fetch_images: bool) -> None:
     """Write one self-contained HTML page showing every card, front and back, as on a phone.
 
     The page uses the note types' own templates and CSS in 390 px frames, with a night-mode
@@ -221,7 +242,8 @@ def preview(paths: tuple[str, ...], target: Path, out: Path) -> None:
     from .preview import preview_page
     from .release.retire import retired
 
-    rels = [rel for rel in built(paths, out, warn_lost=False).releases if not retired(rel)]
+    result = built(paths, out, warn_lost=False, fetch_images=fetch_images)
+    rels = [rel for rel in result.releases if not retired(rel)]
     with Staging() as staging:
         staging.write_text(target, preview_page(rels, _title(rels)))
     click.echo(f"{sum(len(r.plan.notes) for r in rels)} notes -> {target}")

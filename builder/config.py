@@ -8,6 +8,7 @@ Front matter keys (all optional)::
     subdecks: true                     # top sections become subdecks (Deck::Section)
     skip: [Scratch, Further reading]   # section titles that give no card
     exclude: [code]                    # card kinds to leave out
+    fetch_images: true                 # pack remote images (as --fetch-images does)
 
 Front matter is shared with the site generators (Hugo, MkDocs, Docusaurus, VuePress, Jekyll,
 Obsidian): their keys (``weight``, ``slug``, ``sidebar_position``, ``date``…) are theirs and
@@ -24,6 +25,7 @@ Docusaurus tag object gives its ``label``.
       - deck: Rust Web3 Interview
         sources: [rust-web3-interview.md, extras/*.yaml]   # relative to decks.yaml; globs allowed
         tags: [rust]                                       # subdecks and exclude work too
+        fetch_images: true                                 # fetch and pack remote images
 """
 
 from __future__ import annotations
@@ -44,8 +46,8 @@ from .text import read_text
 from .yamlload import DECKS_YAML, key_lines, load
 
 DECKS_FILE = "decks.yaml"
-FRONT_MATTER_KEYS = ("deck", "exclude", "skip", "subdecks", "tags", "title")
-GROUP_KEYS = ("deck", "exclude", "sources", "subdecks", "tags")
+FRONT_MATTER_KEYS = ("deck", "exclude", "fetch_images", "skip", "subdecks", "tags", "title")
+GROUP_KEYS = ("deck", "exclude", "fetch_images", "sources", "subdecks", "tags")
 SHARED = ("front matter",)
 """Where other tools' keys are allowed beside deckbuilder's: front matter belongs to the site
 generator (or the note app) first."""
@@ -77,6 +79,9 @@ class DeckConfig:
     language: str | None = None
     """The source's language as its front matter gives it (``lang``/``language``: ``en``,
     ``pt-BR``); None when it gives none."""
+    fetch_images: bool = False
+    """Remote images are fetched and packed (see :mod:`builder.media`), not shown as their alt
+    text."""
 
     def under(self, group: DeckConfig | None) -> DeckConfig:
         """This source's configuration inside a ``decks.yaml`` group (the group's name wins)."""
@@ -89,6 +94,7 @@ class DeckConfig:
             skip=self.skip,
             exclude=(*group.exclude, *(k for k in self.exclude if k not in group.exclude)),
             language=self.language,
+            fetch_images=group.fetch_images or self.fetch_images,
         )
 
 
@@ -170,7 +176,7 @@ def read_config(
     if shared:
         theirs = (tag for key in TAG_KEYS for tag in _tags(data.get(key, [])) or ())
         tags = tuple(dict.fromkeys((*(tags or ()), *theirs)))
-    subdecks = _subdecks(data, bad)
+    subdecks = _flag(data, "subdecks", bad)
     skip = _titles(data.get("skip", []))
     if skip is None:
         bad("skip", "“skip” must be a list of section titles")
@@ -181,6 +187,7 @@ def read_config(
         skip=skip or (),
         exclude=_exclude(data, bad),
         language=_language(data) if shared else None,
+        fetch_images=_flag(data, "fetch_images", bad),
     )
     return config, problems
 
@@ -206,12 +213,13 @@ def _deck(data: Mapping[str, Any], bad: _Bad) -> str | None:
     return deck
 
 
-def _subdecks(data: Mapping[str, Any], bad: _Bad) -> bool:
-    subdecks = data.get("subdecks", False)
-    if not isinstance(subdecks, bool):
-        bad("subdecks", "“subdecks” must be true or false")
+def _flag(data: Mapping[str, Any], key: str, bad: _Bad) -> bool:
+    """A true-or-false key (``subdecks``, ``fetch_images``); false when not given."""
+    value = data.get(key, False)
+    if not isinstance(value, bool):
+        bad(key, f"“{key}” must be true or false")
         return False
-    return subdecks
+    return value
 
 
 def _exclude(data: Mapping[str, Any], bad: _Bad) -> tuple[str, ...]:

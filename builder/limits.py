@@ -20,6 +20,11 @@ MAX_SOURCE_BYTES = 5 * 1024 * 1024
 """The largest file deckbuilder reads (sources, card, curation and deck files): 5 MB."""
 MAX_IMAGE_BYTES = 10 * 1024 * 1024
 """The largest image a deck packs: 10 MB (every learner downloads it, on every device)."""
+MAX_REMOTE_IMAGE_BYTES = 5 * 1024 * 1024
+"""The largest remote image a build fetches (``--fetch-images``): 5 MB; the download stops
+there."""
+FETCH_TIMEOUT = 10.0
+"""How long a build waits for one remote image, in seconds, from asking to its last byte."""
 MAX_TABLE_COLUMNS = 64
 """The most columns a table row may have."""
 MAX_OPEN_BRACKETS = 256

@@ -4,24 +4,38 @@ Each image is stored under a content-hash name (so a changed picture is a change
 two sources sharing one picture share one file) and the card's ``<img>`` points at that name.
 Decks must work offline and stay inside the source tree: a missing file or a path leaving the
 source folder (``../../x``, absolute paths) is an error naming ``file:line``. A remote image
-(``https://…``, a published page's badges and screenshots) is never fetched: the card shows its
-alt text in its place (nothing when it has none), with a warning at the image's line.
+(``https://…``, a published page's badges and screenshots) is not fetched unless asked: the card
+shows its alt text in its place (nothing when it has none), with a warning at the image's line.
+
+Asked (``--fetch-images``, or ``fetch_images: true`` in ``decks.yaml`` or the front matter), a
+build fetches each ``http``/``https`` image a card shows (:class:`Fetch`), once a run, and packs
+it like a local one, under the hash of its bytes: within :data:`~builder.limits.FETCH_TIMEOUT`
+and :data:`~builder.limits.MAX_REMOTE_IMAGE_BYTES`, and only when its bytes are a PNG, JPEG,
+GIF, WebP or an SVG without scripts. An image that cannot be fetched is a warning at its line,
+and its card shows its alt text: the build goes on. Fetched images are kept in the cache folder
+(``images/``), where the packed deck reads them from.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
 import re
+import tempfile
+import time
+import urllib.error
+import urllib.request
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from http.client import HTTPException
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote
+from urllib.parse import unquote, urlsplit
 
 from markdown_it.token import Token
 
 from .extract.clozescan import origin_of
-from .limits import MAX_IMAGE_BYTES
+from .limits import FETCH_TIMEOUT, MAX_IMAGE_BYTES, MAX_REMOTE_IMAGE_BYTES
 from .markdown import plain, text_token
 from .model import (
     Block,
@@ -97,16 +111,17 @@ def _images(tokens: Iterable[Token], origin: Origin) -> Iterator[tuple[Token, Or
 
 
 def attach(
-    cards: Iterable[Card], source: Path, root: Path
+    cards: Iterable[Card], source: Path, root: Path, fetch: Fetch | None = None
 ) -> tuple[list[Card], list[MediaFile], list[Diagnostic]]:
     """The cards with every image pointed at its packed name (new cards: the given ones are
     left as they are), the files to pack, and the images that cannot be packed.
 
-    A remote image becomes its alt text. A Markdown source's remote images were reported as
-    it was read (:func:`remote_images`, every one, shown by a card or not); a card file's are
-    reported here.
+    A remote image becomes its alt text, unless ``fetch`` is given and it can be fetched. A
+    Markdown source's remote images were reported as it was read (:func:`remote_images`, every
+    one, shown by a card or not); a card file's are reported here, and so is every remote image
+    a build that fetches could not fetch (it drops the read stage's warnings: :func:`fetching`).
     """
-    warned = source.suffix.lower() in CARD_SUFFIXES
+    warned = fetch is not None or source.suffix.lower() in CARD_SUFFIXES
     resolved: dict[str, MediaFile | str] = {}
     files: dict[str, MediaFile] = {}
     problems: list[Diagnostic] = []
@@ -117,10 +132,16 @@ def attach(
         for tok, origin in images(card):
             src = str(tok.attrs.get("src", ""))
             if _REMOTE.match(src):
+                got = fetch.get(src) if fetch is not None and fetchable(src) else None
+                if isinstance(got, MediaFile):
+                    names[src] = got.name
+                    files[got.name] = got
+                    continue
                 names[src] = None
                 if not warned:
                     continue
-                problem = Diagnostic(origin, "warning", _remote(src, tok))
+                message = _remote(src, tok) if got is None else _unfetched(src, tok, got)
+                problem = Diagnostic(origin, "warning", message)
             else:
                 if src not in resolved:
                     resolved[src] = _resolve(src, source, base)
@@ -151,14 +172,181 @@ def remote_images(tokens: Iterable[Token], path: str) -> list[Diagnostic]:
     return list(found.values())
 
 
+_OFFLINE = "is remote and decks work offline"
+
+
 def _remote(src: str, tok: Token) -> str:
     """The warning for a remote image, which a card shows as its alt text."""
-    alt = plain(tok.children or ())
-    shown = f"its alt text “{alt}”" if alt else "nothing (it has no alt text)"
+    return f"image “{_address(src)}” {_OFFLINE}: a card shows {_shown(tok)} in its place"
+
+
+def _unfetched(src: str, tok: Token, reason: str) -> str:
+    """The warning for a remote image a build could not fetch."""
+    return f"image “{_address(src)}” could not be fetched ({reason}): a card shows {_shown(tok)} in its place"
+
+
+def _address(src: str) -> str:
     address = unquote(src)
     if len(address) > _SHOWN:  # a data: URI holds the whole picture
         address = address[: _SHOWN - 1] + "…"
-    return f"image “{address}” is remote and decks work offline: a card shows {shown} in its place"
+    return address
+
+
+def _shown(tok: Token) -> str:
+    alt = plain(tok.children or ())
+    return f"its alt text “{alt}”" if alt else "nothing (it has no alt text)"
+
+
+def fetching(problems: Iterable[Diagnostic]) -> list[Diagnostic]:
+    """``problems`` without the warnings :func:`remote_images` gave as the source was read: a
+    build that fetches images says itself which ones it could not fetch (:func:`attach`)."""
+    return [
+        p
+        for p in problems
+        if not (p.level == "warning" and p.message.startswith("image “") and _OFFLINE in p.message)
+    ]
+
+
+# --- Remote images (``--fetch-images``) ------------------------------------------------------
+
+_MAGIC = (
+    (b"\x89PNG\r\n\x1a\n", ".png"),
+    (b"\xff\xd8\xff", ".jpg"),
+    (b"GIF87a", ".gif"),
+    (b"GIF89a", ".gif"),
+)
+_SVG_START = re.compile(rb"^(?:\xef\xbb\xbf)?\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<svg[\s>]", re.DOTALL)
+
+
+@dataclass(frozen=True)
+class Fetch:
+    """How a build fetches remote images (``--fetch-images``, ``fetch_images: true``)."""
+
+    timeout: float = FETCH_TIMEOUT
+    """Seconds one image may take, from asking to its last byte."""
+    limit: int = MAX_REMOTE_IMAGE_BYTES
+    """The most bytes one image may have."""
+
+    def get(self, url: str) -> MediaFile | str:
+        """The packed file of the image at ``url``, or why it cannot be had: fetched once a
+        run (:func:`forget_fetched` starts a run), kept in the cache folder."""
+        key = (url, self)
+        if key not in _FETCHED:
+            _FETCHED[key] = _fetched(url, self)
+        return _FETCHED[key]
+
+
+_FETCHED: dict[tuple[str, Fetch], MediaFile | str] = {}
+"""What this run fetched, by address: the same image is asked for once."""
+
+
+def forget_fetched() -> None:
+    """Start a run: remote images are fetched again (they may have changed since the last)."""
+    _FETCHED.clear()
+
+
+def fetchable(src: str) -> bool:
+    """Whether a build that fetches images asks for this one: an ``http`` or ``https`` address."""
+    return urlsplit(src).scheme.lower() in ("http", "https")
+
+
+def _fetched(url: str, fetch: Fetch) -> MediaFile | str:
+    data = _download(url, fetch)
+    if isinstance(data, str):
+        return data
+    suffix = image_type(data)
+    if suffix is None:
+        return "it is not a PNG, JPEG, GIF, WebP or SVG image"
+    if suffix == ".svg" and (problem := svg_problem(data)) is not None:
+        return f"the SVG {problem}"
+    name = packed_name(data, suffix)
+    try:
+        return MediaFile(name, _keep(name, data))
+    except OSError as exc:
+        return f"it cannot be kept in the cache folder: {exc.strerror or exc}"
+
+
+def image_type(data: bytes) -> str | None:
+    """The suffix of the image type ``data`` is (from its first bytes); None if it is none
+    that a deck packs."""
+    for magic, suffix in _MAGIC:
+        if data.startswith(magic):
+            return suffix
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return ".webp"
+    if _SVG_START.match(data[:4096]):
+        return ".svg"
+    return None
+
+
+def _opener() -> urllib.request.OpenerDirector:
+    """An opener that speaks HTTP and HTTPS only: a redirect to ``file:`` or ``ftp:`` fails."""
+    opener = urllib.request.OpenerDirector()
+    for handler in (
+        urllib.request.ProxyHandler(),
+        urllib.request.HTTPHandler(),
+        urllib.request.HTTPSHandler(),
+        urllib.request.HTTPRedirectHandler(),
+        urllib.request.HTTPDefaultErrorHandler(),
+        urllib.request.HTTPErrorProcessor(),
+    ):
+        opener.add_handler(handler)
+    return opener
+
+
+def _download(url: str, fetch: Fetch) -> bytes | str:
+    """The bytes at ``url``, or why they could not be had."""
+    from . import __version__
+
+    request = urllib.request.Request(url, headers={"User-Agent": f"deckbuilder/{__version__}"})
+    deadline = time.monotonic() + fetch.timeout
+    too_large = f"it is larger than the {fetch.limit // 1024 // 1024} MB a remote image may be"
+    slow = f"no answer within {fetch.timeout:g} s"
+    try:
+        with _opener().open(request, timeout=fetch.timeout) as response:
+            length = response.headers.get("Content-Length", "")
+            if length.isdigit() and int(length) > fetch.limit:
+                return too_large
+            chunks: list[bytes] = []
+            size = 0
+            while chunk := response.read(64 * 1024):
+                size += len(chunk)
+                if size > fetch.limit:
+                    return too_large
+                if time.monotonic() > deadline:
+                    return slow
+                chunks.append(chunk)
+    except urllib.error.HTTPError as exc:
+        return f"the server answered {exc.code} {exc.reason}"
+    except urllib.error.URLError as exc:
+        if isinstance(exc.reason, TimeoutError):
+            return slow
+        return str(exc.reason)
+    except TimeoutError:
+        return slow
+    except (OSError, HTTPException, ValueError) as exc:
+        return str(exc) or type(exc).__name__
+    return b"".join(chunks)
+
+
+def _keep(name: str, data: bytes) -> Path:
+    """Where the fetched image ``name`` is kept (written once, whole, under its content hash)."""
+    from .cache import default_folder  # the cache imports this module
+
+    folder = default_folder() / "images"
+    target = folder / name
+    if packed_name_of(target) == name:
+        return target
+    folder.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=folder, prefix=".fetch-")
+    try:
+        with os.fdopen(handle, "wb") as file:
+            file.write(data)
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return target
 
 
 def _retargeted(card: Card, names: Mapping[str, str | None]) -> Card:

@@ -15,8 +15,9 @@ from pathlib import Path
 from typing import Literal
 
 from . import stamp
-from .build import Plan, Progress, plan_decks
+from .build import Plan, Progress, context, plan_decks
 from .cache import Cache
+from .media import Fetch
 from .model import Diagnostic
 from .release.deck import Release
 from .release.files import DRAFTS, releases, write, write_drafts, write_previews
@@ -85,6 +86,7 @@ def run(
     warn: Warn | None = None,
     warn_lost: bool = True,
     verify: bool = False,
+    fetch_images: bool = False,
 ) -> BuildResult:
     """Build the decks of ``paths`` against the releases in ``out``, as far as ``goal``.
 
@@ -94,11 +96,14 @@ def run(
     entered while sources are read; ``warn`` is told the plan's problems and (``warn_lost``)
     the history-loss warnings. ``verify`` (always when releasing): check that the committed
     files of ``out`` are what their sources build (see :mod:`builder.release.verify`); a file
-    that is not is an error, and nothing is written.
+    that is not is an error, and nothing is written. ``fetch_images``: every source's remote
+    images are fetched and packed (see :mod:`builder.media`), as ``fetch_images: true`` asks
+    of one deck.
     """
-    compare = partial(_compare, paths, out, progress, cache, warn, warn_lost)
+    fetch = Fetch() if fetch_images else None
+    compare = partial(_compare, paths, out, progress, cache, warn, warn_lost, fetch)
     if goal == "release":
-        return _release(paths, out, strict, previews, remember, partial(compare, verify=True))
+        return _release(paths, out, strict, previews, remember, fetch, partial(compare, verify=True))
     if verify:
         compare = partial(compare, verify=True)
     if goal == "plan":
@@ -116,13 +121,14 @@ def _compare(
     cache: Cache | None,
     warn: Warn | None,
     warn_lost: bool,
+    fetch: Fetch | None,
     release: bool = True,
     verify: bool = False,
 ) -> BuildResult:
     """Plan the decks and (``release``) compare each with its release; (``verify``) check the
     committed files against what the sources build."""
     with progress or nullcontext() as told:
-        plan = plan_decks(paths, told, cache, out)
+        plan = plan_decks(paths, told, cache, out, fetch)
     _tell(warn, plan.diagnostics)
     if plan.errors or not release:
         return BuildResult(plan)
@@ -151,12 +157,14 @@ def _release(
     strict: bool,
     previews: bool,
     remember: bool,
+    fetch: Fetch | None,
     compare: Callable[[], BuildResult],
 ) -> BuildResult:
-    """Release every deck into ``out``, unless the last build's stamp still holds."""
+    """Release every deck into ``out``, unless the last build's stamp still holds (a remote
+    image is not asked for again then: the stamp knows only local files)."""
     if remember:
         sources, problems = find_sources(paths, out)
-        found = [(s.path, s.context) for s in sources]
+        found = [(s.path, context(s, fetch)) for s in sources]
         last = None if previews or problems or strict else stamp.load(paths, out)
         if last is not None and last.holds(found, out):
             return BuildResult(repeated=last)

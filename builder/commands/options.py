@@ -56,3 +56,14 @@ drafts_option = folder_option(
 def decks_option(help: str) -> Callable[[F], F]:
     """--decks: the decks folder a command reads (``preview``, ``sync``), given as ``out``."""
     return folder_option("--decks", "decks", help, dest="out")
+
+
+def fetch_images_option(func: F) -> F:
+    """--fetch-images: remote images are fetched and packed, not shown as their alt text."""
+    return click.option(
+        "--fetch-images",
+        is_flag=True,
+        help="Fetch remote (http/https) images and pack them into the deck like local ones"
+        " (as fetch_images: true in decks.yaml does); one that cannot be fetched is a warning"
+        " and its card shows its alt text.",
+    )(func)
