@@ -467,13 +467,15 @@ def test_untrusted_text_is_shown_and_copied_as_text(probe, preview):
     assert "<b>bold" not in preview.html
     assert probe["scripts"] == 2  # the page's and the probe's: none from the source
     assert any(
-        INJECTED in text and "\"double\" and 'single' & <b>bold</b>" in text for text in probe["texts"]
+        # A script stays the text it is; an inline tag goes, its text kept.
+        INJECTED in text and "\"double\" and 'single' & bold" in text
+        for text in probe["texts"]
     )
     note = list(preview.notes.values())[-1]
     assert note.key == "card:hostile"
     copied = probe["copies"][-1]["rewrite"][0]
     (entry,) = parse_curation(copied, "x.curation.yaml").entries
-    assert entry.prompt == f"Does {INJECTED} run? \"double\" and 'single' & <b>bold</b>"
+    assert entry.prompt == f"Does {INJECTED} run? \"double\" and 'single' & bold"
 
 
 def _named(failures: list[dict]) -> str:
