@@ -16,8 +16,11 @@ left alone, except a key close to one of deckbuilder's (``tittle``), which is ta
 misspelling. Of theirs, deckbuilder reads the page's language (``lang`` or ``language``) and
 the tags (``categories``, ``category`` and ``tag`` add to ``tags``). Tags may be a list or a
 text (split at commas, else at white space, as Jekyll does); inside a tag, white space becomes
-``_`` (``Getting started`` is the Anki tag ``Getting_started``), a leading ``#`` goes, and a
-Docusaurus tag object gives its ``label``.
+``_`` (``Getting started`` is the Anki tag ``Getting_started``), a leading ``#`` goes, an
+Obsidian nested tag ``area/topic`` is Anki's hierarchical ``area::topic``, and a Docusaurus tag
+object gives its ``label``. Those keys (``title``, ``tags``, ``lang``…) are read whatever their
+case (``Title``); the front matter may be YAML, TOML or Logseq properties
+(:mod:`builder.read.frontmatter`).
 
 ``decks.yaml``, beside the sources, gathers several sources into one deck::
 
@@ -42,6 +45,7 @@ import yaml
 from . import deep
 from .errors import SourceError
 from .model import KINDS, Diagnostic, Origin
+from .names import nested_tag
 from .text import read_text
 from .yamlload import DECKS_YAML, key_lines, load
 
@@ -129,7 +133,7 @@ def _tags(value: Any) -> tuple[str, ...] | None:
             item = item["label"]  # Docusaurus: {label: Getting started, permalink: /start}
         if isinstance(item, bool) or not isinstance(item, (str, int, float)):
             return None
-        tag = _SPACE.sub("_", str(item).strip().lstrip("#").strip())
+        tag = nested_tag(_SPACE.sub("_", str(item).strip().lstrip("#").strip()))
         if tag and tag not in out:
             out.append(tag)
     return tuple(out)

@@ -57,7 +57,7 @@ def check_markdown(text: str, shown: str, first_line: int = 1) -> None:
     """Refuse Markdown whose parsing would cost far more than its size: a line of more than
     :data:`MAX_TABLE_COLUMNS` cells, or a paragraph (lines up to a blank one) leaving more than
     :data:`MAX_OPEN_BRACKETS` ``[`` open. One pass over the text, before it is parsed; the
-    front matter is YAML, with limits of its own (:mod:`builder.yamlload`)."""
+    front matter is YAML or TOML, with limits of its own (:mod:`builder.yamlload`)."""
     depth = 0
     lines = text.split("\n")
     skip = _front_matter_end(lines) if first_line == 1 else 0
@@ -88,7 +88,9 @@ def check_markdown(text: str, shown: str, first_line: int = 1) -> None:
 
 
 def _front_matter_end(lines: list[str]) -> int:
-    """How many lines the front matter takes (``---`` to ``---``); 0 without one."""
-    if not lines or lines[0].rstrip() != "---":
+    """How many lines the front matter takes (``---`` to ``---``, or TOML's ``+++`` to
+    ``+++``); 0 without one."""
+    if not lines or lines[0].rstrip() not in ("---", "+++"):
         return 0
-    return next((n + 1 for n in range(1, len(lines)) if lines[n].rstrip() == "---"), 0)
+    fence = lines[0].rstrip()
+    return next((n + 1 for n in range(1, len(lines)) if lines[n].rstrip() == fence), 0)

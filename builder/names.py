@@ -30,6 +30,13 @@ def tags(text: str) -> list[str]:
     return ["::".join(part or BLANK for part in word.split("::")) for word in clean.split()]
 
 
+def nested_tag(tag: str) -> str:
+    """An Obsidian nested tag ``area/topic`` as Anki's hierarchical tag ``area::topic``; a tag
+    with an empty part (``/a``, ``a//b``) is kept as it is."""
+    parts = tag.split("/")
+    return "::".join(parts) if len(parts) > 1 and all(parts) else tag
+
+
 def tag_key(tag: str) -> str:
     """What Anki compares a tag by: its normal form, without regard to case."""
     return "::".join(
