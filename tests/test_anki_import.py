@@ -403,6 +403,7 @@ def test_the_scheduler_introduces_new_cards_in_source_order(crowded):
     top = col.decks.id_for_name("Seed")
     config = col.decks.config_dict_for_deck_id(top)
     config["new"]["perDay"] = 9999
+    config["rev"]["perDay"] = 9999  # the v3 scheduler caps new cards by the review limit too
     config["newGatherPriority"] = 1  # "Ascending position"
     col.decks.update_config(config)
     col.decks.select(top)
