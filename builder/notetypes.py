@@ -92,6 +92,9 @@ code {
   max-width: none;
 }
 .highlight code { background: none; padding: 0; font-size: 1em; max-width: none; }
+/* Text follows its language's direction (dir="auto": Persian, Arabic right to left); code is
+   always read left to right. */
+.highlight, code { direction: ltr; unicode-bidi: isolate; text-align: left; }
 .table { display: block; overflow-x: auto; -webkit-overflow-scrolling: touch; margin: 0.5em 0; }
 .table table { border-collapse: collapse; font-size: 0.85em; max-width: none; }
 .table th, .table td { border: 1px solid var(--line); padding: 0.3em 0.5em; vertical-align: top; }
@@ -121,18 +124,18 @@ def _fields(names: tuple[str, ...], ids: tuple[int, ...]) -> list[dict[str, obje
 _SOURCE = '{{#Source}}<div class="source">{{Source}}</div>{{/Source}}'
 _FORWARD = {
     "name": "Card 1",
-    "qfmt": '<div class="prompt">{{Prompt}}</div>',
+    "qfmt": '<div class="prompt" dir="auto">{{Prompt}}</div>',
     "afmt": (
-        '<div class="prompt">{{Prompt}}</div>\n<hr id="answer">\n'
-        f'<div class="answer">{{{{Answer}}}}</div>\n{_SOURCE}'
+        '<div class="prompt" dir="auto">{{Prompt}}</div>\n<hr id="answer">\n'
+        f'<div class="answer" dir="auto">{{{{Answer}}}}</div>\n{_SOURCE}'
     ),
 }
 _BACKWARD = {
     "name": "Card 2",
-    "qfmt": '<div class="prompt"><div class="answer">{{Answer}}</div></div>',
+    "qfmt": '<div class="prompt" dir="auto"><div class="answer" dir="auto">{{Answer}}</div></div>',
     "afmt": (
-        '<div class="prompt"><div class="answer">{{Answer}}</div></div>\n<hr id="answer">\n'
-        f'<div class="answer">{{{{Prompt}}}}</div>\n{_SOURCE}'
+        '<div class="prompt" dir="auto"><div class="answer" dir="auto">{{Answer}}</div></div>\n<hr id="answer">\n'
+        f'<div class="answer" dir="auto">{{{{Prompt}}}}</div>\n{_SOURCE}'
     ),
 }
 """The reverse card: the answer asks, the prompt answers."""
@@ -173,10 +176,10 @@ def cloze_model() -> genanki.Model:
             {
                 "name": "Cloze",
                 "id": _TEMPLATE_IDS["cloze"],
-                "qfmt": '<div class="prompt">{{cloze:Text}}</div>',
+                "qfmt": '<div class="prompt" dir="auto">{{cloze:Text}}</div>',
                 "afmt": (
-                    '<div class="prompt">{{cloze:Text}}</div>\n'
-                    '{{#Extra}}<div class="extra">{{Extra}}</div>{{/Extra}}\n'
+                    '<div class="prompt" dir="auto">{{cloze:Text}}</div>\n'
+                    '{{#Extra}}<div class="extra" dir="auto">{{Extra}}</div>{{/Extra}}\n'
                     '{{#Source}}<div class="source">{{Source}}</div>{{/Source}}'
                 ),
             }

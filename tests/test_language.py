@@ -454,3 +454,35 @@ def test_detection_reads_a_long_unbroken_text_at_once() -> None:
     # A megabyte without a space (a pasted blob): read in one pass, never once per character.
     assert detect("a" * 1_000_000 + "@") == "en"
     assert detect(["所有权" * 100_000, "x" * 1_000_000]) == "zh"
+
+
+def test_a_persian_card_reads_right_to_left_and_its_code_left_to_right(tmp_path: Path) -> None:
+    """Imported into Anki, a Persian card's text takes its direction from its words
+    (``dir="auto"``) and code stays left to right."""
+    from anki.collection import Collection
+
+    from support import import_apkg, run
+
+    source = tmp_path / "ownership.md"
+    source.write_text(
+        "# مالکیت\n\n## قوانین مالکیت\n\n- **مالک:** هر مقدار در Rust یک مالک دارد.\n",
+        encoding="utf-8",
+    )
+    assert run("build", str(source), "--out", str(tmp_path / "decks")).exit_code == 0
+    [apkg] = (tmp_path / "decks").glob("*.apkg")
+    col = (
+        Collection(str(tmp_path / "anki" / "collection.anki2"))
+        if (tmp_path / "anki").mkdir() is None
+        else None
+    )
+    assert col is not None
+    try:
+        import_apkg(col, apkg)
+        [card_id] = col.find_cards("")
+        card = col.get_card(card_id)
+        question, answer = card.question(), card.answer()
+        assert '<div class="prompt" dir="auto">' in question and "مالک؟" in question
+        assert '<div class="answer" dir="auto">' in answer and "هر مقدار در Rust یک مالک دارد." in answer
+        assert ".highlight, code { direction: ltr;" in card.note_type()["css"]
+    finally:
+        col.close()
