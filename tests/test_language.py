@@ -470,12 +470,8 @@ def test_a_persian_card_reads_right_to_left_and_its_code_left_to_right(tmp_path:
     )
     assert run("build", str(source), "--out", str(tmp_path / "decks")).exit_code == 0
     [apkg] = (tmp_path / "decks").glob("*.apkg")
-    col = (
-        Collection(str(tmp_path / "anki" / "collection.anki2"))
-        if (tmp_path / "anki").mkdir() is None
-        else None
-    )
-    assert col is not None
+    (tmp_path / "anki").mkdir()
+    col = Collection(str(tmp_path / "anki" / "collection.anki2"))
     try:
         import_apkg(col, apkg)
         [card_id] = col.find_cards("")
