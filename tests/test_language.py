@@ -267,7 +267,6 @@ def test_a_chinese_page_asks_in_chinese(tmp_path: Path) -> None:
     assert not any(p.endswith("?") and "Rust" not in p for p in asked)
 
 
-@pytest.mark.xfail(strict=False, reason="until code.py names the answer through builder.locale (issue 18)")
 def test_a_chinese_code_block_asks_in_chinese(tmp_path: Path) -> None:
     assert "安装 — 启动服务：Rust 代码？" in prompts(notes(tmp_path, CHINESE))
 
@@ -482,3 +481,11 @@ def test_a_persian_card_reads_right_to_left_and_its_code_left_to_right(tmp_path:
         assert ".highlight, code { direction: ltr;" in card.note_type()["css"]
     finally:
         col.close()
+
+
+@pytest.mark.parametrize(
+    ("language", "named"),
+    [("en", "part 1 of 2"), ("zh", "第 1 部分（共 2 部分）"), ("fa", "بخش ۱ از ۲"), ("de", "Teil 1 von 2")],
+)
+def test_a_part_of_a_long_code_block_is_named_in_the_documents_language(language: str, named: str) -> None:
+    assert words_for(language).part(1, 2) == named

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pygments.token import Comment
 
 from ..highlight import LexedLine, lexed_lines, lexer_for
+from ..locale import Words
 from ..model import Card, Code, Origin, Snippet
 from . import codeparts
 from .scope import Scope, Sink
@@ -116,12 +117,13 @@ def _clean(comment: str) -> str:
     return _NUMBERING.sub("", text).strip().rstrip(".:;,")
 
 
-def noun(lang: str) -> str:
-    """What the prompt calls the answer: a command for shells, else ``<Language> code``."""
+def noun(lang: str, words: Words) -> str:
+    """What the prompt calls the answer, in the document's language: a command for shells,
+    else ``<Language> code``."""
     if lang in SHELLS:
-        return "command"
+        return words.command()
     lexer = lexer_for(lang)
-    return f"{lexer.name} code" if lexer is not None else "code"
+    return words.code(lexer.name if lexer is not None else None)
 
 
 MOST_LINES = 15
@@ -213,11 +215,12 @@ class _Step:
             shown = _dedented(shown)
         text = "\n".join(line for line, _ in shown)
         tokens = tuple(line for _, line in shown)
+        words = self.sink.words
         return Card(
             kind="code",
             key=self.scope.card("code", self.name, *key),
             crumbs=self.crumbs,
-            ask=f"{', '.join((self.title, *cue))}: {noun(self.code.lang)}?",
+            ask=words.ask(words.pair(words.comma.join((self.title, *cue)), noun(self.code.lang, words))),
             answer=(Snippet(self.code.lang, text, tokens),),
             origin=origin,
             tags=self.scope.tags,
@@ -232,7 +235,8 @@ class _Step:
             n, total = part.place
             first = part.rows[0]
             lead = _clean(self.lines[first]) if _only_comment(self.lexed[first]) else ""
-            cue.append(f"part {n} of {total} ({lead})" if lead and n > 1 else f"part {n} of {total}")
+            named_part = self.sink.words.part(n, total)
+            cue.append(f"{named_part} ({lead})" if lead and n > 1 else named_part)
             key.append(str(n))
         card = self.card(part.rows, origin, cue, key, dedent=True)
         if isinstance(part, codeparts.Part):

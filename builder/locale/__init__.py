@@ -147,6 +147,10 @@ class Words:
         """The title of the ``n``-th step when it has no words of its own."""
         return self.messages["step"].format(n=self.number(n))
 
+    def part(self, n: int, total: int) -> str:
+        """The name of the ``n``-th of ``total`` parts a code block is cut into."""
+        return self.messages["part"].format(n=self.number(n), total=self.number(total))
+
     def row(self, n: int) -> str:
         """The name of the ``n``-th row when its first cell is empty."""
         return self.messages["row"].format(n=self.number(n))
@@ -177,7 +181,7 @@ def _plural_form(rule: str, n: int) -> str:
 
 # --- The catalogue ------------------------------------------------------------------------
 
-_MESSAGES = ("colon", "comma", "code", "code_plain", "command", "what_is_it", "step", "row", "column")
+_MESSAGES = ("colon", "comma", "code", "code_plain", "command", "what_is_it", "step", "part", "row", "column")
 _PLURALS = ("none", "one-other", "east-slavic", "arabic")
 
 
