@@ -471,3 +471,17 @@ def test_a_hugo_ref_link_is_its_text(tmp_path: Path) -> None:
     )
     assert not result.problems
     assert answers(list(result.notes)) == ["A Pod runs containers (see)."]
+
+
+def test_a_rust_listing_shows_what_the_book_shows() -> None:
+    """mdBook's ``<Listing caption>`` titles its code; ``rust,ignore`` is Rust; the lines
+    rustdoc hides (``# use …``) are not part of the answer, attributes are."""
+    notes = notes_from(
+        "# Ownership\n\n## Moves\n\n"
+        '<Listing number="4-2" caption="Assigning the integer value of x to y">\n\n'
+        "```rust,ignore\n# use std::fmt;\n#[derive(Debug)]\nstruct P;\n#\nfn main() {\n    let y = 5;\n}\n```\n\n"
+        "</Listing>\n"
+    )
+    [note] = notes
+    assert note.prompt == "Moves — Assigning the integer value of x to y: Rust code?"
+    assert note.answer == "#[derive(Debug)]\nstruct P;\nfn main() {\n    let y = 5;\n}"

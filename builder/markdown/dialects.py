@@ -113,6 +113,7 @@ def use_dialects(md: MarkdownIt) -> None:
     md.block.ruler.before("paragraph", "style_block", _style_block, alt)
     md.block.ruler.before("paragraph", "tabbed", _tabbed, alt)
     md.block.ruler.before("paragraph", "html_heading", _html_heading, alt)
+    md.block.ruler.before("paragraph", "listing", _listing, alt)
     admon_plugin(md)
     container_plugin(md, "aside", validate=_callout)
     md.inline.ruler.before("html_inline", "html_comment", _comment_inline)
@@ -214,6 +215,28 @@ def _html_heading(state: StateBlock, start: int, end: int, silent: bool) -> bool
     inline.content, inline.map, inline.children = " ".join(text[:at].split()), [start, line + 1], []
     state.push("heading_close", f"h{level}", -1)
     state.line = line + 1
+    return True
+
+
+_LISTING = re.compile(r"<listing\b((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>\s*$", re.IGNORECASE)
+
+
+def _listing(state: StateBlock, start: int, end: int, silent: bool) -> bool:
+    """mdBook's ``<Listing caption="…">`` on a line of its own: its caption, in bold, titles the
+    code under it as a bold line does (the tag itself, and ``</Listing>``, show nothing)."""
+    if state.sCount[start] - state.blkIndent >= 4:
+        return False
+    match = _LISTING.match(_line(state, start))
+    caption = _attrs(match.group(1)).get("caption", "").strip() if match else ""
+    if not caption:
+        return False
+    if silent:
+        return True
+    state.push("paragraph_open", "p", 1).map = [start, start + 1]
+    inline = state.push("inline", "", 0)
+    inline.content, inline.map, inline.children = f"**{caption}**", [start, start + 1], []
+    state.push("paragraph_close", "p", -1)
+    state.line = start + 1
     return True
 
 

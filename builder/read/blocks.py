@@ -140,7 +140,7 @@ class BlockReader:
     def code(self, tok: Token) -> list[Block]:
         """A code block, its mdBook includes replaced by the lines they include (none when
         it held only includes that give nothing)."""
-        lang = tok.info.strip().split(maxsplit=1)[0].lower() if tok.info.strip() else ""
+        lang = _language(tok.info)
         origin = self.origin(tok)
         text = tok.content.rstrip("\n")
         first = origin.line + (tok.type == "fence")
@@ -148,7 +148,7 @@ class BlockReader:
         self.diagnostics += problems
         if code != text and not code.strip():
             return []
-        return [Code(lang, code, origin)]
+        return [Code(lang, _shown(lang, code), origin)]
 
     def included(self, tok: Token) -> list[Block | Heading]:
         """An include on a line of its own: a code file as a code block, a Markdown file as
@@ -160,7 +160,8 @@ class BlockReader:
             return []
         name = tok.info.split(":", 1)[0]
         if not name.lower().endswith((".md", ".markdown")):
-            return [Code(language_of(name), text, origin)] if text.strip() else []
+            lang = language_of(name)
+            return [Code(lang, _shown(lang, text), origin)] if text.strip() else []
         shown = (PurePosixPath(self.path).parent / name).as_posix()
         assert self.includes.file is not None  # else text() gave a problem
         file = (self.includes.file.parent / name).resolve()
@@ -345,3 +346,22 @@ def _checkbox(tokens: Sequence[Token]) -> tuple[Literal["empty", "checked"] | No
     first = toks[0].copy()
     first.content = toks[0].content[match.end() :]
     return state, [first, *toks[1:]]
+
+
+_HIDDEN = re.compile(r"^\s*#(?: |$)(?!\[)")
+"""A Rust line rustdoc and mdBook hide (``# use std::fmt;``, a lone ``#``)."""
+_RUST = frozenset({"rust", "rs"})
+
+
+def _language(info: str) -> str:
+    """A fence's language: the info string's first word, before any comma of rustdoc's
+    attributes (``rust,ignore``, ``rust,no_run``) or brace of a Pandoc class."""
+    word = info.strip().split(maxsplit=1)[0] if info.strip() else ""
+    return word.split(",", 1)[0].strip("{}.").lower()
+
+
+def _shown(lang: str, code: str) -> str:
+    """The code a reader of the rendered page sees: a Rust block without its hidden lines."""
+    if lang not in _RUST or "#" not in code:
+        return code
+    return "\n".join(line for line in code.split("\n") if not _HIDDEN.match(line))
