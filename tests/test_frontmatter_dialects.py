@@ -229,6 +229,7 @@ def test_logseq_property_lines_have_their_lines():
     [
         "Use std::vector for this.\n\n- **A:** b\n",
         "Rust::std is no property\n",
+        "Raft:: a consensus algorithm\nQuorum:: a majority\n",
         "# Title\n\ntitle:: not at the top\n",
         "    title:: indented is code\n",
     ],

@@ -5,7 +5,8 @@ Three dialects are read, at the very top of the file:
 - YAML between ``---`` lines (Jekyll, MkDocs, Docusaurus, Obsidian, Hugo);
 - TOML between ``+++`` lines (Hugo), read with ``tomllib`` (``tomli`` before Python 3.11);
 - a Logseq page's properties: ``key:: value`` lines up to the first line that is none
-  (``title:: Raft``, ``tags:: consensus, [[distributed systems]]``).
+  (``title:: Raft``, ``tags:: consensus, [[distributed systems]]``), when one of them at least
+  is a key deckbuilder reads or ``alias``.
 
 The generators' keys deckbuilder reads (:data:`READ_WITHOUT_CASE`: ``Title``, ``Tags``,
 ``Lang`` as Hugo, Jekyll and Obsidian write them) are matched without regard to case; every
@@ -48,6 +49,11 @@ _TOML_KEY = re.compile(r"""^\s*(?:"((?:[^"\\]|\\.)*)"|'([^']*)'|([A-Za-z0-9_-]+)
 _TABLE = re.compile(r"^\s*\[")
 _PROPERTY = re.compile(r"^([A-Za-z][A-Za-z0-9_-]*)::(?:[ \t]+(.*?))?[ \t]*$")
 _LINK = re.compile(r"\[\[([^\]]*)\]\]")
+_PAGE_KEYS = frozenset(
+    (*READ_WITHOUT_CASE, "alias", "aliases", "deck", "exclude", "fetch_images", "skip", "subdecks")
+)
+"""Keys of which one at least makes ``key:: value`` lines at the top of a file page properties
+(``Raft:: a consensus algorithm`` alone is a line of text, as a flashcard plugin writes it)."""
 
 
 def front_matter(token: Token, path: str) -> tuple[dict[str, Any], dict[str, int]]:
@@ -152,10 +158,17 @@ def _rule(state: StateBlock, start: int, end: int, silent: bool) -> bool:
         if close is None:
             return False
         after, content, markup = close + 1, (1, close), TOML
-    elif _PROPERTY.match(first):
+    elif (found := _PROPERTY.match(first)) is not None:
+        keys = {found.group(1).lower()}
         last = 0
-        while last + 1 < end and state.sCount[last + 1] == 0 and _PROPERTY.match(_line(state, last + 1)):
+        while last + 1 < end and state.sCount[last + 1] == 0:
+            found = _PROPERTY.match(_line(state, last + 1))
+            if found is None:
+                break
+            keys.add(found.group(1).lower())
             last += 1
+        if keys.isdisjoint(_PAGE_KEYS):
+            return False
         after, content, markup = last + 1, (0, last + 1), LOGSEQ
     else:
         return False
