@@ -11,44 +11,26 @@ from pathlib import Path
 
 import pytest
 
-import builder.read
 from builder import progress
 from builder.config import FRONT_MATTER_KEYS, DeckConfig, read_config
-from builder.deep import MAX_NESTING
-from builder.markdown import parser, parsing
-from builder.read.frontmatter import front_matter_dialects
+from builder.markdown import parser
+from builder.read import parse
 
 from support import cards_json, errors, run
 
 
-def reads_dialects() -> bool:
-    """Whether the build's own parser reads TOML front matter."""
-    tokens = parser().parse('+++\ntitle = "x"\n+++\n')
-    return bool(tokens) and tokens[0].type == "front_matter"
-
-
 @pytest.fixture(autouse=True)
 def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Each test in its own folder, with a fixed release time; sources read by a parser that
-    reads every front matter dialect (the build's own once it uses :func:`front_matter_dialects`)."""
+    """Each test in its own folder, with a fixed release time."""
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     monkeypatch.setattr(progress, "QUIET_SECONDS", math.inf)
-    if not reads_dialects():
-        md = parsing._markdown(MAX_NESTING + 2)
-        md.core.ruler.at("inline", parsing._parse_inlines)
-        md.use(front_matter_dialects)
-        monkeypatch.setattr(builder.read, "parser", lambda: md)
     return tmp_path
 
 
-@pytest.mark.xfail(
-    not reads_dialects(),
-    strict=True,
-    reason="builder/markdown/parsing.py does not md.use(front_matter_dialects) yet",
-)
 def test_the_build_parser_reads_toml_front_matter():
-    assert reads_dialects()
+    tokens = parser().parse('+++\ntitle = "x"\n+++\n')
+    assert tokens[0].type == "front_matter"
 
 
 def write(name: str, text: str) -> None:
@@ -59,7 +41,7 @@ def write(name: str, text: str) -> None:
 
 def config_of(text: str, path: str = "page.md") -> tuple[DeckConfig, str, list[str]]:
     """The configuration, title and problems a source's front matter gives."""
-    document = builder.read.parse(text, path)
+    document = parse(text, path)
     config, problems = read_config(
         document.meta, document.meta_lines, path, FRONT_MATTER_KEYS, "front matter"
     )
@@ -131,7 +113,7 @@ def test_a_toml_error_is_one_line_at_its_place(toml, line, message):
 
 
 def test_an_unclosed_toml_fence_is_text():
-    document = builder.read.parse('+++\ntitle = "T"\n\n# Heading\n', "page.md")
+    document = parse('+++\ntitle = "T"\n\n# Heading\n', "page.md")
     assert document.meta == {} and document.title == "page"
     assert "+++" in str(document.preamble)
 
@@ -235,5 +217,5 @@ def test_logseq_property_lines_have_their_lines():
     ],
 )
 def test_what_is_no_page_property_stays_text(text):
-    document = builder.read.parse(text, "page.md")
+    document = parse(text, "page.md")
     assert document.meta == {}

@@ -207,18 +207,17 @@ def test_the_language_is_kept_in_the_configuration(front, language):
     assert config.under(DeckConfig(deck="Group")).language == language
 
 
-def test_the_language_changes_no_card():
+def test_the_language_words_the_prompt_and_changes_no_identity():
     write(
         {
             "a/page.md": "---\nlang: fr\n---\n## Terms\n\n- **Pod:** a unit\n",
             "b/page.md": "## Terms\n\n- **Pod:** a unit\n",
         }
     )
-
-    def cards(folder: str) -> list[dict]:
-        return [{k: v for k, v in note.items() if k != "source"} for note in cards_json(folder)]
-
-    assert cards("a") == cards("b")
+    [french], [english] = cards_json("a"), cards_json("b")
+    assert french["guid"] == english["guid"] and french["key"] == english["key"]
+    assert (french["prompt"], english["prompt"]) == ("Terms — Pod\u202f?", "Terms — Pod?")
+    assert french["answer"] == english["answer"]
 
 
 @pytest.mark.parametrize(
@@ -270,7 +269,7 @@ weight: 3
 tgas: [a]
 subdeck: true
 exlude: [code]
-Title: Notes
+Subdecks: true
 ---
 
 ## Terms
@@ -286,7 +285,7 @@ def test_a_key_close_to_deckbuilders_is_an_error_naming_it():
         "docs/page.md:4: error: unknown front matter key “tgas”: did you mean “tags”?",
         "docs/page.md:5: error: unknown front matter key “subdeck”: did you mean “subdecks”?",
         "docs/page.md:6: error: unknown front matter key “exlude”: did you mean “exclude”?",
-        "docs/page.md:7: error: unknown front matter key “Title”: did you mean “title”?",
+        "docs/page.md:7: error: unknown front matter key “Subdecks”: did you mean “subdecks”?",
     ]
 
 

@@ -31,6 +31,7 @@ from mdit_py_plugins.front_matter import front_matter_plugin
 
 from ..deep import MAX_NESTING
 from .dialects import INLINE_NOTES, NOTES, use_dialects
+from .frontmatter import front_matter_dialects
 
 __all__ = [
     "CLOZE",
@@ -73,6 +74,7 @@ def _markdown(max_nesting: int) -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "typographer": False, "maxNesting": max_nesting})
     md.enable(["table", "strikethrough"])
     md.use(front_matter_plugin)
+    md.use(front_matter_dialects)
     md.use(deflist_plugin)
     _use_math(md)
     use_dialects(md)

@@ -10,7 +10,8 @@ Three dialects are read, at the very top of the file:
 
 The generators' keys deckbuilder reads (:data:`READ_WITHOUT_CASE`: ``Title``, ``Tags``,
 ``Lang`` as Hugo, Jekyll and Obsidian write them) are matched without regard to case; every
-other key is kept as written. The markdown-it rule :func:`front_matter_dialects` makes a
+other key is kept as written. The markdown-it rule
+:func:`builder.markdown.frontmatter.front_matter_dialects` makes a
 ``front_matter`` token of the TOML and Logseq forms (its ``markup`` says which), as
 mdit-py-plugins' rule does of the YAML one.
 """
@@ -21,11 +22,10 @@ import re
 import sys
 from typing import Any
 
-from markdown_it import MarkdownIt
-from markdown_it.rules_block import StateBlock
 from markdown_it.token import Token
 
 from ..errors import SourceError
+from ..markdown.frontmatter import LOGSEQ, PROPERTY, READ_WITHOUT_CASE, TOML
 from ..model import Origin
 from ..yamlload import FRONT_MATTER, key_lines, load
 
@@ -34,26 +34,12 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - Python 3.10 (mypy checks this branch: tomli may be absent here)
     import tomli as tomllib  # type: ignore[import-not-found, unused-ignore]
 
-__all__ = ["LOGSEQ", "READ_WITHOUT_CASE", "TOML", "front_matter", "front_matter_dialects"]
-
-TOML = "+++"
-"""The ``markup`` of a TOML front matter token, and its fence."""
-LOGSEQ = "::"
-"""The ``markup`` of a front matter token made of Logseq page properties."""
-READ_WITHOUT_CASE = ("title", "tags", "tag", "categories", "category", "lang", "language")
-"""The keys matched without regard to case (``Title`` is ``title``): the generators' keys
-deckbuilder reads (see :mod:`builder.config`)."""
+__all__ = ["LOGSEQ", "READ_WITHOUT_CASE", "TOML", "front_matter"]
 
 _TOML_WHERE = re.compile(r"\s*\(at (?:line (\d+), column \d+|end of document)\)\s*$")
 _TOML_KEY = re.compile(r"""^\s*(?:"((?:[^"\\]|\\.)*)"|'([^']*)'|([A-Za-z0-9_-]+))\s*[=.]""")
 _TABLE = re.compile(r"^\s*\[")
-_PROPERTY = re.compile(r"^([A-Za-z][A-Za-z0-9_-]*)::(?:[ \t]+(.*?))?[ \t]*$")
 _LINK = re.compile(r"\[\[([^\]]*)\]\]")
-_PAGE_KEYS = frozenset(
-    (*READ_WITHOUT_CASE, "alias", "aliases", "deck", "exclude", "fetch_images", "skip", "subdecks")
-)
-"""Keys of which one at least makes ``key:: value`` lines at the top of a file page properties
-(``Raft:: a consensus algorithm`` alone is a line of text, as a flashcard plugin writes it)."""
 
 
 def front_matter(token: Token, path: str) -> tuple[dict[str, Any], dict[str, int]]:
@@ -120,7 +106,7 @@ def _logseq(content: str) -> tuple[dict[str, Any], dict[str, int]]:
     data: dict[str, Any] = {}
     lines: dict[str, int] = {}
     for number, text in enumerate(content.split("\n"), start=1):
-        found = _PROPERTY.match(text)
+        found = PROPERTY.match(text)
         if found is None or found.group(1) in data:
             continue
         key, value = found.group(1), (found.group(2) or "").strip()
@@ -130,56 +116,3 @@ def _logseq(content: str) -> tuple[dict[str, Any], dict[str, int]]:
             data[key] = _LINK.sub(r"\1", value)
         lines[key] = number
     return data, lines
-
-
-# --- Finding the front matter: the markdown-it rule ------------------------------------------
-
-
-def front_matter_dialects(md: MarkdownIt) -> None:
-    """Read TOML front matter (``+++``) and Logseq page properties at the top of a file as a
-    ``front_matter`` token, as mdit-py-plugins' ``front_matter_plugin`` reads YAML's."""
-    md.block.ruler.before(
-        "table", "front_matter_dialects", _rule, {"alt": ["paragraph", "reference", "blockquote", "list"]}
-    )
-
-
-def _line(state: StateBlock, number: int) -> str:
-    return state.src[state.bMarks[number] + state.tShift[number] : state.eMarks[number]]
-
-
-def _rule(state: StateBlock, start: int, end: int, silent: bool) -> bool:
-    if start != 0 or state.sCount[0] != 0:
-        return False
-    first = _line(state, 0)
-    if first.rstrip() == TOML:
-        close = next(
-            (n for n in range(1, end) if state.sCount[n] == 0 and _line(state, n).rstrip() == TOML), None
-        )
-        if close is None:
-            return False
-        after, content, markup = close + 1, (1, close), TOML
-    elif (found := _PROPERTY.match(first)) is not None:
-        keys = {found.group(1).lower()}
-        last = 0
-        while last + 1 < end and state.sCount[last + 1] == 0:
-            found = _PROPERTY.match(_line(state, last + 1))
-            if found is None:
-                break
-            keys.add(found.group(1).lower())
-            last += 1
-        if keys.isdisjoint(_PAGE_KEYS):
-            return False
-        after, content, markup = last + 1, (0, last + 1), LOGSEQ
-    else:
-        return False
-    if silent:
-        return True
-    token = state.push("front_matter", "", 0)
-    token.hidden = True
-    token.block = True
-    token.markup = markup
-    begin, stop = content
-    token.content = state.src[state.bMarks[begin] : state.bMarks[stop]]
-    token.map = [0, after]
-    state.line = after
-    return True
