@@ -489,3 +489,9 @@ def test_a_persian_card_reads_right_to_left_and_its_code_left_to_right(tmp_path:
 )
 def test_a_part_of_a_long_code_block_is_named_in_the_documents_language(language: str, named: str) -> None:
     assert words_for(language).part(1, 2) == named
+
+
+def test_a_few_words_of_markup_are_not_a_language() -> None:
+    """One Spanish "y" among tags and names is no reason to ask in Spanish."""
+    assert detect("Markup Tag script alert Div div onclick x y") == "en"
+    assert detect("El sistema guarda los datos en la memoria y los escribe al disco.") == "es"

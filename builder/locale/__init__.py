@@ -357,10 +357,16 @@ def _sample(texts: Iterable[str]) -> str:
     return "\n".join(taken)
 
 
+LEAST_FUNCTION_WORDS = 2
+"""Function words a text in the Latin script must hold to be told from English: a few words
+of markup and names ("Tag: <script>… y") say nothing of their language."""
+
+
 def _latin_language(words: list[str]) -> str:
-    """The Latin-script language whose function words ``words`` hold most (English on a tie)."""
+    """The Latin-script language whose function words ``words`` hold most (English on a tie,
+    or when none holds :data:`LEAST_FUNCTION_WORDS`)."""
     lowered = [w.lower() for w in words]
-    best, most = DEFAULT, 0
+    best, most = DEFAULT, LEAST_FUNCTION_WORDS - 1
     for code, entry in _catalogue().items():
         if not entry.function:
             continue
