@@ -485,3 +485,19 @@ def test_a_rust_listing_shows_what_the_book_shows() -> None:
     [note] = notes
     assert note.prompt == "Moves — Assigning the integer value of x to y: Rust code?"
     assert note.answer == "#[derive(Debug)]\nstruct P;\nfn main() {\n    let y = 5;\n}"
+
+
+def test_a_footnote_mark_shows_nothing_and_its_text_is_listed_as_an_aside(tmp_path: Path) -> None:
+    source = tmp_path / "raft.md"
+    source.write_text(
+        "# Notes\n\n## Raft\n\nA **leader** sends heartbeats[^beat] to followers.\n\n"
+        "[^beat]: Empty AppendEntries calls.\n",
+        encoding="utf-8",
+    )
+    result = read_source(Source(source, tmp_path))
+    [note] = result.notes
+    assert note.prompt == "Raft — A [...] sends heartbeats to followers."
+    assert "^" not in note.fields["Text"] and "beat]" not in note.fields["Text"]
+    assert [(s.origin.line, s.reason, s.text) for s in result.skipped] == [
+        (7, "footnote: an aside to the line that marks it", "Empty AppendEntries calls.")
+    ]

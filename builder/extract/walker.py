@@ -32,7 +32,7 @@ from ..model import (
     Table,
     Text,
 )
-from ..model.document import Definitions
+from ..model.document import Definitions, Footnote
 from .answer import own_answer
 from .cloze import prose_clozes, sentences
 from .code import read_code
@@ -226,6 +226,8 @@ class Walker:
             read_code(block, scope, self.sink, caption)
         elif isinstance(block, Definitions):
             read_definitions(block, scope, self.sink)
+        elif isinstance(block, Footnote):
+            self.sink.skip(block.origin, "footnote: an aside to the line that marks it", block.text)
 
     def _paragraph_block(
         self, block: Paragraph, scope: Scope, loose: Loose, caption_prose: Paragraph | None, *, top: bool

@@ -27,6 +27,7 @@ from markdown_it.utils import OptionsDict
 from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 from mdit_py_plugins.dollarmath.index import math_inline_dollar
+from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 
 from ..deep import MAX_NESTING
@@ -76,6 +77,7 @@ def _markdown(max_nesting: int) -> MarkdownIt:
     md.use(front_matter_plugin)
     md.use(front_matter_dialects)
     md.use(deflist_plugin)
+    md.use(footnote_plugin)
     _use_math(md)
     use_dialects(md)
     return md

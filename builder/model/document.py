@@ -155,6 +155,15 @@ class Definitions(Other):
     """The terms, in order."""
 
 
+@dataclass(frozen=True)
+class Footnote(Other):
+    """A footnote's text (``[^1]: …``): an aside to the line that marks it, never a card (the
+    mark itself shows nothing)."""
+
+    text: str
+    """What it says, as plain text."""
+
+
 def inline_runs(blocks: Iterable[Block]) -> Iterator[Inline]:
     """Every inline run in ``blocks``, nested ones included, in order."""
     for block in blocks:

@@ -11,7 +11,7 @@ from typing import Literal
 
 from markdown_it.token import Token
 
-from ..markdown import MATH_DISPLAY, odd_dollar_lines, parser, strip
+from ..markdown import MATH_DISPLAY, odd_dollar_lines, parser, plain, strip
 from ..markdown.dialects import ASIDE_OPEN, ASIDE_TITLE, NOTE
 from ..markdown.tokens import entries
 from ..model import (
@@ -26,7 +26,7 @@ from ..model import (
     Paragraph,
     Table,
 )
-from ..model.document import Definitions, Term
+from ..model.document import Definitions, Footnote, Term
 from .includes import Includes, Problem, language_of
 
 __all__ = ["BlockReader", "Heading"]
@@ -124,6 +124,8 @@ class BlockReader:
                 out.append(self.table(i, close))
             elif kind == "dl_open":
                 out.append(self.definitions(i, close))
+            elif kind == "footnote_block_open":
+                out.extend(self.footnotes(i, close))
             elif kind == "blockquote_open":
                 out.extend(self.quote(i, close))
             elif kind in ASIDE_OPEN:
@@ -219,6 +221,19 @@ class BlockReader:
             tuple(items),
             self.origin(self.tokens[start]),
         )
+
+    def footnotes(self, start: int, close: int) -> list[Footnote]:
+        """The footnotes markdown-it gathered at the end of the document, each at its line."""
+        found: list[Footnote] = []
+        i = start + 1
+        while i < close:
+            end = self.close_of(i)
+            tokens = self.tokens[i : end + 1]
+            mapped = next((tok for tok in tokens if tok.map), self.tokens[i])
+            text = " ".join(plain(tok.children or ()) for tok in tokens if tok.type == "inline")
+            found.append(Footnote(tuple(tokens), self.origin(mapped), text))
+            i = end + 1
+        return found
 
     def definitions(self, start: int, close: int) -> Definitions:
         """A definition list: each term with the blocks of its definitions."""
