@@ -283,3 +283,21 @@ def test_a_references_heading_is_skipped_but_a_topic_starting_with_the_word_is_n
     assert [n.prompt for n in notes] == [
         "References and Borrowing — A [...] is like a pointer to data another variable owns."
     ]
+
+
+def test_emphasis_that_only_stresses_is_no_gap() -> None:
+    notes = _notes(
+        """
+        # Tools
+
+        ## Search
+
+        ripgrep will **not** touch your files. *And* it is repeated a thousand times over.
+        You are performing a **s**ubstitution here. Searches run in **parallel** by default.
+        默认情况下，搜索是**并行**执行的。
+        """
+    )
+    assert [(n.prompt, n.answer) for n in notes] == [
+        ("Search — Searches run in [...] by default.", "Searches run in parallel by default."),
+        ("Search — 默认情况下，搜索是[...]执行的。", "默认情况下，搜索是并行执行的。"),
+    ]

@@ -19,7 +19,7 @@ from ..markdown import MATH_DISPLAY, MATH_INLINE, plain, strip, text_token
 from ..model import Card, ClozeText, Gap, Inline, ListBlock, Paragraph, Segment
 from .metric import find_figure, measures
 from .scope import Scope, Sink
-from .terms import defined_term
+from .terms import defined_term, hideable
 
 WHOLE_ITEM_WORDS = 8
 """Words an item may have to be recalled whole."""
@@ -31,9 +31,10 @@ FRAMED_ITEMS = 10
 
 _SENTENCE_END = re.compile(
     # After a full stop and a space, a sentence starts with a capital (Latin, Greek, Cyrillic),
-    # a figure, a quote, or a letter of a script without capitals (Arabic, Hebrew); after a
+    # a figure, a quote, or a letter of a script without capitals (Arabic, Hebrew, Chinese,
+    # Japanese, Korean); after a
     # Chinese or Japanese full stop, at once.
-    r"(?<=[.!?؟۔])\s+(?=[A-Z0-9“\"(\[À-ÖØ-ÞΑ-ΩА-ЯЁ\u0590-\u05ff\u0600-\u06ff])|(?<=[。！？])\s*"
+    r"(?<=[.!?؟۔])\s+(?=[A-Z0-9“\"(\[À-ÖØ-ÞΑ-ΩА-ЯЁ\u0590-\u05ff\u0600-\u06ff\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af])|(?<=[。！？])\s*"
 )
 # A sentence that ends where a code span or emphasis begins ("… rows. `VACUUM FULL` …").
 _ENDS_SENTENCE = re.compile(r"[.!?]\s+$")
@@ -63,7 +64,8 @@ def sentences(tokens: Sequence[Token]) -> list[list[Token]]:
 
 
 def _bold_spans(tokens: Sequence[Token]) -> list[tuple[int, int]]:
-    """(open, close) indexes of the top-level bold spans of a run."""
+    """(open, close) indexes of the top-level bold spans of a run that are worth hiding (see
+    :func:`.terms.hideable`)."""
     spans, start, depth = [], -1, 0
     for i, tok in enumerate(tokens):
         if tok.type == "strong_open":
@@ -72,7 +74,7 @@ def _bold_spans(tokens: Sequence[Token]) -> list[tuple[int, int]]:
             depth += 1
         elif tok.type == "strong_close" and depth:
             depth -= 1
-            if depth == 0:
+            if depth == 0 and hideable(tokens, start, i):
                 spans.append((start, i))
     return spans
 

@@ -14,10 +14,12 @@ from collections.abc import Sequence
 
 from markdown_it.token import Token
 
+from ..locale import function_words
 from ..markdown import plain, strip
+from ..markdown.tokens import is_cjk
 from ..model import Gap, Inline, Segment
 
-__all__ = ["COPULA", "defined_term"]
+__all__ = ["COPULA", "STRESSED", "defined_term", "hideable"]
 
 MOST_TERM_WORDS = 4
 """Words an italic term may have (a longer italic run is a quotation or a title)."""
@@ -44,6 +46,52 @@ _LEADING_ARTICLE = re.compile(rf"^\s*{_ARTICLE}\s*$", re.IGNORECASE)
 _ENDS = re.compile(r"^[\s.!?。]*$")
 
 
+STRESSED = frozenset(
+    [
+        "not",
+        "never",
+        "no",
+        "always",
+        "only",
+        "both",
+        "all",
+        "any",
+        "must",
+        "very",
+        "really",
+        "just",
+        "also",
+        "even",
+        "still",
+        "first",
+        "then",
+        "typically",
+        "usually",
+        "often",
+        "and",
+        "or",
+        "but",
+    ]
+)
+"""Words bold or italics stress rather than name ("will **not**", "*Typically*"): never a gap."""
+
+
+def hideable(tokens: Sequence[Token], start: int, end: int) -> bool:
+    """Whether the emphasis between ``start`` and ``end`` names something worth a gap: not a
+    function word or a stressed one, not a single letter, not part of a word
+    ("**s**ubstitution": the letters around it are glued to it; Chinese and Japanese, written
+    without spaces, excepted)."""
+    inner = plain(tokens[start + 1 : end]).strip()
+    if (len(inner) < 2 and not inner.isdigit()) or inner.lower() in STRESSED | function_words():
+        return False
+    before = tokens[start - 1].content[-1:] if start and tokens[start - 1].type == "text" else ""
+    after = tokens[end + 1].content[:1] if end + 1 < len(tokens) and tokens[end + 1].type == "text" else ""
+    glued = (before.isalnum() and not is_cjk(before) and not is_cjk(inner[:1])) or (
+        after.isalnum() and not is_cjk(after) and not is_cjk(inner[-1:])
+    )
+    return not glued
+
+
 def _spans(tokens: Sequence[Token]) -> list[tuple[int, int]]:
     """(open, close) indexes of the top-level italic spans of a run."""
     spans: list[tuple[int, int]] = []
@@ -58,10 +106,16 @@ def _spans(tokens: Sequence[Token]) -> list[tuple[int, int]]:
     return spans
 
 
-def _is_term(tokens: Sequence[Token]) -> bool:
-    """An italic run that can be a term: a few words of text, nothing nested."""
-    text = plain(tokens)
-    return all(t.type in ("text", "code_inline") for t in tokens) and 0 < len(text.split()) <= MOST_TERM_WORDS
+def _is_term(tokens: Sequence[Token], start: int, end: int) -> bool:
+    """An italic run that can be a term: a few words of text, nothing nested, not a word only
+    stressed (see :func:`hideable`)."""
+    term = tokens[start + 1 : end]
+    text = plain(term)
+    return (
+        all(t.type in ("text", "code_inline") for t in term)
+        and 0 < len(text.split()) <= MOST_TERM_WORDS
+        and hideable(tokens, start, end)
+    )
 
 
 def _defines(before: str, after: str) -> bool:
@@ -78,8 +132,9 @@ def defined_term(tokens: Sequence[Token], origin: object) -> tuple[Segment, ...]
     """A sentence with the term it defines as its one gap, None when it defines none."""
     toks = strip(tokens)
     for start, end in _spans(toks):
-        term = toks[start + 1 : end]
-        if _is_term(term) and _defines(plain(toks[:start]) + " " if start else "", plain(toks[end + 1 :])):
+        if _is_term(toks, start, end) and _defines(
+            plain(toks[:start]) + " " if start else "", plain(toks[end + 1 :])
+        ):
             return _gap(toks, start, end, origin)
     if toks and toks[0].type == "code_inline" and COPULA.match(plain(toks[1:]).strip()):
         # "`Vec<T>` is a growable array": a name in code that the sentence says what it is.

@@ -31,6 +31,7 @@ __all__ = [
     "detect",
     "ends_sentence",
     "frame_words",
+    "function_words",
     "language_code",
     "languages",
     "question_labels",
@@ -262,6 +263,12 @@ def language_code(tag: str | None) -> str | None:
 def words_for(language: str | None) -> Words:
     """The words of ``language`` (a code or a tag); English's when deckbuilder does not speak it."""
     return _catalogue()[language_code(language) or DEFAULT].words
+
+
+def function_words() -> frozenset[str]:
+    """Every language's commonest short words (``the``, ``y``, ``de``), lower-cased: words no
+    cloze hides."""
+    return frozenset().union(*(entry.function for entry in _catalogue().values()))
 
 
 def frame_words() -> frozenset[str]:
