@@ -62,9 +62,10 @@ def test_a_figure_goes_to_the_card_it_illustrates(tmp_path: Path) -> None:
     # Before any text of its section: the section's first card shows it.
     sharding = cards["Sharding — what is it?"]["fields"]["Answer"]
     assert sharding.startswith("<p>Sharding distributes") and 'alt="Shards on three nodes"' in sharding
-    # After a fact: that card shows it, with its caption; the cloze after it does not.
+    # After a fact: that card shows it (a caption that only credits its source left out);
+    # the cloze after it does not.
     leader = cards["Replication — Leader?"]["fields"]["Answer"]
-    assert "<img" in leader and "Source: a talk on replication" in leader
+    assert "<img" in leader and "Source:" not in leader
     assert "<img" not in cards["Replication — The leader ships its log to [...]."]["fields"]["Extra"]
     skipped = run("cards", str(path), "--skipped").stdout
     where = _line_of("![Nothing to illustrate]")
@@ -89,3 +90,25 @@ def test_a_figure_is_packed_and_a_missing_one_is_an_error(tmp_path: Path) -> Non
     assert result.exit_code != 0
     img = _line_of('<p align="center">')  # the figure's paragraph
     assert f"{path}:{img}: error: image “leader.png” not found" in errors(result)
+
+
+def test_a_figure_after_code_illustrates_the_prose_not_the_code(tmp_path: Path) -> None:
+    path = _write(
+        tmp_path,
+        """
+        # Rust
+
+        ## Assignment
+
+        A **move** transfers ownership to the new variable. Moving a string:
+
+        ```rust
+        let s2 = s1;
+        ```
+
+        ![s1 and s2 pointing to one heap buffer](shards.png)
+        """,
+    )
+    cards = {card["kind"]: card for card in cards_json(str(path))}
+    assert "<img" in cards["cloze"]["fields"]["Extra"]
+    assert "<img" not in cards["code"]["fields"]["Answer"]

@@ -301,3 +301,23 @@ def test_emphasis_that_only_stresses_is_no_gap() -> None:
         ("Search — Searches run in [...] by default.", "Searches run in parallel by default."),
         ("Search — 默认情况下，搜索是[...]执行的。", "默认情况下，搜索是并行执行的。"),
     ]
+
+
+def test_the_sentences_before_a_blocks_caption_are_read_as_prose() -> None:
+    notes = _notes(
+        """
+        # Rust
+
+        ## Assignment
+
+        A **move** transfers ownership to the new variable. Moving a string:
+
+        ```rust
+        let s2 = s1;
+        ```
+        """
+    )
+    assert [n.prompt for n in notes] == [
+        "Assignment — A [...] transfers ownership to the new variable.",
+        "Assignment — Moving a string: Rust code?",
+    ]

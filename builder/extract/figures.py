@@ -8,11 +8,12 @@ in a section that gives no card is listed by ``cards --skipped``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import replace
 
 from ..markdown import plain
-from ..model import Blocks, Card, Paragraph
+from ..model import Blocks, Card, Inline, Paragraph
 from .scope import Sink
 
 __all__ = ["attach_figures", "is_figure"]
@@ -29,17 +30,36 @@ def is_figure(para: Paragraph) -> bool:
     return pictured and len(words.strip()) <= CAPTION_CHARACTERS
 
 
+_CREDIT = re.compile(
+    r"^\s*(?:sources?|credits?|image|photo|picture|via|fuente|quelle|crédits?|来源|出处|出典|출처|منبع|مصدر)\s*[:：]",
+    re.IGNORECASE,
+)
+"""A caption that only credits where the picture comes from ("Source: a talk"): not shown."""
+
+
 def attach_figures(figures: Sequence[Paragraph], sink: Sink, start: int) -> None:
     """Give each figure to the card it illustrates among ``sink.cards[start:]`` (the cards of
-    the section it stands in): the last one made from a line before it, else the first."""
+    the section it stands in): the last one made from prose before it (a code card shows its
+    code, not a picture of the text), else the section's first such card."""
     mine = range(start, len(sink.cards))
+    prose = [i for i in mine if sink.cards[i].kind != "code"] or list(mine)
     for figure in figures:
-        if not mine:
+        if not prose:
             sink.skip(figure.origin, "image with no card of its section to illustrate", _caption(figure))
             continue
-        before = [i for i in mine if sink.cards[i].origin.line < figure.origin.line]
-        at = max(before, key=lambda i: sink.cards[i].origin.line) if before else mine[0]
-        sink.cards[at] = _with_figure(sink.cards[at], figure)
+        before = [i for i in prose if sink.cards[i].origin.line < figure.origin.line]
+        at = max(before, key=lambda i: sink.cards[i].origin.line) if before else prose[0]
+        sink.cards[at] = _with_figure(sink.cards[at], _uncredited(figure))
+
+
+def _uncredited(figure: Paragraph) -> Paragraph:
+    """The figure without a caption that only credits its source."""
+    tokens = [tok for line in figure.lines for tok in line.tokens]
+    words = plain(tok for tok in tokens if tok.type != "image")
+    if not _CREDIT.match(words):
+        return figure
+    images = tuple(tok for tok in tokens if tok.type == "image")
+    return Paragraph((Inline(images, figure.origin),), figure.origin)
 
 
 def _with_figure(card: Card, figure: Paragraph) -> Card:

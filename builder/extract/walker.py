@@ -262,7 +262,8 @@ class Walker:
         para = Paragraph(tuple(prose), prose[0].origin)
         last = plain(prose[-1].tokens)
         if last.endswith((":", "：")) and prose[-1] is block.lines[-1]:
-            # The sentence that introduces the block is its caption, not the paragraph before it.
+            # The sentence that introduces the block is its caption, not the paragraph before
+            # it; the sentences before it are prose of their own.
             said = sentences(
                 [
                     tok
@@ -270,6 +271,10 @@ class Walker:
                     for tok in ((text_token(" "),) if n else ()) + tuple(line.tokens)
                 ]
             )
+            if len(said) > 1:
+                before = [tok for sentence in said[:-1] for tok in (text_token(" "), *sentence)][1:]
+                loose.prose.append(Paragraph((Inline(tuple(before), para.origin),), para.origin))
+                para = Paragraph((Inline(tuple(said[-1]), para.origin),), para.origin)
             return plain(said[-1]).rstrip(":：").strip(), para
         loose.prose.append(para)
         return caption, None
