@@ -321,3 +321,23 @@ def test_the_sentences_before_a_blocks_caption_are_read_as_prose() -> None:
         "Assignment — A [...] transfers ownership to the new variable.",
         "Assignment — Moving a string: Rust code?",
     ]
+
+
+def test_a_caption_that_points_back_keeps_the_sentence_it_points_to() -> None:
+    notes = _notes(
+        """
+        # Rust
+
+        ## Memory
+
+        Some text comes first. A String needs memory on the heap, unknown at compile time. This
+        means:
+
+        - The memory must be requested from the allocator at runtime.
+        - It must be returned to the allocator when the String is done.
+        """
+    )
+    [note] = notes
+    assert note.prompt.startswith(
+        "Memory — A String needs memory on the heap, unknown at compile time. This means\n- [...]"
+    )

@@ -271,11 +271,14 @@ class Walker:
                     for tok in ((text_token(" "),) if n else ()) + tuple(line.tokens)
                 ]
             )
-            if len(said) > 1:
-                before = [tok for sentence in said[:-1] for tok in (text_token(" "), *sentence)][1:]
+            # A caption that points back ("This means:", "The following:") takes the sentence
+            # it points to along.
+            taken = 2 if len(said) > 1 and _points_back(plain(said[-1])) else 1
+            if len(said) > taken:
+                before = [tok for sentence in said[:-taken] for tok in (text_token(" "), *sentence)][1:]
                 loose.prose.append(Paragraph((Inline(tuple(before), para.origin),), para.origin))
-                para = Paragraph((Inline(tuple(said[-1]), para.origin),), para.origin)
-            return plain(said[-1]).rstrip(":：").strip(), para
+            shown = " ".join(plain(sentence) for sentence in said[-taken:])
+            return shown.rstrip(":：").strip(), para
         loose.prose.append(para)
         return caption, None
 
@@ -304,6 +307,26 @@ class Walker:
             else:
                 read_labelled(label, value, (), origin, scope, self.sink)
         return caption
+
+
+_POINTING = re.compile(
+    r"^(?:this|these|that|those|here|so|thus|the following|as follows|it|they|for example|e\.g\.|"
+    r"esto|esta|estos|así|por ejemplo|"
+    r"ceci|cela|voici|ainsi|dies|das|so|isto|assim|это|так|这|这些|它|以下|如下|これ|次の|이|این|هذا)\b",
+    re.IGNORECASE,
+)
+_FOLLOWING = re.compile(
+    r"(?:the following|as follows|following ways?|siguientes?|suivante?s?|folgende[nrs]?|seguintes?|"
+    r"следующ\w+|以下|如下|下記|次のとおり|다음과 같)\W*$",
+    re.IGNORECASE,
+)
+
+
+def _points_back(caption: str) -> bool:
+    """A caption that says nothing without the sentence before it: it points back ("This
+    means:", "For example:", "The application does the following:")."""
+    text = caption.rstrip(":： ").strip()
+    return bool(_POINTING.match(text) or _FOLLOWING.search(text))
 
 
 def _section_scope(section: Section, parent: Scope) -> Scope:
