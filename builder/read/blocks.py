@@ -119,7 +119,7 @@ class BlockReader:
                 continue
             close = self.close_of(i) if tok.nesting == 1 else i
             if kind in ("bullet_list_open", "ordered_list_open"):
-                out.append(self.list_block(i, close))
+                out.extend(self.list_block(i, close))
             elif kind == "table_open":
                 out.append(self.table(i, close))
             elif kind == "dl_open":
@@ -198,8 +198,12 @@ class BlockReader:
         )
         return Paragraph(runs, self.origin(tok))
 
-    def list_block(self, start: int, close: int) -> ListBlock:
-        items: list[Item] = []
+    def list_block(self, start: int, close: int) -> list[Block]:
+        """A list, its items with their blocks (and check boxes). Items written as a term with
+        its definitions nested under it (``- `href``` then ``  - : The URL…``, as MDN writes
+        them) are a definition list: each run of them a :class:`Definitions`, the other items
+        lists of their own."""
+        runs: list[tuple[bool, list[Item], list[Token]]] = []
         i = start + 1
         while i < close:
             end = self.close_of(i)
@@ -214,13 +218,28 @@ class BlockReader:
                     blocks[0] = Paragraph(
                         (Inline(tuple(rest), head.origin), *first_para.lines[1:]), first_para.origin
                     )
-            items.append(Item(tuple(blocks), self.origin(self.tokens[i]), checkbox))
+            item = Item(tuple(blocks), self.origin(self.tokens[i]), checkbox)
+            paired = _term_pair(item) is not None
+            if not runs or runs[-1][0] != paired:
+                runs.append((paired, [], []))
+            runs[-1][1].append(item)
+            runs[-1][2].extend(self.tokens[i : end + 1])
             i = end + 1
-        return ListBlock(
-            self.tokens[start].type == "ordered_list_open",
-            tuple(items),
-            self.origin(self.tokens[start]),
-        )
+        ordered = self.tokens[start].type == "ordered_list_open"
+        if not any(paired for paired, _, _ in runs):
+            items = runs[0][1] if runs else []
+            return [ListBlock(ordered, tuple(items), self.origin(self.tokens[start]))]
+        out: list[Block] = []
+        for n, (paired, items, tokens) in enumerate(runs):
+            origin = self.origin(self.tokens[start]) if n == 0 else items[0].origin
+            if not paired:
+                out.append(ListBlock(ordered, tuple(items), origin))
+                continue
+            # Its tokens are a list's, so that where it is shown it reads as written.
+            wrapped = (self.tokens[start], *tokens, self.tokens[close])
+            terms = tuple(term for item in items if (term := _term_pair(item)) is not None)
+            out.append(Definitions(wrapped, origin, terms))
+        return out
 
     def footnotes(self, start: int, close: int) -> list[Footnote]:
         """The footnotes markdown-it gathered at the end of the document, each at its line."""
@@ -327,6 +346,44 @@ def _split_cells(line: str) -> list[str]:
         i += 1
     cells.append("".join(current))
     return cells
+
+
+TERM_CHARS = 80
+"""Characters a list item's first line may have to be a term with definitions nested under it."""
+
+
+def _term_pair(item: Item) -> Term | None:
+    """The term and definitions of an item that is a short line with a list nested under it
+    whose every item starts with ``: `` (MDN's way of writing a definition list); else None."""
+    if len(item.blocks) != 2 or item.checkbox is not None:
+        return None
+    head, nested = item.blocks
+    if not isinstance(head, Paragraph) or len(head.lines) != 1 or not isinstance(nested, ListBlock):
+        return None
+    term = head.lines[0]
+    said = plain(term.tokens).strip()
+    if not said or len(said) > TERM_CHARS or said.endswith((":", "：")):
+        return None
+    definitions = [_definition(inner) for inner in nested.items]
+    if not definitions or any(d is None for d in definitions):
+        return None
+    return Term(term, tuple(d for d in definitions if d is not None), item.origin)
+
+
+def _definition(item: Item) -> tuple[Block, ...] | None:
+    """An item's blocks as a definition when its text starts with ``: ``, that mark dropped."""
+    first = item.blocks[0] if item.blocks else None
+    if not isinstance(first, Paragraph) or not first.lines:
+        return None
+    toks = list(strip(first.lines[0].tokens))
+    if not toks or toks[0].type != "text" or not re.match(r":(\s|$)", toks[0].content):
+        return None
+    opening = toks[0].copy()
+    opening.content = toks[0].content[1:].lstrip()
+    line = Inline(
+        tuple(t for t in (opening, *toks[1:]) if t.type != "text" or t.content), first.lines[0].origin
+    )
+    return (Paragraph((line, *first.lines[1:]), first.origin), *item.blocks[1:])
 
 
 _ALERT = re.compile(r"^\s*\[!([A-Za-z]+)\][+-]?")

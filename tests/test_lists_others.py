@@ -1,0 +1,95 @@
+"""Lists as others write them: MDN's definition lists written as nested bullets, link lists
+that only point elsewhere, numbered lists that are not procedures."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from textwrap import dedent
+from typing import Any
+
+from support import cards_json, run
+
+
+def _cards(tmp_path: Path, text: str) -> list[dict[str, Any]]:
+    path = tmp_path / "notes.md"
+    path.write_text(dedent(text).lstrip(), encoding="utf-8")
+    return cards_json(str(path))
+
+
+def _skipped(tmp_path: Path) -> str:
+    result = run("cards", str(tmp_path / "notes.md"), "--skipped")
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+def _pairs(cards: list[dict[str, Any]]) -> list[tuple[str, str, str]]:
+    return [(card["kind"], card["prompt"], card["answer"]) for card in cards]
+
+
+def test_a_term_with_colon_items_nested_under_it_is_a_definition(tmp_path):
+    cards = _cards(
+        tmp_path,
+        """
+        # Anchor
+
+        ## Attributes
+
+        - `download`
+          - : Makes the browser treat the linked URL as a download.
+        - [`href`](https://example.com/href)
+          - : The URL that the hyperlink points to.
+
+            Links are not restricted to HTTP URLs.
+        - **ping**
+          - : A space-separated list of URLs to notify.
+        """,
+    )
+    assert _pairs(cards) == [
+        ("fact", "Attributes — download?", "Makes the browser treat the linked URL as a download."),
+        (
+            "fact",
+            "Attributes — href?",
+            "The URL that the hyperlink points to.\nLinks are not restricted to HTTP URLs.",
+        ),
+        ("fact", "Attributes — ping?", "A space-separated list of URLs to notify."),
+    ]
+
+
+def test_other_items_of_a_definition_list_stay_a_list(tmp_path):
+    cards = _cards(
+        tmp_path,
+        """
+        # Anchor
+
+        ## Attributes
+
+        - `href`
+          - : The URL that the hyperlink points to.
+        - `ping`
+          - : A space-separated list of URLs to notify.
+        - Global attributes apply as well
+        - Event handlers apply as well
+        """,
+    )
+    kinds = [(card["kind"], card["prompt"]) for card in cards]
+    assert kinds[:2] == [("fact", "Attributes — href?"), ("fact", "Attributes — ping?")]
+    assert [card["kind"] for card in cards[2:]] == ["cloze"]
+    assert ": The URL" not in " ".join(card["answer"] + card["prompt"] for card in cards)
+
+
+def test_a_nested_list_without_colons_is_no_definition(tmp_path):
+    cards = _cards(
+        tmp_path,
+        """
+        # Tools
+
+        ## Linters
+
+        - ruff
+          - fast
+          - written in Rust
+        - pylint
+          - thorough
+        """,
+    )
+    assert "fact" not in [card["kind"] for card in cards]
