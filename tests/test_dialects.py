@@ -140,10 +140,10 @@ def test_docs_site_macros_are_their_text() -> None:
 
 def test_a_shortcode_holding_a_link_is_no_broken_cloze(tmp_path: Path) -> None:
     # The sentence cut at "docs. Then" left ">}}" alone in the next one: an unopened cloze.
-    text = '# A\n\nRead {{< link text="See the docs. Then [more](https://x.io)" >}} and **this**.\n'
+    text = '# A\n\nRead {{< link text="See the docs. Then [more](https://x.io)" >}} about **caching**.\n'
     result = built(tmp_path, text)
     assert not any("cloze" in p.message for p in result.problems)
-    assert answers(list(result.notes)) == ["Read and this."]
+    assert answers(list(result.notes)) == ["Read about caching."]
 
 
 def test_a_hugo_figure_is_its_image_and_caption(tmp_path: Path) -> None:
@@ -501,3 +501,21 @@ def test_a_footnote_mark_shows_nothing_and_its_text_is_listed_as_an_aside(tmp_pa
     assert [(s.origin.line, s.reason, s.text) for s in result.skipped] == [
         (7, "footnote: an aside to the line that marks it", "Empty AppendEntries calls.")
     ]
+
+
+def test_mkdocs_attribute_lines_and_unresolved_references_are_their_text() -> None:
+    """``{#id}`` on a line of its own goes; ``[text][api.name]`` with no definition on the page
+    (MkDocs autorefs) is its text; a defined reference stays a link; a heading's pin stays."""
+    notes = notes_from(
+        "# Validators\n\n## Kinds {#kinds}\n\n"
+        "- **After validators:** run after [Pydantic][pydantic.main]'s own validation\n"
+        "{#field-after-validator}\n"
+        "- **Before validators:** run before it, see the [docs][site]\n\n"
+        "[site]: https://docs.pydantic.dev\n"
+    )
+    assert answers(notes) == ["run after Pydantic's own validation", "run before it, see the docs"]
+    assert 'href="https://docs.pydantic.dev"' in notes[1].fields["Answer"]
+    assert (notes[0].key, notes[0].prompt) == (
+        "notes/kinds/fact:after-validators",
+        "Kinds — After validators?",
+    )

@@ -37,6 +37,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import normalizeReference
 from markdown_it.ruler import RuleOptionsType
 from markdown_it.rules_block import StateBlock
 from markdown_it.rules_core import StateCore
@@ -120,6 +121,7 @@ def use_dialects(md: MarkdownIt) -> None:
     md.inline.ruler.before("html_inline", "html_tag", _html_tag)
     md.inline.ruler.before("link", "wikilink", _wikilink)
     md.inline.ruler.before("link", "ref_link", _ref_link)
+    md.inline.ruler.before("link", "unresolved_ref", _unresolved_ref)
     md.inline.ruler.before("emphasis", "shortcode", _shortcode_inline)
     md.inline.ruler.before("emphasis", "macro", _macro_inline)
     md.inline.ruler.before("emphasis", "percent_comment", _percent_inline)
@@ -536,6 +538,26 @@ def _ref_link(state: StateInline, silent: bool) -> bool:
     return True
 
 
+_FULL_REF = re.compile(r"\[((?:[^\[\]\n]|\[[^\[\]\n]*\]){1,500})\]\[([^\[\]\n]{1,200})\]")
+
+
+def _unresolved_ref(state: StateInline, silent: bool) -> bool:
+    """``[text][name]`` whose ``name`` the page never defines (MkDocs' autorefs to API pages,
+    ``[Any][typing.Any]``): its text, as the site shows it, never the brackets."""
+    if state.src[state.pos] != "[":
+        return False
+    match = _FULL_REF.match(state.src, state.pos)
+    if match is None or normalizeReference(match.group(2)) in state.env.get("references", {}):
+        return False
+    if not silent:
+        old_max = state.posMax
+        state.pos, state.posMax = match.start(1), match.end(1)
+        state.md.inline.tokenize(state)
+        state.posMax = old_max
+    state.pos = match.end()
+    return True
+
+
 def _highlight(state: StateInline, silent: bool) -> bool:
     """``==text==`` as bold (what matters): no space inside either mark."""
     src, pos = state.src, state.pos
@@ -559,14 +581,22 @@ def _highlight(state: StateInline, silent: bool) -> bool:
 
 _ATTR_ITEM = r"(?:[.#][\w-]+|[\w-]+=(?:\"[^\"\n]*\"|'[^'\n]*'|[^\s}]+))"
 _ATTR_LIST = re.compile(rf"\{{:[ \t]*{_ATTR_ITEM}(?:[ \t]+{_ATTR_ITEM})*[ \t]*\}}")
+_BARE_ATTR_LIST = re.compile(rf"\{{[ \t]*[.#][\w-]+(?:[ \t]+{_ATTR_ITEM})*[ \t]*\}}[ \t]*(?=\n|$)")
 _ICON = re.compile(r":(?:octicons|material|fontawesome|simple)-[a-z0-9-]+:")
 
 
 def _attr_list(state: StateInline, silent: bool) -> bool:
-    """Python-Markdown's ``{: .class #id }`` after an element: dropped."""
-    if not state.src.startswith("{:", state.pos):
+    """Python-Markdown's ``{: .class #id }`` after an element, and ``{#id}`` / ``{.class}``
+    on a line of its own (an attribute list for the item above it): dropped. At the end of a
+    heading, ``{#id}`` stays: it pins the section (:mod:`builder.read.sections`)."""
+    if not state.src.startswith("{", state.pos):
         return False
-    match = _ATTR_LIST.match(state.src, state.pos)
+    at_line_start = state.pos == 0 or state.src[state.pos - 1] == "\n"
+    if not state.src.startswith("{:", state.pos) and not at_line_start:
+        return False
+    match = (_ATTR_LIST if state.src.startswith("{:", state.pos) else _BARE_ATTR_LIST).match(
+        state.src, state.pos
+    )
     if match is None:
         return False
     state.pos = _past(state, match.end(), silent)
