@@ -18,6 +18,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from pygments.lexers.special import OutputLexer, TextLexer
 from pygments.token import Comment
 
 from ..highlight import LexedLine, lexed_lines, lexer_for
@@ -40,7 +41,14 @@ SHELLS = {
 }
 _COMMENT = str(Comment)
 _NOT_COMMENTS = {str(Comment.Hashbang), str(Comment.Preproc)}
-_MARKERS = re.compile(r"^\s*(?:#+|//+|--|/\*+|\*+|;+|%+|REM\b)\s*|\s*\*+/\s*$")
+_MARKERS = re.compile(r"^\s*(?:<!--+|#+|//+|--|/\*+|\*+|;+|%+|REM\b)\s*|\s*(?:\*+/|-+->)\s*$")
+_OUTPUT = re.compile(
+    r"\s*(?:#|//|--|;|%)\s*(?:=?>|->|→|(?:output|out|prints?|result|returns?|输出|结果|出力)\s*[:：])",
+    re.IGNORECASE,
+)
+"""A comment that shows what the code above it prints (``#> [2]``, ``// => 3``, ``# Output: 3``)."""
+_DOC = re.compile(r"\s*/\*[*!](?!/)")
+"""The opening of a doc comment (``/**``, ``/*!``), which documents the item under it."""
 _NUMBERING = re.compile(r"^(?:step\s+)?\d+[.):]\s*|^\(?\d+\)\s*", re.IGNORECASE)
 
 
@@ -51,12 +59,38 @@ def _only_comment(tokens: LexedLine) -> bool:
 
 
 def _comment_lines(lines: list[str], lexed: Sequence[LexedLine]) -> set[int]:
-    """Indexes of the lines that hold only a comment, starting at column 0."""
-    found = set()
+    """Indexes of the lines of the comments that cut the block into steps: whole-line comments
+    starting at column 0 (a block comment with all its lines) that come before the code they
+    name. Not a cut: a doc comment (``/** … */``), which goes with the item under it as an
+    attribute does; with code under it, program output shown as a comment (``#> 3``) or a
+    comment under the code it speaks of (a blank line after it)."""
+    inside = codeparts.inside_comments(lexed)
+    found: list[int] = []
     for n, (line, tokens) in enumerate(zip(lines, lexed, strict=False)):
-        if line[:1].strip() and _only_comment(tokens):  # not blank, not indented
-            found.add(n)
-    return found
+        top = line[:1].strip() and _only_comment(tokens)  # not blank, not indented
+        goes_on = inside[n] and found[-1:] == [n - 1] and (not line.strip() or _only_comment(tokens))
+        if top or goes_on:
+            found.append(n)
+    runs: list[list[int]] = []
+    for n in found:
+        output = _OUTPUT.match(lines[n]) is not None
+        if runs and runs[-1][-1] == n - 1 and not output and not _OUTPUT.match(lines[n - 1]):
+            runs[-1].append(n)
+        else:
+            runs.append([n])
+    cuts: set[int] = set()
+    for run, below in zip(runs, [*(later[0] for later in runs[1:]), len(lines)], strict=False):
+        first, after = run[0], run[-1] + 1
+        if _DOC.match(lines[first]):
+            continue
+        under_code = first > 0 and bool(lines[first - 1].strip()) and first - 1 not in found
+        trailing = _OUTPUT.match(lines[first]) is not None or (
+            under_code and (after >= len(lines) or not lines[after].strip())
+        )
+        if trailing and any(lines[n].strip() for n in range(after, below)):
+            continue  # code under it: it belongs to the code above
+        cuts.update(run)
+    return cuts
 
 
 @dataclass(frozen=True)
@@ -123,7 +157,9 @@ def noun(lang: str, words: Words) -> str:
     if lang in SHELLS:
         return words.command()
     lexer = lexer_for(lang)
-    return words.code(lexer.name if lexer is not None else None)
+    if lexer is None or isinstance(lexer, (TextLexer, OutputLexer)):
+        return words.code(None)  # plain text names no language ("Text only code")
+    return words.code(lexer.name)
 
 
 MOST_LINES = 15

@@ -35,11 +35,35 @@ _IMPORTS = {"use", "import", "from", "include", "#include", "require", "package"
 _ENDS = {"end", "fi", "done", "esac", "endif", "endfor", "endwhile", "endfunction"}
 """Words that close a block alone on their line (Ruby, Lua, shell, templates)."""
 _SEPARATORS = {"---", "..."}
+_CLOSING_TAGS = re.compile(r"(?:</[\w:.-]+>\s*)+")
+"""A line that only closes markup elements (``</dialog>``): it ends the element above it."""
 _LONGEST_SIGNATURE = 60
 _WORD = re.compile(r"[\w#]+")
 _NAMED = re.compile(r"\w")
 _HIDDEN = re.compile(r"^#\s+")
 """A line hidden from the reader by rustdoc and mdBook (``# use std::io;``) is named as shown."""
+_OPENS = re.compile(r"/\*|<!--|\{-|\(\*|#\||#=|--\[=*\[|\{#")
+"""What opens a comment that may run over several lines (C, HTML, Haskell, OCaml, Lisp, Julia,
+Lua, templates)."""
+_CLOSES = ("*/", "-->", "-}", "*)", "|#", "=#", "]]", "#}")
+_LINE_COMMENTS = {str(Comment.Single), str(Comment.Hashbang), str(Comment.Preproc)}
+
+
+def inside_comments(lexed: Sequence[LexedLine]) -> list[bool]:
+    """For each line, whether it starts inside a block comment opened on a line above it
+    (``/* …``, ``<!-- …``): such a line is never where a step or a part begins."""
+    inside: list[bool] = []
+    opened = False
+    for tokens in lexed:
+        inside.append(opened)
+        filled = [(str(kind), value.strip()) for kind, value in tokens if value.strip()]
+        if not filled:
+            continue  # a blank line leaves a comment open or closed
+        kind, value = filled[-1]
+        comment = kind.startswith(str(Comment)) and kind not in _LINE_COMMENTS
+        text = " ".join(v for k, v in filled if k.startswith(str(Comment)))
+        opened = comment and (opened or bool(_OPENS.search(text))) and not value.endswith(_CLOSES)
+    return inside
 
 
 @dataclass(frozen=True)
@@ -71,9 +95,14 @@ class _Lines:
     def __init__(self, lines: Sequence[str], lexed: Sequence[LexedLine]) -> None:
         self.lines = lines
         self.lexed = lexed
+        self.commented = inside_comments(lexed)
 
     def blank(self, row: int) -> bool:
         return not self.lines[row].strip()
+
+    def inside(self, row: int) -> bool:
+        """A line inside a block comment opened above it: it goes on with that comment."""
+        return row < len(self.commented) and self.commented[row]
 
     def indent(self, row: int) -> int:
         line = self.lines[row]
@@ -106,7 +135,7 @@ class _Lines:
     def closer(self, row: int) -> bool:
         """A line that only closes a bracket or a block: ``}``, ``);``, ``end``."""
         text = self.lines[row].strip()
-        if text.lower() in _ENDS:
+        if text.lower() in _ENDS or _CLOSING_TAGS.fullmatch(text):
             return True
         code = self.code(row)
         return (
@@ -117,7 +146,8 @@ class _Lines:
 
     def continues(self, row: int) -> bool:
         """A line that goes on with the item above it: ``}``, ``) -> T {``, ``} else {``."""
-        return self.lines[row].strip()[:1] in (")", "]", "}") or self.closer(row)
+        text = self.lines[row].strip()
+        return text[:1] in (")", "]", "}") or text.startswith("</") or self.closer(row)
 
     def defines(self, row: int) -> bool:
         """A line that names a function, a class or a key (Pygments' own token types)."""
@@ -159,7 +189,7 @@ def _items(rows: Sequence[int], lines: _Lines) -> list[list[int]]:
     last: int | None = None  # the last filled row at the level
     gap = False  # a blank or deeper line since it
     for row in rows:
-        if lines.blank(row) or lines.indent(row) > level:
+        if lines.blank(row) or lines.indent(row) > level or lines.inside(row):
             gap = gap or last is not None
             if items:
                 items[-1].append(row)
@@ -332,7 +362,7 @@ def _even(paragraphs: list[list[int]], most: int, lines: _Lines) -> list[list[in
 def _paragraphs(rows: Sequence[int], lines: _Lines) -> list[list[int]]:
     found: list[list[int]] = [[]]
     for row in rows:
-        if lines.blank(row):
+        if lines.blank(row) and not lines.inside(row):
             if found[-1]:
                 found.append([])
         else:

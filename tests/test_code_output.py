@@ -1,0 +1,157 @@
+"""What of a code block is never a cue or a cut: program output shown as a comment, a comment
+under the code it speaks of, the middle of a block comment, a doc comment; and blocks that show
+a program's output rather than code to recall."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.test_code_parts import code_cards, extracted
+
+
+def test_output_comments_are_never_a_cue(tmp_path: Path) -> None:
+    """``#> …`` shows what the print above it wrote: it stays with that code, cuts nothing."""
+    code = code_cards(
+        extracted(
+            tmp_path,
+            """
+            # Models
+
+            ## Parsing
+
+            A model parses its fields:
+
+            ```python
+            print(Point(x="1"))
+            #> x=1
+            print(Point(x=2))
+            ```
+            """,
+        )
+    )
+    assert code == {
+        "A model parses its fields: Python code?": ('print(Point(x="1"))\n#> x=1\nprint(Point(x=2))')
+    }
+
+
+def test_a_comment_under_the_code_it_speaks_of_is_no_cut(tmp_path: Path) -> None:
+    """A comment right under code, a blank line after it, speaks of the code above it."""
+    code = code_cards(
+        extracted(
+            tmp_path,
+            """
+            # Borrowing
+
+            ## Scopes
+
+            Borrows end at their last use:
+
+            ```rust
+            let r1 = &s;
+            println!("{r1}");
+            // r1 is not used after this point
+
+            let r2 = &mut s;
+            ```
+            """,
+        )
+    )
+    assert list(code) == ["Borrows end at their last use: Rust code?"]
+    assert code["Borrows end at their last use: Rust code?"].endswith("let r2 = &mut s;")
+
+
+def test_a_block_comment_is_kept_whole_as_the_cue(tmp_path: Path) -> None:
+    """A ``/* … */`` over two lines names the step whole; an HTML comment is a cue without its
+    markers."""
+    code = code_cards(
+        extracted(
+            tmp_path,
+            """
+            # Dialogs
+
+            ## Styles
+
+            ```css
+            /* The state before opening,
+               after the open rule */
+            @starting-style {
+              dialog { opacity: 0; }
+            }
+            ```
+
+            ## Anchors
+
+            ```html
+            <!-- Heading to link to -->
+            <h2 id="below">Below</h2>
+            ```
+            """,
+        )
+    )
+    assert code == {
+        "The state before opening after the open rule: CSS code?": (
+            "@starting-style {\n  dialog { opacity: 0; }\n}"
+        ),
+        "Heading to link to: HTML code?": '<h2 id="below">Below</h2>',
+    }
+
+
+def test_a_doc_comment_goes_with_its_item(tmp_path: Path) -> None:
+    """A ``/** … */`` documents the class under it: no step starts inside it, no part either."""
+    body = "\n".join(f"        System.out.println({n});" for n in range(14))
+    found = extracted(
+        tmp_path,
+        """
+        # Methods
+
+        ## Varargs
+
+        An example:
+
+        ```java
+        /**
+         * Read more on our site
+         *
+         * @author Someone
+         */
+        public class Varargs {
+
+            public static void print(String... args) {
+        {body}
+            }
+
+            public static void main(String[] args) {
+                print("a", "b");
+            }
+        }
+        ```
+        """.replace("{body}", body),
+    )
+    code = code_cards(found)
+    assert code
+    for ask, text in code.items():
+        assert not text.startswith(" *"), ask
+        assert "Read more" not in ask and "@author" not in ask
+    first = next(iter(code.values()))
+    assert first.startswith("/**\n * Read more on our site")
+
+
+def test_plain_text_names_no_language(tmp_path: Path) -> None:
+    """Pygments calls its plain text lexer "Text only": a prompt says just "code"."""
+    code = code_cards(
+        extracted(
+            tmp_path,
+            """
+            # Errors
+
+            ## Borrowed values
+
+            The message holds the key:
+
+            ```text
+            this function's return type contains a borrowed value
+            ```
+            """,
+        )
+    )
+    assert list(code) == ["The message holds the key: code?"]
