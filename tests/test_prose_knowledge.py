@@ -341,3 +341,33 @@ def test_a_caption_that_points_back_keeps_the_sentence_it_points_to() -> None:
     assert note.prompt.startswith(
         "Memory — A String needs memory on the heap, unknown at compile time. This means\n- [...]"
     )
+
+
+def test_a_pointer_elsewhere_is_no_answer_and_a_concept_elsewhere_needs_its_copula() -> None:
+    notes = _notes(
+        """
+        # FAQ
+
+        ## How do I enable true colors?
+
+        First, see the previous question's answer on colors.
+
+        Set `--colors match:fg:0x4f,0x8a,0xff` to pick any RGB colour.
+
+        ## 分片
+
+        分片是把数据分布到多个数据库的做法。
+
+        ## HTML
+
+        HTML شامل یک عنصر dialog است که وقتی باز می‌شود نمایش داده می‌شود.
+        """
+    )
+    asked = {n.prompt: n.answer for n in notes}
+    assert (
+        asked["How do I enable true colors?"]
+        == "Set --colors match:fg:0x4f,0x8a,0xff to pick any RGB colour."
+    )
+    # (The page is mostly English, so it asks in English.)
+    assert asked["分片 — what is it?"] == "分片是把数据分布到多个数据库的做法。"
+    assert not any(prompt.startswith("HTML") for prompt in asked)

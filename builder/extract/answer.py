@@ -7,6 +7,7 @@ is carded as parts of its own, never lost and never carded twice.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Sequence
 
@@ -43,14 +44,24 @@ def size(block: Block) -> int:
     return 0
 
 
+_POINTER = re.compile(
+    r"^(?:first,?\s+)?(?:see|please see|please consult|consult|refer to|check out|ver|consulte|véase|"
+    r"voir|siehe|veja|см\.|参见|请参阅|详见|参考)\b",
+    re.IGNORECASE,
+)
+"""How a paragraph that only points elsewhere starts ("See the guide's section on …")."""
+
+
 def is_aside(block: Block) -> bool:
     """A paragraph that only asks something else (a sentence or two ending in a question
-    mark), or a note in parentheses: never an answer."""
+    mark), points elsewhere ("See the guide's section on …"), or is a note in parentheses:
+    never an answer."""
     if not isinstance(block, Paragraph):
         return False
     tokens = _joined(block)
     text = plain(tokens).strip()
-    if is_question_heading(text) and len(sentences(tokens)) <= ASIDE_SENTENCES:
+    short = len(sentences(tokens)) <= ASIDE_SENTENCES
+    if short and (is_question_heading(text) or _POINTER.match(text)):
         return True
     return text.startswith(("(", "（")) and text.rstrip(".。").endswith((")", "）"))
 

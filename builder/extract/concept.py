@@ -92,10 +92,10 @@ def _starts_with_name(sentence: str, name: str) -> int:
 def _predicate(said: str) -> bool:
     """Whether what follows a concept's whole name starts saying what it does: in English a
     verb ("distributes", "splits", "attempts"; its first word ends in ``s``, or a modal) or an
-    aside first ("(or functional partitioning)", ", also known as"); in other languages,
-    anything (a compound noun there does not start with the name alone)."""
+    aside first ("(or functional partitioning)", ", also known as"); in other languages, the
+    words that say what it is (``是``, ``es``, ``است``), which a verb's ending cannot tell."""
     if not said.isascii():
-        return True
+        return bool(COPULA.match(said))
     word = said.split()[0]
     return word[:1] in "(,—–" or (word.endswith("s") and not word.endswith("ss")) or word in _MODALS
 

@@ -28,7 +28,9 @@ LEAST_WORDS_AFTER = 3
 """Words a sentence that starts with its term says about it."""
 
 COPULA = re.compile(
-    r"^(?:is|are|refers? to|means|describes|es|son|est|sont|ist|sind|é|são|является|это|是|指|とは|は|란|는|은|است)(?:\b|(?=\W)|$)",
+    # Words of scripts with spaces end at a word's end; Chinese, Japanese and Korean ones do not.
+    r"^(?:(?:is|are|refers? to|means|describes|es|son|est|sont|ist|sind|é|são|является|это|است)(?:\b|(?=\W)|$)"
+    r"|是|指|とは|は|란|는|은)",
     re.IGNORECASE,
 )
 """Words that say what the thing named just before them is."""
