@@ -371,3 +371,31 @@ def test_a_pointer_elsewhere_is_no_answer_and_a_concept_elsewhere_needs_its_copu
     # (The page is mostly English, so it asks in English.)
     assert asked["分片 — what is it?"] == "分片是把数据分布到多个数据库的做法。"
     assert not any(prompt.startswith("HTML") for prompt in asked)
+
+
+def test_concepts_and_terms_are_found_where_other_languages_put_them() -> None:
+    spanish = _notes(
+        """
+        # ConfigMaps
+
+        ## Objeto ConfigMap
+
+        Un ConfigMap es un objeto de la API que permite almacenar la configuración de otros objetos.
+        """
+    )
+    assert [n.prompt for n in spanish] == ["Objeto ConfigMap — ¿Qué es?"]
+    japanese = _notes(
+        """
+        # 所有権
+
+        ## ムーブ
+
+        これは*二重解放*エラーとして知られ、メモリ安全性上のバグの一つです。
+        """
+    )
+    assert [(n.prompt, n.answer) for n in japanese] == [
+        (
+            "ムーブ — これは[...]エラーとして知られ、メモリ安全性上のバグの一つです。",
+            "これは二重解放エラーとして知られ、メモリ安全性上のバグの一つです。",
+        )
+    ]

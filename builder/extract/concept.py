@@ -67,7 +67,10 @@ def _names(title: str) -> list[tuple[str, bool]]:
     names = [(whole, True)]
     names.extend((m.group(1).strip(), True) for m in _PARENTHESIS.finditer(shown))
     words = whole.split()
+    # Its first words ("ConfigMap object"), or its last where the head noun comes first
+    # ("Objeto ConfigMap"): either needs a sentence saying what it is.
     names.extend((" ".join(words[:n]), False) for n in range(len(words) - 1, 0, -1))
+    names.extend((" ".join(words[n:]), False) for n in range(1, len(words)))
     return [(_fold(n), full) for n, full in names if len(n.strip()) >= 2]
 
 

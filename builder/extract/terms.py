@@ -42,6 +42,13 @@ _NAMED_BEFORE = re.compile(
     re.IGNORECASE,
 )
 """Words right before a term that say the sentence names it ("is known as a *double free*")."""
+_NAMED_BEFORE_CJK = re.compile(r"(?:称为|叫做|被称作|所谓的?|いわゆる|이른바)\s*$")
+"""The same in Chinese, Japanese and Korean, written without a space before the term."""
+_NAMED_AFTER = re.compile(
+    r"^\s*(?:\w{0,6}?)(?:として知られ|と呼ばれ|と呼ぶ|といいます|と言います|라고\s*(?:부르|한다))"
+)
+"""Words right after a term that say the sentence names it, as Japanese and Korean put them
+("*二重解放*エラーとして知られ")."""
 _CALLS = re.compile(r"\b(?:we|you|one|people)\s+call\b", re.IGNORECASE)
 """A sentence that names what it ends with ("We call the action … *borrowing*.")."""
 _LEADING_ARTICLE = re.compile(rf"^\s*{_ARTICLE}\s*$", re.IGNORECASE)
@@ -125,7 +132,7 @@ def _defines(before: str, after: str) -> bool:
     if not before.strip() or _LEADING_ARTICLE.match(before):
         # The sentence starts with the term: what it says next is what the term is or does.
         return len(after.split()) >= LEAST_WORDS_AFTER and not _ENDS.match(after)
-    if _NAMED_BEFORE.search(before):
+    if _NAMED_BEFORE.search(before) or _NAMED_BEFORE_CJK.search(before) or _NAMED_AFTER.match(after):
         return True
     return bool(_CALLS.search(before)) and bool(_ENDS.match(after))
 
