@@ -522,13 +522,9 @@ def _wikilink(state: StateInline, silent: bool) -> bool:
 _REF_LINK = re.compile(r"\[((?:[^\[\]\n]|\n(?!\n))*)\]\(\s*\{\{[<%]\s*(?:rel)?ref\s[^}]*[>%]\}\}\s*\)")
 
 
-def _ref_link(state: StateInline, silent: bool) -> bool:
-    """A link to a page of the same Hugo site (``[text]({{< ref "x.md" >}})``): its text."""
-    if state.src[state.pos] != "[":
-        return False
-    match = _REF_LINK.match(state.src, state.pos)
-    if match is None:
-        return False
+def _as_text(state: StateInline, match: re.Match[str], silent: bool) -> bool:
+    """A link written so that it leads nowhere in Anki: what its first group says, read as
+    inline Markdown in place of the whole match."""
     if not silent:
         old_max = state.posMax
         state.pos, state.posMax = match.start(1), match.end(1)
@@ -536,6 +532,16 @@ def _ref_link(state: StateInline, silent: bool) -> bool:
         state.posMax = old_max
     state.pos = match.end()
     return True
+
+
+def _ref_link(state: StateInline, silent: bool) -> bool:
+    """A link to a page of the same Hugo site (``[text]({{< ref "x.md" >}})``): its text."""
+    if state.src[state.pos] != "[":
+        return False
+    match = _REF_LINK.match(state.src, state.pos)
+    if match is None:
+        return False
+    return _as_text(state, match, silent)
 
 
 _FULL_REF = re.compile(r"\[((?:[^\[\]\n]|\[[^\[\]\n]*\]){1,500})\]\[([^\[\]\n]{1,200})\]")
@@ -549,13 +555,7 @@ def _unresolved_ref(state: StateInline, silent: bool) -> bool:
     match = _FULL_REF.match(state.src, state.pos)
     if match is None or normalizeReference(match.group(2)) in state.env.get("references", {}):
         return False
-    if not silent:
-        old_max = state.posMax
-        state.pos, state.posMax = match.start(1), match.end(1)
-        state.md.inline.tokenize(state)
-        state.posMax = old_max
-    state.pos = match.end()
-    return True
+    return _as_text(state, match, silent)
 
 
 def _highlight(state: StateInline, silent: bool) -> bool:
