@@ -155,3 +155,47 @@ def test_plain_text_names_no_language(tmp_path: Path) -> None:
         )
     )
     assert list(code) == ["The message holds the key: code?"]
+
+
+def output_of(tmp_path: Path, lang: str, body: str, caption: str = "Run it:") -> list[str]:
+    """The code cards' prompts of one block, after ``caption``; a block skipped as program
+    output gives ``["program output"]``."""
+    found = extracted(
+        tmp_path,
+        f"""
+        # Build
+
+        ## Running
+
+        {caption}
+
+        ```{lang}
+        {{body}}
+        ```
+        """.replace("{body}", body.replace("\n", "\n        ")),
+    )
+    skipped = [s.reason for s in found.skipped if s.reason == "program output"]
+    return skipped or list(code_cards(found))
+
+
+def test_compiler_errors_in_plain_text_are_output(tmp_path: Path) -> None:
+    errors = "error[E0382]: use of moved value: `s1`\n --> src/main.rs:5:28\n  |\n5 |     s1\n  |     ^^"
+    assert output_of(tmp_path, "text", errors) == ["program output"]
+    assert output_of(tmp_path, "", errors) == ["program output"]
+
+
+def test_a_session_mostly_output_is_output_mostly_commands_a_command(tmp_path: Path) -> None:
+    run = "$ cargo run\n   Compiling shop v0.1.0\n    Finished dev\n     Running `target/debug/shop`"
+    assert output_of(tmp_path, "console", run) == ["program output"]
+    timed = "$ time rg -U x big.txt\n1:x\n\nreal    0m1.803s\nuser    0m1.748s\nsys     0m0.054s"
+    assert output_of(tmp_path, "", timed) == ["program output"]
+    setup = "$ mkdir -p out\n$ rg --generate complete-zsh > out/_rg"
+    assert output_of(tmp_path, "console", setup) == ["Run it: command?"]
+    assert output_of(tmp_path, "", setup) == ["Run it: command?"]
+
+
+def test_a_caption_announcing_output_makes_plain_text_output(tmp_path: Path) -> None:
+    assert output_of(tmp_path, "", "xixi\n3\nhaha", caption="运行结果：") == ["program output"]
+    assert output_of(tmp_path, "", "xixi\n3\nhaha", caption="Output:") == ["program output"]
+    # Code in a language is never output, whatever its caption says.
+    assert output_of(tmp_path, "python", "print(3)", caption="Output:") == ["Output: Python code?"]

@@ -456,11 +456,14 @@ CONSOLE = """
 
 
 def test_console_output_is_not_cut(tmp_path: Path) -> None:
-    """A session's output has no items: it stays one step, too long, as a comment would say."""
+    """A session that is mostly a program's output is no code to recall: no card, no warning,
+    listed as program output."""
     found = extracted(tmp_path, CONSOLE)
     assert code_cards(found) == {}
-    (warning,) = found.diagnostics
-    assert warning.message.startswith("code step “The compiler says” has 19 lines")
+    assert not found.diagnostics
+    assert [(s.reason, s.text) for s in found.skipped if s.reason == "program output"] == [
+        ("program output", "$ cargo build")
+    ]
 
 
 ONE_LINERS = """

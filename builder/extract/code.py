@@ -18,8 +18,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from pygments.lexers.shell import ShellSessionBaseLexer
 from pygments.lexers.special import OutputLexer, TextLexer
-from pygments.token import Comment
+from pygments.token import Comment, Generic
 
 from ..highlight import LexedLine, lexed_lines, lexer_for
 from ..locale import Words
@@ -165,6 +166,59 @@ def noun(lang: str, words: Words) -> str:
 MOST_LINES = 15
 """Lines of code one card may ask for."""
 
+_PROMPT = re.compile(r"^\s*(?:\$|PS(?: [^>]*)?>)\s")
+"""A shell prompt in a block with no language: the line is a command."""
+_OUTPUT_LINE = re.compile(
+    r"^(?:error|warning)(?:\[\w+\])?: |^\s*--> \S+:\d+|^\S+:\d+:\d+: (?:error|warning)"
+    r"|^Traceback \(most recent call last\)|^Exception in thread |^(?:real|user|sys)\s+\d+m[\d.]+s$"
+)
+"""A line only a program writes: a compiler's error (``error[E0382]: …``, `` --> src/main.rs:5:28``),
+a traceback, ``time``'s report (``real 0m1.2s``)."""
+_OUTPUT_CAPTION = re.compile(
+    r"(?:\b(?:output|outputs|prints|result)(?:\s+is)?|输出|输出结果|运行结果|执行结果|结果|出力|実行結果|結果)"
+    r"(?:如下|为|は)?\s*[:：]?\s*$",
+    re.IGNORECASE,
+)
+"""A caption that announces a program's output (``Output:``, ``输出：``, ``运行结果：``)."""
+
+
+def _session(lexer: object) -> bool:
+    return isinstance(lexer, ShellSessionBaseLexer)
+
+
+def _commands(lines: list[str], lexed: Sequence[LexedLine], session: bool) -> list[bool]:
+    """For each line, whether it is a command typed at a prompt (or goes on with one)."""
+    found: list[bool] = []
+    for n, (line, tokens) in enumerate(zip(lines, lexed, strict=False)):
+        if session:
+            typed = any(str(kind).startswith(str(Generic.Prompt)) for kind, _ in tokens[:2])
+        else:
+            typed = _PROMPT.match(line) is not None
+        goes_on = n > 0 and found[-1] and lines[n - 1].rstrip().endswith(("\\", "`", "^", "|"))
+        found.append(typed or goes_on)
+    return found
+
+
+def program_output(code: Code, lexed: Sequence[LexedLine], caption: str | None) -> bool:
+    """A block that shows what a program wrote rather than code to recall: a console session
+    whose lines are not mostly commands, or a block of plain text (or no language) holding a
+    compiler's errors, ``time``'s report, or under a caption announcing output."""
+    lexer = lexer_for(code.lang)
+    session = _session(lexer)
+    if not (session or lexer is None or isinstance(lexer, (TextLexer, OutputLexer))):
+        return False
+    lines = code.text.split("\n")
+    filled = [n for n, line in enumerate(lines) if line.strip()]
+    typed = _commands(lines, lexed, session)
+    commands = sum(1 for n in filled if typed[n])
+    if commands:
+        return commands * 2 <= len(filled)
+    if session:
+        return bool(filled)  # output alone, no command
+    if any(_OUTPUT_LINE.search(lines[n]) for n in filled):
+        return True
+    return caption is not None and _OUTPUT_CAPTION.search(caption.strip()) is not None
+
 
 def read_code(code: Code, scope: Scope, sink: Sink, caption: str | None = None) -> None:
     """One ``code`` card per commented step of the block; ``caption``: the sentence or bold
@@ -174,6 +228,11 @@ def read_code(code: Code, scope: Scope, sink: Sink, caption: str | None = None) 
         return
     lines = code.text.split("\n")
     lexed = lexed_lines(code.lang, code.text)
+    if program_output(code, lexed, caption):
+        sink.skip(code.origin, "program output", next(line for line in lines if line.strip()))
+        return
+    # A block of no language whose lines are commands typed at a prompt is asked as a command.
+    typed = not code.lang.strip() and any(_commands(lines, lexed, False))
     for n, chunk in enumerate(chunks(code), start=1):
         title = chunk.title or (caption if n == 1 else None)
         # A caption that asks for an untitled step is not repeated in the breadcrumb.
@@ -183,7 +242,7 @@ def read_code(code: Code, scope: Scope, sink: Sink, caption: str | None = None) 
         if not title:
             sink.skip(origin, "code with no comment or sentence before it to ask by", first.strip())
             continue
-        step = _Step(code, scope, sink, lines, lexed, title, crumbs, chunk.title or "block")
+        step = _Step(code, scope, sink, lines, lexed, title, crumbs, chunk.title or "block", typed)
         size = sum(1 for row in chunk.rows if row is not None and lines[row].strip())
         if size <= MOST_LINES:
             sink.add(step.card(chunk.rows, origin, (), ()))
@@ -233,6 +292,8 @@ class _Step:
     title: str
     crumbs: tuple[str, ...]
     name: str
+    typed: bool = False
+    """A block of no language holding commands typed at a prompt (``$ rg -P …``)."""
 
     def card(
         self,
@@ -256,7 +317,12 @@ class _Step:
             kind="code",
             key=self.scope.card("code", self.name, *key),
             crumbs=self.crumbs,
-            ask=words.ask(words.pair(words.comma.join((self.title, *cue)), noun(self.code.lang, words))),
+            ask=words.ask(
+                words.pair(
+                    words.comma.join((self.title, *cue)),
+                    words.command() if self.typed else noun(self.code.lang, words),
+                )
+            ),
             answer=(Snippet(self.code.lang, text, tokens),),
             origin=origin,
             tags=self.scope.tags,
