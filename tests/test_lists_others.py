@@ -93,3 +93,61 @@ def test_a_nested_list_without_colons_is_no_definition(tmp_path):
         """,
     )
     assert "fact" not in [card["kind"] for card in cards]
+
+
+def test_a_list_of_links_each_with_a_short_description_is_navigation(tmp_path):
+    cards = _cards(
+        tmp_path,
+        """
+        # ConfigMaps
+
+        ## More
+
+        - Read about [Secrets](https://example.com/secret).
+        - Read [Configure a Pod to Use a ConfigMap](https://example.com/pod).
+        - Read [The Twelve-Factor App](https://12factor.net/) to understand why code and config are kept apart.
+
+        ## Sources
+
+        - What is the difference between JDK and JRE?：<https://stackoverflow.com/questions/1906445>
+        - Oracle vs OpenJDK：<https://www.educba.com/oracle-vs-openjdk/>
+        """,
+    )
+    assert cards == []
+    skipped = _skipped(tmp_path)
+    assert "navigation (links): Read about Secrets." in skipped
+
+
+def test_a_list_that_only_mentions_links_is_knowledge(tmp_path):
+    cards = _cards(
+        tmp_path,
+        """
+        # Validators
+
+        ## Validation info
+
+        A validator may take an extra argument, giving:
+
+        * [already validated data](#validation-data)
+        * [user defined context](#validation-context)
+        * the current [validation mode](#modes): either `'python'` or `'json'`
+        * the current field name, if using a [field validator](#field-validators)
+        """,
+    )
+    assert [card["kind"] for card in cards] == ["cloze"]
+
+
+def test_headings_that_only_list_further_pages_give_no_card(tmp_path):
+    for heading in ("What's next", "Next steps", "Siguientes pasos", "¿Qué sigue?", "参考", "次のステップ"):
+        cards = _cards(
+            tmp_path,
+            f"""
+            # Pods
+
+            ## {heading}
+
+            - Learn how pods are scheduled on the nodes of a cluster
+            - Learn how a pod's containers are restarted after a crash
+            """,
+        )
+        assert cards == [], heading

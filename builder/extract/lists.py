@@ -5,6 +5,10 @@ checklists give no card.
 
 from __future__ import annotations
 
+import re
+
+from markdown_it.token import Token
+
 from ..markdown import is_link_only, plain
 from ..model import Blocks, Inline, Item, ListBlock, Paragraph, Text
 from .cloze import item_cloze
@@ -14,20 +18,66 @@ from .question import pair_card, qa_pair
 from .scope import Scope, Sink
 from .steps import read_steps
 
+NAVIGATION_SHARE = 0.7
+"""Share of a list's items that must be links (each with at most a short description) for the
+list to be navigation ("See also", "What's next"), not knowledge."""
+LEAD_WORDS = 2
+"""Words an item may say before its link and still start with it ("Read about [Secrets]")."""
+DESCRIPTION_WORDS = 12
+"""Words a link item may add around its links: a short description, not a fact."""
+
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uac00-\ud7af]")
+_WORD = re.compile(
+    r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uac00-\ud7af]|[^\W_\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uac00-\ud7af]+"
+)
+
 
 def is_navigation(block: ListBlock) -> bool:
-    """A list of links (a table of contents) or of empty check boxes: not knowledge."""
+    """A list of links (a table of contents, "See also", further pages, each link with at most
+    a short description) or of empty check boxes: not knowledge."""
     if all(item.checkbox == "empty" for item in block.items):
         return True
-    heads = [item.head for item in block.items]
-    return all(h is not None and is_link_only(h.tokens) for h in heads) and all(
-        _navigation_item(item.blocks) for item in block.items
-    )
+    if not block.items:
+        return False
+    linked = sum(1 for item in block.items if _link_item(item))
+    return linked >= NAVIGATION_SHARE * len(block.items)
 
 
-def _navigation_item(blocks: tuple[object, ...]) -> bool:
-    """An item of a link list: its link, then at most a nested link list."""
-    return all(isinstance(b, ListBlock) and is_navigation(b) for b in blocks[1:])
+def _link_item(item: Item) -> bool:
+    """An item that points elsewhere: it starts with its one link (or cites a page by its
+    address) and adds at most a short description; what is nested in it is a link list too.
+    An item holding several links is text that refers to pages, not a pointer to one."""
+    head = item.head
+    if head is None or not all(isinstance(b, ListBlock) and is_navigation(b) for b in item.blocks[1:]):
+        return False
+    if is_link_only(head.tokens):
+        return True
+    toks = list(head.tokens)
+    opens = [n for n, tok in enumerate(toks) if tok.type == "link_open"]
+    if len(opens) != 1:
+        return False
+    outside: list[Token] = []
+    cited = False
+    inside = False
+    for tok in toks:
+        if tok.type == "link_open":
+            inside = True
+        elif tok.type == "link_close":
+            inside = False
+        elif not inside:
+            outside.append(tok)
+        elif "://" in plain([tok]):
+            cited = True  # a link shown by its address: the item cites a page
+    if any(tok.type == "code_inline" for tok in outside):
+        return False
+    lead = _count(plain(toks[: opens[0]]))
+    return (lead <= LEAD_WORDS or cited) and _count(plain(outside)) <= DESCRIPTION_WORDS
+
+
+def _count(text: str) -> float:
+    """Words of ``text``; a CJK character counts as half of one."""
+    found = _WORD.findall(text)
+    return sum(0.5 if _CJK.match(w) else 1 for w in found)
 
 
 def read_list(block: ListBlock, scope: Scope, sink: Sink, caption: str = "", *, framed: bool = False) -> None:
