@@ -199,3 +199,28 @@ def test_a_caption_announcing_output_makes_plain_text_output(tmp_path: Path) -> 
     assert output_of(tmp_path, "", "xixi\n3\nhaha", caption="Output:") == ["program output"]
     # Code in a language is never output, whatever its caption says.
     assert output_of(tmp_path, "python", "print(3)", caption="Output:") == ["Output: Python code?"]
+
+
+def test_no_card_for_the_remnant_of_a_step_too_long(tmp_path: Path) -> None:
+    """When most of a step is too long to recall, what is left (a manifest's header keys, the
+    tail of a form) gives no card: the step is skipped whole, with a warning."""
+    env = [f"        - name: VAR_{n}\n          value: v{n}" for n in range(10)]
+    fields = [f'    <input name="f{n}">' for n in range(16)]
+    text = "\n".join(
+        [
+            "# Pods\n\n## Config\n\nA Pod reading its config:\n\n```yaml",
+            "apiVersion: v1\nkind: Pod\nmetadata:\n  name: demo",
+            "spec:\n  containers:\n    - name: demo\n      env:",
+            *env,
+            "```\n\n## Forms\n\n```html\n<!-- A dialog holding a form -->",
+            '<dialog id="fav">\n  <form>',
+            *fields,
+            "  </form>\n</dialog>\n<p>\n  <button>Show</button>\n</p>\n```",
+        ]
+    )
+    found = extracted(tmp_path, text)
+    assert code_cards(found) == {}
+    assert [d.message.split(" has ")[0] for d in found.diagnostics] == [
+        "code step “A Pod reading its config”",
+        "code step “A dialog holding a form”",
+    ]

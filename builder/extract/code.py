@@ -248,7 +248,7 @@ def read_code(code: Code, scope: Scope, sink: Sink, caption: str | None = None) 
             sink.add(step.card(chunk.rows, origin, (), ()))
             continue
         parts = codeparts.cut(lines, lexed, [r for r in chunk.rows if r is not None], MOST_LINES)
-        if len(parts) == 1 and isinstance(parts[0], codeparts.TooLong):
+        if _remnant(parts, lines, size):
             card = step.card(chunk.rows, origin, (), ())
             sink.skip(origin, f"code step of {size} lines, over {MOST_LINES} to recall", title, card)
             sink.warn(
@@ -259,6 +259,16 @@ def read_code(code: Code, scope: Scope, sink: Sink, caption: str | None = None) 
             continue
         for part in parts:
             step.part(part)
+
+
+def _remnant(parts: Sequence[codeparts.Part | codeparts.TooLong], lines: list[str], size: int) -> bool:
+    """Whether what fits of a step is only the remnant of a cut: most of its lines are in parts
+    too long to recall, so the parts left (a manifest's header keys, the tail of a form) hold
+    no item the step's cue asks for. Such a step gives no card at all."""
+    too_long = sum(
+        1 for part in parts if isinstance(part, codeparts.TooLong) for row in part.rows if lines[row].strip()
+    )
+    return too_long * 2 > size
 
 
 def _dedented(shown: list[tuple[str, LexedLine]]) -> list[tuple[str, LexedLine]]:
