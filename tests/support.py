@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import json
 import os
+import struct
 import tempfile
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -79,3 +81,19 @@ def study(col: Any, deck: str, cards: int, ease: int = 3) -> dict[int, tuple[int
         card.load()
         studied[card.id] = (card.ivl, card.due, card.type, card.queue, card.factor, card.reps)
     return studied
+
+
+def png(width: int = 2, height: int = 1) -> bytes:
+    """A small, valid RGB PNG."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    rows = b"".join(b"\x00" + b"\xff\x00\x00" * width for _ in range(height))
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(rows))
+        + chunk(b"IEND", b"")
+    )

@@ -16,12 +16,10 @@ import re
 import shutil
 import signal
 import sqlite3
-import struct
 import subprocess
 import sys
 import time
 import zipfile
-import zlib
 from pathlib import Path
 
 import pytest
@@ -30,7 +28,7 @@ from click.testing import CliRunner, Result
 from builder import progress
 from builder.cli import main
 
-from support import import_apkg, run
+from support import import_apkg, png, run
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "source" / "rust-web3-interview.md"
@@ -92,22 +90,6 @@ def cards_json(*paths: str) -> list[dict]:
     result = run("cards", *paths, "--json")
     assert_builds(result)
     return [json.loads(line) for line in result.stdout.splitlines()]
-
-
-def png(width: int = 2, height: int = 1) -> bytes:
-    """A small, valid RGB PNG."""
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-
-    rows = b"".join(b"\x00" + b"\xff\x00\x00" * width for _ in range(height))
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(rows))
-        + chunk(b"IEND", b"")
-    )
 
 
 def apkg_notes(apkg: Path, scratch: Path) -> dict[str, dict]:

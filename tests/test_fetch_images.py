@@ -7,11 +7,9 @@ import base64
 import contextlib
 import hashlib
 import json
-import struct
 import threading
 import time
 import zipfile
-import zlib
 from collections import Counter
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -25,24 +23,7 @@ from builder.limits import MAX_REMOTE_IMAGE_BYTES
 from builder.media import Fetch, image_type
 from builder.sources import Source
 
-from support import import_apkg, outcome
-
-
-def png(width: int = 3, height: int = 2) -> bytes:
-    """A small, valid RGB PNG."""
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-
-    rows = b"".join(b"\x00" + b"\x00\x80\xff" * width for _ in range(height))
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(rows))
-        + chunk(b"IEND", b"")
-    )
-
+from support import import_apkg, outcome, png
 
 PICTURE = png()
 NAME = hashlib.sha256(PICTURE).hexdigest()[:20] + ".png"
