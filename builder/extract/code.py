@@ -248,7 +248,7 @@ def read_code(code: Code, scope: Scope, sink: Sink, caption: str | None = None) 
             sink.add(step.card(chunk.rows, origin, (), ()))
             continue
         parts = codeparts.cut(lines, lexed, [r for r in chunk.rows if r is not None], MOST_LINES)
-        if _remnant(parts, lines, size):
+        if _remnant(parts, lines, lexed, size):
             card = step.card(chunk.rows, origin, (), ())
             sink.skip(origin, f"code step of {size} lines, over {MOST_LINES} to recall", title, card)
             sink.warn(
@@ -261,10 +261,19 @@ def read_code(code: Code, scope: Scope, sink: Sink, caption: str | None = None) 
             step.part(part)
 
 
-def _remnant(parts: Sequence[codeparts.Part | codeparts.TooLong], lines: list[str], size: int) -> bool:
+def _remnant(
+    parts: Sequence[codeparts.Part | codeparts.TooLong],
+    lines: list[str],
+    lexed: Sequence[LexedLine],
+    size: int,
+) -> bool:
     """Whether what fits of a step is only the remnant of a cut: most of its lines are in parts
-    too long to recall, so the parts left (a manifest's header keys, the tail of a form) hold
-    no item the step's cue asks for. Such a step gives no card at all."""
+    too long to recall and the parts left define nothing of their own (a manifest's header keys,
+    the tail of a form), so they hold no item the step's cue asks for. Such a step gives no card
+    at all."""
+    kept = [part for part in parts if isinstance(part, codeparts.Part)]
+    if any(codeparts.holds_definition(lines, lexed, part.rows) for part in kept):
+        return False
     too_long = sum(
         1 for part in parts if isinstance(part, codeparts.TooLong) for row in part.rows if lines[row].strip()
     )

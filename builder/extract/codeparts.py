@@ -26,7 +26,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from pygments.token import Comment, Generic, Name, Operator, Punctuation, Text
+from pygments.token import Comment, Generic, Keyword, Name, Operator, Punctuation, Text
 
 from ..highlight import LexedLine
 
@@ -425,6 +425,24 @@ def _cut_body(
     if lines.size(opened.rows) > most or lines.size(closed.rows) > most:
         return None
     return [opened, *parts[1:-1], closed]
+
+
+_DEFINING = {"fn", "def", "function", "class", "struct", "impl", "trait", "interface", "enum", "func"}
+"""Keywords that open a definition where a lexer does not mark the name as a function's or a
+class's (JavaScript's ``function draw``)."""
+
+
+def holds_definition(lines: Sequence[str], lexed: Sequence[LexedLine], rows: Sequence[int]) -> bool:
+    """Whether the rows define something of their own: a line of theirs names a function or a
+    class (header keys of a manifest or markup elements do not)."""
+    shown = _Lines(lines, lexed)
+    for row in rows:
+        code = shown.code(row)
+        if any(kind.startswith((str(Name.Function), str(Name.Class))) for kind, _ in code):
+            return True
+        if any(kind.startswith(str(Keyword)) and value in _DEFINING for kind, value in code):
+            return True
+    return False
 
 
 def cut(
