@@ -399,3 +399,22 @@ def test_concepts_and_terms_are_found_where_other_languages_put_them() -> None:
             "これは二重解放エラーとして知られ、メモリ安全性上のバグの一つです。",
         )
     ]
+
+
+def test_a_table_of_keys_and_their_descriptions_asks_by_the_key_alone() -> None:
+    notes = _notes(
+        """
+        # Pods
+
+        ## Pod phase
+
+        | Value | Description |
+        |---|---|
+        | Pending | Accepted, but a container is not ready to run yet. |
+        | Running | Bound to a node, with every container created. |
+        """
+    )
+    assert [(n.prompt, n.answer) for n in notes] == [
+        ("Pod phase — Pending?", "Accepted, but a container is not ready to run yet."),
+        ("Pod phase — Running?", "Bound to a node, with every container created."),
+    ]

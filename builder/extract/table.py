@@ -12,6 +12,7 @@ bookkeeping (timeline, owner, priority). Before/after tables give metrics instea
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from ..locale import Words
@@ -20,6 +21,14 @@ from ..model import Card, Inline, Origin, Table, Text
 from .cues import is_bookkeeping_column, is_rating
 from .metric import before_after, table_metrics
 from .scope import Scope, Sink
+
+_DESCRIPTION = re.compile(
+    r"^(?:descriptions?|meaning|explanation|details?|definition|purpose|what it does|description"
+    r"|descripción|significado|signification|beschreibung|bedeutung|descrição|описание|значение"
+    r"|说明|描述|含义|意义|説明|意味|설명|의미|توضیحات|شرح|معنی|الوصف|المعنى|περιγραφή)$",
+    re.IGNORECASE,
+)
+"""Headers that only say the column describes the row's key ("Value | Description")."""
 
 
 def read_table(table: Table, scope: Scope, sink: Sink) -> None:
@@ -32,12 +41,21 @@ def read_table(table: Table, scope: Scope, sink: Sink) -> None:
         return
     heads = [plain(cell.tokens) for cell in table.header]
     words = sink.words
+    # A key and its description ("Value | Description"): the row's key alone asks for it.
+    described = len(heads) == 2 and bool(_DESCRIPTION.match(heads[1].strip()))
     for row, origin in zip(table.rows, table.row_origins, strict=True):
-        _read_row(row, origin, heads, words, scope, sink)
+        _read_row(row, origin, heads, words, scope, sink, described=described)
 
 
 def _read_row(
-    row: tuple[Inline, ...], origin: Origin, heads: Sequence[str], words: Words, scope: Scope, sink: Sink
+    row: tuple[Inline, ...],
+    origin: Origin,
+    heads: Sequence[str],
+    words: Words,
+    scope: Scope,
+    sink: Sink,
+    *,
+    described: bool = False,
 ) -> None:
     """A card per cell of one row (past its key), or why the row gives none. The cells of
     columns without a header make one card, asked by the row's key alone under the table's
@@ -54,7 +72,7 @@ def _read_row(
             reasons.append(f"{heads[i] or f'column {i + 1}'}: no row key to ask by")
         elif not heads[i]:
             unheaded.append(i)
-        elif _read_cell(cell, name, heads[i], words, origin, scope, sink):
+        elif _read_cell(cell, name, heads[i], words, origin, scope, sink, alone=described):
             made += 1
     if unheaded and _read_unheaded(row, unheaded, name, words, origin, scope, sink):
         made += 1
@@ -65,16 +83,25 @@ def _read_row(
 
 
 def _read_cell(
-    cell: Inline, name: str, head: str, words: Words, origin: Origin, scope: Scope, sink: Sink
+    cell: Inline,
+    name: str,
+    head: str,
+    words: Words,
+    origin: Origin,
+    scope: Scope,
+    sink: Sink,
+    *,
+    alone: bool = False,
 ) -> bool:
     """The card of one cell, or why it gives none (inside a scenario: a bare rating, or a
-    bookkeeping column); whether it gave one."""
+    bookkeeping column); whether it gave one. ``alone``: the column only describes the row's
+    key, which asks for it by itself."""
     text = plain(cell.tokens)
     card = Card(
         kind="table-cell",
         key=scope.card("cell", name, head),
         crumbs=scope.crumbs,
-        ask=words.ask(words.pair(name, words.unasked(head))),
+        ask=words.ask(name if alone else words.pair(name, words.unasked(head))),
         answer=(Text(cell),),
         origin=origin,
         tags=scope.tags,
