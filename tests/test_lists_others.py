@@ -151,3 +151,71 @@ def test_headings_that_only_list_further_pages_give_no_card(tmp_path):
             """,
         )
         assert cards == [], heading
+
+
+def test_a_numbered_list_of_named_parts_is_no_procedure(tmp_path):
+    cards = _cards(
+        tmp_path,
+        """
+        # Java
+
+        ## JDK and JRE
+
+        The JRE is made of two parts:
+
+        1. **JVM**: the Java virtual machine.
+        2. **Class library**: the standard classes every program may use.
+        """,
+    )
+    assert [card["kind"] for card in cards] == ["fact", "fact"]
+    assert [card["prompt"] for card in cards] == [
+        "JDK and JRE › The JRE is made of two parts — JVM?",
+        "JDK and JRE › The JRE is made of two parts — Class library?",
+    ]
+
+
+def test_a_numbered_list_under_a_procedural_title_is_asked_in_order(tmp_path):
+    cards = _cards(
+        tmp_path,
+        """
+        # Release
+
+        ## Validation steps
+
+        1. **Correctness**: property tests on a million random orders.
+        2. **Canary**: five percent of the traffic for a day.
+        """,
+    )
+    assert _pairs(cards)[0] == (
+        "steps",
+        "Validation steps — the 2 steps, in order?",
+        "1. Correctness\n2. Canary",
+    )
+
+
+def test_numbered_actions_are_steps_and_long_cjk_ones_a_cloze(tmp_path):
+    cards = _cards(
+        tmp_path,
+        """
+        # 方法
+
+        ## 重写
+
+        1. 方法名、参数列表必须相同，子类方法返回值类型应比父类方法返回值类型更小或相等。
+        2. 如果父类方法访问修饰符为 private 则子类就不能重写该方法。
+        3. 构造方法无法被重写
+        """,
+    )
+    assert [card["kind"] for card in cards] == ["cloze"]
+    actions = _cards(
+        tmp_path,
+        """
+        # Backups
+
+        ## Restore
+
+        1. Stop the writer
+        2. Copy the snapshot back
+        """,
+    )
+    assert [card["kind"] for card in actions] == ["steps"]

@@ -5,8 +5,6 @@ checklists give no card.
 
 from __future__ import annotations
 
-import re
-
 from markdown_it.token import Token
 
 from ..markdown import is_link_only, plain
@@ -16,7 +14,7 @@ from .fact import read_labelled
 from .items import item_heads
 from .question import pair_card, qa_pair
 from .scope import Scope, Sink
-from .steps import read_steps
+from .steps import is_procedure, named_steps, read_steps, word_count
 
 NAVIGATION_SHARE = 0.7
 """Share of a list's items that must be links (each with at most a short description) for the
@@ -25,11 +23,6 @@ LEAD_WORDS = 2
 """Words an item may say before its link and still start with it ("Read about [Secrets]")."""
 DESCRIPTION_WORDS = 12
 """Words a link item may add around its links: a short description, not a fact."""
-
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uac00-\ud7af]")
-_WORD = re.compile(
-    r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uac00-\ud7af]|[^\W_\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uac00-\ud7af]+"
-)
 
 
 def is_navigation(block: ListBlock) -> bool:
@@ -70,14 +63,8 @@ def _link_item(item: Item) -> bool:
             cited = True  # a link shown by its address: the item cites a page
     if any(tok.type == "code_inline" for tok in outside):
         return False
-    lead = _count(plain(toks[: opens[0]]))
-    return (lead <= LEAD_WORDS or cited) and _count(plain(outside)) <= DESCRIPTION_WORDS
-
-
-def _count(text: str) -> float:
-    """Words of ``text``; a CJK character counts as half of one."""
-    found = _WORD.findall(text)
-    return sum(0.5 if _CJK.match(w) else 1 for w in found)
+    lead = word_count(plain(toks[: opens[0]]))
+    return (lead <= LEAD_WORDS or cited) and word_count(plain(outside)) <= DESCRIPTION_WORDS
 
 
 def read_list(block: ListBlock, scope: Scope, sink: Sink, caption: str = "", *, framed: bool = False) -> None:
@@ -91,8 +78,16 @@ def read_list(block: ListBlock, scope: Scope, sink: Sink, caption: str = "", *, 
     if rest is None:
         return
     if rest.ordered and len(rest.items) >= 2:
-        read_steps(rest, scope, sink)
-        return
+        if is_procedure(rest, scope.trail[-2:] or (scope.top,), sink.words):
+            read_steps(rest, scope, sink)
+            return
+        # Named things (parts, reasons, kinds) that happen to be numbered: read as bullets.
+        sink.skip(
+            rest.origin,
+            "numbered, but no procedure (its title names none, its items are names): not asked in order",
+            _first(rest),
+            named_steps(rest, scope, sink.words),
+        )
     _read_bullets(rest, scope, sink, caption, framed=framed or bool(caption))
 
 
