@@ -418,3 +418,27 @@ def test_a_table_of_keys_and_their_descriptions_asks_by_the_key_alone() -> None:
         ("Pod phase — Pending?", "Accepted, but a container is not ready to run yet."),
         ("Pod phase — Running?", "Bound to a node, with every container created."),
     ]
+
+
+def test_documentation_prose_names_its_terms_in_plain_words_or_in_code() -> None:
+    notes = _notes(
+        """
+        # Pods
+
+        ## Fault recovery
+
+        Kubernetes uses a higher-level abstraction, called a controller, that manages Pods.
+        The spec of a Pod has a `restartPolicy` field with values `Always` and `Never`.
+        Run `kubectl`:
+        """
+    )
+    assert [(n.prompt, n.answer) for n in notes] == [
+        (
+            "Fault recovery — Kubernetes uses a higher-level abstraction, called a [...], that manages Pods.",
+            "Kubernetes uses a higher-level abstraction, called a controller, that manages Pods.",
+        ),
+        (
+            "Fault recovery — The spec of a Pod has a [...] field with values Always and Never.",
+            "The spec of a Pod has a restartPolicy field with values Always and Never.",
+        ),
+    ]

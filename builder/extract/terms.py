@@ -148,6 +148,32 @@ def defined_term(tokens: Sequence[Token], origin: object) -> tuple[Segment, ...]
     if toks and toks[0].type == "code_inline" and COPULA.match(plain(toks[1:]).strip()):
         # "`Vec<T>` is a growable array": a name in code that the sentence says what it is.
         return (Gap(1, Inline((toks[0],), origin)), Inline(tuple(toks[1:]), origin))  # type: ignore[arg-type]
+    if plain(toks).rstrip().endswith((":", "：")):
+        return None  # a sentence introducing what follows it says nothing on its own
+    return _named_plainly(toks, origin) or _code_named(toks, origin)
+
+
+_NAMED_PLAINLY = re.compile(
+    r"\b(?:called|known as|termed|referred to as)\s+(?:an?\s+|the\s+)?"
+    r"(?P<term>[A-Za-z][\w-]*(?:\s+[A-Za-z][\w-]*){0,2}?)(?=\s*[,.;:)]|\s+(?:and|or|that|which|because)\b)",
+)
+"""A term named without emphasis: "a higher-level abstraction, called a controller, that …"."""
+
+
+def _named_plainly(toks: Sequence[Token], origin: object) -> tuple[Segment, ...] | None:
+    """A sentence naming a term in plain words ("is called a controller,"), the term its gap."""
+    for i, tok in enumerate(toks):
+        if tok.type != "text":
+            continue
+        match = _NAMED_PLAINLY.search(tok.content)
+        if match is None or match.group("term").lower() in STRESSED | function_words():
+            continue
+        start, end = match.span("term")
+        return (
+            Inline((*toks[:i], Token("text", "", 0, content=tok.content[:start])), origin),  # type: ignore[arg-type]
+            Gap(1, Inline((Token("text", "", 0, content=tok.content[start:end]),), origin)),  # type: ignore[arg-type]
+            Inline((Token("text", "", 0, content=tok.content[end:]), *toks[i + 1 :]), origin),  # type: ignore[arg-type]
+        )
     return None
 
 
@@ -157,4 +183,31 @@ def _gap(toks: Sequence[Token], start: int, end: int, origin: object) -> tuple[S
         Inline(tuple(toks[:start]), origin),  # type: ignore[arg-type]
         Gap(1, Inline(tuple(toks[start + 1 : end]), origin)),  # type: ignore[arg-type]
         Inline(tuple(toks[end + 1 :]), origin),  # type: ignore[arg-type]
+    )
+
+
+LEAST_SENTENCE_WORDS = 6
+"""Words a sentence needs for the code it names to be worth a gap (a shorter one is a caption)."""
+MOST_CODE_CHARACTERS = 40
+"""Characters a name in code may have to be recalled (a longer span is an example)."""
+
+
+def _code_named(toks: Sequence[Token], origin: object) -> tuple[Segment, ...] | None:
+    """A sentence of documentation that names a field, a flag or a command in code ("The spec
+    of a Pod has a `restartPolicy` field …"): the longest such name (the most specific; the
+    first of equals) is the gap."""
+    if len(plain(toks).split()) < LEAST_SENTENCE_WORDS:
+        return None
+    names = [
+        i
+        for i, tok in enumerate(toks)
+        if tok.type == "code_inline" and 1 < len(tok.content.strip()) <= MOST_CODE_CHARACTERS
+    ]
+    if not names:
+        return None
+    i = max(names, key=lambda n: (len(toks[n].content.strip()), -n))
+    return (
+        Inline(tuple(toks[:i]), origin),  # type: ignore[arg-type]
+        Gap(1, Inline((toks[i],), origin)),  # type: ignore[arg-type]
+        Inline(tuple(toks[i + 1 :]), origin),  # type: ignore[arg-type]
     )

@@ -519,7 +519,7 @@ def _wikilink(state: StateInline, silent: bool) -> bool:
     return True
 
 
-_REF_LINK = re.compile(r"\[((?:[^\[\]\n]|\n(?!\n))*)\]\(\s*\{\{[<%]\s*(?:rel)?ref\s[^}]*[>%]\}\}\s*\)")
+_REF_LINK = re.compile(r"\[((?:[^\[\]\n]|\n(?!\n))*)\]\([^()\s{]*\{\{[<%][^}]{0,300}[>%]\}\}[^()\s]*\s*\)")
 
 
 def _as_text(state: StateInline, match: re.Match[str], silent: bool) -> bool:
@@ -535,7 +535,8 @@ def _as_text(state: StateInline, match: re.Match[str], silent: bool) -> bool:
 
 
 def _ref_link(state: StateInline, silent: bool) -> bool:
-    """A link to a page of the same Hugo site (``[text]({{< ref "x.md" >}})``): its text."""
+    """A link whose address a Hugo shortcode makes (``[text]({{< ref "x.md" >}})``,
+    ``[PodStatus](/docs/api/{{< param "version" >}}/#status)``): a page of the same site, its text."""
     if state.src[state.pos] != "[":
         return False
     match = _REF_LINK.match(state.src, state.pos)
