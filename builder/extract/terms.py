@@ -148,9 +148,18 @@ def defined_term(tokens: Sequence[Token], origin: object) -> tuple[Segment, ...]
     if toks and toks[0].type == "code_inline" and COPULA.match(plain(toks[1:]).strip()):
         # "`Vec<T>` is a growable array": a name in code that the sentence says what it is.
         return (Gap(1, Inline((toks[0],), origin)), Inline(tuple(toks[1:]), origin))  # type: ignore[arg-type]
-    if plain(toks).rstrip().endswith((":", "：")):
-        return None  # a sentence introducing what follows it says nothing on its own
+    text = plain(toks).strip()
+    if text.endswith((":", "：")) or _ILLUSTRATES.match(text):
+        return None  # what introduces, illustrates or sets aside teaches nothing on its own
     return _named_plainly(toks, origin) or _code_named(toks, origin)
+
+
+_ILLUSTRATES = re.compile(
+    r"^(?:[(（]|for (?:example|instance)\b|e\.g\.|i\.e\.|say\b|imagine\b|consider\b|por ejemplo|"
+    r"par exemple|zum beispiel|por exemplo|например|例如|比如|たとえば|例えば|예를 들어|مثلاً|على سبيل المثال)",
+    re.IGNORECASE,
+)
+"""How a sentence that only illustrates, or sets something aside, starts."""
 
 
 _NAMED_PLAINLY = re.compile(
