@@ -355,7 +355,8 @@ class _Step:
         if isinstance(part, codeparts.Part) and part.place is not None:
             n, total = part.place
             first = part.rows[0]
-            lead = _clean(self.lines[first]) if _only_comment(self.lexed[first]) else ""
+            commented = _only_comment(self.lexed[first]) and not _OUTPUT.match(self.lines[first])
+            lead = _clean(self.lines[first]) if commented else ""
             named_part = self.sink.words.part(n, total)
             cue.append(f"{named_part} ({lead})" if lead and n > 1 else named_part)
             key.append(str(n))
