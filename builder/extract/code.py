@@ -3,13 +3,22 @@
 A block is cut before each comment line that stands at the start of a line (the top level),
 blank line before it or not; the comment names the step and the code under it is the answer.
 Comments come from the Pygments lexer of the block's language, so ``#`` in Rust attributes or
-shell strings is never mistaken for one. A block with no comment takes its cue from the
-sentence or caption before it, else gives no card.
+shell strings is never mistaken for one. A block comment (``/* … */``, ``<!-- … -->``) is kept
+whole and named without its markers. No cut: a comment after code on its line, program output
+shown as a comment (``#> [2]``, ``// => 3``, ``# Output: …``), a comment right under the code it
+speaks of (a blank line after it), a doc comment (``/** … */``, which goes with its item). A
+block with no comment takes its cue from the sentence or caption before it, else gives no card.
+
+A block that shows a program's output rather than code gives no card and is listed as
+"program output": a console session whose lines are not mostly commands, plain text (or no
+language) holding a compiler's errors or ``time``'s report, or under a caption such as
+``Output:``. A block of no language holding ``$`` commands is asked as a command.
 
 A step of more than :data:`MOST_LINES` lines is too long to recall on one card: it is cut at its
 top-level items, else at blank lines (:mod:`.codeparts`), each part asked by the step's cue and
-its signature (``Safe pattern, fn verify(...): Rust code?``). A part still too long, or a step
-of console output or plain text, gives no card, and a warning says to cut it with comments.
+its signature (``Safe pattern, fn verify(...): Rust code?``). A part still too long gives no
+card, and a warning says to cut it with comments; when such parts hold most of the step and what
+is left defines no function or class, the step gives no card at all (no header-only remnant).
 """
 
 from __future__ import annotations
