@@ -92,8 +92,9 @@ code {
   max-width: none;
 }
 .highlight code { background: none; padding: 0; font-size: 1em; max-width: none; }
-/* Text follows its language's direction (dir="auto": Persian, Arabic right to left); code is
-   always read left to right. */
+/* Each paragraph takes the direction of its own words (Persian, Arabic right to left), as
+   dir="auto" would; code is always read left to right. */
+.prompt, .answer, .extra, .prompt p, .answer p, .prompt li, .answer li { unicode-bidi: plaintext; }
 .highlight, code { direction: ltr; unicode-bidi: isolate; text-align: left; }
 .table { display: block; overflow-x: auto; -webkit-overflow-scrolling: touch; margin: 0.5em 0; }
 .table table { border-collapse: collapse; font-size: 0.85em; max-width: none; }
@@ -124,18 +125,18 @@ def _fields(names: tuple[str, ...], ids: tuple[int, ...]) -> list[dict[str, obje
 _SOURCE = '{{#Source}}<div class="source">{{Source}}</div>{{/Source}}'
 _FORWARD = {
     "name": "Card 1",
-    "qfmt": '<div class="prompt" dir="auto">{{Prompt}}</div>',
+    "qfmt": '<div class="prompt">{{Prompt}}</div>',
     "afmt": (
-        '<div class="prompt" dir="auto">{{Prompt}}</div>\n<hr id="answer">\n'
-        f'<div class="answer" dir="auto">{{{{Answer}}}}</div>\n{_SOURCE}'
+        '<div class="prompt">{{Prompt}}</div>\n<hr id="answer">\n'
+        f'<div class="answer">{{{{Answer}}}}</div>\n{_SOURCE}'
     ),
 }
 _BACKWARD = {
     "name": "Card 2",
-    "qfmt": '<div class="prompt" dir="auto"><div class="answer" dir="auto">{{Answer}}</div></div>',
+    "qfmt": '<div class="prompt"><div class="answer">{{Answer}}</div></div>',
     "afmt": (
-        '<div class="prompt" dir="auto"><div class="answer" dir="auto">{{Answer}}</div></div>\n<hr id="answer">\n'
-        f'<div class="answer" dir="auto">{{{{Prompt}}}}</div>\n{_SOURCE}'
+        '<div class="prompt"><div class="answer">{{Answer}}</div></div>\n<hr id="answer">\n'
+        f'<div class="answer">{{{{Prompt}}}}</div>\n{_SOURCE}'
     ),
 }
 """The reverse card: the answer asks, the prompt answers."""
@@ -176,10 +177,10 @@ def cloze_model() -> genanki.Model:
             {
                 "name": "Cloze",
                 "id": _TEMPLATE_IDS["cloze"],
-                "qfmt": '<div class="prompt" dir="auto">{{cloze:Text}}</div>',
+                "qfmt": '<div class="prompt">{{cloze:Text}}</div>',
                 "afmt": (
-                    '<div class="prompt" dir="auto">{{cloze:Text}}</div>\n'
-                    '{{#Extra}}<div class="extra" dir="auto">{{Extra}}</div>{{/Extra}}\n'
+                    '<div class="prompt">{{cloze:Text}}</div>\n'
+                    '{{#Extra}}<div class="extra">{{Extra}}</div>{{/Extra}}\n'
                     '{{#Source}}<div class="source">{{Source}}</div>{{/Source}}'
                 ),
             }

@@ -75,7 +75,7 @@ PAGE_TAGS = FIELD_TAGS | {"html", "head", "meta", "title", "style", "script", "b
 PAGE_TAGS |= {"label", "input", "select", "option", "main", "h2", "article", "button", "b"}
 PAGE_ATTRS = FIELD_ATTRS | {"lang", "charset", "name", "content", "type", "placeholder", "aria-label"}
 PAGE_ATTRS |= {"value", "title", "role", "aria-live", "data-kind", "data-tags", "data-text", "data-guid"}
-PAGE_ATTRS |= {"data-key", "data-curation", "data-copy", "data-entry", "dir"}
+PAGE_ATTRS |= {"data-key", "data-curation", "data-copy", "data-entry"}
 
 
 class Parsed(HTMLParser):
