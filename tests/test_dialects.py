@@ -71,7 +71,7 @@ def test_html_comments_never_reach_a_card() -> None:
 
 def test_a_comment_in_code_stays_code() -> None:
     notes = notes_from("# Pages\n\n**Template:**\n\n```html\n<!-- header -->\n<h1>Title</h1>\n```\n")
-    assert any("<!-- header -->" in n.prompt for n in notes)
+    assert any("header: HTML code?" in n.prompt for n in notes)
 
 
 # --- Hugo shortcodes ------------------------------------------------------------------------

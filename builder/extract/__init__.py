@@ -46,7 +46,7 @@ def extract(document: Document, skip: Iterable[str] = (), restore: Iterable[str]
     intro = replace(root, top=clean_title(document.title))
     loose = Loose()
     walker.read(document.preamble, intro, loose, top=False)
-    for para in defined(document.title, loose.prose, intro, walker.sink):
+    for para in defined(document.title, loose.prose, document.preamble, intro, walker.sink):
         prose_clozes(para, intro, walker.sink)
     attach_figures(loose.figures, walker.sink, 0)
     for section in document.sections:

@@ -23,9 +23,10 @@ from markdown_it.token import Token
 
 from ..locale import QUESTION_MARKS
 from ..markdown import plain, text_token
-from ..model import Card, Inline, Paragraph, Text
+from ..model import Block, Card, Inline, Paragraph, Text
 from .cloze import sentences
 from .cues import clean_title, is_template
+from .figures import is_figure
 from .scope import Scope, Sink
 from .terms import COPULA
 
@@ -35,8 +36,6 @@ MOST_TITLE_WORDS = 6
 """Words a heading may have to name a concept (longer ones say something of their own)."""
 LEAST_DEFINING_WORDS = 3
 """Words a defining sentence says after the concept's name."""
-FIRST_PARAGRAPHS = 2
-"""Paragraphs of a section that may define its concept (a figure's caption may come first)."""
 MOST_DEFINING_CHARACTERS = 400
 """A longer first sentence is a paragraph's worth, not one definition to recall."""
 
@@ -162,14 +161,21 @@ def concept_card(sentence: Sequence[Token], paragraph: Paragraph, ask: str, scop
     )
 
 
-def defined(title: str, prose: Sequence[Paragraph], scope: Scope, sink: Sink) -> list[Paragraph]:
-    """Card the concept a section's heading names, when one of its first paragraphs defines it;
-    return the section's prose left to read (the defining sentence taken out)."""
+def defined(
+    title: str, prose: Sequence[Paragraph], blocks: Sequence[Block], scope: Scope, sink: Sink
+) -> list[Paragraph]:
+    """Card the concept a section's heading names, when the first thing its ``blocks`` say (a
+    figure aside) is a paragraph defining it; return the section's ``prose`` left to read (the
+    defining sentence taken out). A paragraph further down that starts with the name says
+    something about it, not what it is."""
+    first = next((b for b in blocks if not (isinstance(b, Paragraph) and is_figure(b))), None)
     left = list(prose)
-    for n, para in enumerate(left[:FIRST_PARAGRAPHS]):
+    for n, para in enumerate(left):
+        if not isinstance(first, Paragraph) or para.origin != first.origin:
+            continue
         found = defining_sentence(title, para)
         if found is None:
-            continue
+            break
         sentence, rest = found
         sink.add(concept_card(sentence, para, sink.words.what_is_it(), scope))
         if rest:

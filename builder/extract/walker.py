@@ -168,7 +168,7 @@ class Walker:
                 outlined = outline if loose.answers or loose.prose else []
                 heading_question(section, loose.answers, loose.prose, outlined, scope, self.sink)
             return
-        for para in defined(title, loose.prose, scope, self.sink):
+        for para in defined(title, loose.prose, section.blocks, scope, self.sink):
             prose_clozes(para, scope, self.sink)
 
     def skipped(self, section: Section) -> bool:
