@@ -519,3 +519,12 @@ def test_mkdocs_attribute_lines_and_unresolved_references_are_their_text() -> No
         "notes/kinds/fact:after-validators",
         "Kinds — After validators?",
     )
+
+
+def test_a_macro_a_converter_escaped_is_still_its_text() -> None:
+    notes = notes_from(
+        "# A\n\n## Attributes\n\n"
+        '- **charset:** \\{{Deprecated\\_Inline\\}} the \\{{Glossary("character encoding")\\}} of the page,'
+        ' see \\{{HTMLElement("meta")\\}}\n'
+    )
+    assert answers(notes) == ["the character encoding of the page, see <meta>"]

@@ -442,3 +442,28 @@ def test_documentation_prose_names_its_terms_in_plain_words_or_in_code() -> None
             "The spec of a Pod has a restartPolicy field with values Always and Never.",
         ),
     ]
+
+
+def test_no_rule_of_its_own_hides_the_pages_subject_or_narrates_an_example() -> None:
+    notes = _notes(
+        """
+        # Strings
+
+        ## Parts
+
+        A `String` holds a pointer. A `String` grows on the heap. A `String` can be mutated.
+        A `String` is freed by `drop` when it goes out of scope. Take a `String`.
+        When we print the value at the end, it will be `hello`.
+
+        ## Reading
+
+        - See the section on moves for what assignment does.
+        - Every value has one owner at a time.
+        """
+    )
+    prompts = [n.prompt for n in notes]
+    assert prompts[0] == "Parts — A String is freed by [...] when it goes out of scope."
+    assert not any("String [...]" in p or "[...] holds" in p or "it will be [...]" in p for p in prompts)
+    reading = next(n for n in notes if n.prompt.startswith("Reading"))
+    assert "{{c1::Every value has one owner at a time.}}" in reading.fields["Text"]
+    assert "{{c" not in reading.fields["Text"].split("See the section")[1].split("</li>")[0]

@@ -7,7 +7,6 @@ is carded as parts of its own, never lost and never carded twice.
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from collections.abc import Sequence
 
@@ -17,6 +16,7 @@ from ..markdown import plain, text_token
 from ..model import Block, Code, Inline, ListBlock, Paragraph, Table, inline_runs
 from .cloze import sentences
 from .question import is_question_heading
+from .terms import POINTER
 
 __all__ = ["ANSWER_BUDGET", "own_answer", "size"]
 
@@ -44,14 +44,6 @@ def size(block: Block) -> int:
     return 0
 
 
-_POINTER = re.compile(
-    r"^(?:first,?\s+)?(?:see|please see|please consult|consult|refer to|check out|ver|consulte|véase|"
-    r"voir|siehe|veja|см\.|参见|请参阅|详见|参考)\b",
-    re.IGNORECASE,
-)
-"""How a paragraph that only points elsewhere starts ("See the guide's section on …")."""
-
-
 def is_aside(block: Block) -> bool:
     """A paragraph that only asks something else (a sentence or two ending in a question
     mark), points elsewhere ("See the guide's section on …"), or is a note in parentheses:
@@ -61,7 +53,7 @@ def is_aside(block: Block) -> bool:
     tokens = _joined(block)
     text = plain(tokens).strip()
     short = len(sentences(tokens)) <= ASIDE_SENTENCES
-    if short and (is_question_heading(text) or _POINTER.match(text)):
+    if short and (is_question_heading(text) or POINTER.match(text)):
         return True
     return text.startswith(("(", "（")) and text.rstrip(".。").endswith((")", "）"))
 

@@ -19,7 +19,7 @@ from ..markdown import MATH_DISPLAY, MATH_INLINE, plain, strip, text_token
 from ..model import Card, ClozeText, Gap, Inline, ListBlock, Paragraph, Segment
 from .metric import find_figure, measures
 from .scope import Scope, Sink
-from .terms import defined_term, hideable
+from .terms import POINTER, defined_term, hideable
 
 WHOLE_ITEM_WORDS = 8
 """Words an item may have to be recalled whole."""
@@ -172,8 +172,10 @@ def prose_clozes(paragraph: Paragraph, scope: Scope, sink: Sink) -> None:
             tokens.append(text_token(" "))
         tokens.extend(line.tokens)
     made = 0
+    # What the page and the section are about: never the gap of a rule's own.
+    topic = sink.topic | {word.lower() for crumb in scope.crumbs for word in (crumb, *crumb.split())}
     for sentence in sentences(tokens):
-        segments = marked(sentence, paragraph.origin) or defined_term(sentence, paragraph.origin)
+        segments = marked(sentence, paragraph.origin) or defined_term(sentence, paragraph.origin, topic)
         if segments is None:
             continue
         first = next(s for s in segments if isinstance(s, Gap))
@@ -203,6 +205,8 @@ def _item_gap(
     (code span) it names, else (in a ``framed`` list) the item itself when it is one sentence;
     None when it has none of these."""
     toks = strip(tokens)
+    if POINTER.match(plain(toks)):
+        return None  # "See the section on replication": where to read, not what to know
     bold = _bold_spans(toks)
     if bold:
         start, end = bold[0]

@@ -36,6 +36,8 @@ MOST_TITLE_WORDS = 6
 """Words a heading may have to name a concept (longer ones say something of their own)."""
 LEAST_DEFINING_WORDS = 3
 """Words a defining sentence says after the concept's name."""
+OPENING_BLOCKS = 2
+"""Blocks a section opens with that may define its concept (a quote or a note may come first)."""
 MOST_DEFINING_CHARACTERS = 400
 """A longer first sentence is a paragraph's worth, not one definition to recall."""
 
@@ -93,12 +95,15 @@ def _starts_with_name(sentence: str, name: str) -> int:
 
 def _predicate(said: str) -> bool:
     """Whether what follows a concept's whole name starts saying what it does: in English a
-    verb ("distributes", "splits", "attempts"; its first word ends in ``s``, or a modal) or an
+    verb ("distributes", "generally allows"; a word ending in ``s``, or a modal) or an
     aside first ("(or functional partitioning)", ", also known as"); in other languages, the
     words that say what it is (``是``, ``es``, ``است``), which a verb's ending cannot tell."""
     if not said.isascii():
         return bool(COPULA.match(said))
-    word = said.split()[0]
+    words = said.split()
+    if len(words) > 1 and words[0].endswith("ly"):
+        words = words[1:]  # an adverb first: "generally allows"
+    word = words[0]
     return word[:1] in "(,—–" or (word.endswith("s") and not word.endswith("ss")) or word in _MODALS
 
 
@@ -164,18 +169,19 @@ def concept_card(sentence: Sequence[Token], paragraph: Paragraph, ask: str, scop
 def defined(
     title: str, prose: Sequence[Paragraph], blocks: Sequence[Block], scope: Scope, sink: Sink
 ) -> list[Paragraph]:
-    """Card the concept a section's heading names, when the first thing its ``blocks`` say (a
-    figure aside) is a paragraph defining it; return the section's ``prose`` left to read (the
-    defining sentence taken out). A paragraph further down that starts with the name says
-    something about it, not what it is."""
-    first = next((b for b in blocks if not (isinstance(b, Paragraph) and is_figure(b))), None)
+    """Card the concept a section's heading names, when one of the first things its ``blocks``
+    say (figures aside; a quote or a note may come first) is a paragraph defining it; return the
+    section's ``prose`` left to read (the defining sentence taken out). A paragraph further down
+    that starts with the name says something about it, not what it is."""
+    said = [b for b in blocks if not (isinstance(b, Paragraph) and is_figure(b))][:OPENING_BLOCKS]
+    opening = {b.origin for b in said if isinstance(b, Paragraph)}
     left = list(prose)
     for n, para in enumerate(left):
-        if not isinstance(first, Paragraph) or para.origin != first.origin:
+        if para.origin not in opening:
             continue
         found = defining_sentence(title, para)
         if found is None:
-            break
+            continue
         sentence, rest = found
         sink.add(concept_card(sentence, para, sink.words.what_is_it(), scope))
         if rest:

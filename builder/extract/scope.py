@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 
 from .. import keys
 from ..locale import Words, words_for
@@ -20,6 +22,7 @@ from ..model import (
     Paragraph,
     Part,
     Skipped,
+    inline_runs,
 )
 from .cues import clean_title
 
@@ -89,6 +92,20 @@ class Scope:
         )
 
 
+TOPIC_MENTIONS = 5
+"""Times a page writes a name in code for the name to be what the page is about."""
+
+
+def _runs(document: Document) -> Iterator[Inline]:
+    """Every inline run of a document's blocks, its sections' included."""
+    yield from inline_runs(document.preamble)
+    stack = list(document.sections)
+    while stack:
+        section = stack.pop()
+        yield from inline_runs(section.blocks)
+        stack.extend(section.children)
+
+
 @dataclass
 class Sink:
     """Collects cards, skipped parts and diagnostics from the extractors of one document."""
@@ -103,6 +120,20 @@ class Sink:
     """Lines already carded elsewhere (a decision in a question's answer), and where."""
     restorable: list[Card] = field(default_factory=list)
     """Cards the rules skipped that a curation file may restore."""
+
+    @cached_property
+    def topic(self) -> frozenset[str]:
+        """What the page is about, which no gap of a rule's own hides: the words of its title and
+        every name it writes in code :data:`TOPIC_MENTIONS` times or more (``<dialog>`` on the
+        dialog element's page, ``String`` in a chapter on strings), lower-cased."""
+        counts = Counter(
+            tok.content.strip().lower()
+            for run in _runs(self.document)
+            for tok in run.tokens
+            if tok.type == "code_inline"
+        )
+        named = {name for name, n in counts.items() if n >= TOPIC_MENTIONS}
+        return frozenset(named | {w.lower() for w in self.document.title.split()})
 
     @property
     def words(self) -> Words:

@@ -19,7 +19,7 @@ from ..markdown import plain, strip
 from ..markdown.tokens import is_cjk
 from ..model import Gap, Inline, Segment
 
-__all__ = ["COPULA", "STRESSED", "defined_term", "hideable"]
+__all__ = ["COPULA", "POINTER", "STRESSED", "defined_term", "hideable"]
 
 MOST_TERM_WORDS = 4
 """Words an italic term may have (a longer italic run is a quotation or a title)."""
@@ -137,10 +137,16 @@ def _defines(before: str, after: str) -> bool:
     return bool(_CALLS.search(before)) and bool(_ENDS.match(after))
 
 
-def defined_term(tokens: Sequence[Token], origin: object) -> tuple[Segment, ...] | None:
-    """A sentence with the term it defines as its one gap, None when it defines none."""
+def defined_term(
+    tokens: Sequence[Token], origin: object, topic: frozenset[str] = frozenset()
+) -> tuple[Segment, ...] | None:
+    """A sentence with the term it defines as its one gap, None when it defines none. A name of
+    the ``topic`` (what the page or section is about, lower-cased) is never the gap: the
+    learner would recall the page's subject, not what the sentence says of it."""
     toks = strip(tokens)
     for start, end in _spans(toks):
+        if plain(toks[start + 1 : end]).strip().lower() in topic:
+            continue
         if _is_term(toks, start, end) and _defines(
             plain(toks[:start]) + " " if start else "", plain(toks[end + 1 :])
         ):
@@ -149,9 +155,22 @@ def defined_term(tokens: Sequence[Token], origin: object) -> tuple[Segment, ...]
         # "`Vec<T>` is a growable array": a name in code that the sentence says what it is.
         return (Gap(1, Inline((toks[0],), origin)), Inline(tuple(toks[1:]), origin))  # type: ignore[arg-type]
     text = plain(toks).strip()
-    if text.endswith((":", "：")) or _ILLUSTRATES.match(text):
+    if (
+        text.endswith((":", "："))
+        or _ILLUSTRATES.match(text)
+        or _NARRATES.search(text)
+        or POINTER.match(text)
+    ):
         return None  # what introduces, illustrates or sets aside teaches nothing on its own
-    return _named_plainly(toks, origin) or _code_named(toks, origin)
+    return _named_plainly(toks, origin, topic) or _code_named(toks, origin, topic)
+
+
+POINTER = re.compile(
+    r"^(?:first,?\s+)?(?:see|please see|please consult|consult|refer to|check out|ver|consulte|véase|"
+    r"voir|siehe|veja|см\.|参见|请参阅|详见|参考)\b",
+    re.IGNORECASE,
+)
+"""How a paragraph that only points elsewhere starts ("See the guide's section on …")."""
 
 
 _ILLUSTRATES = re.compile(
@@ -160,6 +179,13 @@ _ILLUSTRATES = re.compile(
     re.IGNORECASE,
 )
 """How a sentence that only illustrates, or sets something aside, starts."""
+_NARRATES = re.compile(
+    r"\b(?:we|we'll|we've|we're|let's|let us|our|notice|as shown|this example|the (?:code|example|listing|"
+    r"figure|output) (?:above|below)|figures? \d|listings? \d|vamos|veamos|nous|wir)\b|我们|私たち|ابتدا",
+    re.IGNORECASE,
+)
+"""Words of a sentence that walks through an example rather than stating a fact ("When we print
+the value, it will be …", "Figure 4-1: …")."""
 
 
 _NAMED_PLAINLY = re.compile(
@@ -169,13 +195,15 @@ _NAMED_PLAINLY = re.compile(
 """A term named without emphasis: "a higher-level abstraction, called a controller, that …"."""
 
 
-def _named_plainly(toks: Sequence[Token], origin: object) -> tuple[Segment, ...] | None:
+def _named_plainly(
+    toks: Sequence[Token], origin: object, topic: frozenset[str]
+) -> tuple[Segment, ...] | None:
     """A sentence naming a term in plain words ("is called a controller,"), the term its gap."""
     for i, tok in enumerate(toks):
         if tok.type != "text":
             continue
         match = _NAMED_PLAINLY.search(tok.content)
-        if match is None or match.group("term").lower() in STRESSED | function_words():
+        if match is None or match.group("term").lower() in STRESSED | function_words() | topic:
             continue
         start, end = match.span("term")
         return (
@@ -201,7 +229,7 @@ MOST_CODE_CHARACTERS = 40
 """Characters a name in code may have to be recalled (a longer span is an example)."""
 
 
-def _code_named(toks: Sequence[Token], origin: object) -> tuple[Segment, ...] | None:
+def _code_named(toks: Sequence[Token], origin: object, topic: frozenset[str]) -> tuple[Segment, ...] | None:
     """A sentence of documentation that names a field, a flag or a command in code ("The spec
     of a Pod has a `restartPolicy` field …"): the longest such name (the most specific; the
     first of equals) is the gap."""
@@ -210,7 +238,9 @@ def _code_named(toks: Sequence[Token], origin: object) -> tuple[Segment, ...] | 
     names = [
         i
         for i, tok in enumerate(toks)
-        if tok.type == "code_inline" and 1 < len(tok.content.strip()) <= MOST_CODE_CHARACTERS
+        if tok.type == "code_inline"
+        and 1 < len(tok.content.strip()) <= MOST_CODE_CHARACTERS
+        and tok.content.strip().lower() not in topic
     ]
     if not names:
         return None

@@ -123,7 +123,7 @@ def use_dialects(md: MarkdownIt) -> None:
     md.inline.ruler.before("link", "ref_link", _ref_link)
     md.inline.ruler.before("link", "unresolved_ref", _unresolved_ref)
     md.inline.ruler.before("emphasis", "shortcode", _shortcode_inline)
-    md.inline.ruler.before("emphasis", "macro", _macro_inline)
+    md.inline.ruler.before("escape", "macro", _macro_inline)
     md.inline.ruler.before("emphasis", "percent_comment", _percent_inline)
     md.inline.ruler.before("emphasis", "highlight", _highlight)
     md.inline.ruler.before("emphasis", "attr_list", _attr_list)
@@ -661,6 +661,8 @@ _MACRO = re.compile(
 )
 """A docs-site macro (MDN's KumaScript, Jinja-like wikis): ``{{Glossary("CORS")}}``,
 ``{{HTMLElement("div")}}``, ``{{Compat}}``."""
+_UNESCAPE = re.compile(r"\\([\\{}_()\[\]*])")
+r"""A Markdown escape a converter wrote into a macro (``\{{``, ``\_``)."""
 _MACRO_ARG = re.compile(r"\"([^\"]*)\"|'([^']*)'")
 _MACRO_TAG = frozenset({"htmlelement", "htmlattr"})
 """Macros that name an HTML element or attribute: shown as ``<div>``."""
@@ -675,9 +677,17 @@ _MACRO_DROPPED = re.compile(
 def _macro_inline(state: StateInline, silent: bool) -> bool:
     """``{{Name("arg", "text")}}``: its text (the last argument of two, else the first), a
     macro naming an element as ``<name>`` in code, one that presents the page dropped."""
-    if not state.src.startswith("{{", state.pos) or state.src.startswith(("{{<", "{{%", "{{#"), state.pos):
+    src, pos = state.src, state.pos
+    if src.startswith("\\{", pos):
+        # Escaped by a converter (``\{{Deprecated\_Inline\}}``): the macro it stands for.
+        end = src.find("}}", pos)
+        raw = src[pos : end + 2] if 0 < end - pos < 2000 else ""
+        src, pos = _UNESCAPE.sub(r"\1", raw), 0
+        if not raw:
+            return False
+    if not src.startswith("{{", pos) or src.startswith(("{{<", "{{%", "{{#"), pos):
         return False
-    match = _MACRO.match(state.src, state.pos)
+    match = _MACRO.match(src, pos)
     if match is None or (match.group(2) is None and not _MACRO_DROPPED.search(match.group(1))):
         return False  # ``{{word}}`` with no arguments is a template's placeholder: text
     if not silent:
@@ -689,7 +699,7 @@ def _macro_inline(state: StateInline, silent: bool) -> bool:
                 state.push("code_inline", "code", 0).content = f"<{shown}>"
             else:
                 _text(state, shown)
-    state.pos = match.end()
+    state.pos = match.end() if src is state.src else state.pos + len(raw)
     return True
 
 
