@@ -467,3 +467,24 @@ def test_no_rule_of_its_own_hides_the_pages_subject_or_narrates_an_example() -> 
     reading = next(n for n in notes if n.prompt.startswith("Reading"))
     assert "{{c1::Every value has one owner at a time.}}" in reading.fields["Text"]
     assert "{{c" not in reading.fields["Text"].split("See the section")[1].split("</li>")[0]
+
+
+def test_long_steps_keep_the_sentence_that_introduces_them() -> None:
+    notes = _notes(
+        """
+        # ConfigMaps
+
+        ## Use
+
+        There are three ways to use a ConfigMap to configure a container inside a Pod:
+
+        1. Pass command line arguments to the entrypoint of a container
+        1. Set environment variables for a container from its keys
+        1. Add a file in a read-only volume, for the application to read
+        """
+    )
+    [note] = notes
+    assert note.prompt.startswith(
+        "Use — There are three ways to use a ConfigMap to configure a container inside a Pod\n1. [...]"
+    )
+    assert note.fields["Text"].count("{{c") == 3

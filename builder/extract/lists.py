@@ -79,7 +79,7 @@ def read_list(block: ListBlock, scope: Scope, sink: Sink, caption: str = "", *, 
         return
     if rest.ordered and len(rest.items) >= 2:
         if is_procedure(rest, scope.trail[-2:] or (scope.top,), sink.words):
-            read_steps(rest, scope, sink)
+            read_steps(rest, scope, sink, caption)
             return
         # Named things (parts, reasons, kinds) that happen to be numbered: read as bullets.
         sink.skip(

@@ -70,7 +70,7 @@ def word_count(text: str) -> float:
     return sum(0.5 if _CJK.match(w) else 1 for w in _WORD.findall(text))
 
 
-def read_steps(block: ListBlock, scope: Scope, sink: Sink) -> None:
+def read_steps(block: ListBlock, scope: Scope, sink: Sink, caption: str = "") -> None:
     """A ``steps`` card for a numbered list, and cards for each step's details."""
     words = sink.words
     names: list[tuple[Inline, tuple[Block, ...]]] = []
@@ -100,7 +100,7 @@ def read_steps(block: ListBlock, scope: Scope, sink: Sink) -> None:
             ),
             block.origin,
         )
-        card = item_cloze(bare, "", scope, sink)
+        card = item_cloze(bare, caption, scope, sink, framed=bool(caption))
         if card is None:
             sink.skip(
                 block.origin,
