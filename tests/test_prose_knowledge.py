@@ -488,3 +488,26 @@ def test_long_steps_keep_the_sentence_that_introduces_them() -> None:
         "Use — There are three ways to use a ConfigMap to configure a container inside a Pod\n1. [...]"
     )
     assert note.fields["Text"].count("{{c") == 3
+
+
+def test_a_how_question_cut_short_keeps_the_sentence_that_says_how() -> None:
+    why = " ".join(["Parallel search interleaves its threads, so the order of results changes."] * 6)
+    notes = _notes(
+        f"""
+        # FAQ
+
+        ## How can I get results in a stable order?
+
+        {why}
+
+        The only way is to sort the output. (It costs the parallelism!) You can achieve this
+        with the `--sort path` flag.
+
+        ## What changed recently?
+
+        Please consult the CHANGELOG.
+        """
+    )
+    [note] = [n for n in notes if n.kind == "question"]
+    assert note.answer.endswith("You can achieve this with the --sort path flag.")
+    assert len(note.answer) <= 900

@@ -84,7 +84,41 @@ def own_answer(blocks: Sequence[Block]) -> tuple[list[Block], list[Block]]:
             answer.append(block)
     if len(answer) > 1 and rest and _introduces(answer[-1]):
         rest.insert(0, answer.pop())
+    if rest and not any(_in_code(run) for run in inline_runs(answer)):
+        _add_how(answer, rest)
     return answer, sorted(rest, key=lambda block: block.origin.line)
+
+
+def _in_code(run: Inline) -> bool:
+    return any(tok.type == "code_inline" for tok in run.tokens)
+
+
+def _add_how(answer: list[Block], rest: list[Block]) -> None:
+    """An answer cut before it says how (it names no command, flag or setting): the first
+    sentence left that names one joins it ("You can achieve this with the `--sort path` flag."),
+    the rest of its paragraph staying with the parts."""
+    for n, block in enumerate(rest):
+        if not isinstance(block, Paragraph) or not any(_in_code(line) for line in block.lines):
+            continue
+        said = sentences(_joined(block))
+        at = next(i for i, sentence in enumerate(said) if any(tok.type == "code_inline" for tok in sentence))
+        if sum(size(b) for b in answer) + width(plain(said[at])) > ANSWER_BUDGET + CUT_ANSWER:
+            return
+        answer.append(_paragraph(said[at : at + 1], block))
+        left = [*said[:at], *said[at + 1 :]]
+        if left:
+            rest[n] = _paragraph(left, block)
+        else:
+            del rest[n]
+        return
+
+
+def _paragraph(part: Sequence[list[Token]], like: Paragraph) -> Paragraph:
+    """Sentences as one paragraph standing where ``like`` stood."""
+    tokens = [
+        tok for n, sentence in enumerate(part) for tok in ((text_token(" "),) if n else ()) + tuple(sentence)
+    ]
+    return Paragraph((Inline(tuple(tokens), like.origin),), like.origin)
 
 
 _ANSWERS = (Paragraph, ListBlock, Code, Table)
@@ -117,12 +151,4 @@ def _cut(para: Paragraph) -> tuple[Paragraph, Paragraph | None]:
     if taken >= len(found):
         return para, None
 
-    def paragraph(part: Sequence[list[Token]]) -> Paragraph:
-        tokens = [
-            tok
-            for n, sentence in enumerate(part)
-            for tok in ((text_token(" "),) if n else ()) + tuple(sentence)
-        ]
-        return Paragraph((Inline(tuple(tokens), para.origin),), para.origin)
-
-    return paragraph(found[:taken]), paragraph(found[taken:])
+    return _paragraph(found[:taken], para), _paragraph(found[taken:], para)

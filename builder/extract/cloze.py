@@ -34,7 +34,7 @@ _SENTENCE_END = re.compile(
     # a figure, a quote, or a letter of a script without capitals (Arabic, Hebrew, Chinese,
     # Japanese, Korean); after a
     # Chinese or Japanese full stop, at once.
-    r"(?<=[.!?؟۔])\s+(?=[A-Z0-9“\"(\[À-ÖØ-ÞΑ-ΩА-ЯЁ\u0590-\u05ff\u0600-\u06ff\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af])|(?<=[。！？])\s*"
+    r"(?:(?<=[.!?؟۔])|(?<=[.!?؟۔][)\"”’\]]))\s+(?=[A-Z0-9“\"(\[À-ÖØ-ÞΑ-ΩА-ЯЁ\u0590-\u05ff\u0600-\u06ff\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af])|(?<=[。！？])\s*"
 )
 _ENDED = re.compile(r"[.!?؟۔。！？]\s*$")
 """Text that ends a sentence, then a line break (or the space it became)."""

@@ -33,7 +33,7 @@ from ..model import (
     Text,
 )
 from ..model.document import Definitions, Footnote
-from .answer import own_answer
+from .answer import is_aside, own_answer
 from .cloze import prose_clozes, sentences
 from .code import read_code
 from .concept import defined
@@ -165,8 +165,9 @@ class Walker:
                     prose_clozes(para, scope, self.sink)
             else:
                 # Sub-headings alone answer nothing: with no text of its own, its parts are carded.
-                outlined = outline if loose.answers or loose.prose else []
-                heading_question(section, loose.answers, loose.prose, outlined, scope, self.sink)
+                prose = [para for para in loose.prose if not is_aside(para)]
+                outlined = outline if loose.answers or prose else []
+                heading_question(section, loose.answers, prose, outlined, scope, self.sink)
             return
         for para in defined(title, loose.prose, section.blocks, scope, self.sink):
             prose_clozes(para, scope, self.sink)
