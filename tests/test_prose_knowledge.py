@@ -511,3 +511,20 @@ def test_a_how_question_cut_short_keeps_the_sentence_that_says_how() -> None:
     [note] = [n for n in notes if n.kind == "question"]
     assert note.answer.endswith("You can achieve this with the --sort path flag.")
     assert len(note.answer) <= 900
+
+
+def test_a_sentence_marked_whole_is_no_cloze_and_cjk_code_names_are_gaps() -> None:
+    notes = _notes(
+        """
+        # Java
+
+        ## 总结
+
+        记住：**每个对象在堆上分配，引用在栈上保存，垃圾回收器只回收不可达的对象**。
+
+        这个方法被称为 `finalize`，在对象被垃圾回收器回收之前由虚拟机调用一次。
+        """
+    )
+    assert [n.answer for n in notes] == [
+        "这个方法被称为 finalize，在对象被垃圾回收器回收之前由虚拟机调用一次。"
+    ]

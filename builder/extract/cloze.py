@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from markdown_it.token import Token
 
 from ..markdown import MATH_DISPLAY, MATH_INLINE, plain, strip, text_token
+from ..markdown.tokens import is_cjk
 from ..model import Card, ClozeText, Gap, Inline, ListBlock, Paragraph, Segment
 from .metric import find_figure, measures
 from .scope import Scope, Sink
@@ -178,12 +179,35 @@ def prose_clozes(paragraph: Paragraph, scope: Scope, sink: Sink) -> None:
         segments = marked(sentence, paragraph.origin) or defined_term(sentence, paragraph.origin, topic)
         if segments is None:
             continue
+        if not _cues(segments):
+            sink.skip(
+                paragraph.origin, "the whole sentence is marked: nothing is left to cue it", plain(sentence)
+            )
+            continue
         first = next(s for s in segments if isinstance(s, Gap))
         key = scope.card("cloze", plain(first.inline.tokens)[:40])
         sink.add(scope.cloze("cloze", key, paragraph.origin, ClozeText((segments,))))
         made += 1
     if not made:
         sink.skip(paragraph.origin, "prose with nothing marked (bold what to remember)", plain(tokens))
+
+
+LEAST_CUE_WIDTH = 12
+"""Characters (a Chinese or Japanese one counting two) a cloze shows besides its gaps below
+which a gap three times as long hides the whole statement: "Remember: [...]." cues nothing."""
+
+
+def _width(text: str) -> int:
+    return sum(2 if is_cjk(ch) else 1 for ch in text if ch.isalnum())
+
+
+def _cues(segments: Sequence[Segment]) -> bool:
+    """Whether what a cloze shows besides its gaps can cue what they hide: not a few words
+    before a gap that holds the whole statement ("记住：[...]。", "In short, [...].")."""
+    shown = _width("".join(plain(s.tokens) for s in segments if isinstance(s, Inline)))
+    hidden = _width("".join(plain(s.inline.tokens) for s in segments if isinstance(s, Gap)))
+    # (A formula alone, shown nothing, is cued by where it stands.)
+    return not shown or shown >= LEAST_CUE_WIDTH or hidden < 3 * shown
 
 
 _DEFAULT = re.compile(r"\bdefaults?\s*(?:to|is|=|:|of)?\s*([\w.%-]+)", re.IGNORECASE)

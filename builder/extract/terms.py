@@ -233,8 +233,9 @@ def _code_named(toks: Sequence[Token], origin: object, topic: frozenset[str]) ->
     """A sentence of documentation that names a field, a flag or a command in code ("The spec
     of a Pod has a `restartPolicy` field …"): the longest such name (the most specific; the
     first of equals) is the gap."""
-    if len(plain(toks).split()) < LEAST_SENTENCE_WORDS:
-        return None
+    text = plain(toks)
+    if max(len(text.split()), sum(is_cjk(ch) for ch in text) // 2) < LEAST_SENTENCE_WORDS:
+        return None  # (Chinese and Japanese write no spaces: two characters make about a word)
     names = [
         i
         for i, tok in enumerate(toks)
