@@ -30,6 +30,7 @@ from typing import Any, TypeVar
 
 from . import __version__
 from .atomic import replace_file
+from .cachedir import default_folder
 from .limits import read_bounded
 from .media import packed_name_of
 from .model import KINDS, Diagnostic, MediaFile, Note, Origin, Skipped, SourceResult
@@ -47,14 +48,6 @@ T = TypeVar("T")
 
 class BadEntry(ValueError):
     """A cache entry that is not what deckbuilder writes (truncated, foreign, tampered with)."""
-
-
-def default_folder() -> Path:
-    """Where the cache lives unless told otherwise."""
-    if os.environ.get("DECKBUILDER_CACHE"):
-        return Path(os.environ["DECKBUILDER_CACHE"])
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "deckbuilder"
 
 
 def strict_default() -> bool:

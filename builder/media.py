@@ -34,6 +34,7 @@ from urllib.parse import unquote, urlsplit
 
 from markdown_it.token import Token
 
+from .cachedir import default_folder
 from .extract.clozescan import origin_of
 from .limits import FETCH_TIMEOUT, MAX_IMAGE_BYTES, MAX_REMOTE_IMAGE_BYTES
 from .markdown import plain, text_token
@@ -331,8 +332,6 @@ def _download(url: str, fetch: Fetch) -> bytes | str:
 
 def _keep(name: str, data: bytes) -> Path:
     """Where the fetched image ``name`` is kept (written once, whole, under its content hash)."""
-    from .cache import default_folder  # the cache imports this module
-
     folder = default_folder() / "images"
     target = folder / name
     if packed_name_of(target) == name:

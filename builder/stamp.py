@@ -23,6 +23,7 @@ from typing import Any
 
 from . import cache
 from .cache import BadEntry
+from .cachedir import default_folder
 from .config import DECKS_FILE
 from .limits import read_bounded
 from .media import packed_name_of
@@ -105,7 +106,7 @@ def _file_hash(path: Path) -> bytes:
 def _place(paths: Sequence[str], out: Path) -> Path:
     """Where the stamp of a build with these arguments, by this deckbuilder, is kept."""
     key = f"{cache.fingerprint()}\0{Path.cwd()}\0{out.resolve()}\0" + "\0".join(paths)
-    return cache.default_folder() / f"stamp-{hashlib.sha256(key.encode()).hexdigest()[:32]}.json"
+    return default_folder() / f"stamp-{hashlib.sha256(key.encode()).hexdigest()[:32]}.json"
 
 
 def load(paths: Sequence[str], out: Path, strict: bool | None = None) -> Stamp | None:
