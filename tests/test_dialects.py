@@ -528,3 +528,15 @@ def test_a_macro_a_converter_escaped_is_still_its_text() -> None:
         ' see \\{{HTMLElement("meta")\\}}\n'
     )
     assert answers(notes) == ["the character encoding of the page, see <meta>"]
+
+
+def test_a_macro_in_code_and_a_reference_naming_itself_are_text() -> None:
+    notes = notes_from(
+        "# A\n\n## Errors\n\n"
+        '- **Header:** sent as `{{httpheader("Attribution-Reporting-Eligible")}}` by the browser\n'
+        "- **Exception:** [ValueError][] is the most common one raised\n"
+    )
+    assert answers(notes) == [
+        "sent as Attribution-Reporting-Eligible by the browser",
+        "ValueError is the most common one raised",
+    ]

@@ -70,7 +70,7 @@ def test_a_figure_goes_to_the_card_it_illustrates(tmp_path: Path) -> None:
     skipped = run("cards", str(path), "--skipped").stdout
     where = _line_of("![Nothing to illustrate]")
     assert (
-        f"storage.md:{where}: image with no card of its section to illustrate: Nothing to illustrate"
+        f"storage.md:{where}: image with no prose card of its section to illustrate: Nothing to illustrate"
         in skipped
     )
     assert "prose with nothing marked" not in skipped

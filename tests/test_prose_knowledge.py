@@ -528,3 +528,23 @@ def test_a_sentence_marked_whole_is_no_cloze_and_cjk_code_names_are_gaps() -> No
     assert [n.answer for n in notes] == [
         "这个方法被称为 finalize，在对象被垃圾回收器回收之前由虚拟机调用一次。"
     ]
+
+
+def test_a_caption_naming_the_following_thing_keeps_the_sentence_before_it() -> None:
+    notes = _notes(
+        """
+        # Rust
+
+        ## Scope
+
+        A scope is the range within a program for which an item is valid. Take the following
+        variable:
+
+        ```rust
+        let s = "hello";
+        ```
+        """
+    )
+    assert [n.prompt for n in notes] == [
+        "Scope — A scope is the range within a program for which an item is valid. Take the following variable: Rust code?"
+    ]

@@ -7,6 +7,7 @@ is carded as parts of its own, never lost and never carded twice.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Sequence
 
@@ -24,6 +25,8 @@ ANSWER_BUDGET = 600
 """Characters of plain answer text before a card is too long to recall in one go."""
 CUT_ANSWER = ANSWER_BUDGET // 2
 """Characters a paragraph too long for an answer is cut to (at least its first sentence)."""
+HOW_NEAR = 2
+"""Blocks past a cut answer in which the sentence saying how may stand."""
 ASIDE_SENTENCES = 2
 """Sentences a paragraph ending in a question may have to be an aside (a longer one that
 ends asking is an answer that turns rhetorical)."""
@@ -58,7 +61,15 @@ def is_aside(block: Block) -> bool:
     return text.startswith(("(", "（")) and text.rstrip(".。").endswith((")", "）"))
 
 
-def own_answer(blocks: Sequence[Block]) -> tuple[list[Block], list[Block]]:
+_HOW = re.compile(
+    r"^(?:how\b|what (?:command|flag|option)|which (?:command|flag|option))|\bhow (?:do|can|to|should)\b|如何|怎么|怎样|"
+    r"どうやって|どのように|どうすれば|어떻게|¿?c[oó]mo\b|comment\b|wie\b|как\b|چگونه|كيف",
+    re.IGNORECASE,
+)
+"""How a question asks how to do something (its answer must say how)."""
+
+
+def own_answer(blocks: Sequence[Block], question: str = "") -> tuple[list[Block], list[Block]]:
     """The blocks that answer a question heading, and those left to read on their own.
 
     The blocks in order while they fit in a card's answer (the first always, a paragraph too
@@ -84,7 +95,7 @@ def own_answer(blocks: Sequence[Block]) -> tuple[list[Block], list[Block]]:
             answer.append(block)
     if len(answer) > 1 and rest and _introduces(answer[-1]):
         rest.insert(0, answer.pop())
-    if rest and not any(_in_code(run) for run in inline_runs(answer)):
+    if rest and _HOW.search(question) and not any(_in_code(run) for run in inline_runs(answer)):
         _add_how(answer, rest)
     return answer, sorted(rest, key=lambda block: block.origin.line)
 
@@ -97,7 +108,7 @@ def _add_how(answer: list[Block], rest: list[Block]) -> None:
     """An answer cut before it says how (it names no command, flag or setting): the first
     sentence left that names one joins it ("You can achieve this with the `--sort path` flag."),
     the rest of its paragraph staying with the parts."""
-    for n, block in enumerate(rest):
+    for n, block in enumerate(rest[:HOW_NEAR]):
         if not isinstance(block, Paragraph) or not any(_in_code(line) for line in block.lines):
             continue
         said = sentences(_joined(block))

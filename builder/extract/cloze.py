@@ -37,7 +37,7 @@ _SENTENCE_END = re.compile(
     # Chinese or Japanese full stop, at once.
     r"(?:(?<=[.!?؟۔])|(?<=[.!?؟۔][)\"”’\]]))\s+(?=[A-Z0-9“\"(\[À-ÖØ-ÞΑ-ΩА-ЯЁ\u0590-\u05ff\u0600-\u06ff\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af])|(?<=[。！？])\s*"
 )
-_ENDED = re.compile(r"[.!?؟۔。！？]\s*$")
+_ENDED = re.compile(r"(?:[.!?؟۔][)\"”’\]]?\s+|[。！？]\s*)$")
 """Text that ends a sentence, then a line break (or the space it became)."""
 _STARTS = re.compile(
     r"[A-Z0-9“\"(\[À-ÖØ-ÞΑ-ΩА-ЯЁ\u0590-\u05ff\u0600-\u06ff\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af]"
@@ -59,7 +59,8 @@ def sentences(tokens: Sequence[Token]) -> list[list[Token]]:
         if tok.type != "text" or depth:
             out[-1].append(tok)
             continue
-        if out[-1] and _ENDED.search(plain(out[-1])) and _STARTS.match(tok.content):
+        ended = "".join(t.content for t in out[-1][-2:] if t.type == "text")
+        if out[-1] and _ENDED.search(ended) and _STARTS.match(tok.content):
             out.append([])  # a sentence ended at the line's end: the next line starts another
         pieces = _SENTENCE_END.split(tok.content)
         for n, piece in enumerate(pieces):

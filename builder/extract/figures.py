@@ -42,10 +42,12 @@ def attach_figures(figures: Sequence[Paragraph], sink: Sink, start: int) -> None
     the section it stands in): the last one made from prose before it (a code card shows its
     code, not a picture of the text), else the section's first such card."""
     mine = range(start, len(sink.cards))
-    prose = [i for i in mine if sink.cards[i].kind != "code"] or list(mine)
+    prose = [i for i in mine if sink.cards[i].kind != "code"]
     for figure in figures:
         if not prose:
-            sink.skip(figure.origin, "image with no card of its section to illustrate", _caption(figure))
+            sink.skip(
+                figure.origin, "image with no prose card of its section to illustrate", _caption(figure)
+            )
             continue
         before = [i for i in prose if sink.cards[i].origin.line < figure.origin.line]
         at = max(before, key=lambda i: sink.cards[i].origin.line) if before else prose[0]

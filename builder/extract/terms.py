@@ -80,6 +80,9 @@ STRESSED = frozenset(
         "and",
         "or",
         "but",
+        # a translator's note's label
+        "訳注",
+        "译注",
     ]
 )
 """Words bold or italics stress rather than name ("will **not**", "*Typically*"): never a gap."""
@@ -232,7 +235,8 @@ MOST_CODE_CHARACTERS = 40
 def _code_named(toks: Sequence[Token], origin: object, topic: frozenset[str]) -> tuple[Segment, ...] | None:
     """A sentence of documentation that names a field, a flag or a command in code ("The spec
     of a Pod has a `restartPolicy` field …"): the longest such name (the most specific; the
-    first of equals) is the gap."""
+    last of equals: "Unlike objects with a `spec`, a ConfigMap has a `data` section") is the
+    gap."""
     text = plain(toks)
     if max(len(text.split()), sum(is_cjk(ch) for ch in text) // 2) < LEAST_SENTENCE_WORDS:
         return None  # (Chinese and Japanese write no spaces: two characters make about a word)
@@ -245,7 +249,7 @@ def _code_named(toks: Sequence[Token], origin: object, topic: frozenset[str]) ->
     ]
     if not names:
         return None
-    i = max(names, key=lambda n: (len(toks[n].content.strip()), -n))
+    i = max(names, key=lambda n: (len(toks[n].content.strip()), n))
     return (
         Inline(tuple(toks[:i]), origin),  # type: ignore[arg-type]
         Gap(1, Inline((toks[i],), origin)),  # type: ignore[arg-type]

@@ -143,7 +143,7 @@ class Walker:
         none when the section says its answer with ``**Answer:**`` or ``Q:``/``A:`` lines."""
         if not is_question_heading(title) or _labels_qa(section.blocks):
             return [], section.blocks
-        return own_answer(section.blocks)
+        return own_answer(section.blocks, title)
 
     def _decide(
         self, section: Section, title: str, scope: Scope, loose: Loose, answer: Sequence[Block] = ()
@@ -317,7 +317,7 @@ _POINTING = re.compile(
     re.IGNORECASE,
 )
 _FOLLOWING = re.compile(
-    r"(?:the following|as follows|following ways?|siguientes?|suivante?s?|folgende[nrs]?|seguintes?|"
+    r"(?:the following(?: \w+)?|as follows|following ways?|siguientes?|suivante?s?|folgende[nrs]?|seguintes?|"
     r"следующ\w+|以下|如下|下記|次のとおり|다음과 같)\W*$",
     re.IGNORECASE,
 )

@@ -130,6 +130,7 @@ def use_dialects(md: MarkdownIt) -> None:
     md.inline.ruler.before("emphasis", "icon", _icon)
     md.inline.ruler.before("emphasis", "block_id", _block_id)
     md.core.ruler.push("site_links", _site_links)
+    md.core.ruler.push("macros_in_code", _macros_in_code)
     md.core.ruler.push("image_size", _image_size)
     md.core.ruler.push("dialect_notes", _notes_as_tokens)
     md.add_render_rule("link_open", _render_link)
@@ -545,7 +546,7 @@ def _ref_link(state: StateInline, silent: bool) -> bool:
     return _as_text(state, match, silent)
 
 
-_FULL_REF = re.compile(r"\[((?:[^\[\]\n]|\[[^\[\]\n]*\]){1,500})\]\[([^\[\]\n]{1,200})\]")
+_FULL_REF = re.compile(r"\[((?:[^\[\]\n]|\[[^\[\]\n]*\]){1,500})\]\[([^\[\]\n]{0,200})\]")
 
 
 def _unresolved_ref(state: StateInline, silent: bool) -> bool:
@@ -554,7 +555,8 @@ def _unresolved_ref(state: StateInline, silent: bool) -> bool:
     if state.src[state.pos] != "[":
         return False
     match = _FULL_REF.match(state.src, state.pos)
-    if match is None or normalizeReference(match.group(2)) in state.env.get("references", {}):
+    name = (match.group(2) or match.group(1)) if match else ""  # ``[text][]`` names itself
+    if match is None or normalizeReference(name) in state.env.get("references", {}):
         return False
     return _as_text(state, match, silent)
 
@@ -708,6 +710,20 @@ def _macro_inline(state: StateInline, silent: bool) -> bool:
 
 SITE_LINK = "deckbuilder.site_link"
 """Token meta key: a link without a scheme, shown as its text (:func:`_site_links`)."""
+
+
+def _macros_in_code(state: StateCore) -> None:
+    """A code span holding only a docs-site macro (`` `{{httpheader("X")}}` ``): the code the
+    macro names (``X``)."""
+    for block in state.tokens:
+        for tok in block.children or ():
+            if tok.type != "code_inline" or "{{" not in tok.content:
+                continue
+            match = _MACRO.fullmatch(tok.content.strip())
+            args = _MACRO_ARG.findall(match.group(2) or "") if match else []
+            if args:
+                shown = [a if a is not None else b for a, b in args]
+                tok.content = f"<{shown[0]}>" if match and match.group(1).lower() in _MACRO_TAG else shown[0]
 
 
 def _site_links(state: StateCore) -> None:
