@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from builder.build import read_source
+from builder.sources import Source
 from tests.test_code_parts import code_cards, extracted
 
 
@@ -224,3 +226,15 @@ def test_no_card_for_the_remnant_of_a_step_too_long(tmp_path: Path) -> None:
         "code step “A Pod reading its config”",
         "code step “A dialog holding a form”",
     ]
+
+
+def test_code_a_sentence_walks_through_is_an_example_not_a_card(tmp_path: Path) -> None:
+    source = tmp_path / "book.md"
+    source.write_text(
+        "# Rust\n\n## Moves\n\nNow let’s look at the String version:\n\n```rust\nlet s2 = s1;\n```\n\n"
+        "A String is moved on assignment:\n\n```rust\nlet s3 = s2;\n```\n",
+        encoding="utf-8",
+    )
+    result = read_source(Source(source, tmp_path))
+    assert [n.prompt for n in result.notes] == ["Moves — A String is moved on assignment: Rust code?"]
+    assert any(s.reason.startswith("example code") for s in result.skipped)

@@ -36,6 +36,7 @@ from ..locale import Words
 from ..model import Card, Code, Origin, Snippet
 from . import codeparts
 from .scope import Scope, Sink
+from .terms import narrates
 
 SHELLS = {
     "bash",
@@ -252,6 +253,13 @@ def read_code(code: Code, scope: Scope, sink: Sink, caption: str | None = None) 
             sink.skip(origin, "code with no comment or sentence before it to ask by", first.strip())
             continue
         step = _Step(code, scope, sink, lines, lexed, title, crumbs, chunk.title or "block", typed)
+        if not chunk.title and narrates(title):
+            # "Now let's look at the String version:": an example walked through, not named.
+            card = step.card(chunk.rows, origin, (), ())
+            sink.skip(
+                origin, "example code: the sentence before it walks through it, naming nothing", title, card
+            )
+            continue
         size = sum(1 for row in chunk.rows if row is not None and lines[row].strip())
         if size <= MOST_LINES:
             sink.add(step.card(chunk.rows, origin, (), ()))

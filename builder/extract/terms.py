@@ -19,7 +19,7 @@ from ..markdown import plain, strip
 from ..markdown.tokens import is_cjk
 from ..model import Gap, Inline, Segment
 
-__all__ = ["COPULA", "POINTER", "STRESSED", "defined_term", "hideable"]
+__all__ = ["COPULA", "POINTER", "STRESSED", "defined_term", "hideable", "narrates"]
 
 MOST_TERM_WORDS = 4
 """Words an italic term may have (a longer italic run is a quotation or a title)."""
@@ -157,7 +157,7 @@ def defined_term(
     if toks and toks[0].type == "code_inline" and COPULA.match(plain(toks[1:]).strip()):
         # "`Vec<T>` is a growable array": a name in code that the sentence says what it is.
         return (Gap(1, Inline((toks[0],), origin)), Inline(tuple(toks[1:]), origin))  # type: ignore[arg-type]
-    text = plain(toks).strip()
+    text = plain(toks).strip().replace("\u2019", "'")  # typographic apostrophes: "Let’s"
     if (
         text.endswith((":", "："))
         or _ILLUSTRATES.match(text)
@@ -255,3 +255,17 @@ def _code_named(toks: Sequence[Token], origin: object, topic: frozenset[str]) ->
         Gap(1, Inline((toks[i],), origin)),  # type: ignore[arg-type]
         Inline(tuple(toks[i + 1 :]), origin),  # type: ignore[arg-type]
     )
+
+
+_WALKS_THROUGH = re.compile(
+    r"^(?:here's|here is|here are|now\b|next\b|let's|let us|consider|check out|try\b|this code|the following code|"
+    r"as always|for (?:example|instance)|e\.g\.)",
+    re.IGNORECASE,
+)
+
+
+def narrates(sentence: str) -> bool:
+    """Whether a sentence walks the reader through an example ("Now let's look at the String
+    version:", "Consider this code, for example:") rather than naming what follows it."""
+    text = sentence.strip().replace("\u2019", "'")
+    return bool(_WALKS_THROUGH.match(text) or _NARRATES.search(text) or _ILLUSTRATES.match(text))
