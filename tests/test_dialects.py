@@ -540,3 +540,11 @@ def test_a_macro_in_code_and_a_reference_naming_itself_are_text() -> None:
         "sent as Attribution-Reporting-Eligible by the browser",
         "ValueError is the most common one raised",
     ]
+
+
+def test_kubernetes_heading_shortcodes_are_their_headings() -> None:
+    notes = notes_from(
+        '# Pods\n\n## {{< heading "prerequisites" >}}\n\nYou need a running **cluster**.\n\n'
+        '## {{% heading "whatsnext" %}}\n\n- Read about [Secrets](/docs/secret/).\n'
+    )
+    assert [n.prompt for n in notes] == ["Before you begin — You need a running [...]."]

@@ -84,7 +84,22 @@ ASIDES = frozenset({"note", "warning", "caution", "tip", "info", "alert", "callo
 """Paired shortcodes read as asides."""
 _WRAPPERS = frozenset({"tabs", "tab", "details", "expand", "table", "center"})
 """Paired shortcodes around content they only present: read as what they hold."""
-_KNOWN = ASIDES | _WRAPPERS | {"glossary_tooltip", "figure", "comment", "highlight", "ref", "relref"}
+_HEADINGS = {
+    "whatsnext": "What's next",
+    "prerequisites": "Before you begin",
+    "objectives": "Objectives",
+    "cleanup": "Cleaning up",
+    "synopsis": "Synopsis",
+    "options": "Options",
+    "seealso": "See also",
+    "feedback": "Feedback",
+}
+"""The headings Kubernetes' ``heading`` shortcode prints, by its key (English; a translated
+site prints its own, which the catalogue's reference words cover)."""
+_QUOTED = re.compile(r"\"([^\"]*)\"")
+_KNOWN = (
+    ASIDES | _WRAPPERS | {"heading", "glossary_tooltip", "figure", "comment", "highlight", "ref", "relref"}
+)
 _DROPPED_BODY = frozenset({"comment"})
 """Paired shortcodes whose content is dropped with them."""
 
@@ -644,6 +659,11 @@ def _shortcode_inline(state: StateInline, silent: bool) -> bool:
         name, args = match.group(3), _attrs(match.group(4), _ARG)
         if name == "glossary_tooltip":
             _text(state, args.get("text") or args.get("term_id", ""))
+        elif name == "heading":
+            # Kubernetes' translated headings: `{{% heading "whatsnext" %}}` is "What's next".
+            quoted = _QUOTED.search(match.group(4) or "")
+            key = quoted.group(1) if quoted else ""
+            _text(state, _HEADINGS.get(key.lower(), key.replace("_", " ").capitalize()))
         elif name == "figure" and args.get("src"):
             _image(state, args["src"], args.get("alt") or args.get("caption") or args.get("title", ""))
             caption = args.get("caption") or args.get("title")
