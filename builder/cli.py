@@ -6,7 +6,6 @@ them, so that a build with nothing to do starts and ends quickly.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -28,12 +27,13 @@ from .commands.options import (
     out_option,
     sources_argument,
 )
+from .commands.output import Escaping, json_line, say, say_lines
 
 
 def report(diagnostics: Iterable[Diagnostic]) -> None:
-    """Print diagnostics, one line each, on standard error."""
+    """Print diagnostics, one line each, on standard error (escaped: see :func:`say`)."""
     for diagnostic in diagnostics:
-        click.echo(str(diagnostic), err=True)
+        say(str(diagnostic), err=True)
 
 
 def built(
@@ -58,7 +58,7 @@ def _warn(diagnostic: Diagnostic) -> None:
     report([diagnostic])
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=Escaping, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="deckbuilder")
 def main() -> None:
     """Turn structured Markdown study material into Anki decks of atomic cards."""
@@ -123,22 +123,18 @@ def build(
     result = built(paths, out, show_progress, goal=goal, **options)
     if result.repeated is not None:
         # Nothing changed since the last build: say what it said, do nothing.
-        for line in result.repeated.errors:
-            click.echo(line, err=True)
-        for line in result.repeated.output:
-            click.echo(line)
+        say_lines(result.repeated.errors, err=True)
+        say_lines(result.repeated.output)
         return
     if result.refused:
-        click.echo(
-            "build stopped (--strict): a release would lose review history; nothing was written", err=True
-        )
+        say("build stopped (--strict): a release would lose review history; nothing was written", err=True)
         raise SystemExit(1)
     for rel, target in result.drafts:
-        click.echo(drafted(rel, target))
+        say_lines(drafted(rel, target))
     for rel, target, written in result.written:
-        click.echo((said if retired(rel) else released)(rel, target, written))
+        say((said if retired(rel) else released)(rel, target, written))
     for rel, page in result.previews:
-        click.echo(f"{rel.plan.name}: preview -> {page}")
+        say(f"{rel.plan.name}: preview -> {page}")
 
 
 @main.command()
@@ -164,14 +160,14 @@ def cards(
     goal: Goal = "plan" if skipped else "compare"
     result = built(paths, out, goal=goal, warn_lost=False, fetch_images=fetch_images)
     for part in result.plan.skipped if skipped and result.plan else ():
-        click.echo(str(part))
+        say(str(part))
     for rel in result.releases:
         for note in rel.shipped() if removed else rel.notes:
             if as_json:
-                click.echo(json.dumps(note.as_json(), ensure_ascii=False))
+                click.echo(json_line(note.as_json()))
             else:
-                answer = note.answer.replace("\n", "\n    ")
-                click.echo(f"[{note.kind}] {note.prompt}\n    {answer}")
+                say(f"[{note.kind}] {note.prompt}")
+                say_lines(f"    {line}" for line in note.answer.split("\n"))
 
 
 @main.command()
@@ -210,8 +206,7 @@ def diff(paths: tuple[str, ...], out: Path, check: bool, fetch_images: bool) -> 
             for old in leftovers(rel, out)
         ]
         stale = stale or out_of_date or bool(older)
-        for line in (*lines, *older):
-            click.echo(line)
+        say_lines((*lines, *older))
     if check and stale:
         raise SystemExit(1)
 
@@ -246,7 +241,7 @@ def preview(paths: tuple[str, ...], target: Path, out: Path, fetch_images: bool)
     rels = [rel for rel in result.releases if not retired(rel)]
     with Staging() as staging:
         staging.write_text(target, preview_page(rels, _title(rels)))
-    click.echo(f"{sum(len(r.plan.notes) for r in rels)} notes -> {target}")
+    say(f"{sum(len(r.plan.notes) for r in rels)} notes -> {target}")
 
 
 @main.command()
@@ -289,9 +284,9 @@ def watch_command(paths: tuple[str, ...], out: Path, drafts: Path) -> None:
     from .watch import watch  # watchfiles is only needed here
 
     try:
-        watch(paths or DEFAULT_SOURCES, out, lambda line: click.echo(line), drafts=drafts)
+        watch(paths or DEFAULT_SOURCES, out, say, drafts=drafts)
     except KeyboardInterrupt:
-        click.echo("stopped; nothing was released: run deckbuilder build to release the drafts' content")
+        say("stopped; nothing was released: run deckbuilder build to release the drafts' content")
 
 
 def _title(rels: list[Release]) -> str:

@@ -34,7 +34,8 @@ def rebuild(paths: Sequence[str], out: Path, echo: Echo, drafts: Path = DRAFTS) 
             echo("build stopped: fix the errors above; watching for the next change")
             return False
         for rel, target in result.drafts:
-            echo(draft(rel, target))
+            for line in draft(rel, target):
+                echo(line)
     except DeckbuilderError as error:
         echo(error.format_message())
         echo("build stopped; watching for the next change")

@@ -8,6 +8,8 @@ from typing import Any, TypeVar
 
 import click
 
+from .output import say
+
 F = TypeVar("F", bound=Callable[..., Any])
 
 DEFAULT_SOURCES = ("source",)
@@ -25,7 +27,7 @@ def existing_paths(ctx: click.Context, _param: click.Parameter, paths: tuple[str
     when none is given, does not exist: before the command does any work."""
     for raw in paths or DEFAULT_SOURCES:
         if not Path(raw).exists():
-            click.echo(f"deckbuilder: no such file or folder: {raw}", err=True)
+            say(f"deckbuilder: no such file or folder: {raw}", err=True)
             ctx.exit(2)
     return paths
 

@@ -11,6 +11,7 @@ from typing import TypeVar
 import click
 
 from .options import decks_option
+from .output import say
 
 F = TypeVar("F", bound=Callable[..., object])
 
@@ -41,15 +42,15 @@ def into_anki(command: str, collection: Path | None, anki_connect: str | None) -
     from ..errors import DeckbuilderError, SourceError
 
     if (collection is None) == (anki_connect is None):
-        click.echo(f"deckbuilder: {command} needs one of --collection PATH or --anki-connect [URL]", err=True)
+        say(f"deckbuilder: {command} needs one of --collection PATH or --anki-connect [URL]", err=True)
         raise SystemExit(2)
     try:
         yield
     except SourceError as error:
-        click.echo(error.format_message(), err=True)
+        say(error.format_message(), err=True)
         raise SystemExit(1) from None
     except DeckbuilderError as error:
-        click.echo(f"deckbuilder: {error.format_message()}", err=True)
+        say(f"deckbuilder: {error.format_message()}", err=True)
         raise SystemExit(1) from None
 
 
@@ -111,7 +112,7 @@ def sync(
     from ..progress import progress_reporter
     from ..sync import Options
 
-    echo = click.echo
+    echo = say
     options = Options(suspend=suspend_removed, overwrite=overwrite_edits, reset=reset_decks)
     with into_anki("sync", collection, anki_connect), progress_reporter() as progress:
         if collection is not None:
@@ -159,5 +160,5 @@ def pull(paths: tuple[str, ...], out: Path, collection: Path | None, anki_connec
     from ..sync import pull_edits
 
     with into_anki("pull", collection, anki_connect):
-        done = pull_edits(list(paths) or ["source"], out, click.echo, collection=collection, url=anki_connect)
-    click.echo(f"{len(done)} edit{'s' if len(done) != 1 else ''} pulled" if done else "no edits to pull")
+        done = pull_edits(list(paths) or ["source"], out, say, collection=collection, url=anki_connect)
+    say(f"{len(done)} edit{'s' if len(done) != 1 else ''} pulled" if done else "no edits to pull")

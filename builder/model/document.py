@@ -14,12 +14,16 @@ if TYPE_CHECKING:
     from .cards import Diagnostic
 
 
-_CONTROL = re.compile("[\x00-\x1f\x7f]")
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+"""What a terminal or a log would act on rather than show: C0 and C1 controls (a newline, a
+carriage return, the escape that starts a terminal sequence), line and paragraph separators, and
+the marks and overrides that reorder bidirectional text."""
 
 
 def one_line(path: str) -> str:
-    """``path`` as a message shows it: on one line, a control character in it (a newline in a
-    file name) written as its escape (``\\n``, ``\\x1b``)."""
+    """``path`` (or any text) as a message shows it: on one line that cannot be rewritten, each
+    control character in it (a newline in a file name, an escape sequence, a bidi override)
+    written as its visible escape (``\\n``, ``\\x1b``, ``\\u202e``)."""
     return _CONTROL.sub(lambda match: repr(match.group())[1:-1], path)
 
 

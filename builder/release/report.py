@@ -1,5 +1,7 @@
 """What a build did, or would do, to each deck: one wording for ``build``, ``init``, ``diff``,
-``build --draft`` and ``watch``."""
+``build --draft`` and ``watch``. Each function gives lines; the command line escapes each as it
+prints it (:func:`builder.commands.output.say`), so a deck name or prompt holding a control
+character cannot break or rewrite a line."""
 
 from __future__ import annotations
 
@@ -60,15 +62,15 @@ def pending(rel: Release, target: Path) -> tuple[list[str], bool]:
     return lines, True
 
 
-def draft(rel: Release, target: Path) -> str:
-    """A draft: what releasing it now would change, and where the draft went."""
+def draft(rel: Release, target: Path) -> list[str]:
+    """A draft: what releasing it now would change, and where the draft went, one a line."""
     name = rel.plan.name
     if rel.bump is None:
-        return f"{name}: {rel.version}, no change since the release -> {target}"
+        return [f"{name}: {rel.version}, no change since the release -> {target}"]
     if rel.previous is None:
-        return f"{name}: draft of {rel.version} (first release), {len(rel.plan.notes)} notes -> {target}"
+        return [f"{name}: draft of {rel.version} (first release), {len(rel.plan.notes)} notes -> {target}"]
     head = f"{name}: draft, {rel.previous.version} -> {rel.version} ({rel.bump}) if released now -> {target}"
-    return "\n".join([head, *changes(rel)])
+    return [head, *changes(rel)]
 
 
 def history_lost(rel: Release) -> list[Diagnostic]:

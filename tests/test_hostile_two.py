@@ -1,0 +1,122 @@
+"""Hostile text and odd paths through the real command line (issue 19, items 3 and 4).
+
+A message must be one line that nothing in it can rewrite: a key, path, deck name or any text
+from a source, manifest or curation file holding a terminal escape, a carriage return, a newline
+or a bidi override is shown with those written as visible escapes. Odd paths (symbolic link
+loops, dangling links, a path under a file, a folder that cannot be written) give one line,
+never a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import pytest
+
+from builder import progress
+from builder.model import one_line
+
+from support import outcome
+
+EPOCH = 1_700_000_000
+GOOD = "# Good\n\n## Part\n\n- **Alpha:** one\n- **Beta:** two\n"
+REFUSAL = "init writes only into an empty folder or a new one"
+
+HOSTILE = "x\x1b]0;PWNED\x07\x1b[2K\rFAKE OK\n\x9b31m\u2028\u202e\u2066"
+"""A key that would retitle the terminal, wipe the line, write 'FAKE OK' over it, forge a second
+line, colour the rest through a C1 CSI and reverse it with bidi overrides."""
+SHOWN = "x\\x1b]0;PWNED\\x07\\x1b[2K\\rFAKE OK\\n\\x9b31m\\u2028\\u202e\\u2066"
+
+
+@pytest.fixture(autouse=True)
+def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(EPOCH))
+    monkeypatch.setattr(progress, "QUIET_SECONDS", math.inf)
+    return tmp_path
+
+
+def write(files: dict[str, str]) -> None:
+    for name, text in files.items():
+        path = Path(name)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+
+
+def safe(text: str) -> None:
+    """Nothing in ``text`` a terminal or log would act on: every line is plain."""
+    for line in text.splitlines():
+        assert one_line(line) == line, repr(line)
+    assert "Traceback" not in text
+
+
+# --- Escaping at output -------------------------------------------------------------------------
+
+
+def test_one_line_writes_every_control_and_override_as_its_escape():
+    assert one_line(HOSTILE) == SHOWN
+    assert one_line("plain, é, 中文, \\x1b") == "plain, é, 中文, \\x1b"
+
+
+def test_a_curation_key_cannot_rewrite_the_warning_that_quotes_it():
+    # Before: the key reached stderr raw: the terminal was retitled and "FAKE OK" overwrote the line.
+    write({"good/good.md": GOOD, "good/good.curation.yaml": json.dumps({HOSTILE: "drop"})})
+    code, out, err = outcome("build", "good", "--out", "decks")
+    assert code == 0
+    safe(out + err)
+    assert err.splitlines() == [
+        f"good/good.curation.yaml:1: warning: no card has the key “{SHOWN}” any more (its heading,"
+        " label or row was renamed, or the part was removed); update the key or remove the entry"
+    ]
+
+
+def test_a_curation_key_in_an_error_is_escaped():
+    text = f"{json.dumps(HOSTILE)}: drop\n{json.dumps(HOSTILE)}: restore\n"
+    write({"good/good.md": GOOD, "good/good.curation.yaml": text})
+    code, out, err = outcome("build", "good", "--out", "decks")
+    assert code == 1
+    safe(out + err)
+    assert err.splitlines() == [
+        f"good/good.curation.yaml:2: error: “{SHOWN}” is curated twice (first at line 1)"
+    ]
+
+
+@pytest.mark.parametrize("command", [("build", "--draft"), ("diff",), ("build",)])
+def test_a_deck_name_from_a_source_is_escaped_in_summaries_and_dry_runs(command):
+    # Sources lose their control characters as they are read, but a bidi override stays in the
+    # title: before, it reached the summary raw and reversed the rest of the line.
+    write({"good/good.md": "# Bad \u202eKO TAF\n\n## Part\n\n- **Alpha:** one\n"})
+    code, out, err = outcome(*command, "good", "--out", "decks")
+    assert code == 0, err
+    safe(out + err)
+    assert out.splitlines()[0].startswith("Bad \\u202eKO TAF: ")
+
+
+def test_a_prompt_and_answer_are_escaped_in_cards():
+    write({"good/good.md": "# Good\n\n## Part\n\n- **Al\u202epha:** one\u2066two\n"})
+    code, out, err = outcome("cards", "good", "--out", "decks")
+    assert code == 0, err
+    safe(out + err)
+    assert out.splitlines() == ["[fact] Part — Al\\u202epha?", "    one\\u2066two"]
+
+
+def test_json_lines_escape_c1_and_bidi_and_read_back_the_same():
+    write({"good/good.md": "# Good\n\n## Part\n\n- **Al\u2066pha\u202e:** one\n"})
+    code, out, err = outcome("cards", "good", "--json")
+    assert code == 0, err
+    safe(out)
+    (note,) = [json.loads(line) for line in out.splitlines()]
+    assert "Al\u2066pha\u202e" in note["prompt"]
+
+
+def test_a_path_or_option_in_a_usage_error_is_escaped():
+    code, out, err = outcome("build", "no\x1b]0;T\x07\rsuch")
+    assert code == 2
+    safe(out + err)
+    assert err.splitlines() == ["deckbuilder: no such file or folder: no\\x1b]0;T\\x07\\rsuch"]
+    code, out, err = outcome("build", "--x\x1b]0;T\x07\rFAKE")
+    assert code == 2
+    safe(out + err)
+    assert err.splitlines()[-1] == "Error: No such option '--x\\x1b]0;T\\x07\\rFAKE'."
