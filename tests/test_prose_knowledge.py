@@ -548,3 +548,39 @@ def test_a_caption_naming_the_following_thing_keeps_the_sentence_before_it() -> 
     assert [n.prompt for n in notes] == [
         "Scope — A scope is the range within a program for which an item is valid. Take the following variable: Rust code?"
     ]
+
+
+def test_an_answer_keeps_the_command_its_last_sentence_leads_into() -> None:
+    why = " ".join(["Windows consoles before version 10 have no way to show true colors."] * 6)
+    notes = _notes(
+        f"""
+        # FAQ
+
+        ## How do I make the `-f` flag faster?
+
+        The `-f` flag reads one pattern per line from a file. {why}
+
+        Raise the cache with the `--dfa-size-limit` flag.
+
+        ## How do I enable true colors?
+
+        {why} Instead of this:
+
+        ```
+        $ rg x --colors 'match:fg:0x33,0x66,0xFF'
+        ```
+
+        you should do this
+
+        ```
+        $ rg x --colors 'match:none' --colors 'match:fg:0x33,0x66,0xFF'
+        ```
+        """
+    )
+    answers = {n.prompt: n.answer for n in notes if n.kind == "question"}
+    assert answers["How do I make the -f flag faster?"].endswith(
+        "Raise the cache with the --dfa-size-limit flag."
+    )
+    assert answers["How do I enable true colors?"].endswith(
+        "$ rg x --colors 'match:none' --colors 'match:fg:0x33,0x66,0xFF'"
+    )

@@ -25,6 +25,10 @@ ANSWER_BUDGET = 600
 """Characters of plain answer text before a card is too long to recall in one go."""
 CUT_ANSWER = ANSWER_BUDGET // 2
 """Characters a paragraph too long for an answer is cut to (at least its first sentence)."""
+SHORT_CODE_LINES = 6
+"""Lines of code short enough to follow the sentence leading into it past the budget."""
+SHORT_LEAD = 60
+"""Characters of a paragraph short enough to be only the lead into the code after it."""
 HOW_NEAR = 2
 """Blocks past a cut answer in which the sentence saying how may stand."""
 ASIDE_SENTENCES = 2
@@ -93,11 +97,30 @@ def own_answer(blocks: Sequence[Block], question: str = "") -> tuple[list[Block]
             rest.extend([tail] if tail is not None else [])
         else:
             answer.append(block)
-    if len(answer) > 1 and rest and _introduces(answer[-1]):
-        rest.insert(0, answer.pop())
-    if rest and _HOW.search(question) and not any(_in_code(run) for run in inline_runs(answer)):
+    later = [b for b in rest if answer and b.origin.line > answer[-1].origin.line]
+    after = min(later, key=lambda block: block.origin.line) if later else None
+    if isinstance(after, Code) and _leads_into(answer[-1]):
+        # "you should do this" then the command: the two go together, in or out.
+        if after.text.count("\n") < SHORT_CODE_LINES:
+            rest.remove(after)
+            answer.append(after)
+        elif len(answer) > 1:
+            rest.append(answer.pop())
+    elif len(answer) > 1 and rest and _introduces(answer[-1]):
+        rest.append(answer.pop())
+    if rest and _HOW.search(question) and not _says_how(answer, question):
         _add_how(answer, rest)
     return answer, sorted(rest, key=lambda block: block.origin.line)
+
+
+def _says_how(answer: Sequence[Block], question: str) -> bool:
+    """Whether an answer names a command, flag or setting the question does not already name
+    ("How do I make the `-f` flag faster?" is not answered by what `-f` does)."""
+    return any(
+        tok.type == "code_inline" and tok.content.strip() not in question
+        for run in inline_runs(answer)
+        for tok in run.tokens
+    ) or any(isinstance(block, Code) for block in answer)
 
 
 def _in_code(run: Inline) -> bool:
@@ -134,6 +157,13 @@ def _paragraph(part: Sequence[list[Token]], like: Paragraph) -> Paragraph:
 
 _ANSWERS = (Paragraph, ListBlock, Code, Table)
 """Blocks an answer shows."""
+
+
+def _leads_into(block: Block) -> bool:
+    """A short paragraph that says what the code after it is ("you should do this")."""
+    return isinstance(block, Paragraph) and (
+        _introduces(block) or sum(width(plain(line.tokens)) for line in block.lines) <= SHORT_LEAD
+    )
 
 
 def _introduces(block: Block) -> bool:
