@@ -9,13 +9,15 @@ never a traceback.
 
 from __future__ import annotations
 
+import errno
 import json
 import math
+import os
 from pathlib import Path
 
 import pytest
 
-from builder import progress
+from builder import progress, scaffold
 from builder.model import one_line
 
 from support import outcome
@@ -120,3 +122,70 @@ def test_a_path_or_option_in_a_usage_error_is_escaped():
     assert code == 2
     safe(out + err)
     assert err.splitlines()[-1] == "Error: No such option '--x\\x1b]0;T\\x07\\rFAKE'."
+
+
+# --- init on odd targets: one line each, nothing written ----------------------------------------
+
+
+def odd_targets() -> dict[str, str]:
+    """Each odd target init is given, made in the working folder, and the line it must print."""
+    Path("afile").write_text("x", encoding="utf-8")
+    Path("dangling").symlink_to("nowhere")
+    Path("loop").symlink_to("loop")
+    return {
+        "dangling": f"deckbuilder: dangling is a symbolic link to nowhere, which does not exist; {REFUSAL}",
+        "loop": f"deckbuilder: loop is a loop of symbolic links; {REFUSAL}",
+        "loop/repo": f"deckbuilder: loop/repo is under loop, which is a loop of symbolic links; {REFUSAL}",
+        "afile": f"deckbuilder: afile is a file; {REFUSAL}",
+        "afile/repo": f"deckbuilder: afile/repo is under afile, which is a file; {REFUSAL}",
+    }
+
+
+def test_init_gives_one_line_for_each_odd_target():
+    # Before: a dangling link raised FileExistsError, a loop OSError (ELOOP), a path under a
+    # file NotADirectoryError, each as a traceback.
+    for target, line in odd_targets().items():
+        code, out, err = outcome("init", target)
+        assert (code, out, err.splitlines()) == (2, "", [line]), target
+    assert sorted(p.name for p in Path(".").iterdir()) == ["afile", "dangling", "loop"]
+
+
+def test_init_refuses_a_folder_it_may_not_write_into(monkeypatch):
+    Path("ro").mkdir()
+    monkeypatch.setattr(os, "access", lambda path, mode: Path(path) != Path("ro"))
+    code, out, err = outcome("init", "ro/repo")
+    assert (code, out, err.splitlines()) == (
+        2,
+        "",
+        [f"deckbuilder: ro/repo is under ro, which is a folder deckbuilder may not write into; {REFUSAL}"],
+    )
+    assert list(Path("ro").iterdir()) == []
+
+
+def test_init_says_in_one_line_what_it_could_not_write(monkeypatch):
+    # A read-only parent the access check cannot see (root, a read-only mount): the first file
+    # that cannot be written stops init with one line.
+    def refuse(folder: Path) -> list[Path]:
+        raise PermissionError(errno.EACCES, "Permission denied", str(folder / "source"))
+
+    monkeypatch.setattr(scaffold, "write", refuse)
+    code, out, err = outcome("init", "repo\x1b]0;T\x07")
+    assert (code, out) == (1, "")
+    assert err.splitlines() == [
+        "deckbuilder: cannot write repo\\x1b]0;T\\x07/source: Permission denied; init stopped there"
+    ]
+
+
+@pytest.mark.skipif(hasattr(os, "geteuid") and os.geteuid() == 0, reason="root writes into read-only folders")
+def test_init_under_a_read_only_folder():
+    Path("ro").mkdir()
+    Path("ro").chmod(0o555)
+    try:
+        code, out, err = outcome("init", "ro/repo")
+    finally:
+        Path("ro").chmod(0o755)
+    assert (code, out, err.splitlines()) == (
+        2,
+        "",
+        [f"deckbuilder: ro/repo is under ro, which is a folder deckbuilder may not write into; {REFUSAL}"],
+    )

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import errno
+import os
 from pathlib import Path
 
 import click
+
+from .output import say
+
+REFUSAL = "init writes only into an empty folder or a new one"
 
 
 @click.command()
@@ -24,21 +30,47 @@ def init(folder: Path) -> None:
     from ..release.files import changelog_path, manifest_path
     from ..release.report import released
 
-    refusal = "init writes only into an empty folder or a new one"
-    if folder.exists() and not folder.is_dir():
-        click.echo(f"deckbuilder: {folder} is a file; {refusal}", err=True)
+    odd = refused(folder)
+    if odd is None:
+        taken = scaffold.occupant(folder)
+        odd = None if taken is None else f"{folder} already has {taken}"
+    if odd is not None:
+        say(f"deckbuilder: {odd}; {REFUSAL}", err=True)
         raise SystemExit(2)
-    taken = scaffold.occupant(folder)
-    if taken is not None:
-        click.echo(f"deckbuilder: {folder} already has {taken}; {refusal}", err=True)
-        raise SystemExit(2)
-    for path in scaffold.write(folder):
-        click.echo(f"wrote {path}")
+    try:
+        written = scaffold.write(folder)
+    except OSError as error:
+        where = error.filename or folder
+        say(f"deckbuilder: cannot write {where}: {error.strerror or error}; init stopped there", err=True)
+        raise SystemExit(1) from None
+    for path in written:
+        say(f"wrote {path}")
     out = folder / scaffold.DECKS
-    for rel, target, written in built((str(folder / scaffold.SOURCES),), out, goal="release").written:
-        click.echo(released(rel, target, written))
-        click.echo(f"wrote {manifest_path(out, rel.plan)}\nwrote {changelog_path(out, rel.plan)}")
+    for rel, target, written_now in built((str(folder / scaffold.SOURCES),), out, goal="release").written:
+        say(released(rel, target, written_now))
+        say(f"wrote {manifest_path(out, rel.plan)}")
+        say(f"wrote {changelog_path(out, rel.plan)}")
     workflow = folder / scaffold.FILES[1][0]
-    click.echo(
-        f"next: set DECKBUILDER in {workflow} to where CI installs deckbuilder from, then commit it all"
-    )
+    say(f"next: set DECKBUILDER in {workflow} to where CI installs deckbuilder from, then commit it all")
+
+
+def refused(folder: Path) -> str | None:
+    """Why ``folder`` cannot be made a repository, from what stands at its nearest existing
+    part: a file, a symbolic link to nothing or a loop of links (in ``folder`` or above it), a
+    folder init may not write into; None when init may go on."""
+    nearest = next((p for p in (folder, *folder.parents) if os.path.lexists(p)), None)
+    if nearest is None:
+        return None
+    named = f"{folder}" if nearest == folder else f"{folder} is under {nearest}, which"
+    if nearest.is_symlink() and not nearest.exists():
+        try:
+            os.stat(nearest)
+        except OSError as error:
+            if error.errno == errno.ELOOP:
+                return f"{named} is a loop of symbolic links"
+        return f"{named} is a symbolic link to {os.readlink(nearest)}, which does not exist"
+    if not nearest.is_dir():
+        return f"{named} is a file"
+    if not os.access(nearest, os.W_OK | os.X_OK):
+        return f"{named} is a folder deckbuilder may not write into"
+    return None
