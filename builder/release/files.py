@@ -23,6 +23,53 @@ from .retire import unowned
 DRAFTS = Path("drafts")
 """Where drafts go unless told otherwise."""
 
+MANIFEST_SUFFIX = ".manifest.json"
+
+
+class Listing:
+    """The files of a decks folder, listed once: a build looks each deck's files up here
+    rather than listing the folder again for every deck (which costs decks × files)."""
+
+    def __init__(self, out: Path) -> None:
+        self.folder = out
+        self.paths: tuple[Path, ...] = tuple(sorted(out.iterdir())) if out.is_dir() else ()
+        """Every entry of the folder, sorted."""
+        self.names = frozenset(p.name for p in self.paths)
+        self.manifests = tuple(p for p in self.paths if p.name.endswith(MANIFEST_SUFFIX))
+        """The manifests, sorted (as ``out.glob("*.manifest.json")`` finds them)."""
+        self.packages = tuple(p for p in self.paths if p.name.endswith(".apkg"))
+        """Every ``.apkg``, sorted."""
+        self._versions: dict[str, list[Path]] = {}
+        self._temporary: dict[str, list[Path]] = {}
+        for path in self.paths:
+            name = path.name
+            if name.endswith(".apkg"):
+                deck, _, version = name[: -len(".apkg")].rpartition("-")
+                if _is_version(version):
+                    self._versions.setdefault(deck, []).append(path)
+            if name.startswith(".") and name.endswith(".tmp"):
+                # ``.<slug>-…tmp`` or ``.<slug>.…tmp``: filed under every slug it may start with.
+                for end, char in enumerate(name):
+                    if end > 1 and char in "-.":
+                        self._temporary.setdefault(name[1:end], []).append(path)
+
+    def __contains__(self, path: Path) -> bool:
+        """Whether ``path`` (a file of this folder) was there when it was listed."""
+        return path.parent == self.folder and path.name in self.names
+
+    def versions(self, deck: str) -> list[Path]:
+        """The deck's versioned packages, ``<slug>-<x.y.z>.apkg``, sorted."""
+        return self._versions.get(deck, [])
+
+    def temporary(self, deck: str) -> list[Path]:
+        """Temporary files of the deck a killed build left, ``.<slug>-…tmp`` or ``.<slug>.…tmp``."""
+        return self._temporary.get(deck, [])
+
+
+def listing(out: Path, listed: Listing | None = None) -> Listing:
+    """``listed`` when it lists ``out``, else ``out`` listed now."""
+    return listed if listed is not None and listed.folder == out else Listing(out)
+
 
 def manifest_path(out: Path, deck: DeckPlan) -> Path:
     return out / f"{deck.slug}.manifest.json"
@@ -46,7 +93,11 @@ def preview_path(folder: Path, deck: DeckPlan) -> Path:
 
 
 def releases(
-    plan: Plan, out: Path, now: int | None = None, searched: Sequence[Path] | None = None
+    plan: Plan,
+    out: Path,
+    now: int | None = None,
+    searched: Sequence[Path] | None = None,
+    listed: Listing | None = None,
 ) -> list[Release]:
     """Compare every planned deck with its manifest in ``out``.
 
@@ -56,13 +107,19 @@ def releases(
     ``searched``: the folders the build searched, when it was given folders only. Then the
     decks of ``out`` that no planned deck owns are part of the build too: a retired deck as it
     is, and the final release of a deck whose sources are gone (see :mod:`.retire`).
+
+    ``listed``: the folder's files, when the caller listed them already.
     """
     when = build_time() if now is None else now
     rels = []
     planned = {deck.slug for deck in plan.decks}
     claimed: set[Path] = set()
+    files = listing(out, listed)
+    others = _Others(files, planned)
     for deck in plan.decks:
-        previous = load_manifest(manifest_path(out, deck)) or _renamed(deck, out, planned, claimed)
+        path = manifest_path(out, deck)
+        owned = load_manifest(path) if path in files else None
+        previous = owned or _renamed(deck, others, claimed)
         read = {name for _, name in deck.files}
         roots = {root for root, _ in deck.files}
         for name in previous.sources if previous else ():
@@ -75,37 +132,51 @@ def releases(
                 )
         rels.append(release(deck, previous, when))
     if searched is not None:
-        rels += _unowned(out, planned, claimed, searched, when)
+        rels += _unowned(out, others, claimed, searched, when)
     return rels
 
 
+class _Others:
+    """The manifests of the folder that no planned deck owns by name, each read at most once
+    however many decks look for their old name among them."""
+
+    def __init__(self, files: Listing, planned: set[str]) -> None:
+        self.paths = [p for p in files.manifests if p.name[: -len(MANIFEST_SUFFIX)] not in planned]
+        self._read: dict[Path, Manifest | None] = {}
+
+    def manifest(self, path: Path) -> Manifest | None:
+        if path not in self._read:
+            self._read[path] = load_manifest(path)
+        return self._read[path]
+
+
 def _unowned(
-    out: Path, planned: set[str], claimed: set[Path], searched: Sequence[Path], now: int
+    out: Path, others: _Others, claimed: set[Path], searched: Sequence[Path], now: int
 ) -> list[Release]:
     """The releases of the decks in ``out`` that no planned deck owns, by name or as renamed:
     retired ones as they are, and the final release of those whose sources are gone."""
     found = []
-    for path in sorted(out.glob("*.manifest.json")) if out.is_dir() else []:
-        slug_ = path.name[: -len(".manifest.json")]
-        if slug_ in planned or path in claimed:
+    for path in others.paths:
+        if path in claimed:
             continue
-        manifest = load_manifest(path)
+        manifest = others.manifest(path)
+        slug_ = path.name[: -len(MANIFEST_SUFFIX)]
         rel = unowned(manifest, slug_, searched, out, now) if manifest is not None else None
         if rel is not None:
             found.append(rel)
     return found
 
 
-def _renamed(deck: DeckPlan, out: Path, planned: set[str], claimed: set[Path]) -> Manifest | None:
+def _renamed(deck: DeckPlan, others: _Others, claimed: set[Path]) -> Manifest | None:
     """The manifest of this deck under its old name, when its title changed: a manifest no
     planned deck owns that names one of the deck's source files, or whose notes the deck
     mostly still teaches (a file renamed as well)."""
     files = {name for _, name in deck.files}
     teaches = {note.teaches for note in deck.notes}
-    for path in sorted(out.glob("*.manifest.json")) if out.is_dir() else []:
-        if path in claimed or path.name[: -len(".manifest.json")] in planned:
+    for path in others.paths:
+        if path in claimed:
             continue
-        other = load_manifest(path)
+        other = others.manifest(path)
         if other is None:
             continue
         kept = sum(1 for state in other.notes if state.teaches in teaches)
@@ -157,26 +228,28 @@ def draft_package(rel: Release) -> bytes:
 
 
 def write(
-    rels: Sequence[Release], out: Path, rewrite: Collection[Path] = frozenset()
+    rels: Sequence[Release],
+    out: Path,
+    rewrite: Collection[Path] = frozenset(),
+    listed: Listing | None = None,
 ) -> list[tuple[Release, Path, bool]]:
     """Write what each release needs, all or nothing: (release, .apkg path, written?).
 
     A release with no change rewrites nothing; its ``.apkg`` is only written when missing or in
     ``rewrite`` (not the bytes its sources build, see :mod:`.verify`). A new version writes its
-    ``.apkg``, manifest and changelog, and removes the deck's older ``.apkg``.
+    ``.apkg``, manifest and changelog, and removes the deck's older ``.apkg``. ``listed``: the
+    folder's files, when the caller listed them already (nothing was written since).
     """
     done = []
-    present = sorted(out.iterdir()) if out.is_dir() else []
+    present = listing(out, listed)
     for rel in rels:
         # Temporary files left by a build that was killed: never read, safe to drop.
-        for stale in present:
-            name = stale.name
-            if name.startswith((f".{rel.plan.slug}-", f".{rel.plan.slug}.")) and name.endswith(".tmp"):
-                stale.unlink(missing_ok=True)
+        for stale in present.temporary(rel.plan.slug):
+            stale.unlink(missing_ok=True)
     needed = [
         rel.bump is not None
         or (target := apkg_path(out, rel.plan, rel.version)) in rewrite
-        or not target.exists()
+        or target not in present
         for rel in rels
     ]
     packages = iter(packages_of([rel for rel, need in zip(rels, needed, strict=True) if need]))
@@ -200,41 +273,26 @@ def write(
     return done
 
 
-def leftovers(rel: Release, out: Path) -> list[Path]:
+def leftovers(rel: Release, out: Path, listed: Listing | None = None) -> list[Path]:
     """The other ``.apkg`` versions of a deck with no new version lying in ``out`` (a release
-    would attach them with the others): the next build deletes them."""
+    would attach them with the others): the next build deletes them. ``listed``: the folder's
+    files, when the caller listed them already (asking for every deck, list it once)."""
     if rel.bump is not None or not out.is_dir():
         return []
     target = apkg_path(out, rel.plan, rel.version)
-    return [p for p in _superseded(rel, sorted(out.iterdir()), out) if p != target]
+    return [p for p in _superseded(rel, listing(out, listed), out) if p != target]
 
 
-def _superseded(rel: Release, present: Sequence[Path], out: Path) -> list[Path]:
+def _superseded(rel: Release, present: Listing, out: Path) -> list[Path]:
     """The files a release makes obsolete: the deck's other ``.apkg`` versions and, when the
     deck was renamed, every file of its old name."""
-    slugs = {rel.plan.slug}
+    found = list(present.versions(rel.plan.slug))
     if rel.previous is not None and rel.bump is not None:
         old = slug(rel.previous.deck, 80)
         if old != rel.plan.slug:
-            slugs.add(old)
-            present = [
-                *present,
-                *(p for p in (out / f"{old}.manifest.json", out / f"{old}.changelog.md") if p.exists()),
-            ]
-    found = []
-    for path in present:
-        name = path.name
-        for deck in slugs:
-            versioned = (
-                name.startswith(f"{deck}-")
-                and name.endswith(".apkg")
-                and _is_version(name[len(deck) + 1 : -5])
-            )
-            if versioned or (
-                deck != rel.plan.slug and name in (f"{deck}.manifest.json", f"{deck}.changelog.md")
-            ):
-                found.append(path)
-    return list(dict.fromkeys(found))
+            found += present.versions(old)
+            found += (p for p in (out / f"{old}.manifest.json", out / f"{old}.changelog.md") if p in present)
+    return sorted(set(found))
 
 
 def write_drafts(rels: Sequence[Release], folder: Path) -> list[tuple[Release, Path]]:

@@ -27,7 +27,7 @@ from ..identify import fields_hash
 from ..model import Diagnostic, Origin
 from ..model.document import one_line
 from .deck import Release
-from .files import apkg_path, manifest_path, packages_of
+from .files import MANIFEST_SUFFIX, Listing, apkg_path, listing, manifest_path, packages_of
 from .manifest import Manifest
 
 DIFFERS = "differs from what its sources build"
@@ -53,10 +53,12 @@ class Checked:
     differ: the next build rewrites them."""
 
 
-def check(rels: Sequence[Release], out: Path) -> Checked:
+def check(rels: Sequence[Release], out: Path, listed: Listing | None = None) -> Checked:
     """Every committed file of ``out`` that is not what its sources build: the package and the
     manifest of each release with no new version; for a new version, a manifest listing notes
-    its last package never held; and packages no deck of the folder owns."""
+    its last package never held; and packages no deck of the folder owns. ``listed``: the
+    folder's files, when the caller listed them already."""
+    files = listing(out, listed)
     problems: list[Diagnostic] = []
     stale: list[tuple[Path, str]] = []
     same = []
@@ -69,14 +71,14 @@ def check(rels: Sequence[Release], out: Path) -> Checked:
         if not wrong:  # a package is built from its manifest: judged once that is right
             same.append(rel)
     present = [(rel, apkg_path(out, rel.plan, rel.version)) for rel in same]
-    present = [(rel, path) for rel, path in present if path.is_file()]
+    present = [(rel, path) for rel, path in present if path in files and path.is_file()]
     for (rel, path), data in zip(present, packages_of([rel for rel, _ in present]), strict=True):
         found = _package(rel, out, path, data)
         if isinstance(found, Diagnostic):
             problems.append(found)
         elif found:
             stale.append((path, found))
-    problems += _unowned(rels, out)
+    problems += _unowned(rels, files)
     return Checked(tuple(problems), tuple(stale))
 
 
@@ -310,15 +312,13 @@ def _unordered(cards: tuple[tuple[Any, ...], ...]) -> tuple[tuple[Any, ...], ...
     )
 
 
-def _unowned(rels: Sequence[Release], out: Path) -> list[Diagnostic]:
-    """A package in ``out`` of no deck: no release of this build makes it and no manifest of
-    the folder has its name. A release would attach it with the others."""
-    if not out.is_dir():
-        return []
+def _unowned(rels: Sequence[Release], files: Listing) -> list[Diagnostic]:
+    """A package in the folder of no deck: no release of this build makes it and no manifest
+    of the folder has its name. A release would attach it with the others."""
     slugs = {rel.plan.slug for rel in rels}
-    slugs |= {p.name[: -len(".manifest.json")] for p in out.glob("*.manifest.json")}
+    slugs |= {p.name[: -len(MANIFEST_SUFFIX)] for p in files.manifests}
     found = []
-    for path in sorted(out.glob("*.apkg")):
+    for path in files.packages:
         deck, _, version = path.name[: -len(".apkg")].rpartition("-")
         if deck in slugs and _is_version(version):
             continue
