@@ -9,16 +9,22 @@ never a traceback.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import json
 import math
 import os
+import queue
+import threading
+import time
 from pathlib import Path
 
 import pytest
+import watchfiles
 
 from builder import progress, scaffold
 from builder.model import one_line
+from builder.watch import _watched, loops, watch
 
 from support import outcome
 
@@ -189,3 +195,58 @@ def test_init_under_a_read_only_folder():
         "",
         [f"deckbuilder: ro/repo is under ro, which is a folder deckbuilder may not write into; {REFUSAL}"],
     )
+
+
+# --- watch and symbolic link loops --------------------------------------------------------------
+
+
+def test_watch_finds_the_loops_in_its_folders_without_going_round():
+    write({"src/good.md": GOOD})
+    Path("src/a.md").symlink_to("b.md")
+    Path("src/b.md").symlink_to("a.md")
+    Path("src/sub").mkdir()
+    Path("src/sub/self.md").symlink_to("self.md")
+    Path("src/sub/up").symlink_to("..")  # a cycle of folders, not a loop: never followed
+    assert loops(["src"]) == ["src/a.md", "src/b.md", "src/sub/self.md"]
+
+
+def test_a_loop_saved_while_watching_is_skipped_and_said_once():
+    # Before: the filter resolved the path, and Python's RuntimeError("Symlink loop") ended watch.
+    write({"src/good.md": GOOD})
+    Path("src/loop.md").symlink_to("loop.md")
+    said: list[str] = []
+    keep = _watched(Path("decks"), Path("drafts"), said.append)
+    loop = str(Path("src/loop.md").absolute())
+    assert not keep(watchfiles.Change.added, loop)
+    assert not keep(watchfiles.Change.modified, loop)
+    assert keep(watchfiles.Change.modified, str(Path("src/good.md").absolute()))
+    assert said == [f"skipped {loop}: a loop of symbolic links"]
+
+
+def test_watch_survives_loops_and_says_it_skipped_them():
+    write({"src/good.md": GOOD})
+    Path("src/loop.md").symlink_to("loop.md")
+    lines: queue.Queue[str] = queue.Queue()
+    stop = threading.Event()
+    worker = threading.Thread(
+        target=watch, args=(["src"], Path("decks"), lines.put, stop, Path("drafts")), daemon=True
+    )
+    worker.start()
+    seen = [lines.get(timeout=20) for _ in range(3)]
+    assert seen == [
+        "Good: draft of 1.0.0 (first release), 2 notes -> drafts/good-draft.apkg",
+        "skipped src/loop.md: a loop of symbolic links",
+        "watching src; drafts in drafts, nothing released (Ctrl-C to stop)",
+    ]
+    time.sleep(0.5)
+    Path("src/later.md").symlink_to("later.md")
+    Path("src/good.md").write_text(GOOD + "- **Gamma:** three\n", encoding="utf-8")
+    deadline, more = time.monotonic() + 20, []
+    while not any("3 notes" in line for line in more) and time.monotonic() < deadline:
+        with contextlib.suppress(queue.Empty):
+            more.append(lines.get(timeout=0.2))
+    stop.set()
+    worker.join(timeout=10)
+    assert not worker.is_alive()
+    assert f"skipped {Path('src/later.md').absolute()}: a loop of symbolic links" in more
+    assert "Good: draft of 1.0.0 (first release), 3 notes -> drafts/good-draft.apkg" in more
