@@ -16,6 +16,8 @@ the collection held before.
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import io
 import itertools
 import json
@@ -86,6 +88,33 @@ def apkg_bytes(
         raise OutputError(
             f"cannot make the package of “{name}” (temporary folder {tempfile.gettempdir()}): {exc}"
         ) from None
+
+
+def apkg_digest(
+    name: str,
+    description: str,
+    notes: Sequence[Note],
+    timestamp: int,
+    note_times: Mapping[str, int] | None = None,
+    model_times: Mapping[str, int] | None = None,
+    media: Sequence[MediaFile] = (),
+) -> str | None:
+    """A hash of everything :func:`apkg_bytes` makes a package from (a media file by its bytes):
+    with the same deckbuilder, the same digest is the same bytes. None when a media file
+    cannot be read (the package is then made to say why)."""
+    h = hashlib.sha256()
+    described = (name, str(description), timestamp, sorted((note_times or {}).items()))
+    h.update(repr((described, sorted((model_times or {}).items()))).encode())
+    kept = [f.name for f in dataclasses.fields(Note) if f.name != "origin"]  # where it came from
+    for note in notes:
+        h.update(repr(tuple(getattr(note, attribute) for attribute in kept)).encode())
+    for file in media:
+        try:
+            data = file.path.read_bytes()
+        except OSError:
+            return None
+        h.update(repr((file.name, str(file.path), hashlib.sha256(data).hexdigest())).encode())
+    return h.hexdigest()
 
 
 def _apkg_bytes(

@@ -94,6 +94,55 @@ def decks(out: Path) -> str | None:
     return h.hexdigest()
 
 
+KNOWN_PACKAGES = 50_000
+"""How many packages :func:`known_packages` remembers; the oldest are forgotten first."""
+
+
+def known_packages() -> dict[str, str]:
+    """The packages this deckbuilder made: by :func:`builder.package.apkg_digest` of what each
+    was made from, the SHA-256 of its bytes. A committed package whose bytes have the hash its
+    inputs made is what its sources build, without making it again (see
+    :mod:`builder.release.verify`); anything this file cannot vouch for is made again.
+
+    Like the cache (:func:`builder.cache.read_entry`), plain data read field by field: an entry
+    that is not what deckbuilder writes is ignored, or raises :class:`BadEntry` when strict."""
+    strict = cache.strict_default()
+    data = cache.read_entry(_known_place(), strict)
+    if data is None:
+        return {}
+    made = data.get("packages")
+    if isinstance(made, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in made.items()):
+        return made
+    if strict:
+        raise BadEntry("“packages” is not a mapping of strings")
+    cache.log.debug("known packages cannot be used: every package is made again")
+    return {}
+
+
+def remember_packages(made: dict[str, str]) -> None:
+    """Add packages just made (digest of their inputs: SHA-256 of their bytes) to
+    :func:`known_packages` (best-effort, like the cache)."""
+    if not made:
+        return
+    try:
+        known = known_packages()
+    except BadEntry:
+        known = {}
+    older = [(k, v) for k, v in known.items() if k not in made]
+    room = KNOWN_PACKAGES - len(made)
+    kept = dict(older[-room:]) if room > 0 else {}
+    cache.write_entry(_known_place(), {"packages": {**kept, **made}})
+
+
+def file_hash(path: Path) -> str:
+    """The SHA-256 of a file, in hex."""
+    return _file_hash(path).hex()
+
+
+def _known_place() -> Path:
+    return default_folder() / f"packages-{cache.fingerprint()}.json"
+
+
 def _file_hash(path: Path) -> bytes:
     """The SHA-256 of a file, read in blocks (a package with images may be large)."""
     h = hashlib.sha256()

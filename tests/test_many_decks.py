@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from builder.release import files
+from builder.release import files, verify
 
 from support import errors, run
 
@@ -44,7 +44,8 @@ def listings(folder: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str
 
 def many(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, count: int) -> int:
     """How many times a build lists the decks folder after one of ``count`` sources changed and
-    a fifth as many were added (new decks, each looked for among the manifests)."""
+    a fifth as many were added (new decks, each looked for among the manifests). Only the
+    packages of those decks are made: the others are known to be what their sources build."""
     work = tmp_path / str(count)
     (work / "source").mkdir(parents=True)
     monkeypatch.chdir(work)
@@ -56,9 +57,19 @@ def many(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, count: int) -> int:
     (work / "source" / "topic-001.md").write_text(topic(1, "edited"), encoding="utf-8")
     for n in range(count, count + count // 5):
         (work / "source" / f"topic-{n:03}.md").write_text(topic(n), encoding="utf-8")
-    with listings(work / "decks", monkeypatch) as seen:
+    made: list[str] = []
+    packages_of = files.packages_of
+
+    def counted(rels, draft=False):  # type: ignore[no-untyped-def]
+        made.extend(rel.plan.slug for rel in rels)
+        return packages_of(rels, draft)
+
+    with listings(work / "decks", monkeypatch) as seen, monkeypatch.context() as patch:
+        patch.setattr(files, "packages_of", counted)
+        patch.setattr(verify, "packages_of", counted)
         again = run("build")
     assert again.exit_code == 0, errors(again)
+    assert sorted(made) == sorted(["topic-1", *(f"topic-{n}" for n in range(count, count + count // 5))])
     assert "decks/topic-1-1.0.1.apkg (1.0.0 -> 1.0.1, patch" in again.stdout
     assert len(list(Path("decks").glob("*.apkg"))) == count + count // 5
     return len(seen)
@@ -133,3 +144,23 @@ def test_stray_older_and_temporary_files_among_many_decks(
     assert result.exit_code == 0, errors(result)
     assert not older.exists() and not temporary.exists() and other.exists()
     assert (decks / "topic-4-1.0.0.apkg").is_file()
+
+
+def test_a_package_changed_after_the_build_is_made_again_and_compared(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Packages known to be what their sources build are not made again; one whose bytes
+    changed since is."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    (tmp_path / "source").mkdir()
+    for n in range(3):
+        (tmp_path / "source" / f"topic-{n:03}.md").write_text(topic(n), encoding="utf-8")
+    assert run("build").exit_code == 0
+    package = Path("decks") / "topic-2-1.0.0.apkg"
+    built = package.read_bytes()
+    package.write_bytes(built + b"x")
+    result = run("build")
+    assert result.exit_code == 0, errors(result)
+    assert "decks/topic-2-1.0.0.apkg (1.0.0, unchanged, rewritten)" in result.stdout
+    assert package.read_bytes() == built

@@ -3,6 +3,7 @@ compared with, and writing packages, manifests and changelogs, all or nothing.""
 
 from __future__ import annotations
 
+import hashlib
 import os
 import time
 from collections.abc import Collection, Sequence
@@ -14,7 +15,8 @@ from ..errors import SourceError
 from ..keys import slug
 from ..markup import HTML
 from ..model import DeckPlan, Origin
-from ..package import apkg_bytes, build_time
+from ..package import apkg_bytes, apkg_digest, build_time
+from ..stamp import remember_packages
 from .changelog import changelog
 from .deck import Release, release
 from .manifest import Manifest, load_manifest
@@ -210,6 +212,32 @@ def package(rel: Release) -> bytes:
     )
 
 
+def package_digest(rel: Release) -> str | None:
+    """The hash of what the release's ``.apkg`` is made from (see
+    :func:`builder.package.apkg_digest`)."""
+    return apkg_digest(
+        rel.plan.name,
+        description(rel),
+        rel.shipped(),
+        rel.released,
+        rel.note_times(),
+        rel.model_times(),
+        rel.plan.media,
+    )
+
+
+def remember(rels: Sequence[Release], made: Sequence[bytes]) -> None:
+    """Keep the hash of each release's package bytes just made under the digest of what it was
+    made from (:func:`builder.stamp.known_packages`): the next build need not make it again to
+    check the committed one."""
+    known = {}
+    for rel, data in zip(rels, made, strict=True):
+        digest = package_digest(rel)
+        if digest is not None:
+            known[digest] = hashlib.sha256(data).hexdigest()
+    remember_packages(known)
+
+
 def draft_package(rel: Release) -> bytes:
     """A draft's ``.apkg`` bytes: the release it would be, described as a draft."""
     base = rel.previous.version if rel.previous else "none"
@@ -252,7 +280,9 @@ def write(
         or target not in present
         for rel in rels
     ]
-    packages = iter(packages_of([rel for rel, need in zip(rels, needed, strict=True) if need]))
+    making = [rel for rel, need in zip(rels, needed, strict=True) if need]
+    made = packages_of(making)
+    packages = iter(made)
     with Staging() as staging:
         for rel, need in zip(rels, needed, strict=True):
             target = apkg_path(out, rel.plan, rel.version)
@@ -270,6 +300,7 @@ def write(
                 if old != target:
                     staging.remove(old)
             done.append((rel, target, need))
+    remember(making, made)
     return done
 
 
