@@ -150,22 +150,46 @@ def _folder_sources(path: Path, decks: Path | None, problems: list[Diagnostic]) 
 
 
 def _contained(files: list[Path], root: Path, problems: list[Diagnostic]) -> list[Path]:
-    """The files that resolve inside ``root``; a link pointing outside it is an error."""
+    """The files that resolve inside ``root``, with their curation files; a link pointing
+    outside it (or nowhere: a loop) is an error, and a source whose curation file is such a
+    link is not read."""
     inside = root.resolve()
     kept = []
     for file in files:
-        if file.resolve().is_relative_to(inside):
-            kept.append(file)
-        else:
+        curation = curation_path(file)
+        if not _inside(file, inside):
+            problems.append(_outside(file, root, "sources, like images"))
+        elif curation.is_symlink() and not _inside(curation, inside):
             problems.append(
-                Diagnostic(
-                    Origin(str(file), 0),
+                _outside(curation, root, "curation files, like sources and images")
+                if curation.exists()
+                else Diagnostic(
+                    Origin(str(curation), 0),
                     "error",
-                    f"is a link to a file outside the source folder {root.name or root}/;"
-                    " sources, like images, must be inside the folder they are found in: copy it in",
+                    "is a link that leads nowhere (a loop, or a missing file); make it the file itself",
                 )
             )
+        else:
+            kept.append(file)
     return kept
+
+
+def _inside(path: Path, inside: Path) -> bool:
+    """Whether ``path``, its links followed, is inside the folder ``inside``; a loop of links
+    is not."""
+    try:
+        return path.resolve().is_relative_to(inside)
+    except (RuntimeError, OSError):  # a loop: RuntimeError before Python 3.13, OSError after
+        return False
+
+
+def _outside(path: Path, root: Path, which: str) -> Diagnostic:
+    return Diagnostic(
+        Origin(str(path), 0),
+        "error",
+        f"is a link to a file outside the source folder {root.name or root}/;"
+        f" {which}, must be inside the folder they are found in: copy it in",
+    )
 
 
 def _inside_decks(path: Path, out: Path | None) -> str:

@@ -250,3 +250,41 @@ def test_watch_survives_loops_and_says_it_skipped_them():
     assert not worker.is_alive()
     assert f"skipped {Path('src/later.md').absolute()}: a loop of symbolic links" in more
     assert "Good: draft of 1.0.0 (first release), 3 notes -> drafts/good-draft.apkg" in more
+
+
+# --- Curation files stay inside the source folder -----------------------------------------------
+
+
+def test_a_curation_file_linked_outside_the_source_folder_is_an_error():
+    # Before: the linked file was read, and its entries dropped cards, though a source or an
+    # image linked the same way is refused.
+    write({"src/good.md": GOOD, "secret.yaml": "good/part/fact:alpha: drop\n"})
+    Path("src/good.curation.yaml").symlink_to("../secret.yaml")
+    for paths in (["src"], ["src/good.md"]):
+        code, out, err = outcome("build", *paths, "--out", "decks")
+        assert (code, out) == (1, "")
+        assert err.splitlines() == [
+            "src/good.curation.yaml: error: is a link to a file outside the source folder src/;"
+            " curation files, like sources and images, must be inside the folder they are found in:"
+            " copy it in"
+        ]
+    assert not Path("decks").exists()
+
+
+def test_a_curation_file_linked_inside_the_source_folder_is_read():
+    write({"src/good.md": GOOD, "src/curated/good.yml": "good/part/fact:alpha: drop\n"})
+    Path("src/good.curation.yaml").symlink_to("curated/good.yml")
+    code, out, err = outcome("cards", "src/good.md")
+    assert (code, err) == (0, "")
+    assert out.splitlines() == ["[fact] Part — Beta?", "    two"]
+
+
+def test_a_curation_file_that_is_a_loop_of_links_is_an_error():
+    write({"src/good.md": GOOD})
+    Path("src/good.curation.yaml").symlink_to("good.curation.yaml")
+    code, out, err = outcome("build", "src", "--out", "decks")
+    assert (code, out) == (1, "")
+    assert err.splitlines() == [
+        "src/good.curation.yaml: error: is a link that leads nowhere (a loop, or a missing file);"
+        " make it the file itself"
+    ]
