@@ -22,6 +22,13 @@ against the smallest size's:
     python -m pstats /tmp/prof/10000/release-2.prof           # then: sort cumulative, stats 30
     python bench/large.py --cli --sizes 10000 40000
 
+With ``--many`` it measures many small decks instead: N sources of a few notes each (one deck
+each), built as the ``build`` command builds them (through a cache and the no-change stamp,
+both in a temporary folder): the full build into an empty decks folder, then a build after one
+source of the N changed, and the second's time as a fraction of the first's:
+
+    python bench/large.py --many 1000 5000
+
 Linear means the per-thousand figures stay about flat as N grows. The edits of the third
 release are the same number at every size, so its figure is flat only when comparing a deck
 with its last release costs the same per note whatever the deck's size; the fourth's only when
@@ -49,6 +56,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from builder import deep  # noqa: E402
+from builder.cache import Cache  # noqa: E402
 from builder.usecase import run  # noqa: E402
 
 T = TypeVar("T")
@@ -189,6 +197,56 @@ def releases(notes: int, cli: bool, profile: Path | None) -> tuple[int, list[flo
         return len(json.loads(manifest)["notes"]), seconds
 
 
+def small(n: int, edit: int = 0) -> str:
+    """The text of the ``n``-th small source (its own deck: its title is its own), ``edit`` times
+    edited."""
+    answer = f"first {n}" + " edited" * edit
+    return f"# Topic {n}\n\n## Part\n\n- **One:** {answer}\n- **Two:** second {n}\n- **Three:** third {n}\n"
+
+
+def many_small(count: int, profile: Path | None) -> tuple[float, float]:
+    """The seconds of a full build of ``count`` small sources, one deck each, and of the build
+    after one of them changed, both as ``build`` runs them (cache and stamp in the work folder)."""
+    with tempfile.TemporaryDirectory(prefix="deckbuilder-many-") as work:
+        source, out = Path(work) / "source", Path(work) / "decks"
+        source.mkdir()
+        for n in range(count):
+            (source / f"topic-{n:05}.md").write_text(small(n), encoding="utf-8")
+        cached = os.environ.get("DECKBUILDER_CACHE")
+        os.environ["DECKBUILDER_CACHE"] = str(Path(work) / "cache")
+        try:
+
+            def build() -> None:
+                result = run([str(source)], out, goal="release", remember=True, cache=Cache())
+                if result.failed or len(result.written) != count:
+                    raise SystemExit(f"the build of {source} into {out} failed")
+
+            where = profile / f"many-{count}" if profile else None
+            os.environ["SOURCE_DATE_EPOCH"] = "1700000001"
+            full = timed("full", build, where)
+            middle = count // 2
+            (source / f"topic-{middle:05}.md").write_text(small(middle, 1), encoding="utf-8")
+            os.environ["SOURCE_DATE_EPOCH"] = "1700000002"
+            one = timed("one-changed", build, where)
+        finally:
+            if cached is None:
+                os.environ.pop("DECKBUILDER_CACHE", None)
+            else:
+                os.environ["DECKBUILDER_CACHE"] = cached
+        return full, one
+
+
+def main_many(counts: list[int], profile: Path | None) -> None:
+    """Print, for each count of small sources, the full build's seconds, the one-changed
+    build's, and their ratio."""
+    print(f"deckbuilder many-decks benchmark: Python {sys.version.split()[0]}, {os.cpu_count()} cores")
+    print("sources of 3 notes, one deck each; then one source changed")
+    print(f"{'decks':>7} {'full build s':>13} {'one changed s':>14} {'ratio':>6}")
+    for count in counts:
+        full, one = many_small(count, profile)
+        print(f"{count:>7} {full:>13.2f} {one:>14.2f} {one / full:>6.3f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -200,7 +258,19 @@ def main() -> None:
         "--cli", action="store_true", help="release with the build command, in a fresh process"
     )
     parser.add_argument("--profile", type=Path, help="keep a cProfile of each release in this folder")
+    parser.add_argument(
+        "--many",
+        type=int,
+        nargs="+",
+        metavar="N",
+        help="measure N small sources (one deck each) instead: a full build, then one source changed",
+    )
     args = parser.parse_args()
+    if args.many:
+        if args.cli:
+            parser.error("--many builds in this process, not with --cli")
+        main_many(args.many, args.profile)
+        return
     if args.cli and args.profile:
         parser.error("--profile profiles a release in this process, not with --cli")
     print(f"deckbuilder large-deck benchmark: Python {sys.version.split()[0]}, {os.cpu_count()} cores")
