@@ -1,17 +1,18 @@
-"""AnkiConnect's HTTP client: API version 6 over ``urllib`` and ``json`` alone, so the
-build-only install does not grow. Every failure is a :class:`.collection.SyncError` of one line
-naming the action; what to ask is :mod:`.ankiconnect`'s business."""
+"""AnkiConnect's HTTP client: API version 6 over ``http.client`` and ``json`` alone, so the
+build-only install does not grow. AnkiConnect is a peer deckbuilder does not trust: each request
+has a total deadline, follows no redirect, reads a capped answer and, to this machine, goes
+through no proxy (:mod:`.wire`); each result is checked against the shape its action answers
+(:mod:`.answers`). Every failure is a :class:`.collection.SyncError` of one line naming the
+action; what to ask is :mod:`.ankiconnect`'s business."""
 
 from __future__ import annotations
 
-import http.client
 import json
-import urllib.error
-import urllib.request
 from collections.abc import Mapping, Sequence
 from typing import Any
-from urllib.parse import urlsplit
 
+from . import wire
+from .answers import ANSWERS, glimpse
 from .collection import SyncError
 
 __all__ = ["API_VERSION", "CHECK_TIMEOUT", "DEFAULT_URL", "TIMEOUT", "AnkiConnect"]
@@ -19,24 +20,26 @@ __all__ = ["API_VERSION", "CHECK_TIMEOUT", "DEFAULT_URL", "TIMEOUT", "AnkiConnec
 DEFAULT_URL = "http://127.0.0.1:8765"
 API_VERSION = 6
 TIMEOUT = 600.0
-"""Seconds to wait for one answer: importing or exporting a large deck takes a while."""
+"""Seconds one request may take, all told: importing or exporting a large deck takes a while."""
 CHECK_TIMEOUT = 30.0
-"""Seconds to wait for the first answer, which AnkiConnect gives at once."""
+"""Seconds the first request may take, all told: AnkiConnect answers it at once."""
 
 
 class AnkiConnect:
     """A client of AnkiConnect's API version 6 at ``url``; every failure is a :class:`SyncError`
     of one line naming the action."""
 
-    def __init__(self, url: str, timeout: float = TIMEOUT) -> None:
-        parts = urlsplit(url)
-        if parts.scheme not in ("http", "https") or not parts.netloc:
-            raise SyncError(f"not an AnkiConnect URL: {url} (it looks like {DEFAULT_URL})")
+    def __init__(self, url: str, timeout: float | None = None) -> None:
+        end = wire.endpoint(url)
+        if end is None:
+            shown = url if url.isprintable() else repr(url)
+            raise SyncError(f"not an AnkiConnect URL: {wire.line(shown, 120)} (it looks like {DEFAULT_URL})")
         self.url = url
-        self.timeout = timeout
+        self.end = end
+        self.timeout = TIMEOUT if timeout is None else timeout
 
     def call(self, action: str, **params: Any) -> Any:
-        """The result of one action."""
+        """The result of one action, of the shape the action answers."""
         return self._result(action, self._post(action, _request(action, params)))
 
     def multi(self, actions: Sequence[tuple[str, Mapping[str, Any]]]) -> list[Any]:
@@ -44,15 +47,18 @@ class AnkiConnect:
         if not actions:
             return []
         replies = self.call("multi", actions=[_request(name, params) for name, params in actions])
-        if not isinstance(replies, list) or len(replies) != len(actions):
-            raise SyncError(f"{self.url} does not answer as AnkiConnect does (multi gave {replies!r:.80})")
+        if len(replies) != len(actions):
+            raise SyncError(
+                f"{self.url} does not answer as AnkiConnect does (multi gave {len(replies)} answers"
+                f" to {len(actions)} actions)"
+            )
         return [self._result(name, reply) for (name, _), reply in zip(actions, replies, strict=True)]
 
     def check(self, timeout: float = CHECK_TIMEOUT) -> None:
         """That AnkiConnect answers at the URL within ``timeout`` seconds and speaks API version
         6 or later."""
         version = self._result("version", self._post("version", _request("version", {}), timeout))
-        if not isinstance(version, int) or version < API_VERSION:
+        if version < API_VERSION:
             raise SyncError(
                 f"AnkiConnect at {self.url} speaks API version {version}; sync needs {API_VERSION}"
                 " (update the add-on)"
@@ -61,47 +67,36 @@ class AnkiConnect:
     def _post(self, action: str, body: Mapping[str, Any], timeout: float | None = None) -> object:
         """The JSON AnkiConnect answered to one request."""
         wait = self.timeout if timeout is None else timeout
-        request = urllib.request.Request(
-            self.url,
-            data=json.dumps(body).encode("utf-8"),
-            headers={"Content-Type": "application/json"},
-            method="POST",
-        )
+        status, raw = wire.post(self.end, json.dumps(body).encode("utf-8"), action, wait)
+        # AnkiConnect answers errors with 200; servers like it answer some with 500 and the same
+        # JSON body.
+        if status != 200 and not raw.lstrip().startswith(b"{"):
+            raise SyncError(f"AnkiConnect {action} failed: HTTP {status} from {self.url}")
         try:
-            with urllib.request.urlopen(request, timeout=wait) as response:
-                raw = response.read()
-        except urllib.error.HTTPError as error:
-            # AnkiConnect answers errors with 200; servers like it answer some with 500 and the
-            # same JSON body.
-            raw = error.read()
-            if not raw.lstrip().startswith(b"{"):
-                raise SyncError(f"AnkiConnect {action} failed: HTTP {error.code} from {self.url}") from None
-        except TimeoutError:
-            raise SyncError(f"{self.url} did not answer {action} within {wait:g} s") from None
-        except urllib.error.URLError as error:
-            if isinstance(error.reason, TimeoutError):
-                raise SyncError(f"{self.url} did not answer {action} within {wait:g} s") from None
-            raise SyncError(self._nothing()) from None
-        except ConnectionError:
-            raise SyncError(self._nothing()) from None
-        except http.client.HTTPException:
-            raise SyncError(f"{self.url} does not answer as AnkiConnect does (to {action})") from None
-        try:
-            return json.loads(raw)
+            return wire.load(raw)
+        except wire.TooDeep as error:
+            raise SyncError(
+                f"{self.url} does not answer as AnkiConnect does (to {action}: {error})"
+            ) from None
         except ValueError:
             raise SyncError(f"{self.url} does not answer as AnkiConnect does (to {action})") from None
 
-    def _nothing(self) -> str:
-        """The message when nothing answers at the URL."""
-        return f"nothing answers at {self.url} (is Anki running with AnkiConnect?)"
-
     def _result(self, action: str, reply: object) -> Any:
-        """The result of one answer, or its error as a :class:`SyncError`."""
+        """The result of one answer, checked against the shape ``action`` answers, or its error
+        as a :class:`SyncError`."""
         if not isinstance(reply, dict) or "result" not in reply or "error" not in reply:
             raise SyncError(f"{self.url} does not answer as AnkiConnect does (to {action})")
-        if reply["error"] is not None:
-            raise SyncError(f"AnkiConnect {action} failed: {reply['error']}")
-        return reply["result"]
+        error = reply["error"]
+        if error is not None:
+            if not isinstance(error, str):
+                raise SyncError(f"{self.url} does not answer as AnkiConnect does (to {action})")
+            raise SyncError(f"AnkiConnect {action} failed: {wire.line(error)}")
+        result = reply["result"]
+        if not ANSWERS[action](result):
+            raise SyncError(
+                f"{self.url} does not answer as AnkiConnect does ({action} gave {wire.line(glimpse(result), 80)})"
+            )
+        return result
 
 
 def _request(action: str, params: Mapping[str, Any]) -> dict[str, Any]:

@@ -5,6 +5,7 @@ shows a GUID; see :mod:`.ankiconnect`)."""
 from __future__ import annotations
 
 import json
+import shutil
 import sqlite3
 import zipfile
 from collections.abc import Iterable, Mapping
@@ -17,6 +18,7 @@ from .client import AnkiConnect
 from .collection import SyncError
 from .plan import HeldCard, HeldNote
 from .release import FIELD_SEPARATOR, WantedDeck
+from .wire import line
 
 __all__ = ["Held", "covering", "read_export", "read_held"]
 
@@ -70,6 +72,11 @@ def read_held(client: AnkiConnect, guids: set[str], work: Path) -> Held:
     if not cards:
         return held
     decks, suspended = client.multi([("getDecks", {"cards": cards}), ("areSuspended", {"cards": cards})])
+    if len(suspended) != len(cards):
+        raise SyncError(
+            f"{client.url} does not answer as AnkiConnect does (areSuspended gave {len(suspended)}"
+            f" answers for {len(cards)} cards)"
+        )
     deck_of = {int(cid): name for name, cids in decks.items() for cid in cids}
     suspended_of = {int(cid): bool(s) for cid, s in zip(cards, suspended, strict=True)}
     rows: dict[str, tuple[int, int, str, str]] = {}
@@ -110,17 +117,7 @@ def _tags(client: AnkiConnect, notes: list[int]) -> dict[int, tuple[str, ...]]:
     if not notes:
         return {}
     infos = client.call("notesInfo", notes=notes)
-    if not isinstance(infos, list):
-        raise SyncError(f"{client.url} does not answer as AnkiConnect does (notesInfo gave {infos!r:.80})")
-    out = {}
-    for info in infos:
-        if (
-            isinstance(info, dict)
-            and isinstance(info.get("noteId"), int)
-            and isinstance(info.get("tags"), list)
-        ):
-            out[info["noteId"]] = tuple(str(tag) for tag in info["tags"])
-    return out
+    return {info["noteId"]: tuple(info["tags"]) for info in infos if info}
 
 
 def covering(decks: Iterable[str]) -> list[str]:
@@ -150,15 +147,16 @@ def read_export(
             if member is None:
                 raise SyncError(f"Anki's export {package} holds no collection")
             database = package.with_suffix(".anki2")
-            database.write_bytes(archive.read(member))
+            with archive.open(member) as source, database.open("wb") as target:
+                shutil.copyfileobj(source, target)  # a piece at a time, however large
     except (OSError, zipfile.BadZipFile) as exc:
         raise SyncError(f"cannot read Anki's export {package}: {exc}") from None
     db = sqlite3.connect(database)
     try:
         (decks_json,) = db.execute("select decks from col").fetchone()
-        deck_names = {int(did): deck["name"] for did, deck in json.loads(decks_json).items()}
+        deck_names = {int(did): str(deck["name"]) for did, deck in json.loads(decks_json).items()}
         found = [
-            (guid, (int(nid), int(mid), flds, tags))
+            (guid, (int(nid), int(mid), _text(flds), _text(tags)))
             for nid, guid, mid, flds, tags in db.execute("select id, guid, mid, flds, tags from notes")
             if guid in guids
         ]
@@ -167,9 +165,18 @@ def read_export(
         for cid, nid, ord_, did in db.execute("select id, nid, ord, did from cards"):
             if nid in wanted:
                 cards.setdefault(int(nid), {})[int(cid)] = (int(ord_), deck_names.get(int(did), ""))
-    except (sqlite3.Error, ValueError, TypeError) as exc:
-        raise SyncError(f"cannot read Anki's export {package}: {exc}") from None
+    except (sqlite3.Error, ValueError, TypeError, KeyError, AttributeError, RecursionError) as exc:
+        raise SyncError(
+            f"cannot read Anki's export {package}: {line(str(exc) or type(exc).__name__)}"
+        ) from None
     finally:
         db.close()
         database.unlink()
     return [(guid, row, cards.get(row[0], {})) for guid, row in found]
+
+
+def _text(value: object) -> str:
+    """A text column of Anki's export (a TypeError when it holds something else)."""
+    if not isinstance(value, str):
+        raise TypeError(f"text expected, found {type(value).__name__}")
+    return value
