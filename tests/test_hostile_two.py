@@ -288,3 +288,40 @@ def test_a_curation_file_that_is_a_loop_of_links_is_an_error():
         "src/good.curation.yaml: error: is a link that leads nowhere (a loop, or a missing file);"
         " make it the file itself"
     ]
+
+
+# --- Manifest GUIDs are checked like every other field ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("where", "guid"),
+    [
+        ("notes", ""),
+        ("notes", "\x1b]0;x\x07\rFAKE OK"),
+        ("notes", "A" * 100_000),
+        ("notes", "two words"),
+        ("notes", 7),
+        ("removed", "\u202eOK"),
+    ],
+)
+def test_a_manifest_guid_that_anki_would_not_write_is_refused(where, guid):
+    # Before: any text was taken as a GUID and shipped in the next release.
+    write({"good/good.md": GOOD})
+    assert outcome("build", "good", "--out", "decks")[0] == 0
+    if where == "removed":
+        write({"good/good.md": GOOD.replace("- **Beta:** two\n", "")})
+        assert outcome("build", "good", "--out", "decks")[0] == 0
+    manifest = Path("decks/good.manifest.json")
+    data = json.loads(manifest.read_text(encoding="utf-8"))
+    data[where][0]["guid"] = guid
+    manifest.write_text(json.dumps(data), encoding="utf-8")
+    before = {p.name: p.read_bytes() for p in Path("decks").iterdir()}
+    write({"good/good.md": GOOD + "- **Gamma:** three\n"})
+    what = "a note's guid" if where == "notes" else "a removed note's guid"
+    for command in ("build", "diff"):
+        code, out, err = outcome(command, "good", "--out", "decks")
+        assert (code, out) == (1, "")
+        assert err.splitlines() == [
+            f"decks/good.manifest.json: error: manifest is malformed ({what} is not a GUID); restore it from git"
+        ]
+    assert {p.name: p.read_bytes() for p in Path("decks").iterdir()} == before

@@ -77,6 +77,9 @@ MAX_SHIPPED = 50
 MAX_GAP = 100_000
 """The highest cloze number a manifest may record."""
 _HASH = re.compile(r"[0-9a-f]{16}")
+MAX_GUID = 64
+"""The longest GUID a manifest may hold: Anki's own are ten characters, older add-ons' longer."""
+_GUID = re.compile(rf"[\x21-\x7e]{{1,{MAX_GUID}}}")
 
 _ON_DISK = {"digest": "hash", "teaches": "body"}
 """NoteState's fields whose manifest keys have other names (the names of format 1)."""
@@ -273,11 +276,20 @@ def _record(data: Any) -> ReleaseRecord:
 
 def _tombstone(data: Any) -> Tombstone:
     data = dict(_mapping(data, "a removed note"))
+    _guid(data.get("guid"), "a removed note's guid")
     shipped = _shipped(data.pop("shipped", []))
     gaps, top = _gaps(data.pop("gaps", []), data.pop("top", 0))
     for key, value in data.items():
         _text(value, f"removed note {key}")
     return Tombstone(**data, shipped=shipped, gaps=gaps, top=top)
+
+
+def _guid(value: Any, what: str) -> None:
+    """A GUID as Anki and deckbuilder write them (:func:`builder.identify.guid`: ten characters
+    of base91): 1 to :data:`MAX_GUID` printable ASCII characters, no space; a missing one is
+    left to the check of the note's fields."""
+    if value is not None and not (isinstance(value, str) and _GUID.fullmatch(value)):
+        raise ValueError(f"{what} is not a GUID")
 
 
 def _shipped(value: Any) -> tuple[str, ...]:
@@ -337,6 +349,7 @@ _VERSION = re.compile(r"\d{1,9}\.\d{1,9}\.\d{1,9}")
 
 def _state(data: Any) -> NoteState:
     data = dict(_mapping(data, "a note"))
+    _guid(data.get("guid"), "a note's guid")
     shipped = _shipped(data.pop("shipped", []))
     gaps, top = _gaps(data.pop("gaps", []), data.pop("top", 0))
     for key, value in data.items():
