@@ -109,7 +109,7 @@ def build(
     Example: deckbuilder build source/ --out decks/
     """
     from .release.report import draft as drafted
-    from .release.report import released
+    from .release.report import dropped, released
     from .release.retire import retired, said
 
     goal: Goal = "drafts" if draft else "release"
@@ -131,6 +131,8 @@ def build(
         raise SystemExit(1)
     for rel, target in result.drafts:
         say_lines(drafted(rel, target))
+    for gone in result.dropped:
+        say(dropped(gone))
     for rel, target, written in result.written:
         say((said if retired(rel) else released)(rel, target, written))
     for rel, page in result.previews:

@@ -51,6 +51,9 @@ class BuildResult:
     """Each release written: its ``.apkg`` path, and whether the ``.apkg`` was (re)written."""
     drafts: tuple[tuple[Release, Path], ...] = ()
     """Each draft written, with its ``.apkg`` path."""
+    dropped: tuple[Path, ...] = ()
+    """The drafts removed because no deck of the build has them any more (see
+    :func:`drop_stale_drafts`)."""
     previews: tuple[tuple[Release, Path], ...] = ()
     """Each preview page written beside its deck."""
     differ: tuple[Diagnostic, ...] = ()
@@ -110,8 +113,36 @@ def run(
         return compare(release=False)
     result = compare()
     if goal == "drafts" and not result.failed:
-        return replace(result, drafts=tuple(write_drafts(result.releases, drafts)))
+        drafted = tuple(write_drafts(result.releases, drafts))
+        dropped = drop_stale_drafts(drafts, drafted) if _searched(paths) is not None else ()
+        return replace(result, drafts=drafted, dropped=dropped)
     return result
+
+
+DRAFT_END = "-draft.apkg"
+"""How :func:`builder.release.files.draft_path` ends a draft's name, after its deck's slug."""
+
+
+def drop_stale_drafts(folder: Path, drafted: Sequence[tuple[Release, Path]]) -> tuple[Path, ...]:
+    """Remove from the drafts ``folder`` each draft (``<slug>-draft.apkg`` and its
+    ``<slug>.preview.html``) of a deck the build did not draft: its sources are gone, and it
+    was never released (a released deck's retirement is drafted like any release). Only a
+    build of folders calls this: it drafts every deck whose sources lie there, so the drafts
+    folder is its own. Other files are left alone. The drafts removed, sorted."""
+    kept = {target.name for _, target in drafted}
+    dropped = []
+    for draft in sorted(folder.glob(f"*{DRAFT_END}")):
+        if draft.name in kept or draft.is_symlink() or not draft.is_file():
+            continue
+        page = folder / f"{draft.name[: -len(DRAFT_END)]}.preview.html"
+        try:
+            draft.unlink()
+            if page.is_file() and not page.is_symlink():
+                page.unlink()
+        except OSError:
+            continue  # one that cannot be removed stays; the next draft build tries again
+        dropped.append(draft)
+    return tuple(dropped)
 
 
 def _compare(

@@ -20,7 +20,7 @@ from .config import DECKS_FILE
 from .errors import DeckbuilderError
 from .media import IMAGE_SUFFIXES
 from .release.files import DRAFTS
-from .release.report import draft
+from .release.report import draft, dropped
 from .sources import CARD_SUFFIXES, MARKDOWN_SUFFIXES
 from .usecase import run
 
@@ -38,6 +38,8 @@ def rebuild(paths: Sequence[str], out: Path, echo: Echo, drafts: Path = DRAFTS) 
         for rel, target in result.drafts:
             for line in draft(rel, target):
                 echo(line)
+        for gone in result.dropped:
+            echo(dropped(gone))
     except DeckbuilderError as error:
         echo(error.format_message())
         echo("build stopped; watching for the next change")

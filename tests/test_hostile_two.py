@@ -24,7 +24,7 @@ import watchfiles
 
 from builder import progress, scaffold
 from builder.model import one_line
-from builder.watch import _watched, loops, watch
+from builder.watch import _watched, loops, rebuild, watch
 
 from support import outcome
 
@@ -325,3 +325,52 @@ def test_a_manifest_guid_that_anki_would_not_write_is_refused(where, guid):
             f"decks/good.manifest.json: error: manifest is malformed ({what} is not a GUID); restore it from git"
         ]
     assert {p.name: p.read_bytes() for p in Path("decks").iterdir()} == before
+
+
+# --- Drafts of decks that are gone --------------------------------------------------------------
+
+
+def test_a_draft_build_removes_the_drafts_of_decks_that_are_gone():
+    # Before: other-draft.apkg and other.preview.html stayed in drafts/ after other.md was deleted.
+    write(
+        {"src/good.md": GOOD, "src/other.md": GOOD.replace("# Good", "# Other"), "drafts/notes.txt": "mine"}
+    )
+    assert outcome("build", "--draft", "src", "--out", "decks")[0] == 0
+    Path("src/other.md").unlink()
+    code, out, err = outcome("build", "--draft", "src", "--out", "decks")
+    assert (code, err) == (0, "")
+    assert out.splitlines() == [
+        "Good: draft of 1.0.0 (first release), 2 notes -> drafts/good-draft.apkg",
+        "removed drafts/other-draft.apkg and its preview: no source gives its deck any more",
+    ]
+    assert sorted(p.name for p in Path("drafts").iterdir()) == [
+        "good-draft.apkg",
+        "good.preview.html",
+        "notes.txt",
+    ]
+
+
+def test_a_draft_build_of_named_files_leaves_the_other_drafts():
+    write({"src/good.md": GOOD, "src/other.md": GOOD.replace("# Good", "# Other")})
+    assert outcome("build", "--draft", "src", "--out", "decks")[0] == 0
+    code, out, _ = outcome("build", "--draft", "src/good.md", "--out", "decks")
+    assert code == 0 and "removed" not in out
+    assert len(list(Path("drafts").iterdir())) == 4
+
+
+def test_a_failed_draft_build_removes_nothing():
+    write({"src/good.md": GOOD, "src/other.md": GOOD.replace("# Good", "# Other")})
+    assert outcome("build", "--draft", "src", "--out", "decks")[0] == 0
+    Path("src/other.md").unlink()
+    write({"src/good.curation.yaml": "- not a mapping\n"})
+    assert outcome("build", "--draft", "src", "--out", "decks")[0] == 1
+    assert len(list(Path("drafts").iterdir())) == 4
+
+
+def test_watch_says_which_drafts_it_removed():
+    write({"src/good.md": GOOD, "src/other.md": GOOD.replace("# Good", "# Other")})
+    assert outcome("build", "--draft", "src", "--out", "decks")[0] == 0
+    Path("src/other.md").unlink()
+    said: list[str] = []
+    assert rebuild(["src"], Path("decks"), said.append, Path("drafts"))
+    assert said[-1] == "removed drafts/other-draft.apkg and its preview: no source gives its deck any more"

@@ -73,6 +73,11 @@ def draft(rel: Release, target: Path) -> list[str]:
     return [head, *changes(rel)]
 
 
+def dropped(draft: Path) -> str:
+    """A draft removed by a draft build: its deck is gone."""
+    return f"removed {draft} and its preview: no source gives its deck any more"
+
+
 def history_lost(rel: Release) -> list[Diagnostic]:
     """A warning for each note a release replaces by a new one (its key and its answer changed
     together, or which old note it continues cannot be told), saying how to keep the learners'
