@@ -374,3 +374,24 @@ def test_watch_says_which_drafts_it_removed():
     said: list[str] = []
     assert rebuild(["src"], Path("decks"), said.append, Path("drafts"))
     assert said[-1] == "removed drafts/other-draft.apkg and its preview: no source gives its deck any more"
+
+
+def test_a_domain_error_raised_by_a_command_is_escaped(monkeypatch):
+    from builder import usecase
+    from builder.errors import SourceError
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise SourceError(f"src/{HOSTILE}.md:3", f"“{HOSTILE}” cannot be read")
+
+    monkeypatch.setattr(usecase, "run", refuse)
+    write({"src/good.md": GOOD})
+    code, out, err = outcome("build", "src", "--out", "decks")
+    assert (code, out) == (1, "")
+    assert err.splitlines() == [f"src/{SHOWN}.md:3: error: “{SHOWN}” cannot be read"]
+
+
+def test_an_unknown_command_is_escaped():
+    code, out, err = outcome("bu\x1b]0;T\x07\rild")
+    assert code == 2
+    safe(out + err)
+    assert err.splitlines()[-1] == "Error: No such command 'bu\\x1b]0;T\\x07\\rild'."
