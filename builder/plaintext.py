@@ -112,10 +112,12 @@ def prompt_text(card: Card, gap: int = 1) -> str:
 
 
 def cloze_prompts(card: Card) -> tuple[str, ...]:
-    """The prompt of each card of a generated cloze with several gaps (else none)."""
-    if card.cloze is None or card.cloze.gaps < 2:
+    """The prompt of each card of a generated cloze that uses several numbers (else none): one
+    per number it uses, never one for each number up to its highest."""
+    numbers = card.cloze.numbers if card.cloze is not None else ()
+    if len(numbers) < 2:
         return ()
-    return tuple(prompt_text(card, n) for n in range(1, card.cloze.gaps + 1))
+    return tuple(prompt_text(card, n) for n in numbers)
 
 
 def answer_text(card: Card) -> str:

@@ -90,16 +90,22 @@ class ClozeText:
     """For a list: numbered (steps) rather than bullets."""
 
     @property
-    def gaps(self) -> int:
-        """How many cards the note has (a deletion written inside math counts too)."""
-        numbers = [s.number for line in self.lines for s in line if isinstance(s, Gap)]
+    def numbers(self) -> tuple[int, ...]:
+        """The cloze numbers its deletions use, in order, each once: the note has one card per
+        number (a deletion written inside math counts too)."""
+        numbers = {s.number for line in self.lines for s in line if isinstance(s, Gap)}
         for line in self.lines:
             for segment in line:
                 if isinstance(segment, Inline):
                     for tok in segment.tokens:
                         if tok.type.startswith("math"):
-                            numbers.extend(int(n) for n in _CLOZE_NUMBER.findall(tok.content))
-        return max(numbers, default=0)
+                            numbers.update(int(n) for n in _CLOZE_NUMBER.findall(tok.content))
+        return tuple(sorted(numbers))
+
+    @property
+    def gaps(self) -> int:
+        """Its highest cloze number (0 when it has none)."""
+        return max(self.numbers, default=0)
 
 
 @dataclass(frozen=True)
