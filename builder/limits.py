@@ -5,6 +5,10 @@ a run of thousands of unclosed ``[`` (each starts a link label scanned to the en
 paragraph) or a table of thousands of columns (a cell token each, row after row). Such a
 source is refused at once, with one line naming its file and line, rather than read for
 minutes.
+
+Cloze deletions are bounded the same way (:data:`MAX_CLOZE_NUMBER`, :data:`MAX_DELETIONS`):
+:mod:`builder.extract.clozescan` checks them as it reads a deletion, for Markdown, YAML cards
+and curation files alike.
 """
 
 from __future__ import annotations
@@ -29,6 +33,12 @@ MAX_TABLE_COLUMNS = 64
 """The most columns a table row may have."""
 MAX_OPEN_BRACKETS = 256
 """The most ``[`` a paragraph may leave open at once."""
+MAX_CLOZE_NUMBER = 500
+"""The highest cloze number, ``{{c500::…}}``: a note has a card per number it uses, and Anki
+refuses a whole deck past ``c65536``."""
+MAX_DELETIONS = 500
+"""The most cloze deletions one sentence may hold (or one labelled line, list item, table
+cell, or line of a curation file's ``cloze:``)."""
 
 _BRACKET = re.compile(r"\\.|[\[\]]")
 

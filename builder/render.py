@@ -13,8 +13,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from .extract.clozescan import holds_whole
 from .highlight import code_html
-from .markdown import CLOZE, MATH_DISPLAY, MATH_INLINE, cloze_entities, parser, plain
+from .markdown import MATH_DISPLAY, MATH_INLINE, cloze_entities, parser, plain
 from .markup import HTML, escape
 from .media import offline
 from .model import (
@@ -188,7 +189,7 @@ def _shown_html(segment: Inline) -> HTML:
     out: list[HTML] = []
     run: list[Token] = []
     for tok in segment.tokens:
-        if tok.type in MATH_TYPES and CLOZE.search(tok.content):
+        if tok.type in MATH_TYPES and holds_whole(tok.content):
             out.append(_cloze_safe(inline_html(Inline(tuple(run), segment.origin), keep_space=True)))
             out.append(inline_html(Inline((tok,), segment.origin), keep_space=True, cloze=True))
             run = []

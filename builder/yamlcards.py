@@ -37,7 +37,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from . import keys
 from .errors import SourceError
-from .markdown import CLOZE, odd_dollar_lines, parser, plain
+from .markdown import odd_dollar_lines, parser, plain
 from .model import Block, Blocks, Card, Diagnostic, Inline, Origin
 from .read import snippet_blocks
 from .text import read_text
@@ -280,7 +280,7 @@ class _Loader:
                 self.error(key, f"card “{ident}”: {name} must be text")
             elif not text.strip():
                 self.error(key, f"card “{ident}” has an empty {name}")
-            elif name == "cloze" and not CLOZE.search(text):
+            elif name == "cloze" and not _holds_deletion(text):
                 self.error(key, f"cloze card “{ident}” has no {{{{c1::…}}}} deletion")
             elif name == "cloze" and (broken := _broken_cloze(text, Origin(self.shown, _line(key)))):
                 self.error(key, f"cloze card “{ident}”: {broken}")
@@ -325,6 +325,13 @@ class _Loader:
 def _plain(text: str) -> str:
     """Inline Markdown as the plain text a reader sees."""
     return plain(parser().parseInline(text.strip())[0].children or ())
+
+
+def _holds_deletion(text: str) -> bool:
+    """Whether a card's cloze text holds a ``{{c1::…}}`` deletion (read in one pass)."""
+    from .extract.clozescan import holds_whole
+
+    return holds_whole(text)
 
 
 def _broken_cloze(text: str, where: Origin) -> str:

@@ -1,8 +1,13 @@
 """The scanner of Anki's cloze syntax: where a run of inline tokens holds ``{{c1::answer}}`` or
 ``{{c1::answer::hint}}`` deletions, as Anki reads them, and which of them are broken.
 
-It decides nothing about cards: :mod:`.inline` turns what it finds into cloze cards, and the
-curation file's ``cloze`` entries use it to read the deletions an author writes there.
+It decides nothing about cards: :mod:`.inline` turns what it finds into cloze cards, and YAML
+cards and the curation file's ``cloze`` entries use it to read the deletions an author writes
+there. So the limits hold the same everywhere: a number above
+:data:`~builder.limits.MAX_CLOZE_NUMBER`, more than :data:`~builder.limits.MAX_DELETIONS`
+deletions in one run, or a deletion inside another is an error, and the scan stops at the
+first of the last two. A scan reads its run once: its cost grows with the run's length, never
+with its square.
 """
 
 from __future__ import annotations
@@ -13,10 +18,11 @@ from dataclasses import dataclass
 
 from markdown_it.token import Token
 
-from ..markdown import CLOZE, MATH_DISPLAY, MATH_INLINE, plain, strip
+from ..limits import MAX_CLOZE_NUMBER, MAX_DELETIONS
+from ..markdown import MATH_DISPLAY, MATH_INLINE, plain, strip
 from ..model import Gap, Inline, Origin, Segment
 
-__all__ = ["Found", "has_marks", "origin_of", "scan", "shown_tokens", "tagged"]
+__all__ = ["Found", "has_marks", "holds_whole", "origin_of", "scan", "shown_tokens", "tagged"]
 
 _WHERE = "deckbuilder.origin"
 """Token meta key: the source line a token stands on."""
@@ -24,6 +30,46 @@ _MATH = (MATH_INLINE, *MATH_DISPLAY)
 _MARK = re.compile(r"\{\{\s*[cC]\s*\d+\s*:+|\{\{|\}\}|::")
 _OPENER = re.compile(r"\{\{c(\d+)::")
 _MATH_OPENER = re.compile(r"\{\{\s*[cC]\s*\d+\s*:+")
+_WHOLE_OPENER = re.compile(r"\{\{c[1-9][0-9]*::")
+"""Where :data:`builder.markdown.CLOZE` can match: it does when a ``}}`` follows."""
+_SHOWN = 200
+"""Characters after a deletion's opening read to show it in a message (a few words are shown)."""
+_TOO_HIGH = "deletions are numbered from c1 to c{}: a note has a card for each number"
+
+
+def _number(digits: str) -> int | None:
+    """A deletion's number, None when it is above :data:`MAX_CLOZE_NUMBER` (read without
+    converting thousands of digits)."""
+    digits = digits.lstrip("0") or "0"
+    if len(digits) > len(str(MAX_CLOZE_NUMBER)) or int(digits) > MAX_CLOZE_NUMBER:
+        return None
+    return int(digits)
+
+
+def holds_whole(text: str) -> bool:
+    """Whether ``text`` holds a deletion as :data:`builder.markdown.CLOZE` reads it (an opening
+    ``{{cN::`` with a ``}}`` after it), in one pass: where a search with the pattern itself
+    would read to the end from every unclosed opening."""
+    opener = _WHOLE_OPENER.search(text)
+    return opener is not None and text.find("}}", opener.end()) >= 0
+
+
+def _whole_starts(text: str) -> set[int]:
+    """Where :data:`builder.markdown.CLOZE`'s matches start in ``text`` (as ``finditer`` finds
+    them, one after another), in one pass."""
+    starts: set[int] = set()
+    pos = 0
+    while (opener := _WHOLE_OPENER.search(text, pos)) is not None:
+        close = text.find("}}", opener.end())
+        if close < 0:
+            break
+        starts.add(opener.start())
+        pos = close + 2
+    return starts
+
+
+class _Stop(Exception):
+    """The scan ends here: too many deletions, or one inside another (already reported)."""
 
 
 def has_marks(tokens: Sequence[Token]) -> bool:
@@ -74,19 +120,14 @@ class _Scanner:
         """The open deletion went past the end of the bold, italic or link it started in."""
         self.marked = False
         self.problems: list[tuple[Origin, str]] = []
+        self.count = 0
+        """Deletions opened so far (whole or broken, in math too)."""
 
     def run(self, tokens: Sequence[Token]) -> Found:
-        for i, tok in enumerate(tokens):
-            if tok.type == "text":
-                self.text(tok, tokens[i + 1 :])
-                continue
-            if tok.type in _MATH:
-                self.math(tok)
-            elif tok.nesting:
-                self.depth += tok.nesting
-                if self.answer is not None and self.depth < self.gap_depth:
-                    self.crossed = True
-            self.put(tok)
+        try:
+            self.read(tokens)
+        except _Stop:
+            return Found(None, tuple(self.problems))
         if self.answer is not None:
             self.problems.append(
                 (self.opened[0], f"unbalanced cloze: “{self.opened[1]}” has no closing }}}}")
@@ -97,7 +138,32 @@ class _Scanner:
         self.flush()
         return Found(tuple(self.segments))
 
+    def read(self, tokens: Sequence[Token]) -> None:
+        for i, tok in enumerate(tokens):
+            if tok.type == "text":
+                self.text(tok, tokens[i + 1 : i + 51])
+                continue
+            if tok.type in _MATH:
+                self.math(tok)
+            elif tok.nesting:
+                self.depth += tok.nesting
+                if self.answer is not None and self.depth < self.gap_depth:
+                    self.crossed = True
+            self.put(tok)
+
+    def counted(self, tok: Token) -> None:
+        """One more deletion opened: past :data:`MAX_DELETIONS`, an error and the scan's end."""
+        self.count += 1
+        if self.count > MAX_DELETIONS:
+            self.problem(
+                tok,
+                f"too many cloze deletions: more than {MAX_DELETIONS} in one sentence, line or cell;"
+                " split it",
+            )
+            raise _Stop
+
     def text(self, tok: Token, after: Sequence[Token]) -> None:
+        """A text token's marks; ``after``: the next few tokens, to show a deletion's words."""
         content, pos = tok.content, 0
         for match in _MARK.finditer(content):
             mark = match.group()
@@ -131,24 +197,28 @@ class _Scanner:
 
     def open(self, tok: Token, match: re.Match[str], content: str, after: Sequence[Token]) -> None:
         self.marked = True
+        self.counted(tok)
         mark = match.group()
-        rest = plain([Token("text", "", 0, content=content[match.end() :]), *after])
-        shown = _shorten(mark + rest)
+        shown = _shorten(mark + _following(content[match.end() :], after))
         exact = _OPENER.fullmatch(mark)
+        number = _number(exact.group(1)) if exact is not None else None
         if exact is None:
             self.problem(tok, f"malformed cloze: “{shown}”: write a deletion as {{{{c1::answer}}}}")
             self.put(_piece(tok, mark))
-        elif int(exact.group(1)) == 0 and self.answer is None:
-            self.problem(tok, f"malformed cloze: “{shown}”: deletions are numbered from c1")
-            self.start(tok, 0, shown)  # read to its end, so that its ``}}`` is not one too many
         elif self.answer is not None:
             self.problem(
                 tok,
                 f"malformed cloze: “{shown}” is inside “{self.opened[1]}”; nested deletions are not supported",
             )
-            self.put(_piece(tok, mark))
+            raise _Stop  # one inside another is enough: the rest may nest thousands deep
+        elif number is None:
+            self.problem(tok, f"malformed cloze: “{shown}”: {_TOO_HIGH.format(MAX_CLOZE_NUMBER)}")
+            self.start(tok, 0, shown)  # read to its end, so that its ``}}`` is not one too many
+        elif number == 0:
+            self.problem(tok, f"malformed cloze: “{shown}”: deletions are numbered from c1")
+            self.start(tok, 0, shown)  # read to its end, so that its ``}}`` is not one too many
         else:
-            self.start(tok, int(exact.group(1)), shown)
+            self.start(tok, number, shown)
 
     def start(self, tok: Token, number: int, shown: str) -> None:
         self.flush()
@@ -177,14 +247,18 @@ class _Scanner:
 
     def math(self, tok: Token) -> None:
         """Deletions written inside math: each must be whole, as Anki reads it."""
-        covered = [m.span() for m in CLOZE.finditer(tok.content)]
+        covered = _whole_starts(tok.content)
         for match in _MATH_OPENER.finditer(tok.content):
             self.marked = True
-            shown = _shorten(tok.content[match.start() :])
+            self.counted(tok)
+            shown = _shorten(tok.content[match.start() : match.start() + _SHOWN])
             exact = _OPENER.match(tok.content, match.start())
-            if exact is None or exact.end() != match.end() or int(exact.group(1)) == 0:
+            number = _number(exact.group(1)) if exact is not None else 0
+            if exact is None or exact.end() != match.end() or number == 0:
                 self.problem(tok, f"malformed cloze: “{shown}”: write a deletion as {{{{c1::answer}}}}")
-            elif not any(start == match.start() for start, _ in covered):
+            elif number is None:
+                self.problem(tok, f"malformed cloze: “{shown}”: {_TOO_HIGH.format(MAX_CLOZE_NUMBER)}")
+            elif match.start() not in covered:
                 self.problem(tok, f"unbalanced cloze: “{shown}” has no closing }}}}")
             elif self.answer is not None:
                 self.problem(tok, f"malformed cloze: “{shown}” is inside “{self.opened[1]}”")
@@ -218,11 +292,29 @@ def origin_of(tok: Token, default: Origin) -> Origin:
     return found if isinstance(found, Origin) else default
 
 
+def _following(text: str, after: Sequence[Token]) -> str:
+    """The plain text after a deletion's opening, enough of it to show (what follows in its
+    token, then in the tokens after it): reading all of it for each deletion would cost the
+    square of the run's length."""
+    taken = [Token("text", "", 0, content=text[:_SHOWN])]
+    size = len(text)
+    for tok in after:
+        if size >= _SHOWN:
+            break
+        taken.append(tok)
+        size += len(tok.content)
+    return plain(taken)
+
+
 def _shorten(text: str, *, tail: bool = False) -> str:
-    """At most about 30 characters of ``text`` (its end with ``tail``), cut between words."""
+    """At most about 30 characters of ``text`` (its end with ``tail``), cut between words (a
+    longer single word cut short)."""
     words = text.split()
     if len(" ".join(words)) <= 30:
         return " ".join(words)
+    if len(words[-1 if tail else 0]) > 30:
+        word = words[-1 if tail else 0]
+        return "… " + word[-30:] if tail else word[:30] + "…"
     kept: list[str] = []
     for word in reversed(words) if tail else words:
         if kept and len(" ".join([*kept, word])) > 30:
