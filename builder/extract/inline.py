@@ -150,11 +150,16 @@ def _sentences(lines: Sequence[Inline], scope: Scope, sink: Sink) -> bool:
         unit = units[i]
         origin = origin_of(unit[0], lines[0].origin)
         found = scan(unit, origin)
-        # A deletion may hold a full stop: it ends in a later sentence.
+        # A deletion may hold a full stop: it ends in a later sentence. Only a sentence with a
+        # ``}}`` can close it (or the last, to report it open): the run is scanned again then,
+        # not after every sentence, so a deletion left open costs one more scan, not a square.
+        if found.open and i + 1 < len(units):
+            unit = list(unit)
         while found.open and i + 1 < len(units):
             i += 1
-            unit = [*unit, text_token(" "), *units[i]]
-            found = scan(unit, origin)
+            unit += [text_token(" "), *units[i]]
+            if i + 1 == len(units) or _closes(units[i]):
+                found = scan(unit, origin)
         read.append((unit, origin, found))
         i += 1
     if all(found.segments is None and not found.problems for _, _, found in read):
@@ -171,6 +176,11 @@ def _sentences(lines: Sequence[Inline], scope: Scope, sink: Sink) -> bool:
     if kept:
         prose_clozes(Paragraph(tuple(kept), kept[0].origin), scope, sink)
     return True
+
+
+def _closes(unit: Sequence[Token]) -> bool:
+    """Whether a sentence holds a ``}}`` that may close a deletion opened before it."""
+    return any(tok.type == "text" and "}}" in tok.content for tok in unit)
 
 
 def _list(block: ListBlock, scope: Scope, sink: Sink) -> ListBlock | None:
