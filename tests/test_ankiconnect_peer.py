@@ -315,9 +315,9 @@ def deep(depth: int) -> bytes:
 @pytest.mark.parametrize(
     ("answers", "message"),
     [
-        ({"version": deep(100_000)}, "(to version: nested deeper than 32)"),
-        ({"version": b"[" * 100_000 + b"]" * 100_000}, "(to version: nested deeper than 32)"),
-        ({"modelNamesAndIds": deep(40)}, "(to modelNamesAndIds: nested deeper than 32)"),
+        ({"version": deep(100_000)}, "(to version: nested too deep)"),
+        ({"version": b"[" * 100_000 + b"]" * 100_000}, "(to version: nested too deep)"),
+        ({"modelNamesAndIds": deep(500)}, "(modelNamesAndIds gave [[[[...]]]])"),
         ({"version": b"[1, 2]"}, "(to version)"),
         ({"version": b"\xff\xfe{}"}, "(to version)"),
         ({"version": b'{"result": ' + b"1" * 5000 + b', "error": null}'}, "(to version)"),

@@ -1,7 +1,9 @@
 """Sync into a running Anki desktop through AnkiConnect (``--anki-connect [URL]``).
 
-AnkiConnect (API version 6) is spoken over HTTP with the standard library alone (``urllib``,
-``json``), so the build-only install does not grow. Anki and deckbuilder must share a file
+AnkiConnect (API version 6) is spoken over HTTP with the standard library alone (``http.client``,
+``json``), so the build-only install does not grow. It is a peer sync does not trust: a total
+deadline per request, no redirects, a capped answer, no proxy to this machine, and every result
+checked against the shape its action answers (:mod:`.client`). Anki and deckbuilder must share a file
 system: the package to import and the exports sync reads are files in a temporary folder
 (``TMPDIR`` chooses it, for an Anki that sees only part of the disk).
 
@@ -46,7 +48,6 @@ from pathlib import Path
 from typing import Any
 
 from .client import CHECK_TIMEOUT, DEFAULT_URL, AnkiConnect
-from .collection import SyncError
 from .held import Held, covering, read_export, read_held
 from .plan import DEFAULTS, DeckChanges, Options, plan, tell
 from .release import SUSPENDED_TAG, WantedDeck, for_import, owners, pick, read_releases
@@ -119,12 +120,7 @@ def _plan(
             + " OR ".join(f"mid:{mid}" for mid in sorted(held.names))
             + ")"
         )
-        found = client.call("findNotes", query=query)
-        if not isinstance(found, list):
-            raise SyncError(
-                f"{client.url} does not answer as AnkiConnect does (findNotes gave {found!r:.80})"
-            )
-        return any(nid not in mine for nid in found)
+        return any(nid not in mine for nid in client.call("findNotes", query=query))
 
     return plan(
         deck,
