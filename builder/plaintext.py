@@ -22,6 +22,7 @@ from .model import (
     Pairs,
     Paragraph,
     Part,
+    Segment,
     Table,
     Text,
     breadcrumb,
@@ -114,10 +115,32 @@ def prompt_text(card: Card, gap: int = 1) -> str:
 def cloze_prompts(card: Card) -> tuple[str, ...]:
     """The prompt of each card of a generated cloze that uses several numbers (else none): one
     per number it uses, never one for each number up to its highest."""
-    numbers = card.cloze.numbers if card.cloze is not None else ()
-    if len(numbers) < 2:
+    cloze = card.cloze
+    numbers = cloze.numbers if cloze is not None else ()
+    if cloze is None or len(numbers) < 2:
         return ()
-    return tuple(prompt_text(card, n) for n in numbers)
+    # Each line's text is made once: a prompt differs from the statement shown whole only in
+    # the lines that hold its number (a list cloze of n items has n prompts of n lines).
+    shown = [_marked(cloze, i, _line_text(line, None)) for i, line in enumerate(cloze.lines)]
+    holding: dict[int | None, list[int]] = {}
+    for i, line in enumerate(cloze.lines):
+        for number in _numbers_in(line):
+            holding.setdefault(number, []).append(i)
+    prompts = []
+    for number in numbers:
+        lines = list(shown)
+        for i in sorted({*holding.get(number, ()), *holding.get(None, ())}):
+            lines[i] = _marked(cloze, i, _line_text(cloze.lines[i], number))
+        prompts.append(_with_crumb(card, "\n".join([cloze.intro, *lines] if cloze.intro else lines)))
+    return tuple(prompts)
+
+
+def _numbers_in(line: tuple[Segment, ...]) -> set[int | None]:
+    """The numbers of a line's gaps; None among them when its math may hold a deletion."""
+    numbers: set[int | None] = {s.number for s in line if isinstance(s, Gap)}
+    if any(math_text(t) is not None for s in line if not isinstance(s, Gap) for t in s.tokens):
+        numbers.add(None)
+    return numbers
 
 
 def answer_text(card: Card) -> str:
@@ -136,10 +159,14 @@ def cloze_plain(cloze: ClozeText, hide: int | None) -> str:
 
 def _statement(cloze: ClozeText, lines: list[str]) -> str:
     """A cloze's lines as one text: spaces collapsed, a list's items marked, its intro first."""
-    lines = [" ".join(line.split()) for line in lines]
-    if cloze.listed:
-        lines = [f"{f'{n}.' if cloze.ordered else '-'} {line}" for n, line in enumerate(lines, start=1)]
+    lines = [_marked(cloze, i, line) for i, line in enumerate(lines)]
     return "\n".join([cloze.intro, *lines] if cloze.intro else lines)
+
+
+def _marked(cloze: ClozeText, index: int, line: str) -> str:
+    """Line ``index`` of a cloze, its spaces collapsed, marked as an item when it is a list's."""
+    line = " ".join(line.split())
+    return f"{f'{index + 1}.' if cloze.ordered else '-'} {line}" if cloze.listed else line
 
 
 def _line_text(line: tuple[object, ...], hide: int | None) -> str:

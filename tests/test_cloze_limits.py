@@ -188,3 +188,25 @@ def test_deletions_in_math_are_found_in_one_pass_as_the_pattern_finds_them(text)
 
     assert _whole_starts(text) == {m.start() for m in CLOZE.finditer(text)}
     assert holds_whole(text) == (CLOZE.search(text) is not None)
+
+
+def test_prompts_are_each_card_s_prompt(seed_extraction):
+    from builder.plaintext import prompt_text
+
+    clozes = [c for c in seed_extraction.cards if c.cloze is not None and len(c.cloze.numbers) > 1]
+    assert clozes
+    for card in clozes:
+        assert card.cloze is not None
+        assert cloze_prompts(card) == tuple(prompt_text(card, n) for n in card.cloze.numbers)
+
+
+def test_a_long_list_cloze_makes_its_prompts_in_linear_steps(tmp_path):
+    items = "\n".join(f"- **Engine{n}** keeps rows" for n in range(1500))
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "a.md").write_text(f"# T\n\n## Engines\n\n{items}\n", encoding="utf-8")
+    code, stdout, stderr, took = command("cards", str(src), "--json")
+    assert code == 0, stderr
+    assert took < FAST * 2, took
+    (note,) = [json.loads(line) for line in stdout.splitlines()]
+    assert len(note["cards"]) == 1500
