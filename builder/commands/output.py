@@ -21,7 +21,7 @@ from ..model import one_line
 
 T = TypeVar("T")
 
-_JSON_UNSAFE = re.compile("[\\x7f-\\x9f\\u061c\\u200e\\u200f\\u2028\\u2029\\u202a-\\u202e\\u2066-\\u2069]")
+_JSON_UNSAFE = re.compile("[\\x7f-\\x9f\\u2028\\u2029\\u202a-\\u202e\\u2066-\\u2069]")
 
 
 def say(message: str, err: bool = False) -> None:

@@ -14,10 +14,10 @@ if TYPE_CHECKING:
     from .cards import Diagnostic
 
 
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 """What a terminal or a log would act on rather than show: C0 and C1 controls (a newline, a
 carriage return, the escape that starts a terminal sequence), line and paragraph separators, and
-the marks and overrides that reorder bidirectional text."""
+the embeddings, overrides and isolates that reorder bidirectional text."""
 
 
 def one_line(path: str) -> str:
