@@ -168,7 +168,13 @@ def cards(
             if as_json:
                 click.echo(json_line(note.as_json()))
             else:
-                say(f"[{note.kind}] {note.prompt}")
+                # A prompt of several lines (a list's cloze) is shown as it reads, each line escaped.
+                say_lines(
+                    [
+                        f"[{note.kind}] {line}" if n == 0 else line
+                        for n, line in enumerate(note.prompt.split("\n"))
+                    ]
+                )
                 say_lines(f"    {line}" for line in note.answer.split("\n"))
 
 
