@@ -11,6 +11,7 @@ from typing import Any
 import click
 
 from .build import Progress
+from .model.document import one_line
 
 QUIET_SECONDS = 1.0
 """Off a terminal, a build quicker than this prints no progress lines at all."""
@@ -33,7 +34,7 @@ def progress_reporter(force: bool = False) -> Iterator[Progress]:
             return
         if not sys.stderr.isatty():
             if force or time.monotonic() - start >= QUIET_SECONDS:
-                click.echo(f"[{done + 1}/{total}] {name}", err=True)
+                click.echo(f"[{done + 1}/{total}] {one_line(name)}", err=True)
             return
         if bar is None:
             bar = click.progressbar(length=total, label="reading sources", file=sys.stderr)
