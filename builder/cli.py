@@ -191,7 +191,7 @@ def diff(paths: tuple[str, ...], out: Path, check: bool, fetch_images: bool) -> 
 
     Example: deckbuilder diff --check
     """
-    from .release.files import apkg_path, leftovers
+    from .release.files import Listing, apkg_path, leftovers
     from .release.report import pending
     from .release.retire import pending as pending_retired
     from .release.retire import retired
@@ -199,6 +199,7 @@ def diff(paths: tuple[str, ...], out: Path, check: bool, fetch_images: bool) -> 
     stale = False
     result = built(paths, out, verify=True, fetch_images=fetch_images)
     rewrite = dict(result.stale)
+    listed = Listing(out)  # listed once for every deck's leftovers
     for rel in result.releases:
         target = apkg_path(out, rel.plan, rel.version)
         wording = pending_retired if retired(rel) else pending
@@ -211,7 +212,7 @@ def diff(paths: tuple[str, ...], out: Path, check: bool, fetch_images: bool) -> 
             out_of_date = True
         older = [
             f"{rel.plan.name}: {old} is not its release {rel.version}; build deletes it"
-            for old in leftovers(rel, out)
+            for old in leftovers(rel, out, listed)
         ]
         stale = stale or out_of_date or bool(older)
         say_lines((*lines, *older))

@@ -20,7 +20,7 @@ from .cache import Cache
 from .media import Fetch
 from .model import Diagnostic
 from .release.deck import Release
-from .release.files import DRAFTS, releases, write, write_drafts, write_previews
+from .release.files import DRAFTS, Listing, releases, write, write_drafts, write_previews
 from .release.report import history_lost, steady
 from .release.retire import retired
 from .release.retire import steady as steady_retired
@@ -163,13 +163,14 @@ def _compare(
     _tell(warn, plan.diagnostics)
     if plan.errors or not release:
         return BuildResult(plan)
-    rels = tuple(releases(plan, out, searched=_searched(paths)))
+    listed = Listing(out)  # the decks folder, listed once for every deck's release and check
+    rels = tuple(releases(plan, out, searched=_searched(paths), listed=listed))
     lost = tuple(d for rel in rels for d in history_lost(rel))
     if warn_lost:
         _tell(warn, lost)
     if not verify:
         return BuildResult(plan, rels, lost)
-    checked = check(rels, out)
+    checked = check(rels, out, listed)
     _tell(warn, checked.problems)
     return BuildResult(plan, rels, lost, differ=checked.problems, stale=checked.stale)
 
