@@ -210,3 +210,18 @@ def test_a_long_list_cloze_makes_its_prompts_in_linear_steps(tmp_path):
     assert took < FAST * 2, took
     (note,) = [json.loads(line) for line in stdout.splitlines()]
     assert len(note["cards"]) == 1500
+
+
+def test_a_list_too_long_for_one_note_is_listed_not_numbered_past_the_limit(tmp_path: Path) -> None:
+    """A list makes one gap per item; 3,000 items would number a note past c500 (and build
+    3,000 prompts of 3,000 lines): it is a catalogue, listed by ``cards --skipped``."""
+    source = tmp_path / "big.md"
+    items = "".join(f"- item number {i} is short\n" for i in range(3000))
+    source.write_text(f"# L\n\n## Many\n\n{items}", encoding="utf-8")
+    result = run("cards", str(source), "--skipped")
+    assert result.exit_code == 0
+    assert (
+        f"{source}:5: a list of 3000 items: a catalogue to look up, not one note: item number 0 is short"
+        in result.stdout
+    )
+    assert run("cards", str(source), "--json").stdout == ""

@@ -265,12 +265,23 @@ def _item_gap(
     return None
 
 
+MOST_LIST_ITEMS = 100
+"""Items a list may have to be one cloze note (each prompt shows them all): a longer one is a
+catalogue to look up, and its note's numbers would run towards the deck's limit (``c500``)."""
+
+
 def item_cloze(
     block: ListBlock, intro: str, scope: Scope, sink: Sink, *, framed: bool = False
 ) -> Card | None:
     """One cloze note for the items of ``block``, each item a gap; None when no item has a
-    part short enough to recall. ``framed``: the list is what its heading or caption names, so
+    part short enough to recall, or the list is too long to be one note (then listed, its
+    nested blocks still read). ``framed``: the list is what its heading or caption names, so
     a short list's items are recalled whole up to a sentence each."""
+    if len(block.items) > MOST_LIST_ITEMS:
+        for item in block.items:
+            for nested in item.blocks[1:]:
+                sink.walk([nested], scope)
+        return None
     lines: list[tuple[Segment, ...]] = []
     number = 1
     whole = framed and len(block.items) <= FRAMED_ITEMS

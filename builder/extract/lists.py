@@ -9,7 +9,7 @@ from markdown_it.token import Token
 
 from ..markdown import is_link_only, plain
 from ..model import Blocks, Inline, Item, ListBlock, Paragraph, Text
-from .cloze import item_cloze
+from .cloze import MOST_LIST_ITEMS, item_cloze
 from .fact import read_labelled
 from .items import item_heads
 from .question import pair_card, qa_pair
@@ -118,7 +118,11 @@ def _read_bullets(block: ListBlock, scope: Scope, sink: Sink, caption: str, *, f
     if not loose:
         return
     card = item_cloze(ListBlock(False, tuple(loose), loose[0].origin), caption, scope, sink, framed=framed)
-    if card is None:
+    if card is None and len(loose) > MOST_LIST_ITEMS:
+        sink.skip(
+            block.origin, f"a list of {len(loose)} items: a catalogue to look up, not one note", _first(block)
+        )
+    elif card is None:
         sink.skip(block.origin, "list items too long to recall whole (bold what to remember)", _first(block))
     else:
         sink.add(card)
