@@ -461,3 +461,14 @@ def test_a_proxy_that_is_no_http_proxy_is_one_line(decks, monkeypatch):
         "the http_proxy socks5://127.0.0.1:1080 is no HTTP proxy sync can use"
         " (no_proxy=anki.example.invalid reaches AnkiConnect without it)",
     )
+
+
+def test_a_password_in_the_url_never_reaches_a_message(decks):
+    with fake(version=ok("6")) as (url, _):
+        secret = url.replace("http://", "http://learner:hunter2@")
+        result = sync(decks, secret)
+    refused(
+        result,
+        f"{url.replace('http://', 'http://learner:***@')} does not answer as AnkiConnect does (version gave '6')",
+    )
+    assert "hunter2" not in result.output

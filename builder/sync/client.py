@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 from . import wire
 from .answers import ANSWERS, glimpse
@@ -34,7 +35,8 @@ class AnkiConnect:
         if end is None:
             shown = url if url.isprintable() else repr(url)
             raise SyncError(f"not an AnkiConnect URL: {wire.line(shown, 120)} (it looks like {DEFAULT_URL})")
-        self.url = url
+        self.url = _without_password(url)
+        """The address as messages show it (a password in it never is)."""
         self.end = end
         self.timeout = TIMEOUT if timeout is None else timeout
 
@@ -102,3 +104,12 @@ class AnkiConnect:
 def _request(action: str, params: Mapping[str, Any]) -> dict[str, Any]:
     """One action as AnkiConnect reads it."""
     return {"action": action, "version": API_VERSION, "params": dict(params)}
+
+
+def _without_password(url: str) -> str:
+    """``url`` with the password of its user part written as ``***``."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    host = parts.netloc.rpartition("@")[2]
+    return urlunsplit(parts._replace(netloc=f"{parts.username}:***@{host}"))
