@@ -88,7 +88,7 @@ def server() -> Iterator[str]:
     """The address of a local HTTP server serving :class:`Images`."""
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), Images)
     httpd.daemon_threads = True
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
     thread.start()
     try:
         yield f"http://127.0.0.1:{httpd.server_address[1]}"
