@@ -25,8 +25,9 @@ $(BIN)/pytest: pyproject.toml
 decks: $(BUILD_BIN)/deckbuilder
 	$(BUILD_BIN)/deckbuilder build source/ --out decks/
 
+# Every core runs tests, each test file on one worker (its module fixtures made once).
 test: $(BIN)/pytest
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto --dist loadfile
 
 lint: $(BIN)/pytest
 	$(BIN)/ruff check builder tests
