@@ -35,7 +35,7 @@ from .names import tags as anki_tags
 from .plaintext import cloze_prompts
 from .read import read
 from .render import render
-from .sources import CARD_SUFFIXES, Source, find_all
+from .sources import CARD_SUFFIXES, Found, Source, find_all
 from .text import CONTROL
 from .yamlcards import load_cards
 
@@ -289,11 +289,13 @@ def plan_decks(
     cache: Cache | None = None,
     out: Path | None = None,
     fetch: Fetch | None = None,
+    found: Found | None = None,
 ) -> Plan:
     """Read every source and plan its deck; problems are collected, not raised. Files in the
     decks folder ``out`` are never sources. ``fetch`` (``--fetch-images``): every source's
-    remote images are fetched, each once."""
-    found = find_all(paths, out)
+    remote images are fetched, each once. ``found``: the sources of ``paths`` when the caller
+    has already looked for them (they are not looked for twice)."""
+    found = find_all(paths, out) if found is None else found
     sources, problems = found.sources, list(found.problems)
     forget_fetched()
     read = list(zip(sources, _read_all(sources, cache, progress, fetch), strict=True))

@@ -25,7 +25,7 @@ from .release.report import history_lost, steady
 from .release.retire import retired
 from .release.retire import steady as steady_retired
 from .release.verify import check
-from .sources import find_sources
+from .sources import Found, find_all
 
 Goal = Literal["plan", "compare", "drafts", "release"]
 """How far a build goes: plan the decks (``cards --skipped``); compare them with their releases
@@ -155,11 +155,12 @@ def _compare(
     fetch: Fetch | None,
     release: bool = True,
     verify: bool = False,
+    found: Found | None = None,
 ) -> BuildResult:
     """Plan the decks and (``release``) compare each with its release; (``verify``) check the
-    committed files against what the sources build."""
+    committed files against what the sources build. ``found``: the sources, when already found."""
     with progress or nullcontext() as told:
-        plan = plan_decks(paths, told, cache, out, fetch)
+        plan = plan_decks(paths, told, cache, out, fetch, found)
     _tell(warn, plan.diagnostics)
     if plan.errors or not release:
         return BuildResult(plan)
@@ -190,18 +191,21 @@ def _release(
     previews: bool,
     remember: bool,
     fetch: Fetch | None,
-    compare: Callable[[], BuildResult],
+    compare: Callable[..., BuildResult],
 ) -> BuildResult:
     """Release every deck into ``out``, unless the last build's stamp still holds (a remote
-    image is not asked for again then: the stamp knows only local files)."""
+    image is not asked for again then: the stamp knows only local files). The sources are
+    looked for once, for the stamp and the plan alike."""
+    sources: Found | None = None
     if remember:
-        sources, problems = find_sources(paths, out)
-        found = [(s.path, context(s, fetch)) for s in sources]
+        sources = find_all(paths, out)
+        problems = [*sources.problems, *sources.orphans]
+        found = [(s.path, context(s, fetch)) for s in sources.sources]
         last = None if previews or problems or strict else stamp.load(paths, out)
         if last is not None and last.holds(found, out):
             return BuildResult(repeated=last)
         before = stamp.inputs(found)
-    result = compare()
+    result = compare(found=sources)
     if result.failed or (strict and result.lost):
         return replace(result, refused=not result.failed)
     written = tuple(write(result.releases, out, rewrite={path for path, _ in result.stale}))
