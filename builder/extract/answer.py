@@ -13,9 +13,9 @@ from collections.abc import Sequence
 
 from markdown_it.token import Token
 
-from ..markdown import plain, text_token
+from ..markdown import plain
 from ..model import Block, Code, Inline, ListBlock, Paragraph, Table, inline_runs
-from .cloze import sentences
+from .cloze import joined, sentences
 from .question import is_question_heading
 from .terms import POINTER
 
@@ -149,10 +149,7 @@ def _add_how(answer: list[Block], rest: list[Block]) -> None:
 
 def _paragraph(part: Sequence[list[Token]], like: Paragraph) -> Paragraph:
     """Sentences as one paragraph standing where ``like`` stood."""
-    tokens = [
-        tok for n, sentence in enumerate(part) for tok in ((text_token(" "),) if n else ()) + tuple(sentence)
-    ]
-    return Paragraph((Inline(tuple(tokens), like.origin),), like.origin)
+    return Paragraph((Inline(tuple(joined(part)), like.origin),), like.origin)
 
 
 _ANSWERS = (Paragraph, ListBlock, Code, Table)
@@ -172,12 +169,7 @@ def _introduces(block: Block) -> bool:
 
 
 def _joined(para: Paragraph) -> list[Token]:
-    tokens: list[Token] = []
-    for n, line in enumerate(para.lines):
-        if n:
-            tokens.append(text_token(" "))
-        tokens.extend(line.tokens)
-    return tokens
+    return joined(line.tokens for line in para.lines)
 
 
 def _cut(para: Paragraph) -> tuple[Paragraph, Paragraph | None]:

@@ -11,7 +11,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from markdown_it.token import Token
 
@@ -166,13 +166,19 @@ class _Gaps:
         return tuple(self.segments)
 
 
-def prose_clozes(paragraph: Paragraph, scope: Scope, sink: Sink) -> None:
-    """One cloze note per sentence of ``paragraph`` that marks something."""
+def joined(runs: Iterable[Sequence[Token]]) -> list[Token]:
+    """Runs of inline tokens (a paragraph's lines, sentences) as one, a space between each."""
     tokens: list[Token] = []
-    for n, line in enumerate(paragraph.lines):
+    for n, run in enumerate(runs):
         if n:
             tokens.append(text_token(" "))
-        tokens.extend(line.tokens)
+        tokens.extend(run)
+    return tokens
+
+
+def prose_clozes(paragraph: Paragraph, scope: Scope, sink: Sink) -> None:
+    """One cloze note per sentence of ``paragraph`` that marks something."""
+    tokens = joined(line.tokens for line in paragraph.lines)
     made = 0
     # What the page and the section are about: never the gap of a rule's own.
     topic = sink.topic | {word.lower() for crumb in scope.crumbs for word in (crumb, *crumb.split())}

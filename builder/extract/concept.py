@@ -22,9 +22,9 @@ from collections.abc import Sequence
 from markdown_it.token import Token
 
 from ..locale import QUESTION_MARKS
-from ..markdown import plain, text_token
+from ..markdown import plain
 from ..model import Block, Card, Inline, Paragraph, Text
-from .cloze import sentences
+from .cloze import joined, sentences
 from .cues import clean_title, is_template
 from .figures import is_figure
 from .scope import Scope, Sink
@@ -129,12 +129,7 @@ def defining_sentence(title: str, paragraph: Paragraph) -> tuple[list[Token], li
     after it; None when it does not."""
     if not names_concept(title):
         return None
-    tokens: list[Token] = []
-    for n, line in enumerate(paragraph.lines):
-        if n:
-            tokens.append(text_token(" "))
-        tokens.extend(line.tokens)
-    found = sentences(tokens)
+    found = sentences(joined(line.tokens for line in paragraph.lines))
     if not found:
         return None
     first = plain(found[0])
@@ -148,7 +143,7 @@ def defining_sentence(title: str, paragraph: Paragraph) -> tuple[list[Token], li
             continue
         if _NEGATION.match(said) or not (COPULA.match(said) or (whole and _predicate(said))):
             continue
-        rest = [tok for sentence in found[1:] for tok in (text_token(" "), *sentence)][1:]
+        rest = joined(found[1:])
         return found[0], rest
     return None
 

@@ -34,7 +34,7 @@ from ..model import (
 )
 from ..model.document import Definitions, Footnote
 from .answer import is_aside, own_answer
-from .cloze import prose_clozes, sentences
+from .cloze import joined, prose_clozes, sentences
 from .code import read_code
 from .concept import defined
 from .cues import clean_title, is_reference_heading, is_target_heading
@@ -265,18 +265,12 @@ class Walker:
         if last.endswith((":", "：")) and prose[-1] is block.lines[-1]:
             # The sentence that introduces the block is its caption, not the paragraph before
             # it; the sentences before it are prose of their own.
-            said = sentences(
-                [
-                    tok
-                    for n, line in enumerate(prose)
-                    for tok in ((text_token(" "),) if n else ()) + tuple(line.tokens)
-                ]
-            )
+            said = sentences(joined(line.tokens for line in prose))
             # A caption that points back ("This means:", "The following:") takes the sentence
             # it points to along.
             taken = 2 if len(said) > 1 and _points_back(plain(said[-1])) else 1
             if len(said) > taken:
-                before = [tok for sentence in said[:-taken] for tok in (text_token(" "), *sentence)][1:]
+                before = joined(said[:-taken])
                 loose.prose.append(Paragraph((Inline(tuple(before), para.origin),), para.origin))
             shown = " ".join(plain(sentence) for sentence in said[-taken:])
             return shown.rstrip(":：").strip(), para
