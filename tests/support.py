@@ -97,3 +97,11 @@ def png(width: int = 2, height: int = 1) -> bytes:
         + chunk(b"IDAT", zlib.compress(rows))
         + chunk(b"IEND", b"")
     )
+
+
+def write(files: dict[str, str]) -> None:
+    """Write each file (folders made), relative to the current folder."""
+    for name, text in files.items():
+        path = Path(name)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")

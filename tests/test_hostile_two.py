@@ -26,7 +26,7 @@ from builder import progress, scaffold
 from builder.model import one_line
 from builder.watch import _watched, loops, rebuild, watch
 
-from support import outcome
+from support import outcome, write
 
 EPOCH = 1_700_000_000
 GOOD = "# Good\n\n## Part\n\n- **Alpha:** one\n- **Beta:** two\n"
@@ -44,13 +44,6 @@ def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", str(EPOCH))
     monkeypatch.setattr(progress, "QUIET_SECONDS", math.inf)
     return tmp_path
-
-
-def write(files: dict[str, str]) -> None:
-    for name, text in files.items():
-        path = Path(name)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
 
 
 def safe(text: str) -> None:

@@ -18,7 +18,7 @@ from builder import progress
 from builder.config import FRONT_MATTER_KEYS, GROUP_KEYS, DeckConfig, read_config
 from builder.read import parse
 
-from support import cards_json, errors, run
+from support import cards_json, errors, run, write
 
 EPOCH = 1_700_000_000
 
@@ -30,13 +30,6 @@ def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", str(EPOCH))
     monkeypatch.setattr(progress, "QUIET_SECONDS", math.inf)
     return tmp_path
-
-
-def write(files: dict[str, str]) -> None:
-    for name, text in files.items():
-        path = Path(name)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
 
 
 def built(*args: str) -> list[str]:

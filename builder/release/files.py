@@ -6,15 +6,16 @@ from __future__ import annotations
 import hashlib
 import os
 import time
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
+from typing import NamedTuple
 
 from ..atomic import Staging
 from ..build import PARALLEL_FROM, Plan, worker_pool
 from ..errors import SourceError
 from ..keys import slug
 from ..markup import HTML
-from ..model import DeckPlan, Origin
+from ..model import DeckPlan, MediaFile, Note, Origin
 from ..package import apkg_bytes, apkg_digest, build_time
 from ..stamp import remember_packages
 from .changelog import changelog
@@ -199,9 +200,21 @@ def description(rel: Release) -> HTML:
     return HTML("Version {}, released {}. Built by deckbuilder from {}.").format(rel.version, day, sources)
 
 
-def package(rel: Release) -> bytes:
-    """The release's ``.apkg`` bytes."""
-    return apkg_bytes(
+class _MadeOf(NamedTuple):
+    """What a release's ``.apkg`` is made from, as :func:`builder.package.apkg_bytes` and
+    :func:`builder.package.apkg_digest` take it."""
+
+    name: str
+    description: str
+    notes: Sequence[Note]
+    timestamp: int
+    note_times: Mapping[str, int]
+    model_times: Mapping[str, int]
+    media: Sequence[MediaFile]
+
+
+def _made_of(rel: Release) -> _MadeOf:
+    return _MadeOf(
         rel.plan.name,
         description(rel),
         rel.shipped(),
@@ -210,20 +223,17 @@ def package(rel: Release) -> bytes:
         rel.model_times(),
         rel.plan.media,
     )
+
+
+def package(rel: Release) -> bytes:
+    """The release's ``.apkg`` bytes."""
+    return apkg_bytes(*_made_of(rel))
 
 
 def package_digest(rel: Release) -> str | None:
     """The hash of what the release's ``.apkg`` is made from (see
     :func:`builder.package.apkg_digest`)."""
-    return apkg_digest(
-        rel.plan.name,
-        description(rel),
-        rel.shipped(),
-        rel.released,
-        rel.note_times(),
-        rel.model_times(),
-        rel.plan.media,
-    )
+    return apkg_digest(*_made_of(rel))
 
 
 def remember(rels: Sequence[Release], made: Sequence[bytes]) -> None:
