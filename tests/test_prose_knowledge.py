@@ -584,3 +584,22 @@ def test_an_answer_keeps_the_command_its_last_sentence_leads_into() -> None:
     assert answers["How do I enable true colors?"].endswith(
         "$ rg x --colors 'match:none' --colors 'match:fg:0x33,0x66,0xFF'"
     )
+
+
+def test_a_name_a_rule_already_hid_on_the_page_is_not_asked_for_again() -> None:
+    notes = _notes(
+        """
+        # Pods
+
+        ## Waiting
+
+        When you use `kubectl` to query a Pod that is waiting, you also see a Reason field.
+
+        ## Running
+
+        When you use `kubectl` to query a Pod that is running, you see when it entered that state.
+        """
+    )
+    assert [n.answer for n in notes] == [
+        "When you use kubectl to query a Pod that is waiting, you also see a Reason field."
+    ]

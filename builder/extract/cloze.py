@@ -183,7 +183,12 @@ def prose_clozes(paragraph: Paragraph, scope: Scope, sink: Sink) -> None:
     # What the page and the section are about: never the gap of a rule's own.
     topic = sink.topic | {word.lower() for crumb in scope.crumbs for word in (crumb, *crumb.split())}
     for sentence in sentences(tokens):
-        segments = marked(sentence, paragraph.origin) or defined_term(sentence, paragraph.origin, topic)
+        segments = marked(sentence, paragraph.origin)
+        if segments is None:
+            segments = defined_term(sentence, paragraph.origin, topic | sink.hidden)
+            sink.hidden.update(
+                plain(s.inline.tokens).strip().lower() for s in segments or () if isinstance(s, Gap)
+            )
         if segments is None:
             continue
         if not _cues(segments):

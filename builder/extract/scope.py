@@ -120,6 +120,9 @@ class Sink:
     """Lines already carded elsewhere (a decision in a question's answer), and where."""
     restorable: list[Card] = field(default_factory=list)
     """Cards the rules skipped that a curation file may restore."""
+    hidden: set[str] = field(default_factory=set)
+    """What the rules' own gaps (a term, a name in code) already hide on this page, lower-cased:
+    the same name is not asked for again (``kubectl`` in every sentence that uses it)."""
 
     @cached_property
     def topic(self) -> frozenset[str]:
