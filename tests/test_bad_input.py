@@ -32,7 +32,7 @@ from support import import_apkg, png, run
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "source" / "rust-web3-interview.md"
-README = ROOT / "README.md"
+WRITING = ROOT / "docs" / "writing.md"
 
 EPOCH = 1_700_000_000
 
@@ -112,10 +112,10 @@ def apkg_notes(apkg: Path, scratch: Path) -> dict[str, dict]:
     return notes
 
 
-def readme_yaml_example() -> str:
-    """The card file the README shows under "Hand-written cards (YAML)"."""
-    text = README.read_text(encoding="utf-8")
-    section = text.split("### Hand-written cards (YAML)", 1)[1]
+def docs_yaml_example() -> str:
+    """The card file docs/writing.md shows under "Hand-written cards (YAML)"."""
+    text = WRITING.read_text(encoding="utf-8")
+    section = text.split("## Hand-written cards (YAML)", 1)[1]
     return section.split("```yaml\n", 1)[1].split("```", 1)[0]
 
 
@@ -811,16 +811,16 @@ def collection(workdir):
 
 
 @pytest.fixture
-def readme_deck() -> tuple[Path, list[dict]]:
-    """The README's card file, built: its .apkg and its ``cards --json`` notes."""
-    write({"src/extras.yaml": readme_yaml_example()})
+def docs_yaml_deck() -> tuple[Path, list[dict]]:
+    """The card file of docs/writing.md, built: its .apkg and its ``cards --json`` notes."""
+    write({"src/extras.yaml": docs_yaml_example()})
     assert_builds(run("build", "src", "--out", "decks"))
     [apkg] = Path("decks").glob("*.apkg")
     return apkg, cards_json("src")
 
 
-def test_readme_card_file_builds(readme_deck):
-    apkg, notes = readme_deck
+def test_docs_card_file_builds(docs_yaml_deck):
+    apkg, notes = docs_yaml_deck
     assert apkg.name == "rust-web3-interview-extras-1.0.0.apkg"
     assert [(n["key"], n["kind"], n["model"]) for n in notes] == [
         ("card:tokio-runtime", "fact", "prompt"),
@@ -829,8 +829,8 @@ def test_readme_card_file_builds(readme_deck):
     ]
 
 
-def test_yaml_deck_imports_as_exactly_the_notes_of_cards_json(readme_deck, collection):
-    apkg, notes = readme_deck
+def test_yaml_deck_imports_as_exactly_the_notes_of_cards_json(docs_yaml_deck, collection):
+    apkg, notes = docs_yaml_deck
     import_apkg(collection, apkg)
     imported = {collection.get_note(nid).guid: collection.get_note(nid) for nid in collection.find_notes("")}
     assert set(imported) == {n["guid"] for n in notes}
@@ -842,16 +842,16 @@ def test_yaml_deck_imports_as_exactly_the_notes_of_cards_json(readme_deck, colle
         assert {collection.decks.name(card.did) for card in note.cards()} == {expected["deck"]}
 
 
-def test_yaml_cloze_note_generates_a_card(readme_deck, collection):
-    apkg, notes = readme_deck
+def test_yaml_cloze_note_generates_a_card(docs_yaml_deck, collection):
+    apkg, notes = docs_yaml_deck
     import_apkg(collection, apkg)
     [cloze] = [n for n in notes if n["kind"] == "cloze"]
     [note] = [n for n in map(collection.get_note, collection.find_notes("")) if n.guid == cloze["guid"]]
     assert len(note.card_ids()) == 1
 
 
-def test_yaml_deck_reimport_adds_nothing(readme_deck, collection):
-    apkg, notes = readme_deck
+def test_yaml_deck_reimport_adds_nothing(docs_yaml_deck, collection):
+    apkg, notes = docs_yaml_deck
     first = import_apkg(collection, apkg)
     assert len(first.new) == len(notes)
     counts = (collection.note_count(), collection.card_count())

@@ -1,5 +1,5 @@
 """Installing deckbuilder: building decks needs its runtime dependencies only, on every Python
-it claims (the oldest one is installed into and run here), and the shell completion the README
+it claims (the oldest one is installed into and run here), and the shell completion docs/commands.md
 shows works."""
 
 from __future__ import annotations
@@ -189,12 +189,12 @@ def _deckbuilder_script() -> Path:
         ("fish", "complete --no-files --command deckbuilder"),
     ],
 )
-def test_shell_completion_as_the_readme_turns_it_on(shell, expected):
+def test_shell_completion_as_the_docs_turn_it_on(shell, expected):
     env = {**os.environ, "_DECKBUILDER_COMPLETE": f"{shell}_source"}
     done = subprocess.run([str(_deckbuilder_script())], env=env, capture_output=True, text=True, check=False)
     assert done.returncode == 0 and expected in done.stdout, done.stdout + done.stderr
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert f"_DECKBUILDER_COMPLETE={shell}_source deckbuilder" in readme
+    commands = (ROOT / "docs" / "commands.md").read_text(encoding="utf-8")
+    assert f"_DECKBUILDER_COMPLETE={shell}_source deckbuilder" in commands
 
 
 def test_completion_completes_the_commands():
