@@ -66,6 +66,9 @@ IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp")
 _REMOTE = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:|//)")
 _SHOWN = 120
 """The most of a remote image's address a warning shows."""
+SOURCE_PATH = "deckbuilder.source_path"
+"""Key of an image token's ``meta``: the path its author wrote, kept where :func:`attach` points
+the token at the name it is packed under (a rewrite's draft writes the image by it)."""
 
 
 def _inline_runs(parts: Iterable[Part]) -> Iterator[Inline]:
@@ -364,6 +367,7 @@ def _retargeted(card: Card, names: Mapping[str, str | None]) -> Card:
                 changes["children"] = list(tokens(tok.children))
             if tok.type == "image" and src in names:
                 changes["attrs"] = {**tok.attrs, "src": names[src]}
+                changes["meta"] = {**(tok.meta or {}), SOURCE_PATH: src}
             out.append(tok.copy(**changes) if changes else tok)
         return tuple(out)
 

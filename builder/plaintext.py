@@ -9,7 +9,7 @@ import re
 
 from markdown_it.token import Token
 
-from .markdown import CLOZE, markdown_text, math_text, plain
+from .markdown import CLOZE, math_text, plain
 from .model import (
     Block,
     Blocks,
@@ -81,25 +81,6 @@ def cloze_text(card: Card, *, shown: bool) -> str:
         text = CLOZE.sub(lambda m: f"[{m.group(3)}]" if m.group(3) else "[...]", text)
     crumb = breadcrumb(card.crumbs)
     return f"{crumb} — {text}" if crumb else text
-
-
-def cloze_source(card: Card) -> str:
-    """A cloze card's statement as its author would write it: Markdown with Anki's
-    ``{{cN::…}}`` marks (list items as ``- item`` lines)."""
-    if card.statement is not None:
-        return markdown_text(card.statement.tokens)
-    assert card.cloze is not None
-    lines = []
-    for line in card.cloze.lines:
-        out = []
-        for segment in line:
-            if isinstance(segment, Gap):
-                hint = f"::{segment.hint}" if segment.hint else ""
-                out.append(f"{{{{c{segment.number}::{markdown_text(segment.inline.tokens)}{hint}}}}}")
-            else:
-                out.append(markdown_text(segment.tokens))
-        lines.append("".join(out))
-    return _statement(card.cloze, lines)
 
 
 def prompt_text(card: Card, gap: int = 1) -> str:

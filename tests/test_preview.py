@@ -16,6 +16,7 @@ from click.testing import CliRunner
 
 from builder.cli import main
 from builder.curation import drop_entry, parse_curation, rewrite_entry
+from builder.markdown import parser, plain
 from builder.model import Note
 from builder.sources import curation_path
 
@@ -475,7 +476,10 @@ def test_untrusted_text_is_shown_and_copied_as_text(probe, preview):
     assert note.key == "card:hostile"
     copied = probe["copies"][-1]["rewrite"][0]
     (entry,) = parse_curation(copied, "x.curation.yaml").entries
-    assert entry.prompt == f"Does {INJECTED} run? \"double\" and 'single' & bold"
+    # Markdown that reads back as the text it is: its ``<`` escaped, never a tag.
+    escaped = INJECTED.replace("<", "\\<")
+    assert entry.prompt == f"Does {escaped} run? \"double\" and 'single' & bold"
+    assert plain(parser().parseInline(entry.prompt)[0].children or ()) == note.prompt
 
 
 def _named(failures: list[dict]) -> str:

@@ -141,9 +141,9 @@ _LIST_MARK = re.compile(r"^\s*(?:[-*+]|(\d+)[.)])\s+")
 
 def _cloze(text: str, where: Origin, key: str, problems: list[Diagnostic]) -> ClozeText | None:
     """A rewritten cloze: one line, or a list (every line after an optional first one starts
-    with ``-`` or ``1.``), its deletions read as Anki reads them."""
+    with ``-`` or ``1.``, a list of one item too), its deletions read as Anki reads them."""
     intro, rows = _intro(text)
-    listed = len(rows) > 1 and all(_LIST_MARK.match(r) for r in rows)
+    listed = bool(rows) and all(_LIST_MARK.match(r) for r in rows)
     parts = [_LIST_MARK.sub("", row, count=1) for row in rows] if listed else [" ".join(rows)]
     lines: list[tuple[Segment, ...]] = []
     for part in parts:
@@ -161,7 +161,7 @@ def _cloze(text: str, where: Origin, key: str, problems: list[Diagnostic]) -> Cl
 def _intro(text: str) -> tuple[str, list[str]]:
     """A rewritten cloze's non-empty lines, a first line that introduces a list split off."""
     rows = [row for row in text.strip().split("\n") if row.strip()]
-    if len(rows) > 2 and not _LIST_MARK.match(rows[0]) and all(_LIST_MARK.match(r) for r in rows[1:]):
+    if len(rows) > 1 and not _LIST_MARK.match(rows[0]) and all(_LIST_MARK.match(r) for r in rows[1:]):
         return rows[0].strip(), rows[1:]
     return "", rows
 

@@ -1,69 +1,317 @@
 """The curation entries the preview's buttons copy: a drop line, or a rewrite that starts from
-the card's current text as Markdown."""
+the card's current text as Markdown.
+
+A rewrite pasted unchanged changes nothing: its Markdown reads back (:mod:`.apply`) to the
+fields the card has now. So the draft writes what the reader reads, not what the card shows:
+
+- an image by the path its author wrote (:data:`builder.media.SOURCE_PATH`), never the name
+  it is packed under;
+- math between ``\\(…\\)`` or ``\\[…\\]``, which the reader always reads as math (``$…$``
+  next to a digit is money); TeX holding its own closing delimiter goes between dollars;
+- text escaped where Markdown, or a dialect the reader understands, would read it as markup:
+  ``*``, ``_``, backticks, ``<``, ``]``, ``|``, ``~``, braces, a ``$`` that could open math,
+  an entity's ``&``, and at the start of a line what would start a block (``#``, ``>``,
+  ``-``, ``1.``, ``:``…); ``{{c1::…}}`` outside a cloze card is text, braces escaped;
+- code as code spans and fences longer than any run of backticks they hold; a paragraph's
+  lines apart with hard breaks, as the reader splits them.
+
+A card whose text cannot be written so has no draft (``()``), and the preview offers no
+rewrite for it rather than an entry that would change the card: a part the reader keeps only
+as its text (a definition list's, a footnote's, kept as an :class:`~builder.model.Other`
+block), a generated cloze of several lines that are not a list, or with ``{{c1::`` written as
+text, or TeX holding both ``\\)`` and ``$``.
+"""
 
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 
 import yaml
+from markdown_it.token import Token
 
-from ..markdown import markdown_text, plain
-from ..model import Block, Blocks, Card, Code, Items, ListBlock, Note, Pairs, Paragraph, Part, Table, Text
+from ..markdown import MATH_DISPLAY, MATH_INLINE, plain
+from ..media import SOURCE_PATH
+from ..model import (
+    Block,
+    Blocks,
+    Card,
+    ClozeText,
+    Code,
+    Gap,
+    Items,
+    ListBlock,
+    Note,
+    Pairs,
+    Paragraph,
+    Part,
+    Table,
+    Text,
+)
+
+
+class Lossy(Exception):
+    """A card holds something its draft cannot write so that it reads back the same."""
 
 
 def draft(card: Card) -> tuple[tuple[str, str], ...]:
     """The fields a rewrite of ``card`` starts from, as Markdown: its prompt and answer, or its
-    cloze statement."""
-    from ..plaintext import cloze_source
+    cloze statement. ``()`` when no Markdown reads back to the card it has now."""
+    try:
+        if card.statement is not None:
+            return (("cloze", inline_markdown(card.statement.tokens, cloze=True)),)
+        if card.cloze is not None:
+            return (("cloze", _cloze_markdown(card.cloze)),)
+        return (("prompt", _prompt(card.ask)), ("answer", _answer(card.answer)))
+    except Lossy:
+        return ()
 
-    if card.cloze is not None or card.statement is not None:
-        return (("cloze", cloze_source(card)),)
-    return (("prompt", card.ask), ("answer", "\n\n".join(_part_markdown(p) for p in card.answer).strip()))
+
+def _answer(parts: Iterable[Part]) -> str:
+    return "\n\n".join(text for p in parts if (text := _part_markdown(p))).strip()
 
 
 def _part_markdown(part: Part) -> str:
     if isinstance(part, Text):
-        return markdown_text(part.inline.tokens)
+        return inline_markdown(part.inline.tokens)
     if isinstance(part, Items):
         return "\n".join(
-            f"{f'{n}.' if part.ordered else '-'} {markdown_text(head.tokens)}"
-            + "".join("\n" + _indent(_block_markdown(b)) for b in rest)
+            _item(
+                f"{n}." if part.ordered else "-", [inline_markdown(head.tokens), *map(_block_markdown, rest)]
+            )
             for n, (head, rest) in enumerate(part.entries, start=1)
         )
     if isinstance(part, Pairs):
-        return "\n".join(f"- **{head}:** {markdown_text(value.tokens)}" for head, value in part.pairs)
+        return "\n".join(
+            f"- **{_escape(head, start=False)}:** {inline_markdown(value.tokens)}"
+            for head, value in part.pairs
+        )
     if isinstance(part, Blocks):
-        return "\n\n".join(_block_markdown(b) for b in part.blocks)
+        return _blocks_markdown(part.blocks)
     return _fenced(part.lang, part.text)
+
+
+def _blocks_markdown(blocks: Iterable[Block]) -> str:
+    return "\n\n".join(text for b in blocks if (text := _block_markdown(b)))
 
 
 def _block_markdown(block: Block) -> str:
     if isinstance(block, Paragraph):
-        return "\n".join(markdown_text(line.tokens) for line in block.lines)
+        # The reader splits a paragraph's lines at hard breaks (and at some soft ones).
+        return "\\\n".join(inline_markdown(line.tokens) for line in block.lines)
     if isinstance(block, ListBlock):
-        out = []
-        for n, item in enumerate(block.items, start=1):
-            body = "\n".join(_block_markdown(b) for b in item.blocks)
-            mark = f"{n}." if block.ordered else "-"
-            out.append(f"{mark} " + _indent(body, " " * (len(mark) + 1)).lstrip())
-        return "\n".join(out)
+        return "\n".join(
+            _item(f"{n}." if block.ordered else "-", [_block_markdown(b) for b in item.blocks])
+            for n, item in enumerate(block.items, start=1)
+        )
     if isinstance(block, Table):
         rows = [block.header, *block.rows]
-        lines = ["| " + " | ".join(markdown_text(c.tokens) for c in row) + " |" for row in rows]
+        lines = ["| " + " | ".join(inline_markdown(c.tokens) for c in row) + " |" for row in rows]
         return "\n".join([lines[0], "|" + "---|" * len(block.header), *lines[1:]])
     if isinstance(block, Code):
         return _fenced(block.lang, block.text)
-    return plain(t for t in block.tokens if t.type == "inline")
+    if plain(t for t in block.tokens if t.type == "inline"):
+        raise Lossy("a part kept only as its text")
+    return ""
+
+
+def _item(mark: str, blocks: list[str]) -> str:
+    """A list item: its blocks under its mark, indented to the item's content."""
+    pad = " " * (len(mark) + 1)
+    body = "\n\n".join(b for b in blocks if b)
+    return f"{mark} " + "\n".join(
+        pad + line if line and n else line for n, line in enumerate(body.split("\n"))
+    )
 
 
 def _fenced(lang: str, text: str) -> str:
-    fence = "~~~" if "```" in text else "```"
+    """A fenced code block longer than any fence inside it, its info string kept."""
+    mark = "~" if "`" in lang else "`"
+    runs = re.findall(rf"^[ \t]*({re.escape(mark)}+)", text, re.MULTILINE)
+    fence = mark * max([3, *(len(run) + 1 for run in runs)])
     return f"{fence}{lang}\n{text}\n{fence}"
 
 
-def _indent(text: str, pad: str = "  ") -> str:
-    return "\n".join(pad + line if line else line for line in text.split("\n"))
+def _cloze_markdown(cloze: ClozeText) -> str:
+    """A generated cloze as :func:`builder.curation.apply` reads one: a line, or a list's
+    items (after its intro)."""
+    lines = []
+    for line in cloze.lines:
+        out = []
+        for segment in line:
+            if isinstance(segment, Gap):
+                hint = f"::{segment.hint}" if segment.hint else ""
+                shown = inline_markdown(segment.inline.tokens, cloze=True)
+                out.append(f"{{{{c{segment.number}::{shown}{hint}}}}}")
+            else:
+                if any(_DELETION.search(t.content) for t in segment.tokens if t.type == "text"):
+                    raise Lossy("a deletion written as text")
+                out.append(inline_markdown(segment.tokens, cloze=True))
+        lines.append("".join(out).strip())
+    if not cloze.listed:
+        if len(lines) > 1:
+            raise Lossy("a cloze of several lines that are not a list")
+        return lines[0] if lines else ""
+    if cloze.intro and (_LIST_MARK.match(cloze.intro) or "\n" in cloze.intro):
+        raise Lossy("an intro that reads as an item")
+    items = [f"{f'{n}.' if cloze.ordered else '-'} {line}" for n, line in enumerate(lines, start=1)]
+    return "\n".join([cloze.intro, *items] if cloze.intro else items)
+
+
+_DELETION = re.compile(r"\{\{c\d+::")
+_LIST_MARK = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
+
+
+# --- Inline Markdown ------------------------------------------------------------------------
+
+_MARKS = {
+    "strong_open": "**",
+    "strong_close": "**",
+    "em_open": "*",
+    "em_close": "*",
+    "s_open": "~~",
+    "s_close": "~~",
+}
+
+
+def inline_markdown(tokens: Iterable[Token], *, cloze: bool = False) -> str:
+    """Inline tokens written back as Markdown that reads back to the same tokens: text
+    escaped, code spans, emphasis, links, images by their author's path, math. With ``cloze``,
+    braces and colons are left as written (a hand-written statement holds its deletions as
+    text)."""
+    out: list[str] = []
+    links: list[Token] = []
+    for tok in tokens:
+        kind = tok.type
+        start = not out or out[-1].endswith("\n")
+        if kind == "text":
+            out.append(_escape(tok.content, start=start, cloze=cloze))
+        elif kind == "code_inline":
+            out.append(_code_span(tok.content))
+        elif kind in _MARKS:
+            out.append(tok.markup if tok.markup and set(tok.markup) <= set("*_~") else _MARKS[kind])
+        elif kind == "link_open":
+            links.append(tok)
+            out.append("[")
+        elif kind == "link_close":
+            opened = links.pop() if links else tok
+            out.append(f"]({_destination(opened)})")
+        elif kind == "softbreak":
+            out.append("\n")
+        elif kind == "hardbreak":
+            out.append("\\\n")
+        elif kind == MATH_INLINE or kind in MATH_DISPLAY:
+            out.append(_math(tok))
+        elif kind == "image":
+            alt = _escape(plain(tok.children or ()), start=False, cloze=cloze)
+            out.append(f"![{alt}]({_destination(tok)})")
+        elif tok.children:
+            out.append(inline_markdown(tok.children, cloze=cloze))
+        elif tok.content:
+            out.append(_escape(tok.content, start=start, cloze=cloze))
+    return "".join(out)
+
+
+def _code_span(content: str) -> str:
+    """A code span holding exactly ``content``: a fence longer than any run of backticks in
+    it, padded where the reader would otherwise strip or join a backtick."""
+    fence = "`" * (max((len(run) for run in re.findall(r"`+", content)), default=0) + 1)
+    edge = content.startswith("`") or content.endswith("`")
+    spaced = content.startswith(" ") and content.endswith(" ") and content.strip(" ")
+    pad = " " if edge or spaced else ""
+    return f"{fence}{pad}{content}{pad}{fence}"
+
+
+def _destination(tok: Token) -> str:
+    """A link's or an image's destination (an image's as its author wrote it), and its title."""
+    meta = tok.meta or {}
+    src = meta.get(SOURCE_PATH) if tok.type == "image" else None
+    where = str(src if src is not None else tok.attrGet("src" if tok.type == "image" else "href") or "")
+    where = re.sub(r"([\\()<>])", r"\\\1", where).replace(" ", "%20")
+    title = tok.attrGet("title")
+    if title:
+        where += ' "' + re.sub(r'([\\"])', r"\\\1", str(title)) + '"'
+    return where
+
+
+def _math(tok: Token) -> str:
+    """Math in delimiters the reader reads as math: ``\\(…\\)`` or ``\\[…\\]``, dollars when
+    the TeX holds that closer."""
+    tex = tok.content.strip()
+    inline = tok.type == MATH_INLINE
+    opener, closer = ("\\(", "\\)") if inline else ("\\[", "\\]")
+    if tex and closer not in tex:
+        return f"{opener}{tex}{closer}"
+    dollars = "$" if inline else "$$"
+    if tex and "$" not in tex and not tex[0].isspace() and not tex[-1:].isdigit() and not tex[:1].isdigit():
+        return f"{dollars}{tex}{dollars}"
+    raise Lossy("TeX holding both of its closers")
+
+
+_ENTITY = re.compile(r"&(?:#[xX][0-9a-fA-F]{1,6}|#[0-9]{1,7}|[A-Za-z][A-Za-z0-9]{1,31});")
+_ICON = re.compile(r":(?:octicons|material|fontawesome|simple)-")
+_BLOCK_START = re.compile(r"[#>+=:!?-]|\d{1,9}(?=[.)])")
+"""What a line starting with it would start as a block: a heading, quote, list, rule,
+setext underline, definition, admonition or tab (numbers: an ordered list's mark)."""
+_MATH_OPEN = re.compile(r"\\([(\[])")
+
+
+def _escape(text: str, *, start: bool, cloze: bool = False) -> str:
+    """Text as Markdown that reads back as this text (``start``: it begins a line)."""
+    out: list[str] = []
+    size = len(text)
+    for i, char in enumerate(text):
+        before = text[i - 1] if i else ""
+        after = text[i + 1] if i + 1 < size else ""
+        if char in "\\`<]|~":
+            escape = True
+        elif char == "*":
+            escape = not (before.isspace() and after.isspace())
+        elif char == "_":
+            escape = not (before.isalnum() and after.isalnum())
+        elif char == "$":
+            escape = not after.isdigit()
+        elif char == "&":
+            escape = _ENTITY.match(text, i) is not None
+        elif char in "{}":
+            escape = not cloze or (char == "{" and (after == ":" or text.startswith(("{{<", "{{%"), i)))
+        elif char in "=%":
+            escape = char in (before, after)
+        elif char == "^":
+            escape = before in ("", " ", "\t")
+        elif char == ":":
+            escape = _ICON.match(text, i) is not None
+        else:
+            escape = False
+        out.append("\\" + char if escape else char)
+    written = "".join(out)
+    if start and (found := _BLOCK_START.match(written)):
+        at = found.end() if found.group().isdigit() else 0
+        written = f"{written[:at]}\\{written[at:]}"
+    return written
+
+
+def _prompt(ask: str) -> str:
+    """A card's prompt (plain text) as Markdown: its math, written ``\\(…\\)`` in the text
+    the reader shows, kept as math; the rest text."""
+    out, pos = [], 0
+    for match in _MATH_OPEN.finditer(ask):
+        if match.start() < pos:
+            continue
+        closer = "\\)" if match.group(1) == "(" else "\\]"
+        end = ask.find(closer, match.end())
+        tex = ask[match.end() : end]
+        if end == -1 or not tex.strip() or tex != tex.strip():
+            continue
+        out.append(_escape(ask[pos : match.start()], start=pos == 0))
+        out.append(ask[match.start() : end + 2])
+        pos = end + 2
+    out.append(_escape(ask[pos:], start=pos == 0))
+    return "".join(out)
+
+
+# --- Entries --------------------------------------------------------------------------------
 
 
 def drop_entry(note: Note) -> str:
@@ -72,7 +320,10 @@ def drop_entry(note: Note) -> str:
 
 
 def rewrite_entry(note: Note) -> str:
-    """The curation entry that starts a rewrite of ``note``, with its current text."""
+    """The curation entry that starts a rewrite of ``note``, with its current text; '' when
+    the note has no draft (see the module's docstring)."""
+    if not note.draft:
+        return ""
     return rewrite_text(note.key, dict(note.draft), note.generated)
 
 
