@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
 
 import genanki
 
-from .notetypes import MODELS
+from .model import NoteType
+from .notetypes import RECORDED, builtin, fields_of, templates_of
 
 
 def guid(deck: str, key: str) -> str:
@@ -77,16 +78,20 @@ def body_hash(kind: str, body: str) -> str:
     return hashlib.sha256(f"{kind}\0{body}".encode()).hexdigest()[:16]
 
 
-def model_hashes() -> dict[str, dict[str, str]]:
-    """Per note type: the hash of its shape (fields, templates), of its CSS, and of its
-    templates as a package stores them (what sync checks a package's note types against)."""
+def model_hashes(types: Mapping[str, NoteType], used: Collection[str]) -> dict[str, dict[str, str]]:
+    """Per note type the deck records (:data:`builder.notetypes.RECORDED` and those its notes
+    ``used``): the hash of its shape (fields, templates), of its CSS, and of its templates as a
+    package stores them (what sync checks a package's note types against); and, when it is not
+    the built-in one of its key (a style's, a team's), its id and name in Anki."""
     out = {}
-    for name, factory in MODELS.items():
-        model = factory()
-        shape = json.dumps([model.name, model.fields, model.templates], sort_keys=True)
-        out[name] = {
+    for key in sorted({*RECORDED, *used}):
+        note_type = types[key]
+        shape = json.dumps([note_type.name, fields_of(note_type), templates_of(note_type)], sort_keys=True)
+        out[key] = {
             "shape": hashlib.sha256(shape.encode()).hexdigest()[:16],
-            "css": css_hash(model.css),
-            "templates": templates_hash([(t["name"], t["qfmt"], t["afmt"]) for t in model.templates]),
+            "css": css_hash(note_type.css),
+            "templates": templates_hash([(t.name, t.front, t.back) for t in note_type.templates]),
         }
+        if note_type != builtin().get(key):
+            out[key] |= {"id": str(note_type.id), "name": note_type.name}
     return out

@@ -3,7 +3,9 @@
 ``deckbuilder prompt/answer`` (fields Prompt, Answer, Source) for every kind but ``metric``;
 ``deckbuilder cloze`` (fields Text, Extra, Source) for metrics and hand-written clozes;
 ``deckbuilder prompt/answer+reverse`` (the same fields) for hand-written cards with
-``reverse: true``: one note, two cards (front -> back, back -> front), so Anki buries the sibling.
+``reverse: true``: one note, two cards (front -> back, back -> front), so Anki buries the sibling;
+``deckbuilder type-in`` (the same fields) for cards whose answer the learner types (Anki's
+``{{type:Answer}}``).
 The ids below are constants: changing one makes Anki treat the note type, and every note of it,
 as new.
 
@@ -16,14 +18,18 @@ its old content. A new note type changes no existing note; only reversible notes
 
 from __future__ import annotations
 
-from functools import cache
+from collections.abc import Mapping
+from functools import cache, partial
 
 import genanki
 from pygments.formatters import HtmlFormatter
 
+from .model.notetype import NoteType, Template
+
 PROMPT_MODEL_ID = 1_607_390_001
 CLOZE_MODEL_ID = 1_607_390_002
 REVERSE_MODEL_ID = 1_607_390_003
+TYPEIN_MODEL_ID = 1_607_390_004
 
 PROMPT_FIELDS = ("Prompt", "Answer", "Source")
 CLOZE_FIELDS = ("Text", "Extra", "Source")
@@ -33,8 +39,9 @@ _FIELD_IDS = {
     "prompt": (1_607_390_101, 1_607_390_102, 1_607_390_103),
     "cloze": (1_607_390_201, 1_607_390_202, 1_607_390_203),
     "reverse": (1_607_390_301, 1_607_390_302, 1_607_390_303),
+    "typein": (1_607_390_401, 1_607_390_402, 1_607_390_403),
 }
-_TEMPLATE_IDS = {"prompt": 1_607_390_111, "cloze": 1_607_390_211}
+_TEMPLATE_IDS = {"prompt": 1_607_390_111, "cloze": 1_607_390_211, "typein": 1_607_390_411}
 _REVERSE_TEMPLATE_IDS = (1_607_390_311, 1_607_390_312)
 
 LIGHT_CODE_STYLE = "xcode"
@@ -118,79 +125,153 @@ def css() -> str:
     return "\n".join((_BASE_CSS, "/* code, light */", light, "/* code, night */", night)) + "\n"
 
 
-def _fields(names: tuple[str, ...], ids: tuple[int, ...]) -> list[dict[str, object]]:
-    return [{"name": name, "id": fid} for name, fid in zip(names, ids, strict=True)]
-
-
 _SOURCE = '{{#Source}}<div class="source">{{Source}}</div>{{/Source}}'
-_FORWARD = {
-    "name": "Card 1",
-    "qfmt": '<div class="prompt">{{Prompt}}</div>',
-    "afmt": (
-        '<div class="prompt">{{Prompt}}</div>\n<hr id="answer">\n'
-        f'<div class="answer">{{{{Answer}}}}</div>\n{_SOURCE}'
-    ),
-}
-_BACKWARD = {
-    "name": "Card 2",
-    "qfmt": '<div class="prompt"><div class="answer">{{Answer}}</div></div>',
-    "afmt": (
-        '<div class="prompt"><div class="answer">{{Answer}}</div></div>\n<hr id="answer">\n'
-        f'<div class="answer">{{{{Prompt}}}}</div>\n{_SOURCE}'
-    ),
-}
+_FORWARD_FRONT = '<div class="prompt">{{Prompt}}</div>'
+_FORWARD_BACK = (
+    '<div class="prompt">{{Prompt}}</div>\n<hr id="answer">\n'
+    f'<div class="answer">{{{{Answer}}}}</div>\n{_SOURCE}'
+)
+_BACKWARD_FRONT = '<div class="prompt"><div class="answer">{{Answer}}</div></div>'
+_BACKWARD_BACK = (
+    '<div class="prompt"><div class="answer">{{Answer}}</div></div>\n<hr id="answer">\n'
+    f'<div class="answer">{{{{Prompt}}}}</div>\n{_SOURCE}'
+)
 """The reverse card: the answer asks, the prompt answers."""
+_TYPED_FRONT = '<div class="prompt">{{Prompt}}</div>\n{{type:Answer}}'
+_TYPED_BACK = (
+    '<div class="prompt">{{Prompt}}</div>\n<hr id="answer">\n{{type:Answer}}\n'
+    f'<div class="answer">{{{{Answer}}}}</div>\n{_SOURCE}'
+)
+"""The type-in card: the learner types the answer, and Anki shows what differs."""
+_CLOZE_FRONT = '<div class="prompt">{{cloze:Text}}</div>'
+_CLOZE_BACK = (
+    '<div class="prompt">{{cloze:Text}}</div>\n'
+    '{{#Extra}}<div class="extra">{{Extra}}</div>{{/Extra}}\n'
+    '{{#Source}}<div class="source">{{Source}}</div>{{/Source}}'
+)
 
 
-def prompt_model() -> genanki.Model:
-    """The prompt/answer note type."""
+@cache
+def builtin() -> dict[str, NoteType]:
+    """The built-in note types, by the key notes and manifests know them by (``Note.model``)."""
+    style = css()
+    return {
+        "prompt": NoteType(
+            "prompt",
+            "deckbuilder prompt/answer",
+            PROMPT_MODEL_ID,
+            PROMPT_FIELDS,
+            (Template("Card 1", _FORWARD_FRONT, _FORWARD_BACK, _TEMPLATE_IDS["prompt"]),),
+            style,
+            field_ids=_FIELD_IDS["prompt"],
+        ),
+        "cloze": NoteType(
+            "cloze",
+            "deckbuilder cloze",
+            CLOZE_MODEL_ID,
+            CLOZE_FIELDS,
+            (Template("Cloze", _CLOZE_FRONT, _CLOZE_BACK, _TEMPLATE_IDS["cloze"]),),
+            style,
+            cloze=True,
+            field_ids=_FIELD_IDS["cloze"],
+        ),
+        "reverse": NoteType(
+            "reverse",
+            "deckbuilder prompt/answer+reverse",
+            REVERSE_MODEL_ID,
+            PROMPT_FIELDS,
+            (
+                Template("Card 1", _FORWARD_FRONT, _FORWARD_BACK, _REVERSE_TEMPLATE_IDS[0]),
+                Template("Card 2", _BACKWARD_FRONT, _BACKWARD_BACK, _REVERSE_TEMPLATE_IDS[1]),
+            ),
+            style,
+            field_ids=_FIELD_IDS["reverse"],
+        ),
+        "typein": NoteType(
+            "typein",
+            "deckbuilder type-in",
+            TYPEIN_MODEL_ID,
+            PROMPT_FIELDS,
+            (Template("Card 1", _TYPED_FRONT, _TYPED_BACK, _TEMPLATE_IDS["typein"]),),
+            style,
+            field_ids=_FIELD_IDS["typein"],
+        ),
+    }
+
+
+RECORDED = ("prompt", "cloze", "reverse")
+"""The built-in note types every manifest records, whether or not the deck's notes use them
+(as every release has); any other only when its notes use it."""
+
+
+def model(note_type: NoteType) -> genanki.Model:
+    """The note type as genanki writes it: a new one each time (writing a package adds to its
+    fields and templates)."""
     return genanki.Model(
-        PROMPT_MODEL_ID,
-        "deckbuilder prompt/answer",
-        fields=_fields(PROMPT_FIELDS, _FIELD_IDS["prompt"]),
-        templates=[{**_FORWARD, "id": _TEMPLATE_IDS["prompt"]}],
-        css=css(),
+        note_type.id,
+        note_type.name,
+        fields=fields_of(note_type),
+        templates=templates_of(note_type),
+        css=note_type.css,
+        model_type=genanki.Model.CLOZE if note_type.cloze else genanki.Model.FRONT_BACK,
         sort_field_index=0,
     )
 
 
-def reverse_model() -> genanki.Model:
-    """The prompt/answer note type with a reverse card: one note, two sibling cards."""
-    forward, backward = _REVERSE_TEMPLATE_IDS
-    return genanki.Model(
-        REVERSE_MODEL_ID,
-        "deckbuilder prompt/answer+reverse",
-        fields=_fields(PROMPT_FIELDS, _FIELD_IDS["reverse"]),
-        templates=[{**_FORWARD, "id": forward}, {**_BACKWARD, "id": backward}],
-        css=css(),
-        sort_field_index=0,
-    )
+def fields_of(note_type: NoteType) -> list[dict[str, object]]:
+    """The note type's fields as genanki and Anki's JSON give them."""
+    return [
+        {"name": name, **({"id": note_type.field_ids[i]} if note_type.field_ids else {})}
+        for i, name in enumerate(note_type.fields)
+    ]
+
+
+def templates_of(note_type: NoteType) -> list[dict[str, object]]:
+    """The note type's card templates as genanki and Anki's JSON give them, the keys in the
+    order every release has written them (a cloze template's id second): the same note type
+    is the same bytes."""
+    out: list[dict[str, object]] = []
+    for t in note_type.templates:
+        ident = {"id": t.id} if t.id is not None else {}
+        sides = {"qfmt": t.front, "afmt": t.back}
+        out.append(
+            {"name": t.name, **ident, **sides} if note_type.cloze else {"name": t.name, **sides, **ident}
+        )
+    return out
+
+
+def ids() -> dict[str, int]:
+    """Each built-in note type's id, by its key."""
+    return {key: t.id for key, t in builtin().items()}
+
+
+def of(note_types: tuple[NoteType, ...]) -> dict[str, NoteType]:
+    """The note types a deck's notes may use, by key: a deck's own (:attr:`DeckPlan.note_types`:
+    a style's, a team's) over the built-in ones."""
+    return {**builtin(), **{t.key: t for t in note_types}}
+
+
+def recorded_ids(models: Mapping[str, Mapping[str, str]]) -> dict[int, str]:
+    """The ids of the note types a manifest records (:attr:`Manifest.models`), with their keys:
+    the id it records (a style's, a team's), else the built-in one of the key."""
+    known = ids()
+    found = {}
+    for key, state in models.items():
+        mid = state.get("id") or known.get(key)
+        if mid is not None:
+            found[int(mid)] = key
+    return found
 
 
 def cloze_model() -> genanki.Model:
-    """The cloze note type: metrics, and hand-written cloze cards."""
-    return genanki.Model(
-        CLOZE_MODEL_ID,
-        "deckbuilder cloze",
-        fields=_fields(CLOZE_FIELDS, _FIELD_IDS["cloze"]),
-        templates=[
-            {
-                "name": "Cloze",
-                "id": _TEMPLATE_IDS["cloze"],
-                "qfmt": '<div class="prompt">{{cloze:Text}}</div>',
-                "afmt": (
-                    '<div class="prompt">{{cloze:Text}}</div>\n'
-                    '{{#Extra}}<div class="extra">{{Extra}}</div>{{/Extra}}\n'
-                    '{{#Source}}<div class="source">{{Source}}</div>{{/Source}}'
-                ),
-            }
-        ],
-        css=css(),
-        model_type=genanki.Model.CLOZE,
-        sort_field_index=0,
-    )
+    """The built-in cloze note type, as genanki writes it."""
+    return model(builtin()["cloze"])
 
 
-MODELS = {"prompt": prompt_model, "cloze": cloze_model, "reverse": reverse_model}
-"""Each note type by the name notes and manifests know it by (``Note.model``)."""
-MODEL_IDS = {"prompt": PROMPT_MODEL_ID, "cloze": CLOZE_MODEL_ID, "reverse": REVERSE_MODEL_ID}
+def _builtin_model(key: str) -> genanki.Model:
+    return model(builtin()[key])
+
+
+MODELS = {key: partial(_builtin_model, key) for key in ("prompt", "cloze", "reverse", "typein")}
+"""Each built-in note type as genanki writes it, by key (the preview's, until it renders a
+deck's own)."""

@@ -33,8 +33,8 @@ import genanki
 
 from .errors import OutputError
 from .identify import ID_SPAN, deck_id, first_id
-from .model import MediaFile, Note
-from .notetypes import MODEL_IDS, MODELS
+from .model import MediaFile, Note, NoteType
+from .notetypes import model, of
 
 
 def build_time() -> int:
@@ -48,16 +48,19 @@ def build_time() -> int:
     return int(time.time())
 
 
-def genanki_decks(name: str, description: str, notes: Sequence[Note]) -> list[genanki.Deck]:
-    """The deck ``name`` and its subdecks, holding ``notes`` in order."""
-    models = {kind: factory() for kind, factory in MODELS.items()}
+def genanki_decks(
+    name: str, description: str, notes: Sequence[Note], note_types: Sequence[NoteType] = ()
+) -> list[genanki.Deck]:
+    """The deck ``name`` and its subdecks, holding ``notes`` in order, each of the note type
+    its key names among the deck's own ``note_types`` and the built-in ones."""
+    types = of(tuple(note_types))
     decks = {name: genanki.Deck(deck_id(name), name, description=description)}
     for note in notes:
         if note.deck not in decks:
             decks[note.deck] = genanki.Deck(deck_id(note.deck), note.deck, description=description)
         decks[note.deck].add_note(
             genanki.Note(
-                model=models[note.model],
+                model=model(types[note.model]),
                 fields=list(note.fields.values()),
                 sort_field=note.prompt,
                 tags=list(note.tags),
@@ -75,15 +78,17 @@ def apkg_bytes(
     note_times: Mapping[str, int] | None = None,
     model_times: Mapping[str, int] | None = None,
     media: Sequence[MediaFile] = (),
+    note_types: Sequence[NoteType] = (),
 ) -> bytes:
     """The ``.apkg`` of a deck; the same input gives the same bytes.
 
     Every note and note type is stamped with ``timestamp`` unless ``note_times`` (by GUID) or
-    ``model_times`` (by note type name: ``prompt``, ``cloze``, ``reverse``) say when it last changed: Anki's import updates a
-    note only when the package's copy is newer than the learner's.
+    ``model_times`` (by note type key: ``prompt``, ``cloze``…) say when it last changed: Anki's
+    import updates a note, or a note type, only when the package's copy is newer than the
+    learner's. ``note_types``: the deck's own (see :attr:`builder.model.DeckPlan.note_types`).
     """
     try:
-        return _apkg_bytes(name, description, notes, timestamp, note_times, model_times, media)
+        return _apkg_bytes(name, description, notes, timestamp, note_times, model_times, media, note_types)
     except (sqlite3.Error, OSError) as exc:
         raise OutputError(
             f"cannot make the package of “{name}” (temporary folder {tempfile.gettempdir()}): {exc}"
@@ -98,6 +103,7 @@ def apkg_digest(
     note_times: Mapping[str, int] | None = None,
     model_times: Mapping[str, int] | None = None,
     media: Sequence[MediaFile] = (),
+    note_types: Sequence[NoteType] = (),
 ) -> str | None:
     """A hash of everything :func:`apkg_bytes` makes a package from (a media file by its bytes):
     with the same deckbuilder, the same digest is the same bytes. None when a media file
@@ -105,6 +111,8 @@ def apkg_digest(
     h = hashlib.sha256()
     described = (name, str(description), timestamp, sorted((note_times or {}).items()))
     h.update(repr((described, sorted((model_times or {}).items()))).encode())
+    if note_types:  # the built-in ones are this deckbuilder's, which the digest's users key by
+        h.update(repr([dataclasses.replace(t, files=()) for t in note_types]).encode())
     kept = [f.name for f in dataclasses.fields(Note) if f.name != "origin"]  # where it came from
     for note in notes:
         h.update(repr(tuple(getattr(note, attribute) for attribute in kept)).encode())
@@ -125,8 +133,9 @@ def _apkg_bytes(
     note_times: Mapping[str, int] | None,
     model_times: Mapping[str, int] | None,
     media: Sequence[MediaFile],
+    note_types: Sequence[NoteType],
 ) -> bytes:
-    decks = genanki_decks(name, description, notes)
+    decks = genanki_decks(name, description, notes, note_types)
     db_fd, db_path = tempfile.mkstemp(suffix=".anki2")
     os.close(db_fd)
     try:
@@ -138,7 +147,12 @@ def _apkg_bytes(
             cursor.execute("PRAGMA synchronous = OFF")
             genanki.Package(decks).write_to_db(cursor, float(timestamp), itertools.count(timestamp * 1000))
             _order(cursor, name, notes)
-            _stamp(cursor, note_times or {}, model_times or {})
+            types = of(tuple(note_types))
+            _stamp(
+                cursor,
+                note_times or {},
+                {types[k].id: t for k, t in (model_times or {}).items() if k in types},
+            )
             conn.commit()
         finally:
             conn.close()
@@ -174,8 +188,8 @@ def _order(cursor: sqlite3.Cursor, name: str, notes: Sequence[Note]) -> None:
     )
 
 
-def _stamp(cursor: sqlite3.Cursor, note_times: Mapping[str, int], model_times: Mapping[str, int]) -> None:
-    """Set each note's and note type's modification time to when it last changed."""
+def _stamp(cursor: sqlite3.Cursor, note_times: Mapping[str, int], model_times: Mapping[int, int]) -> None:
+    """Set each note's and note type's (by id) modification time to when it last changed."""
     if note_times:
         # Through a keyed temporary table (outside the package's file): linear in the notes,
         # where one UPDATE per GUID would scan the whole table each time.
@@ -190,9 +204,9 @@ def _stamp(cursor: sqlite3.Cursor, note_times: Mapping[str, int], model_times: M
     if model_times:
         (models_json,) = cursor.execute("SELECT models FROM col").fetchone()
         models = json.loads(models_json)
-        for name, when in model_times.items():
-            if str(MODEL_IDS[name]) in models:
-                models[str(MODEL_IDS[name])]["mod"] = when
+        for mid, when in model_times.items():
+            if str(mid) in models:
+                models[str(mid)]["mod"] = when
         cursor.execute("UPDATE col SET models = ?", (json.dumps(models),))
 
 

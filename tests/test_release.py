@@ -198,7 +198,7 @@ def test_collection_equals_cards_json_after_the_update(round_trip):
 
 
 def test_changed_css_reaches_the_collection(tmp_path, monkeypatch):
-    """A styling change is a patch release, and Anki's import takes the new note type CSS."""
+    """A styling change is a minor release, and Anki's import takes the new note type CSS."""
     from builder import cache, notetypes
 
     (tmp_path / "source").mkdir()
@@ -211,12 +211,14 @@ def test_changed_css_reaches_the_collection(tmp_path, monkeypatch):
         monkeypatch.setattr(notetypes, "_BASE_CSS", notetypes._BASE_CSS + "\n.marker { color: red; }\n")
         monkeypatch.setattr(cache, "fingerprint", lambda: "deckbuilder with other CSS")
         notetypes.css.cache_clear()
+        notetypes.builtin.cache_clear()
         build(tmp_path, T2, monkeypatch)
-        import_apkg(col, tmp_path / "decks" / "d-1.0.1.apkg")
+        import_apkg(col, tmp_path / "decks" / "d-1.1.0.apkg")
         assert ".marker" in col.models.by_name("deckbuilder prompt/answer")["css"]
     finally:
         col.close()
         notetypes.css.cache_clear()
+        notetypes.builtin.cache_clear()
 
 
 def test_new_id_scheme_over_a_release_with_genankis_ids(tmp_path, monkeypatch):

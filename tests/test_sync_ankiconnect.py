@@ -33,7 +33,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from builder.cli import main
-from builder.notetypes import MODEL_IDS, PROMPT_MODEL_ID
+from builder.notetypes import PROMPT_MODEL_ID, ids
 from builder.sync import ankiconnect
 from builder.sync.ankiconnect import covering
 from builder.sync.release import read_releases
@@ -314,9 +314,7 @@ def test_sync_brings_anki_up_to_date_and_a_second_sync_changes_nothing(server_py
 
     col = Collection(str(learner["path"]))
     try:
-        ours = [
-            col.get_note(nid) for nid in col.find_notes(" OR ".join(f"mid:{m}" for m in MODEL_IDS.values()))
-        ]
+        ours = [col.get_note(nid) for nid in col.find_notes(" OR ".join(f"mid:{m}" for m in ids().values()))]
         by_guid = {note.guid: note for note in ours}
         assert set(by_guid) == {n.guid for n in release.notes} | {col.get_note(learner["stranger"]).guid}
         assert not set(by_guid) & {r.guid for r in release.removed}

@@ -12,6 +12,7 @@ from builder.extract import extract
 from builder.extract.scope import slug
 from builder.identify import model_hashes
 from builder.model import DeckPlan
+from builder.notetypes import of
 from builder.read import parse
 from builder.release import deck as release_deck
 from builder.release.deck import Release, release
@@ -128,16 +129,16 @@ def test_new_key_never_takes_a_guid_in_use():
     assert len(set(new.values())) == len(new)
 
 
-def test_note_type_changes_bump_major_or_patch(monkeypatch):
+def test_note_type_changes_bump_major_or_minor(monkeypatch):
     first = release_of(BASE)
-    real = model_hashes()
+    real = model_hashes(of(()), ())
     css_only = {k: {**v, "css": "other"} for k, v in real.items()}
-    monkeypatch.setattr(release_deck, "model_hashes", lambda: css_only)
+    monkeypatch.setattr(release_deck, "model_hashes", lambda types, used: css_only)
     styled = release_of(BASE, first.manifest)
-    assert (styled.bump, styled.version) == ("patch", "1.0.1")
+    assert (styled.bump, styled.version) == ("minor", "1.1.0")
     assert styled.model_times()["prompt"] == styled.released
     shape = {k: {**v, "shape": "other"} for k, v in real.items()}
-    monkeypatch.setattr(release_deck, "model_hashes", lambda: shape)
+    monkeypatch.setattr(release_deck, "model_hashes", lambda types, used: shape)
     assert release_of(BASE, first.manifest).version == "2.0.0"
 
 

@@ -39,6 +39,7 @@ from .document import (
     one_line,
 )
 from .notes import DeckPlan, MediaFile, Note, SourceResult
+from .notetype import NoteType, Template
 
 __all__ = [
     "KINDS",
@@ -58,6 +59,7 @@ __all__ = [
     "ListBlock",
     "MediaFile",
     "Note",
+    "NoteType",
     "Origin",
     "Other",
     "Pairs",
@@ -69,6 +71,7 @@ __all__ = [
     "Snippet",
     "SourceResult",
     "Table",
+    "Template",
     "Text",
     "breadcrumb",
     "inline_runs",

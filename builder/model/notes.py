@@ -9,6 +9,7 @@ from typing import Any
 
 from .cards import KINDS, Diagnostic, Kind, Skipped
 from .document import Origin
+from .notetype import NoteType
 
 
 @dataclass(frozen=True)
@@ -109,6 +110,9 @@ class DeckPlan:
     """Images its notes show, by content-hash name."""
     files: tuple[tuple[Path, str], ...] = ()
     """Each source as (the folder it was found in, its path inside that folder)."""
+    note_types: tuple[NoteType, ...] = ()
+    """The deck's own note types (a style's, a team's), by key over the built-in ones (see
+    :func:`builder.notetypes.of`)."""
 
     def counts(self) -> dict[str, int]:
         """Notes by kind, in the catalogue's order, kinds with no note left out."""

@@ -11,6 +11,7 @@ from functools import cached_property
 from .. import keys
 from ..identify import content_hash, fields_hash, guid, model_hashes
 from ..model import DeckPlan, Note
+from ..notetypes import of
 from .gaps import GapChange, Gapped, number_gaps
 from .guids import Unsure, settle_guids
 from .manifest import MAX_SHIPPED, Manifest, NoteState, ReleaseRecord, Tombstone
@@ -117,7 +118,11 @@ def release(plan: DeckPlan, previous: Manifest | None, now: int | None = None) -
     added = [n for n in notes if n.guid not in prev]
     changed = [n for n in notes if n.guid in prev and prev[n.guid].digest != _digest(n)]
     diff = _Changes(notes, added, changed, gone, gapped)
-    models = model_hashes()
+    # Removed notes ship on as tombstones, of the note type they had.
+    used = {n.model for n in notes}
+    if previous is not None:
+        used |= {n.model for n in previous.notes} | {t.model for t in previous.removed}
+    models = model_hashes(of(plan.note_types), used)
     bump = bump_for(previous, models, added, gone, changed, tuple(gapped.changes))
     rekeyed = False
     if previous is not None and bump is None:

@@ -15,7 +15,7 @@ from ..build import PARALLEL_FROM, Plan, worker_pool
 from ..errors import SourceError
 from ..keys import slug
 from ..markup import HTML
-from ..model import DeckPlan, MediaFile, Note, Origin
+from ..model import DeckPlan, MediaFile, Note, NoteType, Origin
 from ..package import apkg_bytes, apkg_digest, build_time
 from ..stamp import remember_packages
 from .changelog import changelog
@@ -211,6 +211,7 @@ class _MadeOf(NamedTuple):
     note_times: Mapping[str, int]
     model_times: Mapping[str, int]
     media: Sequence[MediaFile]
+    note_types: Sequence[NoteType]
 
 
 def _made_of(rel: Release) -> _MadeOf:
@@ -222,6 +223,7 @@ def _made_of(rel: Release) -> _MadeOf:
         rel.note_times(),
         rel.model_times(),
         rel.plan.media,
+        rel.plan.note_types,
     )
 
 
@@ -262,6 +264,7 @@ def draft_package(rel: Release) -> bytes:
         rel.note_times(),
         rel.model_times(),
         rel.plan.media,
+        rel.plan.note_types,
     )
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from ..errors import SourceError
-from ..notetypes import MODELS
+from ..model.notetype import KEY
 
 MANIFEST_FORMAT = 1
 
@@ -333,18 +333,23 @@ def _check(manifest: Manifest) -> None:
     if any(not _VERSION.fullmatch(r.version) for r in manifest.history):
         raise ValueError("a history entry's version")
     for name, state in manifest.models.items():
-        if name not in MODELS or not {"shape", "css", "changed"} <= set(state):
-            raise ValueError(f"note type {name!r}")
+        if not KEY.fullmatch(name) or not {"shape", "css", "changed"} <= set(state):
+            raise ValueError(f"note type {name[:40]!r}")
+        if not _ID.fullmatch(state.get("id", "1")) or not _NAME.fullmatch(state.get("name", "-")):
+            raise ValueError(f"the id or name of note type {name!r}")
     guids = [n.guid for n in manifest.notes] + [t.guid for t in manifest.removed]
     if len(set(guids)) != len(guids):
         raise ValueError("a GUID is listed twice")
-    if any(n.model not in MODELS for n in manifest.notes) or any(
-        t.model not in MODELS for t in manifest.removed
+    if any(n.model not in manifest.models for n in manifest.notes) or any(
+        t.model not in manifest.models for t in manifest.removed
     ):
         raise ValueError("a note has an unknown note type")
 
 
 _VERSION = re.compile(r"\d{1,9}\.\d{1,9}\.\d{1,9}")
+_ID = re.compile(r"[1-9]\d{0,17}")
+"""A note type's id in Anki: a positive 64-bit integer, as text."""
+_NAME = re.compile(r"[^\x00-\x1f\x7f]{1,200}")
 
 
 def _state(data: Any) -> NoteState:

@@ -4,8 +4,9 @@
   note type the previous release did not record (one added to deckbuilder later, such as
   ``reverse``) is new to the deck, not a change: no note of the deck used it;
 - **minor** when notes are added or removed, or a cloze note gains or loses a gap (a card: a
-  removed gap's card is deleted, a new gap's card is new to learners);
-- **patch** when only content changed (a note's fields or tags, or the note types' CSS);
+  removed gap's card is deleted, a new gap's card is new to learners), or a note type's CSS
+  (the deck's style) changed: every card looks different, and the note type is updated in place;
+- **patch** when only content changed (a note's fields or tags);
 - no new version, and nothing rewritten, when nothing changed.
 """
 
@@ -38,9 +39,15 @@ def bump_for(
     known = {name: h for name, h in models.items() if name in previous.models}
     if any(previous.models[name].get("shape") != h["shape"] for name, h in known.items()):
         return "major"
-    if added or gone or gaps:
+    # A new style is a change a learner sees on every card: minor, as new cards are.
+    if (
+        added
+        or gone
+        or gaps
+        or any(previous.models[name].get("css") != h["css"] for name, h in known.items())
+    ):
         return "minor"
-    if changed or any(previous.models[name].get("css") != h["css"] for name, h in known.items()):
+    if changed:
         return "patch"
     return None
 

@@ -147,7 +147,7 @@ def pull_edits(
         assert url is not None
         client = AnkiConnect(url)
         with tempfile.TemporaryDirectory(prefix="deckbuilder-pull-") as work:
-            found = read_held(client, set(guids), Path(work))
+            found = read_held(client, set(guids), Path(work), wanted)
         held = found.notes
         names = {mid: tuple(str(f["name"]) for f in model["flds"]) for mid, model in found.models.items()}
     return pull(wanted, built, held, names, echo)

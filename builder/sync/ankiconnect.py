@@ -89,7 +89,7 @@ def sync_anki_connect(
     guids = {g for deck in wanted for g in _guids(deck)}
     with tempfile.TemporaryDirectory(prefix="deckbuilder-sync-") as folder:
         work = Path(folder)
-        held = read_held(client, guids, work)
+        held = read_held(client, guids, work, wanted)
         holding = {deck.name: {g: held.notes[g] for g in _guids(deck) if g in held.notes} for deck in wanted}
         wanted = choose(wanted, holding, chosen, echo)
         found = [_plan(client, deck, held, others, options) for deck in wanted]
@@ -99,7 +99,7 @@ def sync_anki_connect(
             return found
         if any(not c.nothing for c in found):
             apply(client, found, held, work, echo, progress)
-            held = read_held(client, guids, work)
+            held = read_held(client, guids, work, wanted)
             found = [_plan(client, deck, held, others, options) for deck in wanted]
         check(found)
     return found

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import DeckbuilderError
-from ..notetypes import MODEL_IDS
+from ..notetypes import ids
 from .plan import DeckChanges, HeldCard, HeldNote, Options, plan
 from .release import FIELD_SEPARATOR, SUSPENDED_TAG, WantedDeck, for_import
 
@@ -188,7 +188,7 @@ def changes(col: Any, deck: WantedDeck, others: Mapping[str, str], options: Opti
     notes (GUID -> deck). See :func:`.plan.plan` for the options."""
     held_models = {mid: col.models.get(mid) for mid in deck.models}
     mine = set(guids_of(deck))
-    ours = tuple(MODEL_IDS.values())
+    ours = tuple(sorted({*ids().values(), *deck.models}))
 
     def foreign(name: str) -> bool:
         did = col.decks.id_for_name(name)

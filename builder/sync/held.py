@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..notetypes import MODEL_IDS
+from ..notetypes import ids
 from .client import AnkiConnect
 from .collection import SyncError
 from .plan import HeldCard, HeldNote
@@ -41,12 +41,12 @@ class Held:
         return {mid: self.models.get(mid) for mid in deck.models}
 
 
-def read_held(client: AnkiConnect, guids: set[str], work: Path) -> Held:
+def read_held(client: AnkiConnect, guids: set[str], work: Path, releases: Iterable[WantedDeck] = ()) -> Held:
     """The learner's notes with these GUIDs (of deckbuilder's note types, and of other types in
-    the decks read), their cards, and deckbuilder's note types; ``work``: a folder Anki can
-    write to."""
+    the decks read), their cards, and deckbuilder's note types: the built-in ones and those of
+    the ``releases`` (a style's, a team's); ``work``: a folder Anki can write to."""
     held = Held()
-    ours = set(MODEL_IDS.values())
+    ours = {*ids().values(), *(mid for deck in releases for mid in deck.models)}
     names_ids = client.call("modelNamesAndIds")
     held.every = {int(mid): name for name, mid in names_ids.items()}
     held.names = {mid: name for mid, name in held.every.items() if mid in ours}

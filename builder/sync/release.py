@@ -27,7 +27,7 @@ from ..errors import SourceError
 from ..identify import content_hash, css_hash, fields_hash, guid, templates_hash
 from ..model import Origin
 from ..names import deck_name, tag_key
-from ..notetypes import MODEL_IDS
+from ..notetypes import recorded_ids
 from ..release.manifest import Manifest, load_manifest
 from ..release.tombstones import REMOVED_TAG, tombstone_note
 
@@ -175,7 +175,7 @@ def _read_package(package: Path, manifest: Manifest) -> WantedDeck:
     except (OSError, KeyError, zipfile.BadZipFile, sqlite3.Error, ValueError, TypeError) as exc:
         raise SourceError(Origin(str(package), 0), f"cannot read the release: {exc}") from None
     tampered = _Tampered(package)
-    ids = {mid: name for name, mid in MODEL_IDS.items()}
+    ids = recorded_ids(manifest.models)
     for mid, model in models.items():
         _check_model(tampered, mid, model, ids, manifest)
     states = {n.guid: n for n in manifest.notes}
