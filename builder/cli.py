@@ -16,6 +16,7 @@ from . import __version__
 from .model import Diagnostic
 
 if TYPE_CHECKING:
+    from .lint import Finding
     from .release.deck import Release
     from .usecase import BuildResult, Goal
 
@@ -30,7 +31,7 @@ from .commands.options import (
 from .commands.output import Escaping, json_line, say, say_lines
 
 
-def report(diagnostics: Iterable[Diagnostic]) -> None:
+def report(diagnostics: Iterable[Diagnostic | Finding]) -> None:
     """Print diagnostics, one line each, on standard error (escaped: see :func:`say`)."""
     for diagnostic in diagnostics:
         say(str(diagnostic), err=True)
@@ -54,8 +55,23 @@ def built(
     return result
 
 
-def _warn(diagnostic: Diagnostic) -> None:
+def _warn(diagnostic: Diagnostic | Finding) -> None:
     report([diagnostic])
+
+
+def code_width_option(func: Any) -> Any:
+    """--code-width: the widest code line lint accepts (see :data:`builder.lint.CODE_WIDTH`)."""
+    from .lint import CODE_WIDTH
+
+    return click.option(
+        "--code-width",
+        type=click.IntRange(min=1),
+        default=CODE_WIDTH,
+        show_default=True,
+        metavar="COLUMNS",
+        help="Warn about code lines wider than this: a phone's code box scrolls sideways, so the"
+        " default is the width code is written to; set 40 to keep every line on a phone's screen.",
+    )(func)
 
 
 @click.group(cls=Escaping, context_settings={"help_option_names": ["-h", "--help"]})
@@ -89,6 +105,7 @@ def main() -> None:
     help="Refuse a release that would replace a note by a new one (losing its review history).",
 )
 @fetch_images_option
+@code_width_option
 def build(
     paths: tuple[str, ...],
     out: Path,
@@ -98,13 +115,15 @@ def build(
     drafts: Path,
     strict: bool,
     fetch_images: bool,
+    code_width: int,
 ) -> None:
     """Build one versioned .apkg deck per source document (or decks.yaml deck).
 
     A deck whose content changed gets a new version (see the README for the rule), its
     manifest and changelog are updated; a deck with no change is left as it is. Problems are
-    reported as path:line: error|warning: message; any error stops the build before anything
-    is written. With --draft, nothing is released: see what the release would change first.
+    reported as path:line: error|warning: message, lint's warnings included; any error stops
+    the build before anything is written. With --draft, nothing is released: see what
+    the release would change first.
 
     Example: deckbuilder build source/ --out decks/
     """
@@ -119,6 +138,7 @@ def build(
         "previews": with_preview,
         "remember": True,
         "fetch_images": fetch_images,
+        "code_width": code_width,
     }
     result = built(paths, out, show_progress, goal=goal, **options)
     if result.repeated is not None:
@@ -255,25 +275,34 @@ def preview(paths: tuple[str, ...], target: Path, out: Path, fetch_images: bool)
 
 @main.command()
 @sources_argument
-@click.option("--strict", is_flag=True, help="Exit with status 1 on warnings too.")
-def lint(paths: tuple[str, ...], strict: bool) -> None:
-    """Check sources: every problem as path:line: warning|error: message, sorted.
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Exit with status 1 on warnings too (notes never fail): what a team fails a pull request for.",
+)
+@code_width_option
+def lint(paths: tuple[str, ...], strict: bool, code_width: int) -> None:
+    """Check sources: every problem as path:line: error|warning|note: message, sorted.
 
     Errors (exit 1): unreadable or malformed sources, missing images or ones outside the source
-    folder, duplicate ids. Warnings: remote images, ambiguous prompts, long answers, code too
-    wide for a phone, sections that gave no card.
+    folder, duplicate ids. Warnings (exit 1 with --strict): remote images, ambiguous prompts,
+    sections that gave no card, stale curation entries, duplicated cards, code lines wider than
+    --code-width. Notes (advice, never exit 1): answers over the budget. build prints the same
+    errors and warnings.
 
-    Example: deckbuilder lint source/ --strict
+    Example: deckbuilder lint source/ --strict --code-width 60
     """
     from .build import plan_decks
+    from .lint import fails
     from .lint import lint as lint_notes
     from .progress import progress_reporter
 
     with progress_reporter() as progress:
         planned = plan_decks(paths or DEFAULT_SOURCES, progress)
-    found = sorted((*planned.diagnostics, *lint_notes(planned)), key=lambda d: (d.origin, d.message))
+    said: list[Diagnostic | Finding] = [*planned.diagnostics, *lint_notes(planned, code_width)]
+    found = sorted(said, key=lambda d: (d.origin, d.message))
     report(found)
-    if any(d.level == "error" for d in found) or (strict and found):
+    if any(fails(d, strict) for d in found):
         raise SystemExit(1)
 
 

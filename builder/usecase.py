@@ -17,6 +17,7 @@ from typing import Literal
 from . import stamp
 from .build import Plan, Progress, context, plan_decks
 from .cache import Cache
+from .lint import Finding, warnings
 from .media import Fetch
 from .model import Diagnostic
 from .release.deck import Release
@@ -33,8 +34,8 @@ and write nothing (``diff``, ``cards``, ``preview``); write drafts into the draf
 (``build --draft``, ``watch``); or write the releases into the decks folder (``build``,
 ``init``)."""
 
-Warn = Callable[[Diagnostic], None]
-"""Told each problem as soon as it is found, before anything is written."""
+Warn = Callable[[Diagnostic | Finding], None]
+"""Told each problem (lint's warnings too) as soon as it is found, before anything is written."""
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,8 @@ class BuildResult:
 
     plan: Plan | None = None
     """Every deck and every problem the sources give; None when the last build was repeated."""
+    linted: tuple[Finding, ...] = ()
+    """The warnings ``deckbuilder lint`` gives the planned notes (``code_width``), sorted."""
     releases: tuple[Release, ...] = ()
     """Each deck compared with its release (none when the plan has errors)."""
     lost: tuple[Diagnostic, ...] = ()
@@ -90,6 +93,7 @@ def run(
     warn_lost: bool = True,
     verify: bool = False,
     fetch_images: bool = False,
+    code_width: int | None = None,
 ) -> BuildResult:
     """Build the decks of ``paths`` against the releases in ``out``, as far as ``goal``.
 
@@ -101,12 +105,17 @@ def run(
     files of ``out`` are what their sources build (see :mod:`builder.release.verify`); a file
     that is not is an error, and nothing is written. ``fetch_images``: every source's remote
     images are fetched and packed (see :mod:`builder.media`), as ``fetch_images: true`` asks
-    of one deck.
+    of one deck. ``code_width``: when the plan has no error, the rules of ``deckbuilder lint``
+    are applied to its notes, with code lines of up to that many columns accepted, and ``warn``
+    is told their warnings after the plan's problems, as ``lint --strict`` would fail on them
+    (their notes, advice, are for ``lint`` to show; see :mod:`builder.lint`); None: they are not
+    applied.
     """
     fetch = Fetch() if fetch_images else None
-    compare = partial(_compare, paths, out, progress, cache, warn, warn_lost, fetch)
+    compare = partial(_compare, paths, out, progress, cache, warn, warn_lost, fetch, code_width)
     if goal == "release":
-        return _release(paths, out, strict, previews, remember, fetch, partial(compare, verify=True))
+        release = partial(compare, verify=True)
+        return _release(paths, out, strict, previews, remember, fetch, code_width, release)
     if verify:
         compare = partial(compare, verify=True)
     if goal == "plan":
@@ -153,27 +162,31 @@ def _compare(
     warn: Warn | None,
     warn_lost: bool,
     fetch: Fetch | None,
+    code_width: int | None,
     release: bool = True,
     verify: bool = False,
     found: Found | None = None,
 ) -> BuildResult:
     """Plan the decks and (``release``) compare each with its release; (``verify``) check the
-    committed files against what the sources build. ``found``: the sources, when already found."""
+    committed files against what the sources build. ``found``: the sources, when already found;
+    ``code_width``: apply lint's rules (see :func:`run`)."""
     with progress or nullcontext() as told:
         plan = plan_decks(paths, told, cache, out, fetch, found)
     _tell(warn, plan.diagnostics)
+    linted = () if code_width is None or plan.errors else tuple(warnings(plan, code_width))
+    _tell(warn, linted)
     if plan.errors or not release:
-        return BuildResult(plan)
+        return BuildResult(plan, linted)
     listed = Listing(out)  # the decks folder, listed once for every deck's release and check
     rels = tuple(releases(plan, out, searched=_searched(paths), listed=listed))
     lost = tuple(d for rel in rels for d in history_lost(rel))
     if warn_lost:
         _tell(warn, lost)
     if not verify:
-        return BuildResult(plan, rels, lost)
+        return BuildResult(plan, linted, rels, lost)
     checked = check(rels, out, listed)
     _tell(warn, checked.problems)
-    return BuildResult(plan, rels, lost, differ=checked.problems, stale=checked.stale)
+    return BuildResult(plan, linted, rels, lost, differ=checked.problems, stale=checked.stale)
 
 
 def _searched(paths: Sequence[str]) -> tuple[Path, ...] | None:
@@ -191,16 +204,19 @@ def _release(
     previews: bool,
     remember: bool,
     fetch: Fetch | None,
+    code_width: int | None,
     compare: Callable[..., BuildResult],
 ) -> BuildResult:
     """Release every deck into ``out``, unless the last build's stamp still holds (a remote
     image is not asked for again then: the stamp knows only local files). The sources are
-    looked for once, for the stamp and the plan alike."""
+    looked for once, for the stamp and the plan alike. What lint says depends on
+    ``code_width`` as well as on the sources: a stamp holds only for the width it was made with."""
     sources: Found | None = None
     if remember:
         sources = find_all(paths, out)
         problems = [*sources.problems, *sources.orphans]
-        found = [(s.path, context(s, fetch)) for s in sources.sources]
+        width = "" if code_width is None else f"\0code width {code_width}"
+        found = [(s.path, context(s, fetch) + width) for s in sources.sources]
         last = None if previews or problems or strict else stamp.load(paths, out)
         if last is not None and last.holds(found, out):
             return BuildResult(repeated=last)
@@ -227,12 +243,12 @@ def _remember(
     if before is None or after is None or result.plan is None:
         return
     media = tuple((f.path, f.name) for rel in result.releases for f in rel.plan.media)
-    errors = tuple(str(d) for d in result.plan.diagnostics)
+    errors = tuple(str(d) for d in (*result.plan.diagnostics, *result.linted))
     output = tuple((steady_retired if retired(rel) else steady)(rel, target) for rel, target, _ in written)
     stamp.save(paths, out, stamp.Stamp(before, media, after, errors, output))
 
 
-def _tell(warn: Warn | None, diagnostics: Sequence[Diagnostic]) -> None:
+def _tell(warn: Warn | None, diagnostics: Sequence[Diagnostic | Finding]) -> None:
     if warn is not None:
         for diagnostic in diagnostics:
             warn(diagnostic)

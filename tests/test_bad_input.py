@@ -537,7 +537,7 @@ LINT_SOURCE = f"""\
 A long line:
 
 ```python
-x = "{"a" * 54}"
+x = "{"a" * 76}"
 ```
 
 ## Long
@@ -559,8 +559,9 @@ x = "{"a" * 54}"
 |---|---|
 """
 LINT_WARNINGS = [
-    "src/lint.md:8: warning: code line of 60 columns is wider than a phone shows (40); it scrolls sideways",
-    "src/lint.md:13: warning: answer of “Long — Essay?” is 649 characters, over the budget of 600: split it",
+    "src/lint.md:8: warning: code line of 82 columns is wider than 80 (--code-width): it scrolls sideways;"
+    " break it, or allow it with --code-width 82",
+    "src/lint.md:13: note: answer of “Long — Essay?” is 649 characters, over the budget of 600: split it",
     "src/lint.md:15: warning: section “Draft” gave no card",
     "src/lint.md:22: warning: ambiguous prompt “Twice — K?”: also asked at line 21 with another answer;"
     " numbered (2) to tell them apart",
@@ -600,17 +601,19 @@ def test_lint_output_is_sorted_by_file_then_line():
     pad = "\n" * 90
     write(
         {
-            "src/a.md": f"# A\n\n## S\n\n```sh\n# one\n{'a' * 41}\n```\n\n## B\n\n**Only bold**\n{pad}\n## C\n\n**Bold**\n",
-            "src/b.md": "# B\n\n## T\n\n```sh\n# one\n" + "b" * 50 + "\n```\n",
+            "src/a.md": f"# A\n\n## S\n\n```sh\n# one\n{'a' * 81}\n```\n\n## B\n\n**Only bold**\n{pad}\n## C\n\n**Bold**\n",
+            "src/b.md": "# B\n\n## T\n\n```sh\n# one\n" + "b" * 90 + "\n```\n",
         }
     )
     result = run("lint", "src/b.md", "src/a.md")
     assert_no_traceback(result)
     assert result.stderr.splitlines() == [
-        "src/a.md:6: warning: code line of 41 columns is wider than a phone shows (40); it scrolls sideways",
+        "src/a.md:6: warning: code line of 81 columns is wider than 80 (--code-width): it scrolls sideways;"
+        " break it, or allow it with --code-width 81",
         "src/a.md:10: warning: section “B” gave no card",
         "src/a.md:104: warning: section “C” gave no card",
-        "src/b.md:6: warning: code line of 50 columns is wider than a phone shows (40); it scrolls sideways",
+        "src/b.md:6: warning: code line of 90 columns is wider than 80 (--code-width): it scrolls sideways;"
+        " break it, or allow it with --code-width 90",
     ]
     assert result.exit_code == 0
 
