@@ -166,16 +166,18 @@ def _workflow() -> dict:
     return yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
 
 
-def _jobs() -> tuple[dict, dict]:
-    """The pull-request job and the tag job."""
+def _jobs() -> tuple[dict, dict, dict]:
+    """The pull-request job, the job that releases main and the tag job."""
     workflow = _workflow()
     triggers = workflow[True]  # YAML 1.1 reads the key `on` as true
     assert set(triggers) == {"pull_request", "push"}
-    assert triggers["push"] == {"tags": ["v*"]}
+    assert triggers["push"] == {"branches": ["main"], "tags": ["v*"]}
     jobs = workflow["jobs"]
+    assert set(jobs) == {"check", "release", "publish"}
     assert jobs["check"]["if"] == "github.event_name == 'pull_request'"
-    assert jobs["release"]["if"] == "startsWith(github.ref, 'refs/tags/v')"
-    return jobs["check"], jobs["release"]
+    assert jobs["release"]["if"] == "github.ref == 'refs/heads/main'"
+    assert jobs["publish"]["if"] == "startsWith(github.ref, 'refs/tags/v')"
+    return jobs["check"], jobs["release"], jobs["publish"]
 
 
 def _commands(job: dict) -> list[str]:
@@ -208,43 +210,115 @@ def _run_job(job: dict, repo: Path) -> list[subprocess.CompletedProcess[str]]:
     return done
 
 
-def test_the_workflow_passes_on_the_new_repository_and_releases_its_decks(repo):
-    check, release = _jobs()
-    assert [c.split()[:2] for c in _commands(check)] == [["deckbuilder", "lint"], ["deckbuilder", "diff"]]
-    for done in _run_job(check, repo):
-        assert done.returncode == 0, done.args[-1] + done.stdout + done.stderr
-    for done in _run_job(release, repo):
-        assert done.returncode == 0, done.args[-1] + done.stdout + done.stderr
-    assert "(1.0.0, unchanged)" in done.stdout
-    upload = release["steps"][-1]
-    assert upload["uses"] == "softprops/action-gh-release@v2"
-    assert upload["with"]["files"].split() == ["decks/*.apkg", "decks/*.changelog.md"]
-    assert [p.name for p in sorted(repo.glob("decks/*.apkg"))] == ["http-caching-1.0.0.apkg"]
-    assert [p.name for p in sorted(repo.glob("decks/*.changelog.md"))] == ["http-caching.changelog.md"]
+def _git(repo: Path, *args: str) -> str:
+    done = subprocess.run(
+        ["git", "-c", "user.name=t", "-c", "user.email=t@t", "-c", "commit.gpgsign=false", *args],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done.stdout
+
+
+@pytest.fixture
+def pushed(repo: Path) -> Path:
+    """The repository made by ``init``, committed on main and pushed to a bare repository, its
+    origin (as GitHub would hold it): the bare repository."""
+    origin = repo.parent / "origin.git"
+    _git(repo.parent, "init", "-q", "--bare", "-b", "main", str(origin))
+    _git(repo, "init", "-q", "-b", "main")
+    _git(repo, "add", ".")
+    _git(repo, "commit", "-q", "-m", "Start the decks")
+    _git(repo, "remote", "add", "origin", str(origin))
+    _git(repo, "push", "-q", "origin", "main")
+    return origin
+
+
+def _state(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+def _passes(job: dict, repo: Path) -> list[subprocess.CompletedProcess[str]]:
+    done = _run_job(job, repo)
+    for each in done:
+        assert each.returncode == 0, each.args[-1] + each.stdout + each.stderr
+    return done
+
+
+def test_the_workflow_passes_on_the_new_repository(repo):
+    check, release, publish = _jobs()
+    commands = [c.split()[:2] for c in _commands(check)]
+    assert commands == [["deckbuilder", "lint"], ["deckbuilder", "diff"], ["deckbuilder", "build"]]
+    assert "--check" not in " ".join(_commands(check))  # a pull request needs no release
+    decks = _state(repo / "decks")
+    lint, diff, _ = _passes(check, repo)
+    assert (lint.stdout, lint.stderr) == ("", "")
+    assert diff.stdout == "HTTP caching: 1.0.0, up to date\n"
+    assert _state(repo / "decks") == decks  # a pull request's check writes nothing there
+    assert sorted(p.name for p in (repo / "drafts").iterdir()) == [
+        "http-caching-draft.apkg",
+        "http-caching.preview.html",
+    ]
+    upload = check["steps"][-1]
+    assert upload["uses"] == "actions/upload-artifact@v4"
+    assert upload["with"]["path"] == "drafts/"
+    assert check["permissions"] == {"contents": "read"}
+    *_, built = _passes(publish, repo)
+    assert "(1.0.0, unchanged)" in built.stdout
+    attach = publish["steps"][-1]
+    assert attach["uses"] == "softprops/action-gh-release@v2"
+    assert attach["with"]["files"].split() == ["decks/*.apkg", "decks/*.changelog.md"]
+    assert _state(repo / "decks") == decks
     # Every action is pinned by its major version.
-    uses = [step["uses"] for job in (check, release) for step in job["steps"] if "uses" in step]
+    uses = [step["uses"] for job in (check, release, publish) for step in job["steps"] if "uses" in step]
     assert uses and all(re.fullmatch(r"[\w.-]+/[\w.-]+@v\d+", u) for u in uses), uses
 
 
-def test_a_pull_request_that_does_not_rebuild_the_decks_fails(repo):
-    check, release = _jobs()
+def test_a_pull_request_needs_no_release_and_main_makes_it(repo, pushed):
+    check, release, publish = _jobs()
+    decks = _state(repo / "decks")
     source = repo / "source" / "http-caching.md"
     text = source.read_text(encoding="utf-8")
     edited = text.replace("never a shared cache", "never a CDN or a proxy")
     assert edited != text
     source.write_text(edited, encoding="utf-8")
-    lint, diff = _run_job(check, repo)
-    assert lint.returncode == 0, lint.stderr
-    assert diff.returncode == 1
+    # The pull request: its sources only. Its check passes and shows what the release will be.
+    _, diff, drafts = _passes(check, repo)
     assert diff.stdout.splitlines()[:2] == [
         "HTTP caching: 1.0.0 -> 1.0.1 (patch)",
         "  ~ Cache-Control directives — private?",
     ]
-    # A tag pushed on it stops before building: nothing is released that decks/ did not record.
-    (stopped,) = _run_job(release, repo)
+    assert "1.0.1" in drafts.stdout
+    assert _state(repo / "decks") == decks
+    # A tag on it stops before building: nothing is published that decks/ did not record.
+    (stopped,) = _run_job(publish, repo)
     assert stopped.returncode == 1
-    assert sorted(p.name for p in (repo / "decks").glob("*.apkg")) == ["http-caching-1.0.0.apkg"]
-    # Rebuilt and committed with the change, the pull request passes.
-    assert run("build").exit_code == 0
-    for done in _run_job(check, repo):
-        assert done.returncode == 0, done.stdout + done.stderr
+    assert _state(repo / "decks") == decks
+    # Merged into main: the release job builds it and pushes it, as a commit of decks/ alone.
+    _git(repo, "commit", "-q", "-m", "Say who may store it", "--", "source")
+    _git(repo, "push", "-q", "origin", "main")
+    assert release["permissions"] == {"contents": "write"}
+    assert release["concurrency"] == {"group": "decks-release", "cancel-in-progress": False}
+    assert release["steps"][0]["with"] == {"ref": "main"}  # after the release commits of earlier runs
+    _passes(release, repo)
+    log = _git(pushed, "log", "--format=%an <%ae>|%s", "main").splitlines()
+    assert log[0] == (
+        "github-actions[bot] <41898282+github-actions[bot]@users.noreply.github.com>|"
+        "Release the decks [skip ci]"
+    )
+    assert len(log) == 3
+    changed = _git(pushed, "show", "--format=", "--name-status", "main").split("\n")
+    assert sorted(line for line in changed if line) == [
+        "A\tdecks/http-caching-1.0.1.apkg",
+        "D\tdecks/http-caching-1.0.0.apkg",
+        "M\tdecks/http-caching.changelog.md",
+        "M\tdecks/http-caching.manifest.json",
+    ]
+    # Run again on the same main, it has nothing to commit; a tag on it publishes 1.0.1.
+    *_, again = _passes(release, repo)
+    assert again.stdout == "decks/ is up to date\n"
+    assert len(_git(pushed, "log", "--format=%s", "main").splitlines()) == 3
+    *_, built = _passes(publish, repo)
+    assert "(1.0.1, unchanged)" in built.stdout
