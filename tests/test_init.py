@@ -305,8 +305,7 @@ def test_a_pull_request_needs_no_release_and_main_makes_it(repo, pushed):
     _passes(release, repo)
     log = _git(pushed, "log", "--format=%an <%ae>|%s", "main").splitlines()
     assert log[0] == (
-        "github-actions[bot] <41898282+github-actions[bot]@users.noreply.github.com>|"
-        "Release the decks [skip ci]"
+        "github-actions[bot] <41898282+github-actions[bot]@users.noreply.github.com>|Release the decks"
     )
     assert len(log) == 3
     changed = _git(pushed, "show", "--format=", "--name-status", "main").split("\n")

@@ -18,9 +18,9 @@ REFUSAL = "init writes only into an empty folder or a new one"
 def init(folder: Path) -> None:
     """Start a team's deck repository in DIR (default: the current folder).
 
-    Writes an example source into source/, a GitHub Actions workflow that checks every pull
-    request and attaches the decks to every tag's release, a .gitignore and a README for the
-    team, then builds the first release into decks/. FOLDER is created if missing; it must be
+    Writes an example source into source/, a GitHub Actions workflow (it checks every pull
+    request, releases main into decks/ and attaches the decks to every tag's release), a
+    .gitignore and a README for the team, then builds the first release into decks/. FOLDER is created if missing; it must be
     empty otherwise (a .git folder aside): nothing is ever overwritten.
 
     Example: deckbuilder init study-decks

@@ -1,6 +1,6 @@
 """A team's deck repository, as ``deckbuilder init`` lays it out: an example source, the
-GitHub Actions workflow that checks pull requests and publishes tags, a ``.gitignore`` and a
-README for the team. The files are this package's data; ``examples/github-workflow.yml`` in
+GitHub Actions workflow that checks pull requests (no release in them), releases main and
+publishes tags, a ``.gitignore`` and a README for the team. The files are this package's data; ``examples/github-workflow.yml`` in
 deckbuilder's own repository is the same workflow."""
 
 from __future__ import annotations
