@@ -29,13 +29,15 @@ from .keys import slug, yaml_id
 from .markdown import title_from_path
 from .markup import escape
 from .media import Fetch, attach, fetching, forget_fetched
-from .model import Card, DeckPlan, Diagnostic, MediaFile, Note, Origin, Skipped, SourceResult
+from .model import Card, DeckPlan, Diagnostic, Look, MediaFile, Note, NoteType, Origin, Skipped, SourceResult
 from .names import deck_name, tag_key
 from .names import tags as anki_tags
+from .notetypes import resolve
 from .plaintext import cloze_prompts
 from .read import read
+from .read.notetypes import read_note_types, read_style
 from .render import render
-from .sources import CARD_SUFFIXES, Found, Source, find_all
+from .sources import CARD_SUFFIXES, NOTE_TYPES, Found, Source, find_all
 from .text import CONTROL
 from .yamlcards import load_cards
 
@@ -189,6 +191,19 @@ def _read_source(source: Source, fetch: Fetch | None) -> SourceResult:
         tuple(files),
         tuple(problems),
         tuple(skipped),
+        _look(config),
+    )
+
+
+def _look(config: DeckConfig) -> Look:
+    """How the source's configuration asks its deck's cards to look."""
+    style = config.style
+    return Look(
+        style.path if style else None,
+        style.replace if style else False,
+        config.note_types,
+        config.tts,
+        config.looks_at,
     )
 
 
@@ -304,11 +319,13 @@ def plan_decks(
     skipped: list[Skipped] = []
     decks: dict[str, tuple[list[Note], list[str], dict[str, MediaFile]]] = {}
     files: dict[str, list[tuple[Path, str]]] = {}
+    looks = _Looks()
     for source, result in read:
         problems.extend(result.problems)
         skipped.extend(result.skipped)
         if result.deck is None:
             continue
+        looks.add(result.deck, source, result)
         notes, names, media = decks.setdefault(result.deck, ([], [], {}))
         notes.extend(result.notes)
         names.append(result.source)
@@ -324,11 +341,63 @@ def plan_decks(
             tuple(names),
             tuple(media[k] for k in sorted(media)),
             tuple(files[name]),
+            looks.note_types(name, problems),
         )
         for name, (notes, names, media) in decks.items()
     ]
     problems.extend(_clashes(plans))
     return Plan(tuple(plans), tuple(sorted(problems, key=_place)), tuple(skipped))
+
+
+class _Looks:
+    """How each deck's sources ask its cards to look, and the note types that makes."""
+
+    def __init__(self) -> None:
+        self.asked: dict[str, tuple[Look, Path]] = {}
+        self.teams: dict[Path, tuple[dict[str, NoteType], list[Diagnostic]]] = {}
+        self.problems: list[Diagnostic] = []
+
+    def add(self, deck: str, source: Source, result: SourceResult) -> None:
+        """One source of ``deck``: its look (all of a deck's sources that ask must agree)."""
+        if not result.look:
+            return
+        first = self.asked.setdefault(deck, (result.look, source.root))[0]
+        if first != result.look:
+            self.problems.append(
+                Diagnostic(
+                    result.look.origin if result.look.origin.path else Origin(result.source, 1),
+                    "error",
+                    f"deck “{deck}” is asked to look another way at {first.origin}"
+                    " (style, tts or note_types): give them once, in decks.yaml or one source",
+                )
+            )
+
+    def note_types(self, deck: str, problems: list[Diagnostic]) -> tuple[NoteType, ...]:
+        """The deck's own note types (none: the built-in ones); problems go to ``problems``."""
+        problems += self.problems
+        self.problems = []
+        if deck not in self.asked:
+            return ()
+        look, root = self.asked[deck]
+        where = look.origin if look.origin.path else Origin(str(root), 0)
+        if root not in self.teams:
+            self.teams[root] = read_note_types(root / NOTE_TYPES)
+            problems += self.teams[root][1]
+        style = None
+        try:
+            if look.style is not None:
+                path = Path(look.style)
+                if not path.resolve().is_relative_to(root.resolve()):
+                    raise SourceError(
+                        where, f"the style {look.style} must be inside the source folder {root}/"
+                    )
+                style = read_style(path, look.style)
+            return resolve(look, style, self.teams[root][0])
+        except SourceError as error:
+            problems.append(error.diagnostic())
+        except ValueError as error:
+            problems.append(Diagnostic(where, "error", str(error)))
+        return ()
 
 
 def _clashes(plans: Sequence[DeckPlan]) -> list[Diagnostic]:

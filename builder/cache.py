@@ -33,7 +33,7 @@ from .atomic import replace_file
 from .cachedir import default_folder
 from .limits import read_bounded
 from .media import packed_name_of
-from .model import KINDS, Diagnostic, MediaFile, Note, Origin, Skipped, SourceResult
+from .model import KINDS, Diagnostic, Look, MediaFile, Note, Origin, Skipped, SourceResult
 from .read.includes import includes_files
 
 CACHE_FORMAT = 2
@@ -232,7 +232,33 @@ def result_data(result: SourceResult) -> dict[str, Any]:
             {"origin": _origin_data(s.origin), "reason": s.reason, "text": s.text, "key": s.key}
             for s in result.skipped
         ],
+        "look": _look_data(result.look),
     }
+
+
+def _look_data(look: Look) -> dict[str, Any]:
+    return {
+        "style": look.style,
+        "replace": look.replace,
+        "note_types": [list(pair) for pair in look.note_types],
+        "tts": look.tts,
+        "origin": _origin_data(look.origin),
+    }
+
+
+def _look(value: Any) -> Look:
+    if not isinstance(value, dict):
+        raise BadEntry("“look” is not a mapping")
+    style, tts = value.get("style"), value.get("tts")
+    if not isinstance(style, (str, type(None))) or not isinstance(tts, (str, type(None))):
+        raise BadEntry("“look” has a style or tts that is not a string")
+    return Look(
+        style,
+        _field(value, "replace", bool),
+        _list(value, "note_types", _pair),
+        tts,
+        _origin(value.get("origin")),
+    )
 
 
 def result_from(data: Any) -> SourceResult:
@@ -247,6 +273,7 @@ def result_from(data: Any) -> SourceResult:
         _list(data, "media", _media),
         _list(data, "problems", _diagnostic),
         _list(data, "skipped", _skipped),
+        _look(data.get("look")),
     )
 
 

@@ -9,6 +9,11 @@ Front matter keys (all optional)::
     skip: [Scratch, Further reading]   # section titles that give no card
     exclude: [code]                    # card kinds to leave out
     fetch_images: true                 # pack remote images (as --fetch-images does)
+    style: team.css                    # CSS added after the default style ({css: …, replace: true}: instead of it)
+    note_types: {prompt: team-qa}      # a team's note type (notetypes/team-qa.yaml) for a kind of card
+    tts: en_US                         # Anki reads the prompt aloud (its text-to-speech, this language)
+    folders: [subdecks, tags]          # a/b/x.md goes to Deck::a::b and gets the tag a::b
+    source_link: https://github.com/team/notes/blob/main/{path}#L{line}   # the Source field links there
 
 Front matter is shared with the site generators (Hugo, MkDocs, Docusaurus, VuePress, Jekyll,
 Obsidian): their keys (``weight``, ``slug``, ``sidebar_position``, ``date``…) are theirs and
@@ -45,13 +50,20 @@ import yaml
 from . import deep
 from .errors import SourceError
 from .model import KINDS, Diagnostic, Origin
+from .model.document import NOWHERE
 from .names import nested_tag
 from .text import read_text
 from .yamlload import DECKS_YAML, key_lines, load
 
 DECKS_FILE = "decks.yaml"
-FRONT_MATTER_KEYS = ("deck", "exclude", "fetch_images", "skip", "subdecks", "tags", "title")
-GROUP_KEYS = ("deck", "exclude", "fetch_images", "sources", "subdecks", "tags")
+LOOK_KEYS = ("folders", "note_types", "source_link", "style", "tts")
+"""Keys that decide how a deck's cards look and where they go, in front matter and ``decks.yaml``."""
+FRONT_MATTER_KEYS = ("deck", "exclude", "fetch_images", "skip", "subdecks", "tags", "title", *LOOK_KEYS)
+GROUP_KEYS = ("deck", "exclude", "fetch_images", "sources", "subdecks", "tags", *LOOK_KEYS)
+FOLDERS = ("subdecks", "tags")
+"""What a source's folders inside its source folder may become (``folders:``)."""
+LINK_SCHEMES = ("http", "https", "obsidian", "vscode", "vscode-insiders", "vscodium", "idea", "zed", "file")
+"""The addresses a ``source_link`` may open: web pages and editors, never a script."""
 SHARED = ("front matter",)
 """Where other tools' keys are allowed beside deckbuilder's: front matter belongs to the site
 generator (or the note app) first."""
@@ -64,6 +76,16 @@ THEIRS = (*LANGUAGE_KEYS, *TAG_KEYS, "desc", "math", "nav_exclude", "subtitle")
 CLOSE = 0.75
 """How alike (:class:`difflib.SequenceMatcher` ratio) a key must be to one of deckbuilder's to
 be taken for its misspelling: ``tgas`` is, ``site`` and ``images`` are not."""
+
+
+@dataclass(frozen=True)
+class Style:
+    """A deck's CSS file (``style:``)."""
+
+    path: str
+    """The file, as the configuration names it, from the folder of the file that names it."""
+    replace: bool = False
+    """The file is the whole style; else it is added after the default one."""
 
 
 @dataclass(frozen=True)
@@ -86,6 +108,19 @@ class DeckConfig:
     fetch_images: bool = False
     """Remote images are fetched and packed (see :mod:`builder.media`), not shown as their alt
     text."""
+    style: Style | None = None
+    """The deck's own CSS (``style:``), None: the default style."""
+    note_types: tuple[tuple[str, str], ...] = ()
+    """(a built-in note type's key, the team's note type its cards use instead), sorted."""
+    tts: str | None = None
+    """The language Anki's text-to-speech reads prompts in (``en_US``); None: not read aloud."""
+    folders: tuple[str, ...] = ()
+    """What the source's folders inside its source folder become: ``subdecks``, ``tags``."""
+    looks_at: Origin = NOWHERE
+    """Where it first asks for a look (``style``, ``note_types`` or ``tts``), for messages."""
+    source_link: str | None = None
+    """A link template (``{path}``, ``{name}``, ``{line}``) the Source field opens; None: the
+    plain path."""
 
     def under(self, group: DeckConfig | None) -> DeckConfig:
         """This source's configuration inside a ``decks.yaml`` group (the group's name wins)."""
@@ -99,6 +134,12 @@ class DeckConfig:
             exclude=(*group.exclude, *(k for k in self.exclude if k not in group.exclude)),
             language=self.language,
             fetch_images=group.fetch_images or self.fetch_images,
+            style=group.style or self.style,
+            note_types=tuple(sorted({**dict(self.note_types), **dict(group.note_types)}.items())),
+            tts=group.tts or self.tts,
+            folders=group.folders or self.folders,
+            source_link=group.source_link or self.source_link,
+            looks_at=group.looks_at if group.looks_at.path else self.looks_at,
         )
 
 
@@ -192,8 +233,93 @@ def read_config(
         exclude=_exclude(data, bad),
         language=_language(data) if shared else None,
         fetch_images=_flag(data, "fetch_images", bad),
+        style=_style(data, Path(path).parent, bad),
+        note_types=_note_types(data, bad),
+        tts=_tts(data, bad),
+        folders=_folders(data, bad),
+        source_link=_source_link(data, bad),
+        looks_at=next(
+            (Origin(path, lines.get(k, 1)) for k in ("style", "note_types", "tts") if k in data),
+            NOWHERE,
+        ),
     )
     return config, problems
+
+
+def _style(data: Mapping[str, Any], folder: Path, bad: _Bad) -> Style | None:
+    """``style: team.css`` or ``style: {css: team.css, replace: true}``."""
+    value = data.get("style")
+    if value is None:
+        return None
+    replace = False
+    if isinstance(value, dict):
+        unknown = sorted(str(k) for k in value if k not in ("css", "replace"))
+        if unknown:
+            bad("style", f"unknown “style” key “{unknown[0]}” (known: css, replace)")
+        replace = value.get("replace", False)
+        if not isinstance(replace, bool):
+            bad("style", "“style: replace” must be true or false")
+            replace = False
+        value = value.get("css")
+    if not isinstance(value, str) or not value.strip().lower().endswith(".css"):
+        bad("style", "“style” must name a .css file (or be {css: file.css, replace: true})")
+        return None
+    return Style((folder / value.strip()).as_posix(), replace)
+
+
+def _note_types(data: Mapping[str, Any], bad: _Bad) -> tuple[tuple[str, str], ...]:
+    """``note_types: {prompt: team-qa}``: which team note type a kind of built-in one becomes."""
+    value = data.get("note_types", {})
+    if not isinstance(value, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in value.items()
+    ):
+        bad("note_types", "“note_types” must map a built-in note type (prompt, cloze…) to a note type's name")
+        return ()
+    return tuple(sorted((k.strip(), v.strip()) for k, v in value.items()))
+
+
+_TTS = re.compile(r"[a-z]{2,3}(?:[_-][A-Za-z0-9]{2,8})*")
+"""A language code as Anki's text-to-speech takes it (``en_US``, ``ja_JP``, ``de``)."""
+
+
+def _tts(data: Mapping[str, Any], bad: _Bad) -> str | None:
+    value = data.get("tts")
+    if value is None or value is False:
+        return None
+    if not isinstance(value, str) or not _TTS.fullmatch(value.strip()):
+        bad("tts", "“tts” must be a language code such as en_US or ja_JP")
+        return None
+    return value.strip().replace("-", "_")
+
+
+def _folders(data: Mapping[str, Any], bad: _Bad) -> tuple[str, ...]:
+    value = data.get("folders", [])
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(v in FOLDERS for v in value):
+        bad("folders", "“folders” must be subdecks, tags or both ([subdecks, tags])")
+        return ()
+    return tuple(v for v in FOLDERS if v in value)
+
+
+def _source_link(data: Mapping[str, Any], bad: _Bad) -> str | None:
+    """A link template whose address opens in a browser or an editor, never a script."""
+    value = data.get("source_link")
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        bad("source_link", "“source_link” must be a link such as https://…/{path}#L{line}")
+        return None
+    scheme = value.strip().split(":", 1)[0].lower()
+    if ":" not in value or scheme not in LINK_SCHEMES:
+        bad("source_link", f"“source_link” must start with one of {', '.join(s + ':' for s in LINK_SCHEMES)}")
+        return None
+    try:
+        value.format(path="", name="", line=0)
+    except (KeyError, IndexError, ValueError):
+        bad("source_link", "“source_link” may hold only {path}, {name} and {line}")
+        return None
+    return value.strip()
 
 
 def _language(data: Mapping[str, Any]) -> str | None:

@@ -19,12 +19,15 @@ its old content. A new note type changes no existing note; only reversible notes
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from functools import cache, partial
+from pathlib import Path
 
 import genanki
 from pygments.formatters import HtmlFormatter
 
-from .model.notetype import NoteType, Template
+from .model.notetype import Look, NoteType, Template
+from .read.notetypes import derived_id
 
 PROMPT_MODEL_ID = 1_607_390_001
 CLOZE_MODEL_ID = 1_607_390_002
@@ -275,3 +278,65 @@ def _builtin_model(key: str) -> genanki.Model:
 MODELS = {key: partial(_builtin_model, key) for key in ("prompt", "cloze", "reverse", "typein")}
 """Each built-in note type as genanki writes it, by key (the preview's, until it renders a
 deck's own)."""
+
+
+def resolve(
+    look: Look, style: tuple[str, tuple[Path, str]] | None, team: Mapping[str, NoteType]
+) -> tuple[NoteType, ...]:
+    """A deck's own note types (:attr:`builder.model.DeckPlan.note_types`) from how its sources
+    ask its cards to look: ``style``, the deck's CSS file and its text (added after the
+    built-in style, or in its place with ``replace``; with the file it was read from and its
+    hash, see :func:`builder.read.notetypes.read_style`); ``tts``, a voice reading each prompt;
+    ``note_types``, a team's note type (of ``team``, by key) in place of a built-in one, with
+    its fields. Each variant of a built-in note type is a note type of its own, with an id made
+    from what varies: a deck with another style never changes the note types of decks without
+    it, and a changed CSS file updates the learner's copy in place. ``ValueError`` says what is
+    wrong."""
+    out: dict[str, NoteType] = {}
+    for key, base in builtin().items():
+        variant = base
+        if style is not None:
+            css, read = style
+            name = read[0].stem
+            variant = replace(
+                variant,
+                name=f"{variant.name} ({name})",
+                id=derived_id(variant.id, f"style\0{name}"),
+                css=css if look.replace else f"{variant.css}\n/* {name} */\n{css}",
+                files=(read,),
+            )
+        if look.tts is not None:
+            variant = replace(
+                variant,
+                name=f"{variant.name} (tts {look.tts})",
+                id=derived_id(variant.id, f"tts\0{look.tts}"),
+                templates=_spoken(variant, look.tts),
+            )
+        if variant is not base:
+            out[key] = variant
+    for key, chosen in look.note_types:
+        built = builtin().get(key)
+        if built is None:
+            raise ValueError(f"“note_types”: “{key}” is not a built-in note type ({', '.join(builtin())})")
+        theirs = team.get(chosen)
+        if theirs is None:
+            known = ", ".join(sorted(team)) or "none"
+            raise ValueError(f"“note_types”: no note type “{chosen}” in notetypes/ (there: {known})")
+        if theirs.fields != built.fields or theirs.cloze != built.cloze:
+            raise ValueError(
+                f"note type “{chosen}” cannot stand for “{key}”: it needs the fields {', '.join(built.fields)}"
+                + (" and to be a cloze note type" if built.cloze else "")
+            )
+        out[key] = replace(theirs, key=key)
+    if len({t.id for t in out.values()}) != len(out):
+        raise ValueError("“note_types” names one note type for two kinds of card")
+    return tuple(out[key] for key in sorted(out))
+
+
+def _spoken(note_type: NoteType, language: str) -> tuple[Template, ...]:
+    """The note type's templates with Anki's text-to-speech reading the question's first field
+    on the front of its first card (the cloze text with its gap, for a cloze)."""
+    first = note_type.fields[0]
+    voice = f"{{{{tts {language}:cloze:{first}}}}}" if note_type.cloze else f"{{{{tts {language}:{first}}}}}"
+    head, *rest = note_type.templates
+    return (replace(head, front=f"{head.front}\n{voice}"), *rest)

@@ -19,6 +19,9 @@ from .model import Diagnostic, Origin
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 CARD_SUFFIXES = (".yaml", ".yml")
+NOTE_TYPES = "notetypes"
+"""The folder of a source folder that holds a team's note types (see
+:mod:`builder.read.notetypes`): YAML, but never cards."""
 MANIFEST_SUFFIX = ".manifest.json"
 """A folder holding a deck manifest is a decks folder: never searched for sources."""
 CURATION_SUFFIX = ".curation.yaml"
@@ -133,7 +136,7 @@ def _named(
 
 def _folder_sources(path: Path, decks: Path | None, problems: list[Diagnostic]) -> list[Path]:
     """The source files of a folder, searched recursively: not hidden, not a decks folder's,
-    not ``decks.yaml`` or a curation file."""
+    not ``decks.yaml``, a curation file or a note type (in the folder's ``notetypes/``)."""
     released = _decks_folders(path, decks, problems)
     files = [
         p
@@ -143,6 +146,7 @@ def _folder_sources(path: Path, decks: Path | None, problems: list[Diagnostic]) 
         and p.name != DECKS_FILE
         and not is_curation(p)
         and not any(part.startswith(".") for part in p.relative_to(path).parts)
+        and p.relative_to(path).parts[0] != NOTE_TYPES
         and not (decks is not None and p.resolve().is_relative_to(decks))
         and not any(folder in released for folder in p.parents)
     ]

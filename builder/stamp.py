@@ -37,7 +37,9 @@ class Stamp:
     inputs: str
     """:func:`inputs` as they were before the build read them."""
     media: tuple[tuple[Path, str], ...]
-    """The images the sources showed, with the content-hash name they were packed under."""
+    """The images the sources showed, with the content-hash name they were packed under, and
+    the files the decks' note types were read from (styles, a team's note types), with the
+    content-hash name of what was read."""
     decks: str
     """:func:`decks` as the build left the folder."""
     errors: tuple[str, ...]

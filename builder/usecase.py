@@ -242,7 +242,9 @@ def _remember(
     after = stamp.decks(out)
     if before is None or after is None or result.plan is None:
         return
-    media = tuple((f.path, f.name) for rel in result.releases for f in rel.plan.media)
+    media = tuple((f.path, f.name) for rel in result.releases for f in rel.plan.media) + tuple(
+        read for rel in result.releases for note_type in rel.plan.note_types for read in note_type.files
+    )
     errors = tuple(str(d) for d in (*result.plan.diagnostics, *result.linted))
     output = tuple((steady_retired if retired(rel) else steady)(rel, target) for rel, target, _ in written)
     stamp.save(paths, out, stamp.Stamp(before, media, after, errors, output))

@@ -8,6 +8,7 @@ from a file carries its :class:`Origin`. Import them from here: ``from builder.m
 
 from .cards import (
     KINDS,
+    WAYS,
     Blocks,
     Card,
     ClozeText,
@@ -21,6 +22,7 @@ from .cards import (
     Skipped,
     Snippet,
     Text,
+    Way,
     breadcrumb,
 )
 from .document import (
@@ -39,10 +41,11 @@ from .document import (
     one_line,
 )
 from .notes import DeckPlan, MediaFile, Note, SourceResult
-from .notetype import NoteType, Template
+from .notetype import Look, NoteType, Template
 
 __all__ = [
     "KINDS",
+    "WAYS",
     "Block",
     "Blocks",
     "Card",
@@ -57,6 +60,7 @@ __all__ = [
     "Items",
     "Kind",
     "ListBlock",
+    "Look",
     "MediaFile",
     "Note",
     "NoteType",
@@ -73,6 +77,7 @@ __all__ = [
     "Table",
     "Template",
     "Text",
+    "Way",
     "breadcrumb",
     "inline_runs",
     "one_line",

@@ -47,6 +47,10 @@ class Origin:
         return cls(path, int(line)) if path and line.isdigit() else cls(where, 0)
 
 
+NOWHERE = Origin("", 0)
+"""The origin of what came from no file (a record's default)."""
+
+
 @dataclass(frozen=True)
 class Inline:
     """A run of inline Markdown: the parser's inline child tokens."""
@@ -204,6 +208,8 @@ class Section:
     """Sub-sections, in order."""
     origin: Origin
     """The heading line."""
+    reverse: bool = False
+    """``{.reverse}`` on the heading: the question it asks is asked both ways."""
 
 
 @dataclass(frozen=True)

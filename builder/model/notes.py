@@ -9,7 +9,7 @@ from typing import Any
 
 from .cards import KINDS, Diagnostic, Kind, Skipped
 from .document import Origin
-from .notetype import NoteType
+from .notetype import NO_LOOK, Look, NoteType
 
 
 @dataclass(frozen=True)
@@ -92,6 +92,8 @@ class SourceResult:
     """Warnings and errors found in it."""
     skipped: tuple[Skipped, ...] = ()
     """The parts of it that gave no card, and why."""
+    look: Look = NO_LOOK
+    """How it asks its deck's cards to look."""
 
 
 @dataclass(frozen=True)

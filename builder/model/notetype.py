@@ -9,6 +9,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from .document import NOWHERE, Origin
+
 KEY = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
 """What a note type's key may be: a team's is its file's name, which manifests record."""
 
@@ -44,6 +46,32 @@ class NoteType:
     """A cloze note type: one card per deletion number of its first field."""
     field_ids: tuple[int, ...] = ()
     """Fixed field ids, one per field (none: Anki's own)."""
-    files: tuple[Path, ...] = ()
-    """The files it was read from (a team's YAML, a style's CSS): a build with nothing to do
-    must see them unchanged (see :mod:`builder.stamp`)."""
+    files: tuple[tuple[Path, str], ...] = ()
+    """The files it was read from (a team's YAML, a style's CSS), each with the content-hash
+    name of what was read (as :func:`builder.media.packed_name` names it): a build with nothing
+    to do must find them unchanged (see :mod:`builder.stamp`)."""
+
+
+@dataclass(frozen=True)
+class Look:
+    """How a source asks its deck's cards to look (its front matter's or ``decks.yaml``'s
+    ``style``, ``note_types`` and ``tts``): the deck's note types are made from it when its
+    sources are planned together (:func:`builder.notetypes.resolve`)."""
+
+    style: str | None = None
+    """The deck's CSS file, from the folder the build runs in; None: the default style."""
+    replace: bool = False
+    """The CSS file is the whole style, not added after the default one."""
+    note_types: tuple[tuple[str, str], ...] = ()
+    """(a built-in note type's key, the team's note type its cards use instead)."""
+    tts: str | None = None
+    """The language Anki's text-to-speech reads prompts in; None: not read aloud."""
+    origin: Origin = NOWHERE
+    """Where the look is asked for (the ``style`` line)."""
+
+    def __bool__(self) -> bool:
+        return bool(self.style or self.note_types or self.tts)
+
+
+NO_LOOK = Look()
+"""A source that asks nothing of how its deck's cards look."""
