@@ -8,7 +8,6 @@ from a file carries its :class:`Origin`. Import them from here: ``from builder.m
 
 from .cards import (
     KINDS,
-    WAYS,
     Blocks,
     Card,
     ClozeText,
@@ -22,7 +21,6 @@ from .cards import (
     Skipped,
     Snippet,
     Text,
-    Way,
     breadcrumb,
 )
 from .document import (
@@ -45,7 +43,6 @@ from .notetype import Look, NoteType, Template
 
 __all__ = [
     "KINDS",
-    "WAYS",
     "Block",
     "Blocks",
     "Card",
@@ -77,7 +74,6 @@ __all__ = [
     "Table",
     "Template",
     "Text",
-    "Way",
     "breadcrumb",
     "inline_runs",
     "one_line",
