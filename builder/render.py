@@ -34,6 +34,7 @@ from .model import (
     Part,
     Table,
     Text,
+    Way,
     breadcrumb,
 )
 from .plaintext import answer_text, prompt_text
@@ -50,7 +51,7 @@ class Rendered:
 
     card: Card
     model: str
-    """``prompt``, ``reverse`` or ``cloze``: which note type it uses."""
+    """``prompt``, ``reverse``, ``typein`` or ``cloze``: which note type it uses (its key)."""
     fields: dict[str, HTML]
     """The note's HTML fields by name, in the note type's order."""
     prompt: str
@@ -199,6 +200,10 @@ def _shown_html(segment: Inline) -> HTML:
     return HTML().join(out)
 
 
+_MODELS: dict[Way, str] = {"forward": "prompt", "both": "reverse", "typed": "typein"}
+"""The note type of a prompt/answer card, by how it is asked."""
+
+
 def render(card: Card) -> Rendered:
     """The note fields and plain text of a card."""
     # The file only: a line number would change every note below an inserted line.
@@ -224,7 +229,7 @@ def render(card: Card) -> Rendered:
         "Answer": parts_html(card.answer),
         "Source": source,
     }
-    model = "reverse" if card.reverse else "prompt"
+    model = _MODELS[card.way]
     return Rendered(card, model, fields, card.prompt, answer_text(card), fields["Answer"])
 
 

@@ -15,11 +15,18 @@ For cards no Markdown source holds, or that read better written out by hand::
         front: Proof size, Merkle Patricia Trie vs Verkle?
         back: about 3 KB against about 200 B
         reverse: true                     # also asks back -> front
+      - id: postgres-port
+        front: Default port of PostgreSQL?
+        back: "5432"
+        type_in: true                     # the learner types the back
 
 A card is either ``front`` and ``back`` (a ``fact`` card, keyed ``card:<id>``) or ``cloze`` (a
 ``cloze`` card with Anki's ``{{c1::…}}`` marks). ``reverse: true`` does not make a second note: the
 card's note uses the ``prompt/answer+reverse`` note type, whose second card asks back -> front, so
-Anki buries the sibling (see :mod:`builder.notetypes`).
+Anki buries the sibling (see :mod:`builder.notetypes`). ``type_in: true`` makes the card's note
+of the ``type-in`` note type: the learner types the back, and Anki shows what differs, so a back
+longer than a short line of plain text gets a warning. A card is asked one way or the other:
+both flags together are an error; on a cloze card either does nothing (a warning).
 
 The file is read as a YAML node tree (never constructed into Python objects), so every problem
 names its line. Anchors and aliases are refused before anything else: they are how a small file
@@ -37,15 +44,16 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from . import keys
 from .errors import SourceError
+from .extract.question import typed_answer_problem
 from .markdown import odd_dollar_lines, parser, plain
-from .model import Block, Blocks, Card, Diagnostic, Inline, Origin
+from .model import Block, Blocks, Card, Diagnostic, Inline, Origin, Way
 from .read import snippet_blocks
 from .text import read_text
 from .yamlload import CARD_FILE, compose
 
 FILE_KEYS = ("cards", "deck", "tags")
 """The keys a card file may hold."""
-CARD_KEYS = ("back", "cloze", "front", "id", "reverse", "tags")
+CARD_KEYS = ("back", "cloze", "front", "id", "reverse", "tags", "type_in")
 """The keys a card may hold."""
 
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:-]*")
@@ -199,7 +207,7 @@ class _Loader:
                 self.error(key, f"unknown key “{name}” in card “{ident}” (known: {', '.join(CARD_KEYS)})")
         tags = self.tags(fields.get("tags"))
         texts = self.texts(fields, ident, line)
-        reverse = self.reverse(fields, ident)
+        way = self.way(fields, ident)
         if self.errors() > errors:
             return []
         origin = Origin(self.shown, line)
@@ -221,15 +229,21 @@ class _Loader:
                     (Blocks(answer),),
                     origin,
                     all_tags,
-                    reverse=reverse,
+                    way=way,
                 )
             ]
+            if way == "typed" and (problem := typed_answer_problem(made[0].answer)):
+                self.warning(
+                    back_at,
+                    f"card “{ident}”: its typed back {problem}: Anki compares what the learner types"
+                    " with the back's text, so keep it one short line of plain text, or drop type_in",
+                )
         for card in made:
             if card.key in self.keys:
                 self.error(line, f"card key “{card.key}” is already taken at line {self.keys[card.key]}")
             elif card.answer == (Blocks(()),):
                 self.error(line, f"card “{ident}” has an empty back")
-            elif card.reverse and not card.ask:
+            elif card.way != "forward" and not card.ask:
                 self.error(line, f"card “{ident}” has an empty front")
         if self.errors() > errors:
             return []
@@ -295,17 +309,31 @@ class _Loader:
                         )
         return texts
 
-    def reverse(self, fields: dict[str, _Field], ident: str) -> bool:
-        """The card's ``reverse:`` flag."""
-        if "reverse" not in fields:
+    def way(self, fields: dict[str, _Field], ident: str) -> Way:
+        """How the card is asked, by its ``reverse:`` and ``type_in:`` flags."""
+        reverse = self.flag(fields, "reverse", ident)
+        typed = self.flag(fields, "type_in", ident)
+        if reverse and typed:
+            self.error(
+                fields["type_in"][0],
+                f"card “{ident}” has both reverse and type_in: a typed answer is asked one way only"
+                " (keep one of them)",
+            )
+        if "cloze" in fields:
+            return "forward"
+        return "both" if reverse else "typed" if typed else "forward"
+
+    def flag(self, fields: dict[str, _Field], name: str, ident: str) -> bool:
+        """The card's ``reverse:`` or ``type_in:`` flag."""
+        if name not in fields:
             return False
-        key, value = fields["reverse"]
+        key, value = fields[name]
         if not isinstance(value, ScalarNode) or value.tag != _TAG + "bool":
-            self.error(key, f"card “{ident}”: reverse must be true or false")
+            self.error(key, f"card “{ident}”: {name} must be true or false")
             return False
         flag = str(value.value).lower() in ("true", "yes", "on")
         if flag and "cloze" in fields:
-            self.warning(_line(key), f"card “{ident}”: reverse does nothing on a cloze card")
+            self.warning(_line(key), f"card “{ident}”: {name} does nothing on a cloze card")
         return flag
 
     def blocks(self, text: str, line: int, name: str, ident: str) -> tuple[Block, ...]:

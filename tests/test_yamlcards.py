@@ -50,7 +50,7 @@ def test_example_gives_three_notes_one_of_them_reversible():
         ("fact", "card:mpt-vs-verkle", ("rust",), "cards.yaml:10"),
     ]
     assert all(c.crumbs == () for c in loaded.cards)
-    assert [c.reverse for c in loaded.cards] == [False, False, True]
+    assert [c.way for c in loaded.cards] == ["forward", "forward", "both"]
 
 
 def test_fact_card_renders_its_back_as_markdown():
@@ -257,7 +257,7 @@ ERRORS = {
     "unknown card key": (
         "cards:\n  - id: x\n    front: q\n    back: a\n    hint: h\n",
         [
-            "cards.yaml:5: error: unknown key “hint” in card “x” (known: back, cloze, front, id, reverse, tags)"
+            "cards.yaml:5: error: unknown key “hint” in card “x” (known: back, cloze, front, id, reverse, tags, type_in)"
         ],
     ),
     "front without back": (
@@ -340,7 +340,7 @@ ERRORS = {
         "cards:\n  - id: x\n    front: q\n    hint: h\n    tags: [a b]\n",
         [
             "cards.yaml:2: error: card “x” has a front but no back",
-            "cards.yaml:4: error: unknown key “hint” in card “x” (known: back, cloze, front, id, reverse, tags)",
+            "cards.yaml:4: error: unknown key “hint” in card “x” (known: back, cloze, front, id, reverse, tags, type_in)",
             "cards.yaml:5: error: tags must be a list of words without spaces",
         ],
     ),

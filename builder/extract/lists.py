@@ -8,7 +8,7 @@ from __future__ import annotations
 from markdown_it.token import Token
 
 from ..markdown import is_link_only, plain
-from ..model import Blocks, Inline, Item, ListBlock, Paragraph, Text
+from ..model import Blocks, Inline, Item, ListBlock, Paragraph, Text, Way
 from .cloze import MOST_LIST_ITEMS, item_cloze
 from .fact import read_labelled
 from .items import item_heads
@@ -97,9 +97,9 @@ def _read_pairs(block: ListBlock, scope: Scope, sink: Sink) -> ListBlock | None:
     pairs = [(item, pair) for item in block.items if (pair := _pair(item)) is not None]
     if not pairs:
         return block
-    for item, (question, answer) in pairs:
+    for item, (question, answer, way) in pairs:
         nested = [Blocks(item.blocks[1:])] if item.blocks[1:] else []
-        pair_card(question, [Text(answer), *nested], scope, sink)
+        pair_card(question, [Text(answer), *nested], scope, sink, way)
     rest = tuple(item for item in block.items if all(item is not done for done, _ in pairs))
     return ListBlock(block.ordered, rest, block.origin) if rest else None
 
@@ -128,8 +128,9 @@ def _read_bullets(block: ListBlock, scope: Scope, sink: Sink, caption: str, *, f
         sink.add(card)
 
 
-def _pair(item: Item) -> tuple[Inline, Inline] | None:
-    """The question and answer of an item whose first paragraph is a ``Q:`` and an ``A:`` line."""
+def _pair(item: Item) -> tuple[Inline, Inline, Way] | None:
+    """The question, answer and way of asking of an item whose first paragraph is a ``Q:``
+    (``QA:``, ``T:``) and an ``A:`` line."""
     first = item.blocks[0] if item.blocks else None
     return qa_pair(first.lines) if isinstance(first, Paragraph) else None
 

@@ -31,6 +31,7 @@ from ..model import (
     Section,
     Table,
     Text,
+    Way,
 )
 from ..model.document import Definitions, Footnote
 from .answer import is_aside, own_answer
@@ -45,10 +46,12 @@ from .lists import is_navigation, read_list
 from .question import (
     ANSWER_LABELS,
     QUESTION_LABELS,
+    asked,
     decisions,
     heading_question,
     is_question_heading,
     pair_card,
+    pair_mark,
     plain_qa,
     question_card,
 )
@@ -68,8 +71,9 @@ class Loose:
     """What a run of blocks left for its section to decide on."""
 
     prose: list[Paragraph] = field(default_factory=list)
-    questions: list[tuple[Inline, list[Part]]] = field(default_factory=list)
-    """Each ``Q:`` / ``**Question:**`` line with the answers that follow it, up to the next one."""
+    questions: list[tuple[Inline, list[Part], Way]] = field(default_factory=list)
+    """Each ``Q:`` / ``**Question:**`` (``QA:``, ``T:``) line with the answers that follow it, up
+    to the next one, and how it is asked."""
     answers: list[Part] = field(default_factory=list)
     """Answers before any question (a question heading's ``**Answer:**``)."""
     answering: list[Part] | None = None
@@ -151,13 +155,21 @@ class Walker:
         """The section's question cards (its sub-headings outline the first answer), or else
         cloze cards of its loose prose."""
         outline = [child for child in section.children if self.holds_knowledge(child)]
-        for n, (question, answers) in enumerate(loose.questions):
+        for n, (question, answers, way) in enumerate(loose.questions):
             # The section's decisions and sub-headings answer its first question; the others
-            # (Q:/A: pairs one after another) have their own answers only.
+            # (Q:/A: pairs one after another) have their own answers only; so does a typed one.
             first = n == 0
-            given = [*loose.answers, *answers] if first else answers
-            question_card(question, given, section, outline, scope, self.sink, whole=first)
-        if not loose.questions and is_question_heading(title):
+            given = [*loose.answers, *answers] if first and way != "typed" else answers
+            question_card(question, given, section, outline, scope, self.sink, whole=first, way=way)
+        heading_asks = not loose.questions and is_question_heading(title)
+        if section.reverse and not heading_asks:
+            why = (
+                "the section asks with its own Q: lines (write QA: to ask one both ways)"
+                if loose.questions
+                else "the heading asks no question (end it with “?”)"
+            )
+            self.sink.warn(section.origin, f"{{.reverse}} on “{title}” asks nothing both ways: {why}")
+        if heading_asks:
             if answer:
                 # Its own text answers it; what was left is carded as parts of their own.
                 heading_question(section, [Blocks(tuple(answer))], [], [], scope, self.sink)
@@ -287,16 +299,13 @@ class Walker:
                 continue
             label, value, origin = group
             last = n == len(groups) - 1
-            if top and _section_qa(label, value, origin, loose, last=last):
+            way = _way(groups, n)
+            if top and _section_qa(label, value, origin, loose, way, last=last):
                 continue
-            if (
-                label.lower() in QUESTION_LABELS
-                and plain(value)
-                and (answer := _answer_after(groups, n)) is not None
-            ):
+            if way is not None and plain(value) and (answer := _answer_after(groups, n)) is not None:
                 # A Q:/A: pair nested in an item or a block: a question card of its own.
                 paired.add(n + 1)
-                pair_card(Inline(tuple(value), origin), [Text(answer)], scope, self.sink)
+                pair_card(Inline(tuple(value), origin), [Text(answer)], scope, self.sink, way)
             elif not plain(value):
                 caption = label if last else None
             else:
@@ -337,11 +346,14 @@ def _section_scope(section: Section, parent: Scope) -> Scope:
     return scope
 
 
-def _section_qa(label: str, value: Sequence[Token], origin: Origin, loose: Loose, *, last: bool) -> bool:
-    """Gather a section's own ``Q:`` or ``A:`` line for the section to card; False for other labels."""
+def _section_qa(
+    label: str, value: Sequence[Token], origin: Origin, loose: Loose, way: Way | None, *, last: bool
+) -> bool:
+    """Gather a section's own ``Q:`` (asked ``way``) or ``A:`` line for the section to card;
+    False for other labels."""
     name = label.lower()
-    if name in QUESTION_LABELS and plain(value):
-        loose.questions.append((Inline(tuple(value), origin), []))
+    if way is not None and plain(value):
+        loose.questions.append((Inline(tuple(value), origin), [], way))
         return True
     if name not in ANSWER_LABELS:
         return False
@@ -357,8 +369,8 @@ def _label_groups(lines: Sequence[Inline]) -> list[_Group]:
     """A paragraph's lines grouped: each labelled line with the lines that continue it, and
     prose lines before any label."""
     groups: list[_Group] = []
-    for line in lines:
-        lab = split_label(line.tokens) or plain_qa(line.tokens)
+    for n, line in enumerate(lines):
+        lab = split_label(line.tokens) or plain_qa(line.tokens) or _paired_mark(lines, n)
         if lab is not None:
             groups.append((lab[0], list(lab[1]), line.origin))
         elif groups and isinstance(groups[-1], tuple):
@@ -366,6 +378,30 @@ def _label_groups(lines: Sequence[Inline]) -> list[_Group]:
         else:
             groups.append(line)
     return groups
+
+
+def _paired_mark(lines: Sequence[Inline], n: int) -> tuple[str, list[Token]] | None:
+    """Line ``n``'s ``QA:`` or ``T:`` mark and the rest of the line, when the next labelled line
+    (after the lines that continue it) is an ``A:`` line; else it is no mark (but text)."""
+    mark = pair_mark(lines[n].tokens)
+    if mark is None:
+        return None
+    for line in lines[n + 1 :]:
+        lab = split_label(line.tokens) or plain_qa(line.tokens) or pair_mark(line.tokens)
+        if lab is not None:
+            return mark if lab[0].lower() in ANSWER_LABELS else None
+    return None
+
+
+def _way(groups: Sequence[_Group], n: int) -> Way | None:
+    """How labelled group ``n`` asks a question: ``Q:`` forward; ``QA:`` or ``T:`` (bold too)
+    both ways or typed, with an ``A:`` line right after; None when it asks none."""
+    group = groups[n]
+    way = asked(group[0]) if isinstance(group, tuple) else None
+    if way is None or way == "forward":
+        return way
+    after = groups[n + 1] if n + 1 < len(groups) else None
+    return way if isinstance(after, tuple) and after[0].lower() in ANSWER_LABELS else None
 
 
 def _answer_after(groups: Sequence[_Group], n: int) -> Inline | None:

@@ -115,14 +115,26 @@ def lines(tokens: Sequence[Token]) -> list[list[Token]]:
 
 _PLAIN_QA = re.compile(r"^(q|a|question|answer)\s*[:：](?:\s+|$)", re.IGNORECASE)
 """A line written ``Q: …`` or ``A: …`` without bold."""
+_PAIR_MARK = re.compile(r"^(QA|T)\s*[:：](?:\s+|$)")
+"""A line written ``QA: …`` (asked both ways) or ``T: …`` (the answer typed), in capitals."""
 _CHECKBOX = re.compile(r"^\s*(\[[ xX]\]|[☐☑☒✅✓✔])")
 _CALLOUT = re.compile(r"^\s*\[![A-Za-z]+\]")
 
 
 def plain_qa(tokens: Sequence[Token]) -> tuple[str, list[Token]] | None:
     """A line written ``Q: …`` or ``A: …`` without bold: the label and the rest of the line."""
+    return _marked(tokens, _PLAIN_QA)
+
+
+def pair_mark(tokens: Sequence[Token]) -> tuple[str, list[Token]] | None:
+    """A line written ``QA: …`` or ``T: …`` without bold: the mark and the rest of the line.
+    It asks a question only with an ``A:`` line right after it (the walker decides)."""
+    return _marked(tokens, _PAIR_MARK)
+
+
+def _marked(tokens: Sequence[Token], pattern: re.Pattern[str]) -> tuple[str, list[Token]] | None:
     toks = list(tokens)
-    if not toks or toks[0].type != "text" or not (match := _PLAIN_QA.match(toks[0].content)):
+    if not toks or toks[0].type != "text" or not (match := pattern.match(toks[0].content)):
         return None
     rest = [text_token(toks[0].content[match.end() :]), *toks[1:]]
     return match.group(1), rest if plain(rest) else []
@@ -133,11 +145,11 @@ def entries(tokens: Sequence[Token]) -> list[tuple[int, list[Token]]]:
     a source line that continues the one before (a hard-wrapped sentence, a label's value, a
     list item) is joined to it, a space between (nothing between two CJK characters), so no
     word is glued to the next and nothing is cut where a source line ended. A new line starts
-    after a hard break, at a line that starts something of its own (a ``**Label:**``, a ``Q:``
-    or ``A:``, a check box), and after a first line that is a title (all bold or italic, or a
-    callout's ``[!NOTE]`` marker); an emphasised phrase wrapped onto a line of its own further
-    down is part of its sentence. Each line comes with the number of the source line it starts
-    on (0 for the first).
+    after a hard break, at a line that starts something of its own (a ``**Label:**``, a ``Q:``,
+    ``A:``, ``QA:`` or ``T:``, a check box), and after a first line that is a title (all bold or
+    italic, or a callout's ``[!NOTE]`` marker); an emphasised phrase wrapped onto a line of its
+    own further down is part of its sentence. Each line comes with the number of the source line
+    it starts on (0 for the first).
 
     A paragraph holding a hand-written cloze deletion (``{{c1::…}}``, or braces that look like
     part of one) keeps its source lines: the cloze scanner joins them itself, and reports a
@@ -182,7 +194,7 @@ def _lines_and_breaks(tokens: Sequence[Token]) -> list[tuple[list[Token], str]]:
 def _starts_entry(tokens: Sequence[Token]) -> bool:
     """Whether a source line starts an entry of its own rather than continuing the one before."""
     toks = strip(tokens)
-    if toks and (split_label(toks) is not None or plain_qa(toks) is not None):
+    if toks and (split_label(toks) is not None or plain_qa(toks) is not None or pair_mark(toks) is not None):
         return True
     return bool(toks) and toks[0].type == "text" and _CHECKBOX.match(toks[0].content) is not None
 

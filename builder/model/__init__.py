@@ -8,6 +8,7 @@ from a file carries its :class:`Origin`. Import them from here: ``from builder.m
 
 from .cards import (
     KINDS,
+    WAYS,
     Blocks,
     Card,
     ClozeText,
@@ -21,6 +22,7 @@ from .cards import (
     Skipped,
     Snippet,
     Text,
+    Way,
     breadcrumb,
 )
 from .document import (
@@ -43,6 +45,7 @@ from .notetype import Look, NoteType, Template
 
 __all__ = [
     "KINDS",
+    "WAYS",
     "Block",
     "Blocks",
     "Card",
@@ -74,6 +77,7 @@ __all__ = [
     "Table",
     "Template",
     "Text",
+    "Way",
     "breadcrumb",
     "inline_runs",
     "one_line",

@@ -15,6 +15,12 @@ Kind: TypeAlias = Literal["question", "fact", "table-cell", "metric", "cloze", "
 """A card kind (``cloze`` also for hand-written cloze cards)."""
 KINDS: tuple[Kind, ...] = get_args(Kind)
 """Card kinds, in the catalogue's order."""
+Way: TypeAlias = Literal["forward", "both", "typed"]
+"""How a prompt/answer card is asked: ``forward`` (the prompt asks, the answer is shown),
+``both`` (also the answer asks and the prompt is shown: a second card of the same note) or
+``typed`` (the learner types the answer, and Anki shows what differs)."""
+WAYS: tuple[Way, ...] = get_args(Way)
+"""The ways a card is asked."""
 _CLOZE_NUMBER = re.compile(r"\{\{c([1-9][0-9]*)::")
 
 
@@ -157,8 +163,9 @@ class Card:
     """The title of the top section the card stands in ('' outside any): its subdeck."""
     extra: tuple[Part, ...] = field(default=())
     """Context shown under a cloze's answer."""
-    reverse: bool = False
-    """Also ask the answer, for the prompt: a second card of the same note."""
+    way: Way = "forward"
+    """How it is asked (see :data:`Way`): its note type, for a prompt/answer card; a cloze
+    card is always asked forward."""
     generated: str = ""
     """For a card rewritten by a curation file: the hash of the generated card it replaces
     (:func:`builder.curation.fingerprint`)."""

@@ -1,5 +1,5 @@
 """Headings fold a block stream into the preamble and a section tree; a heading's trailing
-``{#pinned-id}`` / ``{.skip}`` attributes are read here."""
+``{#pinned-id}`` / ``{.skip}`` / ``{.reverse}`` attributes are read here."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from .blocks import Heading
 
 __all__ = ["sections_of"]
 
-# A trailing attribute block on a heading: ``{#pinned-id}``, ``{.skip}`` or both.
+# A trailing attribute block on a heading: ``{#pinned-id}``, ``{.skip}``, ``{.reverse}`` or several.
 _ATTRS = re.compile(r"\s*\{((?:\s*[#.][A-Za-z0-9][\w.:-]*)+)\s*\}\s*$")
 
 
@@ -72,4 +72,5 @@ def _closed(node: _Open) -> Section:
         blocks=tuple(node.blocks),
         children=tuple(node.children),
         origin=node.heading.title.origin,
+        reverse="reverse" in classes,
     )
