@@ -5,7 +5,8 @@ Each card side is the note type's template filled with the note's fields, styled
 type's own CSS, inside a 390 px wide frame (a phone). Above each note's cards a strip shows its
 key, kind and ``path:line``, and two buttons copy the curation entries that drop it or start a
 rewrite of it (:func:`builder.curation.drop_entry`, :func:`builder.curation.rewrite_entry`),
-to paste into the curation file it names. The entries travel in escaped ``data-`` attributes,
+to paste into the curation file it names; a rewrite pasted unchanged changes nothing, and a
+note whose text no rewrite gives back unchanged is offered none (the strip says so). The entries travel in escaped ``data-`` attributes,
 never as script: sources are untrusted. Copying uses the clipboard API, and a selected textarea
 with ``execCommand('copy')`` where that API is missing or refuses (a page opened from a file).
 
@@ -132,20 +133,25 @@ def curation_name(note: Note) -> str:
 
 
 def _strip(note: Note) -> HTML:
-    """The note's key, kind and source, and the buttons that copy its curation entries."""
+    """The note's key, kind and source, and the buttons that copy its curation entries. A
+    note whose text no rewrite gives back unchanged (it has no draft: see
+    :mod:`builder.curation.drafts`) is offered no rewrite entry, and the strip says so."""
     curation = curation_name(note)
+    entries = (("drop", drop_entry(note)), ("rewrite", rewrite_entry(note)))
     buttons = HTML().join(
         HTML(
             '<button type="button" data-copy="{what}" data-entry="{entry}"'
             ' title="Copy the curation entry that {what}s this note">copy {what}</button>'
         ).format(what=what, entry=_attribute(entry))
-        for what, entry in (("drop", drop_entry(note)), ("rewrite", rewrite_entry(note)))
+        for what, entry in entries
+        if entry
     )
+    by_hand = "" if note.draft else NO_REWRITE
     return HTML(
         '<div class="strip" data-curation="{attribute}">'
         '<code class="key">{key}</code>'
         '<span class="meta">{kind} · {origin}</span>'
-        '<span class="actions">{buttons}</span><span class="hint">paste into {curation}</span>'
+        '<span class="actions">{buttons}</span><span class="hint">paste into {curation}{by_hand}</span>'
         '<div class="status" role="status" aria-live="polite"></div></div>'
     ).format(
         attribute=_attribute(curation),
@@ -154,7 +160,12 @@ def _strip(note: Note) -> HTML:
         origin=str(note.origin),
         buttons=buttons,
         curation=curation,
+        by_hand=by_hand,
     )
+
+
+NO_REWRITE = "; no rewrite entry: its text cannot be copied so that it reads back the same, write one by hand"
+"""What a strip says in place of the rewrite button of a note that has no draft."""
 
 
 def preview_page(releases: Sequence[Release], title: str = "deckbuilder preview") -> HTML:

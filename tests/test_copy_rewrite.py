@@ -85,7 +85,6 @@ HOSTILE = (
     "!!! note not an admonition",
     "a\u200fRLM and a\u200bzero width",
     "[link with `code` and *em*](https://example.com)",
-    "![shards](images/shards.png) and text",
     "***bold italic*** and **_mixed_**",
     "<span>an unclosed tag",
     "x<sup>2</sup> and H~2~O",
@@ -113,6 +112,7 @@ HOSTILE_BLOCKS = (
     "| Term | Means |\n|---|---|\n| `a\\|b` | a \\| b |\n| *x* | <y> & $5 |\n| \\(x\\) | {{c1::z}} |\n",
     "- first ***\n- second `code`\n  - nested > quote\n  - 1. number\n- third {{c1::brace}}\n",
     "1. one *a*\n2. two <b>\n3. three $5\n",
+    '- **Shards:** ![the *shards*](images/shards.png "a title") and text\n- **Other:** two\n',
 )
 """Sections whose cards come from lists and tables."""
 
@@ -195,14 +195,68 @@ def test_hostile_text_round_trips(tree: Path) -> None:
 
 
 def test_an_image_is_copied_by_the_path_its_author_wrote(tree: Path) -> None:
-    (note,) = [
-        n for n in read_source(Source(tree / "design-guide.md", tree)).notes if "<img" in str(n.fields)
-    ][:1]
-    assert "](images/" in dict(note.draft)["answer"] or "](raft-states.png)" in dict(note.draft)["answer"]
+    """Not the name it is packed under: pasted unchanged, that name is no file."""
+    written = {"design-guide.md": "](images/shards.png)", "obsidian-vault.md": "](raft-states.png)"}
+    for name, path in written.items():
+        notes = read_source(Source(tree / name, tree)).notes
+        (draft,) = [dict(n.draft) for n in notes if "<img" in str(n.fields)]
+        assert path in draft["answer"], draft
+    drafts = {n.key: dict(n.draft) for n in read_source(Source(tree / "hostile.md", tree)).notes}
+    assert (
+        drafts["hostile/block-5/fact:shards"]["answer"]
+        == '![the shards](images/shards.png "a title") and text'
+    )
 
 
 def test_math_is_copied_in_the_delimiters_the_reader_reads_as_math(tree: Path) -> None:
     notes = read_source(Source(tree / "hostile.md", tree)).notes
     drafts = {n.key: dict(n.draft) for n in notes}
-    assert drafts["hostile/answer-30/question"]["answer"] == r"\(2^{31}-1\)"
-    assert drafts["hostile/answer-32/question"]["answer"] == r"\[E = mc^2\]"
+
+    def answer(written: str) -> str:
+        return drafts[f"hostile/answer-{HOSTILE.index(written) + 1}/question"]["answer"]
+
+    assert answer(r"\(2^{31}-1\)") == r"\(2^{31}-1\)"  # as dollars it would be money
+    assert answer("$$E = mc^2$$") == r"\[E = mc^2\]"
+    assert answer("$5 and $6") == "$5 and $6"
+    assert answer("***") == r"\*\*\*"  # a rule would be an empty answer
+    assert drafts["hostile/prompt-6/question"]["prompt"] == r"What is \(2^{31}-1\)?"
+
+
+LOSSY = """\
+# Deck
+
+## Footnote
+
+Q: What is marked?
+A: this[^1], as a footnote says
+
+[^1]: a rewrite has no footnotes
+
+## Highlight
+
+Q: What is highlighted?
+A: 9==#x==
+
+## Plain
+
+Q: What is *plain*?
+A: ==this== and ***that***
+"""
+
+
+def test_a_card_no_rewrite_gives_back_is_offered_none():
+    """A footnote's mark, or a highlight that ``**`` cannot say where it stands: no draft, no
+    rewrite entry, and the preview's strip offers only the drop and says why."""
+    from builder.preview import NO_REWRITE, _strip
+
+    from support import notes_from
+
+    notes = {note.key.rsplit("/", 2)[1]: note for note in notes_from(LOSSY)}
+    assert notes["footnote"].draft == notes["highlight"].draft == ()
+    assert dict(notes["plain"].draft) == {"prompt": r"What is plain?", "answer": "**this** and ***that***"}
+    for name in ("footnote", "highlight"):
+        strip = str(_strip(notes[name]))
+        assert rewrite_entry(notes[name]) == ""
+        assert 'data-copy="drop"' in strip and 'data-copy="rewrite"' not in strip
+        assert NO_REWRITE.replace("'", "&#x27;") in strip
+    assert 'data-copy="rewrite"' in str(_strip(notes["plain"]))

@@ -11,27 +11,33 @@ fields the card has now. So the draft writes what the reader reads, not what the
 - text escaped where Markdown, or a dialect the reader understands, would read it as markup:
   ``*``, ``_``, backticks, ``<``, ``]``, ``|``, ``~``, braces, a ``$`` that could open math,
   an entity's ``&``, and at the start of a line what would start a block (``#``, ``>``,
-  ``-``, ``1.``, ``:``…); ``{{c1::…}}`` outside a cloze card is text, braces escaped;
+  ``-``, ``1.``, ``:``…); ``{{c1::…}}`` outside a cloze card is text, braces escaped; a
+  ``]`` before ``[`` or ``(`` is ``&#93;`` (the dialects' reference rules skip no escape);
 - code as code spans and fences longer than any run of backticks they hold; a paragraph's
-  lines apart with hard breaks, as the reader splits them.
+  lines apart with hard breaks, as the reader splits them; a list right after another with
+  the other mark, or the two would read as one.
 
-A card whose text cannot be written so has no draft (``()``), and the preview offers no
-rewrite for it rather than an entry that would change the card: a part the reader keeps only
-as its text (a definition list's, a footnote's, kept as an :class:`~builder.model.Other`
-block), a generated cloze of several lines that are not a list, or with ``{{c1::`` written as
-text, or TeX holding both ``\\)`` and ``$``.
+Each inline run written is read again; a card any of whose runs reads back otherwise, or
+that holds what a rewrite cannot say, has no draft (``()``), and the preview offers no rewrite
+for it rather than an entry that would change it: a footnote's mark (a rewrite has no
+footnotes), a highlight (``==…==``) or emphasis its neighbours keep from reading back as
+``**…**``, a block the reader keeps only as its text (:class:`~builder.model.Other`), a line
+break inside a paragraph's line (a multi-line setext heading's), a generated cloze of several
+lines that are not a list or with ``{{c1::`` written as text, or TeX holding both ``\\)`` and
+``$``.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
+from functools import partial
 
 import yaml
 from markdown_it.token import Token
 
-from ..markdown import MATH_DISPLAY, MATH_INLINE, plain
+from ..markdown import MATH_DISPLAY, MATH_INLINE, parser, plain
 from ..media import SOURCE_PATH
 from ..model import (
     Block,
@@ -69,40 +75,77 @@ def draft(card: Card) -> tuple[tuple[str, str], ...]:
 
 
 def _answer(parts: Iterable[Part]) -> str:
-    return "\n\n".join(text for p in parts if (text := _part_markdown(p))).strip()
+    return _joined((_kind(p), partial(_part_markdown, p)) for p in parts).strip()
 
 
-def _part_markdown(part: Part) -> str:
+def _kind(piece: Part | Block) -> str | None:
+    """What list a part or block is written as (``ul``, ``ol``), else None."""
+    if isinstance(piece, (Items, ListBlock)):
+        return "ol" if piece.ordered else "ul"
+    return "ul" if isinstance(piece, Pairs) else None
+
+
+def _joined(pieces: Iterable[tuple[str | None, Callable[[bool], str]]]) -> str:
+    """Blocks one after another, a blank line between. A list right after a list of its kind
+    is written with the other mark (``*`` for ``-``, ``1)`` for ``1.``): with the same one, the
+    reader would read the two as one list."""
+    out: list[str] = []
+    last: str | None = None
+    other = False
+    for kind, write in pieces:
+        other = kind is not None and kind == last and not other
+        if text := write(other):
+            out.append(text)
+            last = kind
+    return "\n\n".join(out)
+
+
+def _mark(ordered: bool, n: int, other: bool) -> str:
+    if ordered:
+        return f"{n})" if other else f"{n}."
+    return "*" if other else "-"
+
+
+def _part_markdown(part: Part, other: bool = False) -> str:
     if isinstance(part, Text):
         return inline_markdown(part.inline.tokens)
     if isinstance(part, Items):
         return "\n".join(
             _item(
-                f"{n}." if part.ordered else "-", [inline_markdown(head.tokens), *map(_block_markdown, rest)]
+                _mark(part.ordered, n, other),
+                [(None, partial(_head, head.tokens)), *_pieces(rest)],
             )
             for n, (head, rest) in enumerate(part.entries, start=1)
         )
     if isinstance(part, Pairs):
         return "\n".join(
-            f"- **{_escape(head, start=False)}:** {inline_markdown(value.tokens)}"
+            f"{_mark(False, 0, other)} **{_escape(head, start=False)}:** {inline_markdown(value.tokens)}"
             for head, value in part.pairs
         )
     if isinstance(part, Blocks):
-        return _blocks_markdown(part.blocks)
+        return _joined(_pieces(part.blocks))
     return _fenced(part.lang, part.text)
 
 
-def _blocks_markdown(blocks: Iterable[Block]) -> str:
-    return "\n\n".join(text for b in blocks if (text := _block_markdown(b)))
+def _head(tokens: Sequence[Token], other: bool = False) -> str:
+    return inline_markdown(tokens)
 
 
-def _block_markdown(block: Block) -> str:
+def _pieces(blocks: Iterable[Block]) -> list[tuple[str | None, Callable[[bool], str]]]:
+    return [(_kind(b), partial(_block_markdown, b)) for b in blocks]
+
+
+def _block_markdown(block: Block, other: bool = False) -> str:
     if isinstance(block, Paragraph):
+        if any(t.type in ("softbreak", "hardbreak") for line in block.lines for t in line.tokens):
+            raise Lossy("a line break the reader would join")
         # The reader splits a paragraph's lines at hard breaks (and at some soft ones).
-        return "\\\n".join(inline_markdown(line.tokens) for line in block.lines)
+        written = "\\\n".join(inline_markdown(line.tokens) for line in block.lines)
+        # An empty one (an empty heading's) reads back from an empty heading.
+        return written if written.strip() else "#"
     if isinstance(block, ListBlock):
         return "\n".join(
-            _item(f"{n}." if block.ordered else "-", [_block_markdown(b) for b in item.blocks])
+            _item(_mark(block.ordered, n, other), _pieces(item.blocks))
             for n, item in enumerate(block.items, start=1)
         )
     if isinstance(block, Table):
@@ -116,10 +159,10 @@ def _block_markdown(block: Block) -> str:
     return ""
 
 
-def _item(mark: str, blocks: list[str]) -> str:
+def _item(mark: str, pieces: Iterable[tuple[str | None, Callable[[bool], str]]]) -> str:
     """A list item: its blocks under its mark, indented to the item's content."""
     pad = " " * (len(mark) + 1)
-    body = "\n\n".join(b for b in blocks if b)
+    body = _joined(pieces)
     return f"{mark} " + "\n".join(
         pad + line if line and n else line for n, line in enumerate(body.split("\n"))
     )
@@ -175,11 +218,50 @@ _MARKS = {
 }
 
 
-def inline_markdown(tokens: Iterable[Token], *, cloze: bool = False) -> str:
+def inline_markdown(tokens: Sequence[Token], *, cloze: bool = False) -> str:
     """Inline tokens written back as Markdown that reads back to the same tokens: text
     escaped, code spans, emphasis, links, images by their author's path, math. With ``cloze``,
     braces and colons are left as written (a hand-written statement holds its deletions as
-    text)."""
+    text).
+
+    What is written is read again, and :class:`Lossy` is raised when it does not read back
+    the same (emphasis whose delimiters a neighbour stops from counting, a highlight, a
+    footnote's mark)."""
+    written = _written(tokens, cloze)
+    if _signature(parser().parseInline(written)[0].children or ()) != _signature(tokens):
+        raise Lossy("inline Markdown that reads back otherwise")
+    return written
+
+
+def _signature(tokens: Iterable[Token]) -> list[tuple[str, ...]]:
+    """What of inline tokens a card shows: their text (runs of text as one), code, math,
+    marks, and the targets of links and images."""
+    out: list[tuple[str, ...]] = []
+    text: list[str] = []
+    for tok in tokens:
+        if tok.type in ("text", "text_special"):
+            text.append(tok.content)
+            continue
+        if "".join(text):
+            out.append(("text", "".join(text)))
+        text = []
+        if tok.type == "image":
+            where = (tok.meta or {}).get(SOURCE_PATH) or tok.attrGet("src")
+            out.append(("image", str(where), plain(tok.children or ()), str(tok.attrGet("title") or "")))
+        elif tok.type == "link_open":
+            out.append((tok.type, str(tok.attrGet("href")), str(tok.attrGet("title") or "")))
+        elif tok.type == MATH_INLINE or tok.type in MATH_DISPLAY:
+            out.append(("math" if tok.type == MATH_INLINE else "display", tok.content.strip()))
+        elif tok.children:
+            out.extend(_signature(tok.children))
+        else:
+            out.append((tok.type, tok.content))
+    if "".join(text):
+        out.append(("text", "".join(text)))
+    return out
+
+
+def _written(tokens: Iterable[Token], cloze: bool) -> str:
     out: list[str] = []
     links: list[Token] = []
     for tok in tokens:
@@ -207,7 +289,7 @@ def inline_markdown(tokens: Iterable[Token], *, cloze: bool = False) -> str:
             alt = _escape(plain(tok.children or ()), start=False, cloze=cloze)
             out.append(f"![{alt}]({_destination(tok)})")
         elif tok.children:
-            out.append(inline_markdown(tok.children, cloze=cloze))
+            out.append(_written(tok.children, cloze))
         elif tok.content:
             out.append(_escape(tok.content, start=start, cloze=cloze))
     return "".join(out)
@@ -264,6 +346,10 @@ def _escape(text: str, *, start: bool, cloze: bool = False) -> str:
     for i, char in enumerate(text):
         before = text[i - 1] if i else ""
         after = text[i + 1] if i + 1 < size else ""
+        if char == "]" and after in ("", "[", "("):
+            # ``\]`` then ``[`` or ``(`` is still a reference or a link to the dialects' rules.
+            out.append("&#93;")
+            continue
         if char in "\\`<]|~":
             escape = True
         elif char == "*":
