@@ -314,3 +314,49 @@ def test_imported_yaml_type_in_asks_for_a_typed_answer(tmp_path, collection):
     [card] = note.cards()
     assert "[[type:Answer]]" in card.question()
     assert "6379" in card.answer()
+
+
+def test_bold_marks_and_a_typed_answer_of_its_own(tmp_path):
+    """``**QA:**`` reads as ``QA:``; a ``T:`` answer is its ``A:`` line only, never the section's
+    sub-headings (which stay cards of their own)."""
+    source = write(
+        tmp_path,
+        "notes.md",
+        dedent("""\
+            # Notes
+
+            ## Names
+
+            **QA:** Which protocol resolves host names?
+            **A:** DNS
+
+            ## Shell
+
+            T: Default port of SSH?
+            A: 22
+
+            ### Client
+
+            The **client** reads its config file.
+
+            ### Server
+
+            The **server** reads its own.
+
+            ## Which port does HTTPS use? {.reverse}
+
+            Q: Which port does HTTP use?
+            A: 80
+        """),
+    )
+    notes = cards_json(source)
+    assert [(n["key"], n["model"], n["answer"]) for n in notes if n["kind"] == "question"] == [
+        ("notes/names/question", "reverse", "DNS"),
+        ("notes/shell/question", "typein", "22"),
+        ("notes/which-port-does-https-use/question", "prompt", "80"),
+    ]
+    result = CliRunner().invoke(main, ["lint", str(source)])
+    assert (
+        f"{source}:21: warning: {{.reverse}} on “Which port does HTTPS use?” asks nothing both ways:"
+        " the section asks with its own Q: lines (write QA: to ask one both ways)"
+    ) in result.output.splitlines()
