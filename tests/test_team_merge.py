@@ -156,30 +156,37 @@ def test_two_pull_requests_merge_cleanly_and_release_once(repo, monkeypatch, tmp
 
 
 @pytest.mark.parametrize(
-    ("side", "release"),
+    ("side", "change", "release"),
     [
-        ("ours", "1.1.0.apkg (1.0.1 -> 1.1.0, minor: 1 added"),  # main's: the ETag change released
-        ("theirs", "1.1.1.apkg (1.1.0 -> 1.1.1, patch: 0 added, 1 changed"),  # the branch's release
+        # main's side: the ETag change, released as 1.0.1; the branch's 1.1.0 package is left over
+        ("ours", MUST_REVALIDATE, "1.1.0.apkg (1.0.1 -> 1.1.0, minor: 1 added"),
+        # the branch's side: the fact added, released as 1.1.0
+        ("theirs", MUST_REVALIDATE, "1.1.1.apkg (1.1.0 -> 1.1.1, patch: 0 added, 1 changed"),
+        # both released 1.0.1: the two packages of one name conflict too
+        ("theirs", NO_STORE, "1.0.2.apkg (1.0.1 -> 1.0.2, patch: 0 added, 1 changed"),
     ],
-    ids=["ours", "theirs"],
+    ids=["ours", "theirs", "same-version"],
 )
-def test_branches_that_each_released_are_repaired_by_a_build(repo, monkeypatch, tmp_path, side, release):
+def test_branches_that_each_released_are_repaired_by_a_build(
+    repo, monkeypatch, tmp_path, side, change, release
+):
     first = manifest(repo)
     branch(repo, "etag", ETAG, 1700100000, monkeypatch)  # 1.0.1, patch
-    branch(repo, "must-revalidate", MUST_REVALIDATE, 1700200000, monkeypatch)  # 1.1.0, minor
+    branch(repo, "other", change, 1700200000, monkeypatch)
     released = {}
-    for name in ("etag", "must-revalidate"):
+    for name in ("etag", "other"):
         git(repo, "switch", "-q", name)
         released[name] = identities(manifest(repo))
         git(repo, "switch", "-q", "main")
     git(repo, "merge", "--no-ff", "--no-edit", "etag")
-    merged = git(repo, "merge", "--no-ff", "--no-edit", "must-revalidate", check=False)
+    merged = git(repo, "merge", "--no-ff", "--no-edit", "other", check=False)
     assert merged.returncode == 1
     conflicts = git(repo, "diff", "--name-only", "--diff-filter=U").stdout.split()
-    assert conflicts and all(path.startswith("decks/") for path in conflicts), conflicts
+    assert MANIFEST in conflicts and all(path.startswith("decks/") for path in conflicts), conflicts
+    assert (f"decks/{DECK}-1.0.1.apkg" in conflicts) == (change == NO_STORE)
     assert SOURCE not in conflicts  # the sources merged by themselves
     # Take either side of decks/, as it is, and build on the merged sources.
-    git(repo, "checkout", f"--{side}", "--", *conflicts)
+    git(repo, "checkout", f"--{side}", "decks/")
     git(repo, "add", "decks")
     said = build(repo, 1700300000, monkeypatch)
     assert f"-> decks/{DECK}-{release}" in said, said
