@@ -5,6 +5,7 @@ library imports them."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from textwrap import dedent
@@ -303,6 +304,12 @@ def test_imported_notes_have_their_note_types_and_cards(tmp_path, collection):
     # Anki fills its type-in box (id "typeans") in here when the card is shown.
     assert "[[type:Answer]]" in question
     assert "Default port of SSH?" in question and ">22<" not in question
+    # What Anki compares the typed text with: the field's text, its HTML taken off.
+    expected = re.sub(r"<[^>]+>", "", typed["Answer"])
+    assert expected == "22"
+    assert (
+        collection.compare_answer(expected, "22") == "<code id=typeans><span class=typeGood>22</span></code>"
+    )
 
 
 def test_imported_yaml_type_in_asks_for_a_typed_answer(tmp_path, collection):
