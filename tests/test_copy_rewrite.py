@@ -84,6 +84,7 @@ HOSTILE = (
     "{{< shortcode >}} and {% raw %}",
     "!!! note not an admonition",
     "a\u200fRLM and a\u200bzero width",
+    "a\u2028line separator, a\u2029paragraph separator and a\x85next line",
     "[link with `code` and *em*](https://example.com)",
     "***bold italic*** and **_mixed_**",
     "<span>an unclosed tag",

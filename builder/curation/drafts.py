@@ -433,7 +433,9 @@ def _dump(data: dict[str, str]) -> str:
         pass
 
     def text(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
-        style = "|" if "\n" in value else None
+        # YAML reads NEL and the Unicode line and paragraph separators as line breaks, unless
+        # they are escapes in a double-quoted scalar.
+        style = '"' if any(c in value for c in "\x85\u2028\u2029") else "|" if "\n" in value else None
         return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
     _Dumper.add_representer(str, text)
