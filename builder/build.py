@@ -15,7 +15,8 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import partial
 from multiprocessing.context import BaseContext
-from pathlib import Path
+from pathlib import Path, PurePosixPath
+from urllib.parse import quote
 
 from . import deep
 from .cache import Cache
@@ -27,7 +28,7 @@ from .identify import body_hash, content_hash, guid
 from .keys import document as document_key
 from .keys import slug, yaml_id
 from .markdown import title_from_path
-from .markup import escape
+from .markup import HTML, escape
 from .media import Fetch, attach, fetching, forget_fetched
 from .model import Card, DeckPlan, Diagnostic, Look, MediaFile, Note, NoteType, Origin, Skipped, SourceResult
 from .names import deck_name, tag_key
@@ -35,6 +36,7 @@ from .names import tags as anki_tags
 from .notetypes import resolve
 from .plaintext import cloze_prompts
 from .read import read
+from .read.hashtags import tag_cards
 from .read.notetypes import read_note_types, read_style
 from .render import render
 from .sources import CARD_SUFFIXES, NOTE_TYPES, Found, Source, find_all
@@ -51,21 +53,32 @@ def notes_of(
     folder, the same however the build was invoked); default: the path as given.
     """
     config = config or DeckConfig()
+    folders = _folders(source_name) if config.folders else ()
+    folder_deck = "::".join((deck, *folders)) if "subdecks" in config.folders and folders else deck
+    folder_tags = ("::".join(folders),) if "tags" in config.folders and folders else ()
     notes = []
     for card in cards:
         shown = render(card)
-        shown_fields = {**shown.fields, "Source": escape(source_name)} if source_name else shown.fields
+        shown_fields = (
+            {**shown.fields, "Source": source_field(source_name, card.origin, config.source_link)}
+            if source_name
+            else shown.fields
+        )
         # The last guard: a control character in a field (U+001F separates Anki's fields) would
         # make the whole deck one Anki refuses; sources lose them when read, with a warning.
         # Here the fields become the plain strings Anki stores.
         fields = {name: CONTROL.sub("", str(value)) for name, value in shown_fields.items()}
         # As Anki keeps them, so that what is shipped is what a learner's collection holds.
         first: dict[str, str] = {}
-        for given in (f"kind::{card.kind}", *card.tags, *config.tags):
+        for given in (f"kind::{card.kind}", *card.tags, *config.tags, *folder_tags):
             for tag in anki_tags(given):
                 first.setdefault(tag_key(tag), tag)
         tags = tuple(first.values())
-        home = deck_name(f"{deck}::{card.top}") if config.subdecks and card.top else deck
+        home = (
+            deck_name(f"{folder_deck}::{card.top}")
+            if config.subdecks and card.top
+            else deck_name(folder_deck)
+        )
         notes.append(
             Note(
                 guid=guid(deck, card.key),
@@ -103,6 +116,23 @@ class Plan:
         return [d for d in self.diagnostics if d.level == "error"]
 
 
+def _folders(source_name: str | None) -> tuple[str, ...]:
+    """The folders a source lies in inside its source folder (``a/b/x.md``: ``a``, ``b``)."""
+    return tuple(PurePosixPath(source_name).parts[:-1]) if source_name else ()
+
+
+def source_field(name: str, origin: Origin, link: str | None) -> str:
+    """The Source field: the source's path inside its source folder; with a ``source_link``
+    template, a link to the card's line there (``{path}``: the source as the build was given
+    it, ``{name}``: its path inside the source folder, ``{line}``), escaped."""
+    if link is None:
+        return escape(name)
+    url = link.format(
+        path=quote(PurePosixPath(origin.path).as_posix()), name=quote(name), line=max(origin.line, 1)
+    )
+    return HTML('<a href="{}">{}:{}</a>').format(url, name, origin.line)
+
+
 def _load(
     source: Source, problems: list[Diagnostic], skipped: list[Skipped]
 ) -> tuple[str, DeckConfig, list[Card]]:
@@ -133,7 +163,7 @@ def _load(
         skipped.extend(extraction.skipped)
         name, cards, restorable = (
             deck_name(config.deck or document.title),
-            list(extraction.cards),
+            tag_cards(document, extraction.cards),
             set(extraction.restorable),
         )
     wanted = curation.wanted if curation else frozenset()

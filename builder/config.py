@@ -233,7 +233,8 @@ def read_config(
         exclude=_exclude(data, bad),
         language=_language(data) if shared else None,
         fetch_images=_flag(data, "fetch_images", bad),
-        style=_style(data, Path(path).parent, bad),
+        # A page's own ``style: wide`` (a site generator's) is theirs: only a .css file is ours.
+        style=_style(data, Path(path).parent, (lambda key, message: None) if shared else bad),
         note_types=_note_types(data, bad),
         tts=_tts(data, bad),
         folders=_folders(data, bad),

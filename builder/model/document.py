@@ -213,6 +213,20 @@ class Section:
 
 
 @dataclass(frozen=True)
+class Tagged:
+    """Tags written inline in one block of a source (see :mod:`builder.read.hashtags`)."""
+
+    first: int
+    """The block's first line (1-based)."""
+    last: int
+    """Its last line."""
+    tags: tuple[str, ...]
+    """Anki tags (``area::topic``)."""
+    section: bool
+    """The block held tags only: they tag every card of its section."""
+
+
+@dataclass(frozen=True)
 class Document:
     """A parsed source file."""
 
@@ -234,3 +248,5 @@ class Document:
     """The language it is written in, as its front matter gives it (``lang``/``language``), else
     as its prose tells (:func:`builder.locale.detect`): the catalogue's code (``zh``, ``pt``) when
     deckbuilder speaks it, else the tag as given."""
+    hashtags: tuple[Tagged, ...] = ()
+    """Its inline tags (``#topic``), each with the lines of the block it was written in."""

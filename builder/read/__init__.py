@@ -22,6 +22,7 @@ from ..model import Block, Diagnostic, Document, Origin, Paragraph
 from ..text import read_text, without_controls
 from .blocks import BlockReader, Heading
 from .frontmatter import front_matter
+from .hashtags import take
 from .includes import Includes
 from .sections import sections_of
 
@@ -57,6 +58,7 @@ def parse(text: str, path: str, includes: Includes | None = None) -> Document:
         raise SourceError(
             Origin(path, line), f"nested more than {MAX_NESTING} levels deep; the rest cannot be read"
         )
+    tagged = take(tokens)  # before the blocks are read: a trailing run of tags leaves the text
     reader = BlockReader(path, tokens, text.splitlines(), includes)
     top = reader.blocks(0, len(tokens))
     preamble, sections = sections_of(top)
@@ -78,6 +80,7 @@ def parse(text: str, path: str, includes: Includes | None = None) -> Document:
         meta_lines=meta_lines,
         diagnostics=(*controls, *reader.diagnostics, *remote_images(tokens, path)),
         language=_language(meta, tokens),
+        hashtags=tagged,
     )
 
 

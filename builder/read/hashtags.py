@@ -1,0 +1,101 @@
+"""Inline tags, as note apps write them: ``#networking``, ``#area/topic`` in a paragraph, an item
+or a table cell become Anki tags (``area::topic``) of the cards made from there; a paragraph of
+tags only tags every card of its section (and its sub-sections).
+
+A tag starts a word (``C#`` and ``issue#12`` are text), holds letters, digits, ``_``, ``-`` and
+``/``, and at least one character that is not a digit (``#1`` is text), as Obsidian reads them.
+Code, links and headings are never read for tags (a heading's ``{#id}`` is its anchor). A run of
+tags that ends its paragraph is taken out of the card's text; a tag inside a sentence stays as
+its word, without the ``#``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import replace
+
+from markdown_it.token import Token
+
+from ..model import Card, Document, Section
+from ..model.document import Tagged
+from ..names import nested_tag
+
+TAG = re.compile(r"(?<![^\s(])#([^\W\d][\w/-]*|\d+[^\W\d][\w/-]*)")
+"""A tag: ``#`` at a word's start, then letters, digits, ``_ - /``, not all digits."""
+_TRAILING = re.compile(r"(?:\s*#[\w/-]+)+\s*$")
+
+
+def take(tokens: Sequence[Token]) -> tuple[Tagged, ...]:
+    """Find the inline tags of ``tokens`` (markdown-it's block tokens, changed in place: a
+    trailing run of tags leaves the text, a tag inside it keeps its word)."""
+    found = []
+    heading = False
+    for token in tokens:
+        if token.type == "heading_open":
+            heading = True
+        elif token.type == "heading_close":
+            heading = False
+        elif token.type == "inline" and token.children and token.map and not heading:
+            tags = _take_inline(token.children)
+            if tags:
+                empty = not any(c.content.strip() for c in token.children if c.type == "text") and all(
+                    c.type in ("text", "softbreak", "hardbreak") for c in token.children
+                )
+                found.append(Tagged(token.map[0] + 1, token.map[1], tags, empty))
+    return tuple(found)
+
+
+def _take_inline(children: list[Token]) -> tuple[str, ...]:
+    tags: list[str] = []
+    link = 0
+    texts = [i for i, c in enumerate(children) if c.type == "text"]
+    last_text = texts[-1] if texts else -1
+    for i, child in enumerate(children):
+        if child.type == "link_open":
+            link += 1
+        elif child.type == "link_close":
+            link -= 1
+        elif child.type == "text" and not link and "#" in child.content:
+            words = [m.group(1) for m in TAG.finditer(child.content)]
+            if not words:
+                continue
+            tags += (nested_tag(w.strip("/")) for w in words)
+            content = child.content
+            if i == last_text and (tail := _TRAILING.search(content)) and TAG.search(tail.group(0)):
+                content = content[: tail.start()]
+            child.content = TAG.sub(lambda m: m.group(1), content)
+    return tuple(dict.fromkeys(tags))
+
+
+def tag_cards(document: Document, cards: Sequence[Card]) -> list[Card]:
+    """``cards`` with the inline tags of the blocks they were made from, and of their sections."""
+    if not document.hashtags:
+        return list(cards)
+    spans = _section_spans(document.sections)
+    out = []
+    for card in cards:
+        line = card.origin.line
+        extra: list[str] = []
+        for tagged in document.hashtags:
+            if tagged.section:
+                start, end = next(((s, e) for s, e in spans if s <= tagged.first < e), (0, 1 << 62))
+                if start <= line < end:
+                    extra += tagged.tags
+            elif tagged.first <= line <= tagged.last:
+                extra += tagged.tags
+        new = tuple(t for t in dict.fromkeys(extra) if t not in card.tags)
+        out.append(replace(card, tags=(*card.tags, *new)) if new else card)
+    return out
+
+
+def _section_spans(sections: Sequence[Section], end: int = 1 << 62) -> list[tuple[int, int]]:
+    """Each section's lines, innermost last: from its heading to the next heading of its level
+    or above."""
+    spans: list[tuple[int, int]] = []
+    for n, section in enumerate(sections):
+        stop = sections[n + 1].origin.line if n + 1 < len(sections) else end
+        spans += _section_spans(section.children, stop)
+        spans.append((section.origin.line, stop))
+    # The innermost (shortest) span holding a line is the section it stands in.
+    return sorted(spans, key=lambda s: s[1] - s[0])
