@@ -24,6 +24,11 @@ MAX_SOURCE_BYTES = 5 * 1024 * 1024
 """The largest file deckbuilder reads (sources, card, curation and deck files): 5 MB."""
 MAX_IMAGE_BYTES = 10 * 1024 * 1024
 """The largest image a deck packs: 10 MB (every learner downloads it, on every device)."""
+MAX_SOUND_BYTES = 10 * 1024 * 1024
+"""The largest sound a deck packs (``.mp3``, ``.ogg``, ``.wav``…): 10 MB, as an image."""
+MAX_VIDEO_BYTES = 50 * 1024 * 1024
+"""The largest video a deck packs (``.mp4``, ``.webm``, ``.ogv``, ``.mov``): 50 MB; a clip of a
+few minutes at a phone's resolution, cut shorter when it is more."""
 MAX_REMOTE_IMAGE_BYTES = 5 * 1024 * 1024
 """The largest remote image a build fetches (``--fetch-images``): 5 MB; the download stops
 there."""

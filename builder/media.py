@@ -1,4 +1,4 @@
-"""Images: ``![alt](path)`` relative to its source is packed into the deck.
+"""Images and sounds: ``![alt](path)`` relative to its source is packed into the deck.
 
 Each image is stored under a content-hash name (so a changed picture is a changed note, and
 two sources sharing one picture share one file) and the card's ``<img>`` points at that name.
@@ -6,6 +6,14 @@ Decks must work offline and stay inside the source tree: a missing file or a pat
 source folder (``../../x``, absolute paths) is an error naming ``file:line``. A remote image
 (``https://…``, a published page's badges and screenshots) is not fetched unless asked: the card
 shows its alt text in its place (nothing when it has none), with a warning at the image's line.
+
+Sound and video (:data:`SOUND_SUFFIXES`) come the same way: ``![alt](clip.mp3)``, ``<audio>``
+and ``<video>`` (:mod:`builder.markdown.dialects` reads them as images) and Anki's own
+``[sound:clip.mp3]`` (a token marked :data:`~builder.markdown.dialects.SOUND_TAG`). They are
+checked and packed as images are, within :data:`~builder.limits.MAX_SOUND_BYTES` (video:
+:data:`~builder.limits.MAX_VIDEO_BYTES`) and only when their first bytes are the format their
+suffix names (:func:`sound_problem`); the card shows Anki's ``[sound:<hash>.mp3]``, which Anki
+plays, audio and video alike (:func:`offline`).
 
 Asked (``--fetch-images``, or ``fetch_images: true`` in ``decks.yaml`` or the front matter), a
 build fetches each ``http``/``https`` image a card shows (:class:`Fetch`), once a run, and packs
@@ -28,7 +36,7 @@ import urllib.request
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from http.client import HTTPException
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
@@ -36,8 +44,9 @@ from markdown_it.token import Token
 
 from .cachedir import default_folder
 from .extract.clozescan import origin_of
-from .limits import FETCH_TIMEOUT, MAX_IMAGE_BYTES, MAX_REMOTE_IMAGE_BYTES
+from .limits import FETCH_TIMEOUT, MAX_IMAGE_BYTES, MAX_REMOTE_IMAGE_BYTES, MAX_SOUND_BYTES, MAX_VIDEO_BYTES
 from .markdown import plain, text_token
+from .markdown.dialects import SOUND_TAG
 from .model import (
     Block,
     Blocks,
@@ -62,7 +71,15 @@ from .sources import CARD_SUFFIXES
 from .svg import svg_problem
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp")
-"""What Anki shows as an image; nothing else from the source tree is packed."""
+"""What Anki shows as an image."""
+AUDIO_SUFFIXES = (".mp3", ".ogg", ".oga", ".opus", ".wav", ".m4a", ".flac", ".aac")
+"""Sounds a card plays with ``[sound:…]``."""
+VIDEO_SUFFIXES = (".mp4", ".webm", ".ogv", ".mov")
+"""Videos a card plays with ``[sound:…]`` (Anki plays video files the way it plays sounds)."""
+SOUND_SUFFIXES = AUDIO_SUFFIXES + VIDEO_SUFFIXES
+"""What a card plays; with :data:`IMAGE_SUFFIXES`, all that is packed from the source tree."""
+MEDIA_SUFFIXES = IMAGE_SUFFIXES + SOUND_SUFFIXES
+"""Every file a deck packs from the source tree."""
 _REMOTE = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:|//)")
 _SHOWN = 120
 """The most of a remote image's address a warning shows."""
@@ -135,8 +152,11 @@ def attach(
         names: dict[str, str | None] = {}
         for tok, origin in images(card):
             src = str(tok.attrs.get("src", ""))
+            tag = bool((tok.meta or {}).get(SOUND_TAG))
             if _REMOTE.match(src):
-                got = fetch.get(src) if fetch is not None and fetchable(src) else None
+                # A ``[sound:…]`` is fetched only when its address names a sound or a video.
+                wanted = fetchable(src) and (not tag or _suffix(src) in SOUND_SUFFIXES)
+                got = fetch.get(src) if fetch is not None and wanted else None
                 if isinstance(got, MediaFile):
                     names[src] = got.name
                     files[got.name] = got
@@ -147,9 +167,10 @@ def attach(
                 message = _remote(src, tok) if got is None else _unfetched(src, tok, got)
                 problem = Diagnostic(origin, "warning", message)
             else:
-                if src not in resolved:
-                    resolved[src] = _resolve(src, source, base)
-                file_or_problem = resolved[src]
+                key = f"{tag}:{src}"
+                if key not in resolved:
+                    resolved[key] = _resolve(src, source, base, tag=tag)
+                file_or_problem = resolved[key]
                 if isinstance(file_or_problem, MediaFile):
                     names[src] = file_or_problem.name
                     files[file_or_problem.name] = file_or_problem
@@ -181,12 +202,39 @@ _OFFLINE = "is remote and decks work offline"
 
 def _remote(src: str, tok: Token) -> str:
     """The warning for a remote image, which a card shows as its alt text."""
-    return f"image “{_address(src)}” {_OFFLINE}: a card shows {_shown(tok)} in its place"
+    return f"{_what(src, tok)} “{_address(src)}” {_OFFLINE}: a card shows {_shown(tok)} in its place"
 
 
 def _unfetched(src: str, tok: Token, reason: str) -> str:
     """The warning for a remote image a build could not fetch."""
-    return f"image “{_address(src)}” could not be fetched ({reason}): a card shows {_shown(tok)} in its place"
+    return (
+        f"{_what(src, tok)} “{_address(src)}” could not be fetched ({reason}):"
+        f" a card shows {_shown(tok)} in its place"
+    )
+
+
+def _suffix(src: str) -> str:
+    """The suffix of the file a reference names, in lower case (a remote one's by its path)."""
+    path = urlsplit(src).path if _REMOTE.match(src) else src
+    return PurePosixPath(unquote(path)).suffix.lower()
+
+
+def _kind(suffix: str, tag: bool = False) -> str:
+    """What a file of this suffix is, as messages name it: ``image``, ``sound`` or ``video``
+    (a ``[sound:…]`` reference is a sound, whatever its suffix)."""
+    if suffix in VIDEO_SUFFIXES:
+        return "video"
+    return "sound" if tag or suffix in AUDIO_SUFFIXES else "image"
+
+
+def _what(src: str, tok: Token) -> str:
+    return _kind(_suffix(src), bool((tok.meta or {}).get(SOUND_TAG)))
+
+
+def plays(tok: Token) -> bool:
+    """Whether an image token is a sound or a video (its suffix, or a ``[sound:…]``): a card
+    plays it rather than shows it."""
+    return _what(str(tok.attrs.get("src", "")), tok) != "image"
 
 
 def _address(src: str) -> str:
@@ -207,7 +255,11 @@ def fetching(problems: Iterable[Diagnostic]) -> list[Diagnostic]:
     return [
         p
         for p in problems
-        if not (p.level == "warning" and p.message.startswith("image “") and _OFFLINE in p.message)
+        if not (
+            p.level == "warning"
+            and p.message.startswith(("image “", "sound “", "video “"))
+            and _OFFLINE in p.message
+        )
     ]
 
 
@@ -255,15 +307,26 @@ def fetchable(src: str) -> bool:
 
 
 def _fetched(url: str, fetch: Fetch) -> MediaFile | str:
-    data = _download(url, fetch)
+    """The packed file of a remote image, sound or video (by the suffix of its address's
+    path), or why it cannot be had."""
+    suffix = _suffix(url)
+    what = _kind(suffix)
+    data = _download(url, fetch, what)
     if isinstance(data, str):
         return data
-    suffix = image_type(data)
-    if suffix is None:
+    if what != "image":
+        if (problem := sound_problem(data, suffix)) is not None:
+            return f"it {problem}"
+        return _kept(packed_name(data, suffix), data)
+    kind = image_type(data)
+    if kind is None:
         return "it is not a PNG, JPEG, GIF, WebP or SVG image"
-    if suffix == ".svg" and (problem := svg_problem(data)) is not None:
+    if kind == ".svg" and (problem := svg_problem(data)) is not None:
         return f"the SVG {problem}"
-    name = packed_name(data, suffix)
+    return _kept(packed_name(data, kind), data)
+
+
+def _kept(name: str, data: bytes) -> MediaFile | str:
     try:
         return MediaFile(name, _keep(name, data))
     except OSError as exc:
@@ -298,13 +361,13 @@ def _opener() -> urllib.request.OpenerDirector:
     return opener
 
 
-def _download(url: str, fetch: Fetch) -> bytes | str:
-    """The bytes at ``url``, or why they could not be had."""
+def _download(url: str, fetch: Fetch, what: str = "image") -> bytes | str:
+    """The bytes at ``url`` (a remote ``what``), or why they could not be had."""
     from . import __version__
 
     request = urllib.request.Request(url, headers={"User-Agent": f"deckbuilder/{__version__}"})
     deadline = time.monotonic() + fetch.timeout
-    too_large = f"it is larger than the {fetch.limit // 1024 // 1024} MB a remote image may be"
+    too_large = f"it is larger than the {fetch.limit // 1024 // 1024} MB a remote {what} may be"
     slow = f"no answer within {fetch.timeout:g} s"
     try:
         with _opener().open(request, timeout=fetch.timeout) as response:
@@ -425,11 +488,14 @@ def _alt(image: Token) -> list[Token]:
 
 def offline(tokens: Sequence[Token]) -> list[Token]:
     """Inline tokens with every remote image in them as its alt text: a card never fetches
-    anything (:func:`attach` has already done so for a built card's images)."""
+    anything (:func:`attach` has already done so for a built card's images). A sound or a
+    video is Anki's ``[sound:name]``, by the name it is packed under (:func:`attach`)."""
     out: list[Token] = []
     for tok in tokens:
         if tok.type == "image" and _REMOTE.match(str(tok.attrs.get("src", ""))):
             out += _alt(tok)
+        elif tok.type == "image" and plays(tok):
+            out.append(text_token(f"[sound:{unquote(str(tok.attrs.get('src', '')))}]"))
         elif tok.children and any(t.type == "image" for t in tok.children):
             out.append(tok.copy(children=offline(tok.children)))
         else:
@@ -437,37 +503,119 @@ def offline(tokens: Sequence[Token]) -> list[Token]:
     return out
 
 
-def _resolve(src: str, source: Path, base: Path) -> MediaFile | str:
-    """The packed file for an image reference, or what is wrong with it."""
+_LIMITS = {"image": MAX_IMAGE_BYTES, "sound": MAX_SOUND_BYTES, "video": MAX_VIDEO_BYTES}
+"""The most bytes a file of each kind may have."""
+_ARTICLES = {"image": "an image", "sound": "a sound", "video": "a video"}
+
+
+def _resolve(src: str, source: Path, base: Path, *, tag: bool = False) -> MediaFile | str:
+    """The packed file for an image reference (a sound's or a video's too, and a ``[sound:…]``
+    with ``tag``), or what is wrong with it."""
     shown = unquote(src)
+    what = "sound" if tag else "image"
     if not src:
-        return "image has no path"
+        return f"{what} has no path"
     if any(ord(char) < 32 for char in shown):
-        return f"image path “{shown.encode('unicode_escape').decode()}” holds a control character"
+        return f"{what} path “{shown.encode('unicode_escape').decode()}” holds a control character"
     relative = Path(shown)
+    suffix = relative.suffix.lower()
+    what = _kind(suffix, tag)
     if relative.is_absolute():
-        return f"image “{shown}” has an absolute path; give it relative to the source"
-    if relative.suffix.lower() not in IMAGE_SUFFIXES:
-        return f"“{shown}” is not an image ({', '.join(IMAGE_SUFFIXES)})"
+        return f"{what} “{shown}” has an absolute path; give it relative to the source"
+    if tag and suffix not in SOUND_SUFFIXES:
+        return (
+            f"“{shown}” is not a sound ({', '.join(AUDIO_SUFFIXES)}) or a video ({', '.join(VIDEO_SUFFIXES)})"
+        )
+    if suffix not in MEDIA_SUFFIXES:
+        return (
+            f"“{shown}” is not an image ({', '.join(IMAGE_SUFFIXES)}), a sound"
+            f" ({', '.join(AUDIO_SUFFIXES)}) or a video ({', '.join(VIDEO_SUFFIXES)})"
+        )
     if any(part.startswith(".") and part not in (".", "..") for part in relative.parts):
-        return f"image “{shown}” is in a hidden folder or file"
+        return f"{what} “{shown}” is in a hidden folder or file"
     target = (source.parent / relative).resolve()
     if not target.is_relative_to(base):
-        return f"image “{shown}” is outside the source folder {base.name}/"
+        return f"{what} “{shown}” is outside the source folder {base.name}/"
     if not target.is_file():
-        return f"image “{shown}” not found"
+        return f"{what} “{shown}” not found"
+    limit = _LIMITS[what]
     try:
-        if (size := target.stat().st_size) > MAX_IMAGE_BYTES:
+        if (size := target.stat().st_size) > limit:
             return (
-                f"image “{shown}” is {size / 1024 / 1024:.1f} MB, more than the"
-                f" {MAX_IMAGE_BYTES // 1024 // 1024} MB an image may be; make it smaller"
+                f"{what} “{shown}” is {size / 1024 / 1024:.1f} MB, more than the"
+                f" {limit // 1024 // 1024} MB {_ARTICLES[what]} may be; make it smaller"
             )
         data = target.read_bytes()
     except OSError as exc:
-        return f"image “{shown}” cannot be read: {exc.strerror or exc}"
-    if target.suffix.lower() == ".svg" and (problem := svg_problem(data)) is not None:
+        return f"{what} “{shown}” cannot be read: {exc.strerror or exc}"
+    if suffix == ".svg" and (problem := svg_problem(data)) is not None:
         return f"image “{shown}” {problem}"
+    if what != "image" and (problem := sound_problem(data, suffix)) is not None:
+        return f"{what} “{shown}” {problem}"
     return MediaFile(packed_name(data, target.suffix), target)
+
+
+def _mp3(data: bytes) -> bool:
+    """An ID3 tag, or an MPEG audio frame's sync (eleven bits set)."""
+    return data.startswith(b"ID3") or (len(data) >= 2 and data[0] == 0xFF and data[1] & 0xE0 == 0xE0)
+
+
+def _aac(data: bytes) -> bool:
+    """An ID3 tag, or an ADTS frame's sync (twelve bits set, layer 0)."""
+    return data.startswith(b"ID3") or (len(data) >= 2 and data[0] == 0xFF and data[1] & 0xF6 == 0xF0)
+
+
+def _ogg(data: bytes) -> bool:
+    return data.startswith(b"OggS")
+
+
+def _wav(data: bytes) -> bool:
+    return data[:4] == b"RIFF" and data[8:12] == b"WAVE"
+
+
+def _flac(data: bytes) -> bool:
+    return data.startswith((b"fLaC", b"ID3"))
+
+
+def _mpeg4(data: bytes) -> bool:
+    """An ISO media file: its first box is ``ftyp``."""
+    return data[4:8] == b"ftyp"
+
+
+def _quicktime(data: bytes) -> bool:
+    """A QuickTime movie: ``ftyp`` first, or (an older one) the movie, its data or padding."""
+    return data[4:8] in (b"ftyp", b"moov", b"mdat", b"wide", b"free", b"skip", b"pnot")
+
+
+def _webm(data: bytes) -> bool:
+    """A Matroska (EBML) header."""
+    return data.startswith(b"\x1a\x45\xdf\xa3")
+
+
+_FORMATS = {
+    ".mp3": ("an MP3", _mp3),
+    ".aac": ("an AAC", _aac),
+    ".ogg": ("an Ogg", _ogg),
+    ".oga": ("an Ogg", _ogg),
+    ".opus": ("an Ogg Opus", _ogg),
+    ".ogv": ("an Ogg", _ogg),
+    ".wav": ("a WAV", _wav),
+    ".flac": ("a FLAC", _flac),
+    ".m4a": ("an MPEG-4", _mpeg4),
+    ".mp4": ("an MPEG-4", _mpeg4),
+    ".mov": ("a QuickTime", _quicktime),
+    ".webm": ("a WebM", _webm),
+}
+"""What each sound or video suffix promises, and how its first bytes show it."""
+
+
+def sound_problem(data: bytes, suffix: str) -> str | None:
+    """Why a sound or video with this suffix cannot be packed (a phrase to follow its name),
+    or None: its first bytes must be the format its suffix names."""
+    name, starts = _FORMATS[suffix.lower()]
+    if starts(data):
+        return None
+    return f"is not {name} file (judged by its first bytes)"
 
 
 def packed_name(data: bytes, suffix: str) -> str:

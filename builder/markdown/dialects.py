@@ -16,13 +16,16 @@ and note vaults write beyond CommonMark.
   line is the marker). Python-Markdown's ``{: .class }`` and Material's ``:octicons-…:``
   icons are dropped.
 - HTML tags that raw HTML being off would show as text: ``<img>`` becomes the image a Markdown
-  image makes, ``<br>`` a line break, and wrappers
+  image makes, ``<audio>`` and ``<video>`` (their ``src``, else their first ``<source>``) an
+  image of that file, which :mod:`builder.media` packs and a card plays (what the element
+  holds, a fallback text, goes with it), ``<br>`` a line break, and wrappers
   (``<p align=…>``, ``<figure>``, ``<div>``, ``<center>``, ``<span>``, ``<a id=…>``, mdBook's
   ``<Listing>``, an HTML table's cells) and inline markup (``<b>``, ``<i>``, ``<code>``,
   ``<kbd>``) go, their content kept; ``<h1>``…``<h6>`` starting a line are headings. A tag
   with an ``on…`` attribute stays the text it is (raw HTML is shown, never run).
+- Anki's own ``[sound:clip.mp3]`` is an image of that file, marked :data:`SOUND_TAG`.
 - Obsidian: ``[[Page|text]]`` is its text, ``[[Page]]`` the page's name, ``![[x.png]]`` the
-  image (``|80`` sizes dropped), ``![[Note]]`` nothing, ``==highlight==`` bold,
+  image (``|80`` sizes dropped), ``![[x.mp3]]`` the sound, ``![[Note]]`` nothing, ``==highlight==`` bold,
   ``%%comment%%`` and a line's ``^block-id`` dropped.
 - A link to an anchor or a site path (``#part``, ``/docs/x``, ``../x.md``) renders as its text:
   Anki has no page to open. Links with a scheme (``https://``) stay links.
@@ -35,6 +38,7 @@ import re
 from bisect import bisect_left
 from collections.abc import Sequence
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import normalizeReference
@@ -54,6 +58,7 @@ __all__ = [
     "INLINE_NOTES",
     "NOTE",
     "NOTES",
+    "SOUND_TAG",
     "use_dialects",
 ]
 
@@ -73,6 +78,9 @@ NOTE = "dialect_note"
 stream ends with them, for the reader to turn into warnings."""
 INLINE_NOTES = "deckbuilder.dialect_inline_notes"
 """``env`` key: what inline rules have to say, at lines counted from their run's first."""
+SOUND_TAG = "deckbuilder.sound_tag"
+"""Key of an image token's ``meta``: the source wrote it as Anki's ``[sound:…]`` (so it must
+name a sound or a video)."""
 
 _SHORTCODE = re.compile(
     r"\{\{([<%])\s*(/?)\s*([A-Za-z_][\w.-]{0,100})((?:[^\"}]|\"[^\"]{0,1000}\"){0,1000}?)\s*[>%]\}\}"
@@ -106,12 +114,17 @@ _DROPPED_BODY = frozenset({"comment"})
 _TAGS = (
     r"img|br|p|a|div|center|span|figure|figcaption|picture|source|listing|details|summary"
     r"|table|thead|tbody|tr|td|th|h[1-6]|ul|ol|li|small|sup|sub|kbd"
-    r"|b|i|em|strong|code|tt|u|mark|abbr|cite|q|s|del|ins|var|samp|dfn"
+    r"|b|i|em|strong|code|tt|u|mark|abbr|cite|q|s|del|ins|var|samp|dfn|audio|video|track"
 )
 _TAG = re.compile(rf"<(/?)({_TAGS})\b((?:[^>\"']|\"[^\"]*\"|'[^']*')*)/?>", re.IGNORECASE)
 _TAG_LAX = re.compile(rf"<(/?)({_TAGS})\b([^<>]*)>", re.IGNORECASE)
 """A tag whose attributes are quoted wrong (``logoColor="x"/>`` inside a quoted ``src``)."""
 _ATTR = re.compile(r"([\w-]+)\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s>]+))")
+_PLAYED = (".mp3", ".ogg", ".oga", ".opus", ".wav", ".m4a", ".flac", ".aac", ".mp4", ".webm", ".ogv", ".mov")
+"""Sounds and videos (:data:`builder.media.SOUND_SUFFIXES`)."""
+_EMBEDDED = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", *_PLAYED)
+"""What an Obsidian embed ``![[x]]`` shows or plays as an image token would (the suffixes of
+:mod:`builder.media`)."""
 _WIKI = re.compile(r"(!?)\[\[([^\[\]\n|]+)(?:\|([^\[\]\n]*))?\]\]")
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 _SIZE = re.compile(r"\d+(?:x\d+)?")
@@ -135,6 +148,7 @@ def use_dialects(md: MarkdownIt) -> None:
     md.inline.ruler.before("html_inline", "html_comment", _comment_inline)
     md.inline.ruler.before("html_inline", "html_tag", _html_tag)
     md.inline.ruler.before("link", "wikilink", _wikilink)
+    md.inline.ruler.before("link", "anki_sound", _anki_sound)
     md.inline.ruler.before("link", "ref_link", _ref_link)
     md.inline.ruler.before("link", "unresolved_ref", _unresolved_ref)
     md.inline.ruler.before("emphasis", "shortcode", _shortcode_inline)
@@ -147,6 +161,7 @@ def use_dialects(md: MarkdownIt) -> None:
     md.core.ruler.push("site_links", _site_links)
     md.core.ruler.push("macros_in_code", _macros_in_code)
     md.core.ruler.push("image_size", _image_size)
+    md.core.ruler.push("sound_name", _sound_name)
     md.core.ruler.push("dialect_notes", _notes_as_tokens)
     md.add_render_rule("link_open", _render_link)
     md.add_render_rule("link_close", _render_link)
@@ -473,6 +488,8 @@ def _html_tag(state: StateInline, silent: bool) -> bool:
     name, closing = match.group(2).lower(), bool(match.group(1))
     if closing and _opened_as_text(state, name):
         return False  # the closer of a tag shown as text is text too
+    if name in ("audio", "video") and not closing:
+        return _media_element(state, name, match, attrs, silent)
     if not silent:
         if name == "img" and not closing:
             if attrs.get("src"):
@@ -486,6 +503,40 @@ def _html_tag(state: StateInline, silent: bool) -> bool:
             state.pos = end
             return True
     state.pos = match.end()
+    return True
+
+
+_MEDIA_CLOSE = re.compile(r"</(audio|video)\s*>", re.IGNORECASE)
+_SOURCE = re.compile(r"<source\b((?:[^>\"']|\"[^\"]*\"|'[^']*')*)/?>", re.IGNORECASE)
+MEDIA_ELEMENT_CHARS = 2000
+"""The most characters an ``<audio>`` or ``<video>`` element may hold to be read as one (its
+``<source>`` tags and fallback text); past them, its opening tag alone is read."""
+
+
+def _media_element(
+    state: StateInline, name: str, opener: re.Match[str], attrs: dict[str, str], silent: bool
+) -> bool:
+    """``<audio src=…>`` or ``<video>`` with ``<source src=…>`` inside: an image token of its
+    file (its ``src``, else its first ``<source>``'s), the whole element read as that token:
+    the sources after the first are the same sound in other formats, and its text is a
+    fallback for browsers that play nothing. A line break inside stays one."""
+    end = opener.end()
+    closer = _MEDIA_CLOSE.search(state.src, end, min(state.posMax, end + MEDIA_ELEMENT_CHARS))
+    if opener.group(0).endswith("/>") or closer is None or closer.group(1).lower() != name:
+        inner, after = "", end
+    else:
+        inner, after = state.src[end : closer.start()], closer.end()
+    if not silent:
+        src = attrs.get("src", "")
+        for source in _SOURCE.finditer(inner):
+            if src:
+                break
+            src = _attrs(source.group(1)).get("src", "")
+        if src:
+            _image(state, src, "")
+        for _ in range(state.src.count("\n", opener.start(), after)):
+            state.push("softbreak", "br", 0)
+    state.pos = after
     return True
 
 
@@ -524,13 +575,31 @@ def _wikilink(state: StateInline, silent: bool) -> bool:
     if not silent:
         target = match.group(2).strip()
         shown = (match.group(3) or "").strip()
-        if match.group(1) and target.lower().endswith((".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp")):
+        if match.group(1) and target.lower().endswith(_EMBEDDED):
             _image(state, target, "" if _SIZE.fullmatch(shown) else shown)
         elif match.group(1):
             pass  # another note embedded: its text is that note's, read on its own
         else:
             page = target.split("#", 1)[0].split("/")[-1] or target.lstrip("#")
             _text(state, shown or page.removesuffix(".md"))
+    state.pos = match.end()
+    return True
+
+
+_ANKI_SOUND = re.compile(r"\[sound:([^\[\]\n]{1,500})\]")
+"""Anki's reference to a sound or a video in a field, as a source may write it."""
+
+
+def _anki_sound(state: StateInline, silent: bool) -> bool:
+    """``[sound:clip.mp3]``: an image token of that file, marked :data:`SOUND_TAG`."""
+    if not state.src.startswith("[sound:", state.pos):
+        return False
+    match = _ANKI_SOUND.match(state.src, state.pos)
+    if match is None or not match.group(1).strip():
+        return False
+    if not silent:
+        _image(state, match.group(1).strip(), "")
+        state.tokens[-1].meta = {**(state.tokens[-1].meta or {}), SOUND_TAG: True}
     state.pos = match.end()
     return True
 
@@ -763,6 +832,21 @@ def _image_size(state: StateCore) -> None:
                 last = child.children[-1]
                 if last.type == "text":
                     last.content = _ALT_SIZE.sub("", last.content)
+
+
+def _sound_name(state: StateCore) -> None:
+    """A sound or a video without alt text (``<audio>``, ``[sound:x.mp3]``, ``![](x.mp3)``) has
+    its file's name as one: the text a card's plain answer shows for it (the card plays it)."""
+    for token in state.tokens:
+        for child in token.children or ():
+            if child.type != "image" or child.content.strip():
+                continue
+            src = str(child.attrs.get("src", ""))
+            path = unquote(urlsplit(src).path if _SCHEME.match(src) else src)
+            name = path.rstrip("/").rsplit("/", 1)[-1]
+            if name and ((child.meta or {}).get(SOUND_TAG) or name.lower().endswith(_PLAYED)):
+                child.content = name
+                child.children = [Token("text", "", 0, content=name)]
 
 
 def _mark_links(children: Sequence[Token]) -> None:
