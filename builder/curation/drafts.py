@@ -184,7 +184,7 @@ def _cloze_markdown(cloze: ClozeText) -> str:
         out = []
         for segment in line:
             if isinstance(segment, Gap):
-                hint = f"::{segment.hint}" if segment.hint else ""
+                hint = f"::{_escape(segment.hint, start=False, cloze=True)}" if segment.hint else ""
                 shown = inline_markdown(segment.inline.tokens, cloze=True)
                 out.append(f"{{{{c{segment.number}::{shown}{hint}}}}}")
             else:
