@@ -33,7 +33,7 @@ from .media import Fetch, attach, fetching, forget_fetched
 from .model import Card, DeckPlan, Diagnostic, Look, MediaFile, Note, NoteType, Origin, Skipped, SourceResult
 from .names import deck_name, tag_key
 from .names import tags as anki_tags
-from .notetypes import resolve
+from .notetypes import builtin, resolve
 from .plaintext import cloze_prompts
 from .read import read
 from .read.hashtags import tag_cards
@@ -371,7 +371,7 @@ def plan_decks(
             tuple(names),
             tuple(media[k] for k in sorted(media)),
             tuple(files[name]),
-            looks.note_types(name, problems),
+            looks.note_types(name, notes, problems),
         )
         for name, (notes, names, media) in decks.items()
     ]
@@ -384,11 +384,13 @@ class _Looks:
 
     def __init__(self) -> None:
         self.asked: dict[str, tuple[Look, Path]] = {}
+        self.roots: dict[str, Path] = {}
         self.teams: dict[Path, tuple[dict[str, NoteType], list[Diagnostic]]] = {}
         self.problems: list[Diagnostic] = []
 
     def add(self, deck: str, source: Source, result: SourceResult) -> None:
         """One source of ``deck``: its look (all of a deck's sources that ask must agree)."""
+        self.roots.setdefault(deck, source.root)
         if not result.look:
             return
         first = self.asked.setdefault(deck, (result.look, source.root))[0]
@@ -402,17 +404,38 @@ class _Looks:
                 )
             )
 
-    def note_types(self, deck: str, problems: list[Diagnostic]) -> tuple[NoteType, ...]:
-        """The deck's own note types (none: the built-in ones); problems go to ``problems``."""
+    def note_types(self, deck: str, notes: Sequence[Note], problems: list[Diagnostic]) -> tuple[NoteType, ...]:
+        """The deck's own note types (none: the built-in ones): those its look makes, and the
+        team's note types its notes name (a hand-written card's ``note_type``); problems go to
+        ``problems``."""
         problems += self.problems
         self.problems = []
-        if deck not in self.asked:
-            return ()
-        look, root = self.asked[deck]
-        where = look.origin if look.origin.path else Origin(str(root), 0)
+        own = self._looked(deck, problems) if deck in self.asked else ()
+        known = {*builtin(), *(t.key for t in own)}
+        named = {n.model: n for n in reversed(notes) if n.model not in known}
+        if not named:
+            return own
+        team = self._team(self.roots[deck], problems)
+        for key, note in sorted(named.items()):
+            if key not in team:
+                there = ", ".join(sorted(team)) or "none"
+                problems.append(
+                    Diagnostic(note.origin, "error", f"no note type “{key}” in {NOTE_TYPES}/ (there: {there})")
+                )
+        return (*own, *(team[key] for key in sorted(named) if key in team))
+
+    def _team(self, root: Path, problems: list[Diagnostic]) -> dict[str, NoteType]:
+        """The note types of the source folder ``root`` (read once; their problems told once)."""
         if root not in self.teams:
             self.teams[root] = read_note_types(root / NOTE_TYPES)
             problems += self.teams[root][1]
+        return self.teams[root][0]
+
+    def _looked(self, deck: str, problems: list[Diagnostic]) -> tuple[NoteType, ...]:
+        """The note types the deck's look makes."""
+        look, root = self.asked[deck]
+        where = look.origin if look.origin.path else Origin(str(root), 0)
+        team = self._team(root, problems)
         style = None
         try:
             if look.style is not None:
@@ -422,7 +445,7 @@ class _Looks:
                         where, f"the style {look.style} must be inside the source folder {root}/"
                     )
                 style = read_style(path, look.style)
-            return resolve(look, style, self.teams[root][0])
+            return resolve(look, style, team)
         except SourceError as error:
             problems.append(error.diagnostic())
         except ValueError as error:
