@@ -28,28 +28,31 @@ from __future__ import annotations
 import base64
 import mimetypes
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 from .curation import drop_entry, rewrite_entry
 from .markdown import CLOZE
 from .markup import HTML, escape, raw_text_element
-from .model import KINDS, MediaFile, Note
-from .notetypes import MODELS, cloze_model, css
+from .model import KINDS, MediaFile, Note, NoteType
+from .notetypes import builtin, css, of
 from .preview_assets import KATEX_CSS, PAGE_CSS, PAGE_SCRIPT, TYPESET, has_math, katex
 from .release.deck import Release
 from .sources import curation_path, is_curation
 
 __all__ = ["card_sides", "curation_name", "has_math", "katex", "preview_page"]
 
-_SECTION = re.compile(r"\{\{#(\w+)\}\}(.*?)\{\{/\1\}\}", re.DOTALL)
-_FIELD = re.compile(r"\{\{(?:(cloze):)?(\w+)\}\}")
+_SECTION = re.compile(r"\{\{([#^])([^{}]+?)\}\}(.*?)\{\{/\2\}\}", re.DOTALL)
+_FIELD = re.compile(r"\{\{([^{}#^/][^{}]*)\}\}")
+_SPEAKER = HTML('<span class="tts" title="read aloud by Anki">🔊</span>')
+_TYPED = HTML('<input class="typeans" type="text" disabled placeholder="type the answer">')
 _SRC = re.compile(r'src="([^"]+)"')
 
 
 def _template(text: str) -> HTML:
-    """A card template of a note type. Trusted: the templates are constants of
-    :mod:`builder.notetypes`, written there as HTML."""
+    """A card template of a note type. Trusted: the built-in ones are constants of
+    :mod:`builder.notetypes`, written there as HTML, and a team's were checked when read
+    (:mod:`builder.read.notetypes` refuses whatever could run a script)."""
     return HTML(text)
 
 
@@ -59,14 +62,32 @@ def _fields(note: Note) -> dict[str, HTML]:
     return {name: HTML(value) for name, value in note.fields.items()}
 
 
-def _fill(template: HTML, fields: Mapping[str, HTML], cloze: int | None, back: bool) -> HTML:
-    """Anki's template syntax, as far as deckbuilder's note types use it."""
-    text = _SECTION.sub(lambda m: m.group(2) if fields.get(m.group(1), "").strip() else "", template)
+def _fill(
+    template: HTML, fields: Mapping[str, HTML], cloze: int | None, back: bool, front: HTML | None = None
+) -> HTML:
+    """Anki's template syntax: fields, ``{{#Field}}…{{/Field}}`` and ``{{^Field}}…{{/Field}}``
+    sections, ``{{FrontSide}}`` (``front``), and the ``cloze:``, ``type:``, ``tts …:`` and
+    ``text:`` filters (a typed answer shows as a box to type in, a voice as a speaker)."""
+
+    def section(match: re.Match[str]) -> str:
+        given = bool(fields.get(match.group(2).strip(), "").strip())
+        return match.group(3) if given == (match.group(1) == "#") else ""
+
+    text = _SECTION.sub(section, template)
 
     def field(match: re.Match[str]) -> HTML:
-        value = fields.get(match.group(2), HTML())
-        if match.group(1) and cloze is not None:
+        *filters, name = (part.strip() for part in match.group(1).split(":"))
+        if name == "FrontSide":
+            return front or HTML()
+        value = fields.get(name, HTML())
+        if "cloze" in filters and cloze is not None:
             return _cloze(value, cloze, back)
+        if "type" in filters:
+            return value if back else _TYPED
+        if any(f.startswith("tts") for f in filters):
+            return _SPEAKER
+        if "text" in filters:
+            return escape(re.sub(r"<[^>]*>", "", value))
         return value
 
     # Still HTML: the template's sections are kept or cut out whole, and fields put in whole.
@@ -87,23 +108,26 @@ def _cloze(text: HTML, number: int, back: bool) -> HTML:
     return HTML(CLOZE.sub(one, text))
 
 
-def card_sides(note: Note) -> list[tuple[HTML, HTML]]:
-    """(front, back) HTML of each card the note makes."""
+def card_sides(note: Note, note_types: Mapping[str, NoteType] | None = None) -> list[tuple[HTML, HTML]]:
+    """(front, back) HTML of each card the note makes, with its note type among ``note_types``
+    (a deck's: see :func:`builder.notetypes.of`; default: the built-in ones)."""
     fields = _fields(note)
-    if note.model == "cloze":
-        template = cloze_model().templates[0]
-        question, answer = _template(template["qfmt"]), _template(template["afmt"])
-        numbers = sorted({int(n) for n, _, _ in CLOZE.findall(note.fields.get("Text", ""))}) or [1]
-        return [
-            (_fill(question, fields, n, back=False), _fill(answer, fields, n, back=True)) for n in numbers
-        ]
-    return [
-        (
-            _fill(_template(template["qfmt"]), fields, None, back=False),
-            _fill(_template(template["afmt"]), fields, None, back=True),
-        )
-        for template in MODELS[note.model]().templates
-    ]
+    note_type = (note_types or builtin())[note.model]
+    if note_type.cloze:
+        template = note_type.templates[0]
+        question, answer = _template(template.front), _template(template.back)
+        first = note.fields.get(note_type.fields[0], "")
+        numbers = sorted({int(n) for n, _, _ in CLOZE.findall(first)}) or [1]
+        sides = []
+        for n in numbers:
+            front = _fill(question, fields, n, back=False)
+            sides.append((front, _fill(answer, fields, n, back=True, front=front)))
+        return sides
+    sides = []
+    for template in note_type.templates:
+        front = _fill(_template(template.front), fields, None, back=False)
+        sides.append((front, _fill(_template(template.back), fields, None, back=True, front=front)))
+    return sides
 
 
 def _inline_media(html: HTML, media: Mapping[str, str]) -> HTML:
@@ -173,13 +197,16 @@ def preview_page(releases: Sequence[Release], title: str = "deckbuilder preview"
     notes = [(rel, note) for rel in releases for note in rel.notes]
     media = {f.name: _data_uri(f) for rel in releases for f in rel.plan.media}
     math_css, math_script = katex() if has_math([n for _, n in notes]) else ("", "")
-    parts = [*_head(title, math_css), *_toolbar(title, [n for _, n in notes])]
+    types = {rel.plan.name: of(rel.plan.note_types) for rel in releases}
+    used = {(rel.plan.name, note.model) for rel, note in notes}
+    own = {t.id: t for rel in releases for t in rel.plan.note_types if (rel.plan.name, t.key) in used}
+    parts = [*_head(title, math_css, own.values()), *_toolbar(title, [n for _, n in notes])]
     current = None
     for rel, note in notes:
         if rel is not current:
             current = rel
             parts.append(HTML('<h2 class="deck-title">{} · {}</h2>').format(rel.plan.name, rel.version))
-        parts += _note(note, media)
+        parts += _note(note, media, types[rel.plan.name])
     parts += [HTML("</main>"), raw_text_element("script", PAGE_SCRIPT)]
     if math_script:
         parts.append(raw_text_element("script", f"{math_script}\n{TYPESET}"))
@@ -187,14 +214,17 @@ def preview_page(releases: Sequence[Release], title: str = "deckbuilder preview"
     return HTML("\n").join(parts) + HTML("\n")
 
 
-def _head(title: str, math_css: str) -> list[HTML]:
-    """The page's head, up to the body's start: the note types' CSS, the page's, KaTeX's."""
+def _head(title: str, math_css: str, own: Iterable[NoteType] = ()) -> list[HTML]:
+    """The page's head, up to the body's start: the note types' CSS (a deck's own note types'
+    each in a ``@scope`` of the cards of its notes, as Anki gives each note type its own), the
+    page's, KaTeX's."""
     return [
         HTML("<!doctype html>"),
         HTML('<html lang="en"><head><meta charset="utf-8">'),
         HTML('<meta name="viewport" content="width=device-width, initial-scale=1">'),
         HTML("<title>{}</title>").format(title),
         raw_text_element("style", css()),
+        *(raw_text_element("style", f"@scope (.{_scope(t)}) {{\n{t.css}\n}}") for t in own),
         raw_text_element("style", PAGE_CSS),
         *([raw_text_element("style", f"{math_css}\n{KATEX_CSS}")] if math_css else []),
         HTML('</head><body class="page">'),
@@ -230,8 +260,17 @@ def _toolbar(title: str, notes: Sequence[Note]) -> list[HTML]:
     ]
 
 
-def _note(note: Note, media: Mapping[str, str]) -> list[HTML]:
+def _scope(note_type: NoteType) -> str:
+    """The class of the cards of a deck's own note type, which its CSS is scoped to."""
+    return f"note-type-{note_type.id}"
+
+
+def _note(
+    note: Note, media: Mapping[str, str], note_types: Mapping[str, NoteType] | None = None
+) -> list[HTML]:
     """One note: its strip, then a frame for each side of each of its cards."""
+    note_type = (note_types or builtin())[note.model]
+    scope = "" if note_type == builtin().get(note.model) else f" {_scope(note_type)}"
     parts = [
         HTML(
             '<article class="note" data-kind="{}" data-tags="{}" data-text="{}" data-guid="{}" data-key="{}">'
@@ -244,14 +283,14 @@ def _note(note: Note, media: Mapping[str, str]) -> list[HTML]:
         ),
         _strip(note),
     ]
-    for n, (front, back) in enumerate(card_sides(note), start=1):
+    for n, (front, back) in enumerate(card_sides(note, note_types), start=1):
         label = f"card {n} · " if n > 1 else ""
         for side, html in (("front", front), ("back", back)):
             parts.append(
                 HTML(
                     '<div class="frame"><div class="side">{label}{side}</div>'
-                    '<div class="card {side}">{html}</div></div>'
-                ).format(label=label, side=side, html=_inline_media(html, media))
+                    '<div class="card {side}{scope}">{html}</div></div>'
+                ).format(label=label, side=side, scope=scope, html=_inline_media(html, media))
             )
     parts.append(HTML("</article>"))
     return parts

@@ -4,6 +4,7 @@ real Anki collection, through import and through sync, with the learner's review
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -235,3 +236,24 @@ def test_sync_updates_a_changed_style_in_place(tmp_path, monkeypatch):
             assert (card.ivl, card.due, card.type, card.queue, card.factor, card.reps) == schedule
     finally:
         col.close()
+
+
+def test_the_preview_shows_each_deck_with_its_own_note_types():
+    write(
+        {
+            "source/notes.md": NOTES,
+            "source/team.css": ".card { font-family: Georgia, serif; }\n",
+            "source/plain.md": "# Plain\n\n## A\n- **B:** c\n",
+            "source/typed.md": "---\ntts: en_US\n---\n# Typed\n\n## Ports\n\nT: Which port does DNS use?\nA: 53\n",
+        }
+    )
+    result = run("preview", "source", "--out", "page.html")
+    assert result.exit_code == 0, result.output
+    page = Path("page.html").read_text(encoding="utf-8")
+    scopes = re.findall(r"@scope \(\.(note-type-\d+)\) \{", page)
+    assert scopes and all(f'class="card front {s}"' in page or f'class="card back {s}"' in page for s in scopes)
+    assert "font-family: Georgia, serif;" in page.split("@scope", 1)[1]
+    plain = page.split("<h2 class=\"deck-title\">Plain", 1)[1].split("</article>", 1)[0]
+    assert 'class="card front"' in plain  # the built-in note type: the page's own style only
+    typed = page.split("<h2 class=\"deck-title\">Typed", 1)[1].split("</article>", 1)[0]
+    assert 'class="typeans"' in typed and "🔊" in typed and "{{" not in typed

@@ -43,7 +43,11 @@ TEMPLATE_KEYS = ("name", "front", "back")
 SPECIAL_FIELDS = frozenset({"FrontSide", "Tags", "Deck", "Subdeck", "Card", "CardFlag", "Type", "CardID"})
 """What Anki's templates may show besides the note type's fields."""
 
-_UNSAFE_HTML = re.compile(r"<\s*/?\s*(?:script|iframe|object|embed)\b|\bon[a-z]+\s*=|javascript\s*:", re.I)
+_UNSAFE_HTML = re.compile(
+    r"<\s*/?\s*(?:script|iframe|frame|frameset|object|embed|applet|link|meta|base|form)\b"
+    r"|\bon[a-z]+\s*=|\bsrcdoc\s*=|javascript\s*:",
+    re.I,
+)
 _UNSAFE_CSS = re.compile(r"expression\s*\(|javascript\s*:|@import|</\s*style|behavior\s*:|-moz-binding", re.I)
 _REFERENCE = re.compile(r"\{\{([^{}]*)\}\}")
 
