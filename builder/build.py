@@ -404,7 +404,9 @@ class _Looks:
                 )
             )
 
-    def note_types(self, deck: str, notes: Sequence[Note], problems: list[Diagnostic]) -> tuple[NoteType, ...]:
+    def note_types(
+        self, deck: str, notes: Sequence[Note], problems: list[Diagnostic]
+    ) -> tuple[NoteType, ...]:
         """The deck's own note types (none: the built-in ones): those its look makes, and the
         team's note types its notes name (a hand-written card's ``note_type``); problems go to
         ``problems``."""
@@ -420,7 +422,9 @@ class _Looks:
             if key not in team:
                 there = ", ".join(sorted(team)) or "none"
                 problems.append(
-                    Diagnostic(note.origin, "error", f"no note type “{key}” in {NOTE_TYPES}/ (there: {there})")
+                    Diagnostic(
+                        note.origin, "error", f"no note type “{key}” in {NOTE_TYPES}/ (there: {there})"
+                    )
                 )
         return (*own, *(team[key] for key in sorted(named) if key in team))
 
