@@ -18,11 +18,14 @@ import watchfiles
 from .cache import Cache
 from .config import DECKS_FILE
 from .errors import DeckbuilderError
-from .media import IMAGE_SUFFIXES
+from .media import MEDIA_SUFFIXES
 from .release.files import DRAFTS
 from .release.report import draft, dropped
 from .sources import CARD_SUFFIXES, MARKDOWN_SUFFIXES
 from .usecase import run
+
+STYLE_SUFFIX = ".css"
+"""A deck's style, or a team note type's CSS: a save redrafts the decks as a source's does."""
 
 Echo = Callable[[str], None]
 
@@ -72,7 +75,7 @@ def _watched(out: Path, drafts: Path, echo: Echo) -> Callable[[watchfiles.Change
         return (
             file.suffix.lower() in (*MARKDOWN_SUFFIXES, *CARD_SUFFIXES)
             or file.name == DECKS_FILE
-            or file.suffix.lower() in IMAGE_SUFFIXES
+            or file.suffix.lower() in (*MEDIA_SUFFIXES, STYLE_SUFFIX)
         )
 
     return keep
