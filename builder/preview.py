@@ -34,6 +34,7 @@ from pathlib import Path
 from .curation import drop_entry, rewrite_entry
 from .markdown import CLOZE
 from .markup import HTML, escape, raw_text_element
+from .media import VIDEO_SUFFIXES
 from .model import KINDS, MediaFile, Note, NoteType
 from .notetypes import builtin, css, of
 from .preview_assets import KATEX_CSS, PAGE_CSS, PAGE_SCRIPT, TYPESET, has_math, katex
@@ -47,6 +48,7 @@ _FIELD = re.compile(r"\{\{([^{}#^/][^{}]*)\}\}")
 _SPEAKER = HTML('<span class="tts" title="read aloud by Anki">🔊</span>')
 _TYPED = HTML('<input class="typeans" type="text" disabled placeholder="type the answer">')
 _SRC = re.compile(r'src="([^"]+)"')
+_SOUND = re.compile(r"\[sound:([^\]\s]+)\]")
 
 
 def _template(text: str) -> HTML:
@@ -135,8 +137,16 @@ def _inline_media(html: HTML, media: Mapping[str, str]) -> HTML:
         uri = media.get(match.group(1))
         return match.group(0) if uri is None else HTML('src="{}"').format(uri)
 
-    # Still HTML: only an image's packed name is swapped for its data URI, escaped.
-    return HTML(_SRC.sub(inlined, html))
+    def played(match: re.Match[str]) -> str:
+        uri = media.get(match.group(1))
+        if uri is None:
+            return match.group(0)
+        tag = "video" if Path(match.group(1)).suffix.lower() in VIDEO_SUFFIXES else "audio"
+        return HTML('<{0} controls preload="none" src="{1}"></{0}>').format(HTML(tag), uri)
+
+    # Still HTML: only a file's packed name is swapped for its data URI, escaped: an image's
+    # source, and Anki's [sound:…] for a player, as Anki shows one.
+    return HTML(_SOUND.sub(played, _SRC.sub(inlined, html)))
 
 
 def _data_uri(file: MediaFile) -> str:

@@ -280,3 +280,12 @@ def test_a_remote_sound_is_its_alt_text_unless_fetched(workdir, server):
     with zipfile.ZipFile(apkg) as package:
         names = json.loads(package.read("media"))
         assert {name: package.read(number) for number, name in names.items()} == {hashed(OGG, ".ogg"): OGG}
+
+
+def test_the_preview_plays_the_sound_as_anki_would(workdir):
+    write(SOURCE)
+    done = outcome("preview", "src", "--out", "page.html")
+    assert done[0] == 0, done
+    page = Path("page.html").read_text(encoding="utf-8")
+    assert '<audio controls preload="none" src="data:audio/' in page
+    assert f"[sound:{hashed(CLIP, '.wav')}]" not in page
