@@ -153,7 +153,9 @@ def round_trip(source: Path, root: Path) -> tuple[list[Note], list[Note], list[s
     with curation.open("a", encoding="utf-8") as file:
         file.write(pasted)
     # The file is YAML an author can read: one entry a note.
-    assert len(yaml.safe_load(curation.read_text(encoding="utf-8")) or {}) >= len(before.notes)
+    assert (
+        len(yaml.safe_load(curation.read_text(encoding="utf-8")) or {}) >= len(pasted.split("\n  was: ")) - 1
+    )
     after = read_source(read)
     said = [str(p) for p in after.problems if curation.name in str(p.origin)]
     return list(before.notes), list(after.notes), said
@@ -186,6 +188,7 @@ def tree(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_every_cards_copied_rewrite_changes_nothing(tree: Path, source: Path) -> None:
     before, after, said = round_trip(tree / source.name, tree)
     assert before
+    assert [note.key for note in before if not note.draft] == []
     assert said == []
     assert changed(before, after) == []
     assert [n.guid for n in after] == [n.guid for n in before]
@@ -194,6 +197,40 @@ def test_every_cards_copied_rewrite_changes_nothing(tree: Path, source: Path) ->
 def test_hostile_text_round_trips(tree: Path) -> None:
     before, after, said = round_trip(tree / "hostile.md", tree)
     assert len(before) >= len(HOSTILE) + len(HOSTILE_PROMPTS) + len(CLOZES)
+    assert [note.key for note in before if not note.draft] == []
+    assert said == []
+    assert changed(before, after) == []
+
+
+HOSTILE_YAML = r"""
+cards:
+  - id: front-back
+    front: 'What is *this*, `***` and <b>?'
+    back: '**Tokio**, $5 and $6, \(2^{31}-1\), *** and {{c1::x}}'
+  - id: statement
+    cloze: 'Sealevel locks by {{c1::account::a $ hint}} and {{c2::`a|b`}}, $5 and *em*'
+  - id: blocks
+    front: 'Math \(x\) in front?'
+    back: |
+      - a
+      - b
+
+      1. c
+
+      | k | v |
+      |---|---|
+      | `a\|b` | x |
+
+      ```rust
+      fn x() {}
+      ```
+"""
+
+
+def test_a_card_files_copied_rewrites_change_nothing(tree: Path) -> None:
+    (tree / "extras.yaml").write_text(HOSTILE_YAML, encoding="utf-8")
+    before, after, said = round_trip(tree / "extras.yaml", tree)
+    assert [note.key for note in before if note.draft] == ["card:front-back", "card:statement", "card:blocks"]
     assert said == []
     assert changed(before, after) == []
 
@@ -247,6 +284,12 @@ Q: What is *plain*?
 A: ==this== and ***that***
 """
 
+LOSSY_YAML = """\
+cards:
+  - id: hint
+    cloze: "Locks by {{c1::account::a *marked* hint}}"
+"""
+
 
 def test_a_card_no_rewrite_gives_back_is_offered_none():
     """A footnote's mark, or a highlight that ``**`` cannot say where it stands: no draft, no
@@ -264,3 +307,7 @@ def test_a_card_no_rewrite_gives_back_is_offered_none():
         assert 'data-copy="drop"' in strip and 'data-copy="rewrite"' not in strip
         assert NO_REWRITE.replace("'", "&#x27;") in strip
     assert 'data-copy="rewrite"' in str(_strip(notes["plain"]))
+    # A rewrite's hint is text: a YAML card's hint with markup cannot be given back.
+    (hint,) = notes_from(LOSSY_YAML, "cards.yaml")
+    assert "<em>marked</em>" in hint.fields["Text"]
+    assert hint.draft == ()

@@ -22,7 +22,8 @@ that holds what a rewrite cannot say, has no draft (``()``), and the preview off
 for it rather than an entry that would change it: a footnote's mark (a rewrite has no
 footnotes), a highlight (``==…==``) or emphasis its neighbours keep from reading back as
 ``**…**``, a block the reader keeps only as its text (:class:`~builder.model.Other`), a line
-break inside a paragraph's line (a multi-line setext heading's), a generated cloze of several
+break inside a paragraph's line (a multi-line setext heading's), a hint with markup in a YAML
+card's cloze (a rewrite's hint is text), a generated cloze of several
 lines that are not a list or with ``{{c1::`` written as text, or TeX holding both ``\\)`` and
 ``$``.
 """
@@ -37,7 +38,7 @@ from functools import partial
 import yaml
 from markdown_it.token import Token
 
-from ..markdown import MATH_DISPLAY, MATH_INLINE, parser, plain
+from ..markdown import CLOZE, MATH_DISPLAY, MATH_INLINE, parser, plain
 from ..media import SOURCE_PATH
 from ..model import (
     Block,
@@ -66,7 +67,7 @@ def draft(card: Card) -> tuple[tuple[str, str], ...]:
     cloze statement. ``()`` when no Markdown reads back to the card it has now."""
     try:
         if card.statement is not None:
-            return (("cloze", inline_markdown(card.statement.tokens, cloze=True)),)
+            return (("cloze", _statement(card.statement.tokens)),)
         if card.cloze is not None:
             return (("cloze", _cloze_markdown(card.cloze)),)
         return (("prompt", _prompt(card.ask)), ("answer", _answer(card.answer)))
@@ -150,7 +151,7 @@ def _block_markdown(block: Block, other: bool = False) -> str:
         )
     if isinstance(block, Table):
         rows = [block.header, *block.rows]
-        lines = ["| " + " | ".join(inline_markdown(c.tokens) for c in row) + " |" for row in rows]
+        lines = ["| " + " | ".join(inline_markdown(c.tokens, cell=True) for c in row) + " |" for row in rows]
         return "\n".join([lines[0], "|" + "---|" * len(block.header), *lines[1:]])
     if isinstance(block, Code):
         return _fenced(block.lang, block.text)
@@ -174,6 +175,15 @@ def _fenced(lang: str, text: str) -> str:
     runs = re.findall(rf"^[ \t]*({re.escape(mark)}+)", text, re.MULTILINE)
     fence = mark * max([3, *(len(run) + 1 for run in runs)])
     return f"{fence}{lang}\n{text}\n{fence}"
+
+
+def _statement(tokens: Sequence[Token]) -> str:
+    """A hand-written cloze statement (a YAML card's), its deletions as written. A rewrite's
+    hint is text: a statement whose hint holds markup has no draft."""
+    shape = "".join(t.content if t.type == "text" else "\0" for t in tokens)
+    if any("\0" in (hint or "") for hint in (m.group(3) for m in CLOZE.finditer(shape))):
+        raise Lossy("a hint with markup")
+    return inline_markdown(tokens, cloze=True)
 
 
 def _cloze_markdown(cloze: ClozeText) -> str:
@@ -218,17 +228,20 @@ _MARKS = {
 }
 
 
-def inline_markdown(tokens: Sequence[Token], *, cloze: bool = False) -> str:
+def inline_markdown(tokens: Sequence[Token], *, cloze: bool = False, cell: bool = False) -> str:
     """Inline tokens written back as Markdown that reads back to the same tokens: text
     escaped, code spans, emphasis, links, images by their author's path, math. With ``cloze``,
     braces and colons are left as written (a hand-written statement holds its deletions as
-    text).
+    text). With ``cell``, for a table's cell: every ``|`` escaped, in code and math too (the
+    table splits its rows at the others, and drops the backslash before the inline
+    Markdown is read).
 
     What is written is read again, and :class:`Lossy` is raised when it does not read back
     the same (emphasis whose delimiters a neighbour stops from counting, a highlight, a
     footnote's mark)."""
-    written = _written(tokens, cloze)
-    if _signature(parser().parseInline(written)[0].children or ()) != _signature(tokens):
+    written = _written(tokens, cloze, cell)
+    read = written.replace("\\|", "|") if cell else written
+    if _signature(parser().parseInline(read)[0].children or ()) != _signature(tokens):
         raise Lossy("inline Markdown that reads back otherwise")
     return written
 
@@ -261,7 +274,8 @@ def _signature(tokens: Iterable[Token]) -> list[tuple[str, ...]]:
     return out
 
 
-def _written(tokens: Iterable[Token], cloze: bool) -> str:
+def _written(tokens: Iterable[Token], cloze: bool, cell: bool = False) -> str:
+    pipe = "\\|" if cell else "|"
     out: list[str] = []
     links: list[Token] = []
     for tok in tokens:
@@ -270,7 +284,7 @@ def _written(tokens: Iterable[Token], cloze: bool) -> str:
         if kind == "text":
             out.append(_escape(tok.content, start=start, cloze=cloze))
         elif kind == "code_inline":
-            out.append(_code_span(tok.content))
+            out.append(_code_span(tok.content).replace("|", pipe))
         elif kind in _MARKS:
             out.append(tok.markup if tok.markup and set(tok.markup) <= set("*_~") else _MARKS[kind])
         elif kind == "link_open":
@@ -278,18 +292,18 @@ def _written(tokens: Iterable[Token], cloze: bool) -> str:
             out.append("[")
         elif kind == "link_close":
             opened = links.pop() if links else tok
-            out.append(f"]({_destination(opened)})")
+            out.append(f"]({_destination(opened)})".replace("|", pipe))
         elif kind == "softbreak":
             out.append("\n")
         elif kind == "hardbreak":
             out.append("\\\n")
         elif kind == MATH_INLINE or kind in MATH_DISPLAY:
-            out.append(_math(tok))
+            out.append(_math(tok).replace("|", pipe))
         elif kind == "image":
             alt = _escape(plain(tok.children or ()), start=False, cloze=cloze)
-            out.append(f"![{alt}]({_destination(tok)})")
+            out.append(f"![{alt}]({_destination(tok).replace('|', pipe)})")
         elif tok.children:
-            out.append(_written(tok.children, cloze))
+            out.append(_written(tok.children, cloze, cell))
         elif tok.content:
             out.append(_escape(tok.content, start=start, cloze=cloze))
     return "".join(out)
