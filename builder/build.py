@@ -31,13 +31,14 @@ from .markdown import title_from_path
 from .markup import HTML, escape
 from .media import Fetch, attach, fetching, forget_fetched
 from .model import Card, DeckPlan, Diagnostic, Look, MediaFile, Note, NoteType, Origin, Skipped, SourceResult
+from .model.cards import SOURCE_FIELD
 from .names import deck_name, tag_key
 from .names import tags as anki_tags
 from .notetypes import builtin, resolve
 from .plaintext import cloze_prompts
 from .read import read
 from .read.hashtags import tag_cards
-from .read.notetypes import read_note_types, read_style
+from .read.notetypes import read_note_type, read_note_types, read_style
 from .render import render
 from .sources import CARD_SUFFIXES, NOTE_TYPES, Found, Source, find_all
 from .text import CONTROL
@@ -60,8 +61,8 @@ def notes_of(
     for card in cards:
         shown = render(card)
         shown_fields = (
-            {**shown.fields, "Source": source_field(source_name, card.origin, config.source_link)}
-            if source_name
+            {**shown.fields, SOURCE_FIELD: source_field(source_name, card.origin, config.source_link)}
+            if source_name and SOURCE_FIELD in shown.fields
             else shown.fields
         )
         # The last guard: a control character in a field (U+001F separates Anki's fields) would
@@ -94,7 +95,8 @@ def notes_of(
                 teaches=body_hash(card.kind, shown.teaches_html),
                 digest=content_hash(shown.model, fields, tags, home),
                 sides=cloze_prompts(card),
-                draft=draft(card),
+                # A team note type's card is rewritten in its card file, not by curation.
+                draft=draft(card) if card.note_type is None else (),
                 generated=card.generated or fingerprint(card),
             )
         )
@@ -141,7 +143,8 @@ def _load(
     group = source.group.config if source.group else None
     curation = load_curation(source.path, source.shown)
     if source.path.suffix.lower() in CARD_SUFFIXES:
-        card_file, found = load_cards(source.path, source.shown)
+        team = partial(read_note_type, source.root / NOTE_TYPES)
+        card_file, found = load_cards(source.path, source.shown, team)
         problems.extend(found)
         config = DeckConfig(deck=card_file.deck).under(group)
         name, cards, restorable = (

@@ -130,7 +130,9 @@ def answer_text(card: Card) -> str:
         return cloze_text(card, shown=True)
     if card.cloze is not None:
         return cloze_plain(card.cloze, None)
-    return "\n".join(line for part in card.answer for line in part_text(part)).strip()
+    # A team note type's card: its second field (its first is the prompt).
+    parts = card.answer[1:2] if card.note_type is not None else card.answer
+    return "\n".join(line for part in parts for line in part_text(part)).strip()
 
 
 def cloze_plain(cloze: ClozeText, hide: int | None) -> str:

@@ -37,6 +37,7 @@ from .model import (
     Way,
     breadcrumb,
 )
+from .model.cards import SOURCE_FIELD
 from .plaintext import answer_text, prompt_text
 
 if TYPE_CHECKING:
@@ -51,7 +52,8 @@ class Rendered:
 
     card: Card
     model: str
-    """``prompt``, ``reverse``, ``typein`` or ``cloze``: which note type it uses (its key)."""
+    """``prompt``, ``reverse``, ``typein`` or ``cloze``, or a team's note type a hand-written
+    card names: which note type it uses (its key)."""
     fields: dict[str, HTML]
     """The note's HTML fields by name, in the note type's order."""
     prompt: str
@@ -208,6 +210,12 @@ def render(card: Card) -> Rendered:
     """The note fields and plain text of a card."""
     # The file only: a line number would change every note below an inserted line.
     source = escape(card.origin.path)
+    if card.note_type is not None:
+        fields = {
+            name: source if name == SOURCE_FIELD else parts_html((part,)) for name, part in card.own_fields
+        }
+        taught = HTML().join(html for name, html in fields.items() if name != SOURCE_FIELD)
+        return Rendered(card, card.note_type, fields, card.prompt, answer_text(card), taught)
     if card.statement is not None:
         statement = inline_html(card.statement, cloze=True)
         fields = {

@@ -19,6 +19,11 @@ For cards no Markdown source holds, or that read better written out by hand::
         front: Default port of PostgreSQL?
         back: "5432"
         type_in: true                     # the learner types the back
+      - id: gato
+        note_type: vocab                  # the team's notetypes/vocab.yaml
+        fields:                           # its fields, each Markdown rendered like a back
+          Word: gato
+          Meaning: "**cat**"
 
 A card is either ``front`` and ``back`` (a ``fact`` card, keyed ``card:<id>``) or ``cloze`` (a
 ``cloze`` card with Anki's ``{{c1::…}}`` marks). ``reverse: true`` does not make a second note: the
@@ -27,6 +32,14 @@ Anki buries the sibling (see :mod:`builder.notetypes`). ``type_in: true`` makes 
 of the ``type-in`` note type: the learner types the back, and Anki shows what differs, so a back
 longer than a short line of plain text gets a warning. A card is asked one way or the other:
 both flags together are an error; on a cloze card either does nothing (a warning).
+
+``note_type: <key>`` makes the card's note of a team's note type, ``notetypes/<key>.yaml`` in its
+source folder (see :mod:`builder.read.notetypes`), and ``fields:`` gives its fields by name, each
+Markdown rendered as a back is. A field the card leaves out is empty; ``Source`` is filled with
+the card's file, as on every note. The first field is the card's prompt (and the note's sort
+field), the second its answer. Such a card has no ``front``, ``back``, ``cloze``, ``reverse`` or
+``type_in``; a field the note type does not have is an error at its line. A note type that
+cannot be found is reported when the deck's note types are gathered (:mod:`builder.build`).
 
 The file is read as a YAML node tree (never constructed into Python objects), so every problem
 names its line. Anchors and aliases are refused before anything else: they are how a small file
@@ -37,7 +50,8 @@ a file that is not YAML, or not a mapping, is a :class:`SourceError`.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -46,14 +60,17 @@ from . import keys
 from .errors import SourceError
 from .extract.question import typed_answer_problem
 from .markdown import odd_dollar_lines, parser, plain
-from .model import Block, Blocks, Card, Diagnostic, Inline, Origin, Way
+from .model import Block, Blocks, Card, Diagnostic, Inline, NoteType, Origin, Way
+from .model.cards import SOURCE_FIELD
+from .model.notetype import KEY
+from .plaintext import part_text
 from .read import snippet_blocks
 from .text import read_text
 from .yamlload import CARD_FILE, compose
 
 FILE_KEYS = ("cards", "deck", "tags")
 """The keys a card file may hold."""
-CARD_KEYS = ("back", "cloze", "front", "id", "reverse", "tags", "type_in")
+CARD_KEYS = ("back", "cloze", "fields", "front", "id", "note_type", "reverse", "tags", "type_in")
 """The keys a card may hold."""
 
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:-]*")
@@ -61,6 +78,9 @@ _TAG = "tag:yaml.org,2002:"
 _TEXT_TAGS = (_TAG + "str", _TAG + "int", _TAG + "float")
 _TEXT_FIELDS = ("front", "back", "cloze")
 _TAGS_MESSAGE = "tags must be a list of words without spaces"
+
+NoteTypes = Callable[[str], NoteType | None]
+"""The team's note type of a key, None when there is none (or it cannot be read)."""
 
 
 @dataclass(frozen=True)
@@ -77,17 +97,22 @@ class CardFile:
     """The cards that loaded, in file order."""
 
 
-def load_cards(path: Path, shown: str) -> tuple[CardFile, list[Diagnostic]]:
-    """Read and load one card file; ``shown`` is its path in messages."""
-    return parse_cards(read_text(path, shown), shown)
+def load_cards(
+    path: Path, shown: str, note_types: NoteTypes | None = None
+) -> tuple[CardFile, list[Diagnostic]]:
+    """Read and load one card file; ``shown`` is its path in messages, ``note_types`` finds
+    the team's note types its cards name (none: their fields are taken as given, unchecked)."""
+    return parse_cards(read_text(path, shown), shown, note_types)
 
 
-def parse_cards(text: str, shown: str) -> tuple[CardFile, list[Diagnostic]]:
+def parse_cards(
+    text: str, shown: str, note_types: NoteTypes | None = None
+) -> tuple[CardFile, list[Diagnostic]]:
     """Load card-file text: the cards that are sound, and a diagnostic for each problem."""
     root = compose(text, shown, CARD_FILE)
     if not isinstance(root, MappingNode):
         raise SourceError(Origin(shown, 1), "a card file is a mapping with a “cards” list")
-    loader = _Loader(shown)
+    loader = _Loader(shown, note_types)
     fields = loader.fields(root)
     for name, (key, _) in fields.items():
         if name not in FILE_KEYS:
@@ -151,8 +176,11 @@ _Field = tuple[Node, Node]
 class _Loader:
     """Checks a card file's nodes and makes its cards, collecting diagnostics."""
 
-    def __init__(self, shown: str) -> None:
+    def __init__(self, shown: str, note_types: NoteTypes | None = None) -> None:
         self.shown = shown
+        self.note_types = note_types
+        self.found: dict[str, NoteType | None] = {}
+        """Each note type key asked for, with what ``note_types`` gave."""
         self.problems: list[Diagnostic] = []
         self.ids: dict[str, int] = {}
         """Each card id met, with the line of its ``id:``."""
@@ -206,12 +234,18 @@ class _Loader:
             if name not in CARD_KEYS:
                 self.error(key, f"unknown key “{name}” in card “{ident}” (known: {', '.join(CARD_KEYS)})")
         tags = self.tags(fields.get("tags"))
+        origin = Origin(self.shown, line)
+        all_tags = tuple(dict.fromkeys((*file_tags, *(tags or ()))))
+        if "note_type" in fields or "fields" in fields:
+            own = self.own(fields, ident, line)
+            if own is None or self.errors() > errors:
+                return []
+            made = [replace(own, origin=origin, tags=all_tags)]
+            return self.taken(made, line, errors)
         texts = self.texts(fields, ident, line)
         way = self.way(fields, ident)
         if self.errors() > errors:
             return []
-        origin = Origin(self.shown, line)
-        all_tags = tuple(dict.fromkeys((*file_tags, *(tags or ()))))
         if "cloze" in texts:
             text, where = texts["cloze"]
             tokens = parser().parseInline(text.strip())[0].children or ()
@@ -245,10 +279,105 @@ class _Loader:
                 self.error(line, f"card “{ident}” has an empty back")
             elif card.way != "forward" and not card.ask:
                 self.error(line, f"card “{ident}” has an empty front")
+        return self.taken(made, line, errors)
+
+    def taken(self, made: list[Card], line: int, errors: int) -> list[Card]:
+        """The cards of one entry, their keys recorded; [] when their key is taken or an
+        error was found since the entry's first (``errors``)."""
+        for card in made:
+            if card.key in self.keys and self.errors() == errors:
+                self.error(line, f"card key “{card.key}” is already taken at line {self.keys[card.key]}")
         if self.errors() > errors:
             return []
         self.keys.update((card.key, line) for card in made)
         return made
+
+    def own(self, fields: dict[str, _Field], ident: str, line: int) -> Card | None:
+        """A card of a team's note type (``note_type:`` and ``fields:``); None (and an error)
+        when it has a problem."""
+        if "note_type" not in fields:
+            self.error(
+                fields["fields"][0],
+                f"card “{ident}” has fields but no note_type: name the note type they fill",
+            )
+            return None
+        others = [name for name in (*_TEXT_FIELDS, "reverse", "type_in") if name in fields]
+        if others:
+            self.error(
+                fields[others[0]][0],
+                f"card “{ident}” has a note_type and {others[0]}: a card of a team's note type gives"
+                " only fields",
+            )
+            return None
+        key_node, value = fields["note_type"]
+        key = _text(value)
+        if not key or not KEY.fullmatch(key.strip()):
+            self.error(
+                key_node,
+                f"card “{ident}”: note_type must be a note type's key (a file name of notetypes/:"
+                " a-z, 0-9, - and _)",
+            )
+            return None
+        key = key.strip()
+        if key not in self.found:
+            self.found[key] = self.note_types(key) if self.note_types is not None else None
+        note_type = self.found[key]
+        given = self.field_texts(fields.get("fields"), ident, line, note_type)
+        if given is None:
+            return None
+        names = note_type.fields if note_type is not None else tuple(given)
+        parts = []
+        for name in names:
+            text, at = given.get(name, ("", line))
+            blocks = self.blocks(text, at, name, ident) if text.strip() else ()
+            parts.append(Blocks(blocks))
+        if note_type is not None and not parts[0].blocks:
+            self.error(
+                line,
+                f"card “{ident}” gives no {names[0]}: the first field of note type “{key}” is the"
+                " note's prompt and sort field",
+            )
+            return None
+        ask = " ".join(" ".join(part_text(parts[0])).split()) if parts else ""
+        return Card(
+            "fact",
+            keys.yaml_card(ident),
+            (),
+            ask,
+            tuple(parts),
+            Origin(self.shown, line),
+            note_type=key,
+            fields=tuple(names),
+        )
+
+    def field_texts(
+        self, field: _Field | None, ident: str, line: int, note_type: NoteType | None
+    ) -> dict[str, tuple[str, int]] | None:
+        """A card's ``fields:`` mapping: each field's Markdown and the line it starts on, by
+        name; None (and an error) when it has a problem."""
+        if field is None or not isinstance(field[1], MappingNode):
+            self.error(
+                field[0] if field else line,
+                f"card “{ident}”: fields must be a mapping of field names to text",
+            )
+            return None
+        errors = self.errors()
+        given: dict[str, tuple[str, int]] = {}
+        for name, (key, value) in self.fields(field[1]).items():
+            text = _text(value)
+            if note_type is not None and name not in note_type.fields:
+                self.error(
+                    key,
+                    f"card “{ident}”: note type “{note_type.key}” has no field “{name}”"
+                    f" (its fields: {', '.join(note_type.fields)})",
+                )
+            elif name == SOURCE_FIELD:
+                self.error(key, f"card “{ident}”: the {SOURCE_FIELD} field is filled with the card's file")
+            elif text is None:
+                self.error(key, f"card “{ident}”: field {name} must be text")
+            else:
+                given[name] = (text, _content_line(value))
+        return given if self.errors() == errors else None
 
     def errors(self) -> int:
         """How many errors were found so far."""

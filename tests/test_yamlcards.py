@@ -257,7 +257,7 @@ ERRORS = {
     "unknown card key": (
         "cards:\n  - id: x\n    front: q\n    back: a\n    hint: h\n",
         [
-            "cards.yaml:5: error: unknown key “hint” in card “x” (known: back, cloze, front, id, reverse, tags, type_in)"
+            "cards.yaml:5: error: unknown key “hint” in card “x” (known: back, cloze, fields, front, id, note_type, reverse, tags, type_in)"
         ],
     ),
     "front without back": (
@@ -340,7 +340,7 @@ ERRORS = {
         "cards:\n  - id: x\n    front: q\n    hint: h\n    tags: [a b]\n",
         [
             "cards.yaml:2: error: card “x” has a front but no back",
-            "cards.yaml:4: error: unknown key “hint” in card “x” (known: back, cloze, front, id, reverse, tags, type_in)",
+            "cards.yaml:4: error: unknown key “hint” in card “x” (known: back, cloze, fields, front, id, note_type, reverse, tags, type_in)",
             "cards.yaml:5: error: tags must be a list of words without spaces",
         ],
     ),

@@ -21,6 +21,9 @@ Way: TypeAlias = Literal["forward", "both", "typed"]
 ``typed`` (the learner types the answer, and Anki shows what differs)."""
 WAYS: tuple[Way, ...] = get_args(Way)
 """The ways a card is asked."""
+SOURCE_FIELD = "Source"
+"""The field a note type's notes have filled with the card's file (its source), when it has
+one: never a card's own text."""
 _CLOZE_NUMBER = re.compile(r"\{\{c([1-9][0-9]*)::")
 
 
@@ -169,6 +172,19 @@ class Card:
     generated: str = ""
     """For a card rewritten by a curation file: the hash of the generated card it replaces
     (:func:`builder.curation.fingerprint`)."""
+    note_type: str | None = None
+    """For a hand-written card of a team's note type (a card file's ``note_type:``): the note
+    type's key (:data:`builder.model.notetype.KEY`). Its ``answer`` then holds one
+    :class:`Blocks` part per field, named by ``fields``; ``ask`` is its first field's text."""
+    fields: tuple[str, ...] = ()
+    """For a card of a team's note type: the field each part of ``answer`` fills, in the note
+    type's order (all of its fields, the ones the card leaves out empty; only those the card
+    gives when its note type could not be read, which the plan then reports)."""
+
+    @property
+    def own_fields(self) -> tuple[tuple[str, Part], ...]:
+        """A team note type's fields as (name, the part it shows); () for any other card."""
+        return tuple(zip(self.fields, self.answer, strict=True)) if self.note_type else ()
 
     @property
     def prompt(self) -> str:

@@ -98,6 +98,21 @@ def read_note_types(folder: Path) -> tuple[dict[str, NoteType], list[Diagnostic]
     return found, problems
 
 
+def read_note_type(folder: Path, key: str) -> NoteType | None:
+    """The note type ``key`` of ``folder`` (a source folder's ``notetypes/``); None when it has
+    none of that key, or one with a problem (which :func:`read_note_types` reports)."""
+    if not KEY.fullmatch(key):
+        return None
+    for suffix in (".yaml", ".yml"):
+        path = folder / f"{key}{suffix}"
+        if path.is_file():
+            try:
+                return _note_type(path)
+            except SourceError:
+                return None
+    return None
+
+
 def _note_type(path: Path) -> NoteType:
     shown = str(path)
     if not KEY.fullmatch(path.stem):
