@@ -394,7 +394,15 @@ def _escape(text: str, *, start: bool, cloze: bool = False) -> str:
 
 def _prompt(ask: str) -> str:
     """A card's prompt (plain text) as Markdown: its math, written ``\\(…\\)`` in the text
-    the reader shows, kept as math; the rest text."""
+    the reader shows, kept as math, and the rest text; all of it text when that would read
+    back otherwise (math holding ``]]`` after a ``[[``)."""
+    written = _prompt_math(ask)
+    if " ".join(plain(parser().parseInline(written)[0].children or ()).split()) == ask:
+        return written
+    return _escape(ask, start=True)
+
+
+def _prompt_math(ask: str) -> str:
     out, pos = [], 0
     for match in _MATH_OPEN.finditer(ask):
         if match.start() < pos:
