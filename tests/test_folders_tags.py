@@ -138,3 +138,19 @@ def test_a_source_link_that_is_no_safe_link_is_refused(value, message):
     code, _, err = outcome("build", "source", "--out", "decks")
     assert code == 1
     assert err.startswith(f"source/a.md:2: error: {message}"), err
+
+
+def test_a_list_of_tags_is_content_and_keeps_its_words():
+    """A note about tags lists them as examples: the items stay (as words), only a paragraph of
+    tags alone is the note's own tags."""
+    write(
+        {
+            "source/a.md": "# A\n\n## Format\n\nTo join words, use one of these formats:\n\n"
+            "- #camelCase\n- #snake_case\n- #kebab-case\n"
+        }
+    )
+    notes = cards_json("source")
+    listed = next(n for n in notes if "camelCase" in n["answer"])
+    assert (
+        "snake_case" in listed["answer"] and "kebab-case" in listed["answer"] and "#" not in listed["answer"]
+    )

@@ -1,6 +1,7 @@
 """Inline tags, as note apps write them: ``#networking``, ``#area/topic`` in a paragraph, an item
 or a table cell become Anki tags (``area::topic``) of the cards made from there; a paragraph of
-tags only tags every card of its section (and its sub-sections).
+tags only (outside lists, quotes and tables) tags every card of its section (and its
+sub-sections); a list item of tags only stays, as its words.
 
 A tag starts a word (``C#`` and ``issue#12`` are text), holds letters, digits, ``_``, ``-`` and
 ``/``, and at least one character that is not a digit (``#1`` is text), as Obsidian reads them.
@@ -30,23 +31,34 @@ def take(tokens: Sequence[Token]) -> tuple[Tagged, ...]:
     """Find the inline tags of ``tokens`` (markdown-it's block tokens, changed in place: a
     trailing run of tags leaves the text, a tag inside it keeps its word)."""
     found = []
-    heading = False
-    for token in tokens:
-        if token.type == "heading_open":
-            heading = True
-        elif token.type == "heading_close":
-            heading = False
-        elif token.type == "inline" and token.children and token.map and not heading:
-            tags = _take_inline(token.children)
-            if tags:
-                empty = not any(c.content.strip() for c in token.children if c.type == "text") and all(
-                    c.type in ("text", "softbreak", "hardbreak") for c in token.children
-                )
-                found.append(Tagged(token.map[0] + 1, token.map[1], tags, empty))
+    for n, token in enumerate(tokens):
+        before = tokens[n - 1] if n else None
+        if token.type != "inline" or not token.children or not token.map or before is None:
+            continue
+        if before.type == "heading_open":
+            continue
+        # A paragraph of tags only, outside lists, quotes and tables: the note's own tags.
+        alone = before.type == "paragraph_open" and before.level == 0 and _tags_only(token.children)
+        tags = _take_inline(token.children, cut=not alone)
+        if tags:
+            if alone:
+                for child in token.children:
+                    child.content = ""
+            found.append(Tagged(token.map[0] + 1, token.map[1], tags, alone))
     return tuple(found)
 
 
-def _take_inline(children: list[Token]) -> tuple[str, ...]:
+def _tags_only(children: list[Token]) -> bool:
+    """Whether an inline run is tags and white space, nothing else."""
+    return (
+        all(c.type in ("text", "softbreak", "hardbreak") for c in children)
+        and not TAG.sub("", "".join(c.content for c in children if c.type == "text")).strip()
+    )
+
+
+def _take_inline(children: list[Token], cut: bool) -> tuple[str, ...]:
+    """The tags of an inline run; each left as its word, and (``cut``) a run of them that ends
+    the text after something else taken out."""
     tags: list[str] = []
     link = 0
     texts = [i for i, c in enumerate(children) if c.type == "text"]
@@ -62,7 +74,9 @@ def _take_inline(children: list[Token]) -> tuple[str, ...]:
                 continue
             tags += (nested_tag(w.strip("/")) for w in words)
             content = child.content
-            if i == last_text and (tail := _TRAILING.search(content)) and TAG.search(tail.group(0)):
+            tail = _TRAILING.search(content) if cut and i == last_text else None
+            kept = "".join(c.content for c in children[:i]) + content[: tail.start()] if tail else ""
+            if tail and TAG.search(tail.group(0)) and kept.strip():
                 content = content[: tail.start()]
             child.content = TAG.sub(lambda m: m.group(1), content)
     return tuple(dict.fromkeys(tags))
