@@ -420,7 +420,8 @@ def test_hugo_highlight_is_a_code_block_and_tabs_are_read_through(tmp_path: Path
 def test_obsidian_sizes_block_ids_and_note_embeds(tmp_path: Path) -> None:
     result = built(
         tmp_path,
-        "# Vault\n\n**Pictures:**\n\n- ![[flower.png|80]]\n- ![A **flower**|100x80](flower.png)\n\n"
+        "# Vault\n\n**Pictures:**\n\n- ![[flower.png|80]]\n- ![A **flower**|100x80](flower.png)\n"
+        "- ![[flower.png#interface]]\n\n"
         "A **quorum** is a majority of the voters. ^quorum-def\n\n"
         "![[Another note#Part]]\n\nThe **square** of x is x ^2\n",
         **{"flower.png": PNG},
@@ -429,7 +430,9 @@ def test_obsidian_sizes_block_ids_and_note_embeds(tmp_path: Path) -> None:
     assert not result.problems
     assert_clean(notes)
     text = " ".join(shown(notes))
-    assert "|80" not in text and "100x80" not in text and "quorum-def" not in text
+    assert (
+        "|80" not in text and "100x80" not in text and "quorum-def" not in text and "#interface" not in text
+    )
     assert "Another note" not in text
     assert "A quorum is a majority of the voters." in answers(notes)
     assert "The square of x is x ^2" in answers(notes)

@@ -575,6 +575,8 @@ def _wikilink(state: StateInline, silent: bool) -> bool:
     if not silent:
         target = match.group(2).strip()
         shown = (match.group(3) or "").strip()
+        if match.group(1):  # ``![[x.png#interface]]``: what follows ``#`` is for the note app
+            target = target.split("#", 1)[0].strip() or target
         if match.group(1) and target.lower().endswith(_EMBEDDED):
             _image(state, target, "" if _SIZE.fullmatch(shown) else shown)
         elif match.group(1):
