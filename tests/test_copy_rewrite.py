@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
 
 from builder.build import read_source
 from builder.curation import rewrite_entry
@@ -311,3 +313,26 @@ def test_a_card_no_rewrite_gives_back_is_offered_none():
     (hint,) = notes_from(LOSSY_YAML, "cards.yaml")
     assert "<em>marked</em>" in hint.fields["Text"]
     assert hint.draft == ()
+
+
+METACHARACTERS = "\\`*_{}[]()<>#+-.!|~$&=%^:;\"' \t1aé中🎉"
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(alphabet=st.sampled_from(METACHARACTERS), min_size=1, max_size=24))
+def test_any_text_is_written_so_that_it_reads_back_as_text(text):
+    """Text in a card, whatever Markdown or a dialect would make of it, is written so that a
+    paragraph of it reads back as that text, nothing else (a line, a list item, a cell)."""
+    from builder.curation.drafts import inline_markdown
+    from builder.markdown import text_token
+    from builder.model import Paragraph
+    from builder.read import snippet_blocks
+
+    text = " ".join(text.split())
+    assume(text)
+    written = inline_markdown([text_token(text)])
+    blocks, _, problems = snippet_blocks(written, "x.curation.yaml", 1)
+    assert problems == []
+    assert [type(b) for b in blocks] == [Paragraph]
+    (line,) = blocks[0].lines
+    assert [(t.type, t.content) for t in line.tokens if t.content] == [("text", text)]

@@ -11,21 +11,21 @@ fields the card has now. So the draft writes what the reader reads, not what the
 - text escaped where Markdown, or a dialect the reader understands, would read it as markup:
   ``*``, ``_``, backticks, ``<``, ``]``, ``|``, ``~``, braces, a ``$`` that could open math,
   an entity's ``&``, and at the start of a line what would start a block (``#``, ``>``,
-  ``-``, ``1.``, ``:``…); ``{{c1::…}}`` outside a cloze card is text, braces escaped; a
-  ``]`` before ``[`` or ``(`` is ``&#93;`` (the dialects' reference rules skip no escape);
+  ``-``, ``1.``, ``:``…); ``{{c1::…}}`` outside a cloze card is text, its braces escaped; a
+  ``]`` that ends a text or stands before ``[`` or ``(`` is ``&#93;`` (the dialects'
+  reference rules read ``\\]`` as a bracket);
 - code as code spans and fences longer than any run of backticks they hold; a paragraph's
   lines apart with hard breaks, as the reader splits them; a list right after another with
-  the other mark, or the two would read as one.
+  the other mark, or the two would read as one; in a table's cell every ``|`` escaped.
 
-Each inline run written is read again; a card any of whose runs reads back otherwise, or
-that holds what a rewrite cannot say, has no draft (``()``), and the preview offers no rewrite
-for it rather than an entry that would change it: a footnote's mark (a rewrite has no
-footnotes), a highlight (``==…==``) or emphasis its neighbours keep from reading back as
-``**…**``, a block the reader keeps only as its text (:class:`~builder.model.Other`), a line
-break inside a paragraph's line (a multi-line setext heading's), a hint with markup in a YAML
-card's cloze (a rewrite's hint is text), a generated cloze of several
-lines that are not a list or with ``{{c1::`` written as text, or TeX holding both ``\\)`` and
-``$``.
+Each inline run written is read again. A card any of whose runs reads back otherwise, or that
+holds what a rewrite cannot say, has no draft (``()``), and the preview offers no rewrite for
+it rather than an entry that would change it: a footnote's mark (a rewrite has no footnotes),
+a highlight (``==…==``) or emphasis that its neighbours keep from reading back as ``**…**``,
+a block the reader keeps only as its text (:class:`~builder.model.Other`), a line break inside
+a paragraph's line (a setext heading's of several lines), a hint with markup in a YAML card's
+cloze (a rewrite's hint is text), a generated cloze of several lines that are not a list or
+with ``{{c1::`` written as text, or TeX holding both ``\\)`` and ``$``.
 """
 
 from __future__ import annotations
@@ -58,7 +58,7 @@ from ..model import (
 )
 
 
-class Lossy(Exception):
+class _Lossy(Exception):
     """A card holds something its draft cannot write so that it reads back the same."""
 
 
@@ -71,7 +71,7 @@ def draft(card: Card) -> tuple[tuple[str, str], ...]:
         if card.cloze is not None:
             return (("cloze", _cloze_markdown(card.cloze)),)
         return (("prompt", _prompt(card.ask)), ("answer", _answer(card.answer)))
-    except Lossy:
+    except _Lossy:
         return ()
 
 
@@ -139,7 +139,7 @@ def _pieces(blocks: Iterable[Block]) -> list[tuple[str | None, Callable[[bool], 
 def _block_markdown(block: Block, other: bool = False) -> str:
     if isinstance(block, Paragraph):
         if any(t.type in ("softbreak", "hardbreak") for line in block.lines for t in line.tokens):
-            raise Lossy("a line break the reader would join")
+            raise _Lossy("a line break the reader would join")
         # The reader splits a paragraph's lines at hard breaks (and at some soft ones).
         written = "\\\n".join(inline_markdown(line.tokens) for line in block.lines)
         # An empty one (an empty heading's) reads back from an empty heading.
@@ -156,7 +156,7 @@ def _block_markdown(block: Block, other: bool = False) -> str:
     if isinstance(block, Code):
         return _fenced(block.lang, block.text)
     if plain(t for t in block.tokens if t.type == "inline"):
-        raise Lossy("a part kept only as its text")
+        raise _Lossy("a part kept only as its text")
     return ""
 
 
@@ -182,7 +182,7 @@ def _statement(tokens: Sequence[Token]) -> str:
     hint is text: a statement whose hint holds markup has no draft."""
     shape = "".join(t.content if t.type == "text" else "\0" for t in tokens)
     if any("\0" in (hint or "") for hint in (m.group(3) for m in CLOZE.finditer(shape))):
-        raise Lossy("a hint with markup")
+        raise _Lossy("a hint with markup")
     return inline_markdown(tokens, cloze=True)
 
 
@@ -199,15 +199,15 @@ def _cloze_markdown(cloze: ClozeText) -> str:
                 out.append(f"{{{{c{segment.number}::{shown}{hint}}}}}")
             else:
                 if any(_DELETION.search(t.content) for t in segment.tokens if t.type == "text"):
-                    raise Lossy("a deletion written as text")
+                    raise _Lossy("a deletion written as text")
                 out.append(inline_markdown(segment.tokens, cloze=True))
         lines.append("".join(out).strip())
     if not cloze.listed:
         if len(lines) > 1:
-            raise Lossy("a cloze of several lines that are not a list")
+            raise _Lossy("a cloze of several lines that are not a list")
         return lines[0] if lines else ""
     if cloze.intro and (_LIST_MARK.match(cloze.intro) or "\n" in cloze.intro):
-        raise Lossy("an intro that reads as an item")
+        raise _Lossy("an intro that reads as an item")
     items = [f"{f'{n}.' if cloze.ordered else '-'} {line}" for n, line in enumerate(lines, start=1)]
     return "\n".join([cloze.intro, *items] if cloze.intro else items)
 
@@ -236,13 +236,13 @@ def inline_markdown(tokens: Sequence[Token], *, cloze: bool = False, cell: bool 
     table splits its rows at the others, and drops the backslash before the inline
     Markdown is read).
 
-    What is written is read again, and :class:`Lossy` is raised when it does not read back
+    What is written is read again, and :class:`_Lossy` is raised when it does not read back
     the same (emphasis whose delimiters a neighbour stops from counting, a highlight, a
     footnote's mark)."""
     written = _written(tokens, cloze, cell)
     read = written.replace("\\|", "|") if cell else written
     if _signature(parser().parseInline(read)[0].children or ()) != _signature(tokens):
-        raise Lossy("inline Markdown that reads back otherwise")
+        raise _Lossy("inline Markdown that reads back otherwise")
     return written
 
 
@@ -340,9 +340,9 @@ def _math(tok: Token) -> str:
     if tex and closer not in tex:
         return f"{opener}{tex}{closer}"
     dollars = "$" if inline else "$$"
-    if tex and "$" not in tex and not tex[0].isspace() and not tex[-1:].isdigit() and not tex[:1].isdigit():
+    if tex and "$" not in tex and not tex[0].isdigit():
         return f"{dollars}{tex}{dollars}"
-    raise Lossy("TeX holding both of its closers")
+    raise _Lossy("TeX holding both of its closers")
 
 
 _ENTITY = re.compile(r"&(?:#[xX][0-9a-fA-F]{1,6}|#[0-9]{1,7}|[A-Za-z][A-Za-z0-9]{1,31});")
