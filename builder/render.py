@@ -244,14 +244,21 @@ def render(card: Card) -> Rendered:
 # --- Tombstones ---------------------------------------------------------------------------
 
 
-def tombstone_fields(model: str, prompt: str, removed: str, tag: str) -> dict[str, HTML]:
+def tombstone_fields(
+    model: str, prompt: str, removed: str, tag: str, fields: Sequence[str] = ()
+) -> dict[str, HTML]:
     """The fields of the note shipped for one removed from the source: its prompt, marked
-    removed in version ``removed``, and how to find every removed note (by ``tag``)."""
+    removed in version ``removed``, and how to find every removed note (by ``tag``). ``fields``:
+    a team's note type's fields (a hand-written card's ``note_type``), the first of which says
+    all that, the others empty; none: a built-in note type's."""
     notice = HTML(
         "<p>Removed from the deck in version {removed}. "
         "Find every removed note with the search <code>tag:{tag}</code>.</p>"
     ).format(removed=removed, tag=tag)
     crumb = HTML('<div class="crumb">Removed in version {}</div>').format(removed)
+    if fields:
+        first, *rest = fields
+        return {first: crumb + _ask(escape(prompt)) + notice, **dict.fromkeys(rest, HTML())}
     if model == "cloze":
         # The prompt is text: braces and colons in it must not read as cloze syntax.
         hidden = _cloze_mark(1, _cloze_safe(escape(prompt), inside=True))

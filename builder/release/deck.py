@@ -10,14 +10,14 @@ from functools import cached_property
 
 from .. import keys
 from ..identify import content_hash, fields_hash, guid, model_hashes
-from ..model import DeckPlan, Note
-from ..notetypes import of
+from ..model import DeckPlan, Note, NoteType
+from ..notetypes import builtin, of
 from .gaps import GapChange, Gapped, number_gaps
 from .guids import Unsure, settle_guids
 from .manifest import MAX_SHIPPED, Manifest, NoteState, ReleaseRecord, Tombstone
 from .replaced import replacements
 from .semver import FIRST_VERSION, Bump, bump_for, bump_version
-from .tombstones import tombstone_note
+from .tombstones import team_note_types, tombstone_note
 
 
 @dataclass(frozen=True)
@@ -122,14 +122,18 @@ def release(plan: DeckPlan, previous: Manifest | None, now: int | None = None) -
     used = {n.model for n in notes}
     if previous is not None:
         used |= {n.model for n in previous.notes} | {t.model for t in previous.removed}
-    models = model_hashes(of(plan.note_types), used)
+    if unknown := used - of(plan.note_types).keys():  # a team's, which no note uses any more
+        roots = (root for root, _ in plan.files)
+        plan = replace(plan, note_types=(*plan.note_types, *team_note_types(plan.name, unknown, roots)))
+    types = of(plan.note_types)
+    models = model_hashes(types, used)
     bump = bump_for(previous, models, added, gone, changed, tuple(gapped.changes))
     rekeyed = False
     if previous is not None and bump is None:
         manifest = _rekeyed(plan, previous, notes, gapped)
         rekeyed = manifest is not previous
     else:
-        manifest = _next_manifest(plan, previous, bump or "major", diff, models, now)
+        manifest = _next_manifest(plan, previous, bump or "major", diff, models, now, types)
     removed_now = tuple(t for t in manifest.removed if bump and t.removed == manifest.version)
     return Release(
         plan=replace(plan, notes=tuple(notes)),
@@ -215,8 +219,9 @@ def _next_manifest(
     diff: _Changes,
     models: dict[str, dict[str, str]],
     now: int | None,
+    types: Mapping[str, NoteType],
 ) -> Manifest:
-    """The manifest of a new version."""
+    """The manifest of a new version (``types``: the deck's note types, by key)."""
     clock = int(time.time()) if now is None else now
     if previous is None:
         version, released = FIRST_VERSION, clock
@@ -234,6 +239,7 @@ def _next_manifest(
             minted=g.minted,
             gaps=g.gaps,
             top=g.top,
+            fields=types[g.model].fields if g.model not in builtin() else (),
         )
         for g in diff.gone
     ]

@@ -107,6 +107,9 @@ class Tombstone:
     gaps keep their numbers."""
     top: int = 0
     """:attr:`NoteState.top` when it was removed."""
+    fields: tuple[str, ...] = ()
+    """For a note of a team's note type (a hand-written card's ``note_type``): the names of its
+    fields when it was removed, which its tombstone fills (none: a built-in note type's)."""
 
 
 @dataclass(frozen=True)
@@ -279,9 +282,10 @@ def _tombstone(data: Any) -> Tombstone:
     _guid(data.get("guid"), "a removed note's guid")
     shipped = _shipped(data.pop("shipped", []))
     gaps, top = _gaps(data.pop("gaps", []), data.pop("top", 0))
+    fields = tuple(_texts(data.pop("fields", []), "a removed note's fields"))
     for key, value in data.items():
         _text(value, f"removed note {key}")
-    return Tombstone(**data, shipped=shipped, gaps=gaps, top=top)
+    return Tombstone(**data, shipped=shipped, gaps=gaps, top=top, fields=fields)
 
 
 def _guid(value: Any, what: str) -> None:
@@ -323,7 +327,8 @@ def _gaps(value: Any, top: Any) -> tuple[tuple[GapState, ...], int]:
 
 def _optional(data: dict[str, Any]) -> dict[str, Any]:
     """A note's or tombstone's entry as written: the optional fields only when set."""
-    return {k: (list(v) if isinstance(v, tuple) else v) for k, v in data.items() if k not in _OPTIONAL or v}
+    optional = (*_OPTIONAL, "fields")
+    return {k: (list(v) if isinstance(v, tuple) else v) for k, v in data.items() if k not in optional or v}
 
 
 def _check(manifest: Manifest) -> None:

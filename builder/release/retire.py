@@ -20,11 +20,12 @@ from dataclasses import replace
 from pathlib import Path
 
 from ..model import DeckPlan
+from ..notetypes import builtin
 from .deck import Release, release
 from .manifest import Manifest
 from .report import changes
 from .semver import bump_version
-from .tombstones import tombstone_note
+from .tombstones import team_note_types, tombstone_note
 
 RETIRED = (
     "the deck is retired (its sources were removed): every note is removed, shipped tagged removed;"
@@ -53,9 +54,9 @@ def unowned(manifest: Manifest, slug: str, searched: Sequence[Path], out: Path, 
     has no note to remove and its sources are gone), its final release when its sources are
     gone, else None (not this build's deck)."""
     if manifest.notes:
-        return retirement(manifest, slug, now) if sources_gone(manifest, searched, out) else None
+        return retirement(manifest, slug, now, searched) if sources_gone(manifest, searched, out) else None
     if not manifest.sources or sources_gone(manifest, searched, out):
-        return kept(manifest, slug)
+        return kept(manifest, slug, searched)
     return None
 
 
@@ -86,15 +87,18 @@ def sources_gone(manifest: Manifest, searched: Sequence[Path], out: Path) -> boo
     return True
 
 
-def _plan(manifest: Manifest, slug: str) -> DeckPlan:
-    """The deck as a build with none of its sources plans it: no note, no source."""
-    return DeckPlan(manifest.deck, slug, (), ())
+def _plan(manifest: Manifest, slug: str, searched: Sequence[Path] = ()) -> DeckPlan:
+    """The deck as a build with none of its sources plans it: no note, no source; the team's
+    note types its notes had, from the ``notetypes/`` folders of the ``searched`` ones."""
+    teams = {n.model for n in manifest.notes} | {t.model for t in manifest.removed}
+    teams -= builtin().keys()
+    return DeckPlan(manifest.deck, slug, (), (), note_types=team_note_types(manifest.deck, teams, searched))
 
 
-def retirement(manifest: Manifest, slug: str, now: int) -> Release:
+def retirement(manifest: Manifest, slug: str, now: int, searched: Sequence[Path] = ()) -> Release:
     """The final release of a deck whose sources are gone: every note removed (a tombstone),
     the next major version, the changelog's reason."""
-    rel = release(_plan(manifest, slug), manifest, now)  # every note gone: a minor release
+    rel = release(_plan(manifest, slug, searched), manifest, now)  # every note gone: a minor release
     version = bump_version(manifest.version, "major")
     gone = {state.guid for state in manifest.notes}
     made = rel.manifest
@@ -118,10 +122,10 @@ def retirement(manifest: Manifest, slug: str, now: int) -> Release:
     )
 
 
-def kept(manifest: Manifest, slug: str) -> Release:
+def kept(manifest: Manifest, slug: str, searched: Sequence[Path] = ()) -> Release:
     """A retired deck as it is: no new version, its package still the tombstones."""
     return Release(
-        plan=_plan(manifest, slug),
+        plan=_plan(manifest, slug, searched),
         manifest=manifest,
         previous=manifest,
         bump=None,
