@@ -68,7 +68,7 @@ def test_a_style_change_updates_the_note_type_in_place_and_keeps_reviews(tmp_pat
 
         Path("source/team.css").write_text(".card { font-family: Palatino, serif; }\n", encoding="utf-8")
         said = build(1_700_100_000, monkeypatch)
-        assert "(1.0.0 -> 1.1.0, minor" in said  # a style change is a minor release
+        assert "(1.0.0 -> 1.1.0, minor: 0 added, 0 changed, 0 removed, 3 note types restyled)" in said
         log = Path("decks/team-notes.changelog.md").read_text(encoding="utf-8")
         assert "## 1.1.0" in log and "Note types changed (templates or styling)" in log
         import_apkg(col, Path("decks/team-notes-1.1.0.apkg"))
@@ -251,9 +251,11 @@ def test_the_preview_shows_each_deck_with_its_own_note_types():
     assert result.exit_code == 0, result.output
     page = Path("page.html").read_text(encoding="utf-8")
     scopes = re.findall(r"@scope \(\.(note-type-\d+)\) \{", page)
-    assert scopes and all(f'class="card front {s}"' in page or f'class="card back {s}"' in page for s in scopes)
+    assert scopes and all(
+        f'class="card front {s}"' in page or f'class="card back {s}"' in page for s in scopes
+    )
     assert "font-family: Georgia, serif;" in page.split("@scope", 1)[1]
-    plain = page.split("<h2 class=\"deck-title\">Plain", 1)[1].split("</article>", 1)[0]
+    plain = page.split('<h2 class="deck-title">Plain', 1)[1].split("</article>", 1)[0]
     assert 'class="card front"' in plain  # the built-in note type: the page's own style only
-    typed = page.split("<h2 class=\"deck-title\">Typed", 1)[1].split("</article>", 1)[0]
+    typed = page.split('<h2 class="deck-title">Typed', 1)[1].split("</article>", 1)[0]
     assert 'class="typeans"' in typed and "🔊" in typed and "{{" not in typed

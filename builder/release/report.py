@@ -42,7 +42,21 @@ def _state(rel: Release, written: bool) -> str:
     parts = [f"{len(rel.added)} added", f"{len(rel.changed)} changed", f"{len(rel.removed)} removed"]
     gained, lost = rel.gap_totals()
     parts += [f"{n} gap{'s' * (n > 1)} {how}" for n, how in ((lost, "removed"), (gained, "added")) if n]
+    parts += [f"{n} note type{'s' * (n > 1)} {how}" for how, n in _note_types_changed(rel).items() if n]
     return f"{rel.previous.version} -> {rel.version}, {rel.bump}: {', '.join(parts)}"
+
+
+def _note_types_changed(rel: Release) -> dict[str, int]:
+    """How many of the note types both releases record changed shape (fields, templates) and
+    how many only their style (CSS)."""
+    before = rel.previous.models if rel.previous else {}
+    after = rel.manifest.models
+    both = [key for key in after if key in before]
+    reshaped = [key for key in both if after[key].get("shape") != before[key].get("shape")]
+    restyled = [
+        key for key in both if key not in reshaped and after[key].get("css") != before[key].get("css")
+    ]
+    return {"reshaped": len(reshaped), "restyled": len(restyled)}
 
 
 def pending(rel: Release, target: Path) -> tuple[list[str], bool]:
