@@ -54,13 +54,16 @@ def genanki_decks(
     """The deck ``name`` and its subdecks, holding ``notes`` in order, each of the note type
     its key names among the deck's own ``note_types`` and the built-in ones."""
     types = of(tuple(note_types))
+    models = {
+        key: model(types[key]) for key in {note.model for note in notes}
+    }  # one per deck: genanki caches on it
     decks = {name: genanki.Deck(deck_id(name), name, description=description)}
     for note in notes:
         if note.deck not in decks:
             decks[note.deck] = genanki.Deck(deck_id(note.deck), note.deck, description=description)
         decks[note.deck].add_note(
             genanki.Note(
-                model=model(types[note.model]),
+                model=models[note.model],
                 fields=list(note.fields.values()),
                 sort_field=note.prompt,
                 tags=list(note.tags),
