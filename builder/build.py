@@ -12,7 +12,7 @@ import sys
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from multiprocessing.context import BaseContext
 from pathlib import Path, PurePosixPath
@@ -169,6 +169,18 @@ def _load(
             tag_cards(document, extraction.cards),
             set(extraction.restorable),
         )
+    if curation is not None and (own := {c.key for c in cards if c.note_type is not None}):
+        # A card of a team's note type has fields of its own, which a rewrite cannot give.
+        refused = [e for e in curation.entries if e.action == "rewrite" and e.key in own]
+        problems += [
+            Diagnostic(
+                curation.origin(e),
+                "error",
+                f"“{e.named}” is a card of a team's note type: edit its fields in its card file, not by a rewrite",
+            )
+            for e in refused
+        ]
+        curation = replace(curation, entries=tuple(e for e in curation.entries if e not in refused))
     wanted = curation.wanted if curation else frozenset()
     excluded = [c for c in cards if c.kind in config.exclude]
     skipped += [

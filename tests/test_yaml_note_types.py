@@ -311,3 +311,15 @@ def test_a_tombstone_of_a_team_note_type_fills_its_first_field():
     assert list(fields) == ["Word", "Meaning", "Source"]
     assert "gato" in fields["Word"] and "Removed from the deck in version 1.1.0" in fields["Word"]
     assert fields["Meaning"] == fields["Source"] == ""
+
+
+def test_a_curation_file_may_drop_such_a_card_but_not_rewrite_it():
+    write({"source/words.curation.yaml": "card:gato:\n  prompt: cat?\n  answer: gato\ncard:perro: drop\n"})
+    code, _, err = outcome("build", "source", "--out", "decks")
+    assert code == 1
+    assert err.splitlines() == [
+        "source/words.curation.yaml:1: error: “card:gato” is a card of a team's note type: edit its fields"
+        " in its card file, not by a rewrite"
+    ], err
+    write({"source/words.curation.yaml": "card:perro: drop\n"})
+    assert {n["key"] for n in cards_json("source")} == {"card:gato", "card:hola"}
