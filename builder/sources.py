@@ -28,6 +28,15 @@ CURATION_SUFFIX = ".curation.yaml"
 """A curation file is named after its source's stem (see :mod:`builder.curation`)."""
 
 
+def _digest(path: Path) -> str:
+    """A short hash of a file's bytes; ``-`` when it cannot be read (or is too large)."""
+    try:
+        data = read_bounded(path)
+    except OSError:
+        data = None
+    return "-" if data is None else hashlib.sha256(data).hexdigest()[:16]
+
+
 def curation_path(source: Path) -> Path:
     """The curation file of ``source``: beside it, named after its stem."""
     return source.with_name(source.stem + CURATION_SUFFIX)
@@ -56,13 +65,15 @@ class Source:
     @property
     def context(self) -> str:
         """What besides its text decides what the source gives (for the cache): its folder,
-        its ``decks.yaml`` group and its curation file."""
-        try:
-            data = read_bounded(curation_path(self.path))
-        except OSError:
-            data = None
-        curated = "-" if data is None else hashlib.sha256(data).hexdigest()[:16]
-        return f"{self.root}|{self.group.config if self.group else None}|{curated}"
+        its ``decks.yaml`` group, its curation file and, for a card file, the team's note
+        types (its cards' fields follow theirs)."""
+        curated = _digest(curation_path(self.path))
+        context = f"{self.root}|{self.group.config if self.group else None}|{curated}"
+        if self.path.suffix.lower() in CARD_SUFFIXES:
+            folder = self.root / NOTE_TYPES
+            kinds = sorted(folder.glob("*.y*ml")) if folder.is_dir() else []
+            context += "|" + ",".join(f"{p.name}:{_digest(p)}" for p in kinds)
+        return context
 
 
 @dataclass(frozen=True)

@@ -323,3 +323,38 @@ def test_a_curation_file_may_drop_such_a_card_but_not_rewrite_it():
     ], err
     write({"source/words.curation.yaml": "card:perro: drop\n"})
     assert {n["key"] for n in cards_json("source")} == {"card:gato", "card:hola"}
+
+
+def test_a_changed_note_type_is_read_again_not_taken_from_the_cache(monkeypatch):
+    build(1_700_000_000, monkeypatch)
+    Path("source/notetypes/vocab.yaml").write_text(
+        VOCAB.replace("[Word, Meaning, Example, Source]", "[Word, Example, Meaning, Source]"),
+        encoding="utf-8",
+    )
+    build(1_700_100_000, monkeypatch)
+    (gato,) = [n for n in cards_json("source") if n["key"].endswith("gato")]
+    assert list(gato["fields"]) == ["Word", "Example", "Meaning", "Source"]
+    assert manifest()["version"] == "2.0.0"  # its shape changed
+
+
+def test_an_edit_of_such_a_card_in_anki_is_not_pulled_as_a_rewrite(tmp_path, monkeypatch):
+    anki_collection = pytest.importorskip("anki.collection")
+    Collection = anki_collection.Collection
+    build(1_700_000_000, monkeypatch)
+    Collection("c.anki2").close()
+    assert run("sync", "--decks", "decks", "--collection", "c.anki2", "--no-backup").exit_code == 0
+    col = Collection("c.anki2")
+    try:
+        (nid,) = col.find_notes("Word:*gato*")
+        note = col.get_note(nid)
+        note["Meaning"] += " (a pet)"
+        col.update_note(note)
+    finally:
+        col.close()
+    code, stdout, stderr = outcome("pull", "source", "--decks", "decks", "--collection", "c.anki2")
+    assert code == 0, stderr
+    assert (
+        "source/words.yaml:4: your edit of card:gato cannot be written as a rewrite; edit the card there"
+        in stdout
+    )
+    assert not Path("source/words.curation.yaml").exists()

@@ -69,6 +69,11 @@ def pull(
             changed = edited(note, mine, held_names.get(mine.model_id, note.field_names))
             if not changed:
                 continue
+            if not source.draft:  # no rewrite gives it back (a card of a team's note type, …)
+                echo(
+                    f"{source.origin}: your edit of {source.key} cannot be written as a rewrite; edit the card there"
+                )
+                continue
             draft = dict(source.draft)
             if "cloze" in draft:
                 draft["cloze"] = markdown(changed.get("Text", "")) or draft["cloze"]
