@@ -829,6 +829,7 @@ def test_docs_card_file_builds(docs_yaml_deck):
         ("card:tokio-runtime", "fact", "prompt"),
         ("card:sealevel-locks", "cloze", "cloze"),
         ("card:mpt-vs-verkle", "fact", "reverse"),
+        ("card:postgres-port", "fact", "typein"),
     ]
 
 
