@@ -169,18 +169,20 @@ def curation_name(note: Note) -> str:
 def _strip(note: Note) -> HTML:
     """The note's key, kind and source, and the buttons that copy its curation entries. A
     note whose text no rewrite gives back unchanged (it has no draft: see
-    :mod:`builder.curation.drafts`) is offered no rewrite entry, and the strip says so."""
+    :mod:`builder.curation.drafts`) is offered no rewrite entry: its button holds none and
+    copies nothing (clicked, it says why), and the strip says so."""
     curation = curation_name(note)
-    entries = (("drop", drop_entry(note)), ("rewrite", rewrite_entry(note)))
     buttons = HTML().join(
         HTML(
-            '<button type="button" data-copy="{what}" data-entry="{entry}"'
-            ' title="Copy the curation entry that {what}s this note">copy {what}</button>'
-        ).format(what=what, entry=_attribute(entry))
-        for what, entry in entries
-        if entry
+            '<button type="button" data-copy="{what}" data-entry="{entry}" title="{title}">copy {what}</button>'
+        ).format(
+            what=what,
+            entry=_attribute(entry),
+            title=f"Copy the curation entry that {what}s this note" if entry else NO_REWRITE,
+        )
+        for what, entry in (("drop", drop_entry(note)), ("rewrite", rewrite_entry(note)))
     )
-    by_hand = "" if note.draft else NO_REWRITE
+    by_hand = "" if note.draft else f"; {NO_REWRITE}"
     return HTML(
         '<div class="strip" data-curation="{attribute}">'
         '<code class="key">{key}</code>'
@@ -198,8 +200,9 @@ def _strip(note: Note) -> HTML:
     )
 
 
-NO_REWRITE = "; no rewrite entry: its text cannot be copied so that it reads back the same, write one by hand"
-"""What a strip says in place of the rewrite button of a note that has no draft."""
+NO_REWRITE = "no rewrite entry: its text cannot be copied so that it reads back the same, write one by hand"
+"""What the strip of a note that has no draft says, and its rewrite button (which holds no
+entry) when clicked."""
 
 
 def preview_page(releases: Sequence[Release], title: str = "deckbuilder preview") -> HTML:

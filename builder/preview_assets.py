@@ -59,6 +59,7 @@ body.page.night {
 .strip button { font: inherit; color: var(--p-fg); background: var(--p-button);
   border: 1px solid var(--p-line); border-radius: 4px; padding: 1px 8px; cursor: pointer; }
 .strip button:hover { border-color: var(--p-accent); }
+.strip button[data-entry=""] { border-style: dashed; cursor: not-allowed; }
 .strip button:focus-visible { outline: 2px solid var(--p-accent); outline-offset: 1px; }
 .strip .status { flex: 1 1 100%; min-width: 0; }
 .strip .status:empty { display: none; }
@@ -145,6 +146,14 @@ PAGE_SCRIPT = """
   document.querySelector('main').addEventListener('click', function (event) {
     var button = event.target.closest('button[data-entry]');
     if (!button) { return; }
+    if (!button.getAttribute('data-entry')) {
+      // A note no rewrite gives back unchanged: nothing to copy, and why.
+      var status = button.closest('.strip').querySelector('.status'), line = document.createElement('span');
+      line.textContent = button.getAttribute('title');
+      status.textContent = '';
+      status.appendChild(line);
+      return;
+    }
     copy(button.getAttribute('data-entry')).then(function (ok) { said(button, ok); });
   });
   text.addEventListener('input', apply);

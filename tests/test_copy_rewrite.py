@@ -306,9 +306,10 @@ def test_a_card_no_rewrite_gives_back_is_offered_none():
     for name in ("footnote", "highlight"):
         strip = str(_strip(notes[name]))
         assert rewrite_entry(notes[name]) == ""
-        assert 'data-copy="drop"' in strip and 'data-copy="rewrite"' not in strip
-        assert NO_REWRITE.replace("'", "&#x27;") in strip
-    assert 'data-copy="rewrite"' in str(_strip(notes["plain"]))
+        assert 'data-copy="drop"' in strip
+        assert f'data-copy="rewrite" data-entry="" title="{NO_REWRITE}"' in strip
+        assert f"paste into notes.curation.yaml; {NO_REWRITE}" in strip
+    assert 'data-copy="rewrite" data-entry="notes/plain/question:' in str(_strip(notes["plain"]))
     # A rewrite's hint is text: a YAML card's hint with markup cannot be given back.
     (hint,) = notes_from(LOSSY_YAML, "cards.yaml")
     assert "<em>marked</em>" in hint.fields["Text"]
