@@ -49,6 +49,8 @@ _SPEAKER = HTML('<span class="tts" title="read aloud by Anki">🔊</span>')
 _TYPED = HTML('<input class="typeans" type="text" disabled placeholder="type the answer">')
 _SRC = re.compile(r'src="([^"]+)"')
 _SOUND = re.compile(r"\[sound:([^\]\s]+)\]")
+_AUDIO = HTML('<audio controls preload="none" src="{}"></audio>')
+_VIDEO = HTML('<video controls preload="none" src="{}"></video>')
 
 
 def _template(text: str) -> HTML:
@@ -141,8 +143,8 @@ def _inline_media(html: HTML, media: Mapping[str, str]) -> HTML:
         uri = media.get(match.group(1))
         if uri is None:
             return match.group(0)
-        tag = "video" if Path(match.group(1)).suffix.lower() in VIDEO_SUFFIXES else "audio"
-        return HTML('<{0} controls preload="none" src="{1}"></{0}>').format(HTML(tag), uri)
+        player = _VIDEO if Path(match.group(1)).suffix.lower() in VIDEO_SUFFIXES else _AUDIO
+        return player.format(uri)
 
     # Still HTML: only a file's packed name is swapped for its data URI, escaped: an image's
     # source, and Anki's [sound:…] for a player, as Anki shows one.
