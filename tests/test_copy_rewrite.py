@@ -116,6 +116,7 @@ HOSTILE_BLOCKS = (
     "- first ***\n- second `code`\n  - nested > quote\n  - 1. number\n- third {{c1::brace}}\n",
     "1. one *a*\n2. two <b>\n3. three $5\n",
     "> A quote with *em* and \\(m\\)\n\n| Key | Value |\n|:---|---:|\n| `a\\|b` | x \\| y |\n| \\[a\\] | 1. x |\n",
+    "- **Sound:** hear [sound:clip.mp3] now\n- **Clip:** hear ![a clip](clip.mp3) now\n",
     '- **Shards:** ![the *shards*](images/shards.png "a title") and text\n- **Other:** two\n',
 )
 """Sections whose cards come from lists and tables."""
@@ -183,6 +184,7 @@ def tree(tmp_path_factory: pytest.TempPathFactory) -> Path:
     shutil.copytree(FIXTURES, folder, ignore=shutil.ignore_patterns("*.cards.yaml"))
     shutil.copy(SEED, folder / SEED.name)
     (folder / "hostile.md").write_text(hostile_source(), encoding="utf-8")
+    (folder / "clip.mp3").write_bytes(b"ID3\x03\x00\x00\x00\x00\x00\x00 a sound")
     return folder
 
 
@@ -238,17 +240,20 @@ def test_a_card_files_copied_rewrites_change_nothing(tree: Path) -> None:
 
 
 def test_an_image_is_copied_by_the_path_its_author_wrote(tree: Path) -> None:
-    """Not the name it is packed under: pasted unchanged, that name is no file."""
+    """Not the name it is packed under: pasted unchanged, that name is no file. A sound too,
+    and Anki's ``[sound:…]`` stays one."""
     written = {"design-guide.md": "](images/shards.png)", "obsidian-vault.md": "](raft-states.png)"}
     for name, path in written.items():
         notes = read_source(Source(tree / name, tree)).notes
         (draft,) = [dict(n.draft) for n in notes if "<img" in str(n.fields)]
         assert path in draft["answer"], draft
-    drafts = {n.key: dict(n.draft) for n in read_source(Source(tree / "hostile.md", tree)).notes}
-    assert (
-        next(d for k, d in drafts.items() if k.endswith("/fact:shards"))["answer"]
-        == '![the shards](images/shards.png "a title") and text'
-    )
+    answers = {
+        n.key.rsplit(":", 1)[-1]: dict(n.draft).get("answer")
+        for n in read_source(Source(tree / "hostile.md", tree)).notes
+    }
+    assert answers["shards"] == '![the shards](images/shards.png "a title") and text'
+    assert answers["clip"] == "hear ![a clip](clip.mp3) now"
+    assert answers["sound"] == "hear [sound:clip.mp3] now"
 
 
 def test_math_is_copied_in_the_delimiters_the_reader_reads_as_math(tree: Path) -> None:

@@ -4,8 +4,8 @@ the card's current text as Markdown.
 A rewrite pasted unchanged changes nothing: its Markdown reads back (:mod:`.apply`) to the
 fields the card has now. So the draft writes what the reader reads, not what the card shows:
 
-- an image by the path its author wrote (:data:`builder.media.SOURCE_PATH`), never the name
-  it is packed under;
+- an image (a sound, a video) by the path its author wrote (:data:`builder.media.SOURCE_PATH`),
+  never the name it is packed under; Anki's ``[sound:…]`` as ``[sound:…]``;
 - math between ``\\(…\\)`` or ``\\[…\\]``, which the reader always reads as math (``$…$``
   next to a digit is money); TeX holding its own closing delimiter goes between dollars;
 - text escaped where Markdown, or a dialect the reader understands, would read it as markup:
@@ -39,6 +39,7 @@ import yaml
 from markdown_it.token import Token
 
 from ..markdown import CLOZE, MATH_DISPLAY, MATH_INLINE, parser, plain
+from ..markdown.dialects import SOUND_TAG
 from ..media import SOURCE_PATH
 from ..model import (
     Block,
@@ -259,8 +260,8 @@ def _signature(tokens: Iterable[Token]) -> list[tuple[str, ...]]:
             out.append(("text", "".join(text)))
         text = []
         if tok.type == "image":
-            where = (tok.meta or {}).get(SOURCE_PATH) or tok.attrGet("src")
-            out.append(("image", str(where), plain(tok.children or ()), str(tok.attrGet("title") or "")))
+            alt = plain(tok.children or ())
+            out.append(("image", _source(tok), alt, str(tok.attrGet("title") or "")))
         elif tok.type == "link_open":
             out.append((tok.type, str(tok.attrGet("href")), str(tok.attrGet("title") or "")))
         elif tok.type == MATH_INLINE or tok.type in MATH_DISPLAY:
@@ -299,6 +300,8 @@ def _written(tokens: Iterable[Token], cloze: bool, cell: bool = False) -> str:
             out.append("\\\n")
         elif kind == MATH_INLINE or kind in MATH_DISPLAY:
             out.append(_math(tok).replace("|", pipe))
+        elif kind == "image" and (tok.meta or {}).get(SOUND_TAG) and _SOUND_PATH.fullmatch(_source(tok)):
+            out.append(f"[sound:{_source(tok)}]".replace("|", pipe))
         elif kind == "image":
             alt = _escape(plain(tok.children or ()), start=False, cloze=cloze)
             out.append(f"![{alt}]({_destination(tok).replace('|', pipe)})")
@@ -319,11 +322,19 @@ def _code_span(content: str) -> str:
     return f"{fence}{pad}{content}{pad}{fence}"
 
 
+def _source(tok: Token) -> str:
+    """An image's path as its author wrote it (not the name it is packed under)."""
+    written = (tok.meta or {}).get(SOURCE_PATH)
+    return str(written if written is not None else tok.attrGet("src") or "")
+
+
+_SOUND_PATH = re.compile(r"[^\[\]\n\s][^\[\]\n]{0,498}[^\[\]\n\s]|[^\[\]\n\s]")
+"""A path Anki's ``[sound:…]`` can hold as it is."""
+
+
 def _destination(tok: Token) -> str:
     """A link's or an image's destination (an image's as its author wrote it), and its title."""
-    meta = tok.meta or {}
-    src = meta.get(SOURCE_PATH) if tok.type == "image" else None
-    where = str(src if src is not None else tok.attrGet("src" if tok.type == "image" else "href") or "")
+    where = _source(tok) if tok.type == "image" else str(tok.attrGet("href") or "")
     where = re.sub(r"([\\()<>])", r"\\\1", where).replace(" ", "%20")
     title = tok.attrGet("title")
     if title:
