@@ -170,8 +170,8 @@ def curation_name(note: Note) -> str:
 
 def _strip(note: Note) -> HTML:
     """The note's key, kind and source, and the buttons that copy its curation entries. A
-    note whose text no rewrite gives back unchanged (it has no draft: see
-    :mod:`builder.curation.drafts`) is offered no rewrite entry: its button holds none and
+    note no rewrite gives back unchanged (it has no draft: its text, see
+    :mod:`builder.curation.drafts`, or a team's note type) is offered no rewrite entry: its button holds none and
     copies nothing (clicked, it says why), and the strip says so."""
     curation = curation_name(note)
     buttons = HTML().join(
@@ -202,7 +202,7 @@ def _strip(note: Note) -> HTML:
     )
 
 
-NO_REWRITE = "no rewrite entry: its text cannot be copied so that it reads back the same, write one by hand"
+NO_REWRITE = "no rewrite entry: no curation rewrite gives this note back as it is; change it in its source"
 """What the strip of a note that has no draft says, and its rewrite button (which holds no
 entry) when clicked."""
 
