@@ -290,6 +290,30 @@ def test_a_listed_cloze_rewrite_stays_a_list(small):
     assert code == 1 and f"db.curation.yaml:1: error: “{key}”: cloze: " in stderr, stderr
 
 
+def test_a_cloze_rewrite_of_one_item_is_a_list_of_one(small):
+    """A ``- `` line is a list's item, alone or after an intro: the rewrite of a list item's
+    cloze reads back as the one-item list it was."""
+    src, out = small
+    (src / "db.md").write_text("# Databases\n\n## Engines\n\n- **InnoDB** keeps rows\n", encoding="utf-8")
+    (key,) = cards(src, out)
+    for cloze, intro in (
+        ("- InnoDB keeps {{c1::rows}}", ""),
+        ("Engines:\n- InnoDB keeps {{c1::rows}}", "<p>Engines:</p>"),
+    ):
+        (src / "db.curation.yaml").write_text(
+            f"{key}:\n  cloze: |\n" + "".join(f"    {line}\n" for line in cloze.split("\n")), encoding="utf-8"
+        )
+        text = cards(src, out)[key]["fields"]["Text"]
+        assert text.endswith(f"{intro}<ul><li>InnoDB keeps {{{{c1::rows}}}}</li></ul></div>"), text
+    # Escaped, a line starting with a dash is text.
+    (src / "db.curation.yaml").write_text(
+        f"{key}:\n  cloze: '\\- InnoDB keeps {{{{c1::rows}}}}'\n", encoding="utf-8"
+    )
+    assert cards(src, out)[key]["fields"]["Text"].endswith(
+        '<div class="ask">- InnoDB keeps {{c1::rows}}</div>'
+    )
+
+
 def test_inline_cards_are_curated_like_generated_ones(small):
     src, out = small
     (src / "db.md").write_text(
