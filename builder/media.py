@@ -297,8 +297,10 @@ _FETCHED: dict[tuple[str, Fetch], MediaFile | str] = {}
 
 
 def forget_fetched() -> None:
-    """Start a run: remote images are fetched again (they may have changed since the last)."""
+    """Start a run: remote images are fetched again (they may have changed since the last), and
+    source folders are listed again for media found by name."""
     _FETCHED.clear()
+    _NAMES.clear()
 
 
 def fetchable(src: str) -> bool:
@@ -508,6 +510,37 @@ _LIMITS = {"image": MAX_IMAGE_BYTES, "sound": MAX_SOUND_BYTES, "video": MAX_VIDE
 _ARTICLES = {"image": "an image", "sound": "a sound", "video": "a video"}
 
 
+_NAMES: dict[Path, dict[str, list[Path]]] = {}
+"""Each source folder's media files by name, listed once a run (see :func:`forget_fetched`)."""
+
+
+def _elsewhere(relative: Path, base: Path) -> Path | str:
+    """A media file a note app finds where the source's folder has none (Obsidian, Logseq):
+    the path from the source folder's top, else the one file of that name anywhere in it;
+    what is wrong when there is none, or several."""
+    from_top = (base / relative).resolve()
+    if from_top.is_relative_to(base) and from_top.is_file():
+        return from_top
+    if len(relative.parts) != 1:
+        return "not found"
+    if base not in _NAMES:
+        names: dict[str, list[Path]] = {}
+        for path in sorted(base.rglob("*")):
+            parts = path.relative_to(base).parts
+            if path.suffix.lower() in MEDIA_SUFFIXES and not any(p.startswith(".") for p in parts):
+                names.setdefault(path.name, []).append(path)
+        _NAMES[base] = names
+    found = [
+        p for p in _NAMES[base].get(relative.name, []) if p.resolve().is_relative_to(base) and p.is_file()
+    ]
+    if not found:
+        return "not found"
+    if len(found) > 1:
+        where = ", ".join(str(p.relative_to(base)) for p in found[:3])
+        return f"not found beside the source, and several files have that name ({where}); give its path"
+    return found[0].resolve()
+
+
 def _resolve(src: str, source: Path, base: Path, *, tag: bool = False) -> MediaFile | str:
     """The packed file for an image reference (a sound's or a video's too, and a ``[sound:…]``
     with ``tag``), or what is wrong with it."""
@@ -518,6 +551,9 @@ def _resolve(src: str, source: Path, base: Path, *, tag: bool = False) -> MediaF
     if any(ord(char) < 32 for char in shown):
         return f"{what} path “{shown.encode('unicode_escape').decode()}” holds a control character"
     relative = Path(shown)
+    bare = Path(re.split(r"[?#]", shown, maxsplit=1)[0])
+    if relative.suffix.lower() not in MEDIA_SUFFIXES and bare.suffix.lower() in MEDIA_SUFFIXES:
+        relative = bare  # ``shot.png#interface``: what follows is for the page, not the file
     suffix = relative.suffix.lower()
     what = _kind(suffix, tag)
     if relative.is_absolute():
@@ -537,7 +573,10 @@ def _resolve(src: str, source: Path, base: Path, *, tag: bool = False) -> MediaF
     if not target.is_relative_to(base):
         return f"{what} “{shown}” is outside the source folder {base.name}/"
     if not target.is_file():
-        return f"{what} “{shown}” not found"
+        found = _elsewhere(relative, base)
+        if isinstance(found, str):
+            return f"{what} “{shown}” {found}"
+        target = found
     limit = _LIMITS[what]
     try:
         if (size := target.stat().st_size) > limit:

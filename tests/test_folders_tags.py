@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support import cards_json, import_apkg, outcome, run, write
+from tests.support import cards_json, import_apkg, outcome, png, run, write
 
 
 @pytest.fixture(autouse=True)
@@ -154,3 +154,32 @@ def test_a_list_of_tags_is_content_and_keeps_its_words():
     assert (
         "snake_case" in listed["answer"] and "kebab-case" in listed["answer"] and "#" not in listed["answer"]
     )
+
+
+def test_a_vault_finds_its_attachments_by_name_as_the_note_app_does():
+    """Obsidian writes ``![[shot.png]]`` for a file anywhere in the vault, or a path from the
+    vault's top; a ``#fragment`` after a file's name is for the page."""
+    write(
+        {
+            "vault/notes/a.md": "# A\n\n## Pictures\n\n- **Screen:** ![[shot.png#interface|The screen]]\n"
+            "- **Again:** ![The screen](shot.png#interface)\n- **From the top:** ![An icon](Attachments/icons/i.png)\n",
+        }
+    )
+    Path("vault/Attachments/icons").mkdir(parents=True)
+    Path("vault/Attachments/shot.png").write_bytes(png())
+    Path("vault/Attachments/icons/i.png").write_bytes(png(3, 1))
+    notes = cards_json("vault")
+    assert len(notes) == 3 and all("<img" in n["fields"]["Answer"] for n in notes)
+
+
+def test_a_name_two_attachments_share_is_one_error_naming_them():
+    write({"vault/a.md": "# A\n\n## S\n\n- **Screen:** ![[shot.png|The screen]]\n"})
+    for folder in ("vault/x", "vault/y"):
+        Path(folder).mkdir(parents=True)
+        Path(folder, "shot.png").write_bytes(png())
+    code, _, err = outcome("build", "vault", "--out", "decks")
+    assert code == 1
+    assert err.startswith(
+        "vault/a.md:5: error: image “shot.png” not found beside the source, and several files have"
+        " that name (x/shot.png, y/shot.png); give its path"
+    ), err
