@@ -56,7 +56,10 @@ def notes_of(
     config = config or DeckConfig()
     folders = _folders(source_name) if config.folders else ()
     folder_deck = "::".join((deck, *folders)) if "subdecks" in config.folders and folders else deck
-    folder_tags = ("::".join(folders),) if "tags" in config.folders and folders else ()
+    # A tag holds no space (Anki splits tags there): ``Getting started`` is ``Getting_started``.
+    folder_tags = (
+        ("::".join("_".join(f.split()) for f in folders),) if "tags" in config.folders and folders else ()
+    )
     notes = []
     for card in cards:
         shown = render(card)

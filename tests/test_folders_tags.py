@@ -60,6 +60,13 @@ def test_moving_a_file_to_another_folder_keeps_its_notes():
     assert {n["guid"] for n in after.values()} == before
 
 
+def test_a_folder_name_with_spaces_is_one_tag():
+    write({**VAULT, "vault/Getting started/intro.md": "# Intro\n\n## S\n- **Key:** value\n"})
+    notes = by_prompt("vault")
+    assert "Getting_started" in notes["Key?"]["tags"] and "Getting" not in notes["Key?"]["tags"]
+    assert notes["Key?"]["deck"] == "Vault::Getting started"
+
+
 def test_folders_as_tags_only_keep_one_deck():
     write({**VAULT, "vault/decks.yaml": VAULT["vault/decks.yaml"].replace("[subdecks, tags]", "tags")})
     notes = by_prompt("vault")
