@@ -55,53 +55,6 @@ def _soft(text: str, n: int) -> str:
     return "" if before and after and is_cjk(before) and is_cjk(after) else " "
 
 
-_MARKS = {
-    "strong_open": "**",
-    "strong_close": "**",
-    "em_open": "*",
-    "em_close": "*",
-    "s_open": "~~",
-    "s_close": "~~",
-}
-
-
-def markdown_text(tokens: Iterable[Token]) -> str:
-    """Inline tokens written back as Markdown (code spans, emphasis, links, math kept), for an
-    author to edit: not the source byte for byte, but text that reads back the same."""
-    out: list[str] = []
-    links: list[str] = []
-    for tok in tokens:
-        kind = tok.type
-        if kind == "text":
-            out.append(tok.content)
-        elif kind == "code_inline":
-            fence = "`" * (max((len(run) for run in re.findall(r"`+", tok.content)), default=0) + 1)
-            pad = " " if tok.content.startswith("`") or tok.content.endswith("`") else ""
-            out.append(f"{fence}{pad}{tok.content}{pad}{fence}")
-        elif kind in _MARKS:
-            out.append(_MARKS[kind])
-        elif kind == "link_open":
-            links.append(str(tok.attrGet("href") or ""))
-            out.append("[")
-        elif kind == "link_close":
-            out.append(f"]({links.pop() if links else ''})")
-        elif kind == "softbreak":
-            out.append("\n")
-        elif kind == "hardbreak":
-            out.append("\\\n")
-        elif kind == MATH_INLINE:
-            out.append(f"${tok.content.strip()}$")
-        elif kind in MATH_DISPLAY:
-            out.append(f"$${tok.content.strip()}$$")
-        elif kind == "image":
-            out.append(f"![{plain(tok.children or ())}]({tok.attrGet('src') or ''})")
-        elif tok.children:
-            out.append(markdown_text(tok.children))
-        else:
-            out.append(tok.content)
-    return "".join(out)
-
-
 def lines(tokens: Sequence[Token]) -> list[list[Token]]:
     """Split inline tokens at line breaks."""
     result: list[list[Token]] = [[]]
