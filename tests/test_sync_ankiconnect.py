@@ -554,3 +554,53 @@ def test_the_learners_own_changes_survive_a_sync_and_pull_brings_their_edit_back
         assert not [d.name for d in col.decks.all_names_and_ids() if d.name.startswith(DECK)]
     finally:
         col.close()
+
+
+def test_a_team_style_and_note_type_sync_through_anki_connect(server_python, tmp_path, monkeypatch):
+    """A deck with a style of its own and a team's note type: the first sync adds them, a
+    changed CSS file restyles them in place, and the learner's reviews stay."""
+    monkeypatch.chdir(tmp_path)
+    source = tmp_path / "source"
+    (source / "notetypes").mkdir(parents=True)
+    (source / "team.css").write_text(".card { font-family: Georgia, serif; }\n", encoding="utf-8")
+    (source / "notetypes" / "team-qa.yaml").write_text(
+        "name: Team Q&A\nfields: [Prompt, Answer, Source]\ntemplates:\n  - name: Card 1\n"
+        "    front: '<div class=\"q\">{{Prompt}}</div>'\n    back: '{{FrontSide}}<hr id=\"answer\">{{Answer}}'\n"
+        "css: '.q { color: navy; }'\n",
+        encoding="utf-8",
+    )
+    (source / "a.md").write_text(
+        "---\nstyle: team.css\n---\n# Styled\n\n## S\n- **Port:** 53\n", encoding="utf-8"
+    )
+    (source / "b.md").write_text(
+        "---\nnote_types: {prompt: team-qa}\n---\n# Team\n\n## S\n- **Port:** 80\n", encoding="utf-8"
+    )
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(T1))
+    assert CliRunner().invoke(main, ["build", "source", "--out", "decks"]).exit_code == 0
+    collection = tmp_path / "learner.anki2"
+    Collection(str(collection)).close()
+    with serving(server_python, collection) as url:
+        result = sync(tmp_path / "decks", url)
+    assert result.exit_code == 0, result.output
+    col = Collection(str(collection))
+    try:
+        assert col.models.by_name("Team Q&A") is not None
+        studied = study(col, "Styled", 1, ease=4)
+    finally:
+        col.close()
+    (source / "team.css").write_text(".card { font-family: Palatino, serif; }\n", encoding="utf-8")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(T2))
+    assert CliRunner().invoke(main, ["build", "source", "--out", "decks"]).exit_code == 0
+    with serving(server_python, collection) as url:
+        result = sync(tmp_path / "decks", url)
+    assert result.exit_code == 0, result.output
+    assert "Styled 1.1.0: 0 added, 0 changed, 0 moved, 0 deleted" in result.stdout
+    col = Collection(str(collection))
+    try:
+        css = col.models.by_name("deckbuilder prompt/answer (team)")["css"]
+        assert "Palatino" in css and "Georgia" not in css
+        for cid, state in studied.items():
+            card = col.get_card(cid)
+            assert (card.ivl, card.due, card.type, card.queue, card.factor, card.reps) == state
+    finally:
+        col.close()
