@@ -63,9 +63,11 @@ from .model import (
     Paragraph,
     Part,
     Segment,
+    Snippet,
     Table,
     Text,
     inline_runs,
+    unknown_part,
 )
 from .sources import CARD_SUFFIXES
 from .svg import svg_problem
@@ -100,6 +102,8 @@ def _inline_runs(parts: Iterable[Part]) -> Iterator[Inline]:
             yield from (value for _, value in part.pairs)
         elif isinstance(part, Blocks):
             yield from inline_runs(part.blocks)
+        elif not isinstance(part, Snippet):  # code shows no image
+            unknown_part(part)
 
 
 def images(card: Card) -> Iterator[tuple[Token, Origin]]:

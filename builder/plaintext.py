@@ -23,9 +23,11 @@ from .model import (
     Paragraph,
     Part,
     Segment,
+    Snippet,
     Table,
     Text,
     breadcrumb,
+    unknown_part,
 )
 
 
@@ -68,7 +70,9 @@ def part_text(part: Part) -> list[str]:
         return [f"{head}: {plain(value.tokens)}" for head, value in part.pairs]
     if isinstance(part, Blocks):
         return [line for b in part.blocks for line in block_text(b)]
-    return part.text.split("\n")
+    if isinstance(part, Snippet):
+        return part.text.split("\n")
+    unknown_part(part)
 
 
 def cloze_text(card: Card, *, shown: bool) -> str:

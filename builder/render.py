@@ -32,10 +32,12 @@ from .model import (
     Pairs,
     Paragraph,
     Part,
+    Snippet,
     Table,
     Text,
     Way,
     breadcrumb,
+    unknown_part,
 )
 from .model.cards import SOURCE_FIELD
 from .plaintext import answer_text, prompt_text
@@ -132,7 +134,9 @@ def part_html(part: Part) -> HTML:
         return HTML('<ul class="pairs">{}</ul>').format(rows)
     if isinstance(part, Blocks):
         return blocks_html(part.blocks)
-    return code_html(part.lang, part.text, part.lines)
+    if isinstance(part, Snippet):
+        return code_html(part.lang, part.text, part.lines)
+    unknown_part(part)
 
 
 def parts_html(parts: Iterable[Part]) -> HTML:

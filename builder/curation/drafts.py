@@ -54,8 +54,10 @@ from ..model import (
     Pairs,
     Paragraph,
     Part,
+    Snippet,
     Table,
     Text,
+    unknown_part,
 )
 
 
@@ -126,7 +128,9 @@ def _part_markdown(part: Part, other: bool = False) -> str:
         )
     if isinstance(part, Blocks):
         return _joined(_pieces(part.blocks))
-    return _fenced(part.lang, part.text)
+    if isinstance(part, Snippet):
+        return _fenced(part.lang, part.text)
+    unknown_part(part)
 
 
 def _head(tokens: Sequence[Token], other: bool = False) -> str:

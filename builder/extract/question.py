@@ -42,6 +42,7 @@ from ..model import (
     Text,
     Way,
     inline_runs,
+    unknown_part,
 )
 from .cues import clean_title, is_target_heading, is_template, specific_part
 from .scope import Scope, Sink
@@ -101,6 +102,8 @@ def typed_answer_problem(parts: Sequence[Part]) -> str:
         if isinstance(part, Text):
             lines.append(plain(part.inline.tokens))
             continue
+        if not isinstance(part, Blocks):
+            unknown_part(part)
         for block in part.blocks:
             if isinstance(block, ListBlock):
                 return "holds a list"

@@ -24,6 +24,7 @@ from .cards import (
     Text,
     Way,
     breadcrumb,
+    unknown_part,
 )
 from .document import (
     Block,
@@ -81,4 +82,5 @@ __all__ = [
     "breadcrumb",
     "inline_runs",
     "one_line",
+    "unknown_part",
 ]

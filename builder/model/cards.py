@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Literal, TypeAlias, get_args
+from typing import Any, Literal, NoReturn, TypeAlias, get_args
 
 from .document import Block, Inline, Origin
 
@@ -67,6 +67,17 @@ class Snippet:
 
 
 Part: TypeAlias = Text | Items | Pairs | Blocks | Snippet
+"""Every kind of answer part. Each stage that reads parts (HTML in :mod:`builder.render`,
+plain text in :mod:`builder.plaintext`, a curation draft in :mod:`builder.curation.drafts`,
+images in :mod:`builder.media`, a typed answer's check in :mod:`builder.extract.question`)
+handles every one and ends in :func:`unknown_part`: a part type added here and missed by one
+of them is a type error there."""
+
+
+def unknown_part(part: NoReturn) -> NoReturn:
+    """The end of a dispatch over :data:`Part`: mypy proves it is never reached (each part
+    type was handled before); reached anyway, it says which."""
+    raise TypeError(f"no handling for the answer part {type(part).__name__}")
 
 
 @dataclass(frozen=True)
