@@ -12,7 +12,6 @@ from .cards import (
     Blocks,
     Card,
     ClozeText,
-    Diagnostic,
     Gap,
     Items,
     Kind,
@@ -29,6 +28,7 @@ from .cards import (
 from .document import (
     Block,
     Code,
+    Diagnostic,
     Document,
     Inline,
     Item,

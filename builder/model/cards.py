@@ -206,15 +206,3 @@ class Card:
         if not self.ask:
             return crumb
         return f"{crumb} — {self.ask}"
-
-
-@dataclass(frozen=True)
-class Diagnostic:
-    """A problem found in a source, reported at the edge (CLI) sorted by place."""
-
-    origin: Origin
-    level: Literal["warning", "error"]
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.origin}: {self.level}: {self.message}"

@@ -11,8 +11,6 @@ from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 if TYPE_CHECKING:
     from markdown_it.token import Token
 
-    from .cards import Diagnostic
-
 
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 """What a terminal or a log would act on rather than show: C0 and C1 controls (a newline, a
@@ -48,6 +46,20 @@ class Origin:
 
 
 NOWHERE = Origin("", 0)
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """A problem found in a source, reported at the edge (CLI) sorted by place."""
+
+    origin: Origin
+    level: Literal["warning", "error"]
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.origin}: {self.level}: {self.message}"
+
+
 """The origin of what came from no file (a record's default)."""
 
 

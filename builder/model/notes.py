@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .cards import KINDS, Diagnostic, Kind, Skipped
-from .document import Origin
+from .cards import KINDS, Kind, Skipped
+from .document import Diagnostic, Origin
 from .notetype import NO_LOOK, Look, NoteType
 
 
