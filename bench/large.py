@@ -57,7 +57,7 @@ sys.path.insert(0, str(ROOT))
 
 from builder import deep  # noqa: E402
 from builder.cache import Cache  # noqa: E402
-from builder.usecase import run  # noqa: E402
+from builder.usecase import Request, run  # noqa: E402
 
 T = TypeVar("T")
 
@@ -163,7 +163,7 @@ def timed(label: str, action: Callable[[], object], profile: Path | None) -> flo
 
 def release(source: Path, out: Path) -> None:
     """Release the decks of ``source`` into ``out`` as ``build`` does, in this process."""
-    result = run([str(source)], out, goal="release")
+    result = run([str(source)], out, Request(goal="release"))
     if result.failed or not result.written or result.written[0][0].bump is None:
         raise SystemExit(f"the release of {source} into {out} failed")
 
@@ -217,7 +217,7 @@ def many_small(count: int, profile: Path | None) -> tuple[float, float]:
         try:
 
             def build() -> None:
-                result = run([str(source)], out, goal="release", remember=True, cache=Cache())
+                result = run([str(source)], out, Request(goal="release", remember=True), cache=Cache())
                 if result.failed or len(result.written) != count:
                     raise SystemExit(f"the build of {source} into {out} failed")
 

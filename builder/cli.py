@@ -6,7 +6,6 @@ them, so that a build with nothing to do starts and ends quickly.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -18,8 +17,8 @@ from .model import Diagnostic
 if TYPE_CHECKING:
     from .lint import Finding
     from .release.deck import Release
-    from .usecase import BuildResult, Goal
 
+from .commands.building import built, report
 from .commands.options import (
     DEFAULT_SOURCES,
     decks_option,
@@ -29,34 +28,6 @@ from .commands.options import (
     sources_argument,
 )
 from .commands.output import Escaping, json_line, say, say_lines
-
-
-def report(diagnostics: Iterable[Diagnostic | Finding]) -> None:
-    """Print diagnostics, one line each, on standard error (escaped: see :func:`say`)."""
-    for diagnostic in diagnostics:
-        say(str(diagnostic), err=True)
-
-
-def built(
-    paths: tuple[str, ...], out: Path, show_progress: bool = False, goal: Goal = "compare", **options: Any
-) -> BuildResult:
-    """Run the build use case (:func:`builder.usecase.run`, through the cache) as far as ``goal``,
-    with ``options``; report every problem, and stop (exit 1) if any is an error."""
-    from .cache import Cache
-    from .progress import progress_reporter
-    from .usecase import run
-
-    progress = progress_reporter(force=show_progress)
-    result = run(
-        paths or DEFAULT_SOURCES, out, goal=goal, progress=progress, cache=Cache(), warn=_warn, **options
-    )
-    if result.failed:
-        raise SystemExit(1)
-    return result
-
-
-def _warn(diagnostic: Diagnostic | Finding) -> None:
-    report([diagnostic])
 
 
 def code_width_option(func: Any) -> Any:
@@ -130,17 +101,18 @@ def build(
     from .release.report import draft as drafted
     from .release.report import dropped, released
     from .release.retire import retired, said
+    from .usecase import Request
 
-    goal: Goal = "drafts" if draft else "release"
-    options = {
-        "drafts": drafts,
-        "strict": strict,
-        "previews": with_preview,
-        "remember": True,
-        "fetch_images": fetch_images,
-        "code_width": code_width,
-    }
-    result = built(paths, out, show_progress, goal=goal, **options)
+    request = Request(
+        goal="drafts" if draft else "release",
+        drafts=drafts,
+        strict=strict,
+        previews=with_preview,
+        remember=True,
+        fetch_images=fetch_images,
+        code_width=code_width,
+    )
+    result = built(paths, out, request, show_progress)
     if result.repeated is not None:
         # Nothing changed since the last build: say what it said, do nothing.
         say_lines(result.repeated.errors, err=True)
@@ -179,8 +151,10 @@ def cards(
 
     Example: deckbuilder cards source/rust-web3-interview.md --json
     """
-    goal: Goal = "plan" if skipped else "compare"
-    result = built(paths, out, goal=goal, warn_lost=False, fetch_images=fetch_images)
+    from .usecase import Request
+
+    request = Request(goal="plan" if skipped else "compare", warn_lost=False, fetch_images=fetch_images)
+    result = built(paths, out, request)
     for part in result.plan.skipped if skipped and result.plan else ():
         say(str(part))
     for rel in result.releases:
@@ -217,7 +191,9 @@ def diff(paths: tuple[str, ...], out: Path, check: bool, fetch_images: bool) -> 
     from .release.retire import retired
 
     stale = False
-    result = built(paths, out, verify=True, fetch_images=fetch_images)
+    from .usecase import Request
+
+    result = built(paths, out, Request(verify=True, fetch_images=fetch_images))
     rewrite = dict(result.stale)
     listed = Listing(out)  # listed once for every deck's leftovers
     for rel in result.releases:
@@ -265,8 +241,9 @@ def preview(paths: tuple[str, ...], target: Path, out: Path, fetch_images: bool)
     from .atomic import Staging
     from .preview import preview_page
     from .release.retire import retired
+    from .usecase import Request
 
-    result = built(paths, out, warn_lost=False, fetch_images=fetch_images)
+    result = built(paths, out, Request(warn_lost=False, fetch_images=fetch_images))
     rels = [rel for rel in result.releases if not retired(rel)]
     with Staging() as staging:
         staging.write_text(target, preview_page(rels, _title(rels)))

@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, replace
-from functools import partial
 from pathlib import Path
 from typing import Literal
 
@@ -78,53 +77,60 @@ class BuildResult:
         return self.plan is not None and bool(self.plan.errors or self.differ)
 
 
+@dataclass(frozen=True)
+class Request:
+    """What a build is asked for: how far it goes, and how."""
+
+    goal: Goal = "compare"
+    drafts: Path = DRAFTS
+    """Where drafts are written (``goal="drafts"``)."""
+    strict: bool = False
+    """Write nothing when a release would lose review history."""
+    previews: bool = False
+    """Also write each deck's preview page beside it (``goal="release"``)."""
+    remember: bool = False
+    """Keep a stamp of the build, and when the last one's still holds do nothing (see
+    :mod:`builder.stamp`)."""
+    warn_lost: bool = True
+    """Tell ``warn`` the history-loss warnings too."""
+    verify: bool = False
+    """Check that the committed files of the decks folder are what their sources build (see
+    :mod:`builder.release.verify`); a file that is not is an error, and nothing is written.
+    Always done when releasing."""
+    fetch_images: bool = False
+    """Fetch and pack every source's remote images (see :mod:`builder.media`), as
+    ``fetch_images: true`` asks of one deck."""
+    code_width: int | None = None
+    """When the plan has no error, apply the rules of ``deckbuilder lint`` to its notes, with
+    code lines of up to that many columns accepted, and tell ``warn`` their warnings after the
+    plan's problems, as ``lint --strict`` would fail on them (their notes, advice, are for
+    ``lint`` to show; see :mod:`builder.lint`); None: they are not applied."""
+
+
+COMPARE = Request()
+"""Compare the decks with their releases and write nothing."""
+
+
 def run(
     paths: Sequence[str],
     out: Path,
+    request: Request = COMPARE,
     *,
-    goal: Goal = "compare",
-    drafts: Path = DRAFTS,
-    strict: bool = False,
-    previews: bool = False,
-    remember: bool = False,
     progress: AbstractContextManager[Progress] | None = None,
     cache: Cache | None = None,
     warn: Warn | None = None,
-    warn_lost: bool = True,
-    verify: bool = False,
-    fetch_images: bool = False,
-    code_width: int | None = None,
 ) -> BuildResult:
-    """Build the decks of ``paths`` against the releases in ``out``, as far as ``goal``.
+    """Build the decks of ``paths`` against the releases in ``out``, as ``request`` asks.
 
-    ``strict``: write nothing when a release would lose review history. ``previews``: also
-    write each deck's preview page beside it. ``remember``: keep a stamp of the build, and
-    when the last one's still holds do nothing (see :mod:`builder.stamp`). ``progress`` is
-    entered while sources are read; ``warn`` is told the plan's problems and (``warn_lost``)
-    the history-loss warnings. ``verify`` (always when releasing): check that the committed
-    files of ``out`` are what their sources build (see :mod:`builder.release.verify`); a file
-    that is not is an error, and nothing is written. ``fetch_images``: every source's remote
-    images are fetched and packed (see :mod:`builder.media`), as ``fetch_images: true`` asks
-    of one deck. ``code_width``: when the plan has no error, the rules of ``deckbuilder lint``
-    are applied to its notes, with code lines of up to that many columns accepted, and ``warn``
-    is told their warnings after the plan's problems, as ``lint --strict`` would fail on them
-    (their notes, advice, are for ``lint`` to show; see :mod:`builder.lint`); None: they are not
-    applied.
+    ``progress`` is entered while sources are read; ``warn`` is told the plan's problems as
+    they are found, before anything is written; ``cache`` keeps what unchanged sources give.
     """
-    fetch = Fetch() if fetch_images else None
-    compare = partial(_compare, paths, out, progress, cache, warn, warn_lost, fetch, code_width)
-    if goal == "release":
-        release = partial(compare, verify=True)
-        return _release(paths, out, strict, previews, remember, fetch, code_width, release)
-    if verify:
-        compare = partial(compare, verify=True)
-    if goal == "plan":
-        return compare(release=False)
-    result = compare()
-    if goal == "drafts" and not result.failed:
-        drafted = tuple(write_drafts(result.releases, drafts))
-        dropped = drop_stale_drafts(drafts, drafted) if _searched(paths) is not None else ()
-        return replace(result, drafts=drafted, dropped=dropped)
+    build = _Build(paths, out, request, progress, cache, warn)
+    if request.goal == "release":
+        return build.release()
+    result = build.compare(release=request.goal != "plan", verify=request.verify)
+    if request.goal == "drafts" and not result.failed:
+        return build.drafts(result)
     return result
 
 
@@ -154,39 +160,102 @@ def drop_stale_drafts(folder: Path, drafted: Sequence[tuple[Release, Path]]) -> 
     return tuple(dropped)
 
 
-def _compare(
-    paths: Sequence[str],
-    out: Path,
-    progress: AbstractContextManager[Progress] | None,
-    cache: Cache | None,
-    warn: Warn | None,
-    warn_lost: bool,
-    fetch: Fetch | None,
-    code_width: int | None,
-    release: bool = True,
-    verify: bool = False,
-    found: Found | None = None,
-) -> BuildResult:
-    """Plan the decks and (``release``) compare each with its release; (``verify``) check the
-    committed files against what the sources build. ``found``: the sources, when already found;
-    ``code_width``: apply lint's rules (see :func:`run`)."""
-    with progress or nullcontext() as told:
-        plan = plan_decks(paths, told, cache, out, fetch, found)
-    _tell(warn, plan.diagnostics)
-    linted = () if code_width is None or plan.errors else tuple(warnings(plan, code_width))
-    _tell(warn, linted)
-    if plan.errors or not release:
-        return BuildResult(plan, linted)
-    listed = Listing(out)  # the decks folder, listed once for every deck's release and check
-    rels = tuple(releases(plan, out, searched=_searched(paths), listed=listed))
-    lost = tuple(d for rel in rels for d in history_lost(rel))
-    if warn_lost:
-        _tell(warn, lost)
-    if not verify:
-        return BuildResult(plan, linted, rels, lost)
-    checked = check(rels, out, listed)
-    _tell(warn, checked.problems)
-    return BuildResult(plan, linted, rels, lost, differ=checked.problems, stale=checked.stale)
+class _Build:
+    """One build: its sources, its decks folder, what it is asked, and the tools it reports
+    with; its steps, in the order a release takes them."""
+
+    def __init__(
+        self,
+        paths: Sequence[str],
+        out: Path,
+        request: Request,
+        progress: AbstractContextManager[Progress] | None,
+        cache: Cache | None,
+        warn: Warn | None,
+    ) -> None:
+        self.paths, self.out, self.request = paths, out, request
+        self.progress, self.cache, self.warn = progress, cache, warn
+        self.fetch = Fetch() if request.fetch_images else None
+
+    def release(self) -> BuildResult:
+        """Release every deck into the decks folder, unless the last build's stamp still
+        holds (a remote image is not asked for again then: the stamp knows only local files).
+        The sources are looked for once, for the stamp and the plan alike. What lint says
+        depends on the code width as well as on the sources: a stamp holds only for the width
+        it was made with."""
+        request = self.request
+        sources: Found | None = None
+        before: str | None = None
+        if request.remember:
+            sources = find_all(self.paths, self.out)
+            problems = [*sources.problems, *sources.orphans]
+            width = "" if request.code_width is None else f"\0code width {request.code_width}"
+            found = [(s.path, context(s, self.fetch) + width) for s in sources.sources]
+            repeat = not (request.previews or problems or request.strict)
+            last = stamp.load(self.paths, self.out) if repeat else None
+            if last is not None and last.holds(found, self.out):
+                return BuildResult(repeated=last)
+            before = stamp.inputs(found)
+        result = self.compare(release=True, verify=True, found=sources)
+        if result.failed or (request.strict and result.lost):
+            return replace(result, refused=not result.failed)
+        written = tuple(write(result.releases, self.out, rewrite={path for path, _ in result.stale}))
+        if request.remember:
+            self._remember(before, result, written)
+        pages = tuple(write_previews(result.releases, self.out)) if request.previews else ()
+        return replace(result, written=written, previews=pages)
+
+    def compare(self, *, release: bool, verify: bool, found: Found | None = None) -> BuildResult:
+        """Plan the decks and (``release``) compare each with its release; (``verify``) check
+        the committed files against what the sources build. ``found``: the sources, when
+        already found."""
+        with self.progress or nullcontext() as told:
+            plan = plan_decks(self.paths, told, self.cache, self.out, self.fetch, found)
+        self._tell(plan.diagnostics)
+        width = self.request.code_width
+        linted = () if width is None or plan.errors else tuple(warnings(plan, width))
+        self._tell(linted)
+        if plan.errors or not release:
+            return BuildResult(plan, linted)
+        listed = Listing(self.out)  # the decks folder, listed once for every deck's release and check
+        rels = tuple(releases(plan, self.out, searched=_searched(self.paths), listed=listed))
+        lost = tuple(d for rel in rels for d in history_lost(rel))
+        if self.request.warn_lost:
+            self._tell(lost)
+        if not verify:
+            return BuildResult(plan, linted, rels, lost)
+        checked = check(rels, self.out, listed)
+        self._tell(checked.problems)
+        return BuildResult(plan, linted, rels, lost, differ=checked.problems, stale=checked.stale)
+
+    def drafts(self, result: BuildResult) -> BuildResult:
+        """Write each compared deck's draft into the drafts folder; a build of folders also
+        removes the drafts of decks no source gives any more."""
+        folder = self.request.drafts
+        drafted = tuple(write_drafts(result.releases, folder))
+        dropped = drop_stale_drafts(folder, drafted) if _searched(self.paths) is not None else ()
+        return replace(result, drafts=drafted, dropped=dropped)
+
+    def _remember(
+        self, before: str | None, result: BuildResult, written: Sequence[tuple[Release, Path, bool]]
+    ) -> None:
+        """Keep the stamp that lets the next build with nothing to do stop at once."""
+        after = stamp.decks(self.out)
+        if before is None or after is None or result.plan is None:
+            return
+        media = tuple((f.path, f.name) for rel in result.releases for f in rel.plan.media) + tuple(
+            read for rel in result.releases for note_type in rel.plan.note_types for read in note_type.files
+        )
+        errors = tuple(str(d) for d in (*result.plan.diagnostics, *result.linted))
+        output = tuple(
+            (steady_retired if retired(rel) else steady)(rel, target) for rel, target, _ in written
+        )
+        stamp.save(self.paths, self.out, stamp.Stamp(before, media, after, errors, output))
+
+    def _tell(self, diagnostics: Sequence[Diagnostic | Finding]) -> None:
+        if self.warn is not None:
+            for diagnostic in diagnostics:
+                self.warn(diagnostic)
 
 
 def _searched(paths: Sequence[str]) -> tuple[Path, ...] | None:
@@ -195,62 +264,3 @@ def _searched(paths: Sequence[str]) -> tuple[Path, ...] | None:
     gone. A build naming files builds some decks, and says nothing of the others."""
     folders = tuple(Path(p) for p in paths)
     return folders if folders and all(p.is_dir() for p in folders) else None
-
-
-def _release(
-    paths: Sequence[str],
-    out: Path,
-    strict: bool,
-    previews: bool,
-    remember: bool,
-    fetch: Fetch | None,
-    code_width: int | None,
-    compare: Callable[..., BuildResult],
-) -> BuildResult:
-    """Release every deck into ``out``, unless the last build's stamp still holds (a remote
-    image is not asked for again then: the stamp knows only local files). The sources are
-    looked for once, for the stamp and the plan alike. What lint says depends on
-    ``code_width`` as well as on the sources: a stamp holds only for the width it was made with."""
-    sources: Found | None = None
-    if remember:
-        sources = find_all(paths, out)
-        problems = [*sources.problems, *sources.orphans]
-        width = "" if code_width is None else f"\0code width {code_width}"
-        found = [(s.path, context(s, fetch) + width) for s in sources.sources]
-        last = None if previews or problems or strict else stamp.load(paths, out)
-        if last is not None and last.holds(found, out):
-            return BuildResult(repeated=last)
-        before = stamp.inputs(found)
-    result = compare(found=sources)
-    if result.failed or (strict and result.lost):
-        return replace(result, refused=not result.failed)
-    written = tuple(write(result.releases, out, rewrite={path for path, _ in result.stale}))
-    if remember:
-        _remember(paths, out, before, result, written)
-    pages = tuple(write_previews(result.releases, out)) if previews else ()
-    return replace(result, written=written, previews=pages)
-
-
-def _remember(
-    paths: Sequence[str],
-    out: Path,
-    before: str | None,
-    result: BuildResult,
-    written: Sequence[tuple[Release, Path, bool]],
-) -> None:
-    """Keep the stamp that lets the next build with nothing to do stop at once."""
-    after = stamp.decks(out)
-    if before is None or after is None or result.plan is None:
-        return
-    media = tuple((f.path, f.name) for rel in result.releases for f in rel.plan.media) + tuple(
-        read for rel in result.releases for note_type in rel.plan.note_types for read in note_type.files
-    )
-    errors = tuple(str(d) for d in (*result.plan.diagnostics, *result.linted))
-    output = tuple((steady_retired if retired(rel) else steady)(rel, target) for rel, target, _ in written)
-    stamp.save(paths, out, stamp.Stamp(before, media, after, errors, output))
-
-
-def _tell(warn: Warn | None, diagnostics: Sequence[Diagnostic | Finding]) -> None:
-    if warn is not None:
-        for diagnostic in diagnostics:
-            warn(diagnostic)

@@ -22,7 +22,7 @@ from .media import MEDIA_SUFFIXES
 from .release.files import DRAFTS
 from .release.report import draft, dropped
 from .sources import CARD_SUFFIXES, MARKDOWN_SUFFIXES
-from .usecase import run
+from .usecase import Request, run
 
 STYLE_SUFFIX = ".css"
 """A deck's style, or a team note type's CSS: a save redrafts the decks as a source's does."""
@@ -34,7 +34,8 @@ def rebuild(paths: Sequence[str], out: Path, echo: Echo, drafts: Path = DRAFTS) 
     """One draft of every deck; reports problems, or what releasing it would change. True when
     it succeeded."""
     try:
-        result = run(paths, out, goal="drafts", drafts=drafts, cache=Cache(), warn=lambda d: echo(str(d)))
+        request = Request(goal="drafts", drafts=drafts)
+        result = run(paths, out, request, cache=Cache(), warn=lambda d: echo(str(d)))
         if result.failed:
             echo("build stopped: fix the errors above; watching for the next change")
             return False

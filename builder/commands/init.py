@@ -26,9 +26,10 @@ def init(folder: Path) -> None:
     Example: deckbuilder init study-decks
     """
     from .. import scaffold
-    from ..cli import built
     from ..release.files import changelog_path, manifest_path
     from ..release.report import released
+    from ..usecase import Request
+    from .building import built
 
     odd = refused(folder)
     if odd is None:
@@ -46,7 +47,9 @@ def init(folder: Path) -> None:
     for path in written:
         say(f"wrote {path}")
     out = folder / scaffold.DECKS
-    for rel, target, written_now in built((str(folder / scaffold.SOURCES),), out, goal="release").written:
+    for rel, target, written_now in built(
+        (str(folder / scaffold.SOURCES),), out, Request(goal="release")
+    ).written:
         say(released(rel, target, written_now))
         say(f"wrote {manifest_path(out, rel.plan)}")
         say(f"wrote {changelog_path(out, rel.plan)}")
