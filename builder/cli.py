@@ -311,9 +311,11 @@ def _title(rels: list[Release]) -> str:
 
 
 def _add_commands() -> None:
+    from .commands.export import export
     from .commands.init import init
     from .commands.sync import pull, sync
 
+    main.add_command(export)
     main.add_command(init)
     main.add_command(sync)
     main.add_command(pull)

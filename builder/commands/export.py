@@ -1,0 +1,58 @@
+"""``deckbuilder export``: every deck of a build written in one of the outputs
+(:data:`builder.outputs.OUTPUTS`), without releasing anything."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ..outputs import OUTPUTS
+from .options import decks_option, fetch_images_option, folder_option, sources_argument
+from .output import say
+
+
+@click.command()
+@sources_argument
+@click.option(
+    "--format",
+    "format_name",
+    type=click.Choice(sorted(OUTPUTS)),
+    default="tsv",
+    show_default=True,
+    help="tsv: Anki's text-import format (one line per note: GUID, note type, deck, fields, tags),"
+    " its images in <deck>.media/ beside it; apkg: the package a build writes.",
+)
+@folder_option(
+    "--out",
+    "export",
+    "Folder the files are written to, one per deck: <deck>.tsv or <deck>.apkg.",
+    dest="target",
+)
+@decks_option("Decks folder whose manifests give the notes their GUIDs and versions (never written).")
+@fetch_images_option
+def export(paths: tuple[str, ...], format_name: str, target: Path, out: Path, fetch_images: bool) -> None:
+    """Write each deck in another format, for another tool: nothing is released.
+
+    The decks are built as build builds them (the same notes, GUIDs and versions, checked the
+    same way; an error stops before anything is written) and each is written into --out as
+    <deck-slug>.tsv or <deck-slug>.apkg. A TSV holds the current notes (not removed ones) in
+    Anki's text-import format: a learner who has the deck's note types (from its .apkg) imports
+    it with File > Import, and each note is matched by its GUID. Anki's text import brings no
+    media: the deck's images are written to <deck-slug>.media/, to be copied into the
+    collection's media folder.
+
+    Example: deckbuilder export source/ --format tsv --out export/
+    """
+    from ..outputs import write
+    from ..release.retire import retired
+    from ..usecase import Request
+    from .building import built
+
+    result = built(paths, out, Request(warn_lost=False, fetch_images=fetch_images))
+    output = OUTPUTS[format_name]
+    rels = [rel for rel in result.releases if not retired(rel)]
+    for rel, path, media in write(rels, output, target):
+        files = f"{media} media file" + ("s" if media != 1 else "")
+        beside = f", {files} -> {output.media_folder(target, rel)}" if media else ""
+        say(f"{rel.plan.name} {rel.version}: {len(rel.notes)} notes -> {path}{beside}")
