@@ -335,3 +335,12 @@ def test_a_source_error_writes_nothing(team):
     assert result.exit_code == 1
     assert "source/bad.md:3: error: invalid UTF-8" in errors(result)
     assert not Path("export").exists()
+
+
+def test_the_decks_folder_is_never_the_export_folder(team):
+    result = run("export", team, "--format", "apkg", "--out", "decks")
+    assert result.exit_code == 2
+    assert errors(result).splitlines() == [
+        "deckbuilder: --out decks is the decks folder; export into another folder"
+    ]
+    assert not Path("decks").exists()

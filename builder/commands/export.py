@@ -49,6 +49,10 @@ def export(paths: tuple[str, ...], format_name: str, target: Path, out: Path, fe
     from ..usecase import Request
     from .building import built
 
+    if target.resolve() == out.resolve():
+        # A file there that no release owns would stop the next build (see release/verify.py).
+        say(f"deckbuilder: --out {target} is the decks folder; export into another folder", err=True)
+        raise SystemExit(2)
     result = built(paths, out, Request(warn_lost=False, fetch_images=fetch_images))
     output = OUTPUTS[format_name]
     rels = [rel for rel in result.releases if not retired(rel)]
