@@ -10,7 +10,7 @@ import multiprocessing
 import os
 import sys
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from functools import partial
@@ -20,6 +20,7 @@ from urllib.parse import quote
 
 from . import deep
 from .cache import Cache
+from .callbacks import Progress
 from .config import FRONT_MATTER_KEYS, DeckConfig, read_config
 from .curation import curate, draft, fingerprint, load_curation, orphaned
 from .errors import SourceError
@@ -199,9 +200,6 @@ def _load(
         problems.extend(found)
     return name, config, cards
 
-
-Progress = Callable[[int, int, str], None]
-"""Told (sources done, sources in all, the source being read) as sources are read."""
 
 PARALLEL_FROM = 4
 """Sources to read before a pool of processes pays for itself."""

@@ -185,10 +185,11 @@ def diff(paths: tuple[str, ...], out: Path, check: bool, fetch_images: bool) -> 
 
     Example: deckbuilder diff --check
     """
-    from .release.files import Listing, apkg_path, leftovers
+    from .release.paths import Listing, apkg_path
     from .release.report import pending
     from .release.retire import pending as pending_retired
     from .release.retire import retired
+    from .release.write import leftovers
 
     stale = False
     from .usecase import Request

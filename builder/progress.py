@@ -10,7 +10,7 @@ from typing import Any
 
 import click
 
-from .build import Progress
+from .callbacks import Progress
 from .model.document import one_line
 
 QUIET_SECONDS = 1.0

@@ -14,17 +14,21 @@ from pathlib import Path
 from typing import Literal
 
 from . import stamp
-from .build import Plan, Progress, context, plan_decks
+from .build import Plan, context, plan_decks
 from .cache import Cache
+from .callbacks import Progress
+from .drafts import drop_stale_drafts, write_drafts, write_previews
 from .lint import Finding, warnings
 from .media import Fetch
 from .model import Diagnostic
 from .release.deck import Release
-from .release.files import DRAFTS, Listing, releases, write, write_drafts, write_previews
+from .release.folder import releases
+from .release.paths import DRAFTS, Listing
 from .release.report import history_lost, steady
 from .release.retire import retired
 from .release.retire import steady as steady_retired
 from .release.verify import check
+from .release.write import write
 from .sources import Found, find_all
 
 Goal = Literal["plan", "compare", "drafts", "release"]
@@ -132,32 +136,6 @@ def run(
     if request.goal == "drafts" and not result.failed:
         return build.drafts(result)
     return result
-
-
-DRAFT_END = "-draft.apkg"
-"""How :func:`builder.release.files.draft_path` ends a draft's name, after its deck's slug."""
-
-
-def drop_stale_drafts(folder: Path, drafted: Sequence[tuple[Release, Path]]) -> tuple[Path, ...]:
-    """Remove from the drafts ``folder`` each draft (``<slug>-draft.apkg`` and its
-    ``<slug>.preview.html``) of a deck the build did not draft: its sources are gone, and it
-    was never released (a released deck's retirement is drafted like any release). Only a
-    build of folders calls this: it drafts every deck whose sources lie there, so the drafts
-    folder is its own. Other files are left alone. The drafts removed, sorted."""
-    kept = {target.name for _, target in drafted}
-    dropped = []
-    for draft in sorted(folder.glob(f"*{DRAFT_END}")):
-        if draft.name in kept or draft.is_symlink() or not draft.is_file():
-            continue
-        page = folder / f"{draft.name[: -len(DRAFT_END)]}.preview.html"
-        try:
-            draft.unlink()
-            if page.is_file() and not page.is_symlink():
-                page.unlink()
-        except OSError:
-            continue  # one that cannot be removed stays; the next draft build tries again
-        dropped.append(draft)
-    return tuple(dropped)
 
 
 class _Build:

@@ -16,18 +16,17 @@ from pathlib import Path
 import watchfiles
 
 from .cache import Cache
+from .callbacks import Echo
 from .config import DECKS_FILE
 from .errors import DeckbuilderError
 from .media import MEDIA_SUFFIXES
-from .release.files import DRAFTS
+from .release.paths import DRAFTS
 from .release.report import draft, dropped
 from .sources import CARD_SUFFIXES, MARKDOWN_SUFFIXES
 from .usecase import Request, run
 
 STYLE_SUFFIX = ".css"
 """A deck's style, or a team note type's CSS: a save redrafts the decks as a source's does."""
-
-Echo = Callable[[str], None]
 
 
 def rebuild(paths: Sequence[str], out: Path, echo: Echo, drafts: Path = DRAFTS) -> bool:

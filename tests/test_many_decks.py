@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from builder.release import files, verify
+from builder.release import folder, verify, write
 
 from support import errors, run
 
@@ -58,14 +58,14 @@ def many(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, count: int) -> int:
     for n in range(count, count + count // 5):
         (work / "source" / f"topic-{n:03}.md").write_text(topic(n), encoding="utf-8")
     made: list[str] = []
-    packages_of = files.packages_of
+    packages_of = write.packages_of
 
     def counted(rels, draft=False):  # type: ignore[no-untyped-def]
         made.extend(rel.plan.slug for rel in rels)
         return packages_of(rels, draft)
 
     with listings(work / "decks", monkeypatch) as seen, monkeypatch.context() as patch:
-        patch.setattr(files, "packages_of", counted)
+        patch.setattr(write, "packages_of", counted)
         patch.setattr(verify, "packages_of", counted)
         again = run("build")
     assert again.exit_code == 0, errors(again)
@@ -98,13 +98,13 @@ def test_new_decks_read_each_unowned_manifest_once(tmp_path: Path, monkeypatch: 
         renamed = topic(n).replace(f"# Topic {n}", f"# Subject {n}")
         (tmp_path / "source" / f"topic-{n:03}.md").write_text(renamed, encoding="utf-8")
     read: list[Path] = []
-    load = files.load_manifest
+    load = folder.load_manifest
 
     def counted(path: Path):  # type: ignore[no-untyped-def]
         read.append(path)
         return load(path)
 
-    monkeypatch.setattr(files, "load_manifest", counted)
+    monkeypatch.setattr(folder, "load_manifest", counted)
     result = run("build")
     assert result.exit_code == 0, errors(result)
     old = [p for p in read if p.name.startswith("topic-")]

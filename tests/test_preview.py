@@ -292,7 +292,7 @@ class Preview:
 def preview(tmp_path_factory) -> Preview:
     from builder.build import plan_decks
     from builder.cache import Cache
-    from builder.release.files import releases
+    from builder.release.folder import releases
 
     work = tmp_path_factory.mktemp("preview")
     untrusted = work / UNTRUSTED_NAME

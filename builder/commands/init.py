@@ -26,7 +26,7 @@ def init(folder: Path) -> None:
     Example: deckbuilder init study-decks
     """
     from .. import scaffold
-    from ..release.files import changelog_path, manifest_path
+    from ..release.paths import changelog_path, manifest_path
     from ..release.report import released
     from ..usecase import Request
     from .building import built

@@ -18,6 +18,6 @@ class Apkg(Output):
     suffix = ".apkg"
 
     def data(self, rel: Release) -> bytes:
-        from ..release.files import package
+        from ..release.packaging import package
 
         return package(rel)

@@ -28,17 +28,9 @@ from ..model import Diagnostic, Origin
 from ..model.document import one_line
 from ..stamp import file_hash, known_packages
 from .deck import Release
-from .files import (
-    MANIFEST_SUFFIX,
-    Listing,
-    apkg_path,
-    listing,
-    manifest_path,
-    package_digest,
-    packages_of,
-    remember,
-)
 from .manifest import Manifest
+from .packaging import package_digest, packages_of, remember
+from .paths import MANIFEST_SUFFIX, Listing, apkg_path, listing, manifest_path
 
 DIFFERS = "differs from what its sources build"
 """The start of every message about a committed file that is not what a build makes."""

@@ -43,11 +43,13 @@ finishes it. A sync with nothing to change makes no change at all: it only reads
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from ..callbacks import Echo, Progress
 from .client import CHECK_TIMEOUT, DEFAULT_URL, AnkiConnect
+from .decks import check, choose
 from .held import Held, covering, read_export, read_held
 from .plan import DEFAULTS, DeckChanges, Options, plan, tell
 from .release import SUSPENDED_TAG, WantedDeck, for_import, owners, pick, read_releases
@@ -63,9 +65,6 @@ __all__ = [
     "sync_anki_connect",
 ]
 
-Echo = Callable[[str], None]
-Progress = Callable[[int, int, str], None]
-
 
 def sync_anki_connect(
     decks: Path,
@@ -80,7 +79,6 @@ def sync_anki_connect(
     """Sync the releases in ``decks`` (those ``chosen``, or those the collection holds) into
     the Anki answering at ``url``. Returns what changed (or would, with ``dry_run``); raises
     :class:`SyncError` when something could not be synced."""
-    from . import check, choose
 
     every = read_releases(decks)
     wanted, others = pick(every, chosen, decks), owners(every)

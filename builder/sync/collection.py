@@ -21,10 +21,11 @@ import shutil
 import sqlite3
 import tempfile
 import zipfile
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from ..callbacks import Progress
 from ..errors import DeckbuilderError
 from ..notetypes import ids
 from .plan import DeckChanges, HeldCard, HeldNote, Options, plan
@@ -33,7 +34,6 @@ from .release import FIELD_SEPARATOR, SUSPENDED_TAG, WantedDeck, for_import
 UNDO_NAME = "deckbuilder sync"
 _BACKING_UP = ".deckbuilder-backup-"
 """The prefix of the folder a backup is written in before it is checked and renamed."""
-Progress = Callable[[int, int, str], None]
 
 
 class SyncError(DeckbuilderError):

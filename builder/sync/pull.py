@@ -10,13 +10,14 @@ edit, and the learner's note is no longer an edit of theirs.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import ClassVar
 
 from ..atomic import Staging
+from ..callbacks import Echo
 from ..curation.drafts import rewrite_text
 from ..curation.load import load_curation
 from ..identify import fields_hash
@@ -25,8 +26,6 @@ from ..model import Note
 from ..sources import curation_path
 from .plan import HeldNote
 from .release import WantedDeck, WantedNote
-
-Echo = Callable[[str], None]
 
 
 @dataclass(frozen=True)
