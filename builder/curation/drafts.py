@@ -368,11 +368,19 @@ setext underline, definition, admonition or tab (numbers: an ordered list's mark
 _MATH_OPEN = re.compile(r"\\([(\[])")
 
 
+_SPECIAL = re.compile(r"[\\`<\]|~*_$&{}=%^:]")
+"""The characters :func:`_escape` may escape; every other character is written as it is."""
+
+
 def _escape(text: str, *, start: bool, cloze: bool = False) -> str:
     """Text as Markdown that reads back as this text (``start``: it begins a line)."""
     out: list[str] = []
     size = len(text)
-    for i, char in enumerate(text):
+    pos = 0
+    for hit in _SPECIAL.finditer(text):
+        i, char = hit.start(), hit.group()
+        out.append(text[pos:i])
+        pos = i + 1
         before = text[i - 1] if i else ""
         after = text[i + 1] if i + 1 < size else ""
         if char == "]" and after in ("", "[", "("):
@@ -400,6 +408,7 @@ def _escape(text: str, *, start: bool, cloze: bool = False) -> str:
         else:
             escape = False
         out.append("\\" + char if escape else char)
+    out.append(text[pos:])
     written = "".join(out)
     if start and (found := _BLOCK_START.match(written)):
         at = found.end() if found.group().isdigit() else 0
@@ -412,12 +421,16 @@ def _prompt(ask: str) -> str:
     the reader shows, kept as math, and the rest text; all of it text when that would read
     back otherwise (math holding ``]]`` after a ``[[``)."""
     written = _prompt_math(ask)
+    if written is None:  # no math: written as text either way, nothing to read back
+        return _escape(ask, start=True)
     if " ".join(plain(parser().parseInline(written)[0].children or ()).split()) == ask:
         return written
     return _escape(ask, start=True)
 
 
-def _prompt_math(ask: str) -> str:
+def _prompt_math(ask: str) -> str | None:
+    """The prompt with its math kept as written and the rest escaped; None when it holds no
+    math (then it is all text)."""
     out, pos = [], 0
     for match in _MATH_OPEN.finditer(ask):
         if match.start() < pos:
@@ -430,7 +443,9 @@ def _prompt_math(ask: str) -> str:
         out.append(_escape(ask[pos : match.start()], start=pos == 0))
         out.append(ask[match.start() : end + 2])
         pos = end + 2
-    out.append(_escape(ask[pos:], start=pos == 0))
+    if pos == 0:
+        return None
+    out.append(_escape(ask[pos:], start=False))
     return "".join(out)
 
 

@@ -190,6 +190,8 @@ def odd_dollar_lines(text: str) -> list[int]:
     A math dollar is a ``$`` not escaped, not in a code span and not followed by a digit
     (``$5`` is money). Counting the whole run lets ``$…$`` math go over a line break.
     """
+    if "$" not in text:  # the common case: no dollar, nothing to count
+        return []
     counts = [0] * (text.count("\n") + 1)
     line, i = 0, 0
     while i < len(text):
