@@ -12,12 +12,24 @@ from .options import decks_option, fetch_images_option, folder_option, sources_a
 from .output import say
 
 
+class _OutputName(click.Choice):  # type: ignore[type-arg]
+    """One of the outputs registered in :data:`builder.outputs.OUTPUTS` when the command runs
+    (an output added to the registry is a choice at once)."""
+
+    def __init__(self) -> None:
+        super().__init__(sorted(OUTPUTS))
+
+    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> object:
+        self.choices = tuple(sorted(OUTPUTS))
+        return super().convert(value, param, ctx)
+
+
 @click.command()
 @sources_argument
 @click.option(
     "--format",
     "format_name",
-    type=click.Choice(sorted(OUTPUTS)),
+    type=_OutputName(),
     default="tsv",
     show_default=True,
     help="tsv: Anki's text-import format (one line per note: GUID, note type, deck, fields, tags),"
