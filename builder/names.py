@@ -9,10 +9,11 @@ ships is what Anki keeps and a second sync finds nothing to change.
 
 from __future__ import annotations
 
-import re
 import unicodedata
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+from .controls import IN_NAME
+
+_CONTROL = IN_NAME
 BLANK = "blank"
 """What Anki calls an empty part of a deck or tag path."""
 

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import os
-import re
 from pathlib import Path
 
+from .controls import IN_FIELD
 from .errors import SourceError
 from .limits import MAX_SOURCE_BYTES, check_size
 from .model import Diagnostic, Origin
 
-CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-"""Control characters a note field must never hold (tab, newline and carriage return are text):
-U+001F is the separator of Anki's note fields, and one in a field makes a deck Anki refuses."""
+CONTROL = IN_FIELD
+"""Control characters a note field must never hold (see :data:`builder.controls.IN_FIELD`)."""
 
 
 def read_text(path: Path, shown: str | None = None) -> str:

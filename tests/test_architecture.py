@@ -38,6 +38,7 @@ STAGES: tuple[tuple[str, frozenset[str]], ...] = (
                 "text",
                 "limits",
                 "atomic",
+                "controls",
                 "yamlerrors",
                 "yamlload",
                 "locale",

@@ -17,11 +17,13 @@ from typing import Any, TypeVar
 
 import click
 
+from ..controls import C1, DEL, REORDERING
 from ..model import one_line
 
 T = TypeVar("T")
 
-_JSON_UNSAFE = re.compile("[\\x7f-\\x9f\\u2028\\u2029\\u202a-\\u202e\\u2066-\\u2069]")
+_JSON_UNSAFE = re.compile(f"[{DEL}{C1}{REORDERING}]")
+"""What ``json.dumps`` leaves raw that a terminal would act on (it escapes the C0 controls)."""
 
 
 def say(message: str, err: bool = False) -> None:

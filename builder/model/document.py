@@ -3,19 +3,17 @@ sections and the :class:`Document` that ``read`` makes of a file."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal, TypeAlias
+
+from ..controls import IN_MESSAGE
 
 if TYPE_CHECKING:
     from markdown_it.token import Token
 
 
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
-"""What a terminal or a log would act on rather than show: C0 and C1 controls (a newline, a
-carriage return, the escape that starts a terminal sequence), line and paragraph separators, and
-the embeddings, overrides and isolates that reorder bidirectional text."""
+_CONTROL = IN_MESSAGE
 
 
 def one_line(path: str) -> str:
