@@ -18,6 +18,7 @@ from typing import Any, NamedTuple
 
 from ..errors import SourceError
 from ..model.notetype import KEY
+from .semver import is_version
 
 MANIFEST_FORMAT = 1
 
@@ -333,9 +334,9 @@ def _optional(data: dict[str, Any]) -> dict[str, Any]:
 
 def _check(manifest: Manifest) -> None:
     """Raise ValueError unless the manifest has the shape deckbuilder writes."""
-    if not _VERSION.fullmatch(manifest.version):
+    if not is_version(manifest.version):
         raise ValueError(f"version {manifest.version[:20]!r}")
-    if any(not _VERSION.fullmatch(r.version) for r in manifest.history):
+    if any(not is_version(r.version) for r in manifest.history):
         raise ValueError("a history entry's version")
     for name, state in manifest.models.items():
         if not KEY.fullmatch(name) or not {"shape", "css", "changed"} <= set(state):
@@ -351,7 +352,6 @@ def _check(manifest: Manifest) -> None:
         raise ValueError("a note has an unknown note type")
 
 
-_VERSION = re.compile(r"\d{1,9}\.\d{1,9}\.\d{1,9}")
 _ID = re.compile(r"[1-9]\d{0,17}")
 """A note type's id in Anki: a positive 64-bit integer, as text."""
 _NAME = re.compile(r"[^\x00-\x1f\x7f]{1,200}")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..model import DeckPlan
+from .semver import is_version
 
 DRAFTS = Path("drafts")
 """Where drafts go unless told otherwise."""
@@ -31,7 +32,7 @@ class Listing:
             name = path.name
             if name.endswith(".apkg"):
                 deck, _, version = name[: -len(".apkg")].rpartition("-")
-                if _is_version(version):
+                if is_version(version):
                     self._versions.setdefault(deck, []).append(path)
             if name.startswith(".") and name.endswith(".tmp"):
                 # ``.<slug>-…tmp`` or ``.<slug>.…tmp``: filed under every slug it may start with.
@@ -76,8 +77,3 @@ def draft_path(folder: Path, deck: DeckPlan) -> Path:
 def preview_path(folder: Path, deck: DeckPlan) -> Path:
     """A deck's preview page, in the drafts folder or (``build --preview``) the decks folder."""
     return folder / f"{deck.slug}.preview.html"
-
-
-def _is_version(text: str) -> bool:
-    parts = text.split(".")
-    return len(parts) == 3 and all(p.isdigit() for p in parts)

@@ -12,12 +12,24 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-from .manifest import Manifest
+if TYPE_CHECKING:
+    from .manifest import Manifest
 
 FIRST_VERSION = "1.0.0"
+
+VERSION = re.compile(r"\d{1,9}\.\d{1,9}\.\d{1,9}")
+"""A version as deckbuilder writes it: ``major.minor.patch``, each a number of up to 9 digits."""
+
+
+def is_version(text: str) -> bool:
+    """Whether ``text`` is a version (:data:`VERSION`): in a manifest, a changelog, a package's
+    file name."""
+    return VERSION.fullmatch(text) is not None
+
 
 Bump = Literal["major", "minor", "patch"]
 

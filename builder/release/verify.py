@@ -31,6 +31,7 @@ from .deck import Release
 from .manifest import Manifest
 from .packaging import package_digest, packages_of, remember
 from .paths import MANIFEST_SUFFIX, Listing, apkg_path, listing, manifest_path
+from .semver import is_version
 
 DIFFERS = "differs from what its sources build"
 """The start of every message about a committed file that is not what a build makes."""
@@ -338,7 +339,7 @@ def _unowned(rels: Sequence[Release], files: Listing) -> list[Diagnostic]:
     found = []
     for path in files.packages:
         deck, _, version = path.name[: -len(".apkg")].rpartition("-")
-        if deck in slugs and _is_version(version):
+        if deck in slugs and is_version(version):
             continue
         found.append(
             Diagnostic(
@@ -349,8 +350,3 @@ def _unowned(rels: Sequence[Release], files: Listing) -> list[Diagnostic]:
             )
         )
     return found
-
-
-def _is_version(text: str) -> bool:
-    parts = text.split(".")
-    return len(parts) == 3 and all(p.isdigit() for p in parts)
