@@ -22,7 +22,6 @@ import hashlib
 import json
 import logging
 import os
-from collections.abc import Callable
 from functools import cache
 from importlib import metadata
 from pathlib import Path
@@ -35,6 +34,7 @@ from .limits import read_bounded
 from .media import packed_name_of
 from .model import KINDS, Diagnostic, Look, MediaFile, Note, Origin, Skipped, SourceResult
 from .read.includes import includes_files
+from .shapes import ShapeError, member, members, pair, text
 
 CACHE_FORMAT = 2
 """The version of the entries' layout; an entry of another is a miss."""
@@ -46,8 +46,8 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 
-class BadEntry(ValueError):
-    """A cache entry that is not what deckbuilder writes (truncated, foreign, tampered with)."""
+BadEntry = ShapeError
+"""A cache entry (or stamp) that is not what deckbuilder writes: truncated, foreign, tampered with."""
 
 
 def strict_default() -> bool:
@@ -114,31 +114,6 @@ def _bad(target: Path, problem: Exception, strict: bool) -> None:
     log.debug("cache: %s cannot be used (%s): a miss", target, problem)
 
 
-def _field(data: Any, name: str, kind: type[T]) -> T:
-    if not isinstance(data, dict):
-        raise BadEntry(f"expected an object holding “{name}”")
-    value = data.get(name)
-    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-        raise BadEntry(f"“{name}” is not a {kind.__name__}")
-    return value
-
-
-def _list(data: Any, name: str, each: Callable[[Any], T]) -> tuple[T, ...]:
-    return tuple(each(item) for item in _field(data, name, list))
-
-
-def _string(value: Any) -> str:
-    if not isinstance(value, str):
-        raise BadEntry("expected a string")
-    return value
-
-
-def _pair(value: Any) -> tuple[str, str]:
-    if not isinstance(value, list) or len(value) != 2:
-        raise BadEntry("expected a pair of strings")
-    return _string(value[0]), _string(value[1])
-
-
 def _origin_data(origin: Origin) -> list[Any]:
     return [origin.path, origin.line]
 
@@ -146,7 +121,7 @@ def _origin_data(origin: Origin) -> list[Any]:
 def _origin(value: Any) -> Origin:
     if not isinstance(value, list) or len(value) != 2 or not isinstance(value[1], int):
         raise BadEntry("expected an origin [path, line]")
-    return Origin(_string(value[0]), value[1])
+    return Origin(text(value[0]), value[1])
 
 
 def note_data(note: Note) -> dict[str, Any]:
@@ -172,48 +147,48 @@ def note_data(note: Note) -> dict[str, Any]:
 
 def note_from(data: Any) -> Note:
     """The note :func:`note_data` gave; :class:`BadEntry` if ``data`` is not one."""
-    kind = _field(data, "kind", str)
+    kind = member(data, "kind", str)
     if kind not in KINDS:
         raise BadEntry(f"unknown card kind “{kind}”")
     return Note(
-        guid=_field(data, "guid", str),
-        key=_field(data, "key", str),
-        deck=_field(data, "deck", str),
+        guid=member(data, "guid", str),
+        key=member(data, "key", str),
+        deck=member(data, "deck", str),
         kind=next(k for k in KINDS if k == kind),
-        model=_field(data, "model", str),
-        prompt=_field(data, "prompt", str),
-        answer=_field(data, "answer", str),
-        fields=dict(_list(data, "fields", _pair)),
-        tags=_list(data, "tags", _string),
+        model=member(data, "model", str),
+        prompt=member(data, "prompt", str),
+        answer=member(data, "answer", str),
+        fields=dict(members(data, "fields", pair)),
+        tags=members(data, "tags", text),
         origin=_origin(data.get("origin")),
-        teaches=_field(data, "teaches", str),
-        digest=_field(data, "digest", str),
-        sides=_list(data, "sides", _string),
-        draft=_list(data, "draft", _pair),
-        generated=_field(data, "generated", str),
+        teaches=member(data, "teaches", str),
+        digest=member(data, "digest", str),
+        sides=members(data, "sides", text),
+        draft=members(data, "draft", pair),
+        generated=member(data, "generated", str),
     )
 
 
 def _diagnostic(value: Any) -> Diagnostic:
-    level = _field(value, "level", str)
+    level = member(value, "level", str)
     if level == "error":
-        return Diagnostic(_origin(value.get("origin")), "error", _field(value, "message", str))
+        return Diagnostic(_origin(value.get("origin")), "error", member(value, "message", str))
     if level == "warning":
-        return Diagnostic(_origin(value.get("origin")), "warning", _field(value, "message", str))
+        return Diagnostic(_origin(value.get("origin")), "warning", member(value, "message", str))
     raise BadEntry(f"unknown level “{level}”")
 
 
 def _skipped(value: Any) -> Skipped:
     return Skipped(
-        _origin(_field(value, "origin", list)),
-        _field(value, "reason", str),
-        _field(value, "text", str),
-        _field(value, "key", str),
+        _origin(member(value, "origin", list)),
+        member(value, "reason", str),
+        member(value, "text", str),
+        member(value, "key", str),
     )
 
 
 def _media(value: Any) -> MediaFile:
-    name, path = _pair(value)
+    name, path = pair(value)
     return MediaFile(name, Path(path))
 
 
@@ -254,8 +229,8 @@ def _look(value: Any) -> Look:
         raise BadEntry("“look” has a style or tts that is not a string")
     return Look(
         style,
-        _field(value, "replace", bool),
-        _list(value, "note_types", _pair),
+        member(value, "replace", bool),
+        members(value, "note_types", pair),
         tts,
         _origin(value.get("origin")),
     )
@@ -267,12 +242,12 @@ def result_from(data: Any) -> SourceResult:
     if deck is not None and not isinstance(deck, str):
         raise BadEntry("“deck” is not a string")
     return SourceResult(
-        _field(data, "source", str),
+        member(data, "source", str),
         deck,
-        _list(data, "notes", note_from),
-        _list(data, "media", _media),
-        _list(data, "problems", _diagnostic),
-        _list(data, "skipped", _skipped),
+        members(data, "notes", note_from),
+        members(data, "media", _media),
+        members(data, "problems", _diagnostic),
+        members(data, "skipped", _skipped),
         _look(data.get("look")),
     )
 

@@ -39,6 +39,7 @@ STAGES: tuple[tuple[str, frozenset[str]], ...] = (
                 "limits",
                 "atomic",
                 "controls",
+                "shapes",
                 "yamlerrors",
                 "yamlload",
                 "locale",

@@ -16,6 +16,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from .. import shapes
 from ..errors import SourceError
 from ..model.notetype import KEY
 from .semver import is_version
@@ -208,14 +209,10 @@ def load_manifest(path: Path) -> Manifest | None:
     return manifest
 
 
+LONGEST = 100_000
+"""The most characters a manifest's text may have."""
 LATEST = 253_402_300_799
 """The last second of the year 9999: a release time past it is not one deckbuilder wrote."""
-
-
-def _text(value: Any, what: str) -> str:
-    if not isinstance(value, str) or len(value) > 100_000:
-        raise TypeError(f"{what} is not text")
-    return value
 
 
 def _time(value: Any, what: str) -> int:
@@ -224,31 +221,19 @@ def _time(value: Any, what: str) -> int:
     return value
 
 
-def _texts(value: Any, what: str) -> list[str]:
-    if not isinstance(value, list):
-        raise TypeError(f"{what} is not a list")
-    return [_text(item, what) for item in value]
-
-
-def _mapping(value: Any, what: str) -> dict[str, Any]:
-    if not isinstance(value, dict):
-        raise TypeError(f"{what} is not a mapping")
-    return value
-
-
 def _manifest(data: Any) -> Manifest:
     """The manifest a parsed file holds, every field checked for the type deckbuilder writes;
     KeyError, TypeError or ValueError when malformed."""
-    data = _mapping(data, "the manifest")
-    _text(data["deck"], "deck")
-    _text(data["version"], "version")
+    data = shapes.mapping(data, "the manifest")
+    shapes.text(data["deck"], "deck", LONGEST)
+    shapes.text(data["version"], "version", LONGEST)
     _time(data["released"], "released")
-    for name, state in _mapping(data["models"], "models").items():
-        for key, value in _mapping(state, f"note type {name}").items():
-            _text(value, f"note type {name}: {key}")
-    _texts(data.get("sources", []), "sources")
-    _texts(data.get("names", []), "names")
-    _texts(data.get("tags", []), "tags")
+    for name, state in shapes.mapping(data["models"], "models").items():
+        for key, value in shapes.mapping(state, f"note type {name}").items():
+            shapes.text(value, f"note type {name}: {key}", LONGEST)
+    shapes.texts(data.get("sources", []), "sources", LONGEST)
+    shapes.texts(data.get("names", []), "names", LONGEST)
+    shapes.texts(data.get("tags", []), "tags", LONGEST)
     grammar = data.get("grammar", 1)
     if isinstance(grammar, bool) or not isinstance(grammar, int) or not 0 < grammar < 1000:
         raise ValueError("grammar is not a rules version")
@@ -268,24 +253,27 @@ def _manifest(data: Any) -> Manifest:
 
 
 def _record(data: Any) -> ReleaseRecord:
-    data = _mapping(data, "a history entry")
-    lists = {k: tuple(_texts(data.get(k, []), f"history {k}")) for k in ("added", "changed", "removed")}
-    _text(data["version"], "history version")
+    data = shapes.mapping(data, "a history entry")
+    lists = {
+        k: tuple(shapes.texts(data.get(k, []), f"history {k}", LONGEST))
+        for k in ("added", "changed", "removed")
+    }
+    shapes.text(data["version"], "history version", LONGEST)
     _time(data["released"], "history released")
     if data["bump"] not in ("major", "minor", "patch"):
         raise ValueError(f"history bump {data['bump']!r}")
-    _text(data.get("why", ""), "history why")
+    shapes.text(data.get("why", ""), "history why", LONGEST)
     return ReleaseRecord(**{**data, **lists})
 
 
 def _tombstone(data: Any) -> Tombstone:
-    data = dict(_mapping(data, "a removed note"))
+    data = dict(shapes.mapping(data, "a removed note"))
     _guid(data.get("guid"), "a removed note's guid")
     shipped = _shipped(data.pop("shipped", []))
     gaps, top = _gaps(data.pop("gaps", []), data.pop("top", 0))
-    fields = tuple(_texts(data.pop("fields", []), "a removed note's fields"))
+    fields = tuple(shapes.texts(data.pop("fields", []), "a removed note's fields", LONGEST))
     for key, value in data.items():
-        _text(value, f"removed note {key}")
+        shapes.text(value, f"removed note {key}", LONGEST)
     return Tombstone(**data, shipped=shipped, gaps=gaps, top=top, fields=fields)
 
 
@@ -299,7 +287,7 @@ def _guid(value: Any, what: str) -> None:
 
 def _shipped(value: Any) -> tuple[str, ...]:
     """A note's list of shipped field hashes, checked."""
-    hashes = _texts(value, "shipped")
+    hashes = shapes.texts(value, "shipped", LONGEST)
     if len(hashes) > MAX_SHIPPED or not all(_HASH.fullmatch(h) for h in hashes):
         raise ValueError("a note's shipped hashes")
     return tuple(hashes)
@@ -318,7 +306,7 @@ def _gaps(value: Any, top: Any) -> tuple[tuple[GapState, ...], int]:
             raise ValueError("a gap's number")
         if not isinstance(hides, str) or not _HASH.fullmatch(hides):
             raise ValueError("a gap's hash")
-        gaps.append(GapState(number, hides, _text(text, "a gap's text")))
+        gaps.append(GapState(number, hides, shapes.text(text, "a gap's text", LONGEST)))
     if len({g.number for g in gaps}) != len(gaps):
         raise ValueError("a gap number is listed twice")
     if isinstance(top, bool) or not isinstance(top, int) or not 0 <= top <= MAX_GAP:
@@ -358,12 +346,12 @@ _NAME = re.compile(r"[^\x00-\x1f\x7f]{1,200}")
 
 
 def _state(data: Any) -> NoteState:
-    data = dict(_mapping(data, "a note"))
+    data = dict(shapes.mapping(data, "a note"))
     _guid(data.get("guid"), "a note's guid")
     shipped = _shipped(data.pop("shipped", []))
     gaps, top = _gaps(data.pop("gaps", []), data.pop("top", 0))
     for key, value in data.items():
-        _text(value, f"note {key}")
+        shapes.text(value, f"note {key}", LONGEST)
     if not _STATE_KEYS <= set(data) <= _STATE_KEYS | set(_OPTIONAL):
         raise KeyError(f"note fields {sorted(data)}")
     fields = {_IN_MEMORY.get(k, k): v for k, v in data.items()}
