@@ -229,7 +229,7 @@ def diff(paths: tuple[str, ...], out: Path, check: bool, fetch_images: bool) -> 
 )
 @decks_option("Decks folder whose manifests give the notes their versions and GUIDs.")
 @fetch_images_option
-def preview(paths: tuple[str, ...], target: Path, out: Path, fetch_images: bool) -> None:
+def preview(paths: tuple[str, ...], target: Path, decks: Path, fetch_images: bool) -> None:
     """Write one self-contained HTML page showing every card, front and back, as on a phone.
 
     The page uses the note types' own templates and CSS in 390 px frames, with a night-mode
@@ -244,7 +244,7 @@ def preview(paths: tuple[str, ...], target: Path, out: Path, fetch_images: bool)
     from .release.retire import retired
     from .usecase import Request
 
-    result = built(paths, out, Request(warn_lost=False, fetch_images=fetch_images))
+    result = built(paths, decks, Request(warn_lost=False, fetch_images=fetch_images))
     rels = [rel for rel in result.releases if not retired(rel)]
     with Staging() as staging:
         staging.write_text(target, preview_page(rels, _title(rels)))

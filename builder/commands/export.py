@@ -43,7 +43,7 @@ class _OutputName(click.Choice):  # type: ignore[type-arg]
 )
 @decks_option("Decks folder whose manifests give the notes their GUIDs and versions (never written).")
 @fetch_images_option
-def export(paths: tuple[str, ...], format_name: str, target: Path, out: Path, fetch_images: bool) -> None:
+def export(paths: tuple[str, ...], format_name: str, target: Path, decks: Path, fetch_images: bool) -> None:
     """Write each deck in another format, for another tool: nothing is released.
 
     The decks are built as build builds them (the same notes, GUIDs and versions, checked the
@@ -61,11 +61,11 @@ def export(paths: tuple[str, ...], format_name: str, target: Path, out: Path, fe
     from ..usecase import Request
     from .building import built
 
-    if target.resolve() == out.resolve():
+    if target.resolve() == decks.resolve():
         # A file there that no release owns would stop the next build (see release/verify.py).
         say(f"deckbuilder: --out {target} is the decks folder; export into another folder", err=True)
         raise SystemExit(2)
-    result = built(paths, out, Request(warn_lost=False, fetch_images=fetch_images))
+    result = built(paths, decks, Request(warn_lost=False, fetch_images=fetch_images))
     output = OUTPUTS[format_name]
     rels = [rel for rel in result.releases if not retired(rel)]
     for rel, path, media in write(rels, output, target):

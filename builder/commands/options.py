@@ -56,8 +56,9 @@ drafts_option = folder_option(
 
 
 def decks_option(help: str) -> Callable[[F], F]:
-    """--decks: the decks folder a command reads (``preview``, ``sync``), given as ``out``."""
-    return folder_option("--decks", "decks", help, dest="out")
+    """--decks: the decks folder a command reads (``preview``, ``export``, ``sync``, ``pull``),
+    given as ``decks``."""
+    return folder_option("--decks", "decks", help, dest="decks")
 
 
 def fetch_images_option(func: F) -> F:

@@ -89,7 +89,7 @@ def into_anki(command: str, collection: Path | None, anki_connect: str | None) -
     help="With --collection: where the backup goes (default: backups/ beside the collection).",
 )
 def sync(
-    out: Path,
+    decks: Path,
     collection: Path | None,
     anki_connect: str | None,
     dry_run: bool,
@@ -120,7 +120,7 @@ def sync(
 
             backups = None if no_backup else (backup_dir or collection.parent / "backups")
             sync_collection(
-                out,
+                decks,
                 collection,
                 echo,
                 options=options,
@@ -134,7 +134,7 @@ def sync(
 
             assert anki_connect is not None
             sync_anki_connect(
-                out,
+                decks,
                 anki_connect,
                 echo,
                 options=options,
@@ -148,7 +148,7 @@ def sync(
 @click.argument("paths", nargs=-1, type=click.Path(path_type=str))
 @decks_option("Decks folder whose releases the learner's notes are compared with.")
 @anki_options
-def pull(paths: tuple[str, ...], out: Path, collection: Path | None, anki_connect: str | None) -> None:
+def pull(paths: tuple[str, ...], decks: Path, collection: Path | None, anki_connect: str | None) -> None:
     """Bring the edits you made to notes in Anki back into the sources.
 
     Each edited note becomes a rewrite in its source's curation file (with ``was:``), so the
@@ -160,5 +160,5 @@ def pull(paths: tuple[str, ...], out: Path, collection: Path | None, anki_connec
     from ..sync import pull_edits
 
     with into_anki("pull", collection, anki_connect):
-        done = pull_edits(list(paths) or ["source"], out, say, collection=collection, url=anki_connect)
+        done = pull_edits(list(paths) or ["source"], decks, say, collection=collection, url=anki_connect)
     say(f"{len(done)} edit{'s' if len(done) != 1 else ''} pulled" if done else "no edits to pull")
