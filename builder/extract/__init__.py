@@ -45,7 +45,7 @@ def extract(document: Document, skip: Iterable[str] = (), restore: Iterable[str]
     root = Scope(top="", key=keys.document(Path(document.path).stem))
     intro = replace(root, top=clean_title(document.title))
     loose = Loose()
-    walker.read(document.preamble, intro, loose, top=False)
+    walker.read(document.preamble, intro, loose, own=False)
     for para in defined(document.title, loose.prose, document.preamble, intro, walker.sink):
         prose_clozes(para, intro, walker.sink)
     attach_figures(loose.figures, walker.sink, 0)

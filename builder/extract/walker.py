@@ -93,7 +93,7 @@ class Walker:
     def walk(self, blocks: Sequence[Block], scope: Scope) -> list[Paragraph]:
         """Read nested blocks; return the prose they hold for the caller to show."""
         loose = Loose()
-        self.read(blocks, scope, loose, top=False)
+        self.read(blocks, scope, loose, own=False)
         return sorted([*loose.prose, *loose.figures], key=lambda para: para.origin.line)
 
     # --- Sections ----------------------------------------------------------------------------
@@ -109,7 +109,7 @@ class Walker:
         passed = len(self.sink.skipped)
         loose = Loose()
         answer, blocks = self._own_answer(section, title)
-        self.read(blocks, scope, loose, top=True)
+        self.read(blocks, scope, loose, own=True)
         self._decide(section, title, scope, loose, answer)
         attach_figures(loose.figures, self.sink, before)
         for child in section.children:
@@ -196,8 +196,10 @@ class Walker:
 
     # --- Blocks ------------------------------------------------------------------------------
 
-    def read(self, blocks: Sequence[Block], scope: Scope, loose: Loose, *, top: bool) -> None:
-        """Read blocks in order, handing each to its kind's extractor."""
+    def read(self, blocks: Sequence[Block], scope: Scope, loose: Loose, *, own: bool) -> None:
+        """Read blocks in order, handing each to its kind's extractor. ``own``: they are a
+        section's own blocks, right under its heading (not a preamble's, nor nested in an item):
+        only there does a list answer an ``A:`` line or the heading frame a first list."""
         caption: str | None = None
         caption_prose: Paragraph | None = None
         for n, original in enumerate(blocks):
@@ -210,7 +212,7 @@ class Walker:
                     loose.prose.append(caption_prose)
                 caption, caption_prose = None, None
                 continue
-            if top and answering is not None and _answers(lifted):
+            if own and answering is not None and _answers(lifted):
                 # A list, code block or table right after an ``A:`` line is part of its answer.
                 answering.append(Blocks((lifted,)))
                 loose.answering = answering
@@ -219,11 +221,11 @@ class Walker:
                 loose.figures.append(lifted)
                 continue
             if isinstance(lifted, Paragraph):
-                caption, caption_prose = self._paragraph_block(lifted, scope, loose, caption_prose, top=top)
+                caption, caption_prose = self._paragraph_block(lifted, scope, loose, caption_prose, own=own)
                 continue
             # A caption (even a sentence ending in a colon) titles this block: not loose prose.
             # A list right under its heading is what the heading names ("Disadvantages").
-            framed = top and n == 0
+            framed = own and n == 0
             self._titled(lifted, scope.sub(caption) if caption else scope, caption, framed=framed)
             caption, caption_prose = None, None
         if caption_prose is not None:
@@ -243,7 +245,7 @@ class Walker:
             self.sink.skip(block.origin, "footnote: an aside to the line that marks it", block.text)
 
     def _paragraph_block(
-        self, block: Paragraph, scope: Scope, loose: Loose, caption_prose: Paragraph | None, *, top: bool
+        self, block: Paragraph, scope: Scope, loose: Loose, caption_prose: Paragraph | None, *, own: bool
     ) -> tuple[str | None, Paragraph | None]:
         """A paragraph in a run: a checklist (skipped), a bold-only caption, or labelled lines and
         prose; the prose that captioned the block before it is loose prose after all. Returns the
@@ -257,10 +259,10 @@ class Walker:
             return None, None
         if len(block.lines) == 1 and (title := emphasis_only(block.lines[0].tokens)):
             return title.rstrip(":：").strip(), None
-        return self.paragraph(block, scope, loose, top=top)
+        return self.paragraph(block, scope, loose, own=own)
 
     def paragraph(
-        self, block: Paragraph, scope: Scope, loose: Loose, *, top: bool
+        self, block: Paragraph, scope: Scope, loose: Loose, *, own: bool
     ) -> tuple[str | None, Paragraph | None]:
         """Read a paragraph's labelled lines; return a caption for the next block, if any.
 
@@ -268,7 +270,7 @@ class Walker:
         so a wrapped ``**Question:**`` is read whole.
         """
         groups = _label_groups(block.lines)
-        caption = self._labelled(groups, scope, loose, top=top)
+        caption = self._labelled(groups, scope, loose, own=own)
         prose = [group for group in groups if isinstance(group, Inline)]
         if not prose:
             return caption, None
@@ -289,7 +291,7 @@ class Walker:
         loose.prose.append(para)
         return caption, None
 
-    def _labelled(self, groups: Sequence[_Group], scope: Scope, loose: Loose, *, top: bool) -> str | None:
+    def _labelled(self, groups: Sequence[_Group], scope: Scope, loose: Loose, *, own: bool) -> str | None:
         """Read a paragraph's labelled lines; return the label of a last one with no value (a
         caption for the next block)."""
         caption: str | None = None
@@ -300,7 +302,7 @@ class Walker:
             label, value, origin = group
             last = n == len(groups) - 1
             way = _way(groups, n)
-            if top and _section_qa(label, value, origin, loose, way, last=last):
+            if own and _section_qa(label, value, origin, loose, way, last=last):
                 continue
             if way is not None and plain(value) and (answer := _answer_after(groups, n)) is not None:
                 # A Q:/A: pair nested in an item or a block: a question card of its own.
