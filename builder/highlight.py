@@ -37,11 +37,21 @@ LexedLine = tuple[tuple[Any, str], ...]
 """One line of code as Pygments tokens (token type, text), without its line break."""
 
 
+@cache
+def kind_name(kind: Any) -> str:
+    """A Pygments token type's dotted name (``Token.Comment.Single``), worked out once a type."""
+    return str(kind)
+
+
 @lru_cache(maxsize=4)  # a block is lexed once for its steps and once for their code
 def lexed_lines(lang: str, text: str) -> tuple[LexedLine, ...]:
     """The code's tokens, line by line: lexed once, whatever is cut from it afterwards."""
     lines: list[list[tuple[Any, str]]] = [[]]
     for kind, value in (lexer_for(lang) or TextLexer(stripnl=False)).get_tokens(text):
+        if "\n" not in value:  # most tokens: on one line
+            if value:
+                lines[-1].append((kind, value))
+            continue
         for n, part in enumerate(value.split("\n")):
             if n:
                 lines.append([])

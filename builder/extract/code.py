@@ -31,7 +31,7 @@ from pygments.lexers.shell import ShellSessionBaseLexer
 from pygments.lexers.special import OutputLexer, TextLexer
 from pygments.token import Comment, Generic
 
-from ..highlight import LexedLine, lexed_lines, lexer_for
+from ..highlight import LexedLine, kind_name, lexed_lines, lexer_for
 from ..locale import Words
 from ..model import Card, Code, Origin, Snippet
 from . import codeparts
@@ -52,6 +52,7 @@ SHELLS = {
 }
 _COMMENT = str(Comment)
 _NOT_COMMENTS = {str(Comment.Hashbang), str(Comment.Preproc)}
+_PROMPT_KIND = str(Generic.Prompt)
 _MARKERS = re.compile(r"^\s*(?:<!--+|#+|//+|--|/\*+|\*+|;+|%+|REM\b)\s*|\s*(?:\*+/|-+->)\s*$")
 _OUTPUT = re.compile(
     r"\s*(?:#|//|--|;|%)\s*(?:=?>|->|→|(?:output|out|prints?|result|returns?|输出|结果|出力)\s*[:：])",
@@ -65,7 +66,7 @@ _NUMBERING = re.compile(r"^(?:step\s+)?\d+[.):]\s*|^\(?\d+\)\s*", re.IGNORECASE)
 
 def _only_comment(tokens: LexedLine) -> bool:
     """A line that holds a comment and nothing else."""
-    words = [str(kind) for kind, value in tokens if value.strip()]
+    words = [kind_name(kind) for kind, value in tokens if value.strip()]
     return bool(words) and all(w.startswith(_COMMENT) and w not in _NOT_COMMENTS for w in words)
 
 
@@ -201,7 +202,7 @@ def _commands(lines: list[str], lexed: Sequence[LexedLine], session: bool) -> li
     found: list[bool] = []
     for n, (line, tokens) in enumerate(zip(lines, lexed, strict=False)):
         if session:
-            typed = any(str(kind).startswith(str(Generic.Prompt)) for kind, _ in tokens[:2])
+            typed = any(kind_name(kind).startswith(_PROMPT_KIND) for kind, _ in tokens[:2])
         else:
             typed = _PROMPT.match(line) is not None
         goes_on = n > 0 and found[-1] and lines[n - 1].rstrip().endswith(("\\", "`", "^", "|"))

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 from pygments.token import Comment, Generic, Keyword, Name, Operator, Punctuation, Text
 
-from ..highlight import LexedLine
+from ..highlight import LexedLine, kind_name
 
 _IMPORTS = {"use", "import", "from", "include", "#include", "require", "package", "extern"}
 """First words of a line that brings names in: such an item is a piece, joined to the next."""
@@ -47,6 +47,16 @@ _OPENS = re.compile(r"/\*|<!--|\{-|\(\*|#\||#=|--\[=*\[|\{#")
 Lua, templates)."""
 _CLOSES = ("*/", "-->", "-}", "*)", "|#", "=#", "]]", "#}")
 _LINE_COMMENTS = {str(Comment.Single), str(Comment.Hashbang), str(Comment.Preproc)}
+_PREPROC = str(Comment.Preproc)
+_DECORATOR = str(Name.Decorator)
+_FUNCTION = str(Name.Function)
+_CLASS = str(Name.Class)
+_TAG = str(Name.Tag)
+_GENERIC = str(Generic)
+_TEXT = str(Text)
+_NAME = str(Name)
+_COMMENT = str(Comment)
+"""Token types' names, worked out once (their ``str`` is not cheap)."""
 
 
 def inside_comments(lexed: Sequence[LexedLine]) -> list[bool]:
@@ -56,12 +66,12 @@ def inside_comments(lexed: Sequence[LexedLine]) -> list[bool]:
     opened = False
     for tokens in lexed:
         inside.append(opened)
-        filled = [(str(kind), value.strip()) for kind, value in tokens if value.strip()]
+        filled = [(kind_name(kind), value.strip()) for kind, value in tokens if value.strip()]
         if not filled:
             continue  # a blank line leaves a comment open or closed
         kind, value = filled[-1]
-        comment = kind.startswith(str(Comment)) and kind not in _LINE_COMMENTS
-        text = " ".join(v for k, v in filled if k.startswith(str(Comment)))
+        comment = kind.startswith(_COMMENT) and kind not in _LINE_COMMENTS
+        text = " ".join(v for k, v in filled if k.startswith(_COMMENT))
         opened = comment and (opened or bool(_OPENS.search(text))) and not value.endswith(_CLOSES)
     return inside
 
@@ -96,6 +106,7 @@ class _Lines:
         self.lines = lines
         self.lexed = lexed
         self.commented = inside_comments(lexed)
+        self._words: dict[int, list[tuple[str, str]]] = {}
 
     def blank(self, row: int) -> bool:
         return not self.lines[row].strip()
@@ -110,12 +121,17 @@ class _Lines:
 
     def words(self, row: int) -> list[tuple[str, str]]:
         """The line's tokens that are not blank, as (token type, text)."""
-        tokens = self.lexed[row] if row < len(self.lexed) else ()
-        return [(str(kind), value.strip()) for kind, value in tokens if value.strip()]
+        found = self._words.get(row)
+        if found is None:  # asked of a line many times while a block is cut
+            tokens = self.lexed[row] if row < len(self.lexed) else ()
+            found = self._words[row] = [
+                (kind_name(kind), value.strip()) for kind, value in tokens if value.strip()
+            ]
+        return found
 
     def code(self, row: int) -> list[tuple[str, str]]:
         """The line's tokens that are not blank and not comments."""
-        return [(k, v) for k, v in self.words(row) if not k.startswith(str(Comment))]
+        return [(k, v) for k, v in self.words(row) if not k.startswith(_COMMENT)]
 
     def comment(self, row: int) -> bool:
         """A line that holds only a comment."""
@@ -125,9 +141,7 @@ class _Lines:
     def attribute(self, row: int) -> bool:
         """An attribute or decorator line (``#[derive(…)]``, ``@app.route(…)``)."""
         words = self.words(row)
-        return bool(words) and (
-            words[0][0].startswith(str(Comment.Preproc)) or words[0][0].startswith(str(Name.Decorator))
-        )
+        return bool(words) and (words[0][0].startswith(_PREPROC) or words[0][0].startswith(_DECORATOR))
 
     def separator(self, row: int) -> bool:
         return self.lines[row].strip() in _SEPARATORS
@@ -151,10 +165,7 @@ class _Lines:
 
     def defines(self, row: int) -> bool:
         """A line that names a function, a class or a key (Pygments' own token types)."""
-        return any(
-            kind.startswith((str(Name.Function), str(Name.Class), str(Name.Tag)))
-            for kind, _ in self.code(row)
-        )
+        return any(kind.startswith((_FUNCTION, _CLASS, _TAG)) for kind, _ in self.code(row))
 
     def ends(self, row: int) -> bool:
         """A line after which a new item may start at its indentation: a closing line, a
@@ -270,7 +281,7 @@ def _signature(item: Sequence[int], lines: _Lines) -> str:
     if head is None:
         return ""
     words = lines.code(head)
-    if words and words[0][0].startswith(str(Name.Tag)):  # YAML, TOML: the keys at this level
+    if words and words[0][0].startswith(_TAG):  # YAML, TOML: the keys at this level
         level = lines.indent(head)
         keys = [
             lines.code(row)[0][1]
@@ -278,21 +289,21 @@ def _signature(item: Sequence[int], lines: _Lines) -> str:
             if not lines.blank(row)
             and lines.indent(row) == level
             and lines.code(row)
-            and lines.code(row)[0][0].startswith(str(Name.Tag))
+            and lines.code(row)[0][0].startswith(_TAG)
         ]
         return _short(", ".join(dict.fromkeys(keys)))
     return _short(_signature_of(lines.lexed[head]))
 
 
 def _signature_of(tokens: LexedLine) -> str:
-    words = [(str(kind), value) for kind, value in tokens]
+    words = [(kind_name(kind), value) for kind, value in tokens]
     filled = [n for n, (kind, value) in enumerate(words) if value.strip()]
     out = ""
     depth = 0
     last_kind = ""
     for n, (kind, value) in enumerate(words):
         text = value.strip()
-        if kind.startswith(str(Comment)):
+        if kind.startswith(_COMMENT):
             break
         if not text:
             out += value
@@ -302,7 +313,7 @@ def _signature_of(tokens: LexedLine) -> str:
                 break
             if text == ":" and n == filled[-1]:  # Python's `def f():`
                 break
-            if text == "(" and last_kind.startswith(str(Name)) and not out[-1:].isspace():
+            if text == "(" and last_kind.startswith(_NAME) and not out[-1:].isspace():
                 after = [words[m][1].strip() for m in filled if m > n]
                 out += "()" if after[:1] == [")"] else "(...)"
                 break
@@ -438,7 +449,7 @@ def holds_definition(lines: Sequence[str], lexed: Sequence[LexedLine], rows: Seq
     shown = _Lines(lines, lexed)
     for row in rows:
         code = shown.code(row)
-        if any(kind.startswith((str(Name.Function), str(Name.Class))) for kind, _ in code):
+        if any(kind.startswith((_FUNCTION, _CLASS)) for kind, _ in code):
             return True
         if any(kind.startswith(str(Keyword)) and value in _DEFINING for kind, value in code):
             return True
@@ -461,5 +472,5 @@ def _lexed_as_code(rows: Sequence[int], lines: _Lines) -> bool:
     """Code its lexer reads as code: not plain text or a console session's output, whose lines
     have no items to cut at (at least half its lines start with a token of the language)."""
     starts = [lines.words(row)[0][0] for row in rows if lines.words(row)]
-    plain = [kind for kind in starts if kind == str(Text) or kind.startswith(str(Generic))]
+    plain = [kind for kind in starts if kind == _TEXT or kind.startswith(_GENERIC)]
     return len(plain) * 2 <= len(starts)

@@ -39,12 +39,13 @@ def plain(tokens: Iterable[Token]) -> str:
             out.append(plain(tok.children))
     text = "".join(out)
     if _SOFT in text:
-        text = "".join(_soft(text, n) for n in range(len(text)))
+        text = _SOFTS.sub(lambda found: _soft(text, found.start()), text)
     return " ".join(text.split())
 
 
 _SOFT = "\x00"
 """Where a soft line break stood, until :func:`plain` knows what is on either side of it."""
+_SOFTS = re.compile(_SOFT)
 
 
 def _soft(text: str, n: int) -> str:
@@ -262,6 +263,9 @@ def split_label(tokens: Sequence[Token], *, plain_label: bool = False) -> tuple[
     With ``plain_label``, an unemphasised ``Label: value`` counts too (used only where every
     sibling has one). Returns None when the run does not start with a label.
     """
+    lead = next((t for t in tokens if t.type != "text" or t.content.strip()), None)
+    if lead is None or not (lead.type in _EMPHASIS or (plain_label and lead.type == "text")):
+        return None  # the common case, told without copying the run
     toks = strip(tokens)
     if not toks:
         return None
