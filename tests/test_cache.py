@@ -6,6 +6,8 @@ import json
 import logging
 import os
 import pickle
+import re
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -15,7 +17,7 @@ from builder.build import plan_decks
 from builder.cache import Cache
 from builder.sources import find_sources
 
-from support import outcome
+from support import cards_json, outcome, png, write
 
 SOURCE = "# Deck {n}\n\n## Part\n\n- **Alpha:** one\n- **Beta:** two ![pic](pic.png)\n"
 
@@ -241,3 +243,63 @@ def test_an_edited_included_file_is_read_again(tmp_path, monkeypatch):
     assert code == 0, stderr
     assert "1 changed" in stdout, stdout
     assert "fn second" in outcome("cards", "book", "--json")[1]
+
+
+def _packed_images(apkg: Path) -> dict[str, bytes]:
+    """The images a package carries, by the name its notes show them under."""
+    with zipfile.ZipFile(apkg) as archive:
+        names = json.loads(archive.read("media"))
+        return {name: archive.read(number) for number, name in names.items()}
+
+
+def test_an_edited_image_alone_is_built_again(tmp_path, monkeypatch):
+    """Only an image's bytes changed, no source: the build is not taken for one with nothing
+    to do. The new release carries the new image, and the shortcut holds again after it."""
+    monkeypatch.chdir(tmp_path)
+    write({"src/d.md": "# D\n\n## Part\n\n- **Alpha:** one\n- **Beta:** two ![pic](pic.png)\n"})
+    Path("src/pic.png").write_bytes(png(2, 1))
+    code, first, stderr = outcome("build", "src", "--out", "decks")
+    assert code == 0, stderr
+    assert outcome("build", "src", "--out", "decks")[1] == first.replace("first release", "unchanged")
+
+    Path("src/pic.png").write_bytes(png(3, 1))
+    code, stdout, stderr = outcome("build", "src", "--out", "decks")
+    assert code == 0, stderr
+    assert (
+        stdout
+        == "D: 2 notes (fact 2) -> decks/d-1.0.1.apkg (1.0.0 -> 1.0.1, patch: 0 added, 1 changed, 0 removed)\n"
+    )
+    [(name, data)] = _packed_images(tmp_path / "decks" / "d-1.0.1.apkg").items()
+    assert data == png(3, 1)
+    [beta] = [n for n in cards_json("src", "--out", "decks") if n["prompt"].endswith("Beta?")]
+    assert f'src="{name}"' in beta["fields"]["Answer"]
+
+    again = outcome("build", "src", "--out", "decks")
+    assert again == (
+        0,
+        stdout.replace("1.0.0 -> 1.0.1, patch: 0 added, 1 changed, 0 removed", "1.0.1, unchanged"),
+        "",
+    )
+
+
+def test_a_decks_folder_changed_after_a_build_is_built_again(tmp_path, monkeypatch):
+    """Nothing but the decks folder changed: a package deleted is written again, and a
+    manifest edited by hand is an error, never taken for a build with nothing to do."""
+    monkeypatch.chdir(tmp_path)
+    write({"src/d.md": "# D\n\n## Part\n\n- **Alpha:** one\n- **Beta:** two\n"})
+    assert outcome("build", "src", "--out", "decks")[0] == 0
+    package = tmp_path / "decks" / "d-1.0.0.apkg"
+    built = package.read_bytes()
+    package.unlink()
+    code, _, stderr = outcome("build", "src", "--out", "decks")
+    assert code == 0, stderr
+    assert package.read_bytes() == built
+
+    manifest = tmp_path / "decks" / "d.manifest.json"
+    text = manifest.read_text(encoding="utf-8")
+    edited = re.sub(r'"shipped": \["[0-9a-f]+"\]', '"shipped": ["0000000000000000"]', text, count=1)
+    assert edited != text
+    manifest.write_text(edited, encoding="utf-8")
+    code, _, stderr = outcome("build", "src", "--out", "decks")
+    assert code == 1
+    assert "decks/d.manifest.json" in stderr and "differs from what its sources build" in stderr, stderr

@@ -18,6 +18,9 @@ from builder.release import deck as release_deck
 from builder.release.deck import Release, release
 from builder.release.manifest import Manifest, load_manifest
 from builder.release.report import history_lost
+from builder.release.semver import bump_for, bump_version
+
+from support import outcome, write
 
 BASE = """# Deck
 
@@ -317,3 +320,105 @@ def test_same_answers_that_cannot_be_told_apart_take_no_history():
     assert not set(guids(second).values()) & set(guids(first).values())
     assert sorted(u.note.prompt for u in second.unsure) == ["Storage — Backend?", "Storage — Database?"]
     assert len(second.removed) == 2
+
+
+@pytest.mark.parametrize(
+    ("version", "bump", "after"),
+    [
+        ("1.0.1", "minor", "1.1.0"),
+        ("1.2.3", "minor", "1.3.0"),
+        ("1.2.3", "major", "2.0.0"),
+        ("1.2.3", "patch", "1.2.4"),
+        ("0.9.9", "minor", "0.10.0"),
+        ("9.9.9", "patch", "9.9.10"),
+    ],
+)
+def test_a_bump_moves_one_part_and_resets_those_after_it(version, bump, after):
+    assert bump_version(version, bump) == after
+
+
+def test_versions_through_a_deck_s_life():
+    """Each kind of edit, from a version whose every part is set: a minor or major release
+    never keeps the patch number of the one before."""
+    first = release_of(BASE)
+    patched = release_of(BASE.replace("2TB", "3TB"), first.manifest, 2_000)
+    added = release_of(BASE.replace("2TB", "3TB") + "- **Extra:** x\n", patched.manifest, 3_000)
+    edited = release_of(BASE.replace("2TB", "4TB") + "- **Extra:** x\n", added.manifest, 4_000)
+    removed = release_of(BASE.replace("2TB", "4TB"), edited.manifest, 5_000)
+    steps = [(r.bump, r.version) for r in (first, patched, added, edited, removed)]
+    assert steps == [
+        ("major", "1.0.0"),
+        ("patch", "1.0.1"),
+        ("minor", "1.1.0"),
+        ("patch", "1.1.1"),
+        ("minor", "1.2.0"),
+    ]
+    assert [h.version for h in removed.manifest.history] == ["1.2.0", "1.1.1", "1.1.0", "1.0.1", "1.0.0"]
+    # Learners see the release each note last changed in.
+    tags = {n.prompt.split(" — ")[-1]: n.tags[-1] for n in removed.notes}
+    assert tags == {
+        "Engine?": "changed::1.0.0",
+        "Capacity?": "changed::1.1.1",
+        "Transport?": "changed::1.0.0",
+    }
+    assert [t.removed for t in removed.manifest.removed] == ["1.2.0"]
+
+
+def test_the_bump_for_each_kind_of_change():
+    first = release_of(BASE).manifest
+    models = dict(first.models)
+    shape = {k: {**v, "shape": "other"} for k, v in models.items()}
+    css = {k: {**v, "css": "other"} for k, v in models.items()}
+    assert bump_for(None, models, (), (), ()) == "major"
+    assert bump_for(first, models, (), (), ()) is None
+    assert bump_for(first, models, (), (), ("edited",)) == "patch"
+    assert bump_for(first, models, ("new",), (), ("edited",)) == "minor"
+    assert bump_for(first, models, (), ("gone",), ()) == "minor"
+    assert bump_for(first, models, (), (), (), ("gap",)) == "minor"
+    assert bump_for(first, css, (), (), ("edited",)) == "minor"
+    assert bump_for(first, shape, ("new",), ("gone",), ("edited",)) == "major"
+
+
+def test_a_built_minor_release_after_a_patch_is_packaged_as_x_y_0(tmp_path, monkeypatch):
+    """The real build: the package and manifest a learner gets are named by the next version."""
+    monkeypatch.chdir(tmp_path)
+    write({"src/deck.md": BASE})
+    assert outcome("build", "src", "--out", "decks")[0] == 0
+    write({"src/deck.md": BASE.replace("2TB", "3TB")})
+    code, stdout, stderr = outcome("build", "src", "--out", "decks")
+    assert code == 0, stderr
+    assert (
+        stdout
+        == "Deck: 3 notes (fact 3) -> decks/deck-1.0.1.apkg (1.0.0 -> 1.0.1, patch: 0 added, 1 changed, 0 removed)\n"
+    )
+    write({"src/deck.md": BASE.replace("2TB", "3TB") + "- **Extra:** x\n"})
+    code, stdout, stderr = outcome("build", "src", "--out", "decks")
+    assert code == 0, stderr
+    assert (
+        stdout
+        == "Deck: 4 notes (fact 4) -> decks/deck-1.1.0.apkg (1.0.1 -> 1.1.0, minor: 1 added, 0 changed, 0 removed)\n"
+    )
+    assert (tmp_path / "decks" / "deck-1.1.0.apkg").is_file()
+    assert not (tmp_path / "decks" / "deck-1.1.1.apkg").exists()
+    assert load_manifest(tmp_path / "decks" / "deck.manifest.json").version == "1.1.0"
+
+
+def test_a_key_back_under_another_note_type_never_takes_its_tombstone_s_guid():
+    """A removed card comes back as a reverse card: its tombstone's GUID stays the tombstone's
+    (Anki would skip a note of another note type under it), and every shipped GUID is one note's."""
+    plan = deck(BASE)
+    engine = next(n for n in plan.notes if n.prompt.endswith("Engine?"))
+    first = release(plan, None, 1_000)
+    removed = release_of(
+        BASE.replace("- **Engine:** RocksDB with one column family per table\n", ""), first.manifest, 2_000
+    )
+    assert [t.guid for t in removed.removed] == [engine.guid]
+    reversible = replace(
+        plan, notes=tuple(replace(n, model="reverse") if n is engine else n for n in plan.notes)
+    )
+    back = release(reversible, removed.manifest, 3_000)
+    new = next(n for n in back.plan.notes if n.key == engine.key)
+    assert new.guid != engine.guid and new.model == "reverse"
+    assert [t.guid for t in back.tombstones] == [engine.guid]
+    shipped = [n.guid for n in back.shipped()]
+    assert len(set(shipped)) == len(shipped) == 4
