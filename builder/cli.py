@@ -99,7 +99,7 @@ def build(
     Example: deckbuilder build source/ --out decks/
     """
     from .release.report import draft as drafted
-    from .release.report import dropped, released
+    from .release.report import dropped, released, unchanged_line
     from .release.retire import retired, said
     from .usecase import Request
 
@@ -115,8 +115,8 @@ def build(
     result = built(paths, out, request, show_progress)
     if result.repeated is not None:
         # Nothing changed since the last build: say what it said, do nothing.
-        say_lines(result.repeated.errors, err=True)
-        say_lines(result.repeated.output)
+        report(result.repeated.warnings)
+        say_lines(unchanged_line(deck) for deck in result.repeated.unchanged)
         return
     if result.refused:
         say("build stopped (--strict): a release would lose review history; nothing was written", err=True)

@@ -21,13 +21,30 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import cache
+from . import cache, shapes
 from .cache import BadEntry
 from .cachedir import default_folder
 from .config import DECKS_FILE
 from .limits import read_bounded
 from .media import packed_name_of
+from .model import Diagnostic, Origin
 from .read.includes import includes_files
+
+
+@dataclass(frozen=True)
+class Unchanged:
+    """A released deck as a build of the same sources finds it: unchanged. What the no-change
+    shortcut keeps, to say it again the way a build does
+    (:func:`builder.release.report.unchanged_line`)."""
+
+    deck: str
+    version: str
+    target: str
+    """Its ``.apkg``."""
+    counts: tuple[tuple[str, int], ...] = ()
+    """Its notes by kind, in the catalogue's order."""
+    retired: bool = False
+    """Its sources are gone: every note removed."""
 
 
 @dataclass(frozen=True)
@@ -42,10 +59,10 @@ class Stamp:
     content-hash name of what was read."""
     decks: str
     """:func:`decks` as the build left the folder."""
-    errors: tuple[str, ...]
-    """Lines the build printed on standard error (warnings)."""
-    output: tuple[str, ...]
-    """Lines a build of this state prints on standard output."""
+    warnings: tuple[Diagnostic, ...]
+    """What the build warned of (its sources' warnings and lint's), printed again."""
+    unchanged: tuple[Unchanged, ...]
+    """Each deck as a build of this state finds it, said again."""
 
     def holds(self, sources: Sequence[tuple[Path, str]], out: Path) -> bool:
         """True when nothing the build depended on has changed since."""
@@ -190,26 +207,57 @@ def stamp_data(stamp: Stamp) -> dict[str, Any]:
         "inputs": stamp.inputs,
         "media": [[str(path), name] for path, name in stamp.media],
         "decks": stamp.decks,
-        "errors": list(stamp.errors),
-        "output": list(stamp.output),
+        "warnings": [[d.origin.path, d.origin.line, d.message] for d in stamp.warnings],
+        "unchanged": [
+            {
+                "deck": u.deck,
+                "version": u.version,
+                "target": u.target,
+                "counts": [[kind, n] for kind, n in u.counts],
+                "retired": u.retired,
+            }
+            for u in stamp.unchanged
+        ],
     }
 
 
 def stamp_from(data: dict[str, Any]) -> Stamp:
     """The stamp :func:`stamp_data` gave; :class:`builder.cache.BadEntry` if it is not one."""
+    media = shapes.members(data, "media", shapes.pair)
+    warnings = shapes.members(data, "warnings", _warning)
+    unchanged = shapes.members(data, "unchanged", _unchanged)
+    inputs, decks = shapes.member(data, "inputs", str), shapes.member(data, "decks", str)
+    return Stamp(inputs, tuple((Path(p), n) for p, n in media), decks, warnings, unchanged)
 
-    def strings(name: str) -> tuple[str, ...]:
-        value = data.get(name)
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise BadEntry(f"“{name}” is not a list of strings")
-        return tuple(value)
 
-    media = data.get("media")
-    if not isinstance(media, list) or not all(
-        isinstance(m, list) and len(m) == 2 and all(isinstance(v, str) for v in m) for m in media
+def _warning(value: Any) -> Diagnostic:
+    if (
+        not isinstance(value, list)
+        or len(value) != 3
+        or isinstance(value[1], bool)
+        or not isinstance(value[1], int)
     ):
-        raise BadEntry("“media” is not a list of [path, name]")
-    inputs, decks = data.get("inputs"), data.get("decks")
-    if not isinstance(inputs, str) or not isinstance(decks, str):
-        raise BadEntry("“inputs” or “decks” is not a string")
-    return Stamp(inputs, tuple((Path(p), n) for p, n in media), decks, strings("errors"), strings("output"))
+        raise BadEntry("a warning is not [path, line, message]")
+    return Diagnostic(Origin(shapes.text(value[0]), value[1]), "warning", shapes.text(value[2]))
+
+
+def _unchanged(value: Any) -> Unchanged:
+    counts = shapes.members(value, "counts", _count)
+    return Unchanged(
+        shapes.member(value, "deck", str),
+        shapes.member(value, "version", str),
+        shapes.member(value, "target", str),
+        counts,
+        shapes.member(value, "retired", bool),
+    )
+
+
+def _count(value: Any) -> tuple[str, int]:
+    if (
+        not isinstance(value, list)
+        or len(value) != 2
+        or isinstance(value[1], bool)
+        or not isinstance(value[1], int)
+    ):
+        raise BadEntry("a count is not [kind, number]")
+    return shapes.text(value[0]), value[1]

@@ -24,9 +24,8 @@ from .model import Diagnostic
 from .release.deck import Release
 from .release.folder import releases
 from .release.paths import DRAFTS, Listing
-from .release.report import history_lost, steady
+from .release.report import history_lost, unchanged
 from .release.retire import retired
-from .release.retire import steady as steady_retired
 from .release.verify import check
 from .release.write import write
 from .sources import Found, find_all
@@ -224,11 +223,10 @@ class _Build:
         media = tuple((f.path, f.name) for rel in result.releases for f in rel.plan.media) + tuple(
             read for rel in result.releases for note_type in rel.plan.note_types for read in note_type.files
         )
-        errors = tuple(str(d) for d in (*result.plan.diagnostics, *result.linted))
-        output = tuple(
-            (steady_retired if retired(rel) else steady)(rel, target) for rel, target, _ in written
-        )
-        stamp.save(self.paths, self.out, stamp.Stamp(before, media, after, errors, output))
+        warned: list[Diagnostic | Finding] = [*result.plan.diagnostics, *result.linted]
+        told = tuple(Diagnostic(d.origin, "warning", d.message) for d in warned)
+        found = tuple(unchanged(rel, target, retired(rel)) for rel, target, _ in written)
+        stamp.save(self.paths, self.out, stamp.Stamp(before, media, after, told, found))
 
     def _tell(self, diagnostics: Sequence[Diagnostic | Finding]) -> None:
         if self.warn is not None:

@@ -15,6 +15,7 @@ import pytest
 from builder import build, cache, stamp, usecase
 from builder.build import plan_decks
 from builder.cache import Cache
+from builder.model import Diagnostic, Origin
 from builder.sources import find_sources
 
 from support import cards_json, outcome, png, write
@@ -165,7 +166,9 @@ def test_a_result_reads_back_as_it_was_kept(tmp_path):
 
 def test_a_tampered_stamp_is_no_shortcut(tmp_path, monkeypatch):
     monkeypatch.setenv("DECKBUILDER_CACHE", str(tmp_path / "cache"))
-    kept = stamp.Stamp("in", ((tmp_path / "p.png", "abc.png"),), "decks", ("w",), ("out",))
+    warned = (Diagnostic(Origin("src/a.md", 3), "warning", "w"),)
+    found = (stamp.Unchanged("A", "1.0.0", "decks/a-1.0.0.apkg", (("fact", 2),)),)
+    kept = stamp.Stamp("in", ((tmp_path / "p.png", "abc.png"),), "decks", warned, found)
     stamp.save(["src"], tmp_path / "decks", kept)
     assert stamp.load(["src"], tmp_path / "decks") == kept
     [place] = (tmp_path / "cache").glob("stamp-*.json")

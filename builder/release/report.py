@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..model import Diagnostic
+from ..stamp import Unchanged
 from .deck import Release
 
 
@@ -24,14 +25,27 @@ def released(rel: Release, target: Path, written: bool) -> str:
     return f"{rel.plan.name}: {_summary(rel)} -> {target} ({_state(rel, written)})"
 
 
-def steady(rel: Release, target: Path) -> str:
-    """What a build of the same sources says of the deck once it is released: unchanged."""
-    return f"{rel.plan.name}: {_summary(rel)} -> {target} ({rel.version}, unchanged)"
+def unchanged(rel: Release, target: Path, retired: bool) -> Unchanged:
+    """What a build of the same sources finds of the deck once it is released (``retired``:
+    its sources are gone, see :func:`builder.release.retire.retired`)."""
+    counts = () if retired else tuple(rel.plan.counts().items())
+    return Unchanged(rel.plan.name, rel.version, str(target), counts, retired)
+
+
+def unchanged_line(deck: Unchanged) -> str:
+    """The line a build says of a deck it left unchanged."""
+    if deck.retired:
+        return f"{deck.deck}: retired -> {deck.target} ({deck.version}, unchanged)"
+    return f"{deck.deck}: {_counted(deck.counts)} -> {deck.target} ({deck.version}, unchanged)"
 
 
 def _summary(rel: Release) -> str:
-    counts = ", ".join(f"{kind} {n}" for kind, n in rel.plan.counts().items())
-    return f"{len(rel.plan.notes)} notes ({counts})"
+    return _counted(tuple(rel.plan.counts().items()))
+
+
+def _counted(counts: tuple[tuple[str, int], ...]) -> str:
+    kinds = ", ".join(f"{kind} {n}" for kind, n in counts)
+    return f"{sum(n for _, n in counts)} notes ({kinds})"
 
 
 def _state(rel: Release, written: bool) -> str:

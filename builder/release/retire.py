@@ -144,11 +144,6 @@ def said(rel: Release, target: Path, written: bool) -> str:
     return f"{name}: retired -> {target} ({rel.version}, unchanged{', rewritten' if written else ''})"
 
 
-def steady(rel: Release, target: Path) -> str:
-    """What a build of the same sources says of a retired deck once it is released."""
-    return f"{rel.plan.name}: retired -> {target} ({rel.version}, unchanged)"
-
-
 def pending(rel: Release, target: Path) -> tuple[list[str], bool]:
     """What the next build would do to a retired deck (the words of :func:`.report.pending`),
     and whether the decks folder is out of date."""
