@@ -14,9 +14,14 @@ import pytest
 
 from builder import outputs
 from builder.commands.output import json_line
+from builder.extract import walker
+from builder.extract.table import read_table
+from builder.extract.walker import Titled
+from builder.markdown import plain
+from builder.model import Card, Table, Text
 from builder.outputs.base import Output
 from builder.release.deck import Release
-from tests.support import run, write
+from tests.support import cards_json, run, write
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "builder"
@@ -196,3 +201,46 @@ def test_a_new_output_is_one_value_in_the_registry(tmp_path, monkeypatch):
     assert result.exit_code == 0, result.output
     lines = Path("out/a.jsonl").read_text(encoding="utf-8").splitlines()
     assert [line.split('"prompt": ')[1].split('",')[0] for line in lines] == ['"S — Port?', '"S — Transport?']
+
+
+def glossary(block: Table, where: Titled) -> bool:
+    """ARCHITECTURE.md's worked example of a card kind's extractor: a table headed ``Term``
+    gives one card a row, asking the term's meaning (its cards of kind ``fact``)."""
+    if plain(block.header[0].tokens).strip().lower() != "term":
+        return False
+    for row, origin in zip(block.rows, block.row_origins, strict=True):
+        term = plain(row[0].tokens)
+        where.sink.add(
+            Card(
+                kind="fact",
+                key=where.scope.card("fact", term),
+                crumbs=where.scope.crumbs,
+                ask=f"{term}: meaning?",
+                answer=(Text(row[1]),),
+                origin=origin,
+                top=where.scope.top,
+            )
+        )
+    return True
+
+
+def test_a_new_kind_of_card_is_one_more_extractor_in_the_chain(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+
+    def terms_first(block: Table, where: Titled) -> None:
+        if not glossary(block, where):
+            read_table(block, where.scope, where.sink)
+
+    monkeypatch.setattr(walker, "BLOCK_EXTRACTORS", [(Table, terms_first), *walker.BLOCK_EXTRACTORS])
+    write(
+        {
+            "source/a.md": "# A\n\n## Words\n\n| Term | Definition |\n|---|---|\n| idempotent | same result when repeated |\n"
+            "| commutative | order does not matter |\n\n## Ports\n\n| Service | Port |\n|---|---|\n| DNS | 53 |\n"
+        }
+    )
+    notes = {n["prompt"]: n["answer"] for n in cards_json("source")}
+    assert notes["Words — idempotent: meaning?"] == "same result when repeated"
+    assert notes["Words — commutative: meaning?"] == "order does not matter"
+    assert any(
+        "DNS" in prompt and answer == "53" for prompt, answer in notes.items()
+    )  # other tables as before

@@ -11,8 +11,9 @@ decides once its own blocks are read: a question card, or cloze cards of its pro
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from markdown_it.token import Token
 
@@ -232,17 +233,12 @@ class Walker:
             loose.prose.append(caption_prose)
 
     def _titled(self, block: Block, scope: Scope, caption: str | None, *, framed: bool = False) -> None:
-        """Hand a list, table or code block to its extractor, under its caption."""
-        if isinstance(block, ListBlock):
-            read_list(block, scope, self.sink, caption or "", framed=framed)
-        elif isinstance(block, Table):
-            read_table(block, scope, self.sink)
-        elif isinstance(block, Code):
-            read_code(block, scope, self.sink, caption)
-        elif isinstance(block, Definitions):
-            read_definitions(block, scope, self.sink)
-        elif isinstance(block, Footnote):
-            self.sink.skip(block.origin, "footnote: an aside to the line that marks it", block.text)
+        """Hand a list, table, code block or definition list to its extractor, under its
+        caption: the first of :data:`BLOCK_EXTRACTORS` made for its type."""
+        for kind, extractor in BLOCK_EXTRACTORS:
+            if isinstance(block, kind):
+                extractor(block, Titled(scope, self.sink, caption, framed))
+                return
 
     def _paragraph_block(
         self, block: Paragraph, scope: Scope, loose: Loose, caption_prose: Paragraph | None, *, own: bool
@@ -455,3 +451,38 @@ def _has_content(section: Section) -> bool:
                 continue
         return True
     return False
+
+
+@dataclass(frozen=True)
+class Titled:
+    """Where a block an extractor reads stands: its section's scope, the sink its cards go to,
+    the caption over it (a bold line, a sentence ending in a colon), and whether it is the
+    first block under its heading (``framed``: a list the heading names)."""
+
+    scope: Scope
+    sink: Sink
+    caption: str | None
+    framed: bool
+
+
+def _footnote(block: Block, where: Titled) -> None:
+    assert isinstance(block, Footnote)
+    where.sink.skip(block.origin, "footnote: an aside to the line that marks it", block.text)
+
+
+BLOCK_EXTRACTORS: list[tuple[type[Block], Callable[[Any, Titled], None]]] = [
+    (
+        ListBlock,
+        lambda block, where: read_list(
+            block, where.scope, where.sink, where.caption or "", framed=where.framed
+        ),
+    ),
+    (Table, lambda block, where: read_table(block, where.scope, where.sink)),
+    (Code, lambda block, where: read_code(block, where.scope, where.sink, where.caption)),
+    (Definitions, lambda block, where: read_definitions(block, where.scope, where.sink)),
+    (Footnote, _footnote),
+]
+"""The extractor of each kind of block a section holds, in the order they are tried (the
+first whose type the block has reads it), in the manner of markdown-it's rule chains: a new
+kind of block is one more entry, whose extractor takes the block and where it stands
+(:class:`Titled`) and gives its cards to ``where.sink``."""
