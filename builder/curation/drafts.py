@@ -38,7 +38,7 @@ from functools import partial
 import yaml
 from markdown_it.token import Token
 
-from ..markdown import CLOZE, MATH_DISPLAY, MATH_INLINE, parser, plain
+from ..markdown import CLOZE, MATH_DISPLAY, MATH_INLINE, inline_tokens, plain, reads_as_text
 from ..markdown.dialects import SOUND_TAG
 from ..media import SOURCE_PATH
 from ..model import (
@@ -245,8 +245,11 @@ def inline_markdown(tokens: Sequence[Token], *, cloze: bool = False, cell: bool 
     the same (emphasis whose delimiters a neighbour stops from counting, a highlight, a
     footnote's mark)."""
     written = _written(tokens, cloze, cell)
+    text = all(t.type == "text" for t in tokens) and written == "".join(t.content for t in tokens)
+    if text and reads_as_text(written):
+        return written  # it reads back as one text token, the text it was written from
     read = written.replace("\\|", "|") if cell else written
-    if _signature(parser().parseInline(read)[0].children or ()) != _signature(tokens):
+    if _signature(inline_tokens(read)) != _signature(tokens):
         raise _Lossy("inline Markdown that reads back otherwise")
     return written
 
@@ -423,7 +426,7 @@ def _prompt(ask: str) -> str:
     written = _prompt_math(ask)
     if written is None:  # no math: written as text either way, nothing to read back
         return _escape(ask, start=True)
-    if " ".join(plain(parser().parseInline(written)[0].children or ()).split()) == ask:
+    if " ".join(plain(inline_tokens(written)).split()) == ask:
         return written
     return _escape(ask, start=True)
 

@@ -40,8 +40,10 @@ __all__ = [
     "MATH_INLINE",
     "cloze_entities",
     "cloze_safe_tex",
+    "inline_tokens",
     "odd_dollar_lines",
     "parser",
+    "reads_as_text",
     "tex_html",
 ]
 
@@ -69,6 +71,32 @@ def parser() -> MarkdownIt:
 def _inline_parser() -> MarkdownIt:
     """The same parser with CommonMark's inline nesting limit, for inline runs."""
     return _markdown(INLINE_NESTING)
+
+
+def inline_tokens(text: str) -> list[Token]:
+    """``text`` read as one inline run of Markdown: its inline tokens."""
+    return parser().parseInline(text)[0].children or []
+
+
+def reads_as_text(text: str) -> bool:
+    """Whether :func:`inline_tokens` gives ``text`` back as one text token holding it, told
+    without parsing: it is not empty and holds no character where markdown-it's text rule
+    stops (nor one its normalisation rewrites), and that rule comes first, so no other rule
+    ever gets a turn. False when that cannot be told."""
+    terminators = _terminators()
+    return bool(text) and terminators is not None and not terminators.search(text)
+
+
+@cache
+def _terminators() -> re.Pattern[str] | None:
+    """What stops markdown-it's text rule, with ``\\r`` and NUL; None when the text rule is not
+    the inline parser's first (then a run must be parsed)."""
+    inline = _inline_parser().inline
+    found = getattr(inline, "terminator_re", None)
+    first = next((rule for rule in inline.ruler.__rules__ if rule.enabled), None)
+    if not isinstance(found, re.Pattern) or first is None or first.name != "text":
+        return None
+    return re.compile(f"{found.pattern}|[\\r\\x00]")
 
 
 def _markdown(max_nesting: int) -> MarkdownIt:

@@ -11,7 +11,7 @@ from typing import Literal
 
 from markdown_it.token import Token
 
-from ..markdown import MATH_DISPLAY, odd_dollar_lines, parser, plain, strip
+from ..markdown import MATH_DISPLAY, inline_tokens, odd_dollar_lines, parser, plain, strip
 from ..markdown.dialects import ASIDE_OPEN, ASIDE_TITLE, NOTE
 from ..markdown.tokens import entries
 from ..model import (
@@ -310,8 +310,7 @@ class BlockReader:
         self.diagnostics.append(
             Diagnostic(origin, "warning", "table cell has `|` inside a code span; escape it as `\\|`")
         )
-        md = parser()
-        return [Inline(tuple(md.parseInline(cell.strip())[0].children or ()), origin) for cell in cells]
+        return [Inline(tuple(inline_tokens(cell.strip())), origin) for cell in cells]
 
 
 def _unbalanced(cell: Inline) -> bool:
