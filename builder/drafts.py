@@ -11,7 +11,7 @@ from .atomic import Staging
 from .preview import preview_page
 from .release.deck import Release
 from .release.packaging import packages_of
-from .release.paths import draft_path, preview_path
+from .release.paths import DRAFT_SUFFIX, draft_path, preview_path
 
 
 def write_drafts(rels: Sequence[Release], folder: Path) -> list[tuple[Release, Path]]:
@@ -40,10 +40,6 @@ def write_previews(rels: Sequence[Release], out: Path) -> list[tuple[Release, Pa
     return done
 
 
-DRAFT_END = "-draft.apkg"
-"""How :func:`builder.release.paths.draft_path` ends a draft's name, after its deck's slug."""
-
-
 def drop_stale_drafts(folder: Path, drafted: Sequence[tuple[Release, Path]]) -> tuple[Path, ...]:
     """Remove from the drafts ``folder`` each draft (``<slug>-draft.apkg`` and its
     ``<slug>.preview.html``) of a deck the build did not draft: its sources are gone, and it
@@ -52,10 +48,10 @@ def drop_stale_drafts(folder: Path, drafted: Sequence[tuple[Release, Path]]) -> 
     folder is its own. Other files are left alone. The drafts removed, sorted."""
     kept = {target.name for _, target in drafted}
     dropped = []
-    for draft in sorted(folder.glob(f"*{DRAFT_END}")):
+    for draft in sorted(folder.glob(f"*{DRAFT_SUFFIX}")):
         if draft.name in kept or draft.is_symlink() or not draft.is_file():
             continue
-        page = folder / f"{draft.name[: -len(DRAFT_END)]}.preview.html"
+        page = preview_path(folder, draft.name[: -len(DRAFT_SUFFIX)])
         try:
             draft.unlink()
             if page.is_file() and not page.is_symlink():

@@ -11,9 +11,10 @@ from ..build import Plan
 from ..errors import SourceError
 from ..model import DeckPlan, Origin
 from ..package import build_time
+from ..sources import MANIFEST_SUFFIX
 from .deck import Release, release
 from .manifest import Manifest, load_manifest
-from .paths import MANIFEST_SUFFIX, Listing, listing, manifest_path
+from .paths import Listing, listing, manifest_path
 from .retire import unowned
 
 

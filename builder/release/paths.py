@@ -5,12 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..model import DeckPlan
+from ..sources import MANIFEST_SUFFIX
 from .semver import is_version
 
 DRAFTS = Path("drafts")
 """Where drafts go unless told otherwise."""
-
-MANIFEST_SUFFIX = ".manifest.json"
 
 
 class Listing:
@@ -58,22 +57,33 @@ def listing(out: Path, listed: Listing | None = None) -> Listing:
     return listed if listed is not None and listed.folder == out else Listing(out)
 
 
+CHANGELOG_SUFFIX = ".changelog.md"
+DRAFT_SUFFIX = "-draft.apkg"
+PREVIEW_SUFFIX = ".preview.html"
+
+
+def package_name(slug: str, version: str) -> str:
+    """The file name of a deck's package of one version: ``<slug>-<x.y.z>.apkg``."""
+    return f"{slug}-{version}.apkg"
+
+
 def manifest_path(out: Path, deck: DeckPlan) -> Path:
-    return out / f"{deck.slug}.manifest.json"
+    return out / f"{deck.slug}{MANIFEST_SUFFIX}"
 
 
 def changelog_path(out: Path, deck: DeckPlan) -> Path:
-    return out / f"{deck.slug}.changelog.md"
+    return out / f"{deck.slug}{CHANGELOG_SUFFIX}"
 
 
 def apkg_path(out: Path, deck: DeckPlan, version: str) -> Path:
-    return out / f"{deck.slug}-{version}.apkg"
+    return out / package_name(deck.slug, version)
 
 
 def draft_path(folder: Path, deck: DeckPlan) -> Path:
-    return folder / f"{deck.slug}-draft.apkg"
+    return folder / f"{deck.slug}{DRAFT_SUFFIX}"
 
 
-def preview_path(folder: Path, deck: DeckPlan) -> Path:
-    """A deck's preview page, in the drafts folder or (``build --preview``) the decks folder."""
-    return folder / f"{deck.slug}.preview.html"
+def preview_path(folder: Path, deck: DeckPlan | str) -> Path:
+    """A deck's preview page (by its plan or its slug), in the drafts folder or
+    (``build --preview``) the decks folder."""
+    return folder / f"{deck if isinstance(deck, str) else deck.slug}{PREVIEW_SUFFIX}"

@@ -26,11 +26,12 @@ from typing import Any
 from ..identify import fields_hash
 from ..model import Diagnostic, Origin
 from ..model.document import one_line
+from ..sources import MANIFEST_SUFFIX
 from ..stamp import file_hash, known_packages
 from .deck import Release
 from .manifest import Manifest
 from .packaging import package_digest, packages_of, remember
-from .paths import MANIFEST_SUFFIX, Listing, apkg_path, listing, manifest_path
+from .paths import Listing, apkg_path, listing, manifest_path
 from .semver import is_version
 
 DIFFERS = "differs from what its sources build"
@@ -172,7 +173,7 @@ def _last_release(rel: Release, out: Path) -> list[Diagnostic]:
     path = manifest_path(out, rel.plan)
     if rel.previous is None or not path.is_file():
         return []  # a first release, or a deck renamed (its old manifest has another name)
-    package = out / f"{rel.plan.slug}-{rel.previous.version}.apkg"
+    package = apkg_path(out, rel.plan, rel.previous.version)
     try:
         held = _read(package, 64 * package.stat().st_size + (16 << 20)) if package.is_file() else None
     except OSError:

@@ -29,7 +29,9 @@ from ..model import Origin
 from ..names import deck_name, tag_key
 from ..notetypes import recorded_ids
 from ..release.manifest import Manifest, load_manifest
+from ..release.paths import package_name
 from ..release.tombstones import REMOVED_TAG, tombstone_note
+from ..sources import MANIFEST_SUFFIX
 
 FIELD_SEPARATOR = "\x1f"
 CHANGED_PREFIX = "changed::"
@@ -120,12 +122,12 @@ def read_releases(out: Path) -> list[WantedDeck]:
     if not out.is_dir():
         raise SourceError(Origin(str(out), 0), "no decks folder here; build the decks first")
     decks = []
-    for manifest_path in sorted(out.glob("*.manifest.json")):
+    for manifest_path in sorted(out.glob(f"*{MANIFEST_SUFFIX}")):
         manifest = load_manifest(manifest_path)
         if manifest is None:
             continue
-        slug = manifest_path.name[: -len(".manifest.json")]
-        package = out / f"{slug}-{manifest.version}.apkg"
+        slug = manifest_path.name[: -len(MANIFEST_SUFFIX)]
+        package = out / package_name(slug, manifest.version)
         if not package.is_file():
             raise SourceError(
                 Origin(str(package), 0),
