@@ -27,7 +27,9 @@ import tempfile
 import time
 import zipfile
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, NamedTuple
 
 import genanki
 
@@ -219,3 +221,39 @@ def _add(zf: zipfile.ZipFile, name: str, data: bytes, stamp: tuple[int, ...]) ->
     info.external_attr = 0o644 << 16
     info.create_system = 3
     zf.writestr(info, data)
+
+
+class NoteRow(NamedTuple):
+    """One row of a collection's ``notes`` table."""
+
+    id: int
+    guid: str
+    mid: int
+    """Its note type's id."""
+    flds: str
+    """Its fields, joined by U+001F."""
+    tags: str
+    """Its tags, space-separated."""
+    mod: int
+    sfld: str
+    """Its sort field."""
+
+
+@dataclass(frozen=True)
+class Tables:
+    """What a collection database holds of the notes: their note types and decks (Anki's JSON,
+    by id as text) and the notes, by id."""
+
+    models: dict[str, Any]
+    decks: dict[str, Any]
+    notes: tuple[NoteRow, ...]
+
+
+def read_tables(db: sqlite3.Connection) -> Tables:
+    """The note types, decks and notes of a collection database: a package's (built here, or a
+    committed one to check) or an export of Anki's. ``sqlite3.Error``, ``ValueError`` (bad JSON)
+    or ``TypeError`` when it is not one."""
+    models, decks = db.execute("SELECT models, decks FROM col").fetchone()
+    rows = db.execute("SELECT id, guid, mid, flds, tags, mod, sfld FROM notes ORDER BY id").fetchall()
+    # A newer collection keeps note types and decks in tables of their own: the columns are empty.
+    return Tables(json.loads(models or "{}"), json.loads(decks or "{}"), tuple(NoteRow(*row) for row in rows))

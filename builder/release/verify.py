@@ -14,7 +14,6 @@ gone): its package is made again from the sources and replaces the committed one
 from __future__ import annotations
 
 import io
-import json
 import sqlite3
 import tempfile
 import zipfile
@@ -26,6 +25,7 @@ from typing import Any
 from ..identify import fields_hash
 from ..model import Diagnostic, Origin
 from ..model.document import one_line
+from ..package import read_tables
 from ..sources import MANIFEST_SUFFIX
 from ..stamp import file_hash, known_packages
 from .deck import Release
@@ -246,17 +246,16 @@ def _contents(data: bytes) -> _Contents | None:
             database.write_bytes(collection)
             db = sqlite3.connect(f"{database.as_uri()}?mode=ro", uri=True)
             try:
-                models, decks = db.execute("SELECT models, decks FROM col").fetchone()
-                rows = db.execute("SELECT id, guid, mid, flds, tags, mod, sfld FROM notes").fetchall()
+                tables = read_tables(db)
                 cards = db.execute("SELECT nid, ord, did, due, type, queue, mod FROM cards").fetchall()
             finally:
                 db.close()
-        guids = {nid: guid for nid, guid, *_ in rows}
+        guids = {row.id: row.guid for row in tables.notes}
         return _Contents(
-            models=json.loads(models),
-            decks=json.loads(decks),
-            notes={guid: (mid, flds, tags, mod) for _, guid, mid, flds, tags, mod, _ in rows},
-            sorts={guid: str(sort) for _, guid, *_, sort in rows},
+            models=tables.models,
+            decks=tables.decks,
+            notes={row.guid: (row.mid, row.flds, row.tags, row.mod) for row in tables.notes},
+            sorts={row.guid: str(row.sfld) for row in tables.notes},
             cards=tuple(sorted((str(guids.get(nid)), *rest) for nid, *rest in cards)),
             media=media,
             dates=dates,

@@ -4,7 +4,6 @@ shows a GUID; see :mod:`.ankiconnect`)."""
 
 from __future__ import annotations
 
-import json
 import shutil
 import sqlite3
 import zipfile
@@ -14,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from ..notetypes import ids
+from ..package import read_tables
 from .client import AnkiConnect
 from .collection import SyncError
 from .plan import HeldCard, HeldNote
@@ -153,12 +153,12 @@ def read_export(
         raise SyncError(f"cannot read Anki's export {package}: {exc}") from None
     db = sqlite3.connect(database)
     try:
-        (decks_json,) = db.execute("select decks from col").fetchone()
-        deck_names = {int(did): str(deck["name"]) for did, deck in json.loads(decks_json).items()}
+        tables = read_tables(db)
+        deck_names = {int(did): str(deck["name"]) for did, deck in tables.decks.items()}
         found = [
-            (guid, (int(nid), int(mid), _text(flds), _text(tags)))
-            for nid, guid, mid, flds, tags in db.execute("select id, guid, mid, flds, tags from notes")
-            if guid in guids
+            (row.guid, (int(row.id), int(row.mid), _text(row.flds), _text(row.tags)))
+            for row in tables.notes
+            if row.guid in guids
         ]
         wanted = {row[0] for _, row in found}
         cards: dict[int, dict[int, tuple[int, str]]] = {}

@@ -28,6 +28,7 @@ from ..identify import content_hash, css_hash, fields_hash, guid, templates_hash
 from ..model import Origin
 from ..names import deck_name, tag_key
 from ..notetypes import recorded_ids
+from ..package import read_tables
 from ..release.manifest import Manifest, load_manifest
 from ..release.paths import package_name
 from ..release.tombstones import REMOVED_TAG, tombstone_note
@@ -167,11 +168,11 @@ def _read_package(package: Path, manifest: Manifest) -> WantedDeck:
             database.write_bytes(archive.read("collection.anki2"))
             db = sqlite3.connect(database)
             try:
-                models_json, decks_json = db.execute("select models, decks from col").fetchone()
-                deck_names = {int(k): v["name"] for k, v in json.loads(decks_json).items()}
-                models = {int(k): v for k, v in json.loads(models_json).items()}
+                tables = read_tables(db)
+                deck_names = {int(k): v["name"] for k, v in tables.decks.items()}
+                models = {int(k): v for k, v in tables.models.items()}
                 decks_of = dict(db.execute("select nid, did from cards group by nid").fetchall())
-                rows = db.execute("select id, guid, mid, flds, tags from notes order by id").fetchall()
+                rows = [(row.id, row.guid, row.mid, row.flds, row.tags) for row in tables.notes]
             finally:
                 db.close()
     except (OSError, KeyError, zipfile.BadZipFile, sqlite3.Error, ValueError, TypeError) as exc:
