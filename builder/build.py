@@ -23,6 +23,7 @@ from .cache import Cache
 from .callbacks import Progress
 from .config import FRONT_MATTER_KEYS, DeckConfig, read_config
 from .curation import curate, draft, fingerprint, load_curation, orphaned
+from .curation.load import Curation
 from .errors import SourceError
 from .extract import extract
 from .identify import body_hash, content_hash, guid
@@ -31,7 +32,19 @@ from .keys import slug, yaml_id
 from .markdown import title_from_path
 from .markup import HTML, escape
 from .media import Fetch, attach, fetching, forget_fetched
-from .model import Card, DeckPlan, Diagnostic, Look, MediaFile, Note, NoteType, Origin, Skipped, SourceResult
+from .model import (
+    Card,
+    DeckPlan,
+    Diagnostic,
+    Document,
+    Look,
+    MediaFile,
+    Note,
+    NoteType,
+    Origin,
+    Skipped,
+    SourceResult,
+)
 from .model.cards import SOURCE_FIELD
 from .names import deck_name, tag_key
 from .names import tags as anki_tags
@@ -147,44 +160,87 @@ def _load(
     group = source.group.config if source.group else None
     curation = load_curation(source.path, source.shown)
     if source.path.suffix.lower() in CARD_SUFFIXES:
-        team = partial(read_note_type, source.root / NOTE_TYPES)
-        card_file, found = load_cards(source.path, source.shown, team)
-        problems.extend(found)
-        config = DeckConfig(deck=card_file.deck).under(group)
-        name, cards, restorable = (
-            deck_name(config.deck or title_from_path(source.shown)),
-            list(card_file.cards),
-            set(),
-        )
+        name, config, cards, restorable = _card_file(source, group, problems)
     else:
         document = read(source.path, source.shown, source.root)
-        config, found = read_config(
-            document.meta, document.meta_lines, source.shown, FRONT_MATTER_KEYS, "front matter"
-        )
-        problems.extend(found)
-        config = config.under(group)
         if curation is not None:  # keys written under the file's old name still apply
             curation = curation.under(document_key(Path(document.path).stem))
-        extraction = extract(document, config.skip, curation.wanted if curation else ())
-        problems.extend(extraction.diagnostics)
-        skipped.extend(extraction.skipped)
-        name, cards, restorable = (
-            deck_name(config.deck or document.title),
-            tag_cards(document, extraction.cards),
-            set(extraction.restorable),
+        name, config, cards, restorable = _document(document, source, group, curation, problems, skipped)
+    if curation is not None:
+        curation = _without_rewrites_of_own_fields(curation, cards, problems)
+    cards, restorable = _excluded(cards, config, curation, skipped, restorable)
+    if curation is not None:
+        cards, dropped, found = curate(curation, cards, skipped, restorable)
+        skipped.extend(dropped)
+        problems.extend(found)
+    return name, config, cards
+
+
+_Loaded = tuple[str, DeckConfig, list[Card], set[str]]
+"""A source's deck name, configuration, cards, and the keys of the cards a curation may restore."""
+
+
+def _card_file(source: Source, group: DeckConfig | None, problems: list[Diagnostic]) -> _Loaded:
+    """A YAML card file's cards (its cards of a team's note type read with it)."""
+    team = partial(read_note_type, source.root / NOTE_TYPES)
+    card_file, found = load_cards(source.path, source.shown, team)
+    problems.extend(found)
+    config = DeckConfig(deck=card_file.deck).under(group)
+    return deck_name(config.deck or title_from_path(source.shown)), config, list(card_file.cards), set()
+
+
+def _document(
+    document: Document,
+    source: Source,
+    group: DeckConfig | None,
+    curation: Curation | None,
+    problems: list[Diagnostic],
+    skipped: list[Skipped],
+) -> _Loaded:
+    """A Markdown document's cards, as its front matter and its ``decks.yaml`` group say."""
+    config, found = read_config(
+        document.meta, document.meta_lines, source.shown, FRONT_MATTER_KEYS, "front matter"
+    )
+    problems.extend(found)
+    config = config.under(group)
+    extraction = extract(document, config.skip, curation.wanted if curation else ())
+    problems.extend(extraction.diagnostics)
+    skipped.extend(extraction.skipped)
+    cards = tag_cards(document, extraction.cards)
+    return deck_name(config.deck or document.title), config, cards, set(extraction.restorable)
+
+
+def _without_rewrites_of_own_fields(
+    curation: Curation, cards: list[Card], problems: list[Diagnostic]
+) -> Curation:
+    """The curation without rewrites of cards of a team's note type (their fields are their own,
+    which a rewrite cannot give): each is an error at its entry."""
+    own = {c.key for c in cards if c.note_type is not None}
+    refused = [e for e in curation.entries if e.action == "rewrite" and e.key in own]
+    problems += [
+        Diagnostic(
+            curation.origin(e),
+            "error",
+            f"“{e.named}” is a card of a team's note type: edit its fields in its card file, not by a rewrite",
         )
-    if curation is not None and (own := {c.key for c in cards if c.note_type is not None}):
-        # A card of a team's note type has fields of its own, which a rewrite cannot give.
-        refused = [e for e in curation.entries if e.action == "rewrite" and e.key in own]
-        problems += [
-            Diagnostic(
-                curation.origin(e),
-                "error",
-                f"“{e.named}” is a card of a team's note type: edit its fields in its card file, not by a rewrite",
-            )
-            for e in refused
-        ]
-        curation = replace(curation, entries=tuple(e for e in curation.entries if e not in refused))
+        for e in refused
+    ]
+    return (
+        replace(curation, entries=tuple(e for e in curation.entries if e not in refused))
+        if refused
+        else curation
+    )
+
+
+def _excluded(
+    cards: list[Card],
+    config: DeckConfig,
+    curation: Curation | None,
+    skipped: list[Skipped],
+    restorable: set[str],
+) -> tuple[list[Card], set[str]]:
+    """The cards of kinds the configuration excludes taken out (listed as skipped, and
+    restorable), but those the curation file wants back."""
     wanted = curation.wanted if curation else frozenset()
     excluded = [c for c in cards if c.kind in config.exclude]
     skipped += [
@@ -192,13 +248,8 @@ def _load(
         for c in excluded
         if c.key not in wanted
     ]
-    cards = [c for c in cards if c.kind not in config.exclude or c.key in wanted]
-    restorable |= {c.key for c in excluded}
-    if curation is not None:
-        cards, dropped, found = curate(curation, cards, skipped, restorable)
-        skipped.extend(dropped)
-        problems.extend(found)
-    return name, config, cards
+    kept = [c for c in cards if c.kind not in config.exclude or c.key in wanted]
+    return kept, restorable | {c.key for c in excluded}
 
 
 PARALLEL_FROM = 4

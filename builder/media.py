@@ -549,17 +549,34 @@ def _resolve(src: str, source: Path, base: Path, *, tag: bool = False) -> MediaF
     """The packed file for an image reference (a sound's or a video's too, and a ``[sound:…]``
     with ``tag``), or what is wrong with it."""
     shown = unquote(src)
-    what = "sound" if tag else "image"
     if not src:
-        return f"{what} has no path"
+        return f"{'sound' if tag else 'image'} has no path"
     if any(ord(char) < 32 for char in shown):
+        what = "sound" if tag else "image"
         return f"{what} path “{shown.encode('unicode_escape').decode()}” holds a control character"
     relative = Path(shown)
     bare = Path(re.split(r"[?#]", shown, maxsplit=1)[0])
     if relative.suffix.lower() not in MEDIA_SUFFIXES and bare.suffix.lower() in MEDIA_SUFFIXES:
         relative = bare  # ``shot.png#interface``: what follows is for the page, not the file
+    what = _kind(relative.suffix.lower(), tag)
+    wrong = _wrong_path(relative, shown, what, tag)
+    if wrong is not None:
+        return wrong
+    target = (source.parent / relative).resolve()
+    if not target.is_relative_to(base):
+        return f"{what} “{shown}” is outside the source folder {base.name}/"
+    if not target.is_file():
+        found = _elsewhere(relative, base)
+        if isinstance(found, str):
+            return f"{what} “{shown}” {found}"
+        target = found
+    return _packed(target, shown, what, relative.suffix.lower())
+
+
+def _wrong_path(relative: Path, shown: str, what: str, tag: bool) -> str | None:
+    """What keeps a media path from being packed before its file is looked for: an absolute
+    path, a suffix of no image, sound or video, a hidden folder or file; None when nothing."""
     suffix = relative.suffix.lower()
-    what = _kind(suffix, tag)
     if relative.is_absolute():
         return f"{what} “{shown}” has an absolute path; give it relative to the source"
     if tag and suffix not in SOUND_SUFFIXES:
@@ -573,14 +590,13 @@ def _resolve(src: str, source: Path, base: Path, *, tag: bool = False) -> MediaF
         )
     if any(part.startswith(".") and part not in (".", "..") for part in relative.parts):
         return f"{what} “{shown}” is in a hidden folder or file"
-    target = (source.parent / relative).resolve()
-    if not target.is_relative_to(base):
-        return f"{what} “{shown}” is outside the source folder {base.name}/"
-    if not target.is_file():
-        found = _elsewhere(relative, base)
-        if isinstance(found, str):
-            return f"{what} “{shown}” {found}"
-        target = found
+    return None
+
+
+def _packed(target: Path, shown: str, what: str, suffix: str) -> MediaFile | str:
+    """The media file ``target`` packed under its content-hash name, once its size and its
+    first bytes are what its kind (and the ``suffix`` it is named with) allow; else what is
+    wrong."""
     limit = _LIMITS[what]
     try:
         if (size := target.stat().st_size) > limit:
