@@ -206,28 +206,16 @@ def read_config(
         problems.append(Diagnostic(Origin(path, lines.get(key, 1)), "error", message))
 
     shared = what in SHARED
-    for key in data:
-        if key in known or (shared and key in THEIRS):
-            continue
-        close = difflib.get_close_matches(str(key).lower(), known, n=1, cutoff=CLOSE)
-        if close:
-            bad(str(key), f"unknown {what} key “{key}”: did you mean “{close[0]}”?")
-        elif not shared:
-            bad(str(key), f"unknown {what} key “{key}” (known: {', '.join(known)})")
+    _unknown_keys(data, known, what, shared, bad)
     deck = _deck(data, bad)
-    tags = _tags(data.get("tags", []))
-    if tags is None:
-        bad("tags", "“tags” must be a list of tags or a text of them, separated by commas")
-    if shared:
-        theirs = (tag for key in TAG_KEYS for tag in _tags(data.get(key, [])) or ())
-        tags = tuple(dict.fromkeys((*(tags or ()), *theirs)))
+    tags = _all_tags(data, shared, bad)
     subdecks = _flag(data, "subdecks", bad)
     skip = _titles(data.get("skip", []))
     if skip is None:
         bad("skip", "“skip” must be a list of section titles")
     config = DeckConfig(
         deck=deck.strip() if deck and deck.strip() else None,
-        tags=tags or (),
+        tags=tags,
         subdecks=subdecks,
         skip=skip or (),
         exclude=_exclude(data, bad),
@@ -245,6 +233,32 @@ def read_config(
         ),
     )
     return config, problems
+
+
+def _unknown_keys(
+    data: Mapping[str, Any], known: tuple[str, ...], what: str, shared: bool, bad: _Bad
+) -> None:
+    """A key not in ``known`` is an error; where other tools' keys are allowed (``shared``), only
+    one close to a known key is (a misspelling)."""
+    for key in data:
+        if key in known or (shared and key in THEIRS):
+            continue
+        close = difflib.get_close_matches(str(key).lower(), known, n=1, cutoff=CLOSE)
+        if close:
+            bad(str(key), f"unknown {what} key “{key}”: did you mean “{close[0]}”?")
+        elif not shared:
+            bad(str(key), f"unknown {what} key “{key}” (known: {', '.join(known)})")
+
+
+def _all_tags(data: Mapping[str, Any], shared: bool, bad: _Bad) -> tuple[str, ...]:
+    """``tags``, and (front matter, ``shared``) the generators' ``categories``, ``tag``…"""
+    tags = _tags(data.get("tags", []))
+    if tags is None:
+        bad("tags", "“tags” must be a list of tags or a text of them, separated by commas")
+    if not shared:
+        return tags or ()
+    theirs = (tag for key in TAG_KEYS for tag in _tags(data.get(key, [])) or ())
+    return tuple(dict.fromkeys((*(tags or ()), *theirs)))
 
 
 def _style(data: Mapping[str, Any], folder: Path, bad: _Bad) -> Style | None:
