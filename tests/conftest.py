@@ -44,3 +44,16 @@ def _private_cache(tmp_path_factory):
             os.environ.pop(name, None)
         else:
             os.environ[name] = value
+
+
+@pytest.fixture
+def collection(tmp_path):
+    """An empty Anki collection (the real ``anki`` library), in its own folder of ``tmp_path``
+    (its media folder beside it), closed after the test."""
+    anki_collection = pytest.importorskip("anki.collection")
+    (tmp_path / "anki").mkdir()
+    col = anki_collection.Collection(str(tmp_path / "anki" / "collection.anki2"))
+    try:
+        yield col
+    finally:
+        col.close()

@@ -130,16 +130,6 @@ def seed_collection(seed, tmp_path_factory) -> Iterator:
         col.close()
 
 
-@pytest.fixture
-def collection(tmp_path) -> Iterator:
-    """An empty collection, for tests that import themselves."""
-    col = open_collection(tmp_path / "anki")
-    try:
-        yield col
-    finally:
-        col.close()
-
-
 # --- The seed, imported ---------------------------------------------------------------------
 
 

@@ -803,17 +803,6 @@ def test_decks_yaml_gathers_markdown_and_yaml_into_one_deck(workdir):
 
 
 @pytest.fixture
-def collection(workdir):
-    anki_collection = pytest.importorskip("anki.collection")
-    (workdir / "anki").mkdir()
-    col = anki_collection.Collection(str(workdir / "anki" / "collection.anki2"))
-    try:
-        yield col
-    finally:
-        col.close()
-
-
-@pytest.fixture
 def docs_yaml_deck() -> tuple[Path, list[dict]]:
     """The card file of docs/writing.md, built: its .apkg and its ``cards --json`` notes."""
     write({"src/extras.yaml": docs_yaml_example()})

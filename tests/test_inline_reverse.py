@@ -6,11 +6,9 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from textwrap import dedent
 
-import pytest
 from click.testing import CliRunner
 
 from builder.cli import main
@@ -77,17 +75,6 @@ def build(source: Path, out: Path) -> list[Path]:
 
 def models(notes: list[dict]) -> list[tuple[str, str, str]]:
     return [(n["key"], n["model"], n["prompt"]) for n in notes]
-
-
-@pytest.fixture
-def collection(tmp_path) -> Iterator:
-    anki_collection = pytest.importorskip("anki.collection")
-    (tmp_path / "anki").mkdir()
-    col = anki_collection.Collection(str(tmp_path / "anki" / "collection.anki2"))
-    try:
-        yield col
-    finally:
-        col.close()
 
 
 # --- cards --json ------------------------------------------------------------------------

@@ -105,17 +105,6 @@ def repo(tmp_path, monkeypatch) -> Path:
     return folder
 
 
-@pytest.fixture
-def collection(tmp_path):
-    anki_collection = pytest.importorskip("anki.collection")
-    (tmp_path / "anki").mkdir()
-    col = anki_collection.Collection(str(tmp_path / "anki" / "collection.anki2"))
-    try:
-        yield col
-    finally:
-        col.close()
-
-
 def test_two_pull_requests_merge_cleanly_and_release_once(repo, monkeypatch, tmp_path, collection):
     first = manifest(repo)
     base = decks_files(repo)
