@@ -83,19 +83,11 @@ def remember(rels: Sequence[Release], made: Sequence[bytes]) -> None:
 def draft_package(rel: Release) -> bytes:
     """A draft's ``.apkg`` bytes: the release it would be, described as a draft."""
     base = rel.previous.version if rel.previous else "none"
-    return apkg_bytes(
-        rel.plan.name,
-        HTML(
-            "Draft of version {} (not released; last release {}). Built by deckbuilder."
-            " Import it into a test profile, not the one you study in."
-        ).format(rel.version, base),
-        rel.shipped(),
-        rel.released,
-        rel.note_times(),
-        rel.model_times(),
-        rel.plan.media,
-        rel.plan.note_types,
-    )
+    drafted = HTML(
+        "Draft of version {} (not released; last release {}). Built by deckbuilder."
+        " Import it into a test profile, not the one you study in."
+    ).format(rel.version, base)
+    return apkg_bytes(*_made_of(rel)._replace(description=drafted))
 
 
 def packages_of(rels: Sequence[Release], draft: bool = False) -> list[bytes]:
