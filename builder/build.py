@@ -54,7 +54,7 @@ from .read import read
 from .read.hashtags import tag_cards
 from .read.notetypes import read_note_type, read_note_types, read_style
 from .render import render
-from .sources import CARD_SUFFIXES, NOTE_TYPES, Found, Source, find_all
+from .sources import CARD_SUFFIXES, NOTE_TYPES, Found, Source, context, find_all
 from .text import CONTROL
 from .yamlcards import load_cards
 
@@ -335,12 +335,6 @@ class _Told:
         if self.progress is not None:
             self.progress(self.done, self.total, shown)
         self.done += 1
-
-
-def context(source: Source, fetch: Fetch | None) -> str:
-    """What besides its text decides what a source gives (:attr:`Source.context`), with
-    whether this build fetches remote images."""
-    return source.context if fetch is None else f"{source.context}|{fetch}"
 
 
 def _read_fresh(sources: Sequence[Source], tell: _Told, fetch: Fetch | None) -> Iterator[SourceResult]:

@@ -30,10 +30,9 @@ from typing import Any, TypeVar
 from . import __version__
 from .atomic import replace_file
 from .cachedir import default_folder
+from .depends import includes_files, packed_name_of
 from .limits import read_bounded
-from .media import packed_name_of
 from .model import KINDS, Diagnostic, Look, MediaFile, Note, Origin, Skipped, SourceResult
-from .read.includes import includes_files
 from .shapes import ShapeError, member, members, pair, text
 
 CACHE_FORMAT = 2

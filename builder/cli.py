@@ -98,9 +98,7 @@ def build(
 
     Example: deckbuilder build source/ --out decks/
     """
-    from .release.report import draft as drafted
-    from .release.report import dropped, released, unchanged_line
-    from .release.retire import retired, said
+    from .release.report import unchanged_line
     from .usecase import Request
 
     request = Request(
@@ -118,6 +116,10 @@ def build(
         report(result.repeated.warnings)
         say_lines(unchanged_line(deck) for deck in result.repeated.unchanged)
         return
+    from .release.report import draft as drafted
+    from .release.report import dropped, released
+    from .release.retire import retired, said
+
     if result.refused:
         say("build stopped (--strict): a release would lose review history; nothing was written", err=True)
         raise SystemExit(1)

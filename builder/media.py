@@ -26,7 +26,6 @@ and its card shows its alt text: the build goes on. Fetched images are kept in t
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import tempfile
@@ -43,6 +42,7 @@ from urllib.parse import unquote, urlsplit
 from markdown_it.token import Token
 
 from .cachedir import default_folder
+from .depends import packed_name, packed_name_of
 from .extract.clozescan import origin_of
 from .limits import FETCH_TIMEOUT, MAX_IMAGE_BYTES, MAX_REMOTE_IMAGE_BYTES, MAX_SOUND_BYTES, MAX_VIDEO_BYTES
 from .markdown import plain, text_token
@@ -675,16 +675,3 @@ def sound_problem(data: bytes, suffix: str) -> str | None:
     if starts(data):
         return None
     return f"is not {name} file (judged by its first bytes)"
-
-
-def packed_name(data: bytes, suffix: str) -> str:
-    """The name an image with this content and suffix is packed under: a content hash."""
-    return f"{hashlib.sha256(data).hexdigest()[:20]}{suffix.lower()}"
-
-
-def packed_name_of(path: Path) -> str | None:
-    """The name the image at ``path`` would be packed under now; None if it cannot be read."""
-    try:
-        return packed_name(path.read_bytes(), path.suffix)
-    except OSError:
-        return None

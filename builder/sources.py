@@ -90,6 +90,12 @@ class Found:
     source was renamed, moved or deleted (see :mod:`builder.curation.orphans`)."""
 
 
+def context(source: Source, fetch: object | None) -> str:
+    """What besides its text decides what a source gives (:attr:`Source.context`), with
+    whether this build fetches remote images (``fetch``: a :class:`builder.media.Fetch`)."""
+    return source.context if fetch is None else f"{source.context}|{fetch}"
+
+
 def find_sources(paths: Iterable[str], out: Path | None = None) -> tuple[list[Source], list[Diagnostic]]:
     """Source files named by ``paths`` (files, or folders searched recursively), in order,
     and the problems found on the way (a curation file without its source among them)."""

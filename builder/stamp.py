@@ -25,10 +25,9 @@ from . import cache, shapes
 from .cache import BadEntry
 from .cachedir import default_folder
 from .config import DECKS_FILE
+from .depends import includes_files, packed_name_of
 from .limits import read_bounded
-from .media import packed_name_of
 from .model import Diagnostic, Origin
-from .read.includes import includes_files
 
 
 @dataclass(frozen=True)

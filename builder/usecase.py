@@ -1,5 +1,6 @@
 """The build use case: plan every deck, compare each with its release, then write the
-releases, write drafts, or write nothing.
+releases, write drafts, or write nothing. The pipeline's modules are imported by the step
+that uses them, so that a build with nothing to do (the stamp holds) imports none of them.
 
 ``build``, ``init``, ``diff``, ``cards``, ``preview`` and ``watch`` are :func:`run` and a way of
 printing its :class:`BuildResult` (in the words of :mod:`builder.release.report`).
@@ -11,24 +12,20 @@ from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal, TypeAlias
 
 from . import stamp
-from .build import Plan, context, plan_decks
-from .cache import Cache
 from .callbacks import Progress
-from .drafts import drop_stale_drafts, write_drafts, write_previews
-from .lint import Finding, warnings
-from .media import Fetch
 from .model import Diagnostic
-from .release.deck import Release
-from .release.folder import releases
-from .release.paths import DRAFTS, Listing
-from .release.report import history_lost, unchanged
-from .release.retire import retired
-from .release.verify import check
-from .release.write import write
-from .sources import Found, find_all
+from .release.paths import DRAFTS
+from .sources import Found, context, find_all
+
+if TYPE_CHECKING:
+    from .build import Plan
+    from .cache import Cache
+    from .lint import Finding
+    from .media import Fetch
+    from .release.deck import Release
 
 Goal = Literal["plan", "compare", "drafts", "release"]
 """How far a build goes: plan the decks (``cards --skipped``); compare them with their releases
@@ -36,7 +33,7 @@ and write nothing (``diff``, ``cards``, ``preview``); write drafts into the draf
 (``build --draft``, ``watch``); or write the releases into the decks folder (``build``,
 ``init``)."""
 
-Warn = Callable[[Diagnostic | Finding], None]
+Warn: TypeAlias = "Callable[[Diagnostic | Finding], None]"
 """Told each problem (lint's warnings too) as soon as it is found, before anything is written."""
 
 
@@ -152,7 +149,11 @@ class _Build:
     ) -> None:
         self.paths, self.out, self.request = paths, out, request
         self.progress, self.cache, self.warn = progress, cache, warn
-        self.fetch = Fetch() if request.fetch_images else None
+        self.fetch: Fetch | None = None
+        if request.fetch_images:
+            from .media import Fetch
+
+            self.fetch = Fetch()
 
     def release(self) -> BuildResult:
         """Release every deck into the decks folder, unless the last build's stamp still
@@ -176,6 +177,9 @@ class _Build:
         result = self.compare(release=True, verify=True, found=sources)
         if result.failed or (request.strict and result.lost):
             return replace(result, refused=not result.failed)
+        from .drafts import write_previews
+        from .release.write import write
+
         written = tuple(write(result.releases, self.out, rewrite={path for path, _ in result.stale}))
         if request.remember:
             self._remember(before, result, written)
@@ -186,6 +190,13 @@ class _Build:
         """Plan the decks and (``release``) compare each with its release; (``verify``) check
         the committed files against what the sources build. ``found``: the sources, when
         already found."""
+        from .build import plan_decks
+        from .lint import warnings
+        from .release.folder import releases
+        from .release.paths import Listing
+        from .release.report import history_lost
+        from .release.verify import check
+
         with self.progress or nullcontext() as told:
             plan = plan_decks(self.paths, told, self.cache, self.out, self.fetch, found)
         self._tell(plan.diagnostics)
@@ -209,6 +220,8 @@ class _Build:
         """Write each compared deck's draft into the drafts folder; a build of folders also
         removes the drafts of decks no source gives any more."""
         folder = self.request.drafts
+        from .drafts import drop_stale_drafts, write_drafts
+
         drafted = tuple(write_drafts(result.releases, folder))
         dropped = drop_stale_drafts(folder, drafted) if _searched(self.paths) is not None else ()
         return replace(result, drafts=drafted, dropped=dropped)
@@ -225,6 +238,9 @@ class _Build:
         )
         warned: list[Diagnostic | Finding] = [*result.plan.diagnostics, *result.linted]
         told = tuple(Diagnostic(d.origin, "warning", d.message) for d in warned)
+        from .release.report import unchanged
+        from .release.retire import retired
+
         found = tuple(unchanged(rel, target, retired(rel)) for rel, target, _ in written)
         stamp.save(self.paths, self.out, stamp.Stamp(before, media, after, told, found))
 

@@ -45,6 +45,7 @@ STAGES: tuple[tuple[str, frozenset[str]], ...] = (
                 "atomic",
                 "controls",
                 "shapes",
+                "depends",
                 "yamlerrors",
                 "yamlload",
                 "locale",

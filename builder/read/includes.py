@@ -42,16 +42,6 @@ _LANGUAGES = {
 }
 
 
-INCLUDES = re.compile(rb"\{\{#(?:include|rustdoc_include|playground)\s")
-"""Whether a source's bytes may include another file: its cards then depend on files the cache
-and the no-change stamp do not hash, so neither is used for it."""
-
-
-def includes_files(data: bytes) -> bool:
-    """Whether a source (its bytes) holds an mdBook include directive."""
-    return INCLUDES.search(data) is not None
-
-
 def language_of(path: str) -> str:
     """The code language a file's suffix names ('' when none is known)."""
     return _LANGUAGES.get(Path(path.split(":", 1)[0]).suffix.lower(), "")

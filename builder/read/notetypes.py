@@ -31,8 +31,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from ..depends import packed_name
 from ..errors import SourceError
-from ..media import packed_name
 from ..model import Diagnostic, NoteType, Origin, Template
 from ..model.notetype import KEY
 from ..text import read_text

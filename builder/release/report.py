@@ -6,10 +6,13 @@ character cannot break or rewrite a line."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..model import Diagnostic
 from ..stamp import Unchanged
-from .deck import Release
+
+if TYPE_CHECKING:
+    from .deck import Release
 
 
 def changes(rel: Release) -> list[str]:
