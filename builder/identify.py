@@ -18,6 +18,10 @@ import genanki
 from .model import NoteType
 from .notetypes import RECORDED, builtin, fields_of, templates_of
 
+_HASHED = json.JSONEncoder(ensure_ascii=False)
+"""How a note's content is written to be hashed (made once: ``json.dumps`` with options makes an
+encoder a call)."""
+
 
 def guid(deck: str, key: str) -> str:
     """The GUID of the note with structural ``key`` in the deck named ``deck``."""
@@ -53,7 +57,7 @@ def first_id(name: str) -> int:
 
 def content_hash(model: str, fields: dict[str, str], tags: Sequence[str], deck: str) -> str:
     """What a learner's copy would change by: the note type, fields, tags and deck."""
-    data = json.dumps([model, fields, sorted(tags), deck], ensure_ascii=False)
+    data = _HASHED.encode([model, fields, sorted(tags), deck])
     return hashlib.sha256(data.encode()).hexdigest()[:16]
 
 

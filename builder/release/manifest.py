@@ -23,6 +23,10 @@ from .semver import is_version
 
 MANIFEST_FORMAT = 1
 
+_ONE_LINE = json.JSONEncoder(ensure_ascii=False, sort_keys=True)
+"""How a note's state is written, one line each (made once: ``json.dumps`` with options makes
+an encoder a call)."""
+
 
 class GapState(NamedTuple):
     """One gap of a cloze note as the manifest records it: ``[number, hides, text]`` in the file."""
@@ -164,9 +168,7 @@ class Manifest:
 
     def to_json(self) -> str:
         """The manifest file's text: stable key order, one note per line."""
-        notes = ",\n".join(
-            "    " + json.dumps(_state_json(n), ensure_ascii=False, sort_keys=True) for n in self.notes
-        )
+        notes = ",\n".join("    " + _ONE_LINE.encode(_state_json(n)) for n in self.notes)
         head = {
             "format": MANIFEST_FORMAT,
             "deck": self.deck,
