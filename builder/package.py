@@ -118,9 +118,8 @@ def apkg_digest(
     h.update(repr((described, sorted((model_times or {}).items()))).encode())
     if note_types:  # the built-in ones are this deckbuilder's, which the digest's users key by
         h.update(repr([dataclasses.replace(t, files=()) for t in note_types]).encode())
-    kept = [f.name for f in dataclasses.fields(Note) if f.name != "origin"]  # where it came from
-    for note in notes:
-        h.update(repr(tuple(getattr(note, attribute) for attribute in kept)).encode())
+    for note in notes:  # what of a note the package holds, in the package's order
+        h.update(repr((note.guid, note.deck, note.model, note.prompt, note.fields, note.tags)).encode())
     for file in media:
         try:
             data = file.path.read_bytes()
