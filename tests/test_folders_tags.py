@@ -190,3 +190,11 @@ def test_a_name_two_attachments_share_is_one_error_naming_them():
         "vault/a.md:5: error: image “shot.png” not found beside the source, and several files have"
         " that name (x/shot.png, y/shot.png); give its path"
     ), err
+
+
+def test_a_line_of_many_hash_words_is_read_in_one_pass():
+    """A hostile line (60,000 ``#a`` words, then a character that is no tag) is read at once,
+    not tried from each of its words."""
+    write({"source/a.md": "# A\n\n## S\n\n- **Key:** value" + " #a" * 60_000 + " !\n"})
+    (note,) = cards_json("source")
+    assert note["answer"].startswith("value a a") and "a" in note["tags"]

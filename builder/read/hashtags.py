@@ -24,7 +24,9 @@ from ..names import nested_tag
 
 TAG = re.compile(r"(?<![^\s(])#([^\W\d][\w/-]*|\d+[^\W\d][\w/-]*)")
 """A tag: ``#`` at a word's start, then letters, digits, ``_ - /``, not all digits."""
-_TRAILING = re.compile(r"(?:\s*#[\w/-]+)+\s*$")
+_HASH_WORD = re.compile(r"#[\w/-]+")
+"""A word that is a tag or looks like one (``#12``): what a run of tags ending a text holds."""
+_WORD = re.compile(r"\S+")
 
 
 def take(tokens: Sequence[Token]) -> tuple[Tagged, ...]:
@@ -74,12 +76,25 @@ def _take_inline(children: list[Token], cut: bool) -> tuple[str, ...]:
                 continue
             tags += (nested_tag(w.strip("/")) for w in words)
             content = child.content
-            tail = _TRAILING.search(content) if cut and i == last_text else None
-            kept = "".join(c.content for c in children[:i]) + content[: tail.start()] if tail else ""
-            if tail and TAG.search(tail.group(0)) and kept.strip():
-                content = content[: tail.start()]
+            start = _trailing_tags(content) if cut and i == last_text else None
+            kept = "".join(c.content for c in children[:i]) + content[:start] if start is not None else ""
+            if start is not None and kept.strip():
+                content = content[:start].rstrip()
             child.content = TAG.sub(lambda m: m.group(1), content)
     return tuple(dict.fromkeys(tags))
+
+
+def _trailing_tags(text: str) -> int | None:
+    """Where the run of tags that ends ``text`` starts (None when it ends in no tag): its words
+    read from the last one back, in one pass, whatever the text holds."""
+    start = None
+    tagged = False
+    for word in reversed(list(_WORD.finditer(text))):
+        if not _HASH_WORD.fullmatch(word.group()):
+            break
+        start = word.start()
+        tagged = tagged or TAG.fullmatch(word.group()) is not None
+    return start if tagged else None
 
 
 def tag_cards(document: Document, cards: Sequence[Card]) -> list[Card]:
