@@ -198,3 +198,15 @@ def test_a_line_of_many_hash_words_is_read_in_one_pass():
     write({"source/a.md": "# A\n\n## S\n\n- **Key:** value" + " #a" * 60_000 + " !\n"})
     (note,) = cards_json("source")
     assert note["answer"].startswith("value a a") and "a" in note["tags"]
+
+
+def test_many_tagged_sections_are_read_in_time_linear_in_them():
+    """2,000 sections, each with a paragraph of tags and a fact: each card takes its own
+    section's tags and the document's, found by its line, not by trying every section."""
+    body = "".join(f"## S{n}\n\n#topic{n}\n\n- **Key {n}:** value\n\n" for n in range(2000))
+    write({"source/a.md": "# A\n\n#everything\n\n" + body})
+    notes = cards_json("source")
+    assert len(notes) == 2000
+    for n in (0, 999, 1999):
+        tags = next(x["tags"] for x in notes if x["prompt"].endswith(f"Key {n}?"))
+        assert f"topic{n}" in tags and "everything" in tags and f"topic{n + 1}" not in tags

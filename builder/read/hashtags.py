@@ -13,6 +13,7 @@ its word, without the ``#``.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import replace
 
@@ -98,33 +99,50 @@ def _trailing_tags(text: str) -> int | None:
 
 
 def tag_cards(document: Document, cards: Sequence[Card]) -> list[Card]:
-    """``cards`` with the inline tags of the blocks they were made from, and of their sections."""
+    """``cards`` with the inline tags of the blocks they were made from, and of their sections.
+    A block's tags are filed under its lines, a section's under the section: a card finds its
+    own by its line and the sections it stands in (at most six deep), however many tags and
+    cards a document holds."""
     if not document.hashtags:
         return list(cards)
-    spans = _section_spans(document.sections)
+    by_line: dict[int, list[str]] = {}
+    sections = _sections(document.sections)
+    starts = [start for start, _ in sections]
+    by_section: dict[int, list[str]] = {}
+    for tagged in document.hashtags:
+        if tagged.section:
+            by_section.setdefault(_standing(starts, tagged.first), []).extend(tagged.tags)
+        else:
+            for line in range(tagged.first, tagged.last + 1):
+                by_line.setdefault(line, []).extend(tagged.tags)
     out = []
     for card in cards:
         line = card.origin.line
-        extra: list[str] = []
-        for tagged in document.hashtags:
-            if tagged.section:
-                start, end = next(((s, e) for s, e in spans if s <= tagged.first < e), (0, 1 << 62))
-                if start <= line < end:
-                    extra += tagged.tags
-            elif tagged.first <= line <= tagged.last:
-                extra += tagged.tags
+        extra = list(by_line.get(line, ()))
+        at = _standing(starts, line)
+        while True:
+            extra += by_section.get(at, ())
+            if at < 0:
+                break
+            at = sections[at][1]
         new = tuple(t for t in dict.fromkeys(extra) if t not in card.tags)
         out.append(replace(card, tags=(*card.tags, *new)) if new else card)
     return out
 
 
-def _section_spans(sections: Sequence[Section], end: int = 1 << 62) -> list[tuple[int, int]]:
-    """Each section's lines, innermost last: from its heading to the next heading of its level
-    or above."""
-    spans: list[tuple[int, int]] = []
-    for n, section in enumerate(sections):
-        stop = sections[n + 1].origin.line if n + 1 < len(sections) else end
-        spans += _section_spans(section.children, stop)
-        spans.append((section.origin.line, stop))
-    # The innermost (shortest) span holding a line is the section it stands in.
-    return sorted(spans, key=lambda s: s[1] - s[0])
+def _standing(starts: Sequence[int], line: int) -> int:
+    """The section a line stands in: the last whose heading is above it (-1: before the first
+    heading, the document's own)."""
+    return bisect_right(starts, line) - 1
+
+
+def _sections(
+    sections: Sequence[Section], parent: int = -1, into: list[tuple[int, int]] | None = None
+) -> list[tuple[int, int]]:
+    """Each section, in the order the headings stand, as (its heading's line, the index of the
+    section it is under; -1 for a top section)."""
+    found: list[tuple[int, int]] = [] if into is None else into
+    for section in sections:
+        found.append((section.origin.line, parent))
+        _sections(section.children, len(found) - 1, found)
+    return found
