@@ -507,7 +507,9 @@ def _html_tag(state: StateInline, silent: bool) -> bool:
 
 
 _MEDIA_CLOSE = re.compile(r"</(audio|video)\s*>", re.IGNORECASE)
-_SOURCE = re.compile(r"<source\b((?:[^>\"']|\"[^\"]*\"|'[^']*')*)/?>", re.IGNORECASE)
+_SOURCE = re.compile(r"<source\b((?:[^<>\"']|\"[^<>\"]*\"|'[^<>']*')*)/?>", re.IGNORECASE)
+"""A ``<source>`` element; its attributes never run past a ``<`` (a match tried from each
+``<source`` stops at the next tag, so a text of many is read in linear time)."""
 MEDIA_ELEMENT_CHARS = 2000
 """The most characters an ``<audio>`` or ``<video>`` element may hold to be read as one (its
 ``<source>`` tags and fallback text); past them, its opening tag alone is read."""
