@@ -259,3 +259,19 @@ def test_the_preview_shows_each_deck_with_its_own_note_types():
     assert 'class="card front"' in plain  # the built-in note type: the page's own style only
     typed = page.split('<h2 class="deck-title">Typed', 1)[1].split("</article>", 1)[0]
     assert 'class="typeans"' in typed and "🔊" in typed and "{{" not in typed
+
+
+def test_a_note_type_s_templates_are_a_layout_not_a_book():
+    write(
+        {
+            "source/a.md": "---\nnote_types: {prompt: big}\n---\n# A\n\n## S\n- **K:** v\n",
+            "source/notetypes/big.yaml": TEAM_QA.replace("css: team-qa.css", "css: ''").replace(
+                "{{FrontSide}}", "{{FrontSide}}" + "{{#Answer}}x" * 5000
+            ),
+        }
+    )
+    code, _, err = outcome("build", "source", "--out", "decks")
+    assert code == 1
+    assert (
+        "source/notetypes/big.yaml:3: error: a note type has at most 20 templates of 20,000 characters" in err
+    ), err

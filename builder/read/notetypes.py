@@ -40,6 +40,10 @@ from ..yamlload import DECKS_YAML, key_lines, load
 
 KEYS = ("name", "fields", "templates", "css", "cloze")
 TEMPLATE_KEYS = ("name", "front", "back")
+MAX_TEMPLATES = 20
+MAX_TEMPLATE_CHARS = 20_000
+"""The most characters a template's two sides may have: a card's layout, not its content
+(Anki renders them for every card of every learner, and the preview fills them for each)."""
 SPECIAL_FIELDS = frozenset({"FrontSide", "Tags", "Deck", "Subdeck", "Card", "CardFlag", "Type", "CardID"})
 """What Anki's templates may show besides the note type's fields."""
 
@@ -178,6 +182,11 @@ def _templates(value: Any, fields: tuple[str, ...], origin: Origin, cloze: bool)
         if not all(isinstance(v, str) and v.strip() for v in (front, back, name)):
             raise SourceError(origin, f"template {n}: name, front and back must be text")
         assert isinstance(front, str) and isinstance(back, str) and isinstance(name, str)
+        if len(front) + len(back) > MAX_TEMPLATE_CHARS or len(value) > MAX_TEMPLATES:
+            raise SourceError(
+                origin,
+                f"a note type has at most {MAX_TEMPLATES} templates of {MAX_TEMPLATE_CHARS:,} characters",
+            )
         for side in (front, back):
             _check_template(side, fields, origin, n)
         if not any(_field_of(ref) in fields for ref in _REFERENCE.findall(front)):
