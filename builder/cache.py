@@ -33,7 +33,7 @@ from .cachedir import default_folder
 from .depends import includes_files, packed_name_of
 from .limits import read_bounded
 from .model import KINDS, Diagnostic, Look, MediaFile, Note, Origin, Skipped, SourceResult
-from .shapes import ShapeError, member, members, pair, text
+from .shapes import ShapeError, member, members, pair, pairs, strings, text
 
 CACHE_FORMAT = 2
 """The version of the entries' layout; an entry of another is a miss."""
@@ -157,13 +157,13 @@ def note_from(data: Any) -> Note:
         model=member(data, "model", str),
         prompt=member(data, "prompt", str),
         answer=member(data, "answer", str),
-        fields=dict(members(data, "fields", pair)),
-        tags=members(data, "tags", text),
+        fields=dict(pairs(data, "fields")),
+        tags=strings(data, "tags"),
         origin=_origin(data.get("origin")),
         teaches=member(data, "teaches", str),
         digest=member(data, "digest", str),
-        sides=members(data, "sides", text),
-        draft=members(data, "draft", pair),
+        sides=strings(data, "sides"),
+        draft=pairs(data, "draft"),
         generated=member(data, "generated", str),
     )
 

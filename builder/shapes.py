@@ -57,3 +57,22 @@ def pair(value: Any, what: str = "a value") -> tuple[str, str]:
     if not isinstance(value, list) or len(value) != 2:
         raise ShapeError(f"{what} is not a pair of strings")
     return text(value[0], what), text(value[1], what)
+
+
+def strings(data: Any, name: str) -> tuple[str, ...]:
+    """``data[name]``, a list of strings (checked in one pass: a cache entry holds thousands)."""
+    items = member(data, name, list)
+    if not all(isinstance(item, str) for item in items):
+        raise ShapeError(f"“{name}” is not a list of strings")
+    return tuple(items)
+
+
+def pairs(data: Any, name: str) -> tuple[tuple[str, str], ...]:
+    """``data[name]``, a list of pairs of strings (checked in one pass)."""
+    items = member(data, name, list)
+    if not all(
+        isinstance(item, list) and len(item) == 2 and isinstance(item[0], str) and isinstance(item[1], str)
+        for item in items
+    ):
+        raise ShapeError(f"“{name}” is not a list of pairs of strings")
+    return tuple((item[0], item[1]) for item in items)
