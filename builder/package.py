@@ -75,52 +75,45 @@ def genanki_decks(
     return list(decks.values())
 
 
-def apkg_bytes(
-    name: str,
-    description: str,
-    notes: Sequence[Note],
-    timestamp: int,
-    note_times: Mapping[str, int] | None = None,
-    model_times: Mapping[str, int] | None = None,
-    media: Sequence[MediaFile] = (),
-    note_types: Sequence[NoteType] = (),
-) -> bytes:
-    """The ``.apkg`` of a deck; the same input gives the same bytes.
+class Made(NamedTuple):
+    """What a deck's ``.apkg`` is made from: the same inputs give the same bytes."""
 
-    Every note and note type is stamped with ``timestamp`` unless ``note_times`` (by GUID) or
-    ``model_times`` (by note type key: ``prompt``, ``cloze``…) say when it last changed: Anki's
-    import updates a note, or a note type, only when the package's copy is newer than the
-    learner's. ``note_types``: the deck's own (see :attr:`builder.model.DeckPlan.note_types`).
-    """
+    name: str
+    description: str
+    notes: Sequence[Note]
+    timestamp: int
+    """Every note and note type is stamped with it unless ``note_times`` (by GUID) or
+    ``model_times`` (by note type key) say when it last changed: Anki's import updates a
+    note, or a note type, only when the package's copy is newer than the learner's."""
+    note_times: Mapping[str, int] | None = None
+    model_times: Mapping[str, int] | None = None
+    media: Sequence[MediaFile] = ()
+    note_types: Sequence[NoteType] = ()
+    """The deck's own (see :attr:`builder.model.DeckPlan.note_types`)."""
+
+
+def apkg_bytes(made: Made) -> bytes:
+    """The ``.apkg`` of a deck; the same input gives the same bytes."""
     try:
-        return _apkg_bytes(name, description, notes, timestamp, note_times, model_times, media, note_types)
+        return _apkg_bytes(made)
     except (sqlite3.Error, OSError) as exc:
         raise OutputError(
-            f"cannot make the package of “{name}” (temporary folder {tempfile.gettempdir()}): {exc}"
+            f"cannot make the package of “{made.name}” (temporary folder {tempfile.gettempdir()}): {exc}"
         ) from None
 
 
-def apkg_digest(
-    name: str,
-    description: str,
-    notes: Sequence[Note],
-    timestamp: int,
-    note_times: Mapping[str, int] | None = None,
-    model_times: Mapping[str, int] | None = None,
-    media: Sequence[MediaFile] = (),
-    note_types: Sequence[NoteType] = (),
-) -> str | None:
+def apkg_digest(made: Made) -> str | None:
     """A hash of everything :func:`apkg_bytes` makes a package from (a media file by its bytes):
     with the same deckbuilder, the same digest is the same bytes. None when a media file
     cannot be read (the package is then made to say why)."""
     h = hashlib.sha256()
-    described = (name, str(description), timestamp, sorted((note_times or {}).items()))
-    h.update(repr((described, sorted((model_times or {}).items()))).encode())
-    if note_types:  # the built-in ones are this deckbuilder's, which the digest's users key by
-        h.update(repr([dataclasses.replace(t, files=()) for t in note_types]).encode())
-    for note in notes:  # what of a note the package holds, in the package's order
+    described = (made.name, str(made.description), made.timestamp, sorted((made.note_times or {}).items()))
+    h.update(repr((described, sorted((made.model_times or {}).items()))).encode())
+    if made.note_types:  # the built-in ones are this deckbuilder's, which the digest's users key by
+        h.update(repr([dataclasses.replace(t, files=()) for t in made.note_types]).encode())
+    for note in made.notes:  # what of a note the package holds, in the package's order
         h.update(repr((note.guid, note.deck, note.model, note.prompt, note.fields, note.tags)).encode())
-    for file in media:
+    for file in made.media:
         try:
             data = file.path.read_bytes()
         except OSError:
@@ -129,16 +122,8 @@ def apkg_digest(
     return h.hexdigest()
 
 
-def _apkg_bytes(
-    name: str,
-    description: str,
-    notes: Sequence[Note],
-    timestamp: int,
-    note_times: Mapping[str, int] | None,
-    model_times: Mapping[str, int] | None,
-    media: Sequence[MediaFile],
-    note_types: Sequence[NoteType],
-) -> bytes:
+def _apkg_bytes(made: Made) -> bytes:
+    name, description, notes, timestamp, note_times, model_times, media, note_types = made
     decks = genanki_decks(name, description, notes, note_types)
     db_fd, db_path = tempfile.mkstemp(suffix=".anki2")
     os.close(db_fd)

@@ -7,14 +7,12 @@ from __future__ import annotations
 import hashlib
 import os
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from typing import NamedTuple
 
 from ..build import PARALLEL_FROM, worker_pool
 from ..markup import HTML
-from ..model import MediaFile, Note, NoteType
-from ..package import apkg_bytes, apkg_digest
+from ..package import Made, apkg_bytes, apkg_digest
 from ..stamp import remember_packages
 from .deck import Release
 
@@ -30,22 +28,9 @@ def description(rel: Release) -> HTML:
     return HTML("Version {}, released {}. Built by deckbuilder from {}.").format(rel.version, day, sources)
 
 
-class _MadeOf(NamedTuple):
-    """What a release's ``.apkg`` is made from, as :func:`builder.package.apkg_bytes` and
-    :func:`builder.package.apkg_digest` take it."""
-
-    name: str
-    description: str
-    notes: Sequence[Note]
-    timestamp: int
-    note_times: Mapping[str, int]
-    model_times: Mapping[str, int]
-    media: Sequence[MediaFile]
-    note_types: Sequence[NoteType]
-
-
-def _made_of(rel: Release) -> _MadeOf:
-    return _MadeOf(
+def _made_of(rel: Release) -> Made:
+    """What the release's ``.apkg`` is made from."""
+    return Made(
         rel.plan.name,
         description(rel),
         rel.shipped(),
@@ -59,13 +44,13 @@ def _made_of(rel: Release) -> _MadeOf:
 
 def package(rel: Release) -> bytes:
     """The release's ``.apkg`` bytes."""
-    return apkg_bytes(*_made_of(rel))
+    return apkg_bytes(_made_of(rel))
 
 
 def package_digest(rel: Release) -> str | None:
     """The hash of what the release's ``.apkg`` is made from (see
     :func:`builder.package.apkg_digest`)."""
-    return apkg_digest(*_made_of(rel))
+    return apkg_digest(_made_of(rel))
 
 
 def remember(rels: Sequence[Release], made: Sequence[bytes]) -> None:
@@ -87,7 +72,7 @@ def draft_package(rel: Release) -> bytes:
         "Draft of version {} (not released; last release {}). Built by deckbuilder."
         " Import it into a test profile, not the one you study in."
     ).format(rel.version, base)
-    return apkg_bytes(*_made_of(rel)._replace(description=drafted))
+    return apkg_bytes(_made_of(rel)._replace(description=drafted))
 
 
 def packages_of(rels: Sequence[Release], draft: bool = False) -> list[bytes]:
