@@ -33,7 +33,7 @@ from .cachedir import default_folder
 from .depends import includes_files, packed_name_of
 from .limits import read_bounded
 from .model import KINDS, Diagnostic, Look, MediaFile, Note, Origin, Skipped, SourceResult
-from .shapes import ShapeError, member, members, pair, pairs, strings, text
+from .shapes import ShapeError, member, members, number, pair, pairs, row, strings, text
 
 CACHE_FORMAT = 2
 """The version of the entries' layout; an entry of another is a miss."""
@@ -118,9 +118,8 @@ def _origin_data(origin: Origin) -> list[Any]:
 
 
 def _origin(value: Any) -> Origin:
-    if not isinstance(value, list) or len(value) != 2 or not isinstance(value[1], int):
-        raise BadEntry("expected an origin [path, line]")
-    return Origin(text(value[0]), value[1])
+    path, line = row(value, 2, "an origin [path, line]")
+    return Origin(text(path), number(line, "an origin's line"))
 
 
 def note_data(note: Note) -> dict[str, Any]:

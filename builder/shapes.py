@@ -76,3 +76,19 @@ def pairs(data: Any, name: str) -> tuple[tuple[str, str], ...]:
     ):
         raise ShapeError(f"“{name}” is not a list of pairs of strings")
     return tuple((item[0], item[1]) for item in items)
+
+
+def number(value: Any, what: str = "a value", least: int | None = None, most: int | None = None) -> int:
+    """``value``, which must be a whole number (never ``true``/``false``), in the bounds given."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ShapeError(f"{what} is not a number")
+    if (least is not None and value < least) or (most is not None and value > most):
+        raise ShapeError(f"{what} is out of bounds")
+    return value
+
+
+def row(value: Any, length: int, what: str = "a value") -> list[Any]:
+    """``value``, which must be a list of ``length`` items."""
+    if not isinstance(value, list) or len(value) != length:
+        raise ShapeError(f"{what} is not a list of {length}")
+    return value

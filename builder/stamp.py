@@ -230,14 +230,10 @@ def stamp_from(data: dict[str, Any]) -> Stamp:
 
 
 def _warning(value: Any) -> Diagnostic:
-    if (
-        not isinstance(value, list)
-        or len(value) != 3
-        or isinstance(value[1], bool)
-        or not isinstance(value[1], int)
-    ):
-        raise BadEntry("a warning is not [path, line, message]")
-    return Diagnostic(Origin(shapes.text(value[0]), value[1]), "warning", shapes.text(value[2]))
+    path, line, message = shapes.row(value, 3, "a warning [path, line, message]")
+    return Diagnostic(
+        Origin(shapes.text(path), shapes.number(line, "a warning's line")), "warning", shapes.text(message)
+    )
 
 
 def _unchanged(value: Any) -> Unchanged:
@@ -252,11 +248,5 @@ def _unchanged(value: Any) -> Unchanged:
 
 
 def _count(value: Any) -> tuple[str, int]:
-    if (
-        not isinstance(value, list)
-        or len(value) != 2
-        or isinstance(value[1], bool)
-        or not isinstance(value[1], int)
-    ):
-        raise BadEntry("a count is not [kind, number]")
-    return shapes.text(value[0]), value[1]
+    kind, count = shapes.row(value, 2, "a count [kind, number]")
+    return shapes.text(kind), shapes.number(count, "a count")

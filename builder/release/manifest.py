@@ -218,9 +218,7 @@ LATEST = 253_402_300_799
 
 
 def _time(value: Any, what: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= LATEST:
-        raise ValueError(f"{what} is not a release time")
-    return value
+    return shapes.number(value, f"{what} (a release time)", 0, LATEST)
 
 
 def _manifest(data: Any) -> Manifest:
@@ -301,11 +299,8 @@ def _gaps(value: Any, top: Any) -> tuple[tuple[GapState, ...], int]:
         raise TypeError("gaps is not a list")
     gaps = []
     for item in value:
-        if not isinstance(item, list) or len(item) != 3:
-            raise TypeError("a gap is not [number, hash, text]")
-        number, hides, text = item
-        if isinstance(number, bool) or not isinstance(number, int) or not 0 < number <= MAX_GAP:
-            raise ValueError("a gap's number")
+        number, hides, text = shapes.row(item, 3, "a gap [number, hash, text]")
+        shapes.number(number, "a gap's number", 1, MAX_GAP)
         if not isinstance(hides, str) or not _HASH.fullmatch(hides):
             raise ValueError("a gap's hash")
         gaps.append(GapState(number, hides, shapes.text(text, "a gap's text", LONGEST)))
