@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import replace
-from functools import cache, partial
+from functools import cache
 from pathlib import Path
 
 import genanki
@@ -264,20 +264,6 @@ def recorded_ids(models: Mapping[str, Mapping[str, str]]) -> dict[int, str]:
         if mid is not None:
             found[int(mid)] = key
     return found
-
-
-def cloze_model() -> genanki.Model:
-    """The built-in cloze note type, as genanki writes it."""
-    return model(builtin()["cloze"])
-
-
-def _builtin_model(key: str) -> genanki.Model:
-    return model(builtin()[key])
-
-
-MODELS = {key: partial(_builtin_model, key) for key in ("prompt", "cloze", "reverse", "typein")}
-"""Each built-in note type as genanki writes it, by key (the preview's, until it renders a
-deck's own)."""
 
 
 def resolve(
