@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from types import TracebackType
 
@@ -29,25 +31,52 @@ def _temporary(target: Path) -> Path:
     return Path(tmp)
 
 
-def _fill(tmp: Path, data: bytes) -> None:
-    """Write ``data`` to the temporary file, on disk, with the permissions a new file gets."""
+def _fill(tmp: Path, data: bytes, sync: bool = True) -> None:
+    """Write ``data`` to the temporary file, on disk (``sync``: before this returns), with the
+    permissions a new file gets."""
     with tmp.open("wb") as handle:
         handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
+        if sync:
+            handle.flush()
+            os.fsync(handle.fileno())
     os.chmod(tmp, 0o666 & ~_umask())
 
 
-def replace_file(target: Path, data: bytes) -> None:
+def replace_file(target: Path, data: bytes, sync: bool = True) -> None:
     """Write one file at once: ``data`` to a temporary file beside ``target``, then renamed
-    over it. Raises :class:`OSError`; a failure leaves ``target`` as it was and no temporary."""
+    over it. Raises :class:`OSError`; a failure leaves ``target`` as it was and no temporary.
+    Without ``sync``, for what can be made again (a cache): not waited for on disk, so after a
+    power cut it may be empty, never half of one version and half of another."""
     tmp = _temporary(target)
     try:
-        _fill(tmp, data)
+        _fill(tmp, data, sync)
         os.replace(tmp, target)
     except OSError:
         tmp.unlink(missing_ok=True)
         raise
+
+
+def _on_disk(files: Sequence[Path]) -> None:
+    """Wait until every file is on disk, asking for all at once (the disk's journal then
+    commits them together, where one after another each waits for its own commit)."""
+    if len(files) < 2:
+        for file in files:
+            _sync(file)
+        return
+    with ThreadPoolExecutor(max_workers=min(16, len(files))) as pool:
+        for _ in pool.map(_sync, files):
+            pass
+
+
+def _sync(file: Path) -> None:
+    try:
+        fd = os.open(file, os.O_RDWR)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+    except OSError as exc:
+        raise OSError(exc.errno, exc.strerror, str(file)) from None
 
 
 class Staging:
@@ -69,7 +98,7 @@ class Staging:
             raise OutputError(f"{target}: error: cannot write: {exc.strerror or exc}") from None
         self._pending.append((tmp, target))
         try:
-            _fill(tmp, data)
+            _fill(tmp, data, sync=False)  # on disk at commit, all at once
         except OSError as exc:
             raise OutputError(f"{target}: error: cannot write: {exc.strerror or exc}") from None
 
@@ -78,7 +107,14 @@ class Staging:
         self.write_bytes(target, text.encode("utf-8"))
 
     def commit(self) -> None:
-        """Rename every staged file into place, after checking that each rename can happen."""
+        """Rename every staged file into place, once each is on disk and each rename can
+        happen."""
+        try:
+            _on_disk([tmp for tmp, _ in self._pending])
+        except OSError as exc:
+            target = next(t for tmp, t in self._pending if str(tmp) == exc.filename)
+            self.discard()
+            raise OutputError(f"{target}: error: cannot write: {exc.strerror or exc}") from None
         for _, target in self._pending:
             if target.is_dir() or not os.access(target.parent, os.W_OK):
                 self.discard()

@@ -78,10 +78,11 @@ def fingerprint() -> str:
 
 
 def write_entry(target: Path, data: dict[str, Any]) -> None:
-    """Keep ``data`` at ``target`` with the format's version, at once (best-effort)."""
+    """Keep ``data`` at ``target`` with the format's version, at once (best-effort: not waited
+    for on disk; an entry a power cut emptied is a miss)."""
     text = json.dumps({"format": CACHE_FORMAT, **data}, separators=(",", ":"))
     try:
-        replace_file(target, text.encode("ascii"))
+        replace_file(target, text.encode("ascii"), sync=False)
     except OSError as exc:
         log.debug("cache: cannot write %s: %s", target, exc)
 

@@ -20,9 +20,9 @@ def write_drafts(rels: Sequence[Release], folder: Path) -> list[tuple[Release, P
     version is taken, no manifest or changelog written."""
     done = []
     with Staging() as staging:
-        for rel, data in zip(rels, packages_of(rels, draft=True), strict=True):
+        for rel, packed in zip(rels, packages_of(rels, draft=True), strict=True):
             target = draft_path(folder, rel.plan)
-            staging.write_bytes(target, data)
+            staging.write_bytes(target, packed.data)
             title = f"{rel.plan.name} {rel.version} (draft)" if rel.bump else f"{rel.plan.name} {rel.version}"
             staging.write_text(preview_path(folder, rel.plan), preview_page([rel], title))
             done.append((rel, target))

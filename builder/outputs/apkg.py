@@ -20,4 +20,4 @@ class Apkg(Output):
     def data(self, rel: Release) -> bytes:
         from ..release.packaging import package
 
-        return package(rel)
+        return package(rel).data

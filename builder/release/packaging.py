@@ -9,6 +9,7 @@ import os
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NamedTuple
 
 from ..build import PARALLEL_FROM, worker_pool
 from ..markup import HTML
@@ -42,9 +43,18 @@ def _made_of(rel: Release) -> Made:
     )
 
 
-def package(rel: Release) -> bytes:
-    """The release's ``.apkg`` bytes."""
-    return apkg_bytes(_made_of(rel))
+class Packed(NamedTuple):
+    """A release's ``.apkg``: its bytes and the digest of what made them (see
+    :func:`builder.package.apkg_digest`; None when a media file could not be read)."""
+
+    data: bytes
+    digest: str | None
+
+
+def package(rel: Release) -> Packed:
+    """The release's ``.apkg``, made once with the digest of what made it."""
+    made = _made_of(rel)
+    return Packed(apkg_bytes(made), apkg_digest(made))
 
 
 def package_digest(rel: Release) -> str | None:
@@ -53,30 +63,26 @@ def package_digest(rel: Release) -> str | None:
     return apkg_digest(_made_of(rel))
 
 
-def remember(rels: Sequence[Release], made: Sequence[bytes]) -> None:
-    """Keep the hash of each release's package bytes just made under the digest of what it was
-    made from (:func:`builder.stamp.known_packages`): the next build need not make it again to
-    check the committed one."""
-    known = {}
-    for rel, data in zip(rels, made, strict=True):
-        digest = package_digest(rel)
-        if digest is not None:
-            known[digest] = hashlib.sha256(data).hexdigest()
-    remember_packages(known)
+def remember(made: Sequence[Packed]) -> None:
+    """Keep the hash of each package just made under the digest of what it was made from
+    (:func:`builder.stamp.known_packages`): the next build need not make it again to check
+    the committed one."""
+    remember_packages({p.digest: hashlib.sha256(p.data).hexdigest() for p in made if p.digest is not None})
 
 
-def draft_package(rel: Release) -> bytes:
+def draft_package(rel: Release) -> Packed:
     """A draft's ``.apkg`` bytes: the release it would be, described as a draft."""
     base = rel.previous.version if rel.previous else "none"
     drafted = HTML(
         "Draft of version {} (not released; last release {}). Built by deckbuilder."
         " Import it into a test profile, not the one you study in."
     ).format(rel.version, base)
-    return apkg_bytes(_made_of(rel)._replace(description=drafted))
+    return Packed(apkg_bytes(_made_of(rel)._replace(description=drafted)), None)
 
 
-def packages_of(rels: Sequence[Release], draft: bool = False) -> list[bytes]:
-    """The ``.apkg`` bytes of each release, made in parallel when there are several."""
+def packages_of(rels: Sequence[Release], draft: bool = False) -> list[Packed]:
+    """The ``.apkg`` of each release, made in parallel when there are several (a draft's
+    has no digest: it is not what a release holds)."""
     make = draft_package if draft else package
     jobs = min(os.cpu_count() or 1, len(rels))
     if len(rels) < PARALLEL_FROM or jobs < 2:

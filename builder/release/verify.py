@@ -79,9 +79,9 @@ def check(rels: Sequence[Release], out: Path, listed: Listing | None = None) -> 
     known = known_packages()
     present = [(rel, path) for rel, path in present if not _known(rel, path, known)]
     made = packages_of([rel for rel, _ in present])
-    remember([rel for rel, _ in present], made)
-    for (rel, path), data in zip(present, made, strict=True):
-        found = _package(rel, out, path, data)
+    remember(made)
+    for (rel, path), packed in zip(present, made, strict=True):
+        found = _package(rel, out, path, packed.data)
         if isinstance(found, Diagnostic):
             problems.append(found)
         elif found:

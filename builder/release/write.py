@@ -46,7 +46,7 @@ def write(
         for rel, need in zip(rels, needed, strict=True):
             target = apkg_path(out, rel.plan, rel.version)
             if need:
-                staging.write_bytes(target, next(packages))
+                staging.write_bytes(target, next(packages).data)
             if rel.bump is not None:
                 # Renamed in this order: the manifest, which records the release, comes last.
                 staging.write_text(changelog_path(out, rel.plan), changelog(rel.manifest))
@@ -59,7 +59,7 @@ def write(
                 if old != target:
                     staging.remove(old)
             done.append((rel, target, need))
-    remember(making, made)
+    remember(made)
     return done
 
 
