@@ -60,12 +60,17 @@ from .yamlcards import load_cards
 
 
 def notes_of(
-    deck: str, cards: Iterable[Card], config: DeckConfig | None = None, source_name: str | None = None
+    deck: str,
+    cards: Iterable[Card],
+    config: DeckConfig | None = None,
+    source_name: str | None = None,
+    rewrite_drafts: bool = True,
 ) -> list[Note]:
     """Render and identify cards for ``deck``, with the configuration's tags and subdecks.
 
     ``source_name``: the source as its Source field shows it (its path inside the source
-    folder, the same however the build was invoked); default: the path as given.
+    folder, the same however the build was invoked); default: the path as given. ``rewrite_drafts``:
+    each note gets its rewrite draft (:attr:`builder.model.Note.draft`), else None.
     """
     config = config or DeckConfig()
     folders = _folders(source_name) if config.folders else ()
@@ -113,8 +118,8 @@ def notes_of(
                 digest=content_hash(shown.model, fields, tags, home),
                 sides=cloze_prompts(card),
                 # A team note type's card is rewritten in its card file, not by curation.
-                draft=draft(card) if card.note_type is None else (),
-                generated=card.generated or fingerprint(card),
+                draft=(draft(card) if card.note_type is None else ()) if rewrite_drafts else None,
+                generated=card.generated or fingerprint(card.kind, shown.prompt, shown.answer),
             )
         )
     return notes
@@ -256,18 +261,19 @@ PARALLEL_FROM = 4
 """Sources to read before a pool of processes pays for itself."""
 
 
-def read_source(source: Source, fetch: Fetch | None = None) -> SourceResult:
+def read_source(source: Source, fetch: Fetch | None = None, rewrite_drafts: bool = True) -> SourceResult:
     """Everything one source gives: its deck's name, its notes, images and problems.
 
     A pure function of the file (and the images it shows) and its ``decks.yaml`` group, which
     is what lets :mod:`builder.cache` keep it and a process pool compute it. The source is read
     where deeply nested input has room (:func:`builder.deep.run`); nothing else is. ``fetch``
     (``--fetch-images``): its remote images are fetched, as ``fetch_images: true`` asks.
+    ``rewrite_drafts``: its notes get their rewrite drafts (see :func:`notes_of`).
     """
-    return deep.run(lambda: _read_source(source, fetch))
+    return deep.run(lambda: _read_source(source, fetch, rewrite_drafts))
 
 
-def _read_source(source: Source, fetch: Fetch | None) -> SourceResult:
+def _read_source(source: Source, fetch: Fetch | None, rewrite_drafts: bool = True) -> SourceResult:
     problems: list[Diagnostic] = []
     skipped: list[Skipped] = []
     try:
@@ -284,7 +290,7 @@ def _read_source(source: Source, fetch: Fetch | None) -> SourceResult:
     return SourceResult(
         source.shown,
         name,
-        tuple(notes_of(name, cards, config, source.path.relative_to(source.root).as_posix())),
+        tuple(notes_of(name, cards, config, source.path.relative_to(source.root).as_posix(), rewrite_drafts)),
         tuple(files),
         tuple(problems),
         tuple(skipped),
@@ -305,19 +311,26 @@ def _look(config: DeckConfig) -> Look:
 
 
 def _read_all(
-    sources: Sequence[Source], cache: Cache | None, progress: Progress | None, fetch: Fetch | None = None
+    sources: Sequence[Source],
+    cache: Cache | None,
+    progress: Progress | None,
+    fetch: Fetch | None = None,
+    rewrite_drafts: bool = True,
 ) -> list[SourceResult]:
     """Read sources, in order: from the cache when they did not change, the rest in parallel."""
     keys = [cache.key(s.path, context(s, fetch)) if cache else None for s in sources]
     results: list[SourceResult | None] = [
-        cache.get(s.shown, key) if cache else None for s, key in zip(sources, keys, strict=True)
+        cache.get(s.shown, key, rewrite_drafts) if cache else None
+        for s, key in zip(sources, keys, strict=True)
     ]
     todo = [i for i, r in enumerate(results) if r is None]
     tell = _Told(progress, len(sources))
     for i, result in enumerate(results):
         if result is not None:
             tell(sources[i].shown)
-    for i, result in zip(todo, _read_fresh([sources[i] for i in todo], tell, fetch), strict=True):
+    for i, result in zip(
+        todo, _read_fresh([sources[i] for i in todo], tell, fetch, rewrite_drafts), strict=True
+    ):
         results[i] = result
         # A source with errors is read again next time: what it lacked may exist by then.
         if cache is not None and not any(p.level == "error" for p in result.problems):
@@ -337,16 +350,20 @@ class _Told:
         self.done += 1
 
 
-def _read_fresh(sources: Sequence[Source], tell: _Told, fetch: Fetch | None) -> Iterator[SourceResult]:
+def _read_fresh(
+    sources: Sequence[Source], tell: _Told, fetch: Fetch | None, rewrite_drafts: bool
+) -> Iterator[SourceResult]:
     """Read sources the cache did not have, in a pool of processes when there are enough."""
     jobs = min(os.cpu_count() or 1, len(sources))
     if len(sources) < PARALLEL_FROM or jobs < 2:
         for source in sources:
             tell(source.shown)
-            yield read_source(source, fetch)
+            yield read_source(source, fetch, rewrite_drafts)
         return
     with worker_pool(jobs) as pool:
-        results = pool.map(partial(read_source, fetch=fetch), sources, chunksize=1)
+        results = pool.map(
+            partial(read_source, fetch=fetch, rewrite_drafts=rewrite_drafts), sources, chunksize=1
+        )
         for source, result in zip(sources, results, strict=True):
             tell(source.shown)
             yield result
@@ -396,15 +413,17 @@ def plan_decks(
     out: Path | None = None,
     fetch: Fetch | None = None,
     found: Found | None = None,
+    rewrite_drafts: bool = True,
 ) -> Plan:
     """Read every source and plan its deck; problems are collected, not raised. Files in the
     decks folder ``out`` are never sources. ``fetch`` (``--fetch-images``): every source's
     remote images are fetched, each once. ``found``: the sources of ``paths`` when the caller
-    has already looked for them (they are not looked for twice)."""
+    has already looked for them (they are not looked for twice). ``rewrite_drafts``: the notes get
+    their rewrite drafts (what preview pages and ``pull`` need; see :func:`notes_of`)."""
     found = find_all(paths, out) if found is None else found
     sources, problems = found.sources, list(found.problems)
     forget_fetched()
-    read = list(zip(sources, _read_all(sources, cache, progress, fetch), strict=True))
+    read = list(zip(sources, _read_all(sources, cache, progress, fetch, rewrite_drafts), strict=True))
     # A curation file its source was renamed or moved away from: an error naming the source.
     problems.extend(orphaned(found.orphans, read))
     skipped: list[Skipped] = []

@@ -139,7 +139,7 @@ def note_data(note: Note) -> dict[str, Any]:
         "teaches": note.teaches,
         "digest": note.digest,
         "sides": list(note.sides),
-        "draft": [list(pair) for pair in note.draft],
+        "draft": None if note.draft is None else [list(pair) for pair in note.draft],
         "generated": note.generated,
     }
 
@@ -163,7 +163,7 @@ def note_from(data: Any) -> Note:
         teaches=member(data, "teaches", str),
         digest=member(data, "digest", str),
         sides=strings(data, "sides"),
-        draft=pairs(data, "draft"),
+        draft=None if data.get("draft") is None else pairs(data, "draft"),
         generated=member(data, "generated", str),
     )
 
@@ -277,8 +277,9 @@ class Cache:
             return None  # depend on included files this key does not hash: read it again
         return hashlib.sha256(f"{fingerprint()}\0{context}\0".encode() + data).hexdigest()
 
-    def get(self, shown: str, key: str | None) -> SourceResult | None:
-        """The result kept for the source shown as ``shown`` under ``key``, else None."""
+    def get(self, shown: str, key: str | None, rewrite_drafts: bool = True) -> SourceResult | None:
+        """The result kept for the source shown as ``shown`` under ``key``, else None (also
+        when ``rewrite_drafts`` are asked for and its notes were kept without them)."""
         if key is None:
             return None
         target = self._entry(shown)
@@ -291,6 +292,8 @@ class Cache:
             _bad(target, exc, self.strict)
             return None
         if not all(packed_name_of(file.path) == file.name for file in result.media):
+            return None
+        if rewrite_drafts and any(note.draft is None for note in result.notes):
             return None
         return result
 

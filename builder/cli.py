@@ -246,7 +246,7 @@ def preview(paths: tuple[str, ...], target: Path, decks: Path, fetch_images: boo
     from .release.retire import retired
     from .usecase import Request
 
-    result = built(paths, decks, Request(warn_lost=False, fetch_images=fetch_images))
+    result = built(paths, decks, Request(warn_lost=False, rewrite_drafts=True, fetch_images=fetch_images))
     rels = [rel for rel in result.releases if not retired(rel)]
     with Staging() as staging:
         staging.write_text(target, preview_page(rels, _title(rels)))
@@ -278,7 +278,7 @@ def lint(paths: tuple[str, ...], strict: bool, code_width: int) -> None:
     from .progress import progress_reporter
 
     with progress_reporter() as progress:
-        planned = plan_decks(paths or DEFAULT_SOURCES, progress)
+        planned = plan_decks(paths or DEFAULT_SOURCES, progress, rewrite_drafts=False)
     said: list[Diagnostic | Finding] = [*planned.diagnostics, *lint_notes(planned, code_width)]
     found = sorted(said, key=lambda d: (d.origin, d.message))
     report(found)

@@ -88,6 +88,10 @@ class Request:
     """Write nothing when a release would lose review history."""
     previews: bool = False
     """Also write each deck's preview page beside it (``goal="release"``)."""
+    rewrite_drafts: bool = False
+    """Give each note the text a rewrite of it starts from (:attr:`builder.model.Note.draft`),
+    which preview pages offer and ``pull`` writes (done anyway for ``previews`` and
+    ``goal="drafts"``, whose pages offer it); else it is not made."""
     remember: bool = False
     """Keep a stamp of the build, and when the last one's still holds do nothing (see
     :mod:`builder.stamp`)."""
@@ -198,7 +202,9 @@ class _Build:
         from .release.verify import check
 
         with self.progress or nullcontext() as told:
-            plan = plan_decks(self.paths, told, self.cache, self.out, self.fetch, found)
+            plan = plan_decks(
+                self.paths, told, self.cache, self.out, self.fetch, found, self._rewrite_drafts()
+            )
         self._tell(plan.diagnostics)
         width = self.request.code_width
         linted = () if width is None or plan.errors else tuple(warnings(plan, width))
@@ -215,6 +221,11 @@ class _Build:
         checked = check(rels, self.out, listed)
         self._tell(checked.problems)
         return BuildResult(plan, linted, rels, lost, differ=checked.problems, stale=checked.stale)
+
+    def _rewrite_drafts(self) -> bool:
+        """Whether the notes need their rewrite drafts: for preview pages, or when asked."""
+        request = self.request
+        return request.rewrite_drafts or request.previews or request.goal == "drafts"
 
     def drafts(self, result: BuildResult) -> BuildResult:
         """Write each compared deck's draft into the drafts folder; a build of folders also

@@ -306,3 +306,33 @@ def test_a_decks_folder_changed_after_a_build_is_built_again(tmp_path, monkeypat
     code, _, stderr = outcome("build", "src", "--out", "decks")
     assert code == 1
     assert "decks/d.manifest.json" in stderr and "differs from what its sources build" in stderr, stderr
+
+
+def test_rewrite_drafts_are_made_only_when_asked_and_a_cached_entry_without_them_is_read_again(
+    corpus, reads, tmp_path
+):
+    """A build makes no rewrite drafts (only preview pages and ``pull`` use them); a preview
+    after it reads the sources again to get them, and a build after that uses its entries."""
+    store = Cache(tmp_path / "cache")
+    built = plan_decks(["src"], cache=store, rewrite_drafts=False)
+    assert notes(built) and all(n.draft is None for n in notes(built))
+    reads.clear()
+    shown = plan_decks(["src"], cache=store, rewrite_drafts=True)
+    assert sorted(reads) == [f"d{n}.md" for n in range(5)]
+    assert dict(notes(shown)[0].draft or ()) == {"prompt": "Alpha?", "answer": "one"}
+    fresh = plan_decks(["src"], rewrite_drafts=True)
+    assert [n.draft for n in notes(shown)] == [n.draft for n in notes(fresh)]
+    reads.clear()
+    again = plan_decks(["src"], cache=store, rewrite_drafts=False)
+    assert reads == []
+    assert [n.draft for n in notes(again)] == [n.draft for n in notes(fresh)]
+    # The rest of a note is the same with or without its draft.
+    assert [n.fields for n in notes(built)] == [n.fields for n in notes(again)]
+
+
+def test_a_preview_of_notes_built_without_their_drafts_is_refused_not_silently_bare(corpus):
+    from builder.curation import rewrite_entry
+
+    (note, *_) = notes(plan_decks(["src"], rewrite_drafts=False))
+    with pytest.raises(ValueError, match="without its rewrite draft"):
+        rewrite_entry(note)

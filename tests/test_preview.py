@@ -557,6 +557,25 @@ def test_build_writes_a_preview_beside_each_deck(tmp_path):
     assert 'data-curation="deck.curation.yaml"' in page
 
 
+def test_a_preview_after_a_build_offers_each_rewrite(tmp_path, monkeypatch):
+    """A build makes no rewrite drafts; the preview pages of the next build (or ``preview``),
+    with the same cache, still offer a rewrite of every note."""
+    monkeypatch.setenv("DECKBUILDER_CACHE", str(tmp_path / "cache"))
+    source = tmp_path / "deck.md"
+    source.write_text("# Deck\n\n## Part\n\n- **Alpha:** one\n- **Beta:** `two`\n", encoding="utf-8")
+    out = tmp_path / "decks"
+    assert CliRunner().invoke(main, ["build", str(source), "--out", str(out)]).exit_code == 0
+    for command in (
+        ["build", str(source), "--out", str(out), "--preview"],
+        ["preview", str(source), "--out", str(tmp_path / "p.html"), "--decks", str(out)],
+    ):
+        result = CliRunner().invoke(main, command)
+        assert result.exit_code == 0, result.output
+    for page in (out / "deck.preview.html", tmp_path / "p.html"):
+        entries = re.findall(r'data-copy="rewrite" data-entry="([^"]*)"', page.read_text(encoding="utf-8"))
+        assert len(entries) == 2 and all("answer:" in unescape(e) for e in entries), entries
+
+
 # --- Math ---------------------------------------------------------------------------------
 
 MATH_SOURCE = """\

@@ -14,13 +14,17 @@ from ..read import snippet_blocks
 from .load import Curation, Entry
 
 
-def fingerprint(card: Card) -> str:
-    """A short hash of what a card shows (prompt and answer): how a rewrite notices that the
-    card it replaced changed."""
+def fingerprint(kind: str, prompt: str, answer: str) -> str:
+    """A short hash of what a card shows (its kind, plain prompt and answer, see
+    :func:`card_fingerprint`): how a rewrite notices that the card it replaced changed."""
+    return hashlib.sha256(f"{kind}\0{prompt}\0{answer}".encode()).hexdigest()[:8]
+
+
+def card_fingerprint(card: Card) -> str:
+    """:func:`fingerprint` of a card, from its plain text (which rendering it gives too)."""
     from ..plaintext import answer_text, prompt_text
 
-    data = f"{card.kind}\0{prompt_text(card)}\0{answer_text(card)}"
-    return hashlib.sha256(data.encode()).hexdigest()[:8]
+    return fingerprint(card.kind, prompt_text(card), answer_text(card))
 
 
 def curate(
@@ -82,7 +86,7 @@ def curate(
 def _rewrite(card: Card, entry: Entry, curation: Curation, problems: list[Diagnostic]) -> Card | None:
     """The card as the author rewrote it, with the fingerprint of the card it replaces."""
     where = curation.origin(entry)
-    now = fingerprint(card)
+    now = card_fingerprint(card)
     if entry.was is None:
         problems.append(
             Diagnostic(

@@ -462,7 +462,10 @@ def drop_entry(note: Note) -> str:
 
 def rewrite_entry(note: Note) -> str:
     """The curation entry that starts a rewrite of ``note``, with its current text; '' when
-    the note has no draft (see the module's docstring)."""
+    the note has no draft (see the module's docstring). Raises :class:`ValueError` for a note
+    built without its draft (see :func:`builder.build.notes_of`)."""
+    if note.draft is None:
+        raise ValueError(f"{note.key}: the note was built without its rewrite draft")
     if not note.draft:
         return ""
     return rewrite_text(note.key, dict(note.draft), note.generated)

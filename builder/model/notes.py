@@ -43,9 +43,11 @@ class Note:
     """Hash of the note type, fields and tags: what a learner's copy would change by."""
     sides: tuple[str, ...] = ()
     """For a cloze note with several gaps: the plain prompt of each of its cards."""
-    draft: tuple[tuple[str, str], ...] = ()
+    draft: tuple[tuple[str, str], ...] | None = ()
     """The curation fields a rewrite of the note starts from: ``prompt`` and ``answer``, or
-    ``cloze`` (Markdown, without the breadcrumb)."""
+    ``cloze`` (Markdown, without the breadcrumb); ``()`` when no rewrite gives the note back.
+    None when they were not asked for (see :func:`builder.build.notes_of`): only preview pages
+    and ``pull`` need them."""
     generated: str = ""
     """The fingerprint of the card as the rules generated it (before any rewrite)."""
 

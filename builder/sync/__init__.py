@@ -82,12 +82,12 @@ def pull_edits(
 ) -> list[Pulled]:
     """The learner's edits (from the collection file or the Anki at ``url``) written into the
     curation files of the sources ``paths``; the entries written."""
-    from ..usecase import run
+    from ..usecase import Request, run
     from .client import AnkiConnect
     from .held import read_held
     from .pull import pull
 
-    result = run(paths, decks)
+    result = run(paths, decks, Request(rewrite_drafts=True))
     if result.failed or result.plan is None:
         raise SyncError("the sources have errors (deckbuilder lint shows them); nothing was pulled")
     built = {n.guid: n for rel in result.releases for n in rel.plan.notes}

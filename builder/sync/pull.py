@@ -68,6 +68,8 @@ def pull(
             changed = edited(note, mine, held_names.get(mine.model_id, note.field_names))
             if not changed:
                 continue
+            if source.draft is None:
+                raise ValueError(f"{source.key}: the note was built without its rewrite draft")
             if not source.draft:  # no rewrite gives it back (a card of a team's note type, …)
                 echo(
                     f"{source.origin}: your edit of {source.key} cannot be written as a rewrite; edit the card there"
