@@ -126,6 +126,8 @@ def decisions(section: Section) -> list[Inline]:
     """``Decision: …`` lines and ``Recommended …: …`` headings anywhere in the section."""
     found = []
     for line in inline_runs(section.blocks):
+        if not _may_decide(line.tokens):
+            continue
         lab = split_label(line.tokens)
         if lab and _DECISION.match(lab[0]) and plain(lab[1]) and not _holds_cloze(line.tokens):
             found.append(Inline((text_token(f"{lab[0]}: "), *lab[1]), line.origin))
@@ -136,6 +138,26 @@ def decisions(section: Section) -> list[Inline]:
             found.append(Inline((text_token(f"{head.strip()}: {tail.strip()}"),), child.origin))
         found.extend(decisions(child))
     return found
+
+
+_MARKS = frozenset(("strong_open", "strong_close", "em_open", "em_close"))
+_SHOWN = frozenset(("text", "code_inline", "html_inline"))
+
+
+def _may_decide(tokens: Sequence[Token]) -> bool:
+    """Whether a line may start with a decision's label, told from the text it starts with
+    (emphasis marks aside) before the line is split: most lines cannot. True when the start
+    is not plain text, so that splitting it tells."""
+    shown = ""
+    for tok in tokens:
+        if tok.type in _MARKS:
+            continue
+        if tok.type not in _SHOWN:
+            return True
+        shown += tok.content
+        if len(shown) > 40:
+            break
+    return bool(_DECISION.match(" ".join(shown.split())))
 
 
 def _holds_cloze(tokens: Sequence[Token]) -> bool:

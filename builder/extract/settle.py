@@ -40,7 +40,8 @@ def settle(cards: list[Card]) -> tuple[tuple[Card, ...], list[Diagnostic], list[
         taught.setdefault(same, card)
         n = keys_seen.get(card.key, 0) + 1
         keys_seen[card.key] = n
-        card = replace(card, key=keys.numbered(card.key, n))
+        if n > 1:
+            card = replace(card, key=keys.numbered(card.key, n))
         prompt = prompt_text(card)
         if card.cloze is None and prompt in first and first[prompt][0] != answer:
             counts[prompt] = counts.get(prompt, 1) + 1

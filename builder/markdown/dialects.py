@@ -36,8 +36,8 @@ from __future__ import annotations
 import html
 import re
 from bisect import bisect_left
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 from urllib.parse import unquote, urlsplit
 
 from markdown_it import MarkdownIt
@@ -130,34 +130,54 @@ _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 _SIZE = re.compile(r"\d+(?:x\d+)?")
 _ALT_SIZE = re.compile(r"\|\d+(?:x\d+)?$")
 _BLOCK_ID = re.compile(r"\^(?=[\w-]*[A-Za-z])[A-Za-z0-9-]+(?=[ \t]*(?:\n|$))")
+T = TypeVar("T")
 
 
 def use_dialects(md: MarkdownIt) -> None:
-    """Add the rules of every dialect to ``md``."""
+    """Add the rules of every dialect to ``md``.
+
+    Each dialect's rule starts with a character of its own (``<!--``, ``%%``, ``{{<``, ``==``,
+    ``[[``…). Rules that stand together in markdown-it's chain are added as one rule that
+    tries only those of the character at hand, in their order (see :func:`_by_first`): the
+    chain is tried at every line and at every punctuation mark of a run, and a rule for each
+    dialect would be a call each there."""
     alt: RuleOptionsType = {"alt": ["paragraph", "reference", "blockquote", "list"]}
-    md.block.ruler.before("paragraph", "html_comment", _comment_block, alt)
-    md.block.ruler.before("paragraph", "obsidian_comment", _percent_block, alt)
-    md.block.ruler.before("paragraph", "shortcode_block", _shortcode_block, alt)
-    md.block.ruler.before("paragraph", "mdbook_include", _include_block, alt)
-    md.block.ruler.before("paragraph", "style_block", _style_block, alt)
-    md.block.ruler.before("paragraph", "tabbed", _tabbed, alt)
-    md.block.ruler.before("paragraph", "html_heading", _html_heading, alt)
-    md.block.ruler.before("paragraph", "listing", _listing, alt)
+    md.block.ruler.before(
+        "paragraph",
+        "dialect_blocks",
+        _block_by_first(
+            ("<", _comment_block),
+            ("%", _percent_block),
+            ("{", _shortcode_block),
+            ("{" + _SPACE, _include_block),  # the include's pattern lets white space lead
+            ("<", _style_block),
+            ("=", _tabbed),
+            ("<", _html_heading),
+            ("<", _listing),
+        ),
+        alt,
+    )
     admon_plugin(md)
     container_plugin(md, "aside", validate=_callout)
-    md.inline.ruler.before("html_inline", "html_comment", _comment_inline)
-    md.inline.ruler.before("html_inline", "html_tag", _html_tag)
-    md.inline.ruler.before("link", "wikilink", _wikilink)
-    md.inline.ruler.before("link", "anki_sound", _anki_sound)
-    md.inline.ruler.before("link", "ref_link", _ref_link)
-    md.inline.ruler.before("link", "unresolved_ref", _unresolved_ref)
-    md.inline.ruler.before("emphasis", "shortcode", _shortcode_inline)
+    md.inline.ruler.before("html_inline", "dialect_tags", _by_first(("<", _comment_inline), ("<", _html_tag)))
+    md.inline.ruler.before(
+        "link",
+        "dialect_links",
+        _by_first(("![", _wikilink), ("[", _anki_sound), ("[", _ref_link), ("[", _unresolved_ref)),
+    )
     md.inline.ruler.before("escape", "macro", _macro_inline)
-    md.inline.ruler.before("emphasis", "percent_comment", _percent_inline)
-    md.inline.ruler.before("emphasis", "highlight", _highlight)
-    md.inline.ruler.before("emphasis", "attr_list", _attr_list)
-    md.inline.ruler.before("emphasis", "icon", _icon)
-    md.inline.ruler.before("emphasis", "block_id", _block_id)
+    md.inline.ruler.before(
+        "emphasis",
+        "dialect_marks",
+        _by_first(
+            ("{", _shortcode_inline),
+            ("%", _percent_inline),
+            ("=", _highlight),
+            ("{", _attr_list),
+            (":", _icon),
+            ("^", _block_id),
+        ),
+    )
     md.core.ruler.push("site_links", _site_links)
     md.core.ruler.push("macros_in_code", _macros_in_code)
     md.core.ruler.push("image_size", _image_size)
@@ -165,6 +185,46 @@ def use_dialects(md: MarkdownIt) -> None:
     md.core.ruler.push("dialect_notes", _notes_as_tokens)
     md.add_render_rule("link_open", _render_link)
     md.add_render_rule("link_close", _render_link)
+
+
+_SPACE = " "
+"""Stands for any white space (``str.isspace``) among the first characters of a rule."""
+
+InlineRule = Callable[[StateInline, bool], bool]
+BlockRule = Callable[[StateBlock, int, int, bool], bool]
+
+
+def _first_chars(rules: Sequence[tuple[str, T]]) -> dict[str, tuple[T, ...]]:
+    """The rules that can match at each first character, in their order."""
+    table: dict[str, list[T]] = {}
+    for chars, rule in rules:
+        for char in chars:
+            table.setdefault(char, []).append(rule)
+    return {char: tuple(found) for char, found in table.items()}
+
+
+def _by_first(*rules: tuple[str, InlineRule]) -> InlineRule:
+    """One inline rule made of ``rules``, each tried only at the characters given with it (the
+    only ones it can match at), in their order."""
+    table = _first_chars(rules)
+
+    def rule(state: StateInline, silent: bool) -> bool:
+        return any(r(state, silent) for r in table.get(state.src[state.pos], ()))
+
+    return rule
+
+
+def _block_by_first(*rules: tuple[str, BlockRule]) -> BlockRule:
+    """One block rule made of ``rules``, each tried only on lines whose text (after their
+    indentation) starts with a character given with it, in their order."""
+    table = _first_chars(rules)
+
+    def rule(state: StateBlock, start: int, end: int, silent: bool) -> bool:
+        first = state.src[state.bMarks[start] + state.tShift[start] : state.eMarks[start]][:1]
+        found = table.get(_SPACE if first.isspace() else first, ())
+        return any(r(state, start, end, silent) for r in found)
+
+    return rule
 
 
 def _callout(params: str, *args: Any) -> bool:
