@@ -152,6 +152,46 @@ def remember_packages(made: dict[str, str]) -> None:
     cache.write_entry(_known_place(), {"packages": {**kept, **made}})
 
 
+KNOWN_VERIFIED = 50_000
+"""How many checked decks :func:`verified_decks` remembers; the oldest are forgotten first."""
+
+
+def verified_decks() -> list[str]:
+    """The decks this deckbuilder checked and found to be what their sources build, each by a
+    digest of everything the check compared (see :func:`builder.release.verify.check`): the
+    same digest, the same outcome, without making the deck's manifest and package again.
+    Read like :func:`known_packages`."""
+    strict = cache.strict_default()
+    data = cache.read_entry(_verified_place(), strict)
+    if data is None:
+        return []
+    found = data.get("decks")
+    if isinstance(found, list) and all(isinstance(k, str) for k in found):
+        return found
+    if strict:
+        raise BadEntry("“decks” is not a list of strings")
+    cache.log.debug("verified decks cannot be used: every deck is checked again")
+    return []
+
+
+def remember_verified(digests: Sequence[str]) -> None:
+    """Add decks just checked and found right to :func:`verified_decks` (best-effort)."""
+    if not digests:
+        return
+    try:
+        known = verified_decks()
+    except BadEntry:
+        known = []
+    older = [k for k in known if k not in set(digests)]
+    room = KNOWN_VERIFIED - len(digests)
+    kept = older[-room:] if room > 0 else []
+    cache.write_entry(_verified_place(), {"decks": [*kept, *digests]})
+
+
+def _verified_place() -> Path:
+    return default_folder() / f"verified-{cache.fingerprint()}.json"
+
+
 def file_hash(path: Path) -> str:
     """The SHA-256 of a file, in hex."""
     return _file_hash(path).hex()

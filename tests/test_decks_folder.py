@@ -453,3 +453,63 @@ def test_notes_in_another_order_make_the_package_out_of_date_not_tampered(work):
     assert built.exit_code == 0, built.output
     assert "Beta: 2 notes (fact 2) -> decks/beta-1.0.0.apkg (1.0.0, unchanged, rewritten)" in built.stdout
     assert run("diff", "--check").exit_code == 0
+
+
+def test_a_deck_checked_before_is_not_made_again_and_a_file_edited_since_is_still_caught(work, monkeypatch):
+    """A deck found to be what its sources build is remembered by a digest of all the check
+    compared (its plan, its committed manifest and package): checked again, nothing is made;
+    any byte of either file changed since, and it is compared in full again."""
+    from builder.release import verify
+
+    assert run("diff", "--check").exit_code == 0  # both decks checked, and remembered
+    made: list[str] = []
+    real = verify.packages_of
+    monkeypatch.setattr(
+        verify, "packages_of", lambda rels: made.extend(r.plan.slug for r in rels) or real(rels)
+    )
+    manifests: list[str] = []
+    real_manifest = verify._manifest
+    monkeypatch.setattr(
+        verify, "_manifest", lambda rel, out: manifests.append(rel.plan.slug) or real_manifest(rel, out)
+    )
+    assert run("diff", "--check").exit_code == 0
+    assert made == manifests == []
+    tamper(work / "decks" / "alpha-1.0.0.apkg", onerror_in_field)
+    failed(
+        run("diff", "--check"),
+        "decks/alpha-1.0.0.apkg: error: differs from what its sources build"
+        f" (the fields of “Part — One?”); {REBUILD}",
+    )
+    assert manifests == ["alpha"]  # beta is vouched for still
+    path = work / "decks" / "beta.manifest.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    path.write_text(json.dumps(data, indent=4, sort_keys=True) + "\n", encoding="utf-8")
+    result = run("diff", "--check")
+    assert result.exit_code == 1
+    assert f"decks/beta.manifest.json:2: error: differs from what its sources build; {RESTORE}" in errors(
+        result
+    )
+
+
+def test_what_is_remembered_is_the_deck_not_its_source_text_and_another_deckbuilder_checks_again(
+    work, monkeypatch
+):
+    """A source edited so that no note changes (a blank line) plans the same deck: it is
+    vouched for. Another deckbuilder (another fingerprint) remembers nothing: every deck is
+    compared again."""
+    from builder import cache
+    from builder.release import verify
+
+    assert run("diff", "--check").exit_code == 0
+    source = work / "source" / "a.md"
+    source.write_text(source.read_text(encoding="utf-8").replace("## Part", "## Part\n"), encoding="utf-8")
+    manifests: list[str] = []
+    real_manifest = verify._manifest
+    monkeypatch.setattr(
+        verify, "_manifest", lambda rel, out: manifests.append(rel.plan.slug) or real_manifest(rel, out)
+    )
+    assert run("diff", "--check").exit_code == 0
+    assert manifests == []
+    monkeypatch.setattr(cache, "fingerprint", lambda: "another deckbuilder")
+    assert run("diff", "--check").exit_code == 0
+    assert sorted(manifests) == ["alpha", "beta"]

@@ -155,7 +155,8 @@ def _no_money(rule: Callable[[StateInline, bool], bool]) -> Callable[[StateInlin
     """The dollar rule, except where ``$`` is followed by a digit: ``$500M`` is money."""
 
     def dollar(state: StateInline, silent: bool) -> bool:
-        if state.src[state.pos + 1 : state.pos + 2].isdigit():
+        src, pos = state.src, state.pos
+        if src[pos] != "$" or src[pos + 1 : pos + 2].isdigit():
             return False
         return rule(state, silent)
 
