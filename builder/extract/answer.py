@@ -79,6 +79,27 @@ def own_answer(blocks: Sequence[Block], question: str = "") -> tuple[list[Block]
     The blocks in order while they fit in a card's answer (the first always, a paragraph too
     long alone cut to its first sentences); asides and what follows are left, in order, and
     a sentence that introduces a block left behind stays with it."""
+    answer, rest = _fitted(blocks)
+    later = [b for b in rest if answer and b.origin.line > answer[-1].origin.line]
+    after = min(later, key=lambda block: block.origin.line) if later else None
+    if isinstance(after, Code) and _leads_into(answer[-1]):
+        # "you should do this" then the command: the two go together, in or out.
+        if after.text.count("\n") < SHORT_CODE_LINES:
+            rest.remove(after)
+            answer.append(after)
+        elif len(answer) > 1:
+            rest.append(answer.pop())
+    elif len(answer) > 1 and rest and _introduces(answer[-1]):
+        rest.append(answer.pop())
+    if rest and _HOW.search(question) and not _says_how(answer, question):
+        _add_how(answer, rest)
+    return answer, sorted(rest, key=lambda block: block.origin.line)
+
+
+def _fitted(blocks: Sequence[Block]) -> tuple[list[Block], list[Block]]:
+    """The blocks in order while they fit in a card's answer (the first always, a paragraph too
+    long alone cut to its first sentences), and those left: asides, blocks an answer does not
+    show and all that follows a full answer."""
     answer: list[Block] = []
     rest: list[Block] = []
     total, full = 0, False
@@ -97,20 +118,7 @@ def own_answer(blocks: Sequence[Block], question: str = "") -> tuple[list[Block]
             rest.extend([tail] if tail is not None else [])
         else:
             answer.append(block)
-    later = [b for b in rest if answer and b.origin.line > answer[-1].origin.line]
-    after = min(later, key=lambda block: block.origin.line) if later else None
-    if isinstance(after, Code) and _leads_into(answer[-1]):
-        # "you should do this" then the command: the two go together, in or out.
-        if after.text.count("\n") < SHORT_CODE_LINES:
-            rest.remove(after)
-            answer.append(after)
-        elif len(answer) > 1:
-            rest.append(answer.pop())
-    elif len(answer) > 1 and rest and _introduces(answer[-1]):
-        rest.append(answer.pop())
-    if rest and _HOW.search(question) and not _says_how(answer, question):
-        _add_how(answer, rest)
-    return answer, sorted(rest, key=lambda block: block.origin.line)
+    return answer, rest
 
 
 def _says_how(answer: Sequence[Block], question: str) -> bool:

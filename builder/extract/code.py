@@ -76,20 +76,8 @@ def _comment_lines(lines: list[str], lexed: Sequence[LexedLine]) -> set[int]:
     name. Not a cut: a doc comment (``/** … */``), which goes with the item under it as an
     attribute does; with code under it, program output shown as a comment (``#> 3``) or a
     comment under the code it speaks of (a blank line after it)."""
-    inside = codeparts.inside_comments(lexed)
-    found: list[int] = []
-    for n, (line, tokens) in enumerate(zip(lines, lexed, strict=False)):
-        top = line[:1].strip() and _only_comment(tokens)  # not blank, not indented
-        goes_on = inside[n] and found[-1:] == [n - 1] and (not line.strip() or _only_comment(tokens))
-        if top or goes_on:
-            found.append(n)
-    runs: list[list[int]] = []
-    for n in found:
-        output = _OUTPUT.match(lines[n]) is not None
-        if runs and runs[-1][-1] == n - 1 and not output and not _OUTPUT.match(lines[n - 1]):
-            runs[-1].append(n)
-        else:
-            runs.append([n])
+    found = _top_comments(lines, lexed)
+    runs = _runs(lines, found)
     cuts: set[int] = set()
     for run, below in zip(runs, [*(later[0] for later in runs[1:]), len(lines)], strict=False):
         first, after = run[0], run[-1] + 1
@@ -103,6 +91,32 @@ def _comment_lines(lines: list[str], lexed: Sequence[LexedLine]) -> set[int]:
             continue  # code under it: it belongs to the code above
         cuts.update(run)
     return cuts
+
+
+def _top_comments(lines: list[str], lexed: Sequence[LexedLine]) -> list[int]:
+    """Indexes of the whole-line comments starting at column 0, with the lines of a block
+    comment that goes on under them."""
+    inside = codeparts.inside_comments(lexed)
+    found: list[int] = []
+    for n, (line, tokens) in enumerate(zip(lines, lexed, strict=False)):
+        top = line[:1].strip() and _only_comment(tokens)  # not blank, not indented
+        goes_on = inside[n] and found[-1:] == [n - 1] and (not line.strip() or _only_comment(tokens))
+        if top or goes_on:
+            found.append(n)
+    return found
+
+
+def _runs(lines: list[str], found: list[int]) -> list[list[int]]:
+    """The comment lines grouped into runs of lines next to each other; program output shown
+    as a comment (``#> 3``) neither joins a run nor is joined by the line after it."""
+    runs: list[list[int]] = []
+    for n in found:
+        output = _OUTPUT.match(lines[n]) is not None
+        if runs and runs[-1][-1] == n - 1 and not output and not _OUTPUT.match(lines[n - 1]):
+            runs[-1].append(n)
+        else:
+            runs.append([n])
+    return runs
 
 
 @dataclass(frozen=True)
@@ -249,34 +263,42 @@ def read_code(code: Code, scope: Scope, sink: Sink, caption: str | None = None) 
         # A caption that asks for an untitled step is not repeated in the breadcrumb.
         crumbs = scope.crumbs if chunk.title or not caption else scope.crumbs[:1]
         origin = Origin(code.origin.path, code.origin.line + 1 + chunk.start)
-        first = next((lines[r] for r in chunk.rows if r is not None and lines[r].strip()), "")
         if not title:
+            first = next((lines[r] for r in chunk.rows if r is not None and lines[r].strip()), "")
             sink.skip(origin, "code with no comment or sentence before it to ask by", first.strip())
             continue
         step = _Step(code, scope, sink, lines, lexed, title, crumbs, chunk.title or "block", typed)
-        if not chunk.title and narrates(title):
-            # "Now let's look at the String version:": an example walked through, not named.
-            card = step.card(chunk.rows, origin, (), ())
-            sink.skip(
-                origin, "example code: the sentence before it walks through it, naming nothing", title, card
-            )
-            continue
-        size = sum(1 for row in chunk.rows if row is not None and lines[row].strip())
-        if size <= MOST_LINES:
-            sink.add(step.card(chunk.rows, origin, (), ()))
-            continue
-        parts = codeparts.cut(lines, lexed, [r for r in chunk.rows if r is not None], MOST_LINES)
-        if _remnant(parts, lines, lexed, size):
-            card = step.card(chunk.rows, origin, (), ())
-            sink.skip(origin, f"code step of {size} lines, over {MOST_LINES} to recall", title, card)
-            sink.warn(
-                origin,
-                f"code step “{title}” has {size} lines, too many to recall on one card (at most"
-                f" {MOST_LINES}); cut it with a comment line before each part",
-            )
-            continue
-        for part in parts:
-            step.part(part)
+        _read_step(step, chunk, origin)
+
+
+def _read_step(step: _Step, chunk: Chunk, origin: Origin) -> None:
+    """The cards of one step that has a cue: one for the whole step when it fits, else one per
+    part it is cut into; none for an example the sentence before it walks through, nor for a
+    step too long whose parts that fit are only a remnant."""
+    lines, sink, title = step.lines, step.sink, step.title
+    if not chunk.title and narrates(title):
+        # "Now let's look at the String version:": an example walked through, not named.
+        card = step.card(chunk.rows, origin, (), ())
+        sink.skip(
+            origin, "example code: the sentence before it walks through it, naming nothing", title, card
+        )
+        return
+    size = sum(1 for row in chunk.rows if row is not None and lines[row].strip())
+    if size <= MOST_LINES:
+        sink.add(step.card(chunk.rows, origin, (), ()))
+        return
+    parts = codeparts.cut(lines, step.lexed, [r for r in chunk.rows if r is not None], MOST_LINES)
+    if _remnant(parts, lines, step.lexed, size):
+        card = step.card(chunk.rows, origin, (), ())
+        sink.skip(origin, f"code step of {size} lines, over {MOST_LINES} to recall", title, card)
+        sink.warn(
+            origin,
+            f"code step “{title}” has {size} lines, too many to recall on one card (at most"
+            f" {MOST_LINES}); cut it with a comment line before each part",
+        )
+        return
+    for part in parts:
+        step.part(part)
 
 
 def _remnant(

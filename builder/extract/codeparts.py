@@ -322,8 +322,14 @@ def _signature_of(tokens: LexedLine) -> str:
         last_kind = kind
     out = out.strip()
     if depth > 0:  # the line ends inside brackets
-        out = out[:-1].rstrip() if out.endswith(("(", "[")) else out + "...)"
+        return _closed(out)
     return out
+
+
+def _closed(signature: str) -> str:
+    """A signature whose line ends inside brackets: without the bracket it ends on
+    (``CREATE TABLE orders``), else marked as going on (``while (x...)``)."""
+    return signature[:-1].rstrip() if signature.endswith(("(", "[")) else signature + "...)"
 
 
 def _short(text: str) -> str:
