@@ -283,6 +283,7 @@ def _signature(tokens: Iterable[Token]) -> list[tuple[str, ...]]:
 
 
 def _written(tokens: Iterable[Token], cloze: bool, cell: bool = False) -> str:
+    """Inline tokens as Markdown, before it is read again (``cell``: every ``|`` escaped)."""
     pipe = "\\|" if cell else "|"
     out: list[str] = []
     links: list[Token] = []
@@ -294,7 +295,7 @@ def _written(tokens: Iterable[Token], cloze: bool, cell: bool = False) -> str:
         elif kind == "code_inline":
             out.append(_code_span(tok.content).replace("|", pipe))
         elif kind in _MARKS:
-            out.append(tok.markup if tok.markup and set(tok.markup) <= set("*_~") else _MARKS[kind])
+            out.append(_delimiter(tok))
         elif kind == "link_open":
             links.append(tok)
             out.append("[")
@@ -307,16 +308,28 @@ def _written(tokens: Iterable[Token], cloze: bool, cell: bool = False) -> str:
             out.append("\\\n")
         elif kind == MATH_INLINE or kind in MATH_DISPLAY:
             out.append(_math(tok).replace("|", pipe))
-        elif kind == "image" and (tok.meta or {}).get(SOUND_TAG) and _SOUND_PATH.fullmatch(_source(tok)):
-            out.append(f"[sound:{_source(tok)}]".replace("|", pipe))
         elif kind == "image":
-            alt = _escape(plain(tok.children or ()), start=False, cloze=cloze)
-            out.append(f"![{alt}]({_destination(tok).replace('|', pipe)})")
+            out.append(_image(tok, cloze, pipe))
         elif tok.children:
             out.append(_written(tok.children, cloze, cell))
         elif tok.content:
             out.append(_escape(tok.content, start=start, cloze=cloze))
     return "".join(out)
+
+
+def _delimiter(tok: Token) -> str:
+    """An emphasis or strikethrough mark as its author wrote it (``*``, ``_``, ``~``), else
+    as Markdown writes it."""
+    return tok.markup if tok.markup and set(tok.markup) <= set("*_~") else _MARKS[tok.type]
+
+
+def _image(tok: Token, cloze: bool, pipe: str) -> str:
+    """An image (a sound, a video) by its author's path; Anki's sound as ``[sound:…]`` when
+    its path fits one."""
+    if (tok.meta or {}).get(SOUND_TAG) and _SOUND_PATH.fullmatch(_source(tok)):
+        return f"[sound:{_source(tok)}]".replace("|", pipe)
+    alt = _escape(plain(tok.children or ()), start=False, cloze=cloze)
+    return f"![{alt}]({_destination(tok).replace('|', pipe)})"
 
 
 def _code_span(content: str) -> str:
@@ -390,26 +403,7 @@ def _escape(text: str, *, start: bool, cloze: bool = False) -> str:
             # ``\]`` then ``[`` or ``(`` is still a reference or a link to the dialects' rules.
             out.append("&#93;")
             continue
-        if char in "\\`<]|~":
-            escape = True
-        elif char == "*":
-            escape = not (before.isspace() and after.isspace())
-        elif char == "_":
-            escape = not (before.isalnum() and after.isalnum())
-        elif char == "$":
-            escape = not after.isdigit()
-        elif char == "&":
-            escape = _ENTITY.match(text, i) is not None
-        elif char in "{}":
-            escape = not cloze or (char == "{" and (after == ":" or text.startswith(("{{<", "{{%"), i)))
-        elif char in "=%":
-            escape = char in (before, after)
-        elif char == "^":
-            escape = before in ("", " ", "\t")
-        elif char == ":":
-            escape = _ICON.match(text, i) is not None
-        else:
-            escape = False
+        escape = _escapes(text, i, char, before, after, cloze)
         out.append("\\" + char if escape else char)
     out.append(text[pos:])
     written = "".join(out)
@@ -417,6 +411,30 @@ def _escape(text: str, *, start: bool, cloze: bool = False) -> str:
         at = found.end() if found.group().isdigit() else 0
         written = f"{written[:at]}\\{written[at:]}"
     return written
+
+
+def _escapes(text: str, i: int, char: str, before: str, after: str, cloze: bool) -> bool:
+    """Whether ``char``, at ``i`` in ``text`` between ``before`` and ``after``, would read as
+    markup unless escaped."""
+    if char in "\\`<]|~":
+        return True
+    if char == "*":
+        return not (before.isspace() and after.isspace())
+    if char == "_":
+        return not (before.isalnum() and after.isalnum())
+    if char == "$":
+        return not after.isdigit()
+    if char == "&":
+        return _ENTITY.match(text, i) is not None
+    if char in "{}":
+        return not cloze or (char == "{" and (after == ":" or text.startswith(("{{<", "{{%"), i)))
+    if char in "=%":
+        return char in (before, after)
+    if char == "^":
+        return before in ("", " ", "\t")
+    if char == ":":
+        return _ICON.match(text, i) is not None
+    return False
 
 
 def _prompt(ask: str) -> str:

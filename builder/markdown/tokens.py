@@ -271,26 +271,40 @@ def split_label(tokens: Sequence[Token], *, plain_label: bool = False) -> tuple[
         return None
     first = toks[0]
     if first.type in _EMPHASIS:
-        end = _closing(toks, 0)
-        if end is None:
-            return None
-        label = plain(toks[1:end])
-        rest = strip(toks[end + 1 :])
-        for sep in _LABEL_SEPARATORS:
-            if label.endswith(sep.strip()) and len(label) > 1:
-                return label[: -len(sep.strip())].strip(), rest
-        if rest and rest[0].type == "text":
-            head = rest[0].content
-            for sep in _LABEL_SEPARATORS:
-                if head.startswith(sep.strip()):
-                    return label, strip([_with_text(rest[0], head[len(sep.strip()) :]), *rest[1:]])
-        return None
+        return _emphasised_label(toks)
     if plain_label and first.type == "text":
-        match = _PLAIN_LABEL.match(first.content)
-        if match and len(match.group(1).split()) <= 6:
-            value = strip([_with_text(first, first.content[match.end() :]), *toks[1:]])
-            if value:
-                return match.group(1).strip(), value
+        return _plain_label(toks)
+    return None
+
+
+def _emphasised_label(toks: list[Token]) -> tuple[str, list[Token]] | None:
+    """Split a stripped run that starts with emphasis: ``**Label:** value`` or ``**Label**:
+    value``. None when the emphasis is not a label."""
+    end = _closing(toks, 0)
+    if end is None:
+        return None
+    label = plain(toks[1:end])
+    rest = strip(toks[end + 1 :])
+    for sep in _LABEL_SEPARATORS:
+        if label.endswith(sep.strip()) and len(label) > 1:
+            return label[: -len(sep.strip())].strip(), rest
+    if rest and rest[0].type == "text":
+        head = rest[0].content
+        for sep in _LABEL_SEPARATORS:
+            if head.startswith(sep.strip()):
+                return label, strip([_with_text(rest[0], head[len(sep.strip()) :]), *rest[1:]])
+    return None
+
+
+def _plain_label(toks: list[Token]) -> tuple[str, list[Token]] | None:
+    """Split a stripped run that starts with text: ``Label: value`` or ``Label — value`` (a
+    label of at most six words). None when it has no such label, or nothing after it."""
+    first = toks[0]
+    match = _PLAIN_LABEL.match(first.content)
+    if match and len(match.group(1).split()) <= 6:
+        value = strip([_with_text(first, first.content[match.end() :]), *toks[1:]])
+        if value:
+            return match.group(1).strip(), value
     return None
 
 

@@ -84,6 +84,8 @@ class BlockReader:
             )
 
     def blocks(self, start: int, end: int) -> list[Block | Heading]:
+        """The blocks of the tokens from ``start`` to ``end``, headings among them as
+        :class:`Heading`."""
         out: list[Block | Heading] = []
         i = start
         while i < end:
@@ -118,26 +120,33 @@ class BlockReader:
                 i += 1
                 continue
             close = self.close_of(i) if tok.nesting == 1 else i
-            if kind in ("bullet_list_open", "ordered_list_open"):
-                out.extend(self.list_block(i, close))
-            elif kind == "table_open":
-                out.append(self.table(i, close))
-            elif kind == "dl_open":
-                out.append(self.definitions(i, close))
-            elif kind == "footnote_block_open":
-                out.extend(self.footnotes(i, close))
-            elif kind == "blockquote_open":
-                out.extend(self.quote(i, close))
-            elif kind in ASIDE_OPEN:
-                # An admonition, a callout or a paired shortcode: its body read in place, as a
-                # quote's is; its marker and title are the dialect's, never a card's.
-                out.extend(b for b in self.blocks(i + 1, close) if not isinstance(b, Heading))
-            elif kind in ASIDE_TITLE:
-                pass
-            elif kind != "hr":
-                out.append(Other(tuple(self.tokens[i : close + 1]), self.origin(tok)))
+            self._container(tok, i, close, out)
             i = close + 1
         return out
+
+    def _container(self, tok: Token, start: int, close: int, out: list[Block | Heading]) -> None:
+        """Add to ``out`` what the tokens from ``start`` to ``close`` hold (``tok`` opens them):
+        a list's, table's, quote's or aside's blocks, definitions, footnotes; nothing for a rule
+        or an aside's title; anything else as :class:`Other`."""
+        kind = tok.type
+        if kind in ("bullet_list_open", "ordered_list_open"):
+            out.extend(self.list_block(start, close))
+        elif kind == "table_open":
+            out.append(self.table(start, close))
+        elif kind == "dl_open":
+            out.append(self.definitions(start, close))
+        elif kind == "footnote_block_open":
+            out.extend(self.footnotes(start, close))
+        elif kind == "blockquote_open":
+            out.extend(self.quote(start, close))
+        elif kind in ASIDE_OPEN:
+            # An admonition, a callout or a paired shortcode: its body read in place, as a
+            # quote's is; its marker and title are the dialect's, never a card's.
+            out.extend(b for b in self.blocks(start + 1, close) if not isinstance(b, Heading))
+        elif kind in ASIDE_TITLE:
+            pass
+        elif kind != "hr":
+            out.append(Other(tuple(self.tokens[start : close + 1]), self.origin(tok)))
 
     def code(self, tok: Token) -> list[Block]:
         """A code block, its mdBook includes replaced by the lines they include (none when

@@ -52,48 +52,12 @@ def read_held(client: AnkiConnect, guids: set[str], work: Path, releases: Iterab
     held.names = {mid: name for mid, name in held.every.items() if mid in ours}
     if not held.names:
         return held
-    asks: list[tuple[str, Mapping[str, Any]]] = []
-    for name in held.names.values():
-        asks += [
-            ("modelFieldNames", {"modelName": name}),
-            ("modelTemplates", {"modelName": name}),
-            ("modelStyling", {"modelName": name}),
-        ]
-    answers = client.multi(asks)
-    for index, mid in enumerate(held.names):
-        field_names, templates, styling = answers[3 * index : 3 * index + 3]
-        held.models[mid] = {
-            "name": held.names[mid],
-            "flds": [{"name": name} for name in field_names],
-            "tmpls": [{"name": n, "qfmt": t["Front"], "afmt": t["Back"]} for n, t in templates.items()],
-            "css": styling["css"],
-        }
+    held.models = _read_models(client, held.names)
     cards = client.call("findCards", query=" OR ".join(f"mid:{mid}" for mid in sorted(held.names)))
     if not cards:
         return held
-    decks, suspended = client.multi([("getDecks", {"cards": cards}), ("areSuspended", {"cards": cards})])
-    if len(suspended) != len(cards):
-        raise SyncError(
-            f"{client.url} does not answer as AnkiConnect does (areSuspended gave {len(suspended)}"
-            f" answers for {len(cards)} cards)"
-        )
-    deck_of = {int(cid): name for name, cids in decks.items() for cid in cids}
-    suspended_of = {int(cid): bool(s) for cid, s in zip(cards, suspended, strict=True)}
-    rows: dict[str, tuple[int, int, str, str]] = {}
-    cards_of: dict[int, dict[int, tuple[int, str]]] = {}
-    for number, deck in enumerate(covering(decks)):
-        path = work / f"held-{number}.apkg"
-        if client.call("exportPackage", deck=deck, path=str(path), includeSched=False) is False:
-            raise SyncError(f"AnkiConnect exportPackage failed: Anki found no deck “{deck}”")
-        if not path.is_file():
-            raise SyncError(
-                f"Anki wrote no export at {path}: sync needs Anki on this machine, seeing this"
-                " folder (TMPDIR picks another)"
-            )
-        for guid, row, note_cards in read_export(path, guids):
-            rows[guid] = row
-            cards_of.setdefault(row[0], {}).update(note_cards)
-        path.unlink()
+    decks, deck_of, suspended_of = _places(client, cards)
+    rows, cards_of = _exported(client, covering(decks), guids, work)
     live = _tags(client, [nid for nid, _, _, _ in rows.values()])
     for guid, (nid, mid, flds, tags) in rows.items():
         in_order = sorted(cards_of[nid].items(), key=lambda item: (item[1][0], item[0]))
@@ -109,6 +73,68 @@ def read_held(client: AnkiConnect, guids: set[str], work: Path, releases: Iterab
             ),
         )
     return held
+
+
+def _read_models(client: AnkiConnect, names: dict[int, str]) -> dict[int, dict[str, Any]]:
+    """The note types ``names`` (id -> name) as the collection has them: fields, templates, CSS."""
+    asks: list[tuple[str, Mapping[str, Any]]] = []
+    for name in names.values():
+        asks += [
+            ("modelFieldNames", {"modelName": name}),
+            ("modelTemplates", {"modelName": name}),
+            ("modelStyling", {"modelName": name}),
+        ]
+    answers = client.multi(asks)
+    models: dict[int, dict[str, Any]] = {}
+    for index, mid in enumerate(names):
+        field_names, templates, styling = answers[3 * index : 3 * index + 3]
+        models[mid] = {
+            "name": names[mid],
+            "flds": [{"name": name} for name in field_names],
+            "tmpls": [{"name": n, "qfmt": t["Front"], "afmt": t["Back"]} for n, t in templates.items()],
+            "css": styling["css"],
+        }
+    return models
+
+
+def _places(
+    client: AnkiConnect, cards: list[int]
+) -> tuple[dict[str, list[int]], dict[int, str], dict[int, bool]]:
+    """The decks of ``cards`` (deck name -> card ids), and each card's deck and whether it is
+    suspended, by card id."""
+    decks, suspended = client.multi([("getDecks", {"cards": cards}), ("areSuspended", {"cards": cards})])
+    if len(suspended) != len(cards):
+        raise SyncError(
+            f"{client.url} does not answer as AnkiConnect does (areSuspended gave {len(suspended)}"
+            f" answers for {len(cards)} cards)"
+        )
+    deck_of = {int(cid): name for name, cids in decks.items() for cid in cids}
+    suspended_of = {int(cid): bool(s) for cid, s in zip(cards, suspended, strict=True)}
+    return decks, deck_of, suspended_of
+
+
+def _exported(
+    client: AnkiConnect, decks: list[str], guids: set[str], work: Path
+) -> tuple[dict[str, tuple[int, int, str, str]], dict[int, dict[int, tuple[int, str]]]]:
+    """The notes with these GUIDs in exports of ``decks`` (written in ``work``): each one's
+    (note id, note type id, fields, tags) by GUID, and each note's cards (card id -> (ord, deck
+    name)) by note id."""
+    rows: dict[str, tuple[int, int, str, str]] = {}
+    cards_of: dict[int, dict[int, tuple[int, str]]] = {}
+    for number, deck in enumerate(decks):
+        path = work / f"held-{number}.apkg"
+        if client.call("exportPackage", deck=deck, path=str(path), includeSched=False) is False:
+            raise SyncError(f"AnkiConnect exportPackage failed: Anki found no deck “{deck}”")
+        if not path.is_file():
+            raise SyncError(
+                f"Anki wrote no export at {path}: sync needs Anki on this machine, seeing this"
+                " folder (TMPDIR picks another)"
+            )
+        for guid, row, note_cards in read_export(path, guids):
+            rows[guid] = row
+            cards_of.setdefault(row[0], {}).update(note_cards)
+        path.unlink()
+    return rows, cards_of
 
 
 def _tags(client: AnkiConnect, notes: list[int]) -> dict[int, tuple[str, ...]]:

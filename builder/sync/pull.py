@@ -68,46 +68,59 @@ def pull(
             changed = edited(note, mine, held_names.get(mine.model_id, note.field_names))
             if not changed:
                 continue
-            if source.draft is None:
-                raise ValueError(f"{source.key}: the note was built without its rewrite draft")
-            if not source.draft:  # no rewrite gives it back (a card of a team's note type, …)
-                echo(
-                    f"{source.origin}: your edit of {source.key} cannot be written as a rewrite; edit the card there"
-                )
-                continue
-            draft = dict(source.draft)
-            if "cloze" in draft:
-                draft["cloze"] = markdown(changed.get("Text", "")) or draft["cloze"]
-            else:
-                if "Prompt" in changed:
-                    draft["prompt"] = markdown(changed["Prompt"], skip="crumb")
-                if "Answer" in changed:
-                    draft["answer"] = markdown(changed["Answer"])
-            origin = Path(source.origin.path)
-            entries.setdefault(origin, []).append(
-                (source.key, rewrite_text(source.key, draft, source.generated))
-            )
+            entry = _rewrite(source, changed, echo)
+            if entry is not None:
+                entries.setdefault(Path(source.origin.path), []).append(entry)
     done = []
     with Staging() as staging:
         for origin, found in sorted(entries.items()):
-            file = curation_path(origin)
-            text = file.read_text(encoding="utf-8") if file.is_file() else ""
-            curation = load_curation(origin, str(origin))
-            document = document_key(origin.stem)
-            have = {e.key for e in curation.under(document).entries} if curation else set()
-            new = [(key, entry) for key, entry in found if key not in have]
-            for key, _ in found:
-                if key in have:
-                    echo(f"{file}: {key} is curated already; left as it is")
-            if not new:
-                continue
-            if text and not text.endswith("\n"):
-                text += "\n"
-            text += "".join(entry for _, entry in new)
-            staging.write_text(file, text)
-            for key, _ in new:
-                echo(f"{file}: your edit of {key} written as a rewrite")
-                done.append(Pulled(file, key))
+            done += _write_rewrites(staging, origin, found, echo)
+    return done
+
+
+def _rewrite(source: Note, changed: Mapping[str, str], echo: Echo) -> tuple[str, str] | None:
+    """The rewrite of ``source`` that gives back the learner's edit ``changed`` (field name ->
+    its text): the note's key and the curation entry; None when no rewrite can."""
+    if source.draft is None:
+        raise ValueError(f"{source.key}: the note was built without its rewrite draft")
+    if not source.draft:  # no rewrite gives it back (a card of a team's note type, …)
+        echo(
+            f"{source.origin}: your edit of {source.key} cannot be written as a rewrite; edit the card there"
+        )
+        return None
+    draft = dict(source.draft)
+    if "cloze" in draft:
+        draft["cloze"] = markdown(changed.get("Text", "")) or draft["cloze"]
+    else:
+        if "Prompt" in changed:
+            draft["prompt"] = markdown(changed["Prompt"], skip="crumb")
+        if "Answer" in changed:
+            draft["answer"] = markdown(changed["Answer"])
+    return (source.key, rewrite_text(source.key, draft, source.generated))
+
+
+def _write_rewrites(staging: Staging, origin: Path, found: list[tuple[str, str]], echo: Echo) -> list[Pulled]:
+    """Add the rewrites ``found`` (key, entry) to the curation file of the source ``origin``,
+    but those of keys it curates already; the entries written."""
+    file = curation_path(origin)
+    text = file.read_text(encoding="utf-8") if file.is_file() else ""
+    curation = load_curation(origin, str(origin))
+    document = document_key(origin.stem)
+    have = {e.key for e in curation.under(document).entries} if curation else set()
+    new = [(key, entry) for key, entry in found if key not in have]
+    for key, _ in found:
+        if key in have:
+            echo(f"{file}: {key} is curated already; left as it is")
+    if not new:
+        return []
+    if text and not text.endswith("\n"):
+        text += "\n"
+    text += "".join(entry for _, entry in new)
+    staging.write_text(file, text)
+    done = []
+    for key, _ in new:
+        echo(f"{file}: your edit of {key} written as a rewrite")
+        done.append(Pulled(file, key))
     return done
 
 

@@ -22,6 +22,7 @@ import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ..errors import SourceError
 from ..identify import content_hash, css_hash, fields_hash, guid, templates_hash
@@ -29,7 +30,7 @@ from ..model import Origin
 from ..names import deck_name, tag_key
 from ..notetypes import recorded_ids
 from ..package import read_tables
-from ..release.manifest import Manifest, load_manifest
+from ..release.manifest import Manifest, Tombstone, load_manifest
 from ..release.paths import package_name
 from ..release.tombstones import REMOVED_TAG, tombstone_note
 from ..sources import MANIFEST_SUFFIX
@@ -162,6 +163,45 @@ def owners(decks: Sequence[WantedDeck]) -> dict[str, str]:
 
 
 def _read_package(package: Path, manifest: Manifest) -> WantedDeck:
+    contents = _open_package(package)
+    tampered = _Tampered(package)
+    ids = recorded_ids(manifest.models)
+    for mid, model in contents.models.items():
+        _check_model(tampered, mid, model, ids, manifest)
+    notes, tomb_hashes = _read_notes(tampered, contents, ids, manifest)
+    missing = [s for s in manifest.notes if s.guid not in notes]
+    if missing:
+        tampered(f"note “{missing[0].prompt[:60]}” of its manifest is missing")
+    removed = tuple(
+        Removal(t.guid, t.key, t.minted, t.prompt, frozenset(t.shipped), tomb_hashes.get(t.guid, ""))
+        for t in manifest.removed
+    )
+    return WantedDeck(
+        name=deck_name(manifest.deck),
+        version=manifest.version,
+        package=package,
+        notes=tuple(notes[s.guid] for s in manifest.notes),
+        removed=removed,
+        models={mid: model for mid, model in contents.models.items() if mid in ids},
+        names=(manifest.deck, *manifest.names),
+        owned=frozenset(tag_key(t) for t in manifest.tags),
+    )
+
+
+@dataclass(frozen=True)
+class _Contents:
+    """What a package holds, as sync reads it."""
+
+    deck_names: dict[int, str]
+    models: dict[int, dict[str, Any]]
+    decks_of: dict[int, int]
+    """Each note's deck id (the deck of one of its cards), by note id."""
+    rows: list[tuple[int, str, int, str, str]]
+    """Each note: id, GUID, note type id, fields, tags."""
+
+
+def _open_package(package: Path) -> _Contents:
+    """The decks, note types and notes of a package, or the error that it cannot be read."""
     try:
         with zipfile.ZipFile(package) as archive, tempfile.TemporaryDirectory() as work:
             database = Path(work) / "collection.anki2"
@@ -169,34 +209,34 @@ def _read_package(package: Path, manifest: Manifest) -> WantedDeck:
             db = sqlite3.connect(database)
             try:
                 tables = read_tables(db)
-                deck_names = {int(k): v["name"] for k, v in tables.decks.items()}
-                models = {int(k): v for k, v in tables.models.items()}
-                decks_of = dict(db.execute("select nid, did from cards group by nid").fetchall())
-                rows = [(row.id, row.guid, row.mid, row.flds, row.tags) for row in tables.notes]
+                return _Contents(
+                    deck_names={int(k): v["name"] for k, v in tables.decks.items()},
+                    models={int(k): v for k, v in tables.models.items()},
+                    decks_of=dict(db.execute("select nid, did from cards group by nid").fetchall()),
+                    rows=[(row.id, row.guid, row.mid, row.flds, row.tags) for row in tables.notes],
+                )
             finally:
                 db.close()
     except (OSError, KeyError, zipfile.BadZipFile, sqlite3.Error, ValueError, TypeError) as exc:
         raise SourceError(Origin(str(package), 0), f"cannot read the release: {exc}") from None
-    tampered = _Tampered(package)
-    ids = recorded_ids(manifest.models)
-    for mid, model in models.items():
-        _check_model(tampered, mid, model, ids, manifest)
+
+
+def _read_notes(
+    tampered: _Tampered, contents: _Contents, ids: dict[int, str], manifest: Manifest
+) -> tuple[dict[str, WantedNote], dict[str, str]]:
+    """The package's notes, each checked against its manifest, by GUID; and the hash of each
+    tombstone's fields, by GUID."""
     states = {n.guid: n for n in manifest.notes}
     tombs = {t.guid: t for t in manifest.removed}
     notes: dict[str, WantedNote] = {}
     tomb_hashes: dict[str, str] = {}
-    for nid, note_guid, mid, flds, tags in rows:
+    for nid, note_guid, mid, flds, tags in contents.rows:
         fields = tuple(str(flds).split(FIELD_SEPARATOR))
-        model = models.get(int(mid))
-        if model is None or int(mid) not in ids:
-            tampered(f"note {note_guid!r} is of a note type that is not deckbuilder's")
-        assert model is not None
+        model = _model_of(tampered, note_guid, mid, contents.models, ids)
         names = tuple(str(f["name"]) for f in model["flds"])
-        deck = deck_names.get(decks_of.get(nid, -1), "")
+        deck = contents.deck_names.get(contents.decks_of.get(nid, -1), "")
         if note_guid in tombs:
-            expected = tuple(str(v) for v in tombstone_note(tombs[note_guid], manifest.deck).fields.values())
-            if fields != expected:
-                tampered(f"removed note {note_guid!r} does not say what its manifest does")
+            _check_tombstone(tampered, note_guid, fields, tombs[note_guid], manifest)
             tomb_hashes[note_guid] = fields_hash(fields)
             continue
         state = states.get(note_guid)
@@ -217,23 +257,27 @@ def _read_package(package: Path, manifest: Manifest) -> WantedDeck:
             shipped=frozenset(state.shipped),
             cloze=model.get("type") == 1,
         )
-    missing = [s for s in manifest.notes if s.guid not in notes]
-    if missing:
-        tampered(f"note “{missing[0].prompt[:60]}” of its manifest is missing")
-    removed = tuple(
-        Removal(t.guid, t.key, t.minted, t.prompt, frozenset(t.shipped), tomb_hashes.get(t.guid, ""))
-        for t in manifest.removed
-    )
-    return WantedDeck(
-        name=deck_name(manifest.deck),
-        version=manifest.version,
-        package=package,
-        notes=tuple(notes[s.guid] for s in manifest.notes),
-        removed=removed,
-        models={mid: model for mid, model in models.items() if mid in ids},
-        names=(manifest.deck, *manifest.names),
-        owned=frozenset(tag_key(t) for t in manifest.tags),
-    )
+    return notes, tomb_hashes
+
+
+def _model_of(
+    tampered: _Tampered, note_guid: str, mid: int, models: dict[int, dict[str, Any]], ids: dict[int, str]
+) -> dict[str, Any]:
+    """The note type of a note of the package, which must be one of deckbuilder's."""
+    model = models.get(int(mid))
+    if model is None or int(mid) not in ids:
+        tampered(f"note {note_guid!r} is of a note type that is not deckbuilder's")
+    assert model is not None
+    return model
+
+
+def _check_tombstone(
+    tampered: _Tampered, note_guid: str, fields: tuple[str, ...], tomb: Tombstone, manifest: Manifest
+) -> None:
+    """A tombstone of the package: the text its manifest's removal makes."""
+    expected = tuple(str(v) for v in tombstone_note(tomb, manifest.deck).fields.values())
+    if fields != expected:
+        tampered(f"removed note {note_guid!r} does not say what its manifest does")
 
 
 class _Tampered:
