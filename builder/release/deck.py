@@ -114,17 +114,9 @@ def release(plan: DeckPlan, previous: Manifest | None, now: int | None = None) -
     settled, gone, unsure = settle_guids(plan, previous)
     gapped = number_gaps(settled, previous)
     notes = gapped.notes
-    prev = {n.guid: n for n in previous.notes} if previous else {}
-    added = [n for n in notes if n.guid not in prev]
-    changed = [n for n in notes if n.guid in prev and prev[n.guid].digest != _digest(n)]
+    added, changed = _added_changed(notes, previous)
     diff = _Changes(notes, added, changed, gone, gapped)
-    # Removed notes ship on as tombstones, of the note type they had.
-    used = {n.model for n in notes}
-    if previous is not None:
-        used |= {n.model for n in previous.notes} | {t.model for t in previous.removed}
-    if unknown := used - of(plan.note_types).keys():  # a team's, which no note uses any more
-        roots = (root for root, _ in plan.files)
-        plan = replace(plan, note_types=(*plan.note_types, *team_note_types(plan.name, unknown, roots)))
+    plan, used = _with_used_types(plan, previous, notes)
     types = of(plan.note_types)
     models = model_hashes(types, used)
     bump = bump_for(previous, models, added, gone, changed, tuple(gapped.changes))
@@ -149,6 +141,31 @@ def release(plan: DeckPlan, previous: Manifest | None, now: int | None = None) -
         unsure=unsure,
         gaps=gapped.changes,
     )
+
+
+def _added_changed(notes: Sequence[Note], previous: Manifest | None) -> tuple[list[Note], list[Note]]:
+    """The notes the last release did not have, and those it had that a learner's copy would
+    change by (their note type, fields, tags or deck)."""
+    prev = {n.guid: n for n in previous.notes} if previous else {}
+    added = [n for n in notes if n.guid not in prev]
+    changed = [n for n in notes if n.guid in prev and prev[n.guid].digest != _digest(n)]
+    return added, changed
+
+
+def _with_used_types(
+    plan: DeckPlan, previous: Manifest | None, notes: Sequence[Note]
+) -> tuple[DeckPlan, set[str]]:
+    """The plan with a team's note types that only the last release's notes used added (its
+    removed notes ship on, of the note type they had), and the names of every note type the
+    notes and the last release's use."""
+    # Removed notes ship on as tombstones, of the note type they had.
+    used = {n.model for n in notes}
+    if previous is not None:
+        used |= {n.model for n in previous.notes} | {t.model for t in previous.removed}
+    if unknown := used - of(plan.note_types).keys():  # a team's, which no note uses any more
+        roots = (root for root, _ in plan.files)
+        plan = replace(plan, note_types=(*plan.note_types, *team_note_types(plan.name, unknown, roots)))
+    return plan, used
 
 
 def _documents_renamed(plan: DeckPlan, previous: Manifest | None) -> Manifest | None:

@@ -139,24 +139,37 @@ def _numbered(
         return note, gaps, 0, GapChange()
     assert before is not None
     kept = _kept(groups, olds)
+    numbers, last = _numbers(groups, kept, max(before.top, *(o.number for o in olds)))
+    gaps = tuple(GapState(numbers[g.number], g.hides, g.text) for g in groups)
+    change = _change(groups, olds, kept)
+    if not isinstance(before, NoteState):
+        change = GapChange()  # a removed note come back is added as a whole
+    top = last if last > max(numbers.values()) else 0
+    return _renumbered(note, text or "", found, numbers), gaps, top, change
+
+
+def _numbers(groups: Sequence[_Group], kept: Mapping[int, GapState], last: int) -> tuple[dict[int, int], int]:
+    """The number each group takes, by the number its rules gave it: a kept group its old gap's,
+    any other the next above ``last`` (the highest number the note ever used); and the highest
+    number used after them."""
     numbers: dict[int, int] = {}
-    last = max(before.top, *(o.number for o in olds))
     for i, group in enumerate(groups):
         if i in kept:
             numbers[group.number] = kept[i].number
         else:
             last += 1
             numbers[group.number] = last
-    gaps = tuple(GapState(numbers[g.number], g.hides, g.text) for g in groups)
+    return numbers, last
+
+
+def _change(groups: Sequence[_Group], olds: Sequence[GapState], kept: Mapping[int, GapState]) -> GapChange:
+    """The gaps added (groups that continue no old gap) and removed (old gaps no group
+    continues), by what they hide."""
     taken = {g.number for g in kept.values()}
-    change = GapChange(
+    return GapChange(
         added=tuple(g.text for i, g in enumerate(groups) if i not in kept),
         removed=tuple(o.text for o in olds if o.number not in taken),
     )
-    if not isinstance(before, NoteState):
-        change = GapChange()  # a removed note come back is added as a whole
-    top = last if last > max(numbers.values()) else 0
-    return _renumbered(note, text or "", found, numbers), gaps, top, change
 
 
 def _kept(groups: Sequence[_Group], olds: Sequence[GapState]) -> dict[int, GapState]:

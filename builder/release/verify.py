@@ -303,7 +303,27 @@ def _differences(committed: _Contents, made: _Contents) -> tuple[list[str], list
     """How the committed package differs from the one built: in what learners get (note
     types, the deck's options, notes, their fields, tags, times and cards, media), and else in
     what they do not (the order of the cards, of the sources the description names, the zip)."""
-    found, order = [], []
+    found, order = _model_differences(committed, made), []
+    if _described(committed.decks) != _described(made.decks):
+        found.append("the deck's description or options")
+    elif committed.decks != made.decks:
+        order.append("the order of the sources its description names")
+    found += _note_differences(committed, made)
+    if _unordered(committed.cards) != _unordered(made.cards):
+        found.append("its cards")
+    elif committed.cards != made.cards:
+        order.append("the order of its cards")
+    if committed.media != made.media:
+        found.append("its media")
+    if committed.dates != made.dates:
+        order.append("the dates of its files")
+    return found, order or ["its bytes"]
+
+
+def _model_differences(committed: _Contents, made: _Contents) -> list[str]:
+    """How the committed package's note types differ from those built: a note type added or
+    missing, or its templates, its styling or else the rest of it changed."""
+    found = []
     for mid in sorted(set(committed.models) | set(made.models)):
         ours, theirs = made.models.get(mid), committed.models.get(mid)
         name = one_line(str((ours or theirs or {}).get("name", mid)))
@@ -315,10 +335,13 @@ def _differences(committed: _Contents, made: _Contents) -> tuple[list[str], list
             found.append(f"the styling of note type “{name}”")
         elif ours != theirs:
             found.append(f"note type “{name}”")
-    if _described(committed.decks) != _described(made.decks):
-        found.append("the deck's description or options")
-    elif committed.decks != made.decks:
-        order.append("the order of the sources its description names")
+    return found
+
+
+def _note_differences(committed: _Contents, made: _Contents) -> list[str]:
+    """How the committed package's notes differ from those built: notes no source gives,
+    notes missing, and notes whose fields, tags, note type or time changed."""
+    found = []
     for guid in sorted(set(committed.notes) - set(made.notes)):
         found.append(f"a note no source gives: “{committed.prompt(guid)}”")
     for guid in sorted(set(made.notes) - set(committed.notes)):
@@ -333,15 +356,7 @@ def _differences(committed: _Contents, made: _Contents) -> tuple[list[str], list
             found.append(f"the note type of “{made.prompt(guid)}”")
         elif mod != mod2:
             found.append(f"the time of “{made.prompt(guid)}”")
-    if _unordered(committed.cards) != _unordered(made.cards):
-        found.append("its cards")
-    elif committed.cards != made.cards:
-        order.append("the order of its cards")
-    if committed.media != made.media:
-        found.append("its media")
-    if committed.dates != made.dates:
-        order.append("the dates of its files")
-    return found, order or ["its bytes"]
+    return found
 
 
 def _described(decks: Any) -> Any:
