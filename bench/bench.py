@@ -159,7 +159,7 @@ def main() -> None:
             f"  N={size}: no-change rebuild within 0.1x full: {r['unchanged'] / r['full']:.2f}x {verdict(r['unchanged'] <= 0.1 * r['full'])}"
         )
         print(
-            f"  N={size}: one-file rebuild within 0.5x full: {r['one'] / r['full']:.2f}x {verdict(r['one'] <= 0.5 * r['full'])}"
+            f"  N={size}: one-file rebuild within 0.3x full: {r['one'] / r['full']:.2f}x {verdict(r['one'] <= 0.3 * r['full'])}"
         )
     if 100 in results:
         print(

@@ -150,6 +150,25 @@ def test_no_module_imports_itself_round_a_circle():
             assert circle(start, [start]) is None
 
 
+MOST_COMPLEX = 20
+"""The highest cyclomatic complexity a function may have, as radon counts it (a boolean
+operator counts, as a branch does): above it, a function does several things, each of which
+wants a name."""
+
+
+def test_no_function_is_more_complex_than_the_limit():
+    from radon.complexity import cc_visit
+
+    over = sorted(
+        f"{path.relative_to(ROOT)}:{block.lineno} {block.fullname} ({block.complexity})"
+        for path in sorted(PACKAGE.rglob("*.py"))
+        if "vendor" not in path.parts
+        for block in cc_visit(path.read_text(encoding="utf-8"))
+        if block.complexity > MOST_COMPLEX
+    )
+    assert over == []
+
+
 @pytest.mark.skipif(
     shutil.which("mypy") is None and not (ROOT / ".venv" / "bin" / "mypy").exists(), reason="no mypy"
 )
