@@ -1,17 +1,17 @@
 """markdown-it's flat token stream as nested blocks: paragraphs split into lines, lists with
 their items (and check boxes), tables (rows a code span's ``|`` cut apart mended), code, and
-headings left in the stream for :mod:`.sections` to fold."""
+headings left in the stream for :mod:`.sections` to fold. A list item's check box and term are
+read in :mod:`.items`, a cut table row in :mod:`.cells`, a code block's language in :mod:`.fences`."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
 from pathlib import PurePosixPath
-from typing import Literal
 
 from markdown_it.token import Token
 
-from ..markdown import MATH_DISPLAY, inline_tokens, odd_dollar_lines, parser, plain, strip
+from ..markdown import MATH_DISPLAY, inline_tokens, odd_dollar_lines, parser, plain
 from ..markdown.dialects import ASIDE_OPEN, ASIDE_TITLE, NOTE
 from ..markdown.tokens import entries
 from ..model import (
@@ -27,11 +27,12 @@ from ..model import (
     Table,
 )
 from ..model.document import Definitions, Footnote, Term
+from .cells import split_cells, unbalanced
+from .fences import fence_language, shown_code
 from .includes import Includes, Problem, language_of
+from .items import split_checkbox, term_pair
 
 __all__ = ["BlockReader", "Heading"]
-
-_CHECKBOX = re.compile(r"^\s*(\[[ xX]\]|[☐☑☒✅✓✔])\s*")
 
 
 class Heading:
@@ -151,7 +152,7 @@ class BlockReader:
     def code(self, tok: Token) -> list[Block]:
         """A code block, its mdBook includes replaced by the lines they include (none when
         it held only includes that give nothing)."""
-        lang = _language(tok.info)
+        lang = fence_language(tok.info)
         origin = self.origin(tok)
         text = tok.content.rstrip("\n")
         first = origin.line + (tok.type == "fence")
@@ -159,7 +160,7 @@ class BlockReader:
         self.diagnostics += problems
         if code != text and not code.strip():
             return []
-        return [Code(lang, _shown(lang, code), origin)]
+        return [Code(lang, shown_code(lang, code), origin)]
 
     def included(self, tok: Token) -> list[Block | Heading]:
         """An include on a line of its own: a code file as a code block, a Markdown file as
@@ -172,7 +173,7 @@ class BlockReader:
         name = tok.info.split(":", 1)[0]
         if not name.lower().endswith((".md", ".markdown")):
             lang = language_of(name)
-            return [Code(lang, _shown(lang, text), origin)] if text.strip() else []
+            return [Code(lang, shown_code(lang, text), origin)] if text.strip() else []
         shown = (PurePosixPath(self.path).parent / name).as_posix()
         assert self.includes.file is not None  # else text() gave a problem
         file = (self.includes.file.parent / name).resolve()
@@ -221,14 +222,14 @@ class BlockReader:
             if blocks and isinstance(blocks[0], Paragraph) and blocks[0].lines:
                 first_para = blocks[0]
                 head = first_para.lines[0]
-                box, rest = _checkbox(head.tokens)
+                box, rest = split_checkbox(head.tokens)
                 if box:
                     checkbox = box
                     blocks[0] = Paragraph(
                         (Inline(tuple(rest), head.origin), *first_para.lines[1:]), first_para.origin
                     )
             item = Item(tuple(blocks), self.origin(self.tokens[i]), checkbox)
-            paired = _term_pair(item) is not None
+            paired = term_pair(item) is not None
             if not runs or runs[-1][0] != paired:
                 runs.append((paired, [], []))
             runs[-1][1].append(item)
@@ -246,7 +247,7 @@ class BlockReader:
                 continue
             # Its tokens are a list's, so that where it is shown it reads as written.
             wrapped = (self.tokens[start], *tokens, self.tokens[close])
-            terms = tuple(term for item in items if (term := _term_pair(item)) is not None)
+            terms = tuple(term for item in items if (term := term_pair(item)) is not None)
             out.append(Definitions(wrapped, origin, terms))
         return out
 
@@ -311,87 +312,15 @@ class BlockReader:
         GFM splits cells at every unescaped pipe, even inside backticks, which cuts such a
         row apart and drops its last cells; authors mean the code span whole.
         """
-        if not any(_unbalanced(cell) for cell in row) or origin.line > len(self.source):
+        if not any(unbalanced(cell) for cell in row) or origin.line > len(self.source):
             return row
-        cells = _split_cells(self.source[origin.line - 1])
+        cells = split_cells(self.source[origin.line - 1])
         if len(cells) != width:
             return row
         self.diagnostics.append(
             Diagnostic(origin, "warning", "table cell has `|` inside a code span; escape it as `\\|`")
         )
         return [Inline(tuple(inline_tokens(cell.strip())), origin) for cell in cells]
-
-
-def _unbalanced(cell: Inline) -> bool:
-    return any(t.type == "text" and t.content.count("`") % 2 == 1 for t in cell.tokens)
-
-
-def _split_cells(line: str) -> list[str]:
-    """Cells of a table row, keeping code spans whole and ``\\|`` escaped."""
-    body = line.strip()
-    body = body[1:] if body.startswith("|") else body
-    body = body[:-1] if body.endswith("|") and not body.endswith("\\|") else body
-    cells, current, i = [], [], 0
-    while i < len(body):
-        char = body[i]
-        if char == "\\" and i + 1 < len(body):
-            current.append(body[i : i + 2])
-            i += 2
-            continue
-        if char == "`":
-            run = len(body[i:]) - len(body[i:].lstrip("`"))
-            fence = "`" * run
-            end = body.find(fence, i + run)
-            if end != -1:
-                current.append(body[i : end + run])
-                i = end + run
-                continue
-        if char == "|":
-            cells.append("".join(current))
-            current = []
-        else:
-            current.append(char)
-        i += 1
-    cells.append("".join(current))
-    return cells
-
-
-TERM_CHARS = 80
-"""Characters a list item's first line may have to be a term with definitions nested under it."""
-
-
-def _term_pair(item: Item) -> Term | None:
-    """The term and definitions of an item that is a short line with a list nested under it
-    whose every item starts with ``: `` (MDN's way of writing a definition list); else None."""
-    if len(item.blocks) != 2 or item.checkbox is not None:
-        return None
-    head, nested = item.blocks
-    if not isinstance(head, Paragraph) or len(head.lines) != 1 or not isinstance(nested, ListBlock):
-        return None
-    term = head.lines[0]
-    said = plain(term.tokens).strip()
-    if not said or len(said) > TERM_CHARS or said.endswith((":", "：")):
-        return None
-    definitions = [_definition(inner) for inner in nested.items]
-    if not definitions or any(d is None for d in definitions):
-        return None
-    return Term(term, tuple(d for d in definitions if d is not None), item.origin)
-
-
-def _definition(item: Item) -> tuple[Block, ...] | None:
-    """An item's blocks as a definition when its text starts with ``: ``, that mark dropped."""
-    first = item.blocks[0] if item.blocks else None
-    if not isinstance(first, Paragraph) or not first.lines:
-        return None
-    toks = list(strip(first.lines[0].tokens))
-    if not toks or toks[0].type != "text" or not re.match(r":(\s|$)", toks[0].content):
-        return None
-    opening = toks[0].copy()
-    opening.content = toks[0].content[1:].lstrip()
-    line = Inline(
-        tuple(t for t in (opening, *toks[1:]) if t.type != "text" or t.content), first.lines[0].origin
-    )
-    return (Paragraph((line, *first.lines[1:]), first.origin), *item.blocks[1:])
 
 
 _ALERT = re.compile(r"^\s*\[!([A-Za-z]+)\][+-]?")
@@ -412,36 +341,3 @@ def _without_alert(tok: Token) -> Token | None:
     rest = children[breaks[0] + 1 :] if breaks else []
     where = [tok.map[0] + 1, tok.map[1]] if tok.map else None
     return tok.copy(children=rest, map=where, content=tok.content.partition("\n")[2])
-
-
-def _checkbox(tokens: Sequence[Token]) -> tuple[Literal["empty", "checked"] | None, list[Token]]:
-    toks = strip(tokens)
-    if not toks or toks[0].type != "text":
-        return None, list(tokens)
-    match = _CHECKBOX.match(toks[0].content)
-    if not match:
-        return None, list(tokens)
-    box = match.group(1)
-    state: Literal["empty", "checked"] = "empty" if box in ("[ ]", "☐") else "checked"
-    first = toks[0].copy()
-    first.content = toks[0].content[match.end() :]
-    return state, [first, *toks[1:]]
-
-
-_HIDDEN = re.compile(r"^\s*#(?: |$)(?!\[)")
-"""A Rust line rustdoc and mdBook hide (``# use std::fmt;``, a lone ``#``)."""
-_RUST = frozenset({"rust", "rs"})
-
-
-def _language(info: str) -> str:
-    """A fence's language: the info string's first word, before any comma of rustdoc's
-    attributes (``rust,ignore``, ``rust,no_run``) or brace of a Pandoc class."""
-    word = info.strip().split(maxsplit=1)[0] if info.strip() else ""
-    return word.split(",", 1)[0].strip("{}.").lower()
-
-
-def _shown(lang: str, code: str) -> str:
-    """The code a reader of the rendered page sees: a Rust block without its hidden lines."""
-    if lang not in _RUST or "#" not in code:
-        return code
-    return "\n".join(line for line in code.split("\n") if not _HIDDEN.match(line))
