@@ -54,9 +54,12 @@ def _m(name: str, file: str, old: str, new: str, *tests: str) -> Mutation:
 
 SEMVER = "builder/release/semver.py"
 DECK = "builder/release/deck.py"
+STATES = "builder/release/states.py"
+RENAMED = "builder/release/renamed.py"
 GUIDS = "builder/release/guids.py"
 GAPS = "builder/release/gaps.py"
 VERIFY = "builder/release/verify.py"
+CONTENTS = "builder/release/contents.py"
 TOMBSTONES = "builder/release/tombstones.py"
 RENDER = "builder/render.py"
 STAMP = "builder/stamp.py"
@@ -178,21 +181,21 @@ MUTATIONS: tuple[Mutation, ...] = (
     ),
     _m(
         "deck-returned-stays-tombstone",
-        DECK,
+        STATES,
         "kept = [t for t in (previous.removed if previous else ()) if t.guid not in current]",
         "kept = list(previous.removed if previous else ())",
         "test_identity",
     ),
     _m(
         "deck-release-time-not-forward",
-        DECK,
+        STATES,
         "max(clock, previous.released + 1)",
         "max(clock, previous.released)",
         "test_identity",
     ),
     _m(
         "deck-file-rename-needs-more-than-half",
-        DECK,
+        RENAMED,
         "len(mine & new[best]) * 2 >= len(mine)",
         "len(mine & new[best]) * 2 > len(mine)",
         "test_mutants_rename",
@@ -263,7 +266,7 @@ MUTATIONS: tuple[Mutation, ...] = (
     ),
     _m(
         "verify-fields-unchecked",
-        VERIFY,
+        CONTENTS,
         "        if flds != flds2:\n",
         "        if False:\n",
         "test_decks_folder",
@@ -271,7 +274,7 @@ MUTATIONS: tuple[Mutation, ...] = (
     _m("verify-unheld-unchecked", VERIFY, "    if unshipped:", "    if False:", "test_decks_folder"),
     _m(
         "verify-media-unchecked",
-        VERIFY,
+        CONTENTS,
         "    if committed.media != made.media:",
         "    if False:",
         "test_mutants_release",

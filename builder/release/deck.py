@@ -1,22 +1,23 @@
 """A deck's release: a planned deck compared with its manifest gives the notes with the GUIDs
-learners have, the next version, what changed, and the manifest to commit."""
+learners have, the next version, what changed, and the manifest to commit (made by
+:mod:`.states`; a renamed source file's notes are found again by :mod:`.renamed`)."""
 
 from __future__ import annotations
 
-import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 
-from .. import keys
-from ..identify import content_hash, fields_hash, guid, model_hashes
-from ..model import DeckPlan, Note, NoteType
-from ..notetypes import builtin, of
-from .gaps import GapChange, Gapped, number_gaps
+from ..identify import model_hashes
+from ..model import DeckPlan, Note
+from ..notetypes import of
+from .gaps import GapChange, number_gaps
 from .guids import Unsure, settle_guids
-from .manifest import MAX_SHIPPED, Manifest, NoteState, ReleaseRecord, Tombstone
+from .manifest import Manifest, NoteState, Tombstone
+from .renamed import _documents_renamed
 from .replaced import replacements
-from .semver import FIRST_VERSION, Bump, bump_for, bump_version
+from .semver import Bump, bump_for
+from .states import _Changes, _digest, _next_manifest, _rekeyed, _said
 from .tombstones import team_note_types, tombstone_note
 
 
@@ -90,20 +91,6 @@ class Release:
         return (*self.notes, *self.tombstones)
 
 
-@dataclass(frozen=True)
-class _Changes:
-    """How a build's notes differ from the last release's."""
-
-    notes: Sequence[Note]
-    """Every note, with its settled GUID."""
-    added: Sequence[Note]
-    changed: Sequence[Note]
-    gone: Sequence[NoteState]
-    """The last release's notes no note took."""
-    gaps: Gapped
-    """Each cloze note's gaps, and those added and removed."""
-
-
 def release(plan: DeckPlan, previous: Manifest | None, now: int | None = None) -> Release:
     """Compare a planned deck with its manifest: settle GUIDs, version and changes.
 
@@ -166,214 +153,3 @@ def _with_used_types(
         roots = (root for root, _ in plan.files)
         plan = replace(plan, note_types=(*plan.note_types, *team_note_types(plan.name, unknown, roots)))
     return plan, used
-
-
-def _documents_renamed(plan: DeckPlan, previous: Manifest | None) -> Manifest | None:
-    """The previous manifest with the keys of a renamed source file written under its new
-    name, so that every note of it is found by its key again (a key starts with its file's
-    stem). A document the manifest knows and the plan no longer has is taken for renamed to
-    a new one when at least half of its notes teach what the new one's do; each pairs once."""
-    if previous is None:
-        return None
-    old = _teaching((s.key, s.teaches) for s in previous.notes)
-    new = _teaching((n.key, n.teaches) for n in plan.notes)
-    renamed: dict[str, str] = {}
-    for gone in sorted(set(old) - set(new)):
-        mine = old[gone]
-        candidates = [doc for doc in sorted(set(new) - set(old)) if doc not in renamed.values()]
-        best = max(candidates, key=lambda doc: len(mine & new[doc]), default=None)
-        if best is not None and len(mine & new[best]) * 2 >= len(mine):
-            renamed[gone] = best
-    if not renamed:
-        return previous
-    return replace(
-        previous,
-        notes=tuple(s._replace(key=k, minted=m) for s in previous.notes for k, m in [_moved(s, renamed)]),
-        removed=tuple(replace(t, key=k, minted=m) for t in previous.removed for k, m in [_moved(t, renamed)]),
-    )
-
-
-def _moved(note: NoteState | Tombstone, renamed: dict[str, str]) -> tuple[str, str]:
-    """A note's key under its document's new name, and the key its GUID was made from."""
-    new = keys.moved(note.key, renamed)
-    return (new, note.minted or note.key) if new != note.key else (note.key, note.minted)
-
-
-def _teaching(found: Iterable[tuple[str, str]]) -> dict[str, set[str]]:
-    """What the notes of each document teach, by document (card-file keys belong to none)."""
-    out: dict[str, set[str]] = {}
-    for key, teaches in found:
-        if keys.yaml_id(key) is None:
-            out.setdefault(keys.document_of(key), set()).add(teaches)
-    return out
-
-
-def _digest(note: Note) -> str:
-    return note.digest or content_hash(note.model, note.fields, note.tags, note.deck)
-
-
-def _rekeyed(plan: DeckPlan, previous: Manifest, notes: Sequence[Note], gapped: Gapped) -> Manifest:
-    """The manifest of a build with no new version: the previous one, unless notes have new
-    keys (a pinned ``{#id}``, a renamed heading) or come from renamed files. Then the version
-    stays, but the manifest must learn them, or the next edit is not recognised (and learns
-    the gaps of cloze notes an older release did not record)."""
-    key_of = {n.guid: n.key for n in notes}
-    sources = tuple(name for _, name in plan.files)
-    if all(key_of[s.guid] == s.key for s in previous.notes) and sources == previous.sources:
-        return previous
-    notes_now = tuple(
-        s._replace(key=key_of[s.guid], gaps=gaps, top=top)
-        for s in previous.notes
-        for gaps, top in [gapped.states.get(s.guid, (s.gaps, s.top))]
-    )
-    return replace(previous, notes=notes_now, sources=sources)
-
-
-def _next_manifest(
-    plan: DeckPlan,
-    previous: Manifest | None,
-    bump: Bump,
-    diff: _Changes,
-    models: dict[str, dict[str, str]],
-    now: int | None,
-    types: Mapping[str, NoteType],
-) -> Manifest:
-    """The manifest of a new version (``types``: the deck's note types, by key)."""
-    clock = int(time.time()) if now is None else now
-    if previous is None:
-        version, released = FIRST_VERSION, clock
-    else:
-        version, released = bump_version(previous.version, bump), max(clock, previous.released + 1)
-    new = [
-        Tombstone(
-            guid=g.guid,
-            key=g.key,
-            kind=g.kind,
-            model=g.model,
-            prompt=g.prompt,
-            removed=version,
-            shipped=g.shipped,
-            minted=g.minted,
-            gaps=g.gaps,
-            top=g.top,
-            fields=types[g.model].fields if g.model not in builtin() else (),
-        )
-        for g in diff.gone
-    ]
-    names = _former_names(plan.name, previous)
-    current = {n.guid for n in diff.notes}
-    kept = [t for t in (previous.removed if previous else ()) if t.guid not in current]
-    return Manifest(
-        deck=plan.name,
-        version=version,
-        released=released,
-        models=_model_states(previous, models, version),
-        notes=_note_states(previous, diff, version, (plan.name, *names)),
-        removed=(*kept, *new),
-        history=(
-            _record(plan.name, previous, bump, diff, new, version, released),
-            *(previous.history if previous else ()),
-        ),
-        sources=tuple(name for _, name in plan.files),
-        grammar=keys.GRAMMAR,
-        names=names,
-        tags=_tags(previous, diff.notes),
-    )
-
-
-def _former_names(name: str, previous: Manifest | None) -> tuple[str, ...]:
-    """The deck's former titles: the previous manifest's, and its title when it changed."""
-    if previous is None:
-        return ()
-    return tuple(n for n in dict.fromkeys((*previous.names, previous.deck)) if n != name)
-
-
-def _tags(previous: Manifest | None, notes: Sequence[Note]) -> tuple[str, ...]:
-    """Every tag a release of the deck has shipped, this one's included."""
-    return tuple(sorted({*(previous.tags if previous else ()), *(t for n in notes for t in n.tags)}))
-
-
-def _note_states(
-    previous: Manifest | None, diff: _Changes, version: str, names: Sequence[str]
-) -> tuple[NoteState, ...]:
-    """Every note as the new manifest records it; added and changed ones changed in ``version``."""
-    prev = {n.guid: n for n in previous.notes} if previous else {}
-    fresh = {n.guid for n in (*diff.added, *diff.changed)}
-    gaps = diff.gaps.states
-    return tuple(
-        NoteState(
-            guid=n.guid,
-            key=n.key,
-            kind=n.kind,
-            model=n.model,
-            prompt=n.prompt,
-            digest=_digest(n),
-            teaches=n.teaches,
-            changed=version if n.guid in fresh else prev[n.guid].changed,
-            shipped=_shipped(prev.get(n.guid), fields_hash(tuple(n.fields.values()))),
-            minted=_minted(n, prev.get(n.guid), names),
-            gaps=gaps[n.guid][0] if n.guid in gaps else (),
-            top=gaps[n.guid][1] if n.guid in gaps else 0,
-        )
-        for n in diff.notes
-    )
-
-
-def _shipped(before: NoteState | None, now: str) -> tuple[str, ...]:
-    """The versions of a note's fields shipped so far, ``now`` last."""
-    earlier = [h for h in (before.shipped if before else ()) if h != now]
-    return (*earlier, now)[-MAX_SHIPPED:]
-
-
-def _minted(note: Note, before: NoteState | None, names: Sequence[str]) -> str:
-    """The key a note's GUID was made from, when it is not the note's key now ("" when it is,
-    or when no release recorded it)."""
-    if any(guid(name, note.key) == note.guid for name in names):
-        return ""
-    for key in (before.minted, before.key) if before is not None else ():
-        if key and any(guid(name, key) == note.guid for name in names):
-            return key
-    return ""
-
-
-def _model_states(
-    previous: Manifest | None, models: dict[str, dict[str, str]], version: str
-) -> dict[str, dict[str, str]]:
-    """Each note type's hashes, and the version that last changed it."""
-    out = {}
-    for name, hashes in models.items():
-        old = previous.models.get(name, {}) if previous else {}
-        # A hash an older manifest did not record yet is taken as unchanged.
-        same = all(old.get(k, v) == v for k, v in hashes.items())
-        out[name] = {**hashes, "changed": old["changed"] if same and "changed" in old else version}
-    return out
-
-
-def _record(
-    deck: str,
-    previous: Manifest | None,
-    bump: Bump,
-    diff: _Changes,
-    new: Sequence[Tombstone],
-    version: str,
-    released: int,
-) -> ReleaseRecord:
-    """The changelog's line for the new version."""
-    regrammar = previous is not None and previous.grammar != keys.GRAMMAR and (diff.added or new)
-    why = [keys.CHANGES.get(keys.GRAMMAR, "")] if regrammar else []
-    if previous is not None and previous.deck != deck:
-        why.insert(0, f"the deck was renamed from “{previous.deck}”; every note keeps its history.")
-    return ReleaseRecord(
-        version=version,
-        released=released,
-        bump=bump,
-        added=tuple(n.prompt for n in diff.added) if previous else (),
-        changed=tuple(n.prompt + _said(diff.gaps.changes.get(n.guid)) for n in diff.changed),
-        removed=tuple(t.prompt for t in new),
-        why=" ".join(why),
-    )
-
-
-def _said(change: GapChange | None) -> str:
-    """A changed note's gaps added and removed, in words after its prompt."""
-    return change.said() if change is not None else ""

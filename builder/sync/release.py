@@ -10,12 +10,14 @@ edits and tags are told from the release's).
 A package is checked against its manifest before anything is synced: every note's hash, every
 tombstone's text, every note type's templates and CSS. A package changed after it was built (a
 script put into a template, an attribute into a field) is refused, naming the file.
+
+The release as read (its notes, its removals, the tags it owns) is :mod:`.wanted`'s; the copy
+of its package that a sync imports, :mod:`.importable`'s.
 """
 
 from __future__ import annotations
 
 import fnmatch
-import json
 import sqlite3
 import tempfile
 import zipfile
@@ -25,98 +27,39 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import SourceError
-from ..identify import content_hash, css_hash, fields_hash, guid, templates_hash
+from ..identify import content_hash, css_hash, fields_hash, templates_hash
 from ..model import Origin
 from ..names import deck_name, tag_key
 from ..notetypes import recorded_ids
 from ..package import read_tables
 from ..release.manifest import Manifest, Tombstone, load_manifest
 from ..release.paths import package_name
-from ..release.tombstones import REMOVED_TAG, tombstone_note
+from ..release.tombstones import tombstone_note
 from ..sources import MANIFEST_SUFFIX
+from .importable import for_import
+from .wanted import (
+    CHANGED_PREFIX,
+    FIELD_SEPARATOR,
+    LEARNERS_TAGS,
+    SUSPENDED_TAG,
+    Removal,
+    WantedDeck,
+    WantedNote,
+)
 
-FIELD_SEPARATOR = "\x1f"
-CHANGED_PREFIX = "changed::"
-"""The tag a release puts on each note: the version it last changed in."""
-SUSPENDED_TAG = "deckbuilder::suspended"
-"""The tag ``--suspend-removed`` puts on a note it suspends, so that a later sync can unsuspend
-it when the note comes back (and never a note the learner suspended)."""
-LEARNERS_TAGS = frozenset({"marked", "leech"})
-"""Anki's own tags: the learner's, whatever a release says."""
-
-
-@dataclass(frozen=True)
-class WantedNote:
-    """A note as the release ships it."""
-
-    guid: str
-    model_id: int
-    fields: tuple[str, ...]
-    field_names: tuple[str, ...]
-    tags: tuple[str, ...]
-    deck: str
-    """The deck its cards belong in."""
-    prompt: str
-    """Its plain prompt (the manifest's), for reports."""
-    shipped: frozenset[str]
-    """The hashes of every version of its fields a release shipped: a learner's copy equal to
-    one of them is not their edit."""
-    cloze: bool = False
-    """Of a cloze note type: each card is one gap's number."""
-
-
-@dataclass(frozen=True)
-class Removal:
-    """A note removed from the deck (a tombstone of the manifest)."""
-
-    guid: str
-    key: str
-    minted: str
-    """The key its GUID was made from, when not ``key``."""
-    prompt: str
-    shipped: frozenset[str]
-    tombstone: str = ""
-    """The hash of the fields of the tombstone the package ships for it."""
-
-
-@dataclass(frozen=True)
-class WantedDeck:
-    """The current release of one deck."""
-
-    name: str
-    version: str
-    package: Path
-    notes: tuple[WantedNote, ...]
-    """Current notes, in deck order."""
-    removed: tuple[Removal, ...]
-    """Every note removed from the deck so far."""
-    models: dict[int, dict[str, object]]
-    """The note types the package holds, by id, as Anki stores them (fields, templates, css)."""
-    names: tuple[str, ...] = ()
-    """The deck's titles: its own, then its former ones."""
-    owned: frozenset[str] = frozenset()
-    """Every tag a release of the deck shipped (as :func:`.names.tag_key`): sync may take
-    these off a note; every other tag is the learner's."""
-
-    def made(self, removal: Removal, former: bool = True) -> bool:
-        """Whether this deck made the removed note's GUID from its key and the deck's title
-        (or, with ``former``, one of its former titles, which its manifest lists): a removal
-        that names another deck's note is never this deck's to delete."""
-        names = self.names if former else self.names[:1]
-        return any(
-            guid(name, key) == removal.guid for name in names for key in (removal.key, removal.minted) if key
-        )
-
-    def owns(self, tag: str) -> bool:
-        """Whether ``tag`` on one of the deck's notes is the release's, not the learner's."""
-        key = tag_key(tag)
-        if key in LEARNERS_TAGS:
-            return False
-        return (
-            key in self.owned
-            or key.startswith(CHANGED_PREFIX)
-            or key in (REMOVED_TAG, tag_key(SUSPENDED_TAG))
-        )
+__all__ = [
+    "CHANGED_PREFIX",
+    "FIELD_SEPARATOR",
+    "LEARNERS_TAGS",
+    "SUSPENDED_TAG",
+    "Removal",
+    "WantedDeck",
+    "WantedNote",
+    "for_import",
+    "owners",
+    "pick",
+    "read_releases",
+]
 
 
 def read_releases(out: Path) -> list[WantedDeck]:
@@ -308,67 +251,3 @@ def _check_model(
         tampered(f"the card templates of note type “{model.get('name')}” differ from its manifest")
     if "css" in state and css_hash(str(model.get("css", ""))) != state["css"]:
         tampered(f"the CSS of note type “{model.get('name')}” differs from its manifest")
-
-
-def for_import(
-    deck: WantedDeck,
-    folder: Path,
-    guids: set[str],
-    places: dict[str, str],
-    extra_fields: dict[int, tuple[str, ...]],
-) -> Path:
-    """A copy of the deck's package, in ``folder``, holding only the notes ``guids`` (those the
-    learner does not have), their cards in the learner's places of the decks (``places``:
-    release deck name -> the learner's name for it), and each note type with the fields the
-    learner added to it (``extra_fields``, by note type id), left empty: what a sync imports."""
-    target = folder / deck.package.name
-    with zipfile.ZipFile(deck.package) as source, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
-        for item in source.infolist():
-            data = source.read(item)
-            if item.filename == "collection.anki2":
-                data = _only(data, folder, guids, places, extra_fields)
-            out.writestr(item, data)
-    return target
-
-
-def _only(
-    data: bytes,
-    folder: Path,
-    guids: set[str],
-    places: dict[str, str],
-    extra_fields: dict[int, tuple[str, ...]],
-) -> bytes:
-    database = folder / "collection.anki2"
-    database.write_bytes(data)
-    db = sqlite3.connect(database)
-    try:
-        db.execute("create temp table keep (guid text primary key)")
-        db.executemany("insert into keep values (?)", [(g,) for g in guids])
-        db.execute(
-            "delete from cards where nid not in (select id from notes where guid in (select guid from keep))"
-        )
-        db.execute("delete from notes where guid not in (select guid from keep)")
-        (models_json, decks_json) = db.execute("select models, decks from col").fetchone()
-        decks = json.loads(decks_json)
-        for stored in decks.values():
-            stored["name"] = places.get(stored["name"], stored["name"])
-        models = json.loads(models_json)
-        for mid, added in extra_fields.items():
-            model = models.get(str(mid))
-            if model is None or not added:
-                continue
-            template = model["flds"][-1]
-            for name in added:
-                model["flds"].append({**template, "name": name, "ord": len(model["flds"]), "id": None})
-            for nid, flds in db.execute("select id, flds from notes where mid = ?", (mid,)).fetchall():
-                db.execute(
-                    "update notes set flds = ? where id = ?",
-                    (flds + FIELD_SEPARATOR * len(added), nid),
-                )
-        db.execute("update col set models = ?, decks = ?", (json.dumps(models), json.dumps(decks)))
-        db.commit()
-    finally:
-        db.close()
-    out = database.read_bytes()
-    database.unlink()
-    return out
