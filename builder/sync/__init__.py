@@ -5,9 +5,9 @@ or a running Anki desktop through AnkiConnect (:mod:`.ankiconnect`). Both read t
 the decks folder, each checked against its manifest (:mod:`.release`; a release as sync wants
 it in :mod:`.wanted`, the copy it imports in :mod:`.importable`), work out what changes
 (:mod:`.plan`: each note compared in :mod:`.compare`, the deck's place in :mod:`.layout`, the
-changes and their wording in :mod:`.changes`) and then change it: new notes added, what the release changed updated in place,
-notes removed from the source deleted (or suspended); the learner's edits, tags, added fields
-and deck layout kept; reviews and scheduling untouched. Afterwards every note is checked again
+changes and their wording in :mod:`.changes`) and then change it: new notes added, what the
+release changed updated in place, notes removed from the source deleted (or suspended); the
+learner's edits, tags, added fields and deck layout kept; reviews and scheduling untouched. Afterwards every note is checked again
 against the release: what could not be synced is reported with its reason, and the sync fails.
 """
 
