@@ -1,18 +1,19 @@
 """Kind ``code``: a code block, split into its commented steps.
 
 A block is cut before each comment line that stands at the start of a line (the top level),
-blank line before it or not; the comment names the step and the code under it is the answer.
-Comments come from the Pygments lexer of the block's language, so ``#`` in Rust attributes or
-shell strings is never mistaken for one. A block comment (``/* … */``, ``<!-- … -->``) is kept
-whole and named without its markers. No cut: a comment after code on its line, program output
-shown as a comment (``#> [2]``, ``// => 3``, ``# Output: …``), a comment right under the code it
-speaks of (a blank line after it), a doc comment (``/** … */``, which goes with its item). A
-block with no comment takes its cue from the sentence or caption before it, else gives no card.
+blank line before it or not (:mod:`.codesteps`); the comment names the step and the code under
+it is the answer. Comments come from the Pygments lexer of the block's language, so ``#`` in
+Rust attributes or shell strings is never mistaken for one. A block comment (``/* … */``,
+``<!-- … -->``) is kept whole and named without its markers. No cut: a comment after code on
+its line, program output shown as a comment (``#> [2]``, ``// => 3``, ``# Output: …``), a
+comment right under the code it speaks of (a blank line after it), a doc comment (``/** … */``,
+which goes with its item). A block with no comment takes its cue from the sentence or caption
+before it, else gives no card.
 
 A block that shows a program's output rather than code gives no card and is listed as
-"program output": a console session whose lines are not mostly commands, plain text (or no
-language) holding a compiler's errors or ``time``'s report, or under a caption such as
-``Output:``. A block of no language holding ``$`` commands is asked as a command.
+"program output" (:mod:`.codeoutput`): a console session whose lines are not mostly commands,
+plain text (or no language) holding a compiler's errors or ``time``'s report, or under a caption
+such as ``Output:``. A block of no language holding ``$`` commands is asked as a command.
 
 A step of more than :data:`MOST_LINES` lines is too long to recall on one card: it is cut at its
 top-level items, else at blank lines (:mod:`.codeparts`), each part asked by the step's cue and
@@ -23,18 +24,17 @@ is left defines no function or class, the step gives no card at all (no header-o
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from pygments.lexers.shell import ShellSessionBaseLexer
 from pygments.lexers.special import OutputLexer, TextLexer
-from pygments.token import Comment, Generic
 
-from ..highlight import LexedLine, kind_name, lexed_lines, lexer_for
+from ..highlight import LexedLine, lexed_lines, lexer_for
 from ..locale import Words
 from ..model import Card, Code, Origin, Snippet
 from . import codeparts
+from .codeoutput import program_output, typed_lines
+from .codesteps import Chunk, chunks, comment_title
 from .scope import Scope, Sink
 from .terms import narrates
 
@@ -50,131 +50,6 @@ SHELLS = {
     "fish",
     "bat",
 }
-_COMMENT = str(Comment)
-_NOT_COMMENTS = {str(Comment.Hashbang), str(Comment.Preproc)}
-_PROMPT_KIND = str(Generic.Prompt)
-_MARKERS = re.compile(r"^\s*(?:<!--+|#+|//+|--|/\*+|\*+|;+|%+|REM\b)\s*|\s*(?:\*+/|-+->)\s*$")
-_OUTPUT = re.compile(
-    r"\s*(?:#|//|--|;|%)\s*(?:=?>|->|→|(?:output|out|prints?|result|returns?|输出|结果|出力)\s*[:：])",
-    re.IGNORECASE,
-)
-"""A comment that shows what the code above it prints (``#> [2]``, ``// => 3``, ``# Output: 3``)."""
-_DOC = re.compile(r"\s*/\*[*!](?!/)")
-"""The opening of a doc comment (``/**``, ``/*!``), which documents the item under it."""
-_NUMBERING = re.compile(r"^(?:step\s+)?\d+[.):]\s*|^\(?\d+\)\s*", re.IGNORECASE)
-
-
-def _only_comment(tokens: LexedLine) -> bool:
-    """A line that holds a comment and nothing else."""
-    words = [kind_name(kind) for kind, value in tokens if value.strip()]
-    return bool(words) and all(w.startswith(_COMMENT) and w not in _NOT_COMMENTS for w in words)
-
-
-def _comment_lines(lines: list[str], lexed: Sequence[LexedLine]) -> set[int]:
-    """Indexes of the lines of the comments that cut the block into steps: whole-line comments
-    starting at column 0 (a block comment with all its lines) that come before the code they
-    name. Not a cut: a doc comment (``/** … */``), which goes with the item under it as an
-    attribute does; with code under it, program output shown as a comment (``#> 3``) or a
-    comment under the code it speaks of (a blank line after it)."""
-    found = _top_comments(lines, lexed)
-    runs = _runs(lines, found)
-    cuts: set[int] = set()
-    for run, below in zip(runs, [*(later[0] for later in runs[1:]), len(lines)], strict=False):
-        first, after = run[0], run[-1] + 1
-        if _DOC.match(lines[first]):
-            continue
-        under_code = first > 0 and bool(lines[first - 1].strip()) and first - 1 not in found
-        trailing = _OUTPUT.match(lines[first]) is not None or (
-            under_code and (after >= len(lines) or not lines[after].strip())
-        )
-        if trailing and any(lines[n].strip() for n in range(after, below)):
-            continue  # code under it: it belongs to the code above
-        cuts.update(run)
-    return cuts
-
-
-def _top_comments(lines: list[str], lexed: Sequence[LexedLine]) -> list[int]:
-    """Indexes of the whole-line comments starting at column 0, with the lines of a block
-    comment that goes on under them."""
-    inside = codeparts.inside_comments(lexed)
-    found: list[int] = []
-    for n, (line, tokens) in enumerate(zip(lines, lexed, strict=False)):
-        top = line[:1].strip() and _only_comment(tokens)  # not blank, not indented
-        goes_on = inside[n] and found[-1:] == [n - 1] and (not line.strip() or _only_comment(tokens))
-        if top or goes_on:
-            found.append(n)
-    return found
-
-
-def _runs(lines: list[str], found: list[int]) -> list[list[int]]:
-    """The comment lines grouped into runs of lines next to each other; program output shown
-    as a comment (``#> 3``) neither joins a run nor is joined by the line after it."""
-    runs: list[list[int]] = []
-    for n in found:
-        output = _OUTPUT.match(lines[n]) is not None
-        if runs and runs[-1][-1] == n - 1 and not output and not _OUTPUT.match(lines[n - 1]):
-            runs[-1].append(n)
-        else:
-            runs.append([n])
-    return runs
-
-
-@dataclass(frozen=True)
-class Chunk:
-    """One step of a code block."""
-
-    title: str | None
-    """Its comment, cleaned of markers and numbering; None when it has none."""
-    rows: tuple[int | None, ...]
-    """The block's lines it shows, by index (None: a blank line put between two runs)."""
-    start: int
-    """The index of its first line in the block (for its source line)."""
-
-
-def chunks(code: Code) -> list[Chunk]:
-    """The block's steps, cut before each run of top-level comment lines."""
-    lines = code.text.split("\n")
-    comments = _comment_lines(lines, lexed_lines(code.lang, code.text))
-    starts = sorted(n for n in comments if n == 0 or n - 1 not in comments)
-    if not starts or starts[0] != 0:
-        starts.insert(0, 0)
-    ends = [*starts[1:], len(lines)]
-
-    def trimmed(first: int, last: int) -> list[int | None]:
-        rows = list(range(first, last))
-        while rows and not lines[rows[0]].strip():
-            rows.pop(0)
-        while rows and not lines[rows[-1]].strip():
-            rows.pop()
-        return list(rows)
-
-    parts: list[Chunk] = []
-    pending: list[int | None] = []
-    for start, end in zip(starts, ends, strict=True):
-        head = start
-        while head < end and head in comments:
-            head += 1
-        rows = trimmed(head, end)
-        if not rows:
-            # A comment with no code under it stays, as code, with the step before (or after) it.
-            whole = trimmed(start, end)
-            if parts:
-                last = parts[-1]
-                parts[-1] = Chunk(last.title, (*last.rows, None, *whole), last.start)
-            else:
-                pending += [*whole, None]
-            continue
-        title = " ".join(_clean(lines[n]) for n in range(start, head)).strip() or None
-        parts.append(Chunk(title, (*pending, *rows), start))
-        pending = []
-    if not parts:
-        return [Chunk(None, tuple(trimmed(0, len(lines))), 0)]
-    return parts
-
-
-def _clean(comment: str) -> str:
-    text = _MARKERS.sub("", comment).strip()
-    return _NUMBERING.sub("", text).strip().rstrip(".:;,")
 
 
 def noun(lang: str, words: Words) -> str:
@@ -191,59 +66,6 @@ def noun(lang: str, words: Words) -> str:
 MOST_LINES = 15
 """Lines of code one card may ask for."""
 
-_PROMPT = re.compile(r"^\s*(?:\$|PS(?: [^>]*)?>)\s")
-"""A shell prompt in a block with no language: the line is a command."""
-_OUTPUT_LINE = re.compile(
-    r"^(?:error|warning)(?:\[\w+\])?: |^\s*--> \S+:\d+|^\S+:\d+:\d+: (?:error|warning)"
-    r"|^Traceback \(most recent call last\)|^Exception in thread |^(?:real|user|sys)\s+\d+m[\d.]+s$"
-)
-"""A line only a program writes: a compiler's error (``error[E0382]: …``, `` --> src/main.rs:5:28``),
-a traceback, ``time``'s report (``real 0m1.2s``)."""
-_OUTPUT_CAPTION = re.compile(
-    r"(?:\b(?:output|outputs|prints|result)(?:\s+is)?|输出|输出结果|运行结果|执行结果|结果|出力|実行結果|結果)"
-    r"(?:如下|为|は)?\s*[:：]?\s*$",
-    re.IGNORECASE,
-)
-"""A caption that announces a program's output (``Output:``, ``输出：``, ``运行结果：``)."""
-
-
-def _session(lexer: object) -> bool:
-    return isinstance(lexer, ShellSessionBaseLexer)
-
-
-def _commands(lines: list[str], lexed: Sequence[LexedLine], session: bool) -> list[bool]:
-    """For each line, whether it is a command typed at a prompt (or goes on with one)."""
-    found: list[bool] = []
-    for n, (line, tokens) in enumerate(zip(lines, lexed, strict=False)):
-        if session:
-            typed = any(kind_name(kind).startswith(_PROMPT_KIND) for kind, _ in tokens[:2])
-        else:
-            typed = _PROMPT.match(line) is not None
-        goes_on = n > 0 and found[-1] and lines[n - 1].rstrip().endswith(("\\", "`", "^", "|"))
-        found.append(typed or goes_on)
-    return found
-
-
-def program_output(code: Code, lexed: Sequence[LexedLine], caption: str | None) -> bool:
-    """A block that shows what a program wrote rather than code to recall: a console session
-    whose lines are not mostly commands, or a block of plain text (or no language) holding a
-    compiler's errors, ``time``'s report, or under a caption announcing output."""
-    lexer = lexer_for(code.lang)
-    session = _session(lexer)
-    if not (session or lexer is None or isinstance(lexer, (TextLexer, OutputLexer))):
-        return False
-    lines = code.text.split("\n")
-    filled = [n for n, line in enumerate(lines) if line.strip()]
-    typed = _commands(lines, lexed, session)
-    commands = sum(1 for n in filled if typed[n])
-    if commands:
-        return commands * 2 <= len(filled)
-    if session:
-        return bool(filled)  # output alone, no command
-    if any(_OUTPUT_LINE.search(lines[n]) for n in filled):
-        return True
-    return caption is not None and _OUTPUT_CAPTION.search(caption.strip()) is not None
-
 
 def read_code(code: Code, scope: Scope, sink: Sink, caption: str | None = None) -> None:
     """One ``code`` card per commented step of the block; ``caption``: the sentence or bold
@@ -257,7 +79,7 @@ def read_code(code: Code, scope: Scope, sink: Sink, caption: str | None = None) 
         sink.skip(code.origin, "program output", next(line for line in lines if line.strip()))
         return
     # A block of no language whose lines are commands typed at a prompt is asked as a command.
-    typed = not code.lang.strip() and any(_commands(lines, lexed, False))
+    typed = not code.lang.strip() and any(typed_lines(lines, lexed, False))
     for n, chunk in enumerate(chunks(code), start=1):
         title = chunk.title or (caption if n == 1 else None)
         # A caption that asks for an untitled step is not repeated in the breadcrumb.
@@ -395,8 +217,7 @@ class _Step:
         if isinstance(part, codeparts.Part) and part.place is not None:
             n, total = part.place
             first = part.rows[0]
-            commented = _only_comment(self.lexed[first]) and not _OUTPUT.match(self.lines[first])
-            lead = _clean(self.lines[first]) if commented else ""
+            lead = comment_title(self.lines[first], self.lexed[first])
             named_part = self.sink.words.part(n, total)
             cue.append(f"{named_part} ({lead})" if lead and n > 1 else named_part)
             key.append(str(n))
