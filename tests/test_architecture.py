@@ -53,6 +53,7 @@ STAGES: tuple[tuple[str, frozenset[str]], ...] = (
                 "highlight",
                 "preview_assets",
                 "scaffold",
+                "pool",
             }
         ),
     ),
@@ -60,8 +61,13 @@ STAGES: tuple[tuple[str, frozenset[str]], ...] = (
     ("configuration and sources", frozenset({"config", "sources"})),
     ("extract", frozenset({"extract", "plaintext"})),
     ("read", frozenset({"media", "read"})),
-    ("render and identify", frozenset({"cache", "notetypes", "render", "identify", "curation", "yamlcards"})),
-    ("plan and package", frozenset({"build", "stamp", "package"})),
+    (
+        "render and identify",
+        frozenset(
+            {"cache", "notetypes", "render", "identify", "curation", "yamlcards", "notemaking", "sourcecards"}
+        ),
+    ),
+    ("plan and package", frozenset({"build", "reading", "looks", "stamp", "package"})),
     ("release and outputs", frozenset({"release", "outputs"})),
     ("pages", frozenset({"preview", "drafts", "lint"})),
     ("use cases", frozenset({"usecase", "watch", "progress", "sync"})),
@@ -197,7 +203,7 @@ def test_a_new_kind_of_answer_part_is_a_type_error_where_it_is_not_handled(tmp_p
     assert flagged == [
         "builder/curation/drafts.py",
         "builder/extract/question.py",
-        "builder/media.py",
+        "builder/media/found.py",
         "builder/plaintext.py",
         "builder/render.py",
     ], done.stdout

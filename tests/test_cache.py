@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from builder import build, cache, stamp
+from builder import build, cache, reading, stamp
 from builder.build import plan_decks
 from builder.cache import Cache
 from builder.model import Diagnostic, Origin
@@ -38,14 +38,14 @@ def corpus(tmp_path, monkeypatch):
 def reads(monkeypatch):
     """The sources actually parsed (not taken from the cache)."""
     seen: list[str] = []
-    real = build._load
+    real = reading._load
 
     def counting(source, *rest):
         seen.append(source.path.name)
         return real(source, *rest)
 
-    monkeypatch.setattr(build, "_load", counting)
-    monkeypatch.setattr(build, "PARALLEL_FROM", 10**6)  # in-process, so the counter sees it
+    monkeypatch.setattr(reading, "_load", counting)
+    monkeypatch.setattr(reading, "PARALLEL_FROM", 10**6)  # in-process, so the counter sees it
     return seen
 
 
@@ -180,9 +180,9 @@ def test_a_tampered_stamp_is_no_shortcut(tmp_path, monkeypatch):
 
 
 def test_parallel_reading_gives_the_same_plan(corpus, monkeypatch):
-    monkeypatch.setattr(build, "PARALLEL_FROM", 10**6)
+    monkeypatch.setattr(reading, "PARALLEL_FROM", 10**6)
     serial = plan_decks(["src"])
-    monkeypatch.setattr(build, "PARALLEL_FROM", 2)
+    monkeypatch.setattr(reading, "PARALLEL_FROM", 2)
     parallel = plan_decks(["src"])
     assert notes(parallel) == notes(serial)
     assert [d.name for d in parallel.decks] == [d.name for d in serial.decks]

@@ -1,0 +1,49 @@
+"""Worker processes: a pool that reads sources (or writes packages) in parallel, each worker
+ending when the build does, however it ends.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing.context import BaseContext
+
+
+def pool_context() -> BaseContext:
+    """Fork on Linux (workers start at once, with everything imported); elsewhere the
+    platform's safe default."""
+    return multiprocessing.get_context("fork" if sys.platform.startswith("linux") else None)
+
+
+def worker_pool(jobs: int) -> ProcessPoolExecutor:
+    """A pool of ``jobs`` worker processes that end when this process ends, however it ends
+    (a killed build leaves no worker behind)."""
+    return ProcessPoolExecutor(
+        max_workers=jobs, mp_context=pool_context(), initializer=_die_with, initargs=(os.getpid(),)
+    )
+
+
+def _die_with(parent: int) -> None:
+    """In a worker: end when ``parent`` does. Linux tells the worker at once (a parent-death
+    signal); elsewhere a watcher thread looks every half second."""
+    if sys.platform.startswith("linux"):
+        import contextlib
+        import ctypes
+        import signal
+
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+        if os.getppid() != parent:  # the parent died before the signal was asked for
+            os._exit(1)
+        return
+    import threading
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True).start()
