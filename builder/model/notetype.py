@@ -48,7 +48,7 @@ class NoteType:
     """Fixed field ids, one per field (none: Anki's own)."""
     files: tuple[tuple[Path, str], ...] = ()
     """The files it was read from (a team's YAML, a style's CSS), each with the content-hash
-    name of what was read (as :func:`builder.media.packed_name` names it): a build with nothing
+    name of what was read (as :func:`builder.depends.packed_name` names it): a build with nothing
     to do must find them unchanged (see :mod:`builder.stamp`)."""
 
 
