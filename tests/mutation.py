@@ -167,8 +167,8 @@ MUTATIONS: tuple[Mutation, ...] = (
     _m(
         "deck-changed-inverted",
         DECK,
-        "prev[n.guid].digest != _digest(n)",
-        "prev[n.guid].digest == _digest(n)",
+        "prev[n.guid].digest != note_digest(n)",
+        "prev[n.guid].digest == note_digest(n)",
         "test_identity",
     ),
     _m(

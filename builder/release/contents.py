@@ -18,7 +18,7 @@ from ..package import read_tables
 
 
 @dataclass(frozen=True)
-class _Contents:
+class Contents:
     """What an ``.apkg`` holds, as far as a learner's collection can tell."""
 
     models: dict[str, Any]
@@ -41,7 +41,7 @@ class _Contents:
         return text if len(text) <= 60 else text[:59].rstrip() + "…"
 
 
-def _read(path: Path, budget: int) -> _Contents | None:
+def read_contents(path: Path, budget: int) -> Contents | None:
     """The contents of a committed package, unless it unpacks to more than ``budget`` bytes
     (then it is no package deckbuilder makes, and is not unpacked)."""
     try:
@@ -50,10 +50,10 @@ def _read(path: Path, budget: int) -> _Contents | None:
                 return None
     except (OSError, zipfile.BadZipFile, ValueError):
         return None
-    return _contents(path.read_bytes())
+    return contents_of(path.read_bytes())
 
 
-def _contents(data: bytes) -> _Contents | None:
+def contents_of(data: bytes) -> Contents | None:
     """What the package ``data`` holds; None when it is no package (not a zip, no collection)."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
@@ -70,7 +70,7 @@ def _contents(data: bytes) -> _Contents | None:
             finally:
                 db.close()
         guids = {row.id: row.guid for row in tables.notes}
-        return _Contents(
+        return Contents(
             models=tables.models,
             decks=tables.decks,
             notes={row.guid: (row.mid, row.flds, row.tags, row.mod) for row in tables.notes},
@@ -83,7 +83,7 @@ def _contents(data: bytes) -> _Contents | None:
         return None
 
 
-def _differences(committed: _Contents, made: _Contents) -> tuple[list[str], list[str]]:
+def package_differences(committed: Contents, made: Contents) -> tuple[list[str], list[str]]:
     """How the committed package differs from the one built: in what learners get (note
     types, the deck's options, notes, their fields, tags, times and cards, media), and else in
     what they do not (the order of the cards, of the sources the description names, the zip)."""
@@ -104,7 +104,7 @@ def _differences(committed: _Contents, made: _Contents) -> tuple[list[str], list
     return found, order or ["its bytes"]
 
 
-def _model_differences(committed: _Contents, made: _Contents) -> list[str]:
+def _model_differences(committed: Contents, made: Contents) -> list[str]:
     """How the committed package's note types differ from those built: a note type added or
     missing, or its templates, its styling or else the rest of it changed."""
     found = []
@@ -122,7 +122,7 @@ def _model_differences(committed: _Contents, made: _Contents) -> list[str]:
     return found
 
 
-def _note_differences(committed: _Contents, made: _Contents) -> list[str]:
+def _note_differences(committed: Contents, made: Contents) -> list[str]:
     """How the committed package's notes differ from those built: notes no source gives,
     notes missing, and notes whose fields, tags, note type or time changed."""
     found = []

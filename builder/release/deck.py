@@ -14,10 +14,10 @@ from ..notetypes import of
 from .gaps import GapChange, number_gaps
 from .guids import Unsure, settle_guids
 from .manifest import Manifest, NoteState, Tombstone
-from .renamed import _documents_renamed
+from .renamed import documents_renamed
 from .replaced import replacements
 from .semver import Bump, bump_for
-from .states import _Changes, _digest, _next_manifest, _rekeyed, _said
+from .states import Changes, gap_said, next_manifest, note_digest, rekeyed_manifest
 from .tombstones import team_note_types, tombstone_note
 
 
@@ -79,7 +79,7 @@ class Release:
     def gap_words(self, note: Note) -> str:
         """The gaps (cards) this release adds to and removes from a changed cloze note, in words
         after its prompt: `` (gap removed: “…”)``; '' when none."""
-        return _said(self.gaps.get(note.guid))
+        return gap_said(self.gaps.get(note.guid))
 
     def gap_totals(self) -> tuple[int, int]:
         """How many gaps (cards) of cloze notes this release adds, and removes."""
@@ -97,22 +97,22 @@ def release(plan: DeckPlan, previous: Manifest | None, now: int | None = None) -
     ``now`` is the time a new release gets (``SOURCE_DATE_EPOCH`` or the clock); an existing
     release keeps the time its manifest records, so rebuilding it gives the same bytes.
     """
-    previous = _documents_renamed(plan, previous)
+    previous = documents_renamed(plan, previous)
     settled, gone, unsure = settle_guids(plan, previous)
     gapped = number_gaps(settled, previous)
     notes = gapped.notes
     added, changed = _added_changed(notes, previous)
-    diff = _Changes(notes, added, changed, gone, gapped)
+    diff = Changes(notes, added, changed, gone, gapped)
     plan, used = _with_used_types(plan, previous, notes)
     types = of(plan.note_types)
     models = model_hashes(types, used)
     bump = bump_for(previous, models, added, gone, changed, tuple(gapped.changes))
     rekeyed = False
     if previous is not None and bump is None:
-        manifest = _rekeyed(plan, previous, notes, gapped)
+        manifest = rekeyed_manifest(plan, previous, notes, gapped)
         rekeyed = manifest is not previous
     else:
-        manifest = _next_manifest(plan, previous, bump or "major", diff, models, now, types)
+        manifest = next_manifest(plan, previous, bump or "major", diff, models, now, types)
     removed_now = tuple(t for t in manifest.removed if bump and t.removed == manifest.version)
     return Release(
         plan=replace(plan, notes=tuple(notes)),
@@ -135,7 +135,7 @@ def _added_changed(notes: Sequence[Note], previous: Manifest | None) -> tuple[li
     change by (their note type, fields, tags or deck)."""
     prev = {n.guid: n for n in previous.notes} if previous else {}
     added = [n for n in notes if n.guid not in prev]
-    changed = [n for n in notes if n.guid in prev and prev[n.guid].digest != _digest(n)]
+    changed = [n for n in notes if n.guid in prev and prev[n.guid].digest != note_digest(n)]
     return added, changed
 
 

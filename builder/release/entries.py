@@ -124,25 +124,25 @@ LATEST = 253_402_300_799
 """The last second of the year 9999: a release time past it is not one deckbuilder wrote."""
 
 
-def _time(value: Any, what: str) -> int:
+def read_time(value: Any, what: str) -> int:
     return shapes.number(value, f"{what} (a release time)", 0, LATEST)
 
 
-def _record(data: Any) -> ReleaseRecord:
+def read_record(data: Any) -> ReleaseRecord:
     data = shapes.mapping(data, "a history entry")
     lists = {
         k: tuple(shapes.texts(data.get(k, []), f"history {k}", LONGEST))
         for k in ("added", "changed", "removed")
     }
     shapes.text(data["version"], "history version", LONGEST)
-    _time(data["released"], "history released")
+    read_time(data["released"], "history released")
     if data["bump"] not in ("major", "minor", "patch"):
         raise ValueError(f"history bump {data['bump']!r}")
     shapes.text(data.get("why", ""), "history why", LONGEST)
     return ReleaseRecord(**{**data, **lists})
 
 
-def _tombstone(data: Any) -> Tombstone:
+def read_tombstone(data: Any) -> Tombstone:
     data = dict(shapes.mapping(data, "a removed note"))
     _guid(data.get("guid"), "a removed note's guid")
     shipped = _shipped(data.pop("shipped", []))
@@ -187,13 +187,13 @@ def _gaps(value: Any, top: Any) -> tuple[tuple[GapState, ...], int]:
     return tuple(gaps), top
 
 
-def _optional(data: dict[str, Any]) -> dict[str, Any]:
+def without_defaults(data: dict[str, Any]) -> dict[str, Any]:
     """A note's or tombstone's entry as written: the optional fields only when set."""
     optional = (*_OPTIONAL, "fields")
     return {k: (list(v) if isinstance(v, tuple) else v) for k, v in data.items() if k not in optional or v}
 
 
-def _state(data: Any) -> NoteState:
+def read_state(data: Any) -> NoteState:
     data = dict(shapes.mapping(data, "a note"))
     _guid(data.get("guid"), "a note's guid")
     shipped = _shipped(data.pop("shipped", []))
@@ -206,5 +206,5 @@ def _state(data: Any) -> NoteState:
     return NoteState(**fields, shipped=shipped, gaps=gaps, top=top)
 
 
-def _state_json(state: NoteState) -> dict[str, Any]:
-    return _optional({_ON_DISK.get(k, k): v for k, v in state._asdict().items()})
+def state_json(state: NoteState) -> dict[str, Any]:
+    return without_defaults({_ON_DISK.get(k, k): v for k, v in state._asdict().items()})

@@ -31,12 +31,12 @@ from .entries import (
     NoteState,
     ReleaseRecord,
     Tombstone,
-    _optional,
-    _record,
-    _state,
-    _state_json,
-    _time,
-    _tombstone,
+    read_record,
+    read_state,
+    read_time,
+    read_tombstone,
+    state_json,
+    without_defaults,
 )
 from .semver import is_version
 
@@ -99,7 +99,7 @@ class Manifest:
 
     def to_json(self) -> str:
         """The manifest file's text: stable key order, one note per line."""
-        notes = ",\n".join("    " + _ONE_LINE.encode(_state_json(n)) for n in self.notes)
+        notes = ",\n".join("    " + _ONE_LINE.encode(state_json(n)) for n in self.notes)
         head = {
             "format": MANIFEST_FORMAT,
             "deck": self.deck,
@@ -110,7 +110,7 @@ class Manifest:
         rest: dict[str, object] = {
             "grammar": self.grammar,
             "sources": list(self.sources),
-            "removed": [_optional(asdict(t)) for t in self.removed],
+            "removed": [without_defaults(asdict(t)) for t in self.removed],
             "history": [asdict(r) for r in self.history],
         }
         if self.names:
@@ -148,7 +148,7 @@ def _manifest(data: Any) -> Manifest:
     data = shapes.mapping(data, "the manifest")
     shapes.text(data["deck"], "deck", LONGEST)
     shapes.text(data["version"], "version", LONGEST)
-    _time(data["released"], "released")
+    read_time(data["released"], "released")
     for name, state in shapes.mapping(data["models"], "models").items():
         for key, value in shapes.mapping(state, f"note type {name}").items():
             shapes.text(value, f"note type {name}: {key}", LONGEST)
@@ -163,11 +163,11 @@ def _manifest(data: Any) -> Manifest:
         version=data["version"],
         released=int(data["released"]),
         models=data["models"],
-        notes=tuple(_state(n) for n in data["notes"]),
-        removed=tuple(_tombstone(t) for t in data.get("removed", [])),
+        notes=tuple(read_state(n) for n in data["notes"]),
+        removed=tuple(read_tombstone(t) for t in data.get("removed", [])),
         sources=tuple(str(name) for name in data.get("sources", [])),
         grammar=int(data.get("grammar", 1)),
-        history=tuple(_record(r) for r in data.get("history", [])),
+        history=tuple(read_record(r) for r in data.get("history", [])),
         names=tuple(data.get("names", ())),
         tags=tuple(data.get("tags", ())),
     )

@@ -12,7 +12,7 @@ from ..model import DeckPlan
 from .manifest import Manifest, NoteState, Tombstone
 
 
-def _documents_renamed(plan: DeckPlan, previous: Manifest | None) -> Manifest | None:
+def documents_renamed(plan: DeckPlan, previous: Manifest | None) -> Manifest | None:
     """The previous manifest with the keys of a renamed source file written under its new
     name, so that every note of it is found by its key again (a key starts with its file's
     stem). A document the manifest knows and the plan no longer has is taken for renamed to

@@ -18,7 +18,7 @@ from .semver import FIRST_VERSION, Bump, bump_version
 
 
 @dataclass(frozen=True)
-class _Changes:
+class Changes:
     """How a build's notes differ from the last release's."""
 
     notes: Sequence[Note]
@@ -31,11 +31,11 @@ class _Changes:
     """Each cloze note's gaps, and those added and removed."""
 
 
-def _digest(note: Note) -> str:
+def note_digest(note: Note) -> str:
     return note.digest or content_hash(note.model, note.fields, note.tags, note.deck)
 
 
-def _rekeyed(plan: DeckPlan, previous: Manifest, notes: Sequence[Note], gapped: Gapped) -> Manifest:
+def rekeyed_manifest(plan: DeckPlan, previous: Manifest, notes: Sequence[Note], gapped: Gapped) -> Manifest:
     """The manifest of a build with no new version: the previous one, unless notes have new
     keys (a pinned ``{#id}``, a renamed heading) or come from renamed files. Then the version
     stays, but the manifest must learn them, or the next edit is not recognised (and learns
@@ -52,11 +52,11 @@ def _rekeyed(plan: DeckPlan, previous: Manifest, notes: Sequence[Note], gapped: 
     return replace(previous, notes=notes_now, sources=sources)
 
 
-def _next_manifest(
+def next_manifest(
     plan: DeckPlan,
     previous: Manifest | None,
     bump: Bump,
-    diff: _Changes,
+    diff: Changes,
     models: dict[str, dict[str, str]],
     now: int | None,
     types: Mapping[str, NoteType],
@@ -117,7 +117,7 @@ def _tags(previous: Manifest | None, notes: Sequence[Note]) -> tuple[str, ...]:
 
 
 def _note_states(
-    previous: Manifest | None, diff: _Changes, version: str, names: Sequence[str]
+    previous: Manifest | None, diff: Changes, version: str, names: Sequence[str]
 ) -> tuple[NoteState, ...]:
     """Every note as the new manifest records it; added and changed ones changed in ``version``."""
     prev = {n.guid: n for n in previous.notes} if previous else {}
@@ -130,7 +130,7 @@ def _note_states(
             kind=n.kind,
             model=n.model,
             prompt=n.prompt,
-            digest=_digest(n),
+            digest=note_digest(n),
             teaches=n.teaches,
             changed=version if n.guid in fresh else prev[n.guid].changed,
             shipped=_shipped(prev.get(n.guid), fields_hash(tuple(n.fields.values()))),
@@ -176,7 +176,7 @@ def _record(
     deck: str,
     previous: Manifest | None,
     bump: Bump,
-    diff: _Changes,
+    diff: Changes,
     new: Sequence[Tombstone],
     version: str,
     released: int,
@@ -191,12 +191,12 @@ def _record(
         released=released,
         bump=bump,
         added=tuple(n.prompt for n in diff.added) if previous else (),
-        changed=tuple(n.prompt + _said(diff.gaps.changes.get(n.guid)) for n in diff.changed),
+        changed=tuple(n.prompt + gap_said(diff.gaps.changes.get(n.guid)) for n in diff.changed),
         removed=tuple(t.prompt for t in new),
         why=" ".join(why),
     )
 
 
-def _said(change: GapChange | None) -> str:
+def gap_said(change: GapChange | None) -> str:
     """A changed note's gaps added and removed, in words after its prompt."""
     return change.said() if change is not None else ""

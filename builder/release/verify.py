@@ -28,7 +28,7 @@ from ..model import Diagnostic, Origin
 from ..model.document import one_line
 from ..sources import MANIFEST_SUFFIX
 from ..stamp import file_hash, known_packages, remember_verified, verified_decks
-from .contents import _contents, _differences, _read
+from .contents import contents_of, package_differences, read_contents
 from .deck import Release
 from .manifest import Manifest
 from .packaging import package_digest, packages_of, remember
@@ -185,17 +185,17 @@ def _package(rel: Release, out: Path, path: Path, built: bytes) -> Diagnostic | 
             return ""
         with zipfile.ZipFile(io.BytesIO(built)) as made_zip:
             budget = 4 * sum(i.file_size for i in made_zip.infolist()) + (16 << 20)
-        committed = _read(path, budget)
+        committed = read_contents(path, budget)
     except OSError as exc:
         return Diagnostic(Origin(str(path), 0), "error", f"cannot read it: {exc.strerror or exc}")
-    made = _contents(built)
+    made = contents_of(built)
     if committed is None or made is None:
         return _differs(path, ["it is not a package deckbuilder makes"])
     tombstones = {t.guid: t.prompt for t in rel.manifest.removed}
     unshipped = [tombstones[g] for g in made.notes if g not in committed.notes and g in tombstones]
     if unshipped:  # the manifest removes notes the committed package never held: it was edited
         return _unheld(manifest_path(out, rel.plan), path, unshipped)
-    content, order = _differences(committed, made)
+    content, order = package_differences(committed, made)
     return _differs(path, content) if content else "; ".join(order)
 
 
@@ -209,7 +209,7 @@ def _last_release(rel: Release, out: Path) -> list[Diagnostic]:
         return []  # a first release, or a deck renamed (its old manifest has another name)
     package = apkg_path(out, rel.plan, rel.previous.version)
     try:
-        held = _read(package, 64 * package.stat().st_size + (16 << 20)) if package.is_file() else None
+        held = read_contents(package, 64 * package.stat().st_size + (16 << 20)) if package.is_file() else None
     except OSError:
         held = None
     if held is None:

@@ -13,12 +13,12 @@ from .changes import Conflict, HeldNote
 from .wanted import SUSPENDED_TAG, Removal, WantedDeck, WantedNote
 
 
-def _shape(
+def model_shape(
     deck: WantedDeck, mid: int, theirs: Mapping[str, object] | None, out: list[Conflict]
 ) -> tuple[str, ...] | None:
     """The learner's field names of a note type of the release (the release's when they have
     none yet); None, with a conflict, when it lacks a field or card type of the release."""
-    wanted = _release_names(deck, mid)
+    wanted = release_names(deck, mid)
     if theirs is None:
         return wanted
     names = tuple(str(f["name"]) for f in _items(theirs, "flds"))
@@ -37,7 +37,7 @@ def _shape(
     return names
 
 
-def _release_names(deck: WantedDeck, mid: int) -> tuple[str, ...]:
+def release_names(deck: WantedDeck, mid: int) -> tuple[str, ...]:
     return tuple(str(f["name"]) for f in _items(deck.models[mid], "flds"))
 
 
@@ -47,7 +47,7 @@ def _items(model: Mapping[str, object], key: str) -> list[Mapping[str, object]]:
     return items
 
 
-def _fields(
+def merged_fields(
     note: WantedNote, mine: HeldNote, names: Sequence[str], overwrite: bool
 ) -> tuple[tuple[tuple[str, str], ...], bool]:
     """The fields to set (name, value) on the learner's note, and whether the learner edited
@@ -66,7 +66,7 @@ def _fields(
     return changed, False
 
 
-def _tags(deck: WantedDeck, note: WantedNote, mine: HeldNote) -> tuple[str, ...] | None:
+def merged_tags(deck: WantedDeck, note: WantedNote, mine: HeldNote) -> tuple[str, ...] | None:
     """The note's tags after the sync: the learner's own, then the release's; None when the
     learner's note has them already."""
     own = [t for t in mine.tags if not deck.owns(t)]
@@ -77,16 +77,16 @@ def _tags(deck: WantedDeck, note: WantedNote, mine: HeldNote) -> tuple[str, ...]
     return after
 
 
-def _marked(mine: HeldNote) -> bool:
+def is_marked(mine: HeldNote) -> bool:
     """Whether a sync suspended the note (and tagged it so)."""
     return tag_key(SUSPENDED_TAG) in {tag_key(t) for t in mine.tags}
 
 
-def _suspended_by_us(mine: HeldNote) -> bool:
-    return _marked(mine) and all(c.suspended for c in mine.cards)
+def suspended_by_us(mine: HeldNote) -> bool:
+    return is_marked(mine) and all(c.suspended for c in mine.cards)
 
 
-def _refusal(
+def refusal(
     deck: WantedDeck,
     removal: Removal,
     mine: HeldNote,
@@ -113,13 +113,13 @@ def _refusal(
         return f"not deleted: it is in “{outside[0]}”, with notes of other decks"
     if names is not None and not overwrite:
         theirs = dict(zip(names, mine.fields, strict=False))
-        current = tuple(theirs.get(n, "") for n in _release_names(deck, mine.model_id))
+        current = tuple(theirs.get(n, "") for n in release_names(deck, mine.model_id))
         if fields_hash(current) not in removal.shipped | {removal.tombstone}:
             return "edited"
     return ""
 
 
-def _model_differs(release: Mapping[str, object], theirs: Mapping[str, object] | None) -> bool:
+def model_differs(release: Mapping[str, object], theirs: Mapping[str, object] | None) -> bool:
     """Whether the learner's copy of a note type lacks the release's templates or CSS."""
     if theirs is None:
         return True
@@ -132,7 +132,7 @@ def _model_differs(release: Mapping[str, object], theirs: Mapping[str, object] |
 _CLOZE = re.compile(r"\{\{c(\d+)::")
 
 
-def _empty_cards(note: WantedNote, mine: HeldNote) -> tuple[int, ...]:
+def empty_cards(note: WantedNote, mine: HeldNote) -> tuple[int, ...]:
     """The learner's cards of a cloze note whose number the release's text no longer has (a
     suspended one is left: AnkiConnect, which cannot delete a card, suspends it)."""
     if not note.cloze:

@@ -41,15 +41,15 @@ from .changes import (
     tell,
 )
 from .compare import (
-    _empty_cards,
-    _fields,
-    _marked,
-    _model_differs,
-    _refusal,
-    _release_names,
-    _shape,
-    _suspended_by_us,
-    _tags,
+    empty_cards,
+    is_marked,
+    merged_fields,
+    merged_tags,
+    model_differs,
+    model_shape,
+    refusal,
+    release_names,
+    suspended_by_us,
 )
 from .layout import layout
 from .wanted import Removal, WantedDeck, WantedNote
@@ -110,7 +110,9 @@ class _Planner:
         self.deck, self.held, self.held_models, self.options = deck, held, held_models, options
         self.foreign, self.others, self.model_names = foreign, others, model_names
         self.conflicts: list[Conflict] = []
-        self.shapes = {mid: _shape(deck, mid, held_models.get(mid), self.conflicts) for mid in deck.models}
+        self.shapes = {
+            mid: model_shape(deck, mid, held_models.get(mid), self.conflicts) for mid in deck.models
+        }
         self.places = layout(deck, held, options.reset)
         self.ours = {deck_key(p) for p in self.places.values()}
         self.add: list[WantedNote] = []
@@ -136,13 +138,13 @@ class _Planner:
         names = self.shapes.get(note.model_id)
         if names is None:
             return  # the note type's conflict is reported once
-        fields, edited = _fields(note, mine, names, self.options.overwrite)
+        fields, edited = merged_fields(note, mine, names, self.options.overwrite)
         if edited:
             self.kept.append((note.prompt, mine))
-        tags = _tags(self.deck, note, mine)
+        tags = merged_tags(self.deck, note, mine)
         if fields or tags is not None:
             self.updates.append(Update(note, mine, fields, tags))
-        if _marked(mine) and any(c.suspended for c in mine.cards):
+        if is_marked(mine) and any(c.suspended for c in mine.cards):
             self.back.append((note, mine))
         target = self.places[deck_name(note.deck)]
         stray = tuple(
@@ -152,7 +154,7 @@ class _Planner:
         )
         if stray:
             self.moves.append(Move(note, mine, stray, target))
-        gone = () if edited else _empty_cards(note, mine)
+        gone = () if edited else empty_cards(note, mine)
         if gone:
             self.empty.append((note, mine, gone))
 
@@ -161,7 +163,7 @@ class _Planner:
         mine = self.held.get(removal.guid)
         if mine is None or mine.model_id not in self.deck.models:
             return
-        reason = _refusal(
+        reason = refusal(
             self.deck,
             removal,
             mine,
@@ -175,16 +177,16 @@ class _Planner:
             self.kept.append((removal.prompt, mine))
         elif reason:
             self.conflicts.append(Conflict(mine.text, reason))
-        elif not (self.options.suspend and _suspended_by_us(mine)):
+        elif not (self.options.suspend and suspended_by_us(mine)):
             self.remove.append((removal, mine))
 
     def changes(self) -> DeckChanges:
         deck = self.deck
         models = tuple(
-            mid for mid in deck.models if _model_differs(deck.models[mid], self.held_models.get(mid))
+            mid for mid in deck.models if model_differs(deck.models[mid], self.held_models.get(mid))
         )
         extra = {
-            mid: tuple(n for n in names if n not in _release_names(deck, mid))
+            mid: tuple(n for n in names if n not in release_names(deck, mid))
             for mid, names in self.shapes.items()
             if names is not None
         }

@@ -49,7 +49,6 @@ from mdit_py_plugins.admon import admon_plugin
 from mdit_py_plugins.container import container_plugin
 
 from .common import INLINE_NOTES, NOTE, NOTES, notes_as_tokens
-from .html import _SOURCE as _SOURCE  # a test reads it here
 from .html import comment_block, comment_inline, html_heading, html_tag, listing, style_block
 from .links import SOUND_TAG, anki_sound, render_link, site_links, sound_name
 from .obsidian import block_id, highlight, image_size, percent_block, percent_inline, wikilink
