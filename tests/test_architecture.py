@@ -162,6 +162,21 @@ operator counts, as a branch does): above it, a function does several things, ea
 wants a name."""
 
 
+LONGEST_MODULE = 350
+"""The most lines a module of ``builder/`` may have: past it, a module does several jobs, each
+of which wants a name (and a module)."""
+
+
+def test_no_module_is_longer_than_the_limit():
+    long = sorted(
+        f"{path.relative_to(ROOT)} ({lines})"
+        for path in sorted(PACKAGE.rglob("*.py"))
+        if "vendor" not in path.parts
+        and (lines := len(path.read_text(encoding="utf-8").splitlines())) > LONGEST_MODULE
+    )
+    assert long == []
+
+
 def test_no_function_is_more_complex_than_the_limit():
     from radon.complexity import cc_visit
 
