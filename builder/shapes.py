@@ -61,21 +61,29 @@ def pair(value: Any, what: str = "a value") -> tuple[str, str]:
 
 def strings(data: Any, name: str) -> tuple[str, ...]:
     """``data[name]``, a list of strings (checked in one pass: a cache entry holds thousands)."""
-    items = member(data, name, list)
-    if not all(isinstance(item, str) for item in items):
-        raise ShapeError(f"“{name}” is not a list of strings")
-    return tuple(items)
+    return strings_of(member(data, name, list), f"“{name}”")
+
+
+def strings_of(value: Any, what: str = "a value") -> tuple[str, ...]:
+    """``value``, which must be a list of strings (checked in one pass)."""
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise ShapeError(f"{what} is not a list of strings")
+    return tuple(value)
 
 
 def pairs(data: Any, name: str) -> tuple[tuple[str, str], ...]:
     """``data[name]``, a list of pairs of strings (checked in one pass)."""
-    items = member(data, name, list)
-    if not all(
+    return pairs_of(member(data, name, list), f"“{name}”")
+
+
+def pairs_of(value: Any, what: str = "a value") -> tuple[tuple[str, str], ...]:
+    """``value``, which must be a list of pairs of strings (checked in one pass)."""
+    if not isinstance(value, list) or not all(
         isinstance(item, list) and len(item) == 2 and isinstance(item[0], str) and isinstance(item[1], str)
-        for item in items
+        for item in value
     ):
-        raise ShapeError(f"“{name}” is not a list of pairs of strings")
-    return tuple((item[0], item[1]) for item in items)
+        raise ShapeError(f"{what} is not a list of pairs of strings")
+    return tuple((item[0], item[1]) for item in value)
 
 
 def number(value: Any, what: str = "a value", least: int | None = None, most: int | None = None) -> int:

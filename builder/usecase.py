@@ -182,9 +182,12 @@ class _Build:
         if result.failed or (request.strict and result.lost):
             return replace(result, refused=not result.failed)
         from .drafts import write_previews
+        from .release.verify import vouch
         from .release.write import write
 
         written = tuple(write(result.releases, self.out, rewrite={path for path, _ in result.stale}))
+        # Checked, then written from the sources: what they build, until a file or a source changes.
+        vouch(result.releases, self.out)
         if request.remember:
             self._remember(before, result, written)
         pages = tuple(write_previews(result.releases, self.out)) if request.previews else ()

@@ -164,6 +164,31 @@ def test_a_result_reads_back_as_it_was_kept(tmp_path):
     assert Cache(tmp_path / "cache").get(found.shown, "another key") is None
 
 
+@pytest.mark.parametrize(
+    "tamper",
+    [
+        lambda note: note.pop(),  # one member short
+        lambda note: note.__setitem__(1, 7),  # a key that is not text
+        lambda note: note.__setitem__(3, "trivia"),  # a kind deckbuilder has not
+        lambda note: note.__setitem__(7, [["Prompt"]]),  # a field that is not a pair
+        lambda note: note.__setitem__(8, ["ok", 3]),  # a tag that is not text
+        lambda note: note.__setitem__(9, ["d.md", "3"]),  # a line that is not a number
+    ],
+    ids=["short", "key", "kind", "field", "tag", "line"],
+)
+def test_a_note_entry_of_another_shape_is_refused(tmp_path, tamper):
+    """A note is kept as a list of its members in order (:data:`builder.cache.NOTE_FIELDS`):
+    each is checked as it is read back."""
+    source = tmp_path / "d.md"
+    source.write_text("# D\n\n## S\n\n- **A:** one\n", encoding="utf-8")
+    [found] = find_sources([str(source)])[0]
+    data = json.loads(json.dumps(cache.result_data(build.read_source(found))))
+    assert len(data["notes"][0]) == len(cache.NOTE_FIELDS)
+    tamper(data["notes"][0])
+    with pytest.raises(cache.BadEntry):
+        cache.result_from(data)
+
+
 def test_a_tampered_stamp_is_no_shortcut(tmp_path, monkeypatch):
     monkeypatch.setenv("DECKBUILDER_CACHE", str(tmp_path / "cache"))
     warned = (Diagnostic(Origin("src/a.md", 3), "warning", "w"),)

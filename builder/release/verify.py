@@ -101,6 +101,14 @@ def check(rels: Sequence[Release], out: Path, listed: Listing | None = None) -> 
     return Checked(tuple(problems), tuple(stale))
 
 
+def vouch(rels: Sequence[Release], out: Path) -> None:
+    """Remember releases just checked and written as what their sources build (see
+    :func:`check`): the next check of the same plan and the same committed files makes nothing
+    again. Only for releases a build has checked and written into ``out``."""
+    files = listing(out)
+    remember_verified([d for rel in rels if (d := _compared(rel, out, files)) is not None])
+
+
 def _compared(rel: Release, out: Path, files: Listing) -> str | None:
     """A digest of all that checking an unchanged release compares: the deck as its sources
     plan it (every note by its GUID, key, kind, note type, prompt, the hash of its fields, tags
