@@ -513,3 +513,20 @@ def test_what_is_remembered_is_the_deck_not_its_source_text_and_another_deckbuil
     monkeypatch.setattr(cache, "fingerprint", lambda: "another deckbuilder")
     assert run("diff", "--check").exit_code == 0
     assert sorted(manifests) == ["alpha", "beta"]
+
+
+def test_releases_a_build_wrote_are_vouched_for_until_a_file_changes(work, monkeypatch):
+    """The decks a build checked and wrote are what their sources build: the next check
+    compares nothing again, and one edited file since is compared in full."""
+    from builder.release import verify
+
+    manifests: list[str] = []
+    real_manifest = verify._manifest
+    monkeypatch.setattr(
+        verify, "_manifest", lambda rel, out: manifests.append(rel.plan.slug) or real_manifest(rel, out)
+    )
+    assert run("diff", "--check").exit_code == 0
+    assert manifests == []
+    tamper(work / "decks" / "beta-1.0.0.apkg", script_in_template)
+    assert run("diff", "--check").exit_code == 1
+    assert manifests == ["beta"]
