@@ -77,6 +77,8 @@ _ON_DISK = {"digest": "hash", "teaches": "body"}
 """NoteState's fields whose manifest keys have other names (the names of format 1)."""
 _IN_MEMORY = {disk: name for name, disk in _ON_DISK.items()}
 _STATE_KEYS = {_ON_DISK.get(name, name) for name in NoteState._fields if name not in _OPTIONAL}
+_KNOWN_KEYS = _STATE_KEYS | set(_OPTIONAL)
+"""Every key a note's entry may hold."""
 
 
 @dataclass(frozen=True)
@@ -149,7 +151,8 @@ def read_tombstone(data: Any) -> Tombstone:
     gaps, top = _gaps(data.pop("gaps", []), data.pop("top", 0))
     fields = tuple(shapes.texts(data.pop("fields", []), "a removed note's fields", LONGEST))
     for key, value in data.items():
-        shapes.text(value, f"removed note {key}", LONGEST)
+        if not isinstance(value, str) or len(value) > LONGEST:
+            shapes.text(value, f"removed note {key}", LONGEST)  # raises, naming it
     return Tombstone(**data, shipped=shipped, gaps=gaps, top=top, fields=fields)
 
 
@@ -199,8 +202,9 @@ def read_state(data: Any) -> NoteState:
     shipped = _shipped(data.pop("shipped", []))
     gaps, top = _gaps(data.pop("gaps", []), data.pop("top", 0))
     for key, value in data.items():
-        shapes.text(value, f"note {key}", LONGEST)
-    if not _STATE_KEYS <= set(data) <= _STATE_KEYS | set(_OPTIONAL):
+        if not isinstance(value, str) or len(value) > LONGEST:
+            shapes.text(value, f"note {key}", LONGEST)  # raises, naming it
+    if not _STATE_KEYS <= data.keys() <= _KNOWN_KEYS:
         raise KeyError(f"note fields {sorted(data)}")
     fields = {_IN_MEMORY.get(k, k): v for k, v in data.items()}
     return NoteState(**fields, shipped=shipped, gaps=gaps, top=top)

@@ -19,6 +19,9 @@ def documents_renamed(plan: DeckPlan, previous: Manifest | None) -> Manifest | N
     a new one when at least half of its notes teach what the new one's do; each pairs once."""
     if previous is None:
         return None
+    known, planned = _documents(s.key for s in previous.notes), _documents(n.key for n in plan.notes)
+    if not (known - planned and planned - known):
+        return previous  # no document gone while another came: nothing renamed
     old = _teaching((s.key, s.teaches) for s in previous.notes)
     new = _teaching((n.key, n.teaches) for n in plan.notes)
     renamed: dict[str, str] = {}
@@ -41,6 +44,11 @@ def _moved(note: NoteState | Tombstone, renamed: dict[str, str]) -> tuple[str, s
     """A note's key under its document's new name, and the key its GUID was made from."""
     new = keys.moved(note.key, renamed)
     return (new, note.minted or note.key) if new != note.key else (note.key, note.minted)
+
+
+def _documents(found: Iterable[str]) -> set[str]:
+    """The documents notes with these keys come from (card-file keys belong to none)."""
+    return {keys.document_of(key) for key in found if keys.yaml_id(key) is None}
 
 
 def _teaching(found: Iterable[tuple[str, str]]) -> dict[str, set[str]]:
