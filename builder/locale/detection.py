@@ -21,6 +21,12 @@ _ARABIC = re.compile(r"[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]+")
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]+")
 _GREEK = re.compile(r"[\u0370-\u03ff\u1f00-\u1fff]+")
 _LATIN = re.compile(r"[a-zA-Z\u00c0-\u024f]+")
+_OTHER_SCRIPTS = re.compile(
+    "["
+    + "".join(p.pattern.rstrip("+")[1:-1] for p in (_HAN, _KANA, _HANGUL, _ARABIC, _CYRILLIC, _GREEK))
+    + "]"
+)
+"""A letter of any script but the Latin one: a text without one is counted in one pass."""
 _PERSIAN = "پچژگیک"
 """Letters Persian writes and Arabic does not (ی and ک are Persian's forms of ي and ك)."""
 _ARABIC_ONLY = "يكةى"
@@ -36,6 +42,9 @@ def detect(texts: str | Iterable[str]) -> str:
     """
     text = texts if isinstance(texts, str) else _sample(texts)
     text = unicodedata.normalize("NFC", _URL.sub(" ", text[:SAMPLE]))
+    if _OTHER_SCRIPTS.search(text) is None:  # Latin letters only, or none
+        words = _LATIN.findall(text)
+        return _latin_language(words) if words else DEFAULT
     han, kana = len(_HAN.findall(text)), len(_KANA.findall(text))
     arabic = _ARABIC.findall(text)
     latin = _LATIN.findall(text)

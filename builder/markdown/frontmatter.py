@@ -35,10 +35,9 @@ PAGE_KEYS = frozenset(
 
 def front_matter_dialects(md: MarkdownIt) -> None:
     """Read TOML front matter (``+++``) and Logseq page properties at the top of a file as a
-    ``front_matter`` token, as mdit-py-plugins' ``front_matter_plugin`` reads YAML's."""
-    md.block.ruler.before(
-        "table", "front_matter_dialects", _rule, {"alt": ["paragraph", "reference", "blockquote", "list"]}
-    )
+    ``front_matter`` token, as mdit-py-plugins' ``front_matter_plugin`` reads YAML's. It is
+    never asked whether it ends a paragraph, a list or a quote: it only starts a file."""
+    md.block.ruler.before("table", "front_matter_dialects", _rule)
 
 
 def _line(state: StateBlock, number: int) -> str:
