@@ -455,6 +455,17 @@ def test_notes_in_another_order_make_the_package_out_of_date_not_tampered(work):
     assert run("diff", "--check").exit_code == 0
 
 
+def compared(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The decks whose committed manifest a check compares from now on, by slug (those it
+    vouches for are not compared)."""
+    from builder.release import verify
+
+    seen: list[str] = []
+    real = verify._manifest
+    monkeypatch.setattr(verify, "_manifest", lambda rel, out: seen.append(rel.plan.slug) or real(rel, out))
+    return seen
+
+
 def test_a_deck_checked_before_is_not_made_again_and_a_file_edited_since_is_still_caught(work, monkeypatch):
     """A deck found to be what its sources build is remembered by a digest of all the check
     compared (its plan, its committed manifest and package): checked again, nothing is made;
@@ -467,11 +478,7 @@ def test_a_deck_checked_before_is_not_made_again_and_a_file_edited_since_is_stil
     monkeypatch.setattr(
         verify, "packages_of", lambda rels: made.extend(r.plan.slug for r in rels) or real(rels)
     )
-    manifests: list[str] = []
-    real_manifest = verify._manifest
-    monkeypatch.setattr(
-        verify, "_manifest", lambda rel, out: manifests.append(rel.plan.slug) or real_manifest(rel, out)
-    )
+    manifests = compared(monkeypatch)
     assert run("diff", "--check").exit_code == 0
     assert made == manifests == []
     tamper(work / "decks" / "alpha-1.0.0.apkg", onerror_in_field)
@@ -498,16 +505,11 @@ def test_what_is_remembered_is_the_deck_not_its_source_text_and_another_deckbuil
     vouched for. Another deckbuilder (another fingerprint) remembers nothing: every deck is
     compared again."""
     from builder import cache
-    from builder.release import verify
 
     assert run("diff", "--check").exit_code == 0
     source = work / "source" / "a.md"
     source.write_text(source.read_text(encoding="utf-8").replace("## Part", "## Part\n"), encoding="utf-8")
-    manifests: list[str] = []
-    real_manifest = verify._manifest
-    monkeypatch.setattr(
-        verify, "_manifest", lambda rel, out: manifests.append(rel.plan.slug) or real_manifest(rel, out)
-    )
+    manifests = compared(monkeypatch)
     assert run("diff", "--check").exit_code == 0
     assert manifests == []
     monkeypatch.setattr(cache, "fingerprint", lambda: "another deckbuilder")
@@ -518,13 +520,8 @@ def test_what_is_remembered_is_the_deck_not_its_source_text_and_another_deckbuil
 def test_releases_a_build_wrote_are_vouched_for_until_a_file_changes(work, monkeypatch):
     """The decks a build checked and wrote are what their sources build: the next check
     compares nothing again, and one edited file since is compared in full."""
-    from builder.release import verify
 
-    manifests: list[str] = []
-    real_manifest = verify._manifest
-    monkeypatch.setattr(
-        verify, "_manifest", lambda rel, out: manifests.append(rel.plan.slug) or real_manifest(rel, out)
-    )
+    manifests = compared(monkeypatch)
     assert run("diff", "--check").exit_code == 0
     assert manifests == []
     tamper(work / "decks" / "beta-1.0.0.apkg", script_in_template)
