@@ -120,6 +120,8 @@ def _origin_data(origin: Origin) -> list[Any]:
 
 def _origin(value: Any) -> Origin:
     path, line = row(value, 2, "an origin [path, line]")
+    if type(path) is str and type(line) is int:  # the common case, told at once
+        return Origin(path, line)
     return Origin(text(path), number(line, "an origin's line"))
 
 

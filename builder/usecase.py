@@ -186,8 +186,9 @@ class _Build:
         from .release.write import write
 
         written = tuple(write(result.releases, self.out, rewrite={path for path, _ in result.stale}))
-        # Checked, then written from the sources: what they build, until a file or a source changes.
-        vouch(result.releases, self.out)
+        # Checked, then written from the sources: what they build, until a file or a source
+        # changes (the others were remembered when they were checked).
+        vouch([rel for rel, _, wrote in written if wrote or rel.bump is not None or rel.rekeyed], self.out)
         if request.remember:
             self._remember(before, result, written)
         pages = tuple(write_previews(result.releases, self.out)) if request.previews else ()

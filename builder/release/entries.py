@@ -166,10 +166,11 @@ def _guid(value: Any, what: str) -> None:
 
 def _shipped(value: Any) -> tuple[str, ...]:
     """A note's list of shipped field hashes, checked."""
-    hashes = shapes.texts(value, "shipped", LONGEST)
-    if len(hashes) > MAX_SHIPPED or not all(_HASH.fullmatch(h) for h in hashes):
+    if not isinstance(value, list):
+        raise shapes.ShapeError("shipped is not a list")
+    if len(value) > MAX_SHIPPED or not all(isinstance(h, str) and _HASH.fullmatch(h) for h in value):
         raise ValueError("a note's shipped hashes")
-    return tuple(hashes)
+    return tuple(value)
 
 
 def _gaps(value: Any, top: Any) -> tuple[tuple[GapState, ...], int]:
