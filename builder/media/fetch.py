@@ -12,11 +12,9 @@ from __future__ import annotations
 import os
 import tempfile
 import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass
-from http.client import HTTPException
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from ..cachedir import default_folder
@@ -26,6 +24,9 @@ from ..model import MediaFile
 from ..svg import svg_problem
 from .kinds import image_type, kind_of, sound_problem, suffix_of
 from .local import forget_names
+
+if TYPE_CHECKING:
+    import urllib.request
 
 
 @dataclass(frozen=True)
@@ -91,6 +92,8 @@ def _kept(name: str, data: bytes) -> MediaFile | str:
 
 def _opener() -> urllib.request.OpenerDirector:
     """An opener that speaks HTTP and HTTPS only: a redirect to ``file:`` or ``ftp:`` fails."""
+    import urllib.request
+
     opener = urllib.request.OpenerDirector()
     for handler in (
         urllib.request.ProxyHandler(),
@@ -106,6 +109,10 @@ def _opener() -> urllib.request.OpenerDirector:
 
 def _download(url: str, fetch: Fetch, what: str = "image") -> bytes | str:
     """The bytes at ``url`` (a remote ``what``), or why they could not be had."""
+    import urllib.error  # only when something is fetched: they bring HTTP and TLS
+    import urllib.request
+    from http.client import HTTPException
+
     from .. import __version__
 
     request = urllib.request.Request(url, headers={"User-Agent": f"deckbuilder/{__version__}"})
