@@ -125,22 +125,8 @@ def _origin(value: Any) -> Origin:
     return Origin(text(path), number(line, "an origin's line"))
 
 
-NOTE_FIELDS = (
-    "guid",
-    "key",
-    "deck",
-    "kind",
-    "model",
-    "prompt",
-    "answer",
-    "fields",
-    "tags",
-    "origin",
-    "teaches",
-    "digest",
-    "sides",
-    "draft",
-    "generated",
+NOTE_FIELDS = tuple(
+    "guid key deck kind model prompt answer fields tags origin teaches digest sides draft generated".split()
 )
 """What a note's entry holds, in its order: a list, not an object (an entry holds hundreds of
 notes, and reading back an object a note costs twice the time)."""
