@@ -54,6 +54,7 @@ STAGES: tuple[tuple[str, frozenset[str]], ...] = (
                 "preview_assets",
                 "scaffold",
                 "pool",
+                "sourceresults",
             }
         ),
     ),

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from builder import build, cache, reading, stamp
+from builder import build, cache, reading, sourceresults, stamp
 from builder.build import plan_decks
 from builder.cache import Cache
 from builder.model import Diagnostic, Origin
@@ -156,7 +156,7 @@ def test_a_result_reads_back_as_it_was_kept(tmp_path):
     [found] = find_sources([str(source)])[0]
     result = build.read_source(found)
     assert result.notes and result.media and result.skipped
-    assert cache.result_from(json.loads(json.dumps(cache.result_data(result)))) == result
+    assert sourceresults.result_from(json.loads(json.dumps(sourceresults.result_data(result)))) == result
     store = Cache(tmp_path / "cache")
     key = store.key(found.path, found.context)
     store.put(found.shown, key, result)  # no get() needed first
@@ -177,16 +177,16 @@ def test_a_result_reads_back_as_it_was_kept(tmp_path):
     ids=["short", "key", "kind", "field", "tag", "line"],
 )
 def test_a_note_entry_of_another_shape_is_refused(tmp_path, tamper):
-    """A note is kept as a list of its members in order (:data:`builder.cache.NOTE_FIELDS`):
+    """A note is kept as a list of its members in order (:data:`builder.sourceresults.NOTE_FIELDS`):
     each is checked as it is read back."""
     source = tmp_path / "d.md"
     source.write_text("# D\n\n## S\n\n- **A:** one\n", encoding="utf-8")
     [found] = find_sources([str(source)])[0]
-    data = json.loads(json.dumps(cache.result_data(build.read_source(found))))
-    assert len(data["notes"][0]) == len(cache.NOTE_FIELDS)
+    data = json.loads(json.dumps(sourceresults.result_data(build.read_source(found))))
+    assert len(data["notes"][0]) == len(sourceresults.NOTE_FIELDS)
     tamper(data["notes"][0])
     with pytest.raises(cache.BadEntry):
-        cache.result_from(data)
+        sourceresults.result_from(data)
 
 
 def test_a_tampered_stamp_is_no_shortcut(tmp_path, monkeypatch):

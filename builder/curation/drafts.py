@@ -58,8 +58,7 @@ from ..model import (
     unknown_part,
 )
 from .entries import drop_entry, rewrite_entry, rewrite_text
-from .inline import Lossy as _Lossy
-from .inline import escape, inline_markdown
+from .inline import Lossy, escape, inline_markdown
 
 __all__ = ["draft", "drop_entry", "inline_markdown", "rewrite_entry", "rewrite_text"]
 
@@ -73,7 +72,7 @@ def draft(card: Card) -> tuple[tuple[str, str], ...]:
         if card.cloze is not None:
             return (("cloze", _cloze_markdown(card.cloze)),)
         return (("prompt", _prompt(card.ask)), ("answer", _answer(card.answer)))
-    except _Lossy:
+    except Lossy:
         return ()
 
 
@@ -143,7 +142,7 @@ def _pieces(blocks: Iterable[Block]) -> list[tuple[str | None, Callable[[bool], 
 def _block_markdown(block: Block, other: bool = False) -> str:
     if isinstance(block, Paragraph):
         if any(t.type in ("softbreak", "hardbreak") for line in block.lines for t in line.tokens):
-            raise _Lossy("a line break the reader would join")
+            raise Lossy("a line break the reader would join")
         # The reader splits a paragraph's lines at hard breaks (and at some soft ones).
         written = "\\\n".join(inline_markdown(line.tokens) for line in block.lines)
         # An empty one (an empty heading's) reads back from an empty heading.
@@ -160,7 +159,7 @@ def _block_markdown(block: Block, other: bool = False) -> str:
     if isinstance(block, Code):
         return _fenced(block.lang, block.text)
     if plain(t for t in block.tokens if t.type == "inline"):
-        raise _Lossy("a part kept only as its text")
+        raise Lossy("a part kept only as its text")
     return ""
 
 
@@ -186,7 +185,7 @@ def _statement(tokens: Sequence[Token]) -> str:
     hint is text: a statement whose hint holds markup has no draft."""
     shape = "".join(t.content if t.type == "text" else "\0" for t in tokens)
     if any("\0" in (hint or "") for hint in (m.group(3) for m in CLOZE.finditer(shape))):
-        raise _Lossy("a hint with markup")
+        raise Lossy("a hint with markup")
     return inline_markdown(tokens, cloze=True)
 
 
@@ -203,15 +202,15 @@ def _cloze_markdown(cloze: ClozeText) -> str:
                 out.append(f"{{{{c{segment.number}::{shown}{hint}}}}}")
             else:
                 if any(_DELETION.search(t.content) for t in segment.tokens if t.type == "text"):
-                    raise _Lossy("a deletion written as text")
+                    raise Lossy("a deletion written as text")
                 out.append(inline_markdown(segment.tokens, cloze=True))
         lines.append("".join(out).strip())
     if not cloze.listed:
         if len(lines) > 1:
-            raise _Lossy("a cloze of several lines that are not a list")
+            raise Lossy("a cloze of several lines that are not a list")
         return lines[0] if lines else ""
     if cloze.intro and (_LIST_MARK.match(cloze.intro) or "\n" in cloze.intro):
-        raise _Lossy("an intro that reads as an item")
+        raise Lossy("an intro that reads as an item")
     items = [f"{f'{n}.' if cloze.ordered else '-'} {line}" for n, line in enumerate(lines, start=1)]
     return "\n".join([cloze.intro, *items] if cloze.intro else items)
 
