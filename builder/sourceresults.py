@@ -7,8 +7,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from .model import KINDS, Diagnostic, Look, MediaFile, Note, Origin, Skipped, SourceResult
+from .model import KINDS, Diagnostic, Kind, Look, MediaFile, Note, Origin, Skipped, SourceResult
 from .shapes import ShapeError, member, members, number, pair, pairs_of, row, strings_of, text
+
+_KINDS: dict[str, Kind] = {kind: kind for kind in KINDS}
+"""Each card kind by its name (read as the :data:`~builder.model.Kind` it is)."""
 
 BadEntry = ShapeError
 """Data that is not what deckbuilder writes: truncated, foreign, tampered with."""
@@ -86,7 +89,8 @@ def note_from(data: Any) -> Note:
         draft,
         generated,
     ) = row(data, len(NOTE_FIELDS), "a note")
-    if kind not in KINDS:
+    known = _KINDS.get(kind) if isinstance(kind, str) else None
+    if known is None:
         raise BadEntry(f"unknown card kind “{kind}”")
     if not all(isinstance(data[i], str) for i in _NOTE_TEXTS):
         raise BadEntry("a note's entry holds something other than text where text is due")
@@ -94,7 +98,7 @@ def note_from(data: Any) -> Note:
         guid=guid,
         key=key,
         deck=deck,
-        kind=next(k for k in KINDS if k == kind),
+        kind=known,
         model=model,
         prompt=prompt,
         answer=answer,
