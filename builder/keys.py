@@ -37,10 +37,14 @@ YAML_PREFIX = "card:"
 _REPEAT = "~"
 
 
+_NOT_WORD = re.compile(r"[^\w]+")
+"""A run of what is not a letter, digit or underscore, in any script."""
+
+
 def slug(text: str, limit: int = 60) -> str:
     """A lower-case, dash-separated key part; keeps letters of any script."""
     norm = unicodedata.normalize("NFKC", text).lower()
-    out = re.sub(r"[^\w]+", "-", norm, flags=re.UNICODE).strip("-_")
+    out = _NOT_WORD.sub("-", norm).strip("-_")
     return out[:limit].rstrip("-_") or "x"
 
 

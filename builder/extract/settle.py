@@ -12,6 +12,7 @@ from ..plaintext import answer_text, prompt_text
 
 __all__ = ["settle"]
 
+_NOT_WORD = re.compile(r"[^\w]+")
 _OVERVIEWS = ("question", "steps")
 """Kinds that give the overview of a line whose details are cards of their own: they go first."""
 
@@ -30,7 +31,7 @@ def settle(cards: list[Card]) -> tuple[tuple[Card, ...], list[Diagnostic], list[
     dropped: list[Skipped] = []
     for card in cards:
         answer = answer_text(card)
-        same = " ".join(re.sub(r"[^\w]+", " ", answer.lower()).split())
+        same = " ".join(_NOT_WORD.sub(" ", answer.lower()).split())
         if len(same) > 20 and same in taught:
             where = taught[same].origin.line
             dropped.append(
