@@ -112,93 +112,84 @@ def decks(out: Path) -> str | None:
     return h.hexdigest()
 
 
-KNOWN_PACKAGES = 50_000
-"""How many packages :func:`known_packages` remembers; the oldest are forgotten first."""
+MEMO_SIZE = 50_000
+"""How many entries each memo of :class:`_Memo` keeps; the oldest are forgotten first."""
+
+
+class _Memo:
+    """A mapping of strings this deckbuilder remembers in the cache folder, at most
+    :data:`MEMO_SIZE` entries, the oldest forgotten first (best-effort, like the cache).
+
+    Like the cache (:func:`builder.cache.read_entry`), plain data read field by field: a file
+    that is not what deckbuilder writes is ignored, or raises :class:`BadEntry` when strict."""
+
+    def __init__(self, name: str, member: str) -> None:
+        self.name, self.member = name, member
+
+    def _place(self) -> Path:
+        return default_folder() / f"{self.name}-{cache.fingerprint()}.json"
+
+    def read(self) -> dict[str, str]:
+        strict = cache.strict_default()
+        data = cache.read_entry(self._place(), strict)
+        if data is None:
+            return {}
+        found = data.get(self.member)
+        if isinstance(found, dict) and all(
+            isinstance(k, str) and isinstance(v, str) for k, v in found.items()
+        ):
+            return found
+        if strict:
+            raise BadEntry(f"“{self.member}” is not a mapping of strings")
+        cache.log.debug("%s cannot be used: nothing is taken from it", self._place())
+        return {}
+
+    def add(self, found: dict[str, str]) -> None:
+        if not found:
+            return
+        try:
+            known = self.read()
+        except BadEntry:
+            known = {}
+        older = [(k, v) for k, v in known.items() if k not in found]
+        room = MEMO_SIZE - len(found)
+        kept = dict(older[-room:]) if room > 0 else {}
+        cache.write_entry(self._place(), {self.member: {**kept, **found}})
+
+
+_PACKAGES = _Memo("packages", "packages")
+_VERIFIED = _Memo("verified", "decks")
 
 
 def known_packages() -> dict[str, str]:
     """The packages this deckbuilder made: by :func:`builder.package.apkg_digest` of what each
     was made from, the SHA-256 of its bytes. A committed package whose bytes have the hash its
     inputs made is what its sources build, without making it again (see
-    :mod:`builder.release.verify`); anything this file cannot vouch for is made again.
-
-    Like the cache (:func:`builder.cache.read_entry`), plain data read field by field: an entry
-    that is not what deckbuilder writes is ignored, or raises :class:`BadEntry` when strict."""
-    strict = cache.strict_default()
-    data = cache.read_entry(_known_place(), strict)
-    if data is None:
-        return {}
-    made = data.get("packages")
-    if isinstance(made, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in made.items()):
-        return made
-    if strict:
-        raise BadEntry("“packages” is not a mapping of strings")
-    cache.log.debug("known packages cannot be used: every package is made again")
-    return {}
+    :mod:`builder.release.verify`); anything this file cannot vouch for is made again."""
+    return _PACKAGES.read()
 
 
 def remember_packages(made: dict[str, str]) -> None:
     """Add packages just made (digest of their inputs: SHA-256 of their bytes) to
-    :func:`known_packages` (best-effort, like the cache)."""
-    if not made:
-        return
-    try:
-        known = known_packages()
-    except BadEntry:
-        known = {}
-    older = [(k, v) for k, v in known.items() if k not in made]
-    room = KNOWN_PACKAGES - len(made)
-    kept = dict(older[-room:]) if room > 0 else {}
-    cache.write_entry(_known_place(), {"packages": {**kept, **made}})
+    :func:`known_packages`."""
+    _PACKAGES.add(made)
 
 
-KNOWN_VERIFIED = 50_000
-"""How many checked decks :func:`verified_decks` remembers; the oldest are forgotten first."""
-
-
-def verified_decks() -> list[str]:
+def verified_decks() -> set[str]:
     """The decks this deckbuilder checked and found to be what their sources build, each by a
     digest of everything the check compared (see :func:`builder.release.verify.check`): the
-    same digest, the same outcome, without making the deck's manifest and package again.
-    Read like :func:`known_packages`."""
-    strict = cache.strict_default()
-    data = cache.read_entry(_verified_place(), strict)
-    if data is None:
-        return []
-    found = data.get("decks")
-    if isinstance(found, list) and all(isinstance(k, str) for k in found):
-        return found
-    if strict:
-        raise BadEntry("“decks” is not a list of strings")
-    cache.log.debug("verified decks cannot be used: every deck is checked again")
-    return []
+    same digest, the same outcome, without making the deck's manifest and package again."""
+    return set(_VERIFIED.read())
 
 
 def remember_verified(digests: Sequence[str]) -> None:
-    """Add decks just checked and found right to :func:`verified_decks` (best-effort)."""
-    if not digests:
-        return
-    try:
-        known = verified_decks()
-    except BadEntry:
-        known = []
-    older = [k for k in known if k not in set(digests)]
-    room = KNOWN_VERIFIED - len(digests)
-    kept = older[-room:] if room > 0 else []
-    cache.write_entry(_verified_place(), {"decks": [*kept, *digests]})
-
-
-def _verified_place() -> Path:
-    return default_folder() / f"verified-{cache.fingerprint()}.json"
+    """Add decks just checked and found right to :func:`verified_decks`."""
+    _VERIFIED.add(dict.fromkeys(digests, ""))
 
 
 def file_hash(path: Path) -> str:
     """The SHA-256 of a file, in hex."""
     return _file_hash(path).hex()
-
-
-def _known_place() -> Path:
-    return default_folder() / f"packages-{cache.fingerprint()}.json"
 
 
 def _file_hash(path: Path) -> bytes:

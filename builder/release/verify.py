@@ -67,8 +67,8 @@ def check(rels: Sequence[Release], out: Path, listed: Listing | None = None) -> 
     problems: list[Diagnostic] = []
     stale: list[tuple[Path, str]] = []
     same = []
-    vouched = set(verified_decks())
-    digests: dict[int, str] = {}  # by release: a digest of what its check compares
+    vouched = verified_decks()
+    digests: dict[Path, str] = {}  # by package: a digest of what its deck's check compares
     for rel in rels:
         if rel.bump is not None:
             problems += _last_release(rel, out)
@@ -81,7 +81,7 @@ def check(rels: Sequence[Release], out: Path, listed: Listing | None = None) -> 
         if not wrong:  # a package is built from its manifest: judged once that is right
             same.append(rel)
             if digest is not None:
-                digests[id(rel)] = digest
+                digests[apkg_path(out, rel.plan, rel.version)] = digest
     present = [(rel, apkg_path(out, rel.plan, rel.version)) for rel in same]
     present = [(rel, path) for rel, path in present if path in files and path.is_file()]
     known = known_packages()
@@ -91,7 +91,7 @@ def check(rels: Sequence[Release], out: Path, listed: Listing | None = None) -> 
     for (rel, path), packed in zip(present, made, strict=True):
         found = _package(rel, out, path, packed.data)
         if found:  # an error, or how it differs: not what its sources build
-            digests.pop(id(rel), None)
+            digests.pop(path, None)
         if isinstance(found, Diagnostic):
             problems.append(found)
         elif found:
