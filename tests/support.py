@@ -39,6 +39,15 @@ def run(*args: str) -> Result:
     return CliRunner().invoke(main, list(args))
 
 
+def build_at(epoch: int, monkeypatch: Any) -> str:
+    """``deckbuilder build source --out decks`` released at ``epoch`` (``SOURCE_DATE_EPOCH``),
+    which must succeed: what it printed."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(epoch))
+    result = run("build", "source", "--out", "decks")
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
 def outcome(*args: str) -> tuple[int, str, str]:
     """The command line's exit status, standard output and standard error."""
     result = run(*args)

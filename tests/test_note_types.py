@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support import cards_json, import_apkg, outcome, run, study, write
+from tests.support import build_at, cards_json, import_apkg, outcome, run, study, write
 
 anki_collection = pytest.importorskip("anki.collection")
 Collection = anki_collection.Collection
@@ -45,20 +45,13 @@ def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path
 
 
-def build(epoch: int, monkeypatch: pytest.MonkeyPatch) -> str:
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(epoch))
-    result = run("build", "source", "--out", "decks")
-    assert result.exit_code == 0, result.output
-    return result.stdout
-
-
 def manifest(slug: str) -> dict:
     return json.loads(Path(f"decks/{slug}.manifest.json").read_text(encoding="utf-8"))
 
 
 def test_a_style_change_updates_the_note_type_in_place_and_keeps_reviews(tmp_path, monkeypatch):
     write({"source/notes.md": NOTES, "source/team.css": ".card { font-family: Georgia, serif; }\n"})
-    build(1_700_000_000, monkeypatch)
+    build_at(1_700_000_000, monkeypatch)
     col = Collection(str(tmp_path / "c.anki2"))
     try:
         import_apkg(col, Path("decks/team-notes-1.0.0.apkg"))
@@ -67,7 +60,7 @@ def test_a_style_change_updates_the_note_type_in_place_and_keeps_reviews(tmp_pat
         studied = study(col, "Team notes", 3, ease=4)
 
         Path("source/team.css").write_text(".card { font-family: Palatino, serif; }\n", encoding="utf-8")
-        said = build(1_700_100_000, monkeypatch)
+        said = build_at(1_700_100_000, monkeypatch)
         assert "(1.0.0 -> 1.1.0, minor: 0 added, 0 changed, 0 removed, 3 note types restyled)" in said
         log = Path("decks/team-notes.changelog.md").read_text(encoding="utf-8")
         assert "## 1.1.0" in log and "Note types changed (templates or styling)" in log
@@ -92,7 +85,7 @@ def test_a_style_can_replace_the_default_one_and_other_decks_keep_theirs(monkeyp
             "source/plain.md": "# Plain\n\n## A\n- **B:** c\n",
         }
     )
-    build(1_700_000_000, monkeypatch)
+    build_at(1_700_000_000, monkeypatch)
     styled = manifest("team-notes")["models"]["prompt"]
     assert styled["name"] == "deckbuilder prompt/answer (team)"
     assert "id" not in manifest("plain")["models"]["prompt"]  # the built-in note type, unchanged
@@ -109,7 +102,7 @@ def test_a_team_note_type_stands_for_a_built_in_one(tmp_path, monkeypatch):
             "source/notetypes/team-qa.css": ".q { font-weight: bold; }\n",
         }
     )
-    build(1_700_000_000, monkeypatch)
+    build_at(1_700_000_000, monkeypatch)
     state = manifest("team")["models"]["prompt"]
     assert state["name"] == "Team Q&A"
     col = Collection(str(tmp_path / "c.anki2"))
@@ -198,7 +191,7 @@ def test_a_style_outside_the_source_folder_is_refused(tmp_path):
 
 def test_text_to_speech_reads_the_prompt_aloud(tmp_path, monkeypatch):
     write({"source/a.md": "---\ntts: en_US\n---\n# A\n\n## S\n- **Port:** 53\n"})
-    build(1_700_000_000, monkeypatch)
+    build_at(1_700_000_000, monkeypatch)
     col = Collection(str(tmp_path / "c.anki2"))
     try:
         import_apkg(col, Path("decks/a-1.0.0.apkg"))
@@ -214,7 +207,7 @@ def test_text_to_speech_reads_the_prompt_aloud(tmp_path, monkeypatch):
 
 def test_sync_updates_a_changed_style_in_place(tmp_path, monkeypatch):
     write({"source/notes.md": NOTES, "source/team.css": ".card { font-family: Georgia, serif; }\n"})
-    build(1_700_000_000, monkeypatch)
+    build_at(1_700_000_000, monkeypatch)
     collection = str(tmp_path / "c.anki2")
     Collection(collection).close()
     assert run("sync", "--decks", "decks", "--collection", collection).exit_code == 0
@@ -224,7 +217,7 @@ def test_sync_updates_a_changed_style_in_place(tmp_path, monkeypatch):
     finally:
         col.close()
     Path("source/team.css").write_text(".card { font-family: Palatino, serif; }\n", encoding="utf-8")
-    build(1_700_100_000, monkeypatch)
+    build_at(1_700_100_000, monkeypatch)
     result = run("sync", "--decks", "decks", "--collection", collection)
     assert result.exit_code == 0, result.output
     col = Collection(collection)

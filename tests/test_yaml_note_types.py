@@ -18,7 +18,7 @@ from builder.read.notetypes import read_note_type
 from builder.render import render, tombstone_fields
 from builder.sources import Source
 from builder.yamlcards import load_cards, parse_cards
-from tests.support import cards_json, import_apkg, outcome, png, run, study, write
+from tests.support import build_at, cards_json, import_apkg, outcome, png, run, study, write
 
 VOCAB = """\
 name: Team vocabulary
@@ -59,13 +59,6 @@ def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     write({"source/notetypes/vocab.yaml": VOCAB, "source/words.yaml": CARDS})
     Path("source/dog.png").write_bytes(png())
     return tmp_path
-
-
-def build(epoch: int, monkeypatch: pytest.MonkeyPatch) -> str:
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(epoch))
-    result = run("build", "source", "--out", "decks")
-    assert result.exit_code == 0, result.output
-    return result.stdout
 
 
 def manifest() -> dict:
@@ -116,7 +109,7 @@ def test_a_note_type_without_a_source_field_gets_none():
 def test_imported_into_anki_then_edited_in_place_with_its_reviews_kept(tmp_path, monkeypatch):
     anki_collection = pytest.importorskip("anki.collection")
     Collection = anki_collection.Collection
-    build(1_700_000_000, monkeypatch)
+    build_at(1_700_000_000, monkeypatch)
     path = str(tmp_path / "c.anki2")
     col = Collection(path)
     try:
@@ -140,7 +133,7 @@ def test_imported_into_anki_then_edited_in_place_with_its_reviews_kept(tmp_path,
         col.close()
 
     edit("Example: El gato duerme.", "Example: El gato come.")
-    said = build(1_700_100_000, monkeypatch)
+    said = build_at(1_700_100_000, monkeypatch)
     assert "(1.0.0 -> 1.0.1, patch: 0 added, 1 changed, 0 removed)" in said
     col = Collection(path)
     try:
@@ -164,7 +157,7 @@ def test_imported_into_anki_then_edited_in_place_with_its_reviews_kept(tmp_path,
 def test_a_removed_card_ships_on_as_a_tombstone_of_its_note_type(tmp_path, monkeypatch):
     anki_collection = pytest.importorskip("anki.collection")
     Collection = anki_collection.Collection
-    build(1_700_000_000, monkeypatch)
+    build_at(1_700_000_000, monkeypatch)
     path = str(tmp_path / "c.anki2")
     col = Collection(path)
     try:
@@ -184,11 +177,11 @@ def test_a_removed_card_ships_on_as_a_tombstone_of_its_note_type(tmp_path, monke
     # gato goes first; then perro, the last card of the note type.
     edit(CARDS.split("  - id: gato\n")[1].split("  - id: perro\n")[0], "")
     edit("  - id: gato\n", "")
-    assert "(1.0.0 -> 1.1.0, minor: 0 added, 0 changed, 1 removed)" in build(1_700_100_000, monkeypatch)
+    assert "(1.0.0 -> 1.1.0, minor: 0 added, 0 changed, 1 removed)" in build_at(1_700_100_000, monkeypatch)
     imported("1.1.0")
     edit(CARDS.split("  - id: perro\n")[1].split("  - id: hola\n")[0], "")
     edit("  - id: perro\n", "")
-    assert "(1.1.0 -> 1.2.0, minor: 0 added, 0 changed, 1 removed)" in build(1_700_200_000, monkeypatch)
+    assert "(1.1.0 -> 1.2.0, minor: 0 added, 0 changed, 1 removed)" in build_at(1_700_200_000, monkeypatch)
     imported("1.2.0")
     removed = {t["key"]: t for t in manifest()["removed"]}
     assert removed["card:perro"]["fields"] == ["Word", "Meaning", "Example", "Source"]
@@ -205,13 +198,13 @@ def test_a_removed_card_ships_on_as_a_tombstone_of_its_note_type(tmp_path, monke
     finally:
         col.close()
     # The next build has nothing to do, and the package it checks is the same.
-    assert "(1.2.0, unchanged)" in build(1_700_300_000, monkeypatch)
+    assert "(1.2.0, unchanged)" in build_at(1_700_300_000, monkeypatch)
 
 
 def test_sync_of_a_deck_with_a_team_note_type(tmp_path, monkeypatch):
     anki_collection = pytest.importorskip("anki.collection")
     Collection = anki_collection.Collection
-    build(1_700_000_000, monkeypatch)
+    build_at(1_700_000_000, monkeypatch)
     collection = str(tmp_path / "c.anki2")
     Collection(collection).close()
     result = run("sync", "--decks", "decks", "--collection", collection)
@@ -224,7 +217,7 @@ def test_sync_of_a_deck_with_a_team_note_type(tmp_path, monkeypatch):
     edit('Meaning: "**cat**', 'Meaning: "**a cat**')
     edit(CARDS.split("  - id: perro\n")[1].split("  - id: hola\n")[0], "")
     edit("  - id: perro\n", "")
-    build(1_700_100_000, monkeypatch)
+    build_at(1_700_100_000, monkeypatch)
     result = run("sync", "--decks", "decks", "--collection", collection)
     assert result.exit_code == 0, result.output
     col = Collection(collection)
@@ -326,12 +319,12 @@ def test_a_curation_file_may_drop_such_a_card_but_not_rewrite_it():
 
 
 def test_a_changed_note_type_is_read_again_not_taken_from_the_cache(monkeypatch):
-    build(1_700_000_000, monkeypatch)
+    build_at(1_700_000_000, monkeypatch)
     Path("source/notetypes/vocab.yaml").write_text(
         VOCAB.replace("[Word, Meaning, Example, Source]", "[Word, Example, Meaning, Source]"),
         encoding="utf-8",
     )
-    build(1_700_100_000, monkeypatch)
+    build_at(1_700_100_000, monkeypatch)
     (gato,) = [n for n in cards_json("source") if n["key"].endswith("gato")]
     assert list(gato["fields"]) == ["Word", "Example", "Meaning", "Source"]
     assert manifest()["version"] == "2.0.0"  # its shape changed
@@ -340,7 +333,7 @@ def test_a_changed_note_type_is_read_again_not_taken_from_the_cache(monkeypatch)
 def test_an_edit_of_such_a_card_in_anki_is_not_pulled_as_a_rewrite(tmp_path, monkeypatch):
     anki_collection = pytest.importorskip("anki.collection")
     Collection = anki_collection.Collection
-    build(1_700_000_000, monkeypatch)
+    build_at(1_700_000_000, monkeypatch)
     Collection("c.anki2").close()
     assert run("sync", "--decks", "decks", "--collection", "c.anki2", "--no-backup").exit_code == 0
     col = Collection("c.anki2")
