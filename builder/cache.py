@@ -22,6 +22,7 @@ import hashlib
 import json
 import logging
 import os
+from dataclasses import dataclass
 from functools import cache
 from importlib import metadata
 from pathlib import Path
@@ -91,12 +92,22 @@ def read_entry(target: Path, strict: bool) -> dict[str, Any] | None:
     treated as a miss: then None, with a debug note); never runs anything it holds.
     """
     try:
-        data = json.loads(target.read_bytes())
-        if not isinstance(data, dict):
-            raise BadEntry("not a JSON object")
+        raw = target.read_bytes()
     except FileNotFoundError:
         return None
-    except (OSError, ValueError, RecursionError) as exc:  # bad JSON or UTF-8, too deep, BadEntry
+    except OSError as exc:
+        _bad(target, exc, strict)
+        return None
+    return parse_entry(target, raw, strict)
+
+
+def parse_entry(target: Path, raw: bytes, strict: bool) -> dict[str, Any] | None:
+    """The data of an entry read from ``target`` (see :func:`read_entry`)."""
+    try:
+        data = json.loads(raw)
+        if not isinstance(data, dict):
+            raise BadEntry("not a JSON object")
+    except (ValueError, RecursionError) as exc:  # bad JSON or UTF-8, too deep, BadEntry
         _bad(target, exc, strict)
         return None
     if data.get("format") != CACHE_FORMAT:
@@ -109,6 +120,15 @@ def _bad(target: Path, problem: Exception, strict: bool) -> None:
     if strict and not isinstance(problem, OSError):
         raise BadEntry(f"cache entry {target}: {problem}") from problem
     log.debug("cache: %s cannot be used (%s): a miss", target, problem)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A source's entry found under its key: where it is kept, the key, and its bytes."""
+
+    target: Path
+    key: str
+    raw: bytes
 
 
 # --- The cache ------------------------------------------------------------------------------
@@ -140,16 +160,37 @@ class Cache:
     def get(self, shown: str, key: str | None, rewrite_drafts: bool = True) -> SourceResult | None:
         """The result kept for the source shown as ``shown`` under ``key``, else None (also
         when ``rewrite_drafts`` are asked for and its notes were kept without them)."""
+        entry = self.entry(shown, key)
+        return None if entry is None else self.result(entry, rewrite_drafts)
+
+    def entry(self, shown: str, key: str | None) -> Entry | None:
+        """The entry kept for the source shown as ``shown`` under ``key``, not yet taken
+        apart (:meth:`result` does that); None when there is none under that key. An entry
+        starts with its format and key (:meth:`put` writes them first): one under this key is
+        known without parsing the rest, which waits for :meth:`result`."""
         if key is None:
             return None
         target = self._entry(shown)
-        data = read_entry(target, self.strict)
-        if data is None or data.get("key") != key:
+        try:
+            raw = target.read_bytes()
+        except OSError:  # none yet, or unreadable: a miss
+            return None
+        if not raw.startswith(b'{"format":%d,"key":"%s"' % (CACHE_FORMAT, key.encode("ascii"))):
+            data = parse_entry(target, raw, self.strict)  # written otherwise, or broken: told here
+            if data is None or data.get("key") != key:
+                return None
+        return Entry(target, key, raw)
+
+    def result(self, entry: Entry, rewrite_drafts: bool = True) -> SourceResult | None:
+        """The result an entry holds, checked member by member; None when it cannot be used
+        (also when ``rewrite_drafts`` are asked for and its notes were kept without them)."""
+        data = parse_entry(entry.target, entry.raw, self.strict)
+        if data is None or data.get("key") != entry.key:
             return None
         try:
             result = result_from(data.get("result"))
         except BadEntry as exc:
-            _bad(target, exc, self.strict)
+            _bad(entry.target, exc, self.strict)
             return None
         if not all(packed_name_of(file.path) == file.name for file in result.media):
             return None

@@ -7,7 +7,8 @@ file itself is read by :mod:`builder.read`.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
 
@@ -27,7 +28,8 @@ from .sourcecards import from_card_file, from_document, without_excluded, withou
 from .sources import CARD_SUFFIXES, Source, context
 
 PARALLEL_FROM = 4
-"""Sources to read before a pool of processes pays for itself."""
+"""Sources to read, or kept results to take apart while a worker reads, before a pool of
+processes pays for itself."""
 
 
 def _load(
@@ -110,25 +112,39 @@ def read_all(
     fetch: Fetch | None = None,
     rewrite_drafts: bool = True,
 ) -> list[SourceResult]:
-    """Read sources, in order: from the cache when they did not change, the rest in parallel."""
+    """Read sources, in order: from the cache when they did not change, the rest in worker
+    processes when there are enough of them, or when there are enough kept results for this
+    process to take apart while a worker reads (one edited source among many)."""
     keys = [cache.key(s.path, context(s, fetch)) if cache else None for s in sources]
-    results: list[SourceResult | None] = [
-        cache.get(s.shown, key, rewrite_drafts) if cache else None
-        for s, key in zip(sources, keys, strict=True)
-    ]
-    todo = [i for i, r in enumerate(results) if r is None]
+    entries = [cache.entry(s.shown, key) if cache else None for s, key in zip(sources, keys, strict=True)]
+    results: list[SourceResult | None] = [None] * len(sources)
     tell = _Told(progress, len(sources))
-    for i, result in enumerate(results):
-        if result is not None:
-            tell(sources[i].shown)
-    for i, result in zip(
-        todo, _read_fresh([sources[i] for i in todo], tell, fetch, rewrite_drafts), strict=True
-    ):
-        results[i] = result
-        # A source with errors is read again next time: what it lacked may exist by then.
-        if cache is not None and not any(p.level == "error" for p in result.problems):
-            cache.put(sources[i].shown, keys[i], result)
+    missed = [i for i, entry in enumerate(entries) if entry is None]
+    with _fresh(
+        [sources[i] for i in missed], tell, fetch, rewrite_drafts, len(sources) - len(missed)
+    ) as fresh:
+        for i, entry in enumerate(entries):
+            if cache is not None and entry is not None:
+                results[i] = cache.result(entry, rewrite_drafts)
+                if results[i] is not None:
+                    tell(sources[i].shown)
+        for i, result in zip(missed, fresh, strict=True):
+            results[i] = _kept(cache, sources[i], keys[i], result)
+    # Entries found under their key that cannot be used after all (kept without the drafts
+    # asked for, or a tampered one): read now, one by one.
+    unused = [i for i, result in enumerate(results) if result is None and i not in missed]
+    with _fresh([sources[i] for i in unused], tell, fetch, rewrite_drafts, 0) as fresh:
+        for i, result in zip(unused, fresh, strict=True):
+            results[i] = _kept(cache, sources[i], keys[i], result)
     return [r for r in results if r is not None]
+
+
+def _kept(cache: Cache | None, source: Source, key: str | None, result: SourceResult) -> SourceResult:
+    """A source's result just read, kept in the cache unless it has errors (what it lacked
+    may exist by the next build)."""
+    if cache is not None and not any(p.level == "error" for p in result.problems):
+        cache.put(source.shown, key, result)
+    return result
 
 
 class _Told:
@@ -143,20 +159,31 @@ class _Told:
         self.done += 1
 
 
-def _read_fresh(
-    sources: Sequence[Source], tell: _Told, fetch: Fetch | None, rewrite_drafts: bool
-) -> Iterator[SourceResult]:
-    """Read sources the cache did not have, in a pool of processes when there are enough."""
-    jobs = min(os.cpu_count() or 1, len(sources))
-    if len(sources) < PARALLEL_FROM or jobs < 2:
-        for source in sources:
-            tell(source.shown)
-            yield read_source(source, fetch, rewrite_drafts)
+@contextmanager
+def _fresh(
+    sources: Sequence[Source], tell: _Told, fetch: Fetch | None, rewrite_drafts: bool, alongside: int
+) -> Iterator[Iterator[SourceResult]]:
+    """Sources the cache did not have, read as their results are asked for: in worker
+    processes, started at once, when there are enough sources, or when this process has
+    ``alongside`` kept results to take apart meanwhile; else here, one by one."""
+    read = partial(read_source, fetch=fetch, rewrite_drafts=rewrite_drafts)
+    cores = os.cpu_count() or 1
+    if not sources or cores < 2 or max(len(sources), alongside) < PARALLEL_FROM:
+        yield _one_by_one(sources, read, tell)
         return
-    with worker_pool(jobs) as pool:
-        results = pool.map(
-            partial(read_source, fetch=fetch, rewrite_drafts=rewrite_drafts), sources, chunksize=1
-        )
-        for source, result in zip(sources, results, strict=True):
-            tell(source.shown)
-            yield result
+    with worker_pool(min(cores, len(sources))) as pool:
+        yield _told(sources, pool.map(read, sources, chunksize=1), tell)
+
+
+def _one_by_one(
+    sources: Sequence[Source], read: Callable[[Source], SourceResult], tell: _Told
+) -> Iterator[SourceResult]:
+    for source in sources:
+        tell(source.shown)
+        yield read(source)
+
+
+def _told(sources: Sequence[Source], results: Iterator[SourceResult], tell: _Told) -> Iterator[SourceResult]:
+    for source, result in zip(sources, results, strict=True):
+        tell(source.shown)
+        yield result
