@@ -8,8 +8,13 @@ import multiprocessing
 import os
 import sys
 import time
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing.context import BaseContext
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 
 def pool_context() -> BaseContext:
@@ -47,3 +52,32 @@ def _die_with(parent: int) -> None:
         os._exit(1)
 
     threading.Thread(target=watch, daemon=True).start()
+
+
+_inherited: tuple[Callable[[Any], Any], Sequence[Any]] | None = None
+"""What :func:`map_in_workers` maps, for workers forked as copies of this process."""
+
+
+def map_in_workers(function: Callable[[T], R], items: Sequence[T], jobs: int) -> list[R]:
+    """``function`` of each item, in order, worked out in a pool of ``jobs`` processes.
+
+    Forked workers start as copies of this process, the items included: each is sent as its
+    index, not pickled (a deck's release, all its notes, takes longer to pickle and unpickle
+    than to package). Elsewhere the items are pickled to the workers."""
+    global _inherited
+    if pool_context().get_start_method() != "fork":
+        with worker_pool(jobs) as pool:
+            return list(pool.map(function, items, chunksize=1))
+    _inherited = (function, items)
+    try:
+        with worker_pool(jobs) as pool:
+            return list(pool.map(_nth, range(len(items)), chunksize=1))
+    finally:
+        _inherited = None
+
+
+def _nth(n: int) -> Any:
+    """In a forked worker: the function of :func:`map_in_workers` applied to its ``n``-th item."""
+    assert _inherited is not None, "a worker forked before its items were set"
+    function, items = _inherited
+    return function(items[n])

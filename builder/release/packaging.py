@@ -11,9 +11,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NamedTuple
 
-from ..build import PARALLEL_FROM, worker_pool
+from ..build import PARALLEL_FROM
 from ..markup import HTML
 from ..package import Made, apkg_bytes, apkg_digest
+from ..pool import map_in_workers
 from ..stamp import remember_packages
 from .deck import Release
 
@@ -87,5 +88,4 @@ def packages_of(rels: Sequence[Release], draft: bool = False) -> list[Packed]:
     jobs = min(os.cpu_count() or 1, len(rels))
     if len(rels) < PARALLEL_FROM or jobs < 2:
         return [make(rel) for rel in rels]
-    with worker_pool(jobs) as pool:
-        return list(pool.map(make, rels, chunksize=1))
+    return map_in_workers(make, rels, jobs)
