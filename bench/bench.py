@@ -7,7 +7,11 @@ For N copies of the seed (distinct titles, so distinct decks), it measures in on
 - rebuild after one source changed;
 - peak memory (RSS) of the full build;
 - the baseline: markdown-it parsing and rendering every source once, plus genanki writing the
-  same number of notes into the same number of decks.
+  same number of notes into the same number of decks;
+- the CPU seconds of the full build (its worker processes included) and of the baseline: the
+  work done, which a busy machine changes much less than the wall-clock time;
+- how the machine's cores scale: how many times as fast as one process the same loop ran in
+  one process per core (on a virtual machine whose cores are shared, well under the count).
 
 Each figure is the median of several runs of a fresh process (``python -m builder build``),
 timed from outside. It prints the figures, their ratios and the targets:
@@ -49,6 +53,26 @@ for n, source in enumerate(sorted(corpus.glob("*.md"))):
 """
 
 
+SPIN = "x = 0\nfor i in range(10_000_000):\n    x += i\n"
+
+
+def core_scaling(rounds: int = 3) -> float:
+    """How many times the work of one process the machine's cores did at once: a CPU loop run
+    alone, then in each of ``os.cpu_count()`` processes side by side (medians of ``rounds``)."""
+    cores = os.cpu_count() or 1
+    alone, together = [], []
+    for _ in range(rounds):
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-c", SPIN], check=True)
+        alone.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        procs = [subprocess.Popen([sys.executable, "-c", SPIN]) for _ in range(cores)]
+        for proc in procs:
+            proc.wait()
+        together.append(time.perf_counter() - start)
+    return cores * statistics.median(alone) / statistics.median(together)
+
+
 def make_corpus(folder: Path, copies: int) -> None:
     """``copies`` copies of the seed, each with its own title (so its own deck)."""
     text = SEED.read_text(encoding="utf-8")
@@ -58,8 +82,9 @@ def make_corpus(folder: Path, copies: int) -> None:
         (folder / f"seed-{n:03d}.md").write_text(f"{first} — copy {n:03d}\n{rest}", encoding="utf-8")
 
 
-def timed(command: list[str], env: dict[str, str]) -> tuple[float, int]:
-    """Wall seconds and peak RSS (bytes) of one fresh process."""
+def timed(command: list[str], env: dict[str, str]) -> tuple[float, int, float]:
+    """Wall seconds, peak RSS (bytes) and CPU seconds of one fresh process (the CPU of the
+    worker processes it waited for included: Linux counts them in the process's own usage)."""
     # Its messages go to a file: a pipe nobody reads while it runs fills up (a build of 100
     # sources warns more than a pipe holds) and the build would wait on it forever.
     with tempfile.TemporaryFile() as errors:
@@ -70,7 +95,7 @@ def timed(command: list[str], env: dict[str, str]) -> tuple[float, int]:
         if status != 0:
             errors.seek(0)
             raise SystemExit(f"failed: {' '.join(command)}\n{errors.read().decode()}")
-    return elapsed, usage.ru_maxrss * 1024
+    return elapsed, usage.ru_maxrss * 1024, usage.ru_utime + usage.ru_stime
 
 
 def measure(copies: int, runs: int) -> dict[str, float]:
@@ -79,15 +104,16 @@ def measure(copies: int, runs: int) -> dict[str, float]:
     corpus = work / "corpus"
     make_corpus(corpus, copies)
     build = [sys.executable, "-m", "builder", "build", str(corpus), "--out"]
-    full, memory, unchanged, one, base = [], [], [], [], []
+    full, memory, unchanged, one, base, full_cpu, base_cpu = [], [], [], [], [], [], []
     try:
         notes = None
         for run in range(runs):
             out = work / f"decks-{run}"
             env["DECKBUILDER_CACHE"] = str(work / f"cache-{run}")  # each full build starts cold
-            seconds, rss = timed([*build, str(out)], env)
+            seconds, rss, cpu = timed([*build, str(out)], env)
             full.append(seconds)
             memory.append(rss)
+            full_cpu.append(cpu)
             unchanged.append(timed([*build, str(out)], env)[0])
             victim = corpus / "seed-000.md"
             original = victim.read_text(encoding="utf-8")
@@ -98,11 +124,11 @@ def measure(copies: int, runs: int) -> dict[str, float]:
             victim.write_text(original, encoding="utf-8")
             if notes is None:
                 notes = _notes_per_deck(out)
-            base.append(
-                timed(
-                    [sys.executable, "-c", BASELINE, str(corpus), str(work / f"base-{run}"), str(notes)], env
-                )[0]
+            seconds, _, cpu = timed(
+                [sys.executable, "-c", BASELINE, str(corpus), str(work / f"base-{run}"), str(notes)], env
             )
+            base.append(seconds)
+            base_cpu.append(cpu)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return {
@@ -111,6 +137,8 @@ def measure(copies: int, runs: int) -> dict[str, float]:
         "one": statistics.median(one),
         "memory": max(memory),
         "baseline": statistics.median(base),
+        "full_cpu": statistics.median(full_cpu),
+        "baseline_cpu": statistics.median(base_cpu),
     }
 
 
@@ -136,10 +164,12 @@ def main() -> None:
     args = parser.parse_args()
     results = {}
     print(
-        f"deckbuilder benchmark: {os.cpu_count()} cores, Python {sys.version.split()[0]}, median of {args.runs} runs"
+        f"deckbuilder benchmark: {os.cpu_count()} cores, Python {sys.version.split()[0]}, median of {args.runs} runs;"
+        f" the cores did {core_scaling():.2f}x the work of one"
     )
     print(
         f"{'N':>5} {'full s':>8} {'baseline s':>10} {'full/base':>9} {'no change s':>11} {'/full':>6} {'one file s':>10} {'/full':>6} {'peak MB':>8}"
+        f" {'full CPU s':>10} {'base CPU s':>10} {'CPU ratio':>9}"
     )
     for size in args.sizes:
         r = measure(size, args.runs)
@@ -148,6 +178,7 @@ def main() -> None:
             f"{size:>5} {r['full']:>8.2f} {r['baseline']:>10.2f} {r['full'] / r['baseline']:>9.2f}"
             f" {r['unchanged']:>11.2f} {r['unchanged'] / r['full']:>6.2f} {r['one']:>10.2f}"
             f" {r['one'] / r['full']:>6.2f} {r['memory'] / 1e6:>8.0f}"
+            f" {r['full_cpu']:>10.2f} {r['baseline_cpu']:>10.2f} {r['full_cpu'] / r['baseline_cpu']:>9.2f}"
         )
     print()
     print("targets:")
