@@ -79,8 +79,7 @@ def notes_of(
                 teaches=body_hash(card.kind, shown.teaches_html),
                 digest=content_hash(shown.model, fields, tags, home),
                 sides=cloze_prompts(card),
-                # A team note type's card is rewritten in its card file, not by curation.
-                draft=(draft(card) if card.note_type is None else ()) if rewrite_drafts else None,
+                draft=draft(card) if rewrite_drafts else None,
                 generated=card.generated or fingerprint(card.kind, shown.prompt, shown.answer),
             )
         )

@@ -6,19 +6,24 @@ Used for ``cards --json``, for the sort field, and by extraction to tell prompts
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from markdown_it.token import Token
 
 from .markdown import CLOZE, math_text, plain
 from .model import (
+    Answered,
     Block,
     Blocks,
     Card,
+    Clozed,
     ClozeText,
     Code,
     Gap,
+    Inline,
     Items,
     ListBlock,
+    OwnFields,
     Pairs,
     Paragraph,
     Part,
@@ -26,7 +31,9 @@ from .model import (
     Snippet,
     Table,
     Text,
+    Written,
     breadcrumb,
+    unknown_form,
     unknown_part,
 )
 
@@ -75,10 +82,9 @@ def part_text(part: Part) -> list[str]:
     unknown_part(part)
 
 
-def cloze_text(card: Card, *, shown: bool) -> str:
+def cloze_text(card: Card, statement: Inline, *, shown: bool) -> str:
     """A hand-written cloze's plain text: ``[...]`` (or its hint) where hidden, else the answers."""
-    assert card.statement is not None
-    text = plain(card.statement.tokens)
+    text = plain(statement.tokens)
     if shown:
         text = CLOZE.sub(lambda m: m.group(2), text)
     else:
@@ -90,19 +96,24 @@ def cloze_text(card: Card, *, shown: bool) -> str:
 def prompt_text(card: Card, gap: int = 1) -> str:
     """The plain-text prompt a learner reads (``[...]`` where a cloze hides its answer); for a
     generated cloze, the prompt of its card ``gap``."""
-    if card.statement is not None:
-        return cloze_text(card, shown=False)
-    if card.cloze is not None:
-        return _with_crumb(card, cloze_plain(card.cloze, gap))
-    return card.prompt
+    form = card.form
+    if isinstance(form, (Answered, OwnFields)):
+        return card.prompt
+    if isinstance(form, Clozed):
+        return _with_crumb(card, form.cloze, cloze_plain(form.cloze, gap))
+    if isinstance(form, Written):
+        return cloze_text(card, form.statement, shown=False)
+    unknown_form(form)
 
 
 def cloze_prompts(card: Card) -> tuple[str, ...]:
     """The prompt of each card of a generated cloze that uses several numbers (else none): one
     per number it uses, never one for each number up to its highest."""
-    cloze = card.cloze
-    numbers = cloze.numbers if cloze is not None else ()
-    if cloze is None or len(numbers) < 2:
+    if not isinstance(card.form, Clozed):
+        return ()
+    cloze = card.form.cloze
+    numbers = cloze.numbers
+    if len(numbers) < 2:
         return ()
     # Each line's text is made once: a prompt differs from the statement shown whole only in
     # the lines that hold its number (a list cloze of n items has n prompts of n lines).
@@ -116,7 +127,7 @@ def cloze_prompts(card: Card) -> tuple[str, ...]:
         lines = list(shown)
         for i in sorted({*holding.get(number, ()), *holding.get(None, ())}):
             lines[i] = _marked(cloze, i, _line_text(cloze.lines[i], number))
-        prompts.append(_with_crumb(card, "\n".join([cloze.intro, *lines] if cloze.intro else lines)))
+        prompts.append(_with_crumb(card, cloze, "\n".join([cloze.intro, *lines] if cloze.intro else lines)))
     return tuple(prompts)
 
 
@@ -129,13 +140,22 @@ def _numbers_in(line: tuple[Segment, ...]) -> set[int | None]:
 
 
 def answer_text(card: Card) -> str:
-    """The plain-text answer a learner reads."""
-    if card.statement is not None:
-        return cloze_text(card, shown=True)
-    if card.cloze is not None:
-        return cloze_plain(card.cloze, None)
-    # A team note type's card: its second field (its first is the prompt).
-    parts = card.answer[1:2] if card.note_type is not None else card.answer
+    """The plain-text answer a learner reads (a team note type's card: its second field, its
+    first being the prompt)."""
+    form = card.form
+    if isinstance(form, Answered):
+        return _parts_text(form.answer)
+    if isinstance(form, Clozed):
+        return cloze_plain(form.cloze, None)
+    if isinstance(form, Written):
+        return cloze_text(card, form.statement, shown=True)
+    if isinstance(form, OwnFields):
+        return _parts_text(part for _, part in form.fields[1:2])
+    unknown_form(form)
+
+
+def _parts_text(parts: Iterable[Part]) -> str:
+    """Answer parts as plain text, one after the other."""
     return "\n".join(line for part in parts for line in part_text(part)).strip()
 
 
@@ -185,16 +205,13 @@ def _shown_text(token: Token, hide: int | None) -> str:
     return CLOZE.sub(one, text)
 
 
-def _with_crumb(card: Card, text: str) -> str:
+def _with_crumb(card: Card, cloze: ClozeText, text: str) -> str:
+    """A generated cloze's ``text`` after the card's breadcrumb."""
     crumb = breadcrumb(card.crumbs)
     if not crumb:
         return text
     # A list starts on its own line, under the breadcrumb.
-    return (
-        f"{crumb} —\n{text}"
-        if card.cloze is not None and card.cloze.listed and not card.cloze.intro
-        else f"{crumb} — {text}"
-    )
+    return f"{crumb} —\n{text}" if cloze.listed and not cloze.intro else f"{crumb} — {text}"
 
 
 def _raw_text(token: Token | str) -> str:

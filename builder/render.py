@@ -19,9 +19,11 @@ from .markdown import MATH_DISPLAY, MATH_INLINE, cloze_entities, parser, plain
 from .markup import HTML, escape
 from .media import offline
 from .model import (
+    Answered,
     Block,
     Blocks,
     Card,
+    Clozed,
     ClozeText,
     Code,
     Gap,
@@ -29,6 +31,7 @@ from .model import (
     Items,
     ListBlock,
     Other,
+    OwnFields,
     Pairs,
     Paragraph,
     Part,
@@ -36,7 +39,9 @@ from .model import (
     Table,
     Text,
     Way,
+    Written,
     breadcrumb,
+    unknown_form,
     unknown_part,
 )
 from .model.cards import SOURCE_FIELD
@@ -214,35 +219,33 @@ def render(card: Card) -> Rendered:
     """The note fields and plain text of a card."""
     # The file only: a line number would change every note below an inserted line.
     source = escape(card.origin.path)
-    if card.note_type is not None:
+    form = card.form
+    if isinstance(form, Answered):
         fields = {
-            name: source if name == SOURCE_FIELD else parts_html((part,)) for name, part in card.own_fields
+            "Prompt": _prompt_html(card, escape(card.ask)),
+            "Answer": parts_html(form.answer),
+            "Source": source,
         }
+        return Rendered(card, _MODELS[form.way], fields, card.prompt, answer_text(card), fields["Answer"])
+    if isinstance(form, Clozed):
+        return _cloze_note(card, cloze_html(form.cloze), form.extra, source)
+    if isinstance(form, Written):
+        return _cloze_note(card, inline_html(form.statement, cloze=True), form.extra, source)
+    if isinstance(form, OwnFields):
+        fields = {name: source if name == SOURCE_FIELD else parts_html((part,)) for name, part in form.fields}
         taught = HTML().join(html for name, html in fields.items() if name != SOURCE_FIELD)
-        return Rendered(card, card.note_type, fields, card.prompt, answer_text(card), taught)
-    if card.statement is not None:
-        statement = inline_html(card.statement, cloze=True)
-        fields = {
-            "Text": _prompt_html(card, statement, cloze=True),
-            "Extra": parts_html(card.extra),
-            "Source": source,
-        }
-        return Rendered(card, "cloze", fields, prompt_text(card), answer_text(card), statement)
-    if card.cloze is not None:
-        statement = cloze_html(card.cloze)
-        fields = {
-            "Text": _prompt_html(card, statement, cloze=True),
-            "Extra": parts_html(card.extra),
-            "Source": source,
-        }
-        return Rendered(card, "cloze", fields, prompt_text(card), answer_text(card), statement)
+        return Rendered(card, form.note_type, fields, card.prompt, answer_text(card), taught)
+    unknown_form(form)
+
+
+def _cloze_note(card: Card, statement: HTML, extra: tuple[Part, ...], source: HTML) -> Rendered:
+    """A cloze card rendered: its statement with Anki's marks, the context under it, its source."""
     fields = {
-        "Prompt": _prompt_html(card, escape(card.ask)),
-        "Answer": parts_html(card.answer),
+        "Text": _prompt_html(card, statement, cloze=True),
+        "Extra": parts_html(extra),
         "Source": source,
     }
-    model = _MODELS[card.way]
-    return Rendered(card, model, fields, card.prompt, answer_text(card), fields["Answer"])
+    return Rendered(card, "cloze", fields, prompt_text(card), answer_text(card), statement)
 
 
 # --- Tombstones ---------------------------------------------------------------------------

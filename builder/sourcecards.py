@@ -9,10 +9,11 @@ from dataclasses import replace
 from functools import partial
 
 from .config import FRONT_MATTER_KEYS, DeckConfig, read_config
+from .curation.apply import own_fields_refused
 from .curation.load import Curation
 from .extract import extract
 from .markdown import title_from_path
-from .model import Card, Diagnostic, Document, Skipped
+from .model import Card, Diagnostic, Document, OwnFields, Skipped
 from .names import deck_name
 from .read.hashtags import tag_cards
 from .read.notetypes import read_note_type
@@ -58,16 +59,9 @@ def without_rewrites_of_own_fields(
 ) -> Curation:
     """The curation without rewrites of cards of a team's note type (their fields are their own,
     which a rewrite cannot give): each is an error at its entry."""
-    own = {c.key for c in cards if c.note_type is not None}
+    own = {c.key for c in cards if isinstance(c.form, OwnFields)}
     refused = [e for e in curation.entries if e.action == "rewrite" and e.key in own]
-    problems += [
-        Diagnostic(
-            curation.origin(e),
-            "error",
-            f"“{e.named}” is a card of a team's note type: edit its fields in its card file, not by a rewrite",
-        )
-        for e in refused
-    ]
+    problems += [own_fields_refused(e, curation.origin(e)) for e in refused]
     return (
         replace(curation, entries=tuple(e for e in curation.entries if e not in refused))
         if refused

@@ -1,6 +1,6 @@
 """The shape ARCHITECTURE.md describes, held by tests: imports point down the stages, with no
-circle; a new kind of answer part is a type error wherever it is not handled; an output is one
-value in a registry."""
+circle; a new kind of answer part, or a new card form, is a type error wherever it is not
+handled; an output is one value in a registry."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from builder.extract import walker
 from builder.extract.table import read_table
 from builder.extract.walker import Titled
 from builder.markdown import plain
-from builder.model import Card, Table, Text
+from builder.model import Answered, Card, Table, Text
 from builder.outputs.base import Output
 from builder.release.deck import Release
 from tests.support import cards_json, run, write
@@ -191,38 +191,88 @@ def test_no_function_is_more_complex_than_the_limit():
     assert over == []
 
 
-@pytest.mark.skipif(
-    shutil.which("mypy") is None and not (ROOT / ".venv" / "bin" / "mypy").exists(), reason="no mypy"
+UNHANDLED = (
+    (
+        "Part: TypeAlias = Text | Items | Pairs | Blocks | Snippet",
+        '@dataclass(frozen=True)\nclass Audio:\n    """An answer part: a sound."""\n\n    name: str\n\n\n',
+        " | Audio",
+    ),
+    (
+        "Form: TypeAlias = Answered | Clozed | Written | OwnFields",
+        '@dataclass(frozen=True)\nclass Occluded:\n    """A card\'s form: an image, parts of it hidden."""\n\n'
+        "    image: str\n\n\n",
+        " | Occluded",
+    ),
 )
-def test_a_new_kind_of_answer_part_is_a_type_error_where_it_is_not_handled(tmp_path):
-    """ARCHITECTURE.md's worked example: a part type added to ``Part`` and handled nowhere is
-    named by mypy at each of the five places that read parts."""
-    copy = tmp_path / "builder"
+"""ARCHITECTURE.md's worked examples of a type added to a union of ``model/cards.py`` and
+handled nowhere: the union as written, the record put before it, and what is added to it."""
+
+
+@pytest.fixture(scope="module")
+def unhandled(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """What mypy says of a copy of ``builder`` holding both of :data:`UNHANDLED` (one run for
+    the two tests that read it)."""
+    root = tmp_path_factory.mktemp("unhandled")
+    copy = root / "builder"
     shutil.copytree(PACKAGE, copy, ignore=shutil.ignore_patterns("__pycache__", "vendor"))
-    shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
+    shutil.copy(ROOT / "pyproject.toml", root / "pyproject.toml")
     cards = copy / "model" / "cards.py"
     text = cards.read_text(encoding="utf-8")
-    union = "Part: TypeAlias = Text | Items | Pairs | Blocks | Snippet"
-    assert union in text
-    audio = '@dataclass(frozen=True)\nclass Audio:\n    """An answer part: a sound."""\n\n    name: str\n\n\n'
-    cards.write_text(text.replace(union, f"{audio}{union} | Audio"), encoding="utf-8")
+    for union, record, added in UNHANDLED:
+        assert union in text
+        text = text.replace(union, f"{record}{union}{added}")
+    cards.write_text(text, encoding="utf-8")
     done = subprocess.run(
         [sys.executable, "-m", "mypy", "--no-incremental", "builder"],
-        cwd=tmp_path,
+        cwd=root,
         capture_output=True,
         text=True,
         check=False,
     )
-    flagged = sorted(
-        line.split(":", 1)[0] for line in done.stdout.splitlines() if 'has incompatible type "Audio"' in line
+    return done.stdout
+
+
+def _flagged(report: str, name: str) -> list[str]:
+    """The modules mypy finds a ``name`` unhandled in, once a place."""
+    return sorted(
+        line.split(":", 1)[0] for line in report.splitlines() if f'has incompatible type "{name}"' in line
     )
-    assert flagged == [
+
+
+MYPY = pytest.mark.skipif(
+    shutil.which("mypy") is None and not (ROOT / ".venv" / "bin" / "mypy").exists(), reason="no mypy"
+)
+
+
+@MYPY
+def test_a_new_kind_of_answer_part_is_a_type_error_where_it_is_not_handled(unhandled):
+    """ARCHITECTURE.md's worked example: a part type added to ``Part`` and handled nowhere is
+    named by mypy at each of the five places that read parts."""
+    assert _flagged(unhandled, "Audio") == [
         "builder/curation/drafts.py",
         "builder/extract/question.py",
         "builder/media/found.py",
         "builder/plaintext.py",
         "builder/render.py",
-    ], done.stdout
+    ], unhandled
+
+
+@MYPY
+def test_a_new_card_form_is_a_type_error_where_it_is_not_handled(unhandled):
+    """ARCHITECTURE.md's worked example: a card form added to ``Form`` and handled nowhere is
+    named by mypy at each place that reads a card's form (plain text twice: its prompt and
+    its answer)."""
+    assert _flagged(unhandled, "Occluded") == [
+        "builder/curation/apply.py",
+        "builder/curation/drafts.py",
+        "builder/extract/figures.py",
+        "builder/extract/settle.py",
+        "builder/media/found.py",
+        "builder/media/retarget.py",
+        "builder/plaintext.py",
+        "builder/plaintext.py",
+        "builder/render.py",
+    ], unhandled
 
 
 class Jsonl(Output):
@@ -258,7 +308,7 @@ def glossary(block: Table, where: Titled) -> bool:
                 key=where.scope.card("fact", term),
                 crumbs=where.scope.crumbs,
                 ask=f"{term}: meaning?",
-                answer=(Text(row[1]),),
+                form=Answered((Text(row[1]),)),
                 origin=origin,
                 top=where.scope.top,
             )

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from builder.limits import MAX_CLOZE_NUMBER, MAX_DELETIONS
-from builder.model import ClozeText, Gap, Inline, Origin
+from builder.model import Clozed, ClozeText, Gap, Inline, Origin
 from builder.model.cards import Card
 from builder.plaintext import cloze_prompts
 
@@ -115,8 +115,8 @@ def test_a_number_past_the_maximum_in_math_is_one_line(tmp_path):
 def test_prompts_are_made_for_the_numbers_used_only():
     where = Origin("a.md", 3)
     gaps = tuple(Gap(n, Inline((), where)) for n in (3, 400))
-    card = Card("cloze", "k", (), "", (), where, cloze=ClozeText((gaps,)))
-    assert card.cloze is not None and card.cloze.numbers == (3, 400)
+    card = Card("cloze", "k", (), "", Clozed(ClozeText((gaps,))), where)
+    assert card.form.cloze.numbers == (3, 400)
     assert len(cloze_prompts(card)) == 2
 
 
@@ -193,11 +193,12 @@ def test_deletions_in_math_are_found_in_one_pass_as_the_pattern_finds_them(text)
 def test_prompts_are_each_card_s_prompt(seed_extraction):
     from builder.plaintext import prompt_text
 
-    clozes = [c for c in seed_extraction.cards if c.cloze is not None and len(c.cloze.numbers) > 1]
+    clozes = [
+        c for c in seed_extraction.cards if isinstance(c.form, Clozed) and len(c.form.cloze.numbers) > 1
+    ]
     assert clozes
     for card in clozes:
-        assert card.cloze is not None
-        assert cloze_prompts(card) == tuple(prompt_text(card, n) for n in card.cloze.numbers)
+        assert cloze_prompts(card) == tuple(prompt_text(card, n) for n in card.form.cloze.numbers)
 
 
 def test_a_long_list_cloze_makes_its_prompts_in_linear_steps(tmp_path):

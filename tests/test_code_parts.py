@@ -9,7 +9,7 @@ from textwrap import dedent
 
 from builder.extract import Extraction, extract
 from builder.extract.code import MOST_LINES
-from builder.model import Card, Snippet
+from builder.model import Answered, Card, Snippet
 from builder.read import read
 
 
@@ -25,7 +25,8 @@ def code_cards(found: Extraction) -> dict[str, str]:
 
 
 def shown(card: Card) -> str:
-    snippet = card.answer[0]
+    assert isinstance(card.form, Answered)
+    snippet = card.form.answer[0]
     assert isinstance(snippet, Snippet)
     return snippet.text
 

@@ -357,7 +357,7 @@ def test_an_include_reads_inside_the_source_folder(tmp_path: Path) -> None:
     from builder.read import read
 
     inside = read(source, "src/ch.md", tmp_path)
-    assert [c.answer[0].text for c in extract(inside).cards] == ["fn a() {}"]  # type: ignore[union-attr]
+    assert [c.form.answer[0].text for c in extract(inside).cards] == ["fn a() {}"]  # type: ignore[union-attr]
     alone = read(source, "src/ch.md")
     assert [d.message for d in alone.diagnostics] == [
         "include “../listings/a.rs” is outside the source folder src/"

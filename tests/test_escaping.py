@@ -239,7 +239,7 @@ def test_no_part_of_any_card_becomes_markup(h):
 def test_the_extra_column_of_a_before_after_table_is_text(h):
     text = f"## Speed\n| Metric | Before | After | {h} |\n|---|---|---|---|\n| spawn | 120 ms | 35 ms | x |\n"
     (card,) = [c for c in extract(parse(text, "notes.md")).cards if c.kind == "metric"]
-    (pairs,) = card.extra
+    (pairs,) = card.form.extra
     ((head, _),) = pairs.pairs
     fields = render(card).fields
     parsed = assert_inert(fields["Extra"])

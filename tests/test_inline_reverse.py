@@ -12,6 +12,7 @@ from textwrap import dedent
 from click.testing import CliRunner
 
 from builder.cli import main
+from builder.model import Answered, Written
 from builder.notetypes import REVERSE_MODEL_ID, TYPEIN_MODEL_ID
 from builder.render import render
 from builder.yamlcards import parse_cards
@@ -221,7 +222,7 @@ def test_yaml_flags_checked_at_their_lines():
         " well): Anki compares what the learner types with the back's text, so keep it one short"
         " line of plain text, or drop type_in",
     ]
-    assert [(c.key, c.way) for c in loaded.cards] == [("card:cloze", "forward"), ("card:long", "typed")]
+    assert [(c.key, type(c.form)) for c in loaded.cards] == [("card:cloze", Written), ("card:long", Answered)]
     assert [render(c).model for c in loaded.cards] == ["cloze", "typein"]
 
 

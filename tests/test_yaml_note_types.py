@@ -13,7 +13,7 @@ import pytest
 
 from builder.build import notes_of, read_source
 from builder.config import DeckConfig
-from builder.model import Blocks, NoteType
+from builder.model import Blocks, NoteType, OwnFields
 from builder.read.notetypes import read_note_type
 from builder.render import render, tombstone_fields
 from builder.sources import Source
@@ -289,13 +289,19 @@ def test_without_its_note_types_a_card_file_takes_the_fields_as_given():
     loaded, problems = parse_cards(dedent(CARDS), "cards.yaml")
     assert problems == []
     perro = loaded.cards[1]
-    assert (perro.note_type, perro.fields, perro.ask) == ("vocab", ("Meaning", "Word"), "dog")
+    assert isinstance(perro.form, OwnFields)
+    assert (perro.form.note_type, [name for name, _ in perro.form.fields], perro.ask) == (
+        "vocab",
+        ["Meaning", "Word"],
+        "dog",
+    )
     vocab = read_note_type(Path("source/notetypes"), "vocab")
     assert isinstance(vocab, NoteType) and read_note_type(Path("source/notetypes"), "nope") is None
     loaded, problems = parse_cards(dedent(CARDS), "cards.yaml", {"vocab": vocab}.get)
     perro = loaded.cards[1]
-    assert (perro.fields, perro.ask) == (vocab.fields, "perro")
-    assert perro.answer[2] == perro.answer[3] == Blocks(())
+    assert isinstance(perro.form, OwnFields)
+    assert (tuple(name for name, _ in perro.form.fields), perro.ask) == (vocab.fields, "perro")
+    assert perro.form.fields[2][1] == perro.form.fields[3][1] == Blocks(())
     assert list(render(perro).fields) == list(vocab.fields)
 
 

@@ -7,7 +7,7 @@ from textwrap import dedent
 import pytest
 
 from builder.errors import SourceError
-from builder.model import Blocks, ListBlock, Paragraph, Table
+from builder.model import Answered, Blocks, ListBlock, Paragraph, Table, Written
 from builder.render import render
 from builder.yamlcards import CardFile, load_cards, parse_cards
 
@@ -50,7 +50,8 @@ def test_example_gives_three_notes_one_of_them_reversible():
         ("fact", "card:mpt-vs-verkle", ("rust",), "cards.yaml:10"),
     ]
     assert all(c.crumbs == () for c in loaded.cards)
-    assert [c.way for c in loaded.cards] == ["forward", "forward", "both"]
+    assert [type(c.form) for c in loaded.cards] == [Answered, Written, Answered]
+    assert [c.form.way for c in loaded.cards if isinstance(c.form, Answered)] == ["forward", "both"]
 
 
 def test_fact_card_renders_its_back_as_markdown():
@@ -67,8 +68,8 @@ def test_fact_card_renders_its_back_as_markdown():
 def test_cloze_card_keeps_its_deletion_and_hides_it_in_the_prompt():
     loaded, _ = load(EXAMPLE)
     card = card_of(loaded, "card:sealevel-locks")
-    assert (card.ask, card.answer) == ("", ())
-    assert card.statement is not None and str(card.statement.origin) == "cards.yaml:9"
+    assert card.ask == ""
+    assert isinstance(card.form, Written) and str(card.form.statement.origin) == "cards.yaml:9"
     rendered = render(card)
     assert rendered.model == "cloze"
     assert "{{c1::account}}" in rendered.fields["Text"]
@@ -134,7 +135,9 @@ def test_back_blocks_name_their_lines_in_the_yaml_file():
               | 1 | 2 |
     """)
     assert problems == []
-    (part,) = loaded.cards[0].answer
+    form = loaded.cards[0].form
+    assert isinstance(form, Answered)
+    (part,) = form.answer
     assert isinstance(part, Blocks)
     assert [(type(b), b.origin.line) for b in part.blocks] == [(Paragraph, 5), (ListBlock, 7), (Table, 10)]
 

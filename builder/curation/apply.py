@@ -9,7 +9,23 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
 from ..markdown import parser, plain
-from ..model import Blocks, Card, ClozeText, Diagnostic, Gap, Inline, Origin, Segment, Skipped
+from ..model import (
+    Answered,
+    Blocks,
+    Card,
+    Clozed,
+    ClozeText,
+    Diagnostic,
+    Gap,
+    Inline,
+    Origin,
+    OwnFields,
+    Part,
+    Segment,
+    Skipped,
+    Written,
+    unknown_form,
+)
 from ..read import snippet_blocks
 from .load import Curation, Entry
 
@@ -104,8 +120,63 @@ def _rewrite(card: Card, entry: Entry, curation: Curation, problems: list[Diagno
                 f" (was {entry.was}, now {now}): review the rewrite, then set was: {now}",
             )
         )
-    is_cloze = card.cloze is not None or card.statement is not None
-    if is_cloze and entry.cloze is None:
+    form = card.form
+    if isinstance(form, Answered):
+        made = _rewritten_answer(card, form, entry, curation, problems)
+    elif isinstance(form, (Clozed, Written)):
+        made = _rewritten_cloze(card, form.extra, entry, where, problems)
+    elif isinstance(form, OwnFields):
+        problems.append(own_fields_refused(entry, where))
+        made = None
+    else:
+        unknown_form(form)
+    return None if made is None else replace(made, generated=now)
+
+
+def own_fields_refused(entry: Entry, where: Origin) -> Diagnostic:
+    """The error a rewrite of a card of a team's note type is: its fields are its own, which a
+    rewrite cannot give."""
+    return Diagnostic(
+        where,
+        "error",
+        f"“{entry.named}” is a card of a team's note type: edit its fields in its card file, not by a rewrite",
+    )
+
+
+def _rewritten_answer(
+    card: Card, form: Answered, entry: Entry, curation: Curation, problems: list[Diagnostic]
+) -> Card | None:
+    """A prompt/answer card rewritten with ``prompt:`` and ``answer:``, asked as before; None
+    (an error reported) when the entry gives a ``cloze:``."""
+    if entry.cloze is not None:
+        problems.append(
+            Diagnostic(
+                curation.origin(entry),
+                "error",
+                f"“{entry.named}” is a prompt/answer card: rewrite it with prompt: and answer: (its note keeps its type)",
+            )
+        )
+        return None
+    ask = (
+        " ".join(plain(parser().parseInline(entry.prompt.strip())[0].children or ()).split())
+        if entry.prompt
+        else card.ask
+    )
+    answer = form.answer
+    if entry.answer is not None:
+        text, line = entry.answer
+        blocks, _, found = snippet_blocks(text, curation.path, line)
+        problems.extend(found)
+        answer = (Blocks(tuple(blocks)),)
+    return replace(card, ask=ask, form=replace(form, answer=answer))
+
+
+def _rewritten_cloze(
+    card: Card, extra: tuple[Part, ...], entry: Entry, where: Origin, problems: list[Diagnostic]
+) -> Card | None:
+    """A cloze card rewritten with ``cloze:``, ``extra`` shown under it as before; None (an error
+    reported) when the entry gives no ``cloze:`` or its deletions are broken."""
+    if entry.cloze is None:
         problems.append(
             Diagnostic(
                 where,
@@ -114,30 +185,8 @@ def _rewrite(card: Card, entry: Entry, curation: Curation, problems: list[Diagno
             )
         )
         return None
-    if not is_cloze and entry.cloze is not None:
-        problems.append(
-            Diagnostic(
-                where,
-                "error",
-                f"“{entry.named}” is a prompt/answer card: rewrite it with prompt: and answer: (its note keeps its type)",
-            )
-        )
-        return None
-    if entry.cloze is not None:
-        cloze = _cloze(entry.cloze, where, entry.named, problems)
-        return None if cloze is None else replace(card, cloze=cloze, statement=None, generated=now)
-    ask = (
-        " ".join(plain(parser().parseInline(entry.prompt.strip())[0].children or ()).split())
-        if entry.prompt
-        else card.ask
-    )
-    answer = card.answer
-    if entry.answer is not None:
-        text, line = entry.answer
-        blocks, _, found = snippet_blocks(text, curation.path, line)
-        problems.extend(found)
-        answer = (Blocks(tuple(blocks)),)
-    return replace(card, ask=ask, answer=answer, generated=now)
+    cloze = _cloze(entry.cloze, where, entry.named, problems)
+    return None if cloze is None else replace(card, form=Clozed(cloze, extra))
 
 
 _LIST_MARK = re.compile(r"^\s*(?:[-*+]|(\d+)[.)])\s+")

@@ -41,20 +41,25 @@ from markdown_it.token import Token
 
 from ..markdown import CLOZE, inline_tokens, plain
 from ..model import (
+    Answered,
     Block,
     Blocks,
     Card,
+    Clozed,
     ClozeText,
     Code,
     Gap,
     Items,
     ListBlock,
+    OwnFields,
     Pairs,
     Paragraph,
     Part,
     Snippet,
     Table,
     Text,
+    Written,
+    unknown_form,
     unknown_part,
 )
 from .entries import drop_entry, rewrite_entry, rewrite_text
@@ -65,15 +70,21 @@ __all__ = ["draft", "drop_entry", "inline_markdown", "rewrite_entry", "rewrite_t
 
 def draft(card: Card) -> tuple[tuple[str, str], ...]:
     """The fields a rewrite of ``card`` starts from, as Markdown: its prompt and answer, or its
-    cloze statement. ``()`` when no Markdown reads back to the card it has now."""
+    cloze statement. ``()`` when no Markdown reads back to the card it has now, and for a card
+    of a team's note type (rewritten in its card file, not by curation)."""
+    form = card.form
+    if isinstance(form, OwnFields):
+        return ()
     try:
-        if card.statement is not None:
-            return (("cloze", _statement(card.statement.tokens)),)
-        if card.cloze is not None:
-            return (("cloze", _cloze_markdown(card.cloze)),)
-        return (("prompt", _prompt(card.ask)), ("answer", _answer(card.answer)))
+        if isinstance(form, Answered):
+            return (("prompt", _prompt(card.ask)), ("answer", _answer(form.answer)))
+        if isinstance(form, Clozed):
+            return (("cloze", _cloze_markdown(form.cloze)),)
+        if isinstance(form, Written):
+            return (("cloze", _statement(form.statement.tokens)),)
     except Lossy:
         return ()
+    unknown_form(form)
 
 
 def _answer(parts: Iterable[Part]) -> str:

@@ -31,7 +31,7 @@ from pygments.lexers.special import OutputLexer, TextLexer
 
 from ..highlight import LexedLine, lexed_lines, lexer_for
 from ..locale import Words
-from ..model import Card, Code, Origin, Snippet
+from ..model import Answered, Card, Code, Origin, Snippet
 from . import codeparts
 from .codeoutput import program_output, typed_lines
 from .codesteps import Chunk, chunks, comment_title
@@ -204,7 +204,7 @@ class _Step:
                     words.command() if self.typed else noun(self.code.lang, words),
                 )
             ),
-            answer=(Snippet(self.code.lang, text, tokens),),
+            form=Answered((Snippet(self.code.lang, text, tokens),)),
             origin=origin,
             tags=self.scope.tags,
         )

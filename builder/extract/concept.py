@@ -23,7 +23,7 @@ from markdown_it.token import Token
 
 from ..locale import QUESTION_MARKS
 from ..markdown import plain
-from ..model import Block, Card, Inline, Paragraph, Text
+from ..model import Answered, Block, Card, Inline, Paragraph, Text
 from .cloze import joined, sentences
 from .cues import clean_title, is_template
 from .figures import is_figure
@@ -155,7 +155,7 @@ def concept_card(sentence: Sequence[Token], paragraph: Paragraph, ask: str, scop
         key=scope.card("fact", "definition"),
         crumbs=scope.crumbs,
         ask=ask,
-        answer=(Text(Inline(tuple(sentence), paragraph.origin)),),
+        form=Answered((Text(Inline(tuple(sentence), paragraph.origin)),)),
         origin=paragraph.origin,
         tags=scope.tags,
     )

@@ -20,7 +20,20 @@ from markdown_it.token import Token
 
 from ..locale import Words, ends_sentence
 from ..markdown import plain, strip, text_token
-from ..model import Block, Blocks, Card, ClozeText, Gap, Inline, ListBlock, Origin, Paragraph, Part, Text
+from ..model import (
+    Answered,
+    Block,
+    Blocks,
+    Card,
+    ClozeText,
+    Gap,
+    Inline,
+    ListBlock,
+    Origin,
+    Paragraph,
+    Part,
+    Text,
+)
 from ..model.document import Definitions
 from .cloze import item_cloze
 from .cues import cue, is_bookkeeping
@@ -136,7 +149,7 @@ def _fact(label: str, ask: str, answer: tuple[Part, ...], origin: Origin, scope:
         key=scope.card("fact", label),
         crumbs=scope.crumbs,
         ask=words.ask(words.unasked(ask)),
-        answer=answer,
+        form=Answered(answer),
         origin=origin,
         tags=scope.tags,
     )

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from ..markdown import plain
-from ..model import Blocks, Card, Inline, Paragraph
+from ..model import Answered, Blocks, Card, Clozed, Inline, OwnFields, Paragraph, Written, unknown_form
 from .scope import Sink
 
 __all__ = ["attach_figures", "is_figure"]
@@ -65,11 +65,17 @@ def _uncredited(figure: Paragraph) -> Paragraph:
 
 
 def _with_figure(card: Card, figure: Paragraph) -> Card:
-    """The card showing ``figure`` after its answer (a cloze: in its extra)."""
+    """The card showing ``figure`` after its answer (a cloze: in its extra); a card of a team's
+    note type, whose fields are its own, as it is."""
     shown = Blocks((figure,))
-    if card.cloze is not None:
-        return replace(card, extra=(*card.extra, shown))
-    return replace(card, answer=(*card.answer, shown))
+    form = card.form
+    if isinstance(form, Answered):
+        return replace(card, form=replace(form, answer=(*form.answer, shown)))
+    if isinstance(form, (Clozed, Written)):
+        return replace(card, form=replace(form, extra=(*form.extra, shown)))
+    if isinstance(form, OwnFields):
+        return card
+    unknown_form(form)
 
 
 def _caption(figure: Paragraph) -> str:

@@ -26,6 +26,7 @@ from ..markdown import plain, split_label, text_token
 from ..markdown.tokens import pair_mark as pair_mark  # read by the walker
 from ..markdown.tokens import plain_qa as plain_qa  # read by the walker and the cloze scanner
 from ..model import (
+    Answered,
     Blocks,
     Card,
     Code,
@@ -210,10 +211,9 @@ def _ask(
             key=scope.card("question"),
             crumbs=crumbs,
             ask=ask,
-            answer=parts,
+            form=Answered(parts, way),
             origin=origin,
             tags=scope.tags,
-            way=way,
         )
     )
     return True

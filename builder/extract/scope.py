@@ -13,6 +13,7 @@ from ..markdown import plain
 from ..model import (
     Block,
     Card,
+    Clozed,
     ClozeText,
     Diagnostic,
     Document,
@@ -84,11 +85,9 @@ class Scope:
             key=key,
             crumbs=self.crumbs,
             ask="",
-            answer=(),
+            form=Clozed(text, extra),
             origin=origin,
             tags=self.tags,
-            cloze=text,
-            extra=extra,
         )
 
 

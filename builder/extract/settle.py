@@ -7,7 +7,7 @@ import re
 from dataclasses import replace
 
 from .. import keys
-from ..model import Card, Diagnostic, Skipped
+from ..model import Answered, Card, Clozed, Diagnostic, Form, OwnFields, Skipped, Written, unknown_form
 from ..plaintext import answer_text, prompt_text
 
 __all__ = ["settle"]
@@ -44,7 +44,7 @@ def settle(cards: list[Card]) -> tuple[tuple[Card, ...], list[Diagnostic], list[
         if n > 1:
             card = replace(card, key=keys.numbered(card.key, n))
         prompt = prompt_text(card)
-        if card.cloze is None and prompt in first and first[prompt][0] != answer:
+        if _asked_in_prompt(card.form) and prompt in first and first[prompt][0] != answer:
             counts[prompt] = counts.get(prompt, 1) + 1
             card = replace(card, ask=f"{card.ask} ({counts[prompt]})")
             problems.append(
@@ -58,3 +58,13 @@ def settle(cards: list[Card]) -> tuple[tuple[Card, ...], list[Diagnostic], list[
         first.setdefault(prompt, (answer, card))
         out.append(card)
     return tuple(out), problems, dropped
+
+
+def _asked_in_prompt(form: Form) -> bool:
+    """Whether a card of this form shows its ``ask`` in its prompt, where a number can tell it
+    apart: not a cloze, whose prompt is its statement."""
+    if isinstance(form, (Answered, OwnFields)):
+        return True
+    if isinstance(form, (Clozed, Written)):
+        return False
+    unknown_form(form)

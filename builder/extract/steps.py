@@ -15,7 +15,7 @@ import re
 
 from ..locale import Words
 from ..markdown import plain, text_token
-from ..model import Block, Card, Inline, Items, ListBlock, Paragraph
+from ..model import Answered, Block, Card, Inline, Items, ListBlock, Paragraph
 from .cloze import item_cloze
 from .fact import read_labelled
 from .items import Head, item_heads
@@ -136,7 +136,7 @@ def _steps_card(
         key=scope.card("steps"),
         crumbs=scope.crumbs,
         ask=words.steps_in_order(len(names)),
-        answer=(Items(tuple(names), True),),
+        form=Answered((Items(tuple(names), True),)),
         origin=block.origin,
         tags=scope.tags,
     )

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 
 from ..locale import Words
 from ..markdown import plain
-from ..model import Card, Inline, Origin, Table, Text
+from ..model import Answered, Card, Inline, Origin, Table, Text
 from .cues import is_bookkeeping_column, is_rating
 from .metric import before_after, table_metrics
 from .scope import Scope, Sink
@@ -102,7 +102,7 @@ def _read_cell(
         key=scope.card("cell", name, head),
         crumbs=scope.crumbs,
         ask=words.ask(name if alone else words.pair(name, words.unasked(head))),
-        answer=(Text(cell),),
+        form=Answered((Text(cell),)),
         origin=origin,
         tags=scope.tags,
     )
@@ -136,7 +136,7 @@ def _read_unheaded(
         key=scope.card("cell", name, f"column {columns[0] + 1}"),
         crumbs=scope.crumbs,
         ask=words.ask(name),
-        answer=tuple(Text(cell) for cell in cells),
+        form=Answered(tuple(Text(cell) for cell in cells)),
         origin=origin,
         tags=scope.tags,
     )

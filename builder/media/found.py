@@ -15,19 +15,25 @@ from ..extract.clozescan import origin_of
 from ..markdown import plain
 from ..markdown.dialects import SOUND_TAG
 from ..model import (
+    Answered,
     Blocks,
     Card,
+    Clozed,
     Diagnostic,
+    Form,
     Gap,
     Inline,
     Items,
     MediaFile,
     Origin,
+    OwnFields,
     Pairs,
     Part,
     Snippet,
     Text,
+    Written,
     inline_runs,
+    unknown_form,
     unknown_part,
 )
 from ..sources import CARD_SUFFIXES
@@ -56,15 +62,26 @@ def _inline_runs(parts: Iterable[Part]) -> Iterator[Inline]:
             unknown_part(part)
 
 
+def _shown_runs(form: Form) -> Iterator[Inline]:
+    """Every inline run a card of this form shows (a cloze's extra before its statement)."""
+    if isinstance(form, Answered):
+        yield from _inline_runs(form.answer)
+    elif isinstance(form, Clozed):
+        yield from _inline_runs(form.extra)
+        for line in form.cloze.lines:
+            yield from (s.inline if isinstance(s, Gap) else s for s in line)
+    elif isinstance(form, Written):
+        yield from _inline_runs(form.extra)
+        yield form.statement
+    elif isinstance(form, OwnFields):
+        yield from _inline_runs(part for _, part in form.fields)
+    else:
+        unknown_form(form)
+
+
 def images(card: Card) -> Iterator[tuple[Token, Origin]]:
     """Every image token a card shows, with the line it stands on."""
-    runs = list(_inline_runs((*card.answer, *card.extra)))
-    if card.cloze is not None:
-        for line in card.cloze.lines:
-            runs += [s.inline if isinstance(s, Gap) else s for s in line]
-    if card.statement is not None:
-        runs.append(card.statement)
-    for run in runs:
+    for run in _shown_runs(card.form):
         yield from _images(run.tokens, run.origin)
 
 

@@ -14,20 +14,26 @@ from markdown_it.token import Token
 
 from ..markdown import plain, text_token
 from ..model import (
+    Answered,
     Block,
     Blocks,
     Card,
+    Clozed,
+    Form,
     Gap,
     Inline,
     Items,
     ListBlock,
     Other,
+    OwnFields,
     Pairs,
     Paragraph,
     Part,
     Segment,
     Table,
     Text,
+    Written,
+    unknown_form,
 )
 from .kinds import REMOTE, plays
 
@@ -90,16 +96,19 @@ def retargeted(card: Card, names: Mapping[str, str | None]) -> Card:
             return Blocks(blocks(piece.blocks))
         return piece
 
-    cloze = card.cloze
-    return replace(
-        card,
-        answer=tuple(part(p) for p in card.answer),
-        extra=tuple(part(p) for p in card.extra),
-        cloze=None
-        if cloze is None
-        else replace(cloze, lines=tuple(tuple(segment(s) for s in line) for line in cloze.lines)),
-        statement=None if card.statement is None else inline(card.statement),
-    )
+    def form(shown: Form) -> Form:
+        if isinstance(shown, Answered):
+            return replace(shown, answer=tuple(part(p) for p in shown.answer))
+        if isinstance(shown, Clozed):
+            lines = tuple(tuple(segment(s) for s in line) for line in shown.cloze.lines)
+            return Clozed(replace(shown.cloze, lines=lines), tuple(part(p) for p in shown.extra))
+        if isinstance(shown, Written):
+            return Written(inline(shown.statement), tuple(part(p) for p in shown.extra))
+        if isinstance(shown, OwnFields):
+            return replace(shown, fields=tuple((name, Blocks(blocks(b.blocks))) for name, b in shown.fields))
+        unknown_form(shown)
+
+    return replace(card, form=form(card.form))
 
 
 def _alt(image: Token) -> list[Token]:

@@ -1,12 +1,12 @@
 """The records ``extract`` makes of a document: card kinds, answer parts, generated clozes and
-their gaps, :class:`Card`, and what gave no card (:class:`Skipped`) or had a problem
-(:class:`Diagnostic`)."""
+their gaps, the forms a card takes, :class:`Card`, and what gave no card (:class:`Skipped`) or
+had a problem (:class:`Diagnostic`)."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Literal, NoReturn, TypeAlias, get_args
 
 from .document import Block, Inline, Origin
@@ -152,6 +152,65 @@ def breadcrumb(crumbs: Iterable[str]) -> str:
 
 
 @dataclass(frozen=True)
+class Answered:
+    """A prompt/answer card's form: its ``ask`` asks, its parts answer."""
+
+    answer: tuple[Part, ...]
+    """The answer's parts."""
+    way: Way = "forward"
+    """How it is asked (see :data:`Way`): which note type it uses."""
+
+
+@dataclass(frozen=True)
+class Clozed:
+    """A cloze card's form, its statement read into shown text and gaps: every cloze a document
+    gives (kinds ``metric`` and ``cloze``, a ``{{c1::…}}`` written in Markdown too), and every
+    cloze a curation file rewrites."""
+
+    cloze: ClozeText
+    """The statement and its gaps."""
+    extra: tuple[Part, ...] = ()
+    """Context shown under its answer."""
+
+
+@dataclass(frozen=True)
+class Written:
+    """A hand-written cloze card's form (a card file's ``cloze:``): its statement as written."""
+
+    statement: Inline
+    """Inline Markdown holding Anki's ``{{c1::…}}`` marks."""
+    extra: tuple[Part, ...] = ()
+    """Context shown under its answer."""
+
+
+@dataclass(frozen=True)
+class OwnFields:
+    """The form of a card of a team's note type (a card file's ``note_type:``): the note type and
+    the card's fields (its ``ask`` is the first one's text)."""
+
+    note_type: str
+    """The note type's key (:data:`builder.model.notetype.KEY`)."""
+    fields: tuple[tuple[str, Blocks], ...]
+    """Each field's name and what it shows, in the note type's order: all of its fields (the
+    ones the card leaves out empty), or only those the card gives when its note type could not
+    be read, which the plan then reports."""
+
+
+Form: TypeAlias = Answered | Clozed | Written | OwnFields
+"""Every form a card takes. Each place that reads a card's form (its fields in
+:mod:`builder.render`, its plain text in :mod:`builder.plaintext`, a rewrite and its draft in
+:mod:`builder.curation`, its images in :mod:`builder.media`, a figure and an ambiguous prompt
+in :mod:`builder.extract`) handles every one and ends in :func:`unknown_form`: a form added
+here and missed by one of them is a type error there."""
+
+
+def unknown_form(form: NoReturn) -> NoReturn:
+    """The end of a dispatch over :data:`Form`: mypy proves it is never reached (each form was
+    handled before); reached anyway, it says which."""
+    raise TypeError(f"no handling for the card form {type(form).__name__}")
+
+
+@dataclass(frozen=True)
 class Card:
     """One atomic card, before rendering."""
 
@@ -162,40 +221,18 @@ class Card:
     crumbs: tuple[str, ...]
     """The breadcrumb that gives the prompt its context (section titles, table title)."""
     ask: str
-    """What the prompt asks, in plain text (after the breadcrumb)."""
-    answer: tuple[Part, ...]
-    """The answer's parts (empty for a cloze card)."""
+    """What the prompt asks, in plain text (after the breadcrumb); '' for a cloze card."""
+    form: Form
+    """What it shows and how (see :data:`Form`): answer parts, a cloze, or fields of its own."""
     origin: Origin
     """Where the card's content starts."""
     tags: tuple[str, ...] = ()
     """Tags beyond the kind's (section tags)."""
-    cloze: ClozeText | None = None
-    """For generated cloze cards (``metric``, ``cloze``): the statement and its gaps."""
-    statement: Inline | None = None
-    """For hand-written ``cloze`` cards: inline Markdown holding Anki's ``{{c1::…}}`` marks."""
     top: str = ""
     """The title of the top section the card stands in ('' outside any): its subdeck."""
-    extra: tuple[Part, ...] = field(default=())
-    """Context shown under a cloze's answer."""
-    way: Way = "forward"
-    """How it is asked (see :data:`Way`): its note type, for a prompt/answer card; a cloze
-    card is always asked forward."""
     generated: str = ""
     """For a card rewritten by a curation file: the hash of the generated card it replaces
     (:func:`builder.curation.fingerprint`)."""
-    note_type: str | None = None
-    """For a hand-written card of a team's note type (a card file's ``note_type:``): the note
-    type's key (:data:`builder.model.notetype.KEY`). Its ``answer`` then holds one
-    :class:`Blocks` part per field, named by ``fields``; ``ask`` is its first field's text."""
-    fields: tuple[str, ...] = ()
-    """For a card of a team's note type: the field each part of ``answer`` fills, in the note
-    type's order (all of its fields, the ones the card leaves out empty; only those the card
-    gives when its note type could not be read, which the plan then reports)."""
-
-    @property
-    def own_fields(self) -> tuple[tuple[str, Part], ...]:
-        """A team note type's fields as (name, the part it shows); () for any other card."""
-        return tuple(zip(self.fields, self.answer, strict=True)) if self.note_type else ()
 
     @property
     def prompt(self) -> str:

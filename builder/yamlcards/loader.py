@@ -13,7 +13,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode
 from .. import keys
 from ..extract.question import typed_answer_problem
 from ..markdown import odd_dollar_lines, parser, plain
-from ..model import Blocks, Card, Inline, Origin, Way
+from ..model import Answered, Blocks, Card, Inline, Origin, Way, Written
 from .nodes import TAG, TEXT_FIELDS, Field, content_line, line_of, text_of
 from .team import NoteTypes, TeamCards
 
@@ -54,8 +54,7 @@ class Loader(TeamCards):
             own = self.own(fields, ident, line)
             if own is None or self.errors() > errors:
                 return []
-            made = [replace(own, origin=origin, tags=all_tags)]
-            return self.taken(made, line, errors)
+            return self.taken([replace(own, origin=origin, tags=all_tags)], line, errors)
         texts = self.texts(fields, ident, line)
         way = self.way(fields, ident)
         if self.errors() > errors:
@@ -64,36 +63,30 @@ class Loader(TeamCards):
             text, where = texts["cloze"]
             tokens = parser().parseInline(text.strip())[0].children or ()
             statement = Inline(tuple(tokens), Origin(self.shown, where))
-            made = [Card("cloze", keys.yaml_card(ident), (), "", (), origin, all_tags, statement=statement)]
+            made = Card("cloze", keys.yaml_card(ident), (), "", Written(statement), origin, all_tags)
+            empty = ""
         else:
-            (front, _), (back, back_at) = texts["front"], texts["back"]
-            answer = self.blocks(back, back_at, "back", ident)
-            made = [
-                Card(
-                    "fact",
-                    keys.yaml_card(ident),
-                    (),
-                    _plain(front),
-                    (Blocks(answer),),
-                    origin,
-                    all_tags,
-                    way=way,
-                )
-            ]
-            if way == "typed" and (problem := typed_answer_problem(made[0].answer)):
-                self.warning(
-                    back_at,
-                    f"card “{ident}”: its typed back {problem}: Anki compares what the learner types"
-                    " with the back's text, so keep it one short line of plain text, or drop type_in",
-                )
-        for card in made:
-            if card.key in self.keys:
-                self.error(line, f"card key “{card.key}” is already taken at line {self.keys[card.key]}")
-            elif card.answer == (Blocks(()),):
-                self.error(line, f"card “{ident}” has an empty back")
-            elif card.way != "forward" and not card.ask:
-                self.error(line, f"card “{ident}” has an empty front")
-        return self.taken(made, line, errors)
+            ask, form = self.front_back(texts, way, ident)
+            made = Card("fact", keys.yaml_card(ident), (), ask, form, origin, all_tags)
+            empty = _empty_side(ask, form)
+        if made.key in self.keys:
+            self.error(line, f"card key “{made.key}” is already taken at line {self.keys[made.key]}")
+        elif empty:
+            self.error(line, f"card “{ident}” has an empty {empty}")
+        return self.taken([made], line, errors)
+
+    def front_back(self, texts: dict[str, tuple[str, int]], way: Way, ident: str) -> tuple[str, Answered]:
+        """A front/back card's prompt and form, with a warning when its back is typed but is not
+        what Anki can compare."""
+        (front, _), (back, back_at) = texts["front"], texts["back"]
+        form = Answered((Blocks(self.blocks(back, back_at, "back", ident)),), way)
+        if way == "typed" and (problem := typed_answer_problem(form.answer)):
+            self.warning(
+                back_at,
+                f"card “{ident}”: its typed back {problem}: Anki compares what the learner types"
+                " with the back's text, so keep it one short line of plain text, or drop type_in",
+            )
+        return _plain(front), form
 
     def taken(self, made: list[Card], line: int, errors: int) -> list[Card]:
         """The cards of one entry, their keys recorded; [] when their key is taken or an
@@ -187,6 +180,14 @@ class Loader(TeamCards):
         if flag and "cloze" in fields:
             self.warning(line_of(key), f"card “{ident}”: {name} does nothing on a cloze card")
         return flag
+
+
+def _empty_side(ask: str, form: Answered) -> str:
+    """The side of a front/back card that is empty though it is asked: ``back``, ``front`` (asked
+    both ways, or typed), '' when neither is."""
+    if form.answer == (Blocks(()),):
+        return "back"
+    return "front" if form.way != "forward" and not ask else ""
 
 
 def _plain(text: str) -> str:

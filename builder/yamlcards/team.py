@@ -10,7 +10,7 @@ from collections.abc import Callable
 from yaml.nodes import MappingNode
 
 from .. import keys
-from ..model import Blocks, Card, NoteType, Origin
+from ..model import Blocks, Card, NoteType, Origin, OwnFields
 from ..model.cards import SOURCE_FIELD
 from ..model.notetype import KEY
 from ..plaintext import part_text
@@ -81,10 +81,8 @@ class TeamCards(Checker):
             keys.yaml_card(ident),
             (),
             ask,
-            tuple(parts),
+            OwnFields(key, tuple(zip(names, parts, strict=True))),
             Origin(self.shown, line),
-            note_type=key,
-            fields=tuple(names),
         )
 
     def field_texts(
