@@ -119,6 +119,7 @@ def build(
     from .release.report import draft as drafted
     from .release.report import dropped, released
     from .release.retire import retired, said
+    from .stamp import Unchanged
 
     if result.refused:
         say("build stopped (--strict): a release would lose review history; nothing was written", err=True)
@@ -127,7 +128,11 @@ def build(
         say_lines(drafted(rel, target))
     for gone in result.dropped:
         say(dropped(gone))
-    for rel, target, written in result.written:
+    for deck in result.outcome():
+        if isinstance(deck, Unchanged):
+            say(unchanged_line(deck))
+            continue
+        rel, target, written = deck
         say((said if retired(rel) else released)(rel, target, written))
     for rel, page in result.previews:
         say(f"{rel.plan.name}: preview -> {page}")

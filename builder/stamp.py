@@ -159,6 +159,7 @@ class _Memo:
 
 _PACKAGES = _Memo("packages", "packages")
 _VERIFIED = _Memo("verified", "decks")
+_KEPT = _Memo("kept", "decks")
 
 
 def known_packages() -> dict[str, str]:
@@ -185,6 +186,18 @@ def verified_decks() -> set[str]:
 def remember_verified(digests: Sequence[str]) -> None:
     """Add decks just checked and found right to :func:`verified_decks`."""
     _VERIFIED.add(dict.fromkeys(digests, ""))
+
+
+def kept_decks() -> set[str]:
+    """The decks this deckbuilder released, or compared and found unchanged, each by a digest of
+    all its release depends on (see :mod:`builder.release.kept`): the same digest, the same
+    deck, unchanged, without comparing it again."""
+    return set(_KEPT.read())
+
+
+def remember_kept(digests: Sequence[str]) -> None:
+    """Add decks just released or found unchanged to :func:`kept_decks`."""
+    _KEPT.add(dict.fromkeys(digests, ""))
 
 
 def file_hash(path: Path) -> str:

@@ -69,6 +69,21 @@ class BuildResult:
     repeated: stamp.Stamp | None = None
     """The last build's stamp, when nothing it depended on changed: nothing was done, and
     its report holds."""
+    kept: tuple[stamp.Unchanged, ...] = ()
+    """The planned decks whose inputs are those of a deck released or found unchanged before:
+    not compared again, unchanged (see :mod:`builder.release.kept`), in plan order."""
+
+    def outcome(self) -> list[tuple[Release, Path, bool] | stamp.Unchanged]:
+        """Each deck of the build as its report says it, in plan order: written (its release,
+        ``.apkg`` and whether that was written) or kept; then the decks no source gives."""
+        if not self.kept or self.plan is None:
+            return list(self.written)
+        kept = {deck.deck: deck for deck in self.kept}
+        written = iter(self.written)
+        said: list[tuple[Release, Path, bool] | stamp.Unchanged] = [
+            kept[deck.name] if deck.name in kept else next(written) for deck in self.plan.decks
+        ]
+        return [*said, *written]
 
     @property
     def failed(self) -> bool:
@@ -178,10 +193,21 @@ class _Build:
             if last is not None and last.holds(found, self.out):
                 return BuildResult(repeated=last)
             before = stamp.inputs(found)
-        result = self.compare(release=True, verify=True, found=sources)
+        result = self.compare(release=True, verify=True, found=sources, keep=not request.previews)
         if result.failed or (request.strict and result.lost):
             return replace(result, refused=not result.failed)
         from .drafts import write_previews
+
+        result = self._write(result)
+        if request.remember:
+            self._remember(before, result)
+        pages = tuple(write_previews(result.releases, self.out)) if request.previews else ()
+        return replace(result, previews=pages)
+
+    def _write(self, result: BuildResult) -> BuildResult:
+        """Write the releases of a compared build, and remember what the next build need not
+        check or compare again."""
+        from .release.kept import remember
         from .release.verify import vouch
         from .release.write import write
 
@@ -189,18 +215,21 @@ class _Build:
         # Checked, then written from the sources: what they build, until a file or a source
         # changes (the others were remembered when they were checked).
         vouch([rel for rel, _, wrote in written if wrote or rel.bump is not None or rel.rekeyed], self.out)
-        if request.remember:
-            self._remember(before, result, written)
-        pages = tuple(write_previews(result.releases, self.out)) if request.previews else ()
-        return replace(result, written=written, previews=pages)
+        if result.plan is not None:
+            remember(result.plan.decks, (rel for rel, _, _ in written), self.out)
+        return replace(result, written=written)
 
-    def compare(self, *, release: bool, verify: bool, found: Found | None = None) -> BuildResult:
+    def compare(
+        self, *, release: bool, verify: bool, found: Found | None = None, keep: bool = False
+    ) -> BuildResult:
         """Plan the decks and (``release``) compare each with its release; (``verify``) check
         the committed files against what the sources build. ``found``: the sources, when
-        already found."""
+        already found; ``keep``: decks whose inputs were released or checked before are not
+        compared again (see :mod:`builder.release.kept`)."""
         from .build import plan_decks
         from .lint import warnings
         from .release.folder import releases
+        from .release.kept import kept as kept_decks
         from .release.paths import Listing
         from .release.report import history_lost
         from .release.verify import check
@@ -216,15 +245,18 @@ class _Build:
         if plan.errors or not release:
             return BuildResult(plan, linted)
         listed = Listing(self.out)  # the decks folder, listed once for every deck's release and check
-        rels = tuple(releases(plan, self.out, searched=_searched(self.paths), listed=listed))
+        kept = kept_decks(plan, self.out, listed) if keep else {}
+        rels = tuple(releases(plan, self.out, searched=_searched(self.paths), listed=listed, kept=kept))
         lost = tuple(d for rel in rels for d in history_lost(rel))
         if self.request.warn_lost:
             self._tell(lost)
         if not verify:
-            return BuildResult(plan, linted, rels, lost)
+            return BuildResult(plan, linted, rels, lost, kept=tuple(kept.values()))
         checked = check(rels, self.out, listed)
         self._tell(checked.problems)
-        return BuildResult(plan, linted, rels, lost, differ=checked.problems, stale=checked.stale)
+        return BuildResult(
+            plan, linted, rels, lost, differ=checked.problems, stale=checked.stale, kept=tuple(kept.values())
+        )
 
     def _rewrite_drafts(self) -> bool:
         """Whether the notes need their rewrite drafts: for preview pages, or when asked."""
@@ -241,22 +273,25 @@ class _Build:
         dropped = drop_stale_drafts(folder, drafted) if _searched(self.paths) is not None else ()
         return replace(result, drafts=drafted, dropped=dropped)
 
-    def _remember(
-        self, before: str | None, result: BuildResult, written: Sequence[tuple[Release, Path, bool]]
-    ) -> None:
+    def _remember(self, before: str | None, result: BuildResult) -> None:
         """Keep the stamp that lets the next build with nothing to do stop at once."""
         after = stamp.decks(self.out)
         if before is None or after is None or result.plan is None:
             return
-        media = tuple((f.path, f.name) for rel in result.releases for f in rel.plan.media) + tuple(
-            read for rel in result.releases for note_type in rel.plan.note_types for read in note_type.files
+        kept = {deck.deck for deck in result.kept}
+        plans = [*(d for d in result.plan.decks if d.name in kept), *(rel.plan for rel in result.releases)]
+        media = tuple((f.path, f.name) for plan in plans for f in plan.media) + tuple(
+            read for plan in plans for note_type in plan.note_types for read in note_type.files
         )
         warned: list[Diagnostic | Finding] = [*result.plan.diagnostics, *result.linted]
         told = tuple(Diagnostic(d.origin, "warning", d.message) for d in warned)
         from .release.report import unchanged
         from .release.retire import retired
 
-        found = tuple(unchanged(rel, target, retired(rel)) for rel, target, _ in written)
+        found = tuple(
+            said if isinstance(said, stamp.Unchanged) else unchanged(said[0], said[1], retired(said[0]))
+            for said in result.outcome()
+        )
         stamp.save(self.paths, self.out, stamp.Stamp(before, media, after, told, found))
 
     def _tell(self, diagnostics: Sequence[Diagnostic | Finding]) -> None:

@@ -4,7 +4,7 @@ source gives any more."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from pathlib import Path
 
 from ..build import Plan
@@ -24,6 +24,7 @@ def releases(
     now: int | None = None,
     searched: Sequence[Path] | None = None,
     listed: Listing | None = None,
+    kept: Collection[str] = (),
 ) -> list[Release]:
     """Compare every planned deck with its manifest in ``out``.
 
@@ -34,7 +35,8 @@ def releases(
     decks of ``out`` that no planned deck owns are part of the build too: a retired deck as it
     is, and the final release of a deck whose sources are gone (see :mod:`.retire`).
 
-    ``listed``: the folder's files, when the caller listed them already.
+    ``listed``: the folder's files, when the caller listed them already. ``kept``: the slugs of
+    planned decks not to compare (see :mod:`.kept`); they still own their files.
     """
     when = build_time() if now is None else now
     rels = []
@@ -43,6 +45,8 @@ def releases(
     files = listing(out, listed)
     others = _Others(files, planned)
     for deck in plan.decks:
+        if deck.slug in kept:
+            continue
         path = manifest_path(out, deck)
         owned = load_manifest(path) if path in files else None
         previous = owned or _renamed(deck, others, claimed)

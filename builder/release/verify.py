@@ -15,7 +15,6 @@ What a package holds, and how two differ, is read by :mod:`.contents`.
 
 from __future__ import annotations
 
-import hashlib
 import io
 import zipfile
 from collections.abc import Sequence
@@ -30,6 +29,7 @@ from ..sources import MANIFEST_SUFFIX
 from ..stamp import file_hash, known_packages, remember_verified, verified_decks
 from .contents import contents_of, package_differences, read_contents
 from .deck import Release
+from .kept import plan_digest
 from .manifest import Manifest
 from .packaging import package_digest, packages_of, remember
 from .paths import Listing, apkg_path, listing, manifest_path
@@ -122,14 +122,7 @@ def _compared(rel: Release, out: Path, files: Listing) -> str | None:
         held = f"{file_hash(manifest)}\0{file_hash(package)}"
     except OSError:
         return None
-    h = hashlib.sha256(f"{cache_fingerprint()}\0{rel.version}\0{rel.rekeyed}\0{held}\0".encode())
-    plan = rel.plan
-    h.update(repr((plan.name, plan.sources, plan.files, plan.media, plan.note_types)).encode())
-    for n in plan.notes:
-        h.update(
-            "\0".join((n.guid, n.key, n.kind, n.model, n.prompt, n.digest, n.teaches, *n.sides)).encode()
-        )
-    return h.hexdigest()
+    return plan_digest(f"{cache_fingerprint()}\0{rel.version}\0{rel.rekeyed}\0{held}\0", rel.plan)
 
 
 def _known(rel: Release, path: Path, known: dict[str, str]) -> bool:
