@@ -63,6 +63,7 @@ CONTENTS = "builder/release/contents.py"
 TOMBSTONES = "builder/release/tombstones.py"
 RENDER = "builder/render.py"
 STAMP = "builder/stamp.py"
+KEPT = "builder/release/kept.py"
 
 MUTATIONS: tuple[Mutation, ...] = (
     # --- versions ---------------------------------------------------------------------------
@@ -381,6 +382,11 @@ MUTATIONS: tuple[Mutation, ...] = (
         "test_cache",
     ),
     _m("stamp-decks-ignored", STAMP, "            and decks(out) == self.decks\n", "", "test_cache"),
+    # --- kept decks ---------------------------------------------------------------------------
+    _m("kept-package-ignored", KEPT, "\\0{file_hash(package)}", "", "test_kept"),
+    _m("kept-manifest-ignored", KEPT, 'f"{file_hash(manifest)}\\0', 'f"', "test_kept"),
+    _m("kept-team-type-read", KEPT, "        and rel.plan.note_types == deck.note_types\n", "", "test_kept"),
+    _m("kept-leftovers-ignored", KEPT, " or files.temporary(deck.slug)", "", "test_kept"),
 )
 
 

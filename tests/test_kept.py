@@ -121,6 +121,47 @@ def test_a_kept_deck_whose_files_changed_is_compared_again(work, monkeypatch, ch
         ]
 
 
+VOCAB = """\
+name: Team vocabulary
+fields: [Word, Meaning]
+templates:
+  - name: Recognise
+    front: '{{Word}}'
+    back: '{{FrontSide}}<hr id="answer">{{Meaning}}'
+"""
+
+WORDS = """\
+deck: Spanish
+cards:
+  - id: gato
+    note_type: vocab
+    fields:
+      Word: gato
+      Meaning: cat
+  - id: hola
+    front: Hola?
+    back: hello
+"""
+
+
+def test_a_deck_whose_removed_notes_alone_use_a_team_note_type_is_compared_every_time(work, monkeypatch):
+    """Its release reads that note type's file, which no current note names: a change there
+    changes its package, so the deck is never kept; the others are."""
+    source = work / "source"
+    (source / "notetypes").mkdir()
+    (source / "notetypes" / "vocab.yaml").write_text(VOCAB, encoding="utf-8")
+    (source / "words.yaml").write_text(WORDS, encoding="utf-8")
+    assert run("build").exit_code == 0
+    (source / "words.yaml").write_text(
+        WORDS.replace(WORDS[WORDS.index("  - id: gato") : WORDS.index("  - id: hola")], "")
+    )
+    assert run("build").exit_code == 0  # gato removed: a tombstone of the team's note type
+    seen = compared(monkeypatch)
+    edit(work)
+    assert run("build").exit_code == 0
+    assert sorted(seen) == ["beta", "spanish"]
+
+
 def test_a_deck_another_deckbuilder_released_is_compared(work, monkeypatch):
     from builder import cache
 

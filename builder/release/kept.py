@@ -11,8 +11,8 @@ manifest or comparing anything (one edited source among many decks compares one 
 
 A deck is remembered only when its outcome holds whatever else changes: it has sources (it is
 not retired), its release read no other file (no note type only its removed notes use, read
-from a team's files) and warned of nothing (no review history lost, no note it could not tell),
-and its manifest names no source the deck was not built from (whose existence could change).
+from a team's files), and its manifest names no source the deck was not built from (whose
+existence could change).
 A manifest, a package or a note changed by one byte, another package version or a temporary
 file beside it, and the deck is compared in full. Like the other memos of the cache folder,
 whoever can write that folder can make an edited deck pass.
@@ -30,7 +30,6 @@ from ..model import DeckPlan
 from ..stamp import Unchanged, file_hash, kept_decks, remember_kept
 from .deck import Release
 from .paths import Listing, manifest_path
-from .report import history_lost
 from .retire import retired
 
 if TYPE_CHECKING:
@@ -94,7 +93,5 @@ def _holds(rel: Release, deck: DeckPlan) -> bool:
     return (
         not retired(rel)
         and rel.plan.note_types == deck.note_types
-        and not rel.unsure
-        and not history_lost(rel)
         and set(rel.manifest.sources) <= {name for _, name in deck.files}
     )
