@@ -41,13 +41,16 @@ def inside_comments(lexed: Sequence[LexedLine]) -> list[bool]:
     opened = False
     for tokens in lexed:
         inside.append(opened)
-        filled = [(kind_name(kind), value.strip()) for kind, value in tokens if value.strip()]
-        if not filled:
+        last = next((token for token in reversed(tokens) if token[1].strip()), None)
+        if last is None:
             continue  # a blank line leaves a comment open or closed
-        kind, value = filled[-1]
-        comment = kind.startswith(COMMENT) and kind not in _LINE_COMMENTS
-        text = " ".join(v for k, v in filled if k.startswith(COMMENT))
-        opened = comment and (opened or bool(_OPENS.search(text))) and not value.endswith(_CLOSES)
+        kind = kind_name(last[0])
+        if not kind.startswith(COMMENT) or kind in _LINE_COMMENTS:
+            opened = False  # a line that ends in code (or a line comment) ends every comment
+            continue
+        said = (value.strip() for kind, value in tokens if kind_name(kind).startswith(COMMENT))
+        text = " ".join(value for value in said if value)
+        opened = (opened or bool(_OPENS.search(text))) and not last[1].strip().endswith(_CLOSES)
     return inside
 
 

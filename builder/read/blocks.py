@@ -74,6 +74,8 @@ class BlockReader:
 
     def check_dollars(self, tok: Token) -> None:
         """Warn about a ``$`` that opens math nothing closes (the text shows it as is)."""
+        if "$" not in tok.content:  # the common case: no dollar, nothing to count
+            return
         first = self.origin(tok).line
         for n in odd_dollar_lines(tok.content)[:1]:
             self.diagnostics.append(
