@@ -218,7 +218,7 @@ def many_small(count: int, profile: Path | None) -> tuple[float, float]:
 
             def build() -> None:
                 result = run([str(source)], out, Request(goal="release", remember=True), cache=Cache())
-                if result.failed or len(result.written) != count:
+                if result.failed or len(result.outcome()) != count:
                     raise SystemExit(f"the build of {source} into {out} failed")
 
             where = profile / f"many-{count}" if profile else None
