@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 GRAMMAR = 2
 """The version of the card rules and this grammar; a manifest records the one its notes were
@@ -41,6 +42,7 @@ _NOT_WORD = re.compile(r"[^\w]+")
 """A run of what is not a letter, digit or underscore, in any script."""
 
 
+@lru_cache(maxsize=4096)  # a section's title is a part of every key under it
 def slug(text: str, limit: int = 60) -> str:
     """A lower-case, dash-separated key part; keeps letters of any script."""
     norm = unicodedata.normalize("NFKC", text).lower()

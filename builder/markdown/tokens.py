@@ -33,7 +33,7 @@ def plain(tokens: Iterable[Token]) -> str:
             out.append(_SOFT)
         elif kind == "hardbreak":
             out.append(" ")
-        elif (tex := math_text(tok)) is not None:
+        elif kind in _MATH and (tex := math_text(tok)) is not None:
             out.append(tex)
         elif tok.children:
             out.append(plain(tok.children))
@@ -42,6 +42,9 @@ def plain(tokens: Iterable[Token]) -> str:
         text = _SOFTS.sub(lambda found: _soft(text, found.start()), text)
     return " ".join(text.split())
 
+
+_MATH = frozenset((MATH_INLINE, *MATH_DISPLAY))
+"""The types of math tokens (:func:`math_text`)."""
 
 _SOFT = "\x00"
 """Where a soft line break stood, until :func:`plain` knows what is on either side of it."""
