@@ -22,6 +22,8 @@ import hashlib
 import json
 import logging
 import os
+import sqlite3
+import zlib
 from dataclasses import dataclass
 from functools import cache
 from importlib import metadata
@@ -57,13 +59,16 @@ _DEPENDENCIES = ("genanki", "markdown-it-py", "mdit-py-plugins", "pygments", "py
 
 @cache
 def fingerprint() -> str:
-    """deckbuilder's version, the text of its code and the versions of the libraries it uses."""
+    """deckbuilder's version, the text of its code and the versions of the libraries it uses
+    (SQLite's and zlib's too, which write its packages)."""
     digest = hashlib.sha256(f"{__version__}:{CACHE_FORMAT}".encode())
     for dependency in _DEPENDENCIES:  # their output (HTML, CSS, packages) is part of ours
         try:
             digest.update(f"{dependency}={metadata.version(dependency)}".encode())
         except metadata.PackageNotFoundError:
             digest.update(f"{dependency}=?".encode())
+    # A package is an SQLite database (its header names the SQLite version) in a zip archive.
+    digest.update(f"sqlite={sqlite3.sqlite_version}\0zlib={zlib.ZLIB_RUNTIME_VERSION}".encode())
     package = Path(__file__).resolve().parent
     # Its code and the data that shapes its output (the words prompts are written with).
     for file in sorted([*package.rglob("*.py"), *package.rglob("locale/*.yaml")]):

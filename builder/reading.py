@@ -22,7 +22,7 @@ from .keys import document as document_key
 from .media import Fetch, attach, fetching
 from .model import Card, Diagnostic, Look, Skipped, SourceResult
 from .notemaking import notes_of
-from .pool import worker_pool
+from .pool import pool_context, worker_pool
 from .read import read
 from .sourcecards import from_card_file, from_document, without_excluded, without_rewrites_of_own_fields
 from .sources import CARD_SUFFIXES, Source, context
@@ -165,9 +165,13 @@ def _fresh(
 ) -> Iterator[Iterator[SourceResult]]:
     """Sources the cache did not have, read as their results are asked for: in worker
     processes, started at once, when there are enough sources, or when this process has
-    ``alongside`` kept results to take apart meanwhile; else here, one by one."""
+    ``alongside`` kept results to take apart meanwhile and a worker starts at once (forked, a
+    copy of this process: a new interpreter takes longer to start than a source to read); else
+    here, one by one."""
     read = partial(read_source, fetch=fetch, rewrite_drafts=rewrite_drafts)
     cores = os.cpu_count() or 1
+    if pool_context().get_start_method() != "fork":
+        alongside = 0
     if not sources or cores < 2 or max(len(sources), alongside) < PARALLEL_FROM:
         yield _one_by_one(sources, read, tell)
         return

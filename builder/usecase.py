@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from .lint import Finding
     from .media import Fetch
     from .release.deck import Release
+    from .release.kept import Inputs
 
 Goal = Literal["plan", "compare", "drafts", "release"]
 """How far a build goes: plan the decks (``cards --skipped``); compare them with their releases
@@ -169,6 +170,8 @@ class _Build:
         self.paths, self.out, self.request = paths, out, request
         self.progress, self.cache, self.warn = progress, cache, warn
         self.fetch: Fetch | None = None
+        self.inputs: Inputs | None = None
+        """The planned decks' inputs as the compare found them, when it may keep decks."""
         if request.fetch_images:
             from .media import Fetch
 
@@ -215,8 +218,8 @@ class _Build:
         # Checked, then written from the sources: what they build, until a file or a source
         # changes (the others were remembered when they were checked).
         vouch([rel for rel, _, wrote in written if wrote or rel.bump is not None or rel.rekeyed], self.out)
-        if result.plan is not None:
-            remember(result.plan.decks, (rel for rel, _, _ in written), self.out)
+        if result.plan is not None and self.inputs is not None:
+            remember(result.plan.decks, written, self.inputs, self.out)
         return replace(result, written=written)
 
     def compare(
@@ -229,7 +232,7 @@ class _Build:
         from .build import plan_decks
         from .lint import warnings
         from .release.folder import releases
-        from .release.kept import kept as kept_decks
+        from .release.kept import inputs
         from .release.paths import Listing
         from .release.report import history_lost
         from .release.verify import check
@@ -245,7 +248,8 @@ class _Build:
         if plan.errors or not release:
             return BuildResult(plan, linted)
         listed = Listing(self.out)  # the decks folder, listed once for every deck's release and check
-        kept = kept_decks(plan, self.out, listed) if keep else {}
+        self.inputs = inputs(plan, self.out, listed) if keep else None
+        kept = self.inputs.kept if self.inputs is not None else {}
         rels = tuple(releases(plan, self.out, searched=_searched(self.paths), listed=listed, kept=kept))
         lost = tuple(d for rel in rels for d in history_lost(rel))
         if self.request.warn_lost:

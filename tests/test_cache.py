@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import multiprocessing
 import os
 import pickle
 import re
@@ -98,6 +99,11 @@ def test_one_changed_source_among_kept_ones_is_read_by_a_worker_meanwhile(corpus
     monkeypatch.setattr(reading, "PARALLEL_FROM", 5)  # 4 kept results: too few to pay for a worker
     again = plan_decks(["src"], cache=Cache(tmp_path / "cache"))
     assert pools == [] and "eins" in {n.answer for n in notes(again)}
+    (corpus / "d3.md").write_text(SOURCE.format(n=3).replace("one", "un"), encoding="utf-8")
+    monkeypatch.setattr(reading, "PARALLEL_FROM", 4)
+    monkeypatch.setattr(reading, "pool_context", lambda: multiprocessing.get_context("spawn"))
+    spawned = plan_decks(["src"], cache=Cache(tmp_path / "cache"))  # a new interpreter: not worth it
+    assert pools == [] and "un" in {n.answer for n in notes(spawned)}
 
 
 def test_a_changed_image_is_read_again(corpus, reads, tmp_path):

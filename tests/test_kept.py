@@ -121,6 +121,32 @@ def test_a_kept_deck_whose_files_changed_is_compared_again(work, monkeypatch, ch
         ]
 
 
+def test_a_file_changed_while_a_build_runs_is_not_remembered_as_checked(work, tmp_path, monkeypatch):
+    """A deck the build checked and left as it was is remembered by its files as they were
+    checked: a package changed after the check (while other decks are packaged) is caught by
+    the next build, as by one that remembers nothing."""
+    from builder.release import write
+
+    monkeypatch.setenv("DECKBUILDER_CACHE", str(tmp_path / "fresh cache"))  # every deck compared
+    real = write.packages_of
+    package = work / "decks" / "gamma-1.0.0.apkg"
+
+    def meanwhile(rels, *rest):
+        with zipfile.ZipFile(package, "a") as archive:
+            archive.writestr("extra.txt", "written while the build ran")
+        return real(rels, *rest)
+
+    monkeypatch.setattr(write, "packages_of", meanwhile)
+    edit(work)
+    assert run("build").exit_code == 0
+    monkeypatch.setattr(write, "packages_of", real)
+    path = work / "source" / "a.md"
+    path.write_text(path.read_text(encoding="utf-8") + "- **Eight:** eighth\n", encoding="utf-8")
+    result = run("build")
+    assert result.exit_code == 1
+    assert "decks/gamma-1.0.0.apkg: error: differs from what its sources build" in errors(result)
+
+
 VOCAB = """\
 name: Team vocabulary
 fields: [Word, Meaning]

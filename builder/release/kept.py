@@ -4,8 +4,9 @@ compared and found unchanged, is not compared with its release again.
 A deck's release is a function of the deck as its sources plan it and of its committed
 manifest (:func:`builder.release.deck.release`); the decks folder check is a function of those
 and of its package's bytes (:mod:`.verify`). So once a build has released a deck, or found it
-unchanged and what its sources build, the digest of those inputs (:func:`inputs_digest`) is
-remembered in the cache folder, for this deckbuilder; the next build that finds the same
+unchanged and what its sources build, the digest of those inputs (:func:`inputs_digest`: of the
+files it wrote, or of the files as it found and checked them) is remembered in the cache
+folder, for this deckbuilder; the next build that finds the same
 digest says the deck is unchanged, its version and package as they are, without reading its
 manifest or comparing anything (one edited source among many decks compares one deck).
 
@@ -22,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -65,27 +67,56 @@ def inputs_digest(deck: DeckPlan, out: Path, files: Listing) -> tuple[str, Path]
     return plan_digest(f"{cache_fingerprint()}\0kept\0{held}\0", deck), package
 
 
-def kept(plan: Plan, out: Path, files: Listing) -> dict[str, Unchanged]:
-    """The planned decks a build need not compare, by slug: each as a build finds it, unchanged."""
+@dataclass(frozen=True)
+class Inputs:
+    """The planned decks' inputs as a build found them, before it compared or wrote anything."""
+
+    digests: dict[str, str]
+    """Each planned deck's :func:`inputs_digest`, by slug (a deck the folder lacks files of: none)."""
+    kept: dict[str, Unchanged]
+    """The decks the build need not compare, by slug: each as a build finds it, unchanged."""
+
+
+def inputs(plan: Plan, out: Path, files: Listing) -> Inputs:
+    """The inputs of each planned deck, and the decks among them a build need not compare."""
     known = kept_decks()
-    found = {}
+    digests: dict[str, str] = {}
+    kept: dict[str, Unchanged] = {}
     for deck in plan.decks:
-        digest = inputs_digest(deck, out, files) if known else None
-        if digest is not None and digest[0] in known:
-            package = digest[1]
-            version = package.name[len(deck.slug) + 1 : -len(".apkg")]
-            found[deck.slug] = Unchanged(deck.name, version, str(package), tuple(deck.counts().items()))
-    return found
+        digest = inputs_digest(deck, out, files)
+        if digest is None:
+            continue
+        digests[deck.slug] = digest[0]
+        if digest[0] in known:
+            version = digest[1].name[len(deck.slug) + 1 : -len(".apkg")]
+            kept[deck.slug] = Unchanged(deck.name, version, str(digest[1]), tuple(deck.counts().items()))
+    return Inputs(digests, kept)
 
 
-def remember(planned: Sequence[DeckPlan], rels: Iterable[Release], out: Path) -> None:
-    """After a build wrote ``rels`` (each checked, or just released) into ``out``: remember each
-    whose outcome holds (see the module's description) as a deck the next build with the same
-    inputs need not compare. (The decks it kept are remembered already.)"""
+def remember(
+    planned: Sequence[DeckPlan], written: Iterable[tuple[Release, Path, bool]], before: Inputs, out: Path
+) -> None:
+    """After a build wrote what each release needs (``written``: each release checked, or just
+    released, with its package and whether that was written): remember each whose outcome holds
+    (see the module's description) as a deck the next build with the same inputs need not
+    compare. A deck the build wrote is remembered by its files as written; one it left as it
+    was, by its files as the build found them and checked them (a file changed meanwhile is not
+    vouched for). The decks it kept are remembered already."""
     by_name = {deck.name: deck for deck in planned}
     files = Listing(out)
-    decks = [deck for rel in rels if (deck := by_name.get(rel.plan.name)) is not None and _holds(rel, deck)]
-    remember_kept([d[0] for deck in decks if (d := inputs_digest(deck, out, files)) is not None])
+    digests = []
+    for rel, _, wrote in written:
+        deck = by_name.get(rel.plan.name)
+        if deck is None or not _holds(rel, deck):
+            continue
+        if wrote or rel.bump is not None or rel.rekeyed:
+            now = inputs_digest(deck, out, files)
+            digest = None if now is None else now[0]
+        else:
+            digest = before.digests.get(deck.slug)
+        if digest is not None:
+            digests.append(digest)
+    remember_kept(digests)
 
 
 def _holds(rel: Release, deck: DeckPlan) -> bool:
