@@ -387,7 +387,13 @@ MUTATIONS: tuple[Mutation, ...] = (
     _m("kept-manifest-ignored", KEPT, 'f"{file_hash(manifest)}\\0', 'f"', "test_kept"),
     _m("kept-team-type-read", KEPT, "        and rel.plan.note_types == deck.note_types\n", "", "test_kept"),
     _m("kept-leftovers-ignored", KEPT, " or files.temporary(deck.slug)", "", "test_kept"),
-    _m("kept-checked-files-read-again", KEPT, "if wrote or rel.bump is not None or rel.rekeyed:", "if True:", "test_kept"),
+    _m(
+        "kept-checked-files-read-again",
+        KEPT,
+        "if wrote or rel.bump is not None or rel.rekeyed:",
+        "if True:",
+        "test_kept",
+    ),
 )
 
 
