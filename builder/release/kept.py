@@ -101,10 +101,10 @@ def remember(
     (see the module's description) as a deck the next build with the same inputs need not
     compare. A deck the build wrote is remembered by its files as written; one it left as it
     was, by its files as the build found them and checked them (a file changed meanwhile is not
-    vouched for). The decks it kept are remembered already."""
+    vouched for); the decks it kept again, the newest of the memo (the oldest are forgotten)."""
     by_name = {deck.name: deck for deck in planned}
     files = Listing(out)
-    digests = []
+    digests = [before.digests[slug] for slug in before.kept]
     for rel, _, wrote in written:
         deck = by_name.get(rel.plan.name)
         if deck is None or not _holds(rel, deck):
