@@ -64,6 +64,7 @@ TOMBSTONES = "builder/release/tombstones.py"
 RENDER = "builder/render.py"
 STAMP = "builder/stamp.py"
 KEPT = "builder/release/kept.py"
+PATHS = "builder/release/paths.py"
 
 MUTATIONS: tuple[Mutation, ...] = (
     # --- versions ---------------------------------------------------------------------------
@@ -283,9 +284,9 @@ MUTATIONS: tuple[Mutation, ...] = (
     ),
     _m(
         "verify-unowned-any-version",
-        VERIFY,
-        "if deck in slugs and is_version(version):",
-        "if deck in slugs:",
+        PATHS,
+        "return (slug, version) if is_version(version) else None",
+        "return slug, version",
         "test_mutants_release",
         "test_decks_folder",
     ),

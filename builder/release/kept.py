@@ -31,7 +31,7 @@ from ..cache import fingerprint as cache_fingerprint
 from ..model import DeckPlan
 from ..stamp import Unchanged, file_hash, kept_decks, remember_kept
 from .deck import Release
-from .paths import Listing, manifest_path
+from .paths import Listing, manifest_path, versioned
 from .retire import retired
 
 if TYPE_CHECKING:
@@ -87,9 +87,9 @@ def inputs(plan: Plan, out: Path, files: Listing) -> Inputs:
         if digest is None:
             continue
         digests[deck.slug] = digest[0]
-        if digest[0] in known:
-            version = digest[1].name[len(deck.slug) + 1 : -len(".apkg")]
-            kept[deck.slug] = Unchanged(deck.name, version, str(digest[1]), tuple(deck.counts().items()))
+        package = versioned(digest[1].name)
+        if digest[0] in known and package is not None:
+            kept[deck.slug] = Unchanged(deck.name, package[1], str(digest[1]), tuple(deck.counts().items()))
     return Inputs(digests, kept)
 
 

@@ -29,10 +29,8 @@ class Listing:
         self._temporary: dict[str, list[Path]] = {}
         for path in self.paths:
             name = path.name
-            if name.endswith(".apkg"):
-                deck, _, version = name[: -len(".apkg")].rpartition("-")
-                if is_version(version):
-                    self._versions.setdefault(deck, []).append(path)
+            if (package := versioned(name)) is not None:
+                self._versions.setdefault(package[0], []).append(path)
             if name.startswith(".") and name.endswith(".tmp"):
                 # ``.<slug>-…tmp`` or ``.<slug>.…tmp``: filed under every slug it may start with.
                 for end, char in enumerate(name):
@@ -65,6 +63,15 @@ PREVIEW_SUFFIX = ".preview.html"
 def package_name(slug: str, version: str) -> str:
     """The file name of a deck's package of one version: ``<slug>-<x.y.z>.apkg``."""
     return f"{slug}-{version}.apkg"
+
+
+def versioned(name: str) -> tuple[str, str] | None:
+    """The deck's slug and the version a package's file name gives (:func:`package_name`
+    read back); None for a name of another shape."""
+    if not name.endswith(".apkg"):
+        return None
+    slug, _, version = name[: -len(".apkg")].rpartition("-")
+    return (slug, version) if is_version(version) else None
 
 
 def manifest_path(out: Path, deck: DeckPlan) -> Path:

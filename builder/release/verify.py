@@ -32,8 +32,7 @@ from .deck import Release
 from .kept import plan_digest
 from .manifest import Manifest
 from .packaging import package_digest, packages_of, remember
-from .paths import Listing, apkg_path, listing, manifest_path
-from .semver import is_version
+from .paths import Listing, apkg_path, listing, manifest_path, versioned
 
 DIFFERS = "differs from what its sources build"
 """The start of every message about a committed file that is not what a build makes."""
@@ -240,8 +239,8 @@ def _unowned(rels: Sequence[Release], files: Listing) -> list[Diagnostic]:
     slugs |= {p.name[: -len(MANIFEST_SUFFIX)] for p in files.manifests}
     found = []
     for path in files.packages:
-        deck, _, version = path.name[: -len(".apkg")].rpartition("-")
-        if deck in slugs and is_version(version):
+        package = versioned(path.name)
+        if package is not None and package[0] in slugs:
             continue
         found.append(
             Diagnostic(
