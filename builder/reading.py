@@ -28,7 +28,7 @@ from .sourcecards import from_card_file, from_document, without_excluded, withou
 from .sources import CARD_SUFFIXES, Source, context
 
 PARALLEL_FROM = 4
-"""Sources to read, or kept results to take apart while a worker reads, before a pool of
+"""Sources to read, or cached results to take apart while a worker reads, before a pool of
 processes pays for itself."""
 
 
@@ -113,7 +113,7 @@ def read_all(
     rewrite_drafts: bool = True,
 ) -> list[SourceResult]:
     """Read sources, in order: from the cache when they did not change, the rest in worker
-    processes when there are enough of them, or when there are enough kept results for this
+    processes when there are enough of them, or when there are enough cached results for this
     process to take apart while a worker reads (one edited source among many)."""
     keys = [cache.key(s.path, context(s, fetch)) if cache else None for s in sources]
     entries = [cache.entry(s.shown, key) if cache else None for s, key in zip(sources, keys, strict=True)]
@@ -129,17 +129,17 @@ def read_all(
                 if results[i] is not None:
                     tell(sources[i].shown)
         for i, result in zip(missed, fresh, strict=True):
-            results[i] = _kept(cache, sources[i], keys[i], result)
+            results[i] = _cached(cache, sources[i], keys[i], result)
     # Entries found under their key that cannot be used after all (kept without the drafts
     # asked for, or a tampered one): read now, one by one.
     unused = [i for i, result in enumerate(results) if result is None and i not in missed]
     with _fresh([sources[i] for i in unused], tell, fetch, rewrite_drafts, 0) as fresh:
         for i, result in zip(unused, fresh, strict=True):
-            results[i] = _kept(cache, sources[i], keys[i], result)
+            results[i] = _cached(cache, sources[i], keys[i], result)
     return [r for r in results if r is not None]
 
 
-def _kept(cache: Cache | None, source: Source, key: str | None, result: SourceResult) -> SourceResult:
+def _cached(cache: Cache | None, source: Source, key: str | None, result: SourceResult) -> SourceResult:
     """A source's result just read, kept in the cache unless it has errors (what it lacked
     may exist by the next build)."""
     if cache is not None and not any(p.level == "error" for p in result.problems):
@@ -165,7 +165,7 @@ def _fresh(
 ) -> Iterator[Iterator[SourceResult]]:
     """Sources the cache did not have, read as their results are asked for: in worker
     processes, started at once, when there are enough sources, or when this process has
-    ``alongside`` kept results to take apart meanwhile and a worker starts at once (forked, a
+    ``alongside`` cached results to take apart meanwhile and a worker starts at once (forked, a
     copy of this process: a new interpreter takes longer to start than a source to read); else
     here, one by one."""
     read = partial(read_source, fetch=fetch, rewrite_drafts=rewrite_drafts)

@@ -74,8 +74,8 @@ def test_a_changed_source_is_read_again_alone(corpus, reads, tmp_path):
     assert "uno" in {n.answer for n in notes(changed)}
 
 
-def test_one_changed_source_among_kept_ones_is_read_by_a_worker_meanwhile(corpus, tmp_path, monkeypatch):
-    """With enough kept results to take apart, the edited source is read in one worker while
+def test_one_changed_source_among_cached_ones_is_read_by_a_worker_meanwhile(corpus, tmp_path, monkeypatch):
+    """With enough cached results to take apart, the edited source is read in one worker while
     this process takes them apart; the plan is the one reading everything here gives."""
     plan_decks(["src"], cache=Cache(tmp_path / "cache"))
     (corpus / "d3.md").write_text(SOURCE.format(n=3).replace("one", "uno"), encoding="utf-8")
@@ -83,7 +83,7 @@ def test_one_changed_source_among_kept_ones_is_read_by_a_worker_meanwhile(corpus
     real = reading.worker_pool
     monkeypatch.setattr(reading, "worker_pool", lambda jobs: pools.append(jobs) or real(jobs))
     monkeypatch.setattr(os, "cpu_count", lambda: 2)
-    monkeypatch.setattr(reading, "PARALLEL_FROM", 4)  # 4 kept results, 1 source to read
+    monkeypatch.setattr(reading, "PARALLEL_FROM", 4)  # 4 cached results, 1 source to read
     told: list[str] = []
     meanwhile = plan_decks(["src"], lambda done, total, shown: told.append(shown), Cache(tmp_path / "cache"))
     assert pools == [1]
@@ -96,7 +96,7 @@ def test_one_changed_source_among_kept_ones_is_read_by_a_worker_meanwhile(corpus
     assert meanwhile.diagnostics == here.diagnostics
     pools.clear()
     (corpus / "d3.md").write_text(SOURCE.format(n=3).replace("one", "eins"), encoding="utf-8")
-    monkeypatch.setattr(reading, "PARALLEL_FROM", 5)  # 4 kept results: too few to pay for a worker
+    monkeypatch.setattr(reading, "PARALLEL_FROM", 5)  # 4 cached results: too few to pay for a worker
     again = plan_decks(["src"], cache=Cache(tmp_path / "cache"))
     assert pools == [] and "eins" in {n.answer for n in notes(again)}
     (corpus / "d3.md").write_text(SOURCE.format(n=3).replace("one", "un"), encoding="utf-8")
